@@ -1,0 +1,222 @@
+"""`localsupport`: the command line (see INTERFACE.md for the contract)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import sqlite_utils
+
+from catalogue.store import entry_count, open_db
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return int(args.func(args))
+    except UserError as error:
+        print(f"localsupport: {error}", file=sys.stderr)
+        return 1
+
+
+class UserError(Exception):
+    """A problem the person running the command can fix; printed without a traceback."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="localsupport", description="Local Support: find local public support by chat and SMS."
+    )
+    db_default = os.environ.get("LOCALSUPPORT_DB") or "localsupport.db"
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", default=db_default, help=f"database file (default {db_default})")
+    sub = parser.add_subparsers(metavar="COMMAND")
+
+    cat = sub.add_parser("catalogue", help="import, export or check the council's catalogue")
+    cat_sub = cat.add_subparsers(metavar="ACTION")
+    imp = cat_sub.add_parser("import", parents=[common], help="import a catalogue CSV, "
+                             "circumstances CSV or Open Referral UK JSON (all or nothing)")
+    imp.add_argument("file")
+    imp.add_argument("--replace", action="store_true", help="remove entries not in the file")
+    imp.add_argument("--dry-run", action="store_true", help="check and report, change nothing")
+    imp.set_defaults(func=cmd_catalogue_import)
+    exp = cat_sub.add_parser("export", parents=[common], help="write the catalogue out")
+    exp.add_argument("file")
+    exp.add_argument("--format", choices=("csv", "oruk"), default=None)
+    exp.set_defaults(func=cmd_catalogue_export)
+    chk = cat_sub.add_parser("check", parents=[common], help="validate a file, import nothing")
+    chk.add_argument("file")
+    chk.set_defaults(func=cmd_catalogue_check)
+
+    ask = sub.add_parser("ask", parents=[common], help="what the assistant would answer")
+    ask.add_argument("text", nargs="?")
+    ask.add_argument("--batch", metavar="FILE", help="one query per line ('-' for stdin)")
+    ask.add_argument("--json", action="store_true", help="print JSON")
+    ask.add_argument("--limit", type=int, default=5, help="how many matches (default 5)")
+    ask.set_defaults(func=cmd_ask)
+
+    chat = sub.add_parser("chat", parents=[common], help="talk to the assistant here")
+    chat.add_argument("--channel", choices=("sms", "telegram"), default="sms")
+    chat.add_argument("--user", default="terminal", help="who you are (default 'terminal')")
+    chat.set_defaults(func=cmd_chat)
+
+    serve = sub.add_parser("serve", parents=[common], help="run the HTTP server and bots")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.set_defaults(func=cmd_serve)
+    return parser
+
+
+# -- database -----------------------------------------------------------------------------
+
+def database(args: argparse.Namespace) -> sqlite_utils.Database:
+    path = Path(args.db)
+    if not path.parent.exists():
+        raise UserError(f"no such folder for the database: {path.parent}")
+    return open_db(path)
+
+
+def ensure_catalogue_loaded(db: sqlite_utils.Database) -> None:
+    """An empty database gets the bundled sample catalogue, with a word on stderr."""
+    if entry_count(db):
+        return
+    from catalogue.importer import load_sample
+
+    summary = load_sample(db)
+    print(
+        f"The database holds no catalogue: loaded the bundled SAMPLE catalogue "
+        f"({summary.entries} entries for a sample council). Import your own with "
+        f"'localsupport catalogue import FILE'.",
+        file=sys.stderr,
+    )
+
+
+# -- catalogue ----------------------------------------------------------------------------
+
+def cmd_catalogue_import(args: argparse.Namespace) -> int:
+    from catalogue.importer import CatalogueError, import_file
+
+    db = database(args)
+    try:
+        summary = import_file(db, Path(args.file), replace=args.replace, dry_run=args.dry_run)
+    except CatalogueError as error:
+        print(error.report(), file=sys.stderr)
+        return 1
+    except OSError as error:
+        raise UserError(f"cannot read {args.file}: {error.strerror}") from error
+    print(("Dry run, nothing changed: " if args.dry_run else "Imported: ") + summary.describe())
+    return 0
+
+
+def cmd_catalogue_check(args: argparse.Namespace) -> int:
+    from catalogue.importer import CatalogueError, check_file
+
+    db = database(args)
+    try:
+        summary = check_file(db, Path(args.file))
+    except CatalogueError as error:
+        print(error.report(), file=sys.stderr)
+        return 1
+    except OSError as error:
+        raise UserError(f"cannot read {args.file}: {error.strerror}") from error
+    print("OK: " + summary.describe())
+    return 0
+
+
+def cmd_catalogue_export(args: argparse.Namespace) -> int:
+    from catalogue.importer import export_file
+
+    db = database(args)
+    fmt = args.format or ("oruk" if args.file.endswith(".json") else "csv")
+    count = export_file(db, Path(args.file), fmt=fmt)
+    print(f"Wrote {count} entries to {args.file} ({fmt}).")
+    return 0
+
+
+# -- ask and chat -------------------------------------------------------------------------
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from catalogue.matcher import Matcher, SearchResult
+    from catalogue.store import load_entries
+
+    if (args.text is None) == (args.batch is None):
+        raise UserError("give either TEXT or --batch FILE")
+    db = database(args)
+    ensure_catalogue_loaded(db)
+    matcher = Matcher(load_entries(db))
+
+    def show(result: SearchResult) -> None:
+        if args.json:
+            print(json.dumps({
+                "query": result.query, "answered": result.answered,
+                "matches": [{"id": m.entry.id, "title": m.entry.title,
+                             "score": round(m.score, 2)} for m in result.matches],
+            }, ensure_ascii=False))
+            return
+        if not result.answered:
+            print("No good match.", "Did you mean:" if result.matches else "")
+        for m in result.matches:
+            print(f"{m.score:5.1f}  {m.entry.id}  {m.entry.title}")
+
+    if args.text is not None:
+        show(matcher.search(args.text, limit=args.limit))
+        return 0
+    try:
+        stream = sys.stdin if args.batch == "-" else open(args.batch, encoding="utf-8-sig")  # noqa: SIM115
+    except OSError as error:
+        raise UserError(f"cannot read {args.batch}: {error.strerror}") from error
+    with stream:
+        for line in stream:
+            show(matcher.search(line.rstrip("\r\n"), limit=args.limit))
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from bot.assistant import Assistant
+    from bot.render import render_plain
+    from conversations.types import Inbound
+
+    db = database(args)
+    ensure_catalogue_loaded(db)
+    assistant = Assistant(db)
+    interactive = sys.stdin.isatty()
+    if interactive:
+        print(f"Talking as {args.channel} user '{args.user}'. Ctrl-D to leave.\n")
+    while True:
+        if interactive:
+            try:
+                line = input("you> ")
+            except EOFError:
+                print()
+                return 0
+        else:
+            raw = sys.stdin.readline()
+            if not raw:
+                return 0
+            line = raw.rstrip("\r\n")
+        for reply in assistant.handle(Inbound(args.channel, args.user, line)):
+            print(render_plain(reply, args.channel))
+            print()
+        sys.stdout.flush()
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from bot.app import serve
+
+    db = database(args)
+    ensure_catalogue_loaded(db)
+    db.close()
+    serve(Path(args.db), host=args.host, port=args.port)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,64 @@
+"""The catalogue's records: what a council offers and the questions that decide entitlement."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["service", "entitlement", "volunteering", "proposal"]
+KINDS: tuple[Kind, ...] = ("service", "entitlement", "volunteering", "proposal")
+
+# Catalogue CSV columns, in the order export writes them (see INTERFACE.md).
+COLUMNS: tuple[str, ...] = (
+    "id", "kind", "title", "summary", "description", "keywords", "category",
+    "url", "phone", "email", "address", "opening_hours", "provider", "how_to_apply",
+    "wards", "min_age", "max_age", "criteria",
+)
+REQUIRED: tuple[str, ...] = ("id", "kind", "title", "summary")
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One circumstance an entitlement depends on: `code` must hold, or must not when `negated`."""
+
+    code: str
+    negated: bool = False
+
+    def __str__(self) -> str:
+        return f"not {self.code}" if self.negated else self.code
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One row of the council's catalogue."""
+
+    id: str
+    kind: Kind
+    title: str
+    summary: str
+    description: str = ""
+    keywords: tuple[str, ...] = ()
+    category: str = ""
+    url: str = ""
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    opening_hours: str = ""
+    provider: str = ""
+    how_to_apply: str = ""
+    wards: tuple[str, ...] = ()
+    min_age: int | None = None
+    max_age: int | None = None
+    criteria: tuple[Criterion, ...] = field(default=())
+
+    @property
+    def has_conditions(self) -> bool:
+        return self.min_age is not None or self.max_age is not None or bool(self.criteria)
+
+
+@dataclass(frozen=True)
+class Circumstance:
+    """A yes/no question the assistant may ask, e.g. `income_benefit`."""
+
+    code: str
+    question: str

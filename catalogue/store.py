@@ -1,0 +1,126 @@
+"""The catalogue's SQLite tables, through sqlite-utils.
+
+Only the catalogue lives here. Other parts of the project (conversations, channels) keep
+their own tables in the same database file and create them with their own `ensure_*`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from catalogue.model import Circumstance, Criterion, Entry
+
+ENTRY_COLUMNS: dict[str, Any] = {
+    "id": str, "kind": str, "title": str, "summary": str, "description": str,
+    "keywords": str, "category": str, "url": str, "phone": str, "email": str,
+    "address": str, "opening_hours": str, "provider": str, "how_to_apply": str,
+    "wards": str, "min_age": int, "max_age": int, "criteria": str,
+}
+
+
+def open_db(path: str | Path) -> sqlite_utils.Database:
+    """Open (creating if need be) the database with WAL on and the catalogue tables present."""
+    db = sqlite_utils.Database(path)
+    db.enable_wal()
+    db.execute("PRAGMA synchronous = NORMAL")
+    db.execute("PRAGMA busy_timeout = 5000")
+    ensure_catalogue(db)
+    return db
+
+
+def ensure_catalogue(db: sqlite_utils.Database) -> None:
+    if not db.table("entries").exists():
+        db.table("entries").create(ENTRY_COLUMNS, pk="id", not_null={"kind", "title", "summary"})
+    if not db.table("circumstances").exists():
+        db.table("circumstances").create({"code": str, "question": str}, pk="code")
+
+
+def split_list(value: str | None) -> tuple[str, ...]:
+    """`;`-separated cell to a tuple, blanks dropped."""
+    return tuple(part.strip() for part in (value or "").split(";") if part.strip())
+
+
+def parse_criteria(value: str | None) -> tuple[Criterion, ...]:
+    out = []
+    for part in split_list(value):
+        words = part.split()
+        if len(words) == 2 and words[0].lower() == "not":
+            out.append(Criterion(words[1], negated=True))
+        else:
+            out.append(Criterion(part))
+    return tuple(out)
+
+
+def entry_to_row(entry: Entry) -> dict[str, Any]:
+    return {
+        "id": entry.id, "kind": entry.kind, "title": entry.title, "summary": entry.summary,
+        "description": entry.description, "keywords": ";".join(entry.keywords),
+        "category": entry.category, "url": entry.url, "phone": entry.phone,
+        "email": entry.email, "address": entry.address, "opening_hours": entry.opening_hours,
+        "provider": entry.provider, "how_to_apply": entry.how_to_apply,
+        "wards": ";".join(entry.wards), "min_age": entry.min_age, "max_age": entry.max_age,
+        "criteria": ";".join(str(c) for c in entry.criteria),
+    }
+
+
+def row_to_entry(row: dict[str, Any]) -> Entry:
+    def text(name: str) -> str:
+        return str(row.get(name) or "")
+
+    return Entry(
+        id=text("id"), kind=row["kind"], title=text("title"), summary=text("summary"),
+        description=text("description"), keywords=split_list(row.get("keywords")),
+        category=text("category"), url=text("url"), phone=text("phone"), email=text("email"),
+        address=text("address"), opening_hours=text("opening_hours"),
+        provider=text("provider"), how_to_apply=text("how_to_apply"),
+        wards=split_list(row.get("wards")), min_age=row.get("min_age"),
+        max_age=row.get("max_age"), criteria=parse_criteria(row.get("criteria")),
+    )
+
+
+def load_entries(db: sqlite_utils.Database) -> list[Entry]:
+    return [row_to_entry(row) for row in db.table("entries").rows_where(order_by="id")]
+
+
+def get_entry(db: sqlite_utils.Database, entry_id: str) -> Entry | None:
+    rows = list(db.table("entries").rows_where("id = ?", [entry_id]))
+    return row_to_entry(rows[0]) if rows else None
+
+
+def load_circumstances(db: sqlite_utils.Database) -> dict[str, Circumstance]:
+    return {
+        row["code"]: Circumstance(row["code"], row["question"])
+        for row in db.table("circumstances").rows
+    }
+
+
+def entry_count(db: sqlite_utils.Database) -> int:
+    return int(db.table("entries").count)
+
+
+def save_catalogue(
+    db: sqlite_utils.Database,
+    entries: Iterable[Entry] = (),
+    circumstances: Iterable[Circumstance] = (),
+    *,
+    replace: bool = False,
+) -> None:
+    """Write entries and circumstances in one transaction: upsert by id; with `replace`,
+    entries not given are removed. Nothing people said about an entry is touched."""
+    entries = list(entries)
+    circumstances = list(circumstances)
+    with db.conn:
+        if replace and entries:
+            db.execute("DELETE FROM entries")
+        if entries:
+            db.table("entries").upsert_all((entry_to_row(e) for e in entries), pk="id")
+        if replace and circumstances:
+            db.execute("DELETE FROM circumstances")
+        if circumstances:
+            db.table("circumstances").upsert_all(
+                ({"code": c.code, "question": c.question} for c in circumstances), pk="code"
+            )

@@ -1,0 +1,52 @@
+"""Neutral messages and session state shared by the engine and every channel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from catalogue.model import Entry
+
+Channel = Literal["sms", "telegram", "web", "terminal"]
+CHANNELS: tuple[Channel, ...] = ("sms", "telegram", "web", "terminal")
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One message from a person, whatever it came through.
+
+    `choice` is the 0-based index of a button the person pressed (Telegram, web chat);
+    typed numbers ("2") arrive as text and the engine reads them against the last choices.
+    """
+
+    channel: Channel
+    address: str
+    text: str
+    choice: int | None = None
+
+
+@dataclass(frozen=True)
+class Outbound:
+    """One reply. Channels decide how it looks: `choices` become buttons or a numbered list;
+    `entry` (when the reply presents a catalogue entry) is rendered as a card, short for SMS."""
+
+    text: str
+    choices: tuple[str, ...] = ()
+    entry: Entry | None = None
+    urgent: bool = False  # safeguarding replies: never trimmed, always sent first
+
+
+@dataclass
+class Session:
+    """Conversation state of one (channel, address), stored between messages."""
+
+    channel: Channel
+    address: str
+    state: str = "start"
+    data: dict[str, Any] = field(default_factory=dict)
+    updated_at: datetime | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.channel, self.address)
