@@ -10,9 +10,13 @@ from datetime import UTC, datetime
 
 import sqlite_utils
 
+from bot.keywords import UNREADABLE, help_hint, keyword_replies, unreadable
+from bot.messages import ensure_message_tables
+from bot.notify import ensure_alerts, record_alert
 from catalogue.matcher import Matcher
 from catalogue.store import load_entries
 from conversations.engine import Engine
+from conversations.safeguarding import assess
 from conversations.store import ensure_conversations, load_session, save_session
 from conversations.types import Inbound, Outbound
 
@@ -21,17 +25,30 @@ class Assistant:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
         ensure_conversations(db)
-        self.engine = Engine(Matcher(load_entries(db)))
+        ensure_message_tables(db)
+        ensure_alerts(db)
+        self.engine = Engine(Matcher(load_entries(db)), db)
 
     def reload(self) -> None:
         """Rebuild the index after the catalogue changed."""
-        self.engine = Engine(Matcher(load_entries(self.db)))
+        self.engine = Engine(Matcher(load_entries(self.db)), self.db)
 
     def handle(self, inbound: Inbound, now: datetime | None = None) -> list[Outbound]:
-        """Step the conversation and save its state in one transaction."""
+        """Step the conversation and save its state in one transaction (a savepoint when
+        the caller holds one open, so a channel can store the message with its reply)."""
         now = now or datetime.now(UTC)
-        with self.db.conn:
+        with self.db.atomic():
+            keyword = keyword_replies(self.db, inbound, now)
+            if keyword is not None:
+                return keyword
             session = load_session(self.db, inbound.channel, inbound.address)
             replies = self.engine.step(session, inbound, now)
+            if any(r.urgent for r in replies):  # safeguarding: flag for the council now
+                record_alert(self.db, inbound, assess(inbound.text), now)
+            if inbound.choice is None and unreadable(inbound.text):
+                replies = [*(r for r in replies if r.urgent), Outbound(UNREADABLE)]
+            hint = help_hint(inbound)
+            if hint is not None:
+                replies.append(hint)
             save_session(self.db, session)
         return replies

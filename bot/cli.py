@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
@@ -72,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
     serve.set_defaults(func=cmd_serve)
+    add_people_commands(sub, common)
     return parser
 
 
@@ -113,6 +115,8 @@ def cmd_catalogue_import(args: argparse.Namespace) -> int:
     except OSError as error:
         raise UserError(f"cannot read {args.file}: {error.strerror}") from error
     print(("Dry run, nothing changed: " if args.dry_run else "Imported: ") + summary.describe())
+    if summary.warnings:
+        print(summary.warning_report(), file=sys.stderr)
     return 0
 
 
@@ -128,6 +132,8 @@ def cmd_catalogue_check(args: argparse.Namespace) -> int:
     except OSError as error:
         raise UserError(f"cannot read {args.file}: {error.strerror}") from error
     print("OK: " + summary.describe())
+    if summary.warnings:
+        print(summary.warning_report(), file=sys.stderr)
     return 0
 
 
@@ -136,7 +142,10 @@ def cmd_catalogue_export(args: argparse.Namespace) -> int:
 
     db = database(args)
     fmt = args.format or ("oruk" if args.file.endswith(".json") else "csv")
-    count = export_file(db, Path(args.file), fmt=fmt)
+    try:
+        count = export_file(db, Path(args.file), fmt=fmt)
+    except OSError as error:
+        raise UserError(f"cannot write {args.file}: {error.strerror}") from error
     print(f"Wrote {count} entries to {args.file} ({fmt}).")
     return 0
 
@@ -215,6 +224,78 @@ def cmd_serve(args: argparse.Namespace) -> int:
     ensure_catalogue_loaded(db)
     db.close()
     serve(Path(args.db), host=args.host, port=args.port)
+    return 0
+
+
+# -- people's data and wards (conversations) ------------------------------------------------
+
+def add_people_commands(sub: Any, common: argparse.ArgumentParser) -> None:
+    """`wards import`, `forget` and `export-user`."""
+    wards = sub.add_parser("wards", help="postcode-to-ward lookup")
+    wards_sub = wards.add_subparsers(metavar="ACTION")
+    imp = wards_sub.add_parser("import", parents=[common],
+                               help="import a postcode,ward CSV (all or nothing)")
+    imp.add_argument("file")
+    imp.add_argument("--replace", action="store_true", help="remove postcodes not in the file")
+    imp.set_defaults(func=cmd_wards_import)
+    forget = sub.add_parser("forget", parents=[common], help="erase one person's data")
+    forget.add_argument("person", metavar="CHANNEL:ADDRESS")
+    forget.set_defaults(func=cmd_forget)
+    export = sub.add_parser("export-user", parents=[common],
+                            help="print one person's data as JSON")
+    export.add_argument("person", metavar="CHANNEL:ADDRESS")
+    export.set_defaults(func=cmd_export_user)
+
+
+def person_key(value: str) -> tuple[str, str]:
+    from conversations.types import CHANNELS
+
+    channel, sep, address = value.partition(":")
+    if not sep or not address or channel not in CHANNELS:
+        raise UserError(f"expected CHANNEL:ADDRESS with CHANNEL one of {', '.join(CHANNELS)}, "
+                        f"e.g. sms:+447700900123; got {value!r}")
+    return channel, address
+
+
+def cmd_wards_import(args: argparse.Namespace) -> int:
+    from catalogue.problems import CatalogueError
+    from conversations.wards import import_wards
+
+    db = database(args)
+    try:
+        print(import_wards(db, Path(args.file), replace=args.replace))
+    except CatalogueError as error:
+        print(error.report(), file=sys.stderr)
+        return 1
+    except OSError as error:
+        raise UserError(f"cannot read {args.file}: {error.strerror}") from error
+    return 0
+
+
+def cmd_forget(args: argparse.Namespace) -> int:
+    from conversations.erasure import erase_person
+    from conversations.records import ensure_records
+
+    channel, address = person_key(args.person)
+    db = database(args)
+    ensure_records(db)
+    with db.atomic():
+        touched = erase_person(db, channel, address)
+    if not touched:
+        print(f"Nothing held about {channel}:{address}.")
+        return 0
+    print(f"Erased {channel}:{address}: " + ", ".join(
+        f"{table} {count}" for table, count in sorted(touched.items())) + " rows"
+        + " (objections kept in the counts without who made them).")
+    return 0
+
+
+def cmd_export_user(args: argparse.Namespace) -> int:
+    from conversations.erasure import export_person
+
+    channel, address = person_key(args.person)
+    db = database(args)
+    print(json.dumps(export_person(db, channel, address), indent=2, ensure_ascii=False))
     return 0
 
 

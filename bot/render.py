@@ -32,6 +32,8 @@ _REPLACEMENTS = {
     "\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-", "\u2010": "-", "\u2011": "-",
     "\u2026": "...", "\u00a0": " ", "\u2022": "-", "\u00b7": "-", "\t": " ",
     "\u00bd": "1/2", "\u00bc": "1/4", "\u00be": "3/4",
+    "\u0141": "L", "\u0142": "l", "\u0110": "D", "\u0111": "d", "\u0152": "OE", "\u0153": "oe",
+    "\u0131": "i", "\u00de": "Th", "\u00fe": "th", "\u00f0": "d",
 }
 
 
@@ -142,7 +144,9 @@ def split_telegram(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
     """Split long text at paragraph or line breaks into pieces Telegram accepts."""
     pieces: list[str] = []
     while len(text) > limit:
-        cut = max(text.rfind("\n", 0, limit), text.rfind(" ", 0, limit))
+        cut = text.rfind("\n", 0, limit)
+        if cut < limit // 2:
+            cut = max(cut, text.rfind(" ", 0, limit))
         cut = cut if cut > 0 else limit
         pieces.append(text[:cut].rstrip())
         text = text[cut:].lstrip()

@@ -1,16 +1,45 @@
 """Ranking catalogue entries against what a person wrote.
 
-PLACEHOLDER: a baseline to fix the interface; the real matcher replaces the internals.
+How a search works (the index is built once, in `Matcher.__init__`; see index.py):
+
+1. The message is folded, spelling rules fix text-speak and misspellings, a word neither
+   the catalogue nor the lexicon knows is mapped to a known word one edit away, and
+   everything is stemmed (`normalise.py`, `lexicon.py`).
+2. Lexicon rules add the council's words for what was written ("skint" -> financial
+   hardship, debt). Each written word, or matched phrase, is a *concept*; its importance
+   is the IDF of its rarest term, lowered for everyday words ("mum", "keeps").
+3. The inverted index scores entries BM25F-style (title > keywords > summary >
+   description); only entries sharing a term with the query are touched.
+4. The best CANDIDATES are re-ranked by how much of each concept they cover (in title or
+   keywords above all), by their BM25 score and by a rapidfuzz comparison with the title.
+5. `score` (0..100) is the importance-weighted share of the concepts the entry covers,
+   lowered when only common words matched. Below `ANSWER_AT`, `answered` is false.
 """
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
+from catalogue.index import Index
+from catalogue.lexicon import Lexicon
 from catalogue.model import Entry, Kind
+from catalogue.normalise import EVERYDAY, FILLER, PARTICLES, STOPWORDS, WEAK, stem, tokens
+
+# Query term weights: written, typo-corrected, added by the lexicon, weak, a number.
+LITERAL, TYPO, EXPANDED, WEAK_WEIGHT, NUMBER_WEIGHT = 1.0, 0.85, 0.7, 0.2, 0.6
+EXPANDED_POSTINGS = 600  # an added term only looks at its best entries
+CANDIDATES = 40  # re-ranked with concept coverage and rapidfuzz
+INCIDENTAL = 0.35  # importance of a word no title or keyword uses, or an everyday word
+UNKNOWN = 0.7  # importance (share of the largest IDF) of a word nobody knows
+EXPANDED_SHARE = 0.95  # an entry matching all the added words nearly matches the concept
+WEAK_FIELD = 0.35  # a term found only in summary or description counts this much
+COVERED = 0.6  # share of a concept's terms at which it counts as fully covered
+EVIDENCE = 0.5  # share of the largest IDF a confident answer must have matched
+BACKOFFICE = 0.6  # rank and confidence of entries listed in data/backoffice.txt
 
 
 @dataclass(frozen=True)
@@ -30,23 +59,164 @@ class SearchResult:
         return self.matches[0] if self.matches else None
 
 
+@dataclass(frozen=True)
+class Concept:
+    """One thing the person asked about: its terms (stem -> weight) and how much it matters."""
+
+    terms: dict[str, float]
+    importance: float
+    weak: bool = False  # "help", "apply", numbers: ranked on, not judged on
+    literal: frozenset[str] = frozenset()  # the terms the person wrote (the rest were added)
+    targets: tuple[frozenset[str], ...] = ()  # alternative sets of added terms
+
+
 class Matcher:
     """An index over the catalogue, built once; `search` is cheap and thread-safe."""
 
-    ANSWER_AT = 60.0
+    ANSWER_AT = 50.0
 
-    def __init__(self, entries: Sequence[Entry]) -> None:
+    def __init__(self, entries: Sequence[Entry], lexicon: Lexicon | None = None) -> None:
         self.entries = list(entries)
-        self._titles = [e.title.lower() for e in self.entries]
+        self.lexicon = lexicon if lexicon is not None else Lexicon.default()
+        self.index = Index(self.entries, self.lexicon)
+
+    # -- understanding the message ----------------------------------------------------------
+
+    def concepts(self, text: str) -> list[Concept]:
+        """What the message asks about, after spelling, typo and lexicon rules."""
+        stems: list[str] = []
+        weights: list[float] = []
+        stop: list[bool] = []
+        everyday: set[str] = set()
+        for word in self.lexicon.rewrite(tokens(text)):
+            if word in FILLER:
+                continue
+            weight, is_stop = LITERAL, word in STOPWORDS
+            if not is_stop and not word.isdigit() and not self.index.knows(word):
+                corrected = self.index.correct(word)
+                if corrected is not None:
+                    word, weight = corrected, TYPO
+            if word in EVERYDAY:
+                everyday.add(stem(word))
+            stems.append(stem(word))
+            weights.append(weight)
+            stop.append(is_stop)
+        covered = [False] * len(stems)
+        found: list[Concept] = []
+        for firing in self.lexicon.expand(stems):
+            literal = {
+                stems[i]: weights[i] for i in firing.positions
+                if not stop[i] and stems[i] not in PARTICLES and stems[i] in self.index.idf
+            }
+            for i in firing.positions:
+                covered[i] = True
+            terms = {**dict.fromkeys(firing.adds, EXPANDED), **literal}
+            targets = tuple(frozenset(t) for t in firing.targets)
+            found.append(Concept(terms, self._importance(terms), False, frozenset(literal),
+                                 targets))
+        for i, term in enumerate(stems):
+            if not (covered[i] or stop[i] or term in PARTICLES):
+                found.append(self._word_concept(term, weights[i], term in everyday))
+        return _merge(found)
+
+    def _word_concept(self, term: str, weight: float, everyday: bool) -> Concept:
+        weak = term in WEAK or term.isdigit()
+        weight = NUMBER_WEIGHT if term.isdigit() else WEAK_WEIGHT if weak else weight
+        importance = self._importance({term: weight})
+        if everyday or (term in self.index.idf and term not in self.index.topical):
+            importance *= INCIDENTAL  # probably a detail, not what the message is about
+        return Concept({term: weight}, importance, weak, frozenset((term,)))
+
+    def _importance(self, terms: dict[str, float]) -> float:
+        known = [self.index.idf[t] for t in terms if t in self.index.idf]
+        return max(known) if known else UNKNOWN * self.index.max_idf
+
+    # -- searching --------------------------------------------------------------------------
 
     def search(
         self, text: str, limit: int = 5, kinds: Collection[Kind] | None = None
     ) -> SearchResult:
-        hits = process.extract(text.lower(), self._titles, scorer=fuzz.token_set_ratio, limit=50)
-        matches = [
-            Match(self.entries[i], float(score))
-            for _, score, i in hits
-            if kinds is None or self.entries[i].kind in kinds
-        ][:limit]
-        answered = bool(matches) and matches[0].score >= self.ANSWER_AT
-        return SearchResult(text, answered, tuple(matches))
+        concepts = self.concepts(text)
+        query: dict[str, float] = {}
+        for concept in concepts:
+            for term, weight in concept.terms.items():
+                query[term] = max(query.get(term, 0.0), weight)
+        totals = self._accumulate(query)
+        if kinds is not None:
+            totals = {d: s for d, s in totals.items() if self.entries[d].kind in kinds}
+        top = heapq.nlargest(CANDIDATES, totals, key=totals.__getitem__)
+        if not top:
+            return SearchResult(text, False, ())
+        best_total = totals[top[0]]
+        query_text = " ".join(query)
+        ranked: list[tuple[float, float, int]] = []
+        for doc in top:
+            fit, confidence = self._coverage(concepts, doc)
+            similarity = fuzz.token_set_ratio(query_text, self.index.titles[doc]) / 100
+            rank = 0.55 * fit + 0.3 * totals[doc] / best_total + 0.15 * similarity
+            confidence *= 0.8 + 0.2 * similarity
+            if self.index.backoffice[doc]:
+                rank, confidence = rank * BACKOFFICE, confidence * BACKOFFICE
+            ranked.append((rank, round(min(100.0, 100 * confidence), 1), doc))
+        ranked.sort(key=lambda r: (-r[0], r[2]))
+        matches = tuple(Match(self.entries[doc], score) for _, score, doc in ranked[:limit])
+        return SearchResult(text, bool(matches) and matches[0].score >= self.ANSWER_AT, matches)
+
+    def _accumulate(self, query: dict[str, float]) -> dict[int, float]:
+        """BM25F score of every entry sharing a term with the query (bounded per term)."""
+        totals: dict[int, float] = {}
+        get = totals.get
+        for term, weight in query.items():
+            limit = EXPANDED_POSTINGS if weight < LITERAL else len(self.entries)
+            for doc, score in self.index.postings(term, limit):
+                totals[doc] = get(doc, 0.0) + weight * score
+        return totals
+
+    def _coverage(self, concepts: list[Concept], doc: int) -> tuple[float, float]:
+        """How much of what was asked entry `doc` covers, weighted by importance.
+
+        Returns (fit, confidence), both 0..1: `fit` is the importance-weighted share of
+        each concept's terms the entry has; `confidence` counts a concept as covered once
+        COVERED of it is found, and is lowered when the matched concepts are all common.
+        """
+        total = fit = covered = 0.0
+        for concept in concepts:
+            if concept.weak:
+                continue
+            share = max(
+                self._share(concept.literal, concept.terms, doc),
+                max((EXPANDED_SHARE * self._share(t, {}, doc) for t in concept.targets),
+                    default=0.0),
+            )
+            total += concept.importance
+            fit += concept.importance * share
+            covered += concept.importance * min(1.0, share / COVERED)
+        if not total:
+            return 0.0, 0.0
+        evidence = max(0.3, min(1.0, covered / (EVIDENCE * self.index.max_idf)))
+        return fit / total, covered / total * evidence
+
+    def _share(self, group: Collection[str], weights: dict[str, float], doc: int) -> float:
+        """The IDF-weighted share of `group`'s terms entry `doc` has."""
+        mass = got = 0.0
+        for term in group:
+            idf = self.index.idf.get(term)
+            if idf is None:
+                continue
+            value = idf * weights.get(term, 1.0)
+            mass += value
+            where = self.index.where(doc, term)
+            got += value if where == 2 else WEAK_FIELD * value if where == 1 else 0.0
+        return got / mass if mass else 0.0
+
+
+def _merge(concepts: list[Concept]) -> list[Concept]:
+    """Drop repeated concepts ("bin bin bin")."""
+    seen: set[tuple[str, ...]] = set()
+    out: list[Concept] = []
+    for concept in concepts:
+        key = tuple(sorted(concept.terms))
+        if key not in seen:
+            seen.add(key)
+            out.append(concept)
+    return out

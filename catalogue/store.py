@@ -6,6 +6,7 @@ their own tables in the same database file and create them with their own `ensur
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -110,16 +111,21 @@ def save_catalogue(
     replace: bool = False,
 ) -> None:
     """Write entries and circumstances in one transaction: upsert by id; with `replace`,
-    entries not given are removed. Nothing people said about an entry is touched."""
+    entries (circumstances) not given are removed when any are given. Other tables, which
+    hold what people said about entries by `entry_id`, are not touched."""
     entries = list(entries)
     circumstances = list(circumstances)
-    with db.conn:
+    with db.atomic():
         if replace and entries:
-            db.execute("DELETE FROM entries")
+            keep = json.dumps([e.id for e in entries])
+            db.execute("DELETE FROM entries WHERE id NOT IN (SELECT value FROM json_each(?))",
+                       [keep])
         if entries:
             db.table("entries").upsert_all((entry_to_row(e) for e in entries), pk="id")
         if replace and circumstances:
-            db.execute("DELETE FROM circumstances")
+            keep = json.dumps([c.code for c in circumstances])
+            db.execute("DELETE FROM circumstances WHERE code NOT IN "
+                       "(SELECT value FROM json_each(?))", [keep])
         if circumstances:
             db.table("circumstances").upsert_all(
                 ({"code": c.code, "question": c.question} for c in circumstances), pk="code"

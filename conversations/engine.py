@@ -1,116 +1,226 @@
-"""The conversation engine: one pure step from (session, message, now) to replies.
+"""The conversation engine: one step from (session, message, now) to replies.
 
 No transport lives here. Channels turn their payloads into `Inbound`, call `Engine.step`,
-and render the `Outbound` replies; the caller loads and saves the `Session` around it.
+and render the `Outbound` replies; the caller loads and saves the `Session` around it,
+inside one transaction. The flows (conversations/flows/) read and write their tables
+through the database handed in; nothing here reads the clock, prints or uses the network.
+
+Choices offered to a person are stored in `session.data["choices"]` as actions:
+`entry:<id>` show an entry, `ask:<text>` treat as a message, `answer:<yes|no|unknown>`
+answer the current question, `check:<id|all>` entitlement check, `rate:<id>`,
+`object:<id>`, `withdraw:<id>`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+import sqlite3
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 
+import sqlite_utils
+
 from catalogue.matcher import Matcher, SearchResult
-from catalogue.model import Entry
+from catalogue.model import Circumstance, Entry
+from catalogue.store import ensure_catalogue, load_circumstances
+from conversations import records
+from conversations.eligibility import checkable
+from conversations.flows import entitlement, feedback, objection, privacy
+from conversations.flows.common import (
+    Context,
+    ask,
+    end_flow,
+    entry_choices,
+    offer,
+    parse_yes_no,
+)
 from conversations.safeguarding import CRISIS_TEXT, in_danger
+from conversations.store import ensure_conversations
 from conversations.types import Inbound, Outbound, Session
 
 IDLE_RESET = timedelta(days=1)
 MAX_CHOICES = 3
 GREETINGS = {"hi", "hello", "hey", "hiya", "yo", "/start", "start", "good morning", "hi there"}
-MENU_WORDS = {"help", "menu", "/help", "/menu", "?", "options"}
-EXAMPLES = ("Free school meals", "Help with council tax", "Things to do after school")
+MENU_WORDS = {"help", "menu", "/help", "/menu", "?", "options", "main menu"}
+LEAVE_WORDS = {"stop", "cancel", "quit", "end", "exit", "never mind", "nevermind",
+               "forget it", "start again"}
+EXAMPLES = ("What can I get?", "What is the council planning?", "Help with council tax")
 NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
 
 MENU_TEXT = (
     "I can help you find local support from the council. Ask me in your own words, "
-    "for example \"help paying rent\" or \"somewhere to go after school\". "
-    "Send MENU at any time to come back here."
+    "for example \"help paying rent\". I can also check what you can get, show the council's "
+    "plans and take objections. Send MENU at any time to come back here, MY DATA to see what "
+    "I hold about you, FORGET ME to delete it."
 )
 WELCOME = "Hi! I'm Local Support, the council's assistant. " + MENU_TEXT
 NOTHING = (
     "Sorry, I couldn't find anything that fits that. Try saying it another way, "
     "or send MENU to see what I can help with."
 )
+LEFT = "OK, I've stopped that. Ask me anything, or send MENU to see what I can do."
+
+Handler = Callable[[Context, Session, str], list[Outbound] | None]
+FLOWS: dict[str, Handler] = {
+    "entitlement": entitlement.handle, "feedback": feedback.handle,
+    "objection": objection.handle, "privacy": privacy.handle,
+}
+
+
+def memory_db() -> sqlite_utils.Database:
+    """A throwaway database for an engine built without one (tests, `ask`)."""
+    return sqlite_utils.Database(sqlite3.connect(":memory:", check_same_thread=False))
 
 
 class Engine:
-    """Holds the catalogue index; `step` is the whole conversation logic."""
+    """Holds the catalogue index; `step` is the whole conversation logic.
 
-    def __init__(self, matcher: Matcher) -> None:
+    `db` holds the conversation tables (records.py, objections.py); the caller owns the
+    transaction. `circumstances` default to the database's circumstances table."""
+
+    def __init__(
+        self, matcher: Matcher, db: sqlite_utils.Database | None = None,
+        circumstances: Mapping[str, Circumstance] | None = None,
+    ) -> None:
         self.matcher = matcher
         self.entries = {e.id: e for e in matcher.entries}
+        self.db = db if db is not None else memory_db()
+        ensure_catalogue(self.db)
+        ensure_conversations(self.db)
+        records.ensure_records(self.db)
+        found = circumstances if circumstances is not None else load_circumstances(self.db)
+        self.questions = {code: c.question for code, c in found.items()}
+
+    def context(self, now: datetime) -> Context:
+        return Context(self.db, self.matcher, self.entries, self.questions, now)
 
     def step(self, session: Session, inbound: Inbound, now: datetime) -> list[Outbound]:
         """Safeguarding first: crisis contacts lead the replies whatever else was asked."""
-        replies = self._step(session, inbound, now)
+        replies = self._step(session, inbound, self.context(now))
         if in_danger(inbound.text):
             session.data["safeguarding"] = True
             replies.insert(0, Outbound(CRISIS_TEXT, urgent=True))
         return replies
 
-    def _step(self, session: Session, inbound: Inbound, now: datetime) -> list[Outbound]:
-        if session.updated_at is not None and now - session.updated_at > IDLE_RESET:
+    def _step(self, session: Session, inbound: Inbound, ctx: Context) -> list[Outbound]:
+        if session.updated_at is not None and ctx.now - session.updated_at > IDLE_RESET:
             session.state, session.data = "start", {}
         first = session.updated_at is None
-        session.updated_at = now
+        session.updated_at = ctx.now
         text = inbound.text.strip()
         word = normalise_command(text)
 
-        picked = self._picked(session, inbound, text)
+        if privacy.wants_forget(text) and session.state != "privacy:forget":
+            return privacy.ask_forget(session)
+        if privacy.wants_my_data(text):
+            return privacy.my_data(ctx, session)
+        if word in MENU_WORDS:
+            return self._menu(session, MENU_TEXT)
+        if word in LEAVE_WORDS:
+            end_flow(session, "start")
+            return [Outbound(LEFT)]
+        picked = self._picked(session, inbound, text, ctx)
         if picked is not None:
             return picked
+        flow = FLOWS.get(session.state.partition(":")[0])
+        if flow is not None and text:
+            replies = flow(ctx, session, text)
+            if replies is not None:
+                return replies
+            end_flow(session)  # not an answer to the question: a new message
+        return self.route(session, text, ctx, first=first)
+
+    # -- what a new message asks for ------------------------------------------------------
+
+    def route(self, session: Session, text: str, ctx: Context, first: bool = False
+              ) -> list[Outbound]:
+        word = normalise_command(text)
         if word in MENU_WORDS:
             return self._menu(session, MENU_TEXT)
         if word in GREETINGS or (first and not text):
             return self._menu(session, WELCOME)
         if not text:
             return self._menu(session, "I didn't get any words there. " + MENU_TEXT)
-        return self.answer(session, text)
+        if entitlement.wants_all(text):
+            return entitlement.start(ctx, session, entitlement.ALL)
+        if objection.wants_plans(text):
+            return objection.list_plans(ctx, session)
+        if (target := objection.wants_to_withdraw(text)) is not None:
+            return objection.withdraw(ctx, session, target)
+        if (target := objection.wants_to_object(text)) is not None:
+            return objection.start(ctx, session, target)
+        if (rating := self._rating(text)) is not None:
+            return feedback.start_rating(ctx, session, *rating)
+        if (thing := entitlement.wants_one(text)) is not None:
+            result = self.matcher.search(thing, limit=1)
+            if result.answered and result.best and checkable(result.best.entry):
+                entry = result.best.entry
+                session.data["last_entry"] = entry.id
+                return [Outbound(entry.summary, entry=entry),
+                        *entitlement.start(ctx, session, entry.id)]
+        return self.answer(session, text, ctx)
+
+    def _rating(self, text: str) -> tuple[str, int | None] | None:
+        """"rate X", unless the whole message names something with "rate" in it
+        ("rate relief for small businesses")."""
+        rating = feedback.rate_request(text)
+        if rating is None:
+            return None
+        whole = self.matcher.search(text, limit=1)
+        if whole.answered and whole.best and "rate" in whole.best.entry.title.lower():
+            return None
+        return rating
 
     # -- answering ----------------------------------------------------------------------
 
-    def answer(self, session: Session, text: str) -> list[Outbound]:
+    def answer(self, session: Session, text: str, ctx: Context) -> list[Outbound]:
+        end_flow(session)
         result = self.matcher.search(text, limit=MAX_CHOICES + 1)
-        session.state = "answered"
         if result.answered and result.best is not None:
-            best = result.best.entry
-            session.data["last_entry"] = best.id
-            replies = [Outbound(best.summary, entry=best)]
-            others = alternatives(result)
-            if others:
-                replies.append(
-                    self._offer(session, "Not what you wanted? It might be one of these:", others)
-                )
-            return replies
+            return self.show(session, result.best.entry, ctx, alternatives(result))
         suggestions = [m.entry for m in result.matches[:MAX_CHOICES] if m.score > 0]
+        # a disclosure goes to the safeguarding contact, not the digest
+        if is_request(text) and not in_danger(text):
+            records.add_unmet_need(ctx.db, session.channel, session.address, text,
+                                   len(suggestions), ctx.now)
         if suggestions:
             return [self._offer(session, "I'm not sure I found that. Did you mean:", suggestions)]
-        session.data.pop("choices", None)
         return [Outbound(NOTHING)]
 
-    def show(self, session: Session, entry: Entry) -> list[Outbound]:
-        session.state = "answered"
+    def show(self, session: Session, entry: Entry, ctx: Context, others: Sequence[Entry] = ()
+             ) -> list[Outbound]:
+        """The entry's card, then one follow-up question: check it, object to it, or
+        was it helpful (with the alternatives as further choices)."""
+        end_flow(session)
         session.data["last_entry"] = entry.id
-        session.data.pop("choices", None)
-        return [Outbound(entry.summary, entry=entry)]
+        card = Outbound(entry.summary, entry=entry)
+        if checkable(entry):
+            return [card, *entitlement.offer(ctx, session, entry, others)]
+        if entry.kind == "proposal":
+            return [card, objection.offer(session, entry)]
+        return [card, feedback.ask_helpful(session, entry, others)]
 
     # -- choices ------------------------------------------------------------------------
 
     def _offer(self, session: Session, text: str, entries: Sequence[Entry]) -> Outbound:
-        session.data["choices"] = [f"entry:{e.id}" for e in entries]
-        return Outbound(text, choices=tuple(e.title for e in entries))
+        return ask(session, "answered", text, entry_choices(entries))
 
     def _menu(self, session: Session, text: str) -> list[Outbound]:
-        session.state = "menu"
-        session.data["choices"] = [f"ask:{example}" for example in EXAMPLES]
+        end_flow(session, "menu")
+        offer(session, [(example, f"ask:{example}") for example in EXAMPLES])
         return [Outbound(text, choices=EXAMPLES)]
 
-    def _picked(self, session: Session, inbound: Inbound, text: str) -> list[Outbound] | None:
+    def _picked(
+        self, session: Session, inbound: Inbound, text: str, ctx: Context
+    ) -> list[Outbound] | None:
         """A button press or a typed number against the last choices offered."""
         choices: list[str] = session.data.get("choices") or []
         index = inbound.choice
-        if index is None:
+        if index is not None:
+            index = self._button(session, index, text)
+            if index is None or not choices:
+                return None  # a button from an older message: read its label as text
+        else:
             number = NUMBER.match(text)
             if number is None or not choices:
                 return None
@@ -118,20 +228,46 @@ class Engine:
         if not 0 <= index < len(choices):
             count = len(choices)
             listed = "1" if count == 1 else f"a number from 1 to {count}"
+            labels = session.data.get("labels") or choices
             return [Outbound(f"Please reply with {listed}, or ask me something else.",
-                             choices=tuple(self._labels(choices)))]
-        action, _, value = choices[index].partition(":")
-        if action == "entry" and value in self.entries:
-            return self.show(session, self.entries[value])
-        return self.answer(session, value)
+                             choices=tuple(labels))]
+        return self.act(session, choices[index], ctx)
 
-    def _labels(self, choices: Sequence[str]) -> list[str]:
-        labels = []
-        for choice in choices:
-            action, _, value = choice.partition(":")
-            entry = self.entries.get(value) if action == "entry" else None
-            labels.append(entry.title if entry else value)
-        return labels
+    @staticmethod
+    def _button(session: Session, index: int, label: str) -> int | None:
+        """The pressed button's index in the current choices: as sent when its label (which
+        a channel may shorten) agrees, else found by label, else None."""
+        labels: list[str] = session.data.get("labels") or []
+        if not label or not labels or (0 <= index < len(labels)
+                                       and labels[index].startswith(label)):
+            return index
+        same = [i for i, known in enumerate(labels) if known.startswith(label)]
+        return same[0] if same else None
+
+    def act(self, session: Session, choice: str, ctx: Context) -> list[Outbound]:
+        """Carry out one stored choice."""
+        action, _, value = choice.partition(":")
+        flow = FLOWS.get(session.state.partition(":")[0])
+        if action == "answer" and flow is not None:
+            replies = flow(ctx, session, value)
+            if replies is not None:
+                return replies
+        entry = self.entries.get(value)
+        if action == "entry" and entry is not None:
+            return self.show(session, entry, ctx)
+        if action == "check" and (entry is not None or value == entitlement.ALL):
+            return entitlement.start(ctx, session, value)
+        if action == "rate" and entry is not None:
+            return feedback.rate_entry(ctx, session, entry)
+        if action == "object" and entry is not None:
+            return objection.confirmed(ctx, session, value)
+        if action == "withdraw":
+            return objection.withdraw_entry(ctx, session, value)
+        if action == "ask":
+            end_flow(session)
+            return self.route(session, value, ctx)
+        end_flow(session)
+        return self._menu(session, MENU_TEXT)
 
 
 def alternatives(result: SearchResult) -> list[Entry]:
@@ -142,6 +278,12 @@ def alternatives(result: SearchResult) -> list[Entry]:
     return [m.entry for m in result.matches[1 : MAX_CHOICES + 1] if m.score >= best.score * 0.6]
 
 
+def is_request(text: str) -> bool:
+    """Worth counting as an unmet need: not a stray "yes", number or single letter."""
+    return len(text.strip()) > 2 and not text.strip().isdigit() and parse_yes_no(text) is None
+
+
 def normalise_command(text: str) -> str:
     """A message as a command word: lower case, no surrounding punctuation."""
     return re.sub(r"\s+", " ", text.strip().lower().strip(".!?,")).strip()
+

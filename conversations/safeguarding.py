@@ -1,16 +1,288 @@
 """Spotting a person in danger, so crisis contacts come first whatever else they asked.
 
-PLACEHOLDER: the detector lands with the conversations work.
+The phrases are data (`safeguarding_phrases.txt` beside this file) so a council's
+safeguarding lead can read and extend them; the file's header explains its small syntax.
+A message is tidied (lower case, apostrophes dropped, text-speak expanded: "i wanna kms"
+becomes "i want to kill myself"), then every phrase is tried against its words, with
+misspellings of the words marked `~` tolerated. A danger phrase that overlaps an
+`[ordinary]` phrase ("suicide squad", "kill time") does not count.
+
+`assess` says why (category and phrase); `in_danger` is the yes/no the engine uses.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from rapidfuzz.distance import OSA
+
 CRISIS_TEXT = (
-    "If you are in danger now, call 999. You can talk to someone any time: "
-    "Childline 0800 1111 (under 19s), Samaritans 116 123, or text SHOUT to 85258."
+    "If you are in danger now, call 999. Free and any time: Childline 0800 1111 "
+    "(under 19s), Samaritans 116 123, or text SHOUT to 85258. "
+    "Someone from the council's safeguarding team may read this message."
 )
+
+PHRASES_FILE = "safeguarding_phrases.txt"
+GAP = 3  # how many words `...` may stand for
+ORDINARY = "ordinary"
+SPECIAL_SECTIONS = frozenset({"groups", "shorthand", "real words"})
+
+_APOSTROPHES = re.compile(r"['\u2019\u2018`\u00b4]")
+_WORD = re.compile(r"[a-z0-9]+")
+_REPEATS = re.compile(r"([a-z])\1{2,}")
+_SENTENCES = re.compile(r"[.!?;\n]+")
+END = "$"  # stands for the end of a sentence or of the message
+# Words too common to file a phrase under (any other required word of it is used instead).
+COMMON = frozenset({END, "i", "we", "me", "us", "my", "our", "you", "your", "a", "an", "the",
+                    "to", "of", "in", "on", "at", "is", "am", "are", "was", "be", "been",
+                    "being", "do", "not", "and", "it", "he", "she", "they", "want", "have"})
+
+
+@dataclass(frozen=True)
+class Concern:
+    """Why a message was taken as a sign of danger."""
+
+    category: str  # the section of the phrase file, e.g. "suicide", "abuse at home"
+    phrase: str  # the phrase as written in the file
+    words: str  # the words of the (tidied) message that matched it
+
+
+class PhraseError(ValueError):
+    """A line of the phrase file that cannot be read; names the line."""
+
+
+@dataclass(frozen=True)
+class Slot:
+    words: frozenset[str]
+    optional: bool = False
+    gap: bool = False
+
+
+@dataclass(frozen=True)
+class Phrase:
+    category: str
+    source: str
+    slots: tuple[Slot, ...]
+
+    def match(self, forms: Sequence[frozenset[str]], start: int) -> int | None:
+        """End (exclusive) of a match starting at word `start`, or None."""
+        return _match(self.slots, 0, forms, start)
+
+
+def _match(
+    slots: tuple[Slot, ...], k: int, forms: Sequence[frozenset[str]], pos: int
+) -> int | None:
+    if k == len(slots):
+        return pos
+    slot = slots[k]
+    if slot.gap:
+        for skip in range(min(GAP, len(forms) - pos) + 1):
+            end = _match(slots, k + 1, forms, pos + skip)
+            if end is not None:
+                return end
+        return None
+    if pos < len(forms) and not slot.words.isdisjoint(forms[pos]):
+        end = _match(slots, k + 1, forms, pos + 1)
+        if end is not None:
+            return end
+    return _match(slots, k + 1, forms, pos) if slot.optional else None
+
+
+class Detector:
+    """The compiled phrase file. `assess` is pure and safe to share between threads."""
+
+    def __init__(self, text: str) -> None:
+        self.groups: dict[str, frozenset[str]] = {}
+        self.shorthand: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self.real_words: set[str] = set()
+        self.fuzzy: set[str] = set()
+        self.danger: list[Phrase] = []
+        self.ordinary: list[Phrase] = []
+        self._parse(text)
+        self._longest_shorthand = max((len(k) for k in self.shorthand), default=1)
+        self._danger_index = _index(self.danger)
+        self._ordinary_index = _index(self.ordinary)
+
+    # -- reading the file -----------------------------------------------------------
+
+    def _parse(self, text: str) -> None:
+        section = ""
+        for number, raw in enumerate(text.splitlines(), 1):
+            line = raw.split(" #", 1)[0].strip()
+            if not line or line.startswith("#"):
+                continue
+            try:
+                if line.startswith("[") and line.endswith("]"):
+                    section = line[1:-1].strip().lower()
+                elif not section:
+                    raise PhraseError("a phrase before any [section]")
+                else:
+                    self._read_line(section, line)
+            except PhraseError as error:
+                where = f"{PHRASES_FILE} line {number}"
+                raise PhraseError(f"{where}: {error}: {raw.strip()!r}") from None
+
+    def _read_line(self, section: str, line: str) -> None:
+        if section == "groups":
+            name, eq, words = line.partition("=")
+            if not eq or not name.strip() or not words.split():
+                raise PhraseError("a group is written 'name = word word ...'")
+            members = {w.lower() for w in words.split()}
+            self.fuzzy.update(w[1:] for w in members if w.startswith("~"))
+            self.groups[name.strip().lower()] = frozenset(w.lstrip("~") for w in members)
+        elif section == "shorthand":
+            left, eq, right = line.partition("=")
+            if not eq or not tidy(left) or not tidy(right):
+                raise PhraseError("shorthand is written 'short form = long form'")
+            self.shorthand[tuple(tidy(left))] = tuple(tidy(right))
+        elif section == "real words":
+            self.real_words.update(w.lower() for w in line.split())
+        else:
+            phrase = Phrase(section, line, tuple(self._slot(part) for part in line.lower().split()))
+            if not any(not s.gap and not s.optional for s in phrase.slots):
+                raise PhraseError("a phrase needs at least one word that must be there")
+            (self.ordinary if section == ORDINARY else self.danger).append(phrase)
+
+    def _slot(self, part: str) -> Slot:
+        if part == "...":
+            return Slot(frozenset(), gap=True)
+        if part == END:
+            return Slot(frozenset({END}))
+        optional = part.startswith("(") and part.endswith(")")
+        words: set[str] = set()
+        for alternative in part.strip("()").split("/"):
+            if alternative.startswith("@"):
+                if alternative[1:] not in self.groups:
+                    raise PhraseError(f"unknown group {alternative} (define it in [groups])")
+                words |= self.groups[alternative[1:]]
+            elif alternative.startswith("~") and _WORD.fullmatch(alternative[1:]):
+                words.add(alternative[1:])
+                self.fuzzy.add(alternative[1:])
+            elif _WORD.fullmatch(alternative):
+                words.add(alternative)
+            else:
+                raise PhraseError(f"cannot read {alternative!r}")
+        return Slot(frozenset(words), optional=optional)
+
+    # -- reading a message ----------------------------------------------------------
+
+    def words(self, text: str) -> list[str]:
+        """The message tidied, text-speak expanded, each sentence ending in END."""
+        out: list[str] = []
+        for sentence in _SENTENCES.split(text):
+            tokens = tidy(sentence)
+            if tokens:
+                out.extend(self._expand(tokens))
+                out.append(END)
+        return out
+
+    def _expand(self, tokens: list[str]) -> list[str]:
+        out: list[str] = []
+        i = 0
+        while i < len(tokens):
+            for size in range(min(self._longest_shorthand, len(tokens) - i), 0, -1):
+                long_form = self.shorthand.get(tuple(tokens[i : i + size]))
+                if long_form is not None:
+                    out.extend(long_form)
+                    i += size
+                    break
+            else:
+                out.append(tokens[i])
+                i += 1
+        return out
+
+    def forms(self, words: Iterable[str]) -> list[frozenset[str]]:
+        """Each word with the phrase words it could be a misspelling of."""
+        return [frozenset({word, *self._misspelt(word)}) for word in words]
+
+    def _misspelt(self, word: str) -> list[str]:
+        if len(word) < 5 or word in self.fuzzy or word in self.real_words:
+            return []
+        found = []
+        for target in self.fuzzy:
+            allowed = 1 if len(target) <= 8 else 2
+            if abs(len(target) - len(word)) <= allowed and (
+                OSA.distance(word, target, score_cutoff=allowed) <= allowed
+            ):
+                found.append(target)
+        return found
+
+    def assess(self, text: str) -> Concern | None:
+        """The first sign of danger in `text` not explained away as ordinary, or None."""
+        words = self.words(text)
+        forms = self.forms(words)
+        present = frozenset().union(*forms) if forms else frozenset()
+        ordinary: list[tuple[int, int]] | None = None
+        for phrase in _candidates(self._danger_index, self.danger, present):
+            for start in range(len(forms)):
+                end = phrase.match(forms, start)
+                if end is None or end == start:
+                    continue
+                if ordinary is None:
+                    ordinary = self._spans(self.ordinary, self._ordinary_index, forms, present)
+                if any(s < end and start < e for s, e in ordinary):
+                    continue
+                matched = " ".join(w for w in words[start:end] if w != END)
+                return Concern(phrase.category, phrase.source, matched)
+        return None
+
+    @staticmethod
+    def _spans(
+        phrases: list[Phrase], index: dict[str, list[int]],
+        forms: Sequence[frozenset[str]], present: frozenset[str],
+    ) -> list[tuple[int, int]]:
+        spans = []
+        for phrase in _candidates(index, phrases, present):
+            for start in range(len(forms)):
+                end = phrase.match(forms, start)
+                if end is not None and end > start:
+                    spans.append((start, end))
+        return spans
+
+
+def _index(phrases: list[Phrase]) -> dict[str, list[int]]:
+    """Each phrase filed under the words of its most selective required slot."""
+    index: dict[str, list[int]] = {}
+    for number, phrase in enumerate(phrases):
+        required = [s for s in phrase.slots if not s.gap and not s.optional]
+        anchor = min(required, key=lambda s: (not s.words.isdisjoint(COMMON), len(s.words)))
+        for word in anchor.words:
+            index.setdefault(word, []).append(number)
+    return index
+
+
+def _candidates(
+    index: dict[str, list[int]], phrases: list[Phrase], present: frozenset[str]
+) -> list[Phrase]:
+    numbers = sorted({n for word in present for n in index.get(word, ())})
+    return [phrases[n] for n in numbers]
+
+
+def tidy(text: str) -> list[str]:
+    """Lower-case ASCII words: apostrophes dropped (don't -> dont), punctuation a space,
+    letters typed three or more times in a row cut to two (killl -> kill)."""
+    text = unicodedata.normalize("NFKD", text.lower())
+    text = _APOSTROPHES.sub("", text).encode("ascii", "ignore").decode()
+    return _WORD.findall(_REPEATS.sub(r"\1\1", text))
+
+
+@cache
+def default_detector() -> Detector:
+    """The bundled phrase file, read once."""
+    text = resources.files("conversations").joinpath(PHRASES_FILE).read_text(encoding="utf-8")
+    return Detector(text)
+
+
+def assess(text: str) -> Concern | None:
+    """Why `text` signals danger to the person (or someone they tell us about), or None."""
+    return default_detector().assess(text)
 
 
 def in_danger(text: str) -> bool:
     """True when the message signals danger to the person (self-harm, abuse, being hurt)."""
-    return False
+    return assess(text) is not None

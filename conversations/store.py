@@ -30,6 +30,9 @@ def load_session(db: sqlite_utils.Database, channel: Channel, address: str) -> S
 
 
 def save_session(db: sqlite_utils.Database, session: Session) -> None:
+    if session.state == "erased":  # FORGET ME: keep no row at all (conversations/flows/privacy)
+        db.execute("DELETE FROM sessions WHERE channel = ? AND address = ?", list(session.key))
+        return
     db.table("sessions").upsert(
         {
             "channel": session.channel, "address": session.address, "state": session.state,

@@ -1,0 +1,206 @@
+"""The machine, the issue's targets beside the figures, and the output: a table printed,
+bench/results.md and bench/results.json (the shape in INTERFACE.md, plus extra keys)."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+Results = dict[str, Any]
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def load_average() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
+def machine() -> str:
+    return (f"{cpu_model()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+            f"{platform.system()} {platform.release()}, "
+            f"{datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}")
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    goal: str
+    measure: Callable[[Results], float | None]
+    met: Callable[[float], bool]
+    unit: str
+
+
+def _match(entries: int, key: str) -> Callable[[Results], float | None]:
+    def get(results: Results) -> float | None:
+        rows = [r for r in results["match"] if r["entries"] == entries]
+        return float(rows[0][key]) if rows else None
+    return get
+
+
+def _sms(concurrency: int, key: str) -> Callable[[Results], float | None]:
+    def get(results: Results) -> float | None:
+        rows = [r for r in results.get("sms", []) if r["concurrency"] == concurrency]
+        return float(rows[0][key]) if rows else None
+    return get
+
+
+TARGETS = (
+    Target("p99 per query, 1,519 entries", "< 5 ms", _match(1519, "p99_ms"),
+           lambda v: v < 5, "ms"),
+    Target("p99 per query, 100,000 entries", "< 20 ms", _match(100_000, "p99_ms"),
+           lambda v: v < 20, "ms"),
+    Target("peak memory, 1,519 entries", "< 150 MB", _match(1519, "peak_mb"),
+           lambda v: v < 150, "MB"),
+    Target("SMS webhooks/s, concurrency 20", ">= 500/s", _sms(20, "rps"),
+           lambda v: v >= 500, "/s"),
+    Target("SMS p99, concurrency 20", "< 50 ms", _sms(20, "p99_ms"), lambda v: v < 50, "ms"),
+)
+
+
+def targets(results: Results) -> list[dict[str, Any]]:
+    out = []
+    for target in TARGETS:
+        value = target.measure(results)
+        verdict = "not measured" if value is None else "pass" if target.met(value) else "miss"
+        out.append({"target": target.name, "goal": target.goal, "measured": value,
+                    "unit": target.unit, "verdict": verdict})
+    return out
+
+
+# -- tables ----------------------------------------------------------------------------------
+
+def table(header: list[str], rows: list[list[Any]]) -> str:
+    def cell(value: Any) -> str:
+        if isinstance(value, float):
+            return f"{value:,.3f}" if value < 10 else f"{value:,.1f}"
+        if isinstance(value, int):
+            return f"{value:,}"
+        return str(value)
+
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def pct(share: float | None) -> str:
+    return "-" if share is None else f"{share:.1%}"
+
+
+def match_table(results: Results) -> str:
+    rows = []
+    for r in results["match"]:
+        q = r["quality"]
+        rows.append([r["entries"], r["index_s"], r["p50_ms"], r["p99_ms"], r["qps"],
+                     r["peak_mb"], r["naive_p50_ms"], r["naive_p99_ms"],
+                     pct(q["top1"]), pct(q["top3"]), pct(q["reject"])])
+    return table(["entries", "index s", "p50 ms", "p99 ms", "queries/s", "peak MB",
+                  "naive p50 ms", "naive p99 ms", "dev top-1", "dev top-3", "dev reject"], rows)
+
+
+def e2e_table(results: Results) -> str:
+    rows = [[channel, r["concurrency"], r["rps"], r["p50_ms"], r["p99_ms"], r["requests"],
+             r["errors"]]
+            for channel in ("sms", "telegram") for r in results.get(channel, [])]
+    return table(["channel", "concurrency", "requests/s", "p50 ms", "p99 ms", "requests",
+                  "errors"], rows)
+
+
+def quality_table(results: Results) -> str:
+    rows = []
+    for r in results["match"]:
+        for name, key in (("dev", "quality"), ("extra", "extra_quality")):
+            q = r[key]
+            rows.append([f"{name}, matcher", r["entries"], pct(q["top1"]), pct(q["top3"]),
+                         pct(q["reject"]), f"{q['answerable']} + {q['unanswerable']} NONE"])
+        naive = r.get("naive_quality")
+        if naive:
+            rows.append(["dev, naive WRatio", r["entries"], pct(naive["top1"]),
+                         pct(naive["top3"]), pct(naive["reject"]),
+                         f"{naive['answerable']} + {naive['unanswerable']} NONE"])
+    return table(["set", "entries", "top-1", "top-3", "reject", "queries"], rows)
+
+
+def targets_table(results: Results) -> str:
+    rows = [[t["target"], t["goal"], "-" if t["measured"] is None
+             else f"{t['measured']:,.1f} {t['unit']}".replace(" /s", "/s"), t["verdict"]]
+            for t in results["targets"]]
+    return table(["target", "goal", "measured", "verdict"], rows)
+
+
+def slowest(results: Results) -> str:
+    lines = []
+    for r in results["match"]:
+        worst = "; ".join(f"{s['ms']} ms \"{s['query']}\"" for s in r.get("slowest", []))
+        lines.append(f"- {r['entries']:,} entries: {worst}")
+    return "\n".join(lines)
+
+
+METHOD = """\
+How it was measured:
+- Matching: each catalogue size runs in a fresh Python process, which loads the catalogue
+  from SQLite (`catalogue.store.load_entries`) and builds `catalogue.matcher.Matcher` as the
+  server does (`index s`), runs 4 warm-up queries, then every message of
+  tests/data/dev-queries.tsv and extra-queries.tsv once, timed alone with `perf_counter`
+  (`p50`/`p99` nearest-rank; `queries/s` = queries / their summed time, one thread).
+  1,519 = the LGA service list; larger sizes are the LGA list plus entries made by
+  recombining its titles and description sentences (seeded, deterministic).
+- Peak memory: `getrusage(RUSAGE_SELF).ru_maxrss` of that process (peak resident set of
+  the whole process: interpreter, imports, entries and index), read before the naive
+  matcher runs.
+- Naive: `rapidfuzz.process.extractOne(query, ["title. summary", ...], scorer=fuzz.WRatio)`
+  on the same entries, on a seeded sample of the same queries within a time budget.
+- Quality: scored as /work/shared/data/README.md says (top-1 needs `answered`; NONE
+  queries score when not answered), from the same searches that were timed.
+- End to end: `python -m bot serve` in its own process (temp database, bundled sample
+  catalogue), a local Bot API stand-in (bench/fakebot.py) in another, and an aiohttp client
+  in the bench process. SMS: Twilio's form fields signed with twilio's RequestValidator,
+  a unique MessageSid each, ~1,000 distinct senders, questions from the quality sets mixed
+  with chatter (hi, HELP, 1, yes...). Telegram: Update JSON posted to /telegram with the
+  secret token; the webhook answers after the replies were sent to the Bot API, so its
+  latency includes python-telegram-bot's AIORateLimiter (30 messages/s overall, Telegram's
+  own limit), which caps Telegram throughput by design.
+- The machine is shared: other work may have been running (load average shown)."""
+
+
+def markdown(results: Results) -> str:
+    e2e = results.get("e2e_extra", {})
+    parts = [
+        "# Benchmark results", "",
+        f"Machine: {results['machine']}  ",
+        f"Load average at start / end: {results['load_start']} / {results['load_end']}  ",
+        f"Total run time: {results['seconds']:.0f} s", "",
+        "## Targets (issue 5)", "", targets_table(results), "",
+        "## Matching", "", match_table(results), "",
+        "Slowest queries:", "", slowest(results), "",
+        "## Quality", "", quality_table(results), "",
+        "## End to end (real server on 127.0.0.1)", "", e2e_table(results), "",
+        f"Server peak memory (VmHWM): {e2e.get('server_peak_mb', '-')} MB. "
+        "Telegram `requests` are webhook updates; "
+        f"Bot API sendMessage calls received: "
+        f"{', '.join(str(r.get('messages_sent', '-')) for r in results.get('telegram', []))}.",
+        "", METHOD, "",
+    ]
+    return "\n".join(parts)
+
+
+def write(results: Results, folder: Path) -> None:
+    (folder / "results.json").write_text(json.dumps(results, indent=1) + "\n",
+                                         encoding="utf-8")
+    (folder / "results.md").write_text(markdown(results), encoding="utf-8")

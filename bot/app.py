@@ -1,0 +1,112 @@
+"""The composition root: builds the database thread, the assistant, the channels (and,
+later, the scheduler), and starts and stops them in one lifespan. No globals."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from aiohttp import web
+from telegram.error import InvalidToken, NetworkError
+
+from bot.assistant import Assistant
+from bot.channels.sms import SmsSender
+from bot.channels.telegram import TelegramChannel
+from bot.dbthread import DbThread
+from bot.routes import add_routes
+from bot.settings import Settings
+from catalogue.store import open_db
+
+log = logging.getLogger("localsupport")
+
+
+@dataclass
+class Services:
+    """Everything the server runs, for routes, jobs and tests to reach."""
+
+    settings: Settings
+    db: DbThread[Assistant]
+    telegram: TelegramChannel | None = None
+    sms: SmsSender | None = None  # outbound SMS; None without Twilio credentials
+    background: list[asyncio.Task[None]] = field(default_factory=list)
+
+
+SERVICES = web.AppKey("services", Services)
+
+
+def open_assistant(db_path: str) -> Assistant:
+    return Assistant(open_db(db_path))
+
+
+def close_assistant(assistant: Assistant) -> None:
+    assistant.db.close()
+
+
+def build_app(settings: Settings) -> web.Application:
+    db: DbThread[Assistant] = DbThread(lambda: open_assistant(settings.db_path), close_assistant)
+    services = Services(settings, db)
+    if settings.telegram:
+        services.telegram = TelegramChannel(settings, db)
+    app = web.Application()
+    app[SERVICES] = services
+    add_routes(app, settings, db, services.telegram)
+    app.cleanup_ctx.append(lifespan)
+    return app
+
+
+async def lifespan(app: web.Application) -> AsyncIterator[None]:
+    services = app[SERVICES]
+    await services.db.start()
+    try:
+        if services.settings.sms_outbound:
+            services.sms = SmsSender(services.settings, services.db)
+        if services.telegram is not None:
+            await services.telegram.start()
+        # Background jobs (the scheduler: digests, safeguarding alerts, follow-ups) start
+        # here, after the channels they send through: append their tasks to
+        # services.background and they are cancelled first on the way down.
+        yield
+    finally:
+        for task in services.background:
+            task.cancel()
+        await asyncio.gather(*services.background, return_exceptions=True)
+        if services.telegram is not None:
+            await services.telegram.stop()
+        if services.sms is not None:
+            await services.sms.close()
+        await services.db.stop()
+
+
+def banner(settings: Settings, host: str, port: int) -> str:
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    lines = [f"Local Support is running on http://{host}:{port}/"]
+    if settings.web_chat:
+        lines.append(f"Try the web chat: http://{shown}:{port}/")
+    lines.append("SMS (Twilio): " + ("webhook at /sms/twilio" if settings.sms_inbound
+                                     else "off (set TWILIO_AUTH_TOKEN and PUBLIC_URL)"))
+    lines.append("Telegram: " + ("webhook" if settings.telegram_webhook
+                                 else "long polling" if settings.telegram
+                                 else "off (set TELEGRAM_BOT_TOKEN)"))
+    lines.append("Press Ctrl+C to stop.")
+    return "\n".join(lines)
+
+
+def serve(db_path: Path | str, host: str = "127.0.0.1", port: int = 8080) -> None:
+    """Run until SIGINT or SIGTERM; the lifespan closes everything on the way out."""
+    settings = replace(Settings.from_env(), db_path=str(db_path))
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: "
+                        "%(message)s")
+    # httpx logs every Bot API URL at INFO, and those URLs hold the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        web.run_app(build_app(settings), host=host, port=port, access_log=None,
+                    print=lambda _: print(banner(settings, host, port), flush=True))
+    except InvalidToken as error:
+        raise SystemExit(f"localsupport: Telegram refused TELEGRAM_BOT_TOKEN ({error}). "
+                         "Check the token @BotFather gave you.") from None
+    except NetworkError as error:
+        raise SystemExit(f"localsupport: cannot reach the Telegram Bot API ({error}). "
+                         "Unset TELEGRAM_BOT_TOKEN to run without Telegram.") from None

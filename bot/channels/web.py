@@ -1,0 +1,97 @@
+"""The local web chat: GET / (the page) and POST /web/message (JSON).
+
+Request `{"user": str, "text": str, "channel": "sms"|"telegram", "choice": int|null}`
+(`channel` and `choice` optional; `choice` is the 0-based index of a button pressed).
+Reply `{"replies": [{"text": str, "choices": [str, ...], "html": str}]}`: `text` is what
+that channel would show (the SMS body, or Telegram's text without markup), `html` the
+Telegram HTML; SMS replies also say how many `segments` they take. The conversation is
+the web user's own (channel "web").
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import UTC, datetime
+from functools import partial
+from importlib import resources
+from typing import Any, Literal
+
+from aiohttp import web
+
+from bot.assistant import Assistant
+from bot.dbthread import DbThread
+from bot.render import render_sms_all, render_telegram, segments
+from conversations.types import Inbound, Outbound
+
+Look = Literal["sms", "telegram"]
+MAX_USER = 64
+MAX_TEXT = 4096
+
+
+class BadRequest(ValueError):
+    """The JSON body is not what /web/message takes; the message says which field."""
+
+
+def parse(data: Any) -> tuple[str, str, Look, int | None]:
+    if not isinstance(data, dict):
+        raise BadRequest('send a JSON object like {"user": "me", "text": "hello"}')
+    user, text = data.get("user"), data.get("text", "")
+    look, choice = data.get("channel", "sms"), data.get("choice")
+    if not isinstance(user, str) or not user.strip() or len(user) > MAX_USER:
+        raise BadRequest(f'"user" must be a non-empty string of at most {MAX_USER} characters')
+    if not isinstance(text, str) or len(text) > MAX_TEXT:
+        raise BadRequest(f'"text" must be a string of at most {MAX_TEXT} characters')
+    if look not in ("sms", "telegram"):
+        raise BadRequest('"channel" must be "sms" or "telegram"')
+    if choice is not None and (not isinstance(choice, int) or isinstance(choice, bool)
+                               or choice < 0):
+        raise BadRequest('"choice" must be a whole number from 0, or null')
+    return user.strip(), text, look, choice
+
+
+def render(replies: list[Outbound], look: Look) -> list[dict[str, Any]]:
+    """Replies as the chosen channel shows them."""
+    if look == "sms":
+        bodies = render_sms_all(replies)
+        last_choices = list(replies[-1].choices) if replies else []
+        return [{"text": body, "html": html.escape(body), "segments": segments(body),
+                 "choices": last_choices if n == len(bodies) else []}
+                for n, body in enumerate(bodies, 1)]
+    out = []
+    for reply in replies:
+        marked = render_telegram(reply)
+        plain = html.unescape(re.sub(r"</?b>", "", marked))
+        out.append({"text": plain, "html": marked, "choices": list(reply.choices)})
+    return out
+
+
+def answer(
+    assistant: Assistant, user: str, text: str, choice: int | None, now: datetime
+) -> list[Outbound]:
+    return assistant.handle(Inbound("web", user, text, choice), now)
+
+
+class WebChat:
+    def __init__(self, db: DbThread[Assistant]) -> None:
+        self.db = db
+        self.page = resources.files("bot").joinpath("static/index.html").read_bytes()
+
+    async def index(self, request: web.Request) -> web.Response:
+        return web.Response(body=self.page, content_type="text/html", charset="utf-8",
+                            headers={"Cache-Control": "no-store",
+                                     "Content-Security-Policy": CSP})
+
+    async def message(self, request: web.Request) -> web.Response:
+        try:
+            user, text, look, choice = parse(await request.json())
+        except ValueError as error:  # BadRequest, or a body that is not JSON
+            reason = str(error) if isinstance(error, BadRequest) else "the body is not JSON"
+            return web.json_response({"error": reason}, status=400)
+        replies = await self.db.call(partial(answer, user=user, text=text, choice=choice,
+                                             now=datetime.now(UTC)))
+        return web.json_response({"replies": render(replies, look)})
+
+
+CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
+       "connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'")

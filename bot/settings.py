@@ -1,0 +1,76 @@
+"""Settings, read from the environment once at start-up (see INTERFACE.md, "Settings")."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+OFF_WORDS = frozenset({"0", "off", "false", "no"})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the server reads from its environment; nothing else reads os.environ."""
+
+    db_path: str = "localsupport.db"
+    public_url: str = ""
+    twilio_account_sid: str = ""
+    twilio_auth_token: str = ""
+    twilio_from_number: str = ""
+    twilio_api_base_url: str = ""  # a local stand-in for api.twilio.com (tests, staging)
+    telegram_bot_token: str = ""
+    telegram_secret_token: str = ""
+    telegram_webhook_url: str = ""
+    telegram_api_base_url: str = ""
+    smtp_host: str = ""
+    smtp_port: int = 0
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = True
+    digest_from: str = ""
+    web_chat: bool = True
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+
+        def get(name: str) -> str:
+            return env.get(name, "").strip()
+
+        return cls(
+            db_path=get("LOCALSUPPORT_DB") or "localsupport.db",
+            public_url=get("PUBLIC_URL").rstrip("/"),
+            twilio_account_sid=get("TWILIO_ACCOUNT_SID"),
+            twilio_auth_token=get("TWILIO_AUTH_TOKEN"),
+            twilio_from_number=get("TWILIO_FROM_NUMBER"),
+            twilio_api_base_url=get("TWILIO_API_BASE_URL").rstrip("/"),
+            telegram_bot_token=get("TELEGRAM_BOT_TOKEN"),
+            telegram_secret_token=get("TELEGRAM_SECRET_TOKEN"),
+            telegram_webhook_url=get("TELEGRAM_WEBHOOK_URL"),
+            telegram_api_base_url=get("TELEGRAM_API_BASE_URL"),
+            smtp_host=get("SMTP_HOST"),
+            smtp_port=int(get("SMTP_PORT") or 0),
+            smtp_user=get("SMTP_USER"),
+            smtp_password=get("SMTP_PASSWORD"),
+            smtp_starttls=get("SMTP_STARTTLS").lower() not in OFF_WORDS,
+            digest_from=get("DIGEST_FROM"),
+            web_chat=get("WEB_CHAT").lower() not in OFF_WORDS,
+        )
+
+    @property
+    def sms_inbound(self) -> bool:
+        """Twilio webhooks can be checked: the auth token and the public URL are known."""
+        return bool(self.twilio_auth_token and self.public_url)
+
+    @property
+    def sms_outbound(self) -> bool:
+        return bool(self.twilio_account_sid and self.twilio_auth_token and self.twilio_from_number)
+
+    @property
+    def telegram(self) -> bool:
+        return bool(self.telegram_bot_token)
+
+    @property
+    def telegram_webhook(self) -> bool:
+        return bool(self.telegram_bot_token and self.telegram_webhook_url)

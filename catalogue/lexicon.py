@@ -1,0 +1,214 @@
+"""The words people use, mapped to the words councils use: rules kept as data.
+
+Two plain-text files in `catalogue/data/` hold the rules, one per line:
+
+    spellings.txt   wrong, other wrong => right words     (replaces what was written)
+    lexicon.txt     phrase, other phrase => council words, other council words
+                    (adds to what was written; commas separate alternative targets)
+
+A spelling rule rewrites the message before anything else ("skool" => "school",
+"u" => "you"). A lexicon rule keeps the person's words and adds the council's
+("skint" => "money debt hardship benefits"); added words count a little less than
+written ones. Phrases match after stemming, so "kicked out" also matches "kicking me
+out". Lines starting with `#` are comments. See the header of each file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from catalogue.normalise import FILLER, PARTICLES, STOPWORDS, fold, split_digits, stem, tokens
+
+DATA_FILES = ("spellings.txt", "lexicon.txt")
+
+
+class LexiconError(ValueError):
+    """A rule file line that cannot be read; names the file and line."""
+
+
+Targets = tuple[tuple[str, ...], ...]  # alternative council phrasings, each a tuple of stems
+
+
+@dataclass(frozen=True)
+class Rule:
+    """`pattern` (stems, in order) adds `targets` (alternatives, each some stems) to a query."""
+
+    pattern: tuple[str, ...]
+    targets: Targets
+
+    @property
+    def adds(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(s for target in self.targets for s in target))
+
+
+@dataclass(frozen=True)
+class Firing:
+    """A rule that matched the query: `positions` of the matched stems, and what it adds."""
+
+    positions: tuple[int, ...]
+    targets: Targets
+
+    @property
+    def adds(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(s for target in self.targets for s in target))
+
+
+@dataclass
+class Lexicon:
+    spellings: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
+    rules: dict[str, list[Rule]] = field(default_factory=dict)
+    words: set[str] = field(default_factory=set)  # every surface word the rules know
+    longest: int = 1  # words in the longest spelling rule
+    _starts: set[str] = field(default_factory=set)  # first words of spelling rules
+    backoffice: tuple[str, ...] = ()  # folded title beginnings of back-office entries
+
+    # -- loading ----------------------------------------------------------------------------
+
+    @classmethod
+    def default(cls) -> Lexicon:
+        """The rules shipped in the package (catalogue/data/*.txt)."""
+        folder = resources.files("catalogue") / "data"
+        lex = cls.from_texts(
+            spellings=(folder / "spellings.txt").read_text(encoding="utf-8"),
+            lexicon=(folder / "lexicon.txt").read_text(encoding="utf-8"),
+        )
+        lex.backoffice = parse_list((folder / "backoffice.txt").read_text(encoding="utf-8"))
+        return lex
+
+    @classmethod
+    def from_files(cls, spellings: Path, lexicon: Path) -> Lexicon:
+        return cls.from_texts(
+            spellings.read_text(encoding="utf-8"), lexicon.read_text(encoding="utf-8"),
+            names=(str(spellings), str(lexicon)),
+        )
+
+    @classmethod
+    def from_texts(
+        cls, spellings: str = "", lexicon: str = "",
+        names: tuple[str, str] = ("spellings.txt", "lexicon.txt"),
+    ) -> Lexicon:
+        lex = cls()
+        for lefts, right in parse_rules(spellings, names[0]):
+            for left in lefts:
+                lex.add_spelling(left, right)
+        for lefts, right in parse_rules(lexicon, names[1]):
+            for left in lefts:
+                lex.add_rule(left, right)
+        return lex
+
+    def add_spelling(self, wrong: str, right: str) -> None:
+        key = tuple(tokens(wrong))
+        if key:
+            self.spellings[key] = tuple(tokens(right))
+            self.longest = max(self.longest, len(key))
+            self._starts.add(key[0])
+            self.words.update(tokens(right))
+
+    def add_rule(self, phrase: str, council_words: str) -> None:
+        pattern = tuple(self.phrase_stems(phrase))
+        targets = tuple(
+            t for t in (tuple(dict.fromkeys(self.stems(part))) for part in council_words.split(","))
+            if t
+        )
+        if not pattern or all(p in PARTICLES or p in STOPWORDS for p in pattern):
+            return  # only small words left: it would fire on almost any message
+        self.words.update(self.rewrite(tokens(phrase)))
+        self.words.update(self.rewrite(tokens(council_words)))
+        bucket = self.rules.setdefault(pattern[0], [])
+        bucket.append(Rule(pattern, targets))
+        bucket.sort(key=lambda r: -len(r.pattern))
+
+    # -- applying ---------------------------------------------------------------------------
+
+    def rewrite(self, words: Sequence[str]) -> list[str]:
+        """Apply spelling rules (longest phrase first) to folded words."""
+        out: list[str] = []
+        i = 0
+        spellings, starts = self.spellings, self._starts
+        while i < len(words):
+            word = words[i]
+            size = 0
+            if word in starts:
+                for size in range(self.longest, 0, -1):
+                    key = tuple(words[i: i + size])
+                    if len(key) == size and key in spellings:
+                        out.extend(spellings[key])
+                        break
+                else:
+                    size = 0
+            if not size:
+                parts = split_digits(word)
+                out.extend(self.rewrite(parts) if len(parts) > 1 else parts)
+                size = 1
+            i += size
+        return out
+
+    def stems(self, text: str) -> list[str]:
+        """The content stems of `text` after spelling rules (stop words dropped)."""
+        return [stem(w) for w in self.rewrite(tokens(text)) if w not in STOPWORDS]
+
+    def phrase_stems(self, text: str) -> list[str]:
+        """The stems phrases are matched on: only filler words ("the", "my") dropped."""
+        return [stem(w) for w in self.rewrite(tokens(text)) if w not in FILLER]
+
+    def expand(self, stems: Sequence[str]) -> list[Firing]:
+        """Every rule whose pattern occurs in `stems`, in order, with at most GAP other
+        stems between two of its words; longer patterns win overlaps."""
+        firings: list[Firing] = []
+        taken = [False] * len(stems)
+        for i, first in enumerate(stems):
+            for rule in self.rules.get(first, ()):
+                positions = _find(rule.pattern, stems, i)
+                if positions and not all(taken[p] for p in positions):
+                    firings.append(Firing(positions, rule.targets))
+                    for p in positions:
+                        taken[p] = True
+        return firings
+
+    def is_backoffice(self, title: str) -> bool:
+        folded = fold(title)
+        return any(folded.startswith(prefix) for prefix in self.backoffice)
+
+    def __len__(self) -> int:
+        return len(self.spellings) + sum(len(b) for b in self.rules.values())
+
+
+GAP = 2  # other words allowed between two words of a phrase ("top up payment for rent")
+
+
+def _find(pattern: tuple[str, ...], stems: Sequence[str], start: int) -> tuple[int, ...]:
+    """Positions of `pattern` in `stems` starting at `start` (first word already there)."""
+    positions = [start]
+    for word in pattern[1:]:
+        last = positions[-1]
+        for j in range(last + 1, min(len(stems), last + 2 + GAP)):
+            if stems[j] == word:
+                positions.append(j)
+                break
+        else:
+            return ()
+    return tuple(positions)
+
+
+def parse_list(text: str) -> tuple[str, ...]:
+    """The folded, non-comment lines of a list file."""
+    lines = (fold(raw.split("#", 1)[0]) for raw in text.splitlines())
+    return tuple(line for line in lines if line)
+
+
+def parse_rules(text: str, name: str) -> Iterable[tuple[list[str], str]]:
+    """Yield ([left phrases], right words) for every rule line of a rule file."""
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        if line.count("=>") != 1:
+            raise LexiconError(f"{name} line {number}: expected 'phrase => words', got {raw!r}")
+        left, right = (part.strip() for part in line.split("=>"))
+        lefts = [p.strip() for p in left.split(",") if p.strip()]
+        if not lefts or not right:
+            raise LexiconError(f"{name} line {number}: both sides of '=>' need words: {raw!r}")
+        yield lefts, right

@@ -1,0 +1,136 @@
+"""One catalogue record (cells as text) to an `Entry`, or problems naming the column.
+
+Shared by the CSV reader and the Open Referral UK reader, so both say the same things.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Collection, Mapping
+
+from catalogue.model import COLUMNS, KINDS, REQUIRED, Criterion, Entry, Kind
+from catalogue.problems import Log, Problem
+
+CODE_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
+WHOLE_NUMBER = re.compile(r"\d+(?:\.0+)?")
+OLDEST_AGE = 130
+SUMMARY_WARN_AT = 300  # characters; an SMS answer shows about 160
+LIST_KNOWN_UP_TO = 20
+
+
+def split_cell(value: str) -> tuple[str, ...]:
+    """A `;`-separated cell to its parts, trimmed, blanks dropped."""
+    return tuple(part.strip() for part in value.split(";") if part.strip())
+
+
+def did_you_mean(word: str, choices: Collection[str]) -> str:
+    close = difflib.get_close_matches(word.lower(), list(choices), n=1, cutoff=0.6)
+    return f' (did you mean "{close[0]}"?)' if close else ""
+
+
+def build_entry(
+    values: Mapping[str, str], row: int, known_codes: Collection[str], log: Log
+) -> Entry | None:
+    """The entry these cells describe, or None after logging every problem in them."""
+    before = len(log.problems)
+    for name in REQUIRED:
+        if not values.get(name, ""):
+            log.error(row, name, "must not be empty")
+    kind = check_kind(values.get("kind", ""), row, log)
+    min_age = parse_age(values.get("min_age", ""), "min_age", row, log)
+    max_age = parse_age(values.get("max_age", ""), "max_age", row, log)
+    if min_age is not None and max_age is not None and min_age > max_age:
+        log.error(row, "min_age", f"{min_age} is more than max_age {max_age}")
+    criteria = parse_criteria(values.get("criteria", ""), row, known_codes, log)
+    warn_about(values, row, log)
+    if len(log.problems) > before or kind is None:
+        log.problems[before:] = sorted(log.problems[before:], key=column_order)
+        return None
+    return Entry(
+        id=values["id"], kind=kind, title=values["title"], summary=values["summary"],
+        description=values.get("description", ""),
+        keywords=split_cell(values.get("keywords", "")),
+        category=values.get("category", ""), url=values.get("url", ""),
+        phone=values.get("phone", ""), email=values.get("email", ""),
+        address=values.get("address", ""), opening_hours=values.get("opening_hours", ""),
+        provider=values.get("provider", ""), how_to_apply=values.get("how_to_apply", ""),
+        wards=split_cell(values.get("wards", "")), min_age=min_age, max_age=max_age,
+        criteria=criteria,
+    )
+
+
+def column_order(problem: Problem) -> int:
+    return COLUMNS.index(problem.column) if problem.column in COLUMNS else len(COLUMNS)
+
+
+def check_kind(value: str, row: int, log: Log) -> Kind | None:
+    for kind in KINDS:
+        if value.lower() == kind:
+            return kind
+    if value:
+        log.error(row, "kind", f'"{value}" is not one of {", ".join(KINDS)}'
+                  + did_you_mean(value, KINDS))
+    return None
+
+
+def parse_age(value: str, column: str, row: int, log: Log) -> int | None:
+    if not value:
+        return None
+    if not WHOLE_NUMBER.fullmatch(value):
+        log.error(row, column, f'"{value}" is not a whole number of years (write it like 16)')
+        return None
+    age = int(float(value))
+    if age > OLDEST_AGE:
+        log.error(row, column, f"{age} is not a believable age")
+        return None
+    return age
+
+
+def parse_criteria(
+    value: str, row: int, known_codes: Collection[str], log: Log
+) -> tuple[Criterion, ...]:
+    criteria: list[Criterion] = []
+    for part in split_cell(value):
+        words = part.split()
+        negated = words[0].lower() == "not"
+        if negated:
+            words = words[1:]
+        if len(words) != 1:
+            log.error(row, "criteria", f'cannot read "{part}": write circumstance codes '
+                      'separated by ";", e.g. "income_benefit; not lives_alone"')
+            continue
+        code = words[0].lower()
+        if not known_codes:
+            log.codes_without_circumstances.setdefault(code, row)
+            continue
+        if code not in known_codes:
+            log.error(row, "criteria", unknown_code_message(code, known_codes))
+            continue
+        if any(c.code == code for c in criteria):
+            log.error(row, "criteria", f'"{code}" is given more than once')
+            continue
+        criteria.append(Criterion(code, negated))
+    return tuple(criteria)
+
+
+def unknown_code_message(code: str, known_codes: Collection[str]) -> str:
+    message = f'"{code}" is not a known circumstance' + did_you_mean(code, known_codes)
+    if len(known_codes) <= LIST_KNOWN_UP_TO:
+        message += "; known codes: " + ", ".join(sorted(known_codes))
+    return message
+
+
+def warn_about(values: Mapping[str, str], row: int, log: Log) -> None:
+    """Things worth a second look that do not stop the import."""
+    summary = values.get("summary", "")
+    if len(summary) > SUMMARY_WARN_AT:
+        log.warn(row, "summary", f"is {len(summary)} characters long; a text message shows "
+                 "about 160, so people will see it cut short")
+    entry_id = values.get("id", "")
+    if entry_id and (" " in entry_id or ";" in entry_id):
+        log.warn(row, "id", f'"{entry_id}" contains a space or ";"; ids are easier to use '
+                 "without them (e.g. free-school-meals)")
+    email = values.get("email", "")
+    if email and "@" not in email:
+        log.warn(row, "email", f'"{email}" does not look like an email address')

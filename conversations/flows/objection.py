@@ -1,0 +1,263 @@
+"""Veto complaints: object to a service or a council proposal, withdraw it, list proposals.
+
+States: `objection:what` (waiting for what it is about), `objection:confirm` ("Do you
+mean X?"), `objection:postcode`, `objection:reason`. See objection.md.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rapidfuzz import fuzz, process
+
+from catalogue.model import Entry
+from conversations import objections, records
+from conversations.flows.common import (
+    NO,
+    YES,
+    Context,
+    ask,
+    end_flow,
+    entry_choices,
+    flow_data,
+    is_skip,
+    looks_like_question,
+    parse_yes_no,
+    words,
+)
+from conversations.types import Outbound, Session
+
+MAX_PROPOSALS = 8
+SURE = 75.0  # a title this alike is confirmed with "Do you want to object to X?"
+MAYBE = 45.0  # alike enough to offer as a choice
+REASON_LIMIT = records.COMMENT_LIMIT
+_OBJECT = re.compile(
+    r"^(?:i'?m|i am|im) (?:not happy|unhappy|upset|angry) (?:with|about) ?(.*)$"
+    r"|^(?:i want to |i wanna |i would like to |i'd like to |want to |i )?"
+    r"(?:complain|make a complaint|object)\b(?: about| to| against)? ?(.*)$"
+    r"|^(?:i )?(?:don'?t|do not|dont) want (?!to )(.+)$"
+    r"|^(?:i )?(?:oppose|object to|am against|veto) (.+)$"
+    r"|^(?:complaint|objection)(?: about| to)? ?(.*)$"
+)
+_WITHDRAW = re.compile(
+    r"^(?:i )?(?:want to |would like to )?(?:withdraw|take back|cancel|remove|delete|drop)"
+    r"(?: my| the)? (?:objections?|complaints?)(?: (?:to|about|against) (.+))?$"
+)
+_PLANS = re.compile(
+    r"^(?:what(?:'s| is| are)? (?:the )?council(?:'s)? (?:planning|plans?|proposals?)"
+    r"(?: near me| for my area)?|(?:council )?(?:plans|proposals)|what(?:'s| is) planned"
+    r"(?: near me)?|planning proposals)$"
+)
+_STRIP = re.compile(r"^(?:the|a|an|this|that|it|them)\b ?|[?.!]+$")
+
+
+def wants_to_object(text: str) -> str | None:
+    """What the person objects to ("" when they did not say), or None when it is not that."""
+    found = _OBJECT.match(words(text))
+    if found is None:
+        return None
+    target = next((g for g in found.groups() if g is not None), "")
+    return _STRIP.sub("", target.strip()).strip()
+
+
+def wants_to_withdraw(text: str) -> str | None:
+    found = _WITHDRAW.match(words(text))
+    if found is None:
+        return None
+    return (found.group(1) or "").strip()
+
+
+def wants_plans(text: str) -> bool:
+    return _PLANS.match(words(text).rstrip("?").strip()) is not None
+
+
+def offer(session: Session, entry: Entry) -> Outbound:
+    """After showing a proposal: offer to object to it."""
+    end_flow(session)
+    return ask(session, "answered", "You can object to this plan. Reply 1 to object, or ask "
+               "me something else.", [("Object to this plan", f"object:{entry.id}")])
+
+
+def list_plans(ctx: Context, session: Session) -> list[Outbound]:
+    end_flow(session)
+    plans = [e for e in ctx.entries.values() if e.kind == "proposal"]
+    person = records.get_person(ctx.db, session.channel, session.address) or {}
+    ward = (person.get("ward") or "").lower()
+    plans.sort(key=lambda e: (ward not in {w.lower() for w in e.wards}, e.title))
+    if not plans:
+        return [Outbound("The council has no plans open for comment right now.")]
+    return [ask(session, "answered", "The council is planning these. Pick one to read about "
+                "it; you can object to it if you want to.",
+                entry_choices(plans[:MAX_PROPOSALS]))]
+
+
+def start(ctx: Context, session: Session, target: str) -> list[Outbound]:
+    session.data["flow"] = {"kind": "object"}
+    if not target:
+        return [ask(session, "objection:what", "What would you like to object to? Tell me "
+                    "the name of the service or council plan.")]
+    return find(ctx, session, target)
+
+
+def title_likeness(target: str, title: str, **_: object) -> float:
+    """How alike a name and a title are: words in common, in any order, without letting a
+    short title win just by being contained in a longer message."""
+    return (fuzz.token_set_ratio(target, title) + fuzz.token_sort_ratio(target, title)) / 2
+
+
+def ranked(ctx: Context, target: str) -> list[tuple[float, Entry]]:
+    """Entries the person may mean, best first: the matcher's ranking, and the title's
+    fuzzy likeness (people name what they object to), proposals first on a tie."""
+    scores: dict[str, float] = {}
+    result = ctx.matcher.search(target, limit=4)
+    if result.answered:
+        scores = {match.entry.id: match.score for match in result.matches}
+    titles = {e.id: e.title.lower() for e in ctx.entries.values()}
+    for _, score, entry_id in process.extract(target.lower(), titles, scorer=title_likeness,
+                                              limit=4):
+        scores[entry_id] = max(scores.get(entry_id, 0.0), float(score))
+    found = [(score, ctx.entries[i]) for i, score in scores.items() if i in ctx.entries]
+    found.sort(key=lambda pair: (-pair[0], pair[1].kind != "proposal", pair[1].title))
+    return found
+
+
+def find(ctx: Context, session: Session, target: str) -> list[Outbound]:
+    """Look the target up and confirm it with the person."""
+    flow = flow_data(session)
+    flow["tries"] = flow.get("tries", 0) + 1
+    found = ranked(ctx, target)
+    likely = [entry for score, entry in found if score >= SURE]
+    if likely:
+        best = likely[0]
+        flow.update({"entry": best.id, "others": [e.id for _, e in found[1:4] if e != best]})
+        return [ask(session, "objection:confirm", f"Do you want to object to {best.title}?",
+                    [YES, NO])]
+    suggestions = [entry for score, entry in found[:3] if score >= MAYBE]
+    if suggestions:
+        return [ask(session, "objection:confirm", "Which one do you mean?",
+                    [*entry_choices(suggestions, "object"), ("None of these", "answer:no")])]
+    if flow["tries"] > 1:
+        end_flow(session)
+        return [Outbound("Sorry, I couldn't find that either. Send MENU to see what I can do.")]
+    return [ask(session, "objection:what", f'I couldn\'t find "{target}". What is the name of '
+                "the service or council plan?")]
+
+
+def confirmed(ctx: Context, session: Session, entry_id: str) -> list[Outbound]:
+    """The person confirmed the entry: check they haven't objected, then ask what's missing."""
+    entry = ctx.entries[entry_id]
+    if objections.find_objection(ctx.db, session.channel, session.address, entry_id):
+        end_flow(session)
+        return [Outbound(f"You already objected to {entry.title}. Send WITHDRAW MY OBJECTION "
+                         "to take it back.")]
+    session.data["flow"] = {"kind": "object", "entry": entry_id}
+    if records.get_person(ctx.db, session.channel, session.address) is None:
+        return [ask(session, "objection:postcode", "What is your postcode? It tells "
+                    "councillors which ward you live in. Reply SKIP to leave it out.")]
+    return ask_reason(session, entry)
+
+
+def ask_reason(session: Session, entry: Entry) -> list[Outbound]:
+    return [ask(session, "objection:reason", f"Why do you object to {entry.title}? "
+                "Reply with your reason, or SKIP.")]
+
+
+def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
+    flow = flow_data(session)
+    if session.state == "objection:what":
+        return None if looks_like_question(text) else find(ctx, session, text)
+    if session.state == "objection:confirm":
+        said = parse_yes_no(text)
+        if said == "yes" and flow.get("entry") in ctx.entries:
+            return confirmed(ctx, session, flow["entry"])
+        if said in ("no", "unknown"):
+            others = [ctx.entries[i] for i in flow.get("others", []) if i in ctx.entries]
+            if others and "entry" in flow:
+                flow.pop("others")
+                return [ask(session, "objection:confirm", "Is it one of these?",
+                            [*entry_choices(others, "object"), ("None of these", "answer:no")])]
+            end_flow(session)
+            return [Outbound("OK, nothing recorded. Tell me its name another way, or send MENU.")]
+        return None
+    if flow.get("entry") not in ctx.entries:
+        return None
+    if session.state == "objection:postcode":
+        return _postcode(ctx, session, text)
+    if session.state == "objection:reason":
+        reason = "" if is_skip(text) else text.strip()[:REASON_LIMIT]
+        return record(ctx, session, ctx.entries[flow["entry"]], reason)
+    return None
+
+
+def _postcode(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
+    entry = ctx.entries[flow_data(session)["entry"]]
+    if is_skip(text) or parse_yes_no(text) == "unknown":
+        records.set_postcode(ctx.db, session.channel, session.address, None, None, ctx.now)
+        return ask_reason(session, entry)
+    if records.looks_like_postcode(text):
+        postcode = records.normalise_postcode(text)
+        postcode = f"{postcode[:-3]} {postcode[-3:]}"
+        ward = records.ward_for_postcode(ctx.db, postcode)
+        records.set_postcode(ctx.db, session.channel, session.address, postcode, ward, ctx.now)
+        return ask_reason(session, entry)
+    if ward := records.ward_named(ctx.db, text):
+        records.set_postcode(ctx.db, session.channel, session.address, None, ward, ctx.now)
+        return ask_reason(session, entry)
+    if len(text.split()) <= 2 and any(c.isdigit() for c in text):
+        return [ask(session, "objection:postcode", "That doesn't look like a UK postcode. "
+                    "Send it like AB1 2CD, or SKIP.")]
+    return None
+
+
+def record(ctx: Context, session: Session, entry: Entry, reason: str) -> list[Outbound]:
+    person = records.get_person(ctx.db, session.channel, session.address) or {}
+    ward = person.get("ward") or None
+    objections.add_objection(
+        ctx.db, session.channel, session.address, entry.id, ward, reason, ctx.now)
+    end_flow(session)
+    return [Outbound(f"Thank you, your objection to {entry.title} is recorded. "
+                     + acknowledgement(ctx, entry.id, ward)
+                     + " Send WITHDRAW MY OBJECTION to take it back.")]
+
+
+def acknowledgement(ctx: Context, entry_id: str, ward: str | None) -> str:
+    """"You and 3 others in Riverside have objected." (counting this person's objection)."""
+    others = objections.objection_count(ctx.db, entry_id, ward) - 1
+    where = f" in {ward}" if ward else ""
+    if others <= 0:
+        return f"You are the first{where} to object."
+    return f"You and {others} other{'s' if others != 1 else ''}{where} have objected."
+
+
+def withdraw(ctx: Context, session: Session, target: str) -> list[Outbound]:
+    end_flow(session)
+    mine = [o["entry_id"] for o in
+            objections.person_objections(ctx.db, session.channel, session.address)]
+    if not mine:
+        return [Outbound("You have no objections to withdraw.")]
+    if len(mine) == 1 and not target:
+        return withdraw_entry(ctx, session, mine[0])
+    if target:
+        best = _closest(ctx, target, mine)
+        if best is not None:
+            return withdraw_entry(ctx, session, best)
+    entries = [ctx.entries[i] for i in mine if i in ctx.entries]
+    choices = [(e.title, f"withdraw:{e.id}") for e in entries]
+    return [ask(session, "answered", "Which objection do you want to withdraw?", choices)]
+
+
+def _closest(ctx: Context, target: str, entry_ids: Sequence[str]) -> str | None:
+    scored = [(fuzz.token_set_ratio(target, ctx.entries[i].title.lower()), i)
+              for i in entry_ids if i in ctx.entries]
+    scored.sort(reverse=True)
+    return scored[0][1] if scored and scored[0][0] >= 60 else None
+
+
+def withdraw_entry(ctx: Context, session: Session, entry_id: str) -> list[Outbound]:
+    end_flow(session)
+    entry = ctx.entries.get(entry_id)
+    title = entry.title if entry else entry_id
+    if objections.withdraw_objection(ctx.db, session.channel, session.address, entry_id):
+        return [Outbound(f"Your objection to {title} is withdrawn.")]
+    return [Outbound(f"You have no objection to {title} to withdraw.")]

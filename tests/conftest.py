@@ -1,0 +1,112 @@
+"""Shared fixtures for the channel tests: a database with the sample catalogue, the server
+running on a free loopback port, and local stand-ins for the Telegram Bot API and Twilio's
+REST API."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp import web
+from fakes.telegram_api import FakeBotApi
+from fakes.twilio_api import FakeTwilioApi
+
+from bot.app import SERVICES, Services, build_app
+from bot.settings import Settings
+from catalogue.importer import load_sample
+from catalogue.store import load_entries, open_db
+
+PUBLIC_URL = "https://support.example.org"
+AUTH_TOKEN = "12345678901234567890123456789012"
+ACCOUNT_SID = "AC" + "a" * 32
+BOT_TOKEN = "123456:TEST-token_for-the-fake-bot-api"
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """A database holding the bundled sample catalogue, as `make run` serves it."""
+    path = tmp_path / "localsupport.db"
+    db = open_db(path)
+    load_sample(db)
+    db.close()
+    return path
+
+
+@pytest.fixture
+def titles(db_path: Path) -> set[str]:
+    db = open_db(db_path)
+    try:
+        return {entry.title for entry in load_entries(db)}
+    finally:
+        db.close()
+
+
+async def start_app(app: web.Application) -> tuple[web.AppRunner, str]:
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    host, port = runner.addresses[0][:2]
+    return runner, f"http://{host}:{port}"
+
+
+@dataclass
+class Server:
+    url: str
+    app: web.Application
+
+    @property
+    def services(self) -> Services:
+        return self.app[SERVICES]
+
+
+@pytest.fixture
+async def bot_api() -> AsyncIterator[FakeBotApi]:
+    fake = FakeBotApi(BOT_TOKEN)
+    runner, fake.url = await start_app(fake.app())
+    yield fake
+    await runner.cleanup()
+
+
+@pytest.fixture
+async def twilio_api() -> AsyncIterator[FakeTwilioApi]:
+    fake = FakeTwilioApi(ACCOUNT_SID, AUTH_TOKEN)
+    runner, fake.url = await start_app(fake.app())
+    yield fake
+    await runner.cleanup()
+
+
+@pytest.fixture
+def settings(db_path: Path) -> Settings:
+    """Inbound SMS on (signatures checked against PUBLIC_URL); no outbound, no Telegram."""
+    return Settings(db_path=str(db_path), public_url=PUBLIC_URL, twilio_auth_token=AUTH_TOKEN)
+
+
+@pytest.fixture
+async def make_server() -> AsyncIterator[Callable[..., Awaitable[Server]]]:
+    """Start the whole app (lifespan included) on a free port: `await make_server(settings)`."""
+    runners: list[web.AppRunner] = []
+
+    async def start(settings: Settings, **changes: Any) -> Server:
+        app = build_app(replace(settings, **changes))
+        runner, url = await start_app(app)
+        runners.append(runner)
+        return Server(url, app)
+
+    yield start
+    for runner in reversed(runners):
+        await runner.cleanup()
+
+
+@pytest.fixture
+async def server(make_server: Callable[..., Awaitable[Server]], settings: Settings) -> Server:
+    return await make_server(settings)
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession() as session:
+        yield session

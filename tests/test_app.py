@@ -1,0 +1,120 @@
+"""The composition root: settings, the database thread, /healthz, and `localsupport serve`
+run for real (started, asked, stopped with SIGINT and SIGTERM)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import urllib.request
+from pathlib import Path
+from typing import IO
+
+import aiohttp
+import pytest
+from conftest import Server
+from fakes.telegram_api import FakeBotApi
+
+from bot.dbthread import DbThread
+from bot.settings import Settings
+
+
+def test_settings_from_the_environment() -> None:
+    settings = Settings.from_env({
+        "LOCALSUPPORT_DB": "/data/ls.db", "PUBLIC_URL": "https://support.example.org/",
+        "TWILIO_ACCOUNT_SID": "AC1", "TWILIO_AUTH_TOKEN": "tok", "TWILIO_FROM_NUMBER": "+44",
+        "TELEGRAM_BOT_TOKEN": "1:x", "WEB_CHAT": "off", "SMTP_PORT": "2525",
+        "SMTP_STARTTLS": "false",
+    })
+    assert settings.db_path == "/data/ls.db"
+    assert settings.public_url == "https://support.example.org"
+    assert settings.sms_inbound and settings.sms_outbound and settings.telegram
+    assert not settings.telegram_webhook
+    assert settings.web_chat is False
+    assert settings.smtp_port == 2525 and settings.smtp_starttls is False
+
+
+def test_nothing_needs_a_credential() -> None:
+    settings = Settings.from_env({})
+    assert settings.web_chat
+    assert not (settings.sms_inbound or settings.sms_outbound or settings.telegram)
+
+
+async def test_every_database_call_runs_on_one_thread_off_the_loop() -> None:
+    db: DbThread[list[int]] = DbThread(list, lambda state: None)
+    await db.start()
+    idents = await asyncio.gather(*(db.call(lambda s: threading.get_ident()) for _ in range(20)))
+    await db.stop()
+    assert len(set(idents)) == 1
+    assert idents[0] != threading.get_ident()
+
+
+async def test_healthz(http: aiohttp.ClientSession, server: Server) -> None:
+    async with http.get(server.url + "/healthz") as response:
+        assert response.status == 200
+        assert await response.json() == {"status": "ok"}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def clean_env() -> dict[str, str]:
+    names = ("TWILIO", "TELEGRAM", "PUBLIC_URL", "SMTP", "WEB_CHAT", "LOCALSUPPORT_DB")
+    return {k: v for k, v in os.environ.items() if not k.startswith(names)}
+
+
+def read_banner(stream: IO[str]) -> str:
+    lines = []
+    for line in stream:
+        lines.append(line)
+        if line.startswith("Press Ctrl+C"):
+            break
+    return "".join(lines)
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_serve_starts_the_web_chat_and_stops_cleanly(tmp_path: Path, stop: signal.Signals) -> None:
+    port = free_port()
+    command = [sys.executable, "-m", "bot", "serve", "--db", str(tmp_path / "ls.db"),
+               "--port", str(port)]
+    with (tmp_path / "stderr.txt").open("w+") as errors, subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=errors, text=True, env=clean_env()
+    ) as process:
+        try:
+            assert process.stdout is not None
+            banner = read_banner(process.stdout)
+            assert f"Try the web chat: http://127.0.0.1:{port}/" in banner
+            assert "Telegram: off" in banner and "SMS (Twilio): off" in banner
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as r:
+                assert r.read() == b'{"status": "ok"}'
+            process.send_signal(stop)
+            assert process.wait(timeout=30) == 0
+        finally:
+            if process.poll() is None:
+                process.kill()
+        errors.seek(0)
+        stderr = errors.read()
+    assert "Traceback" not in stderr
+    assert "SAMPLE catalogue" in stderr
+
+
+async def test_serve_with_a_token_telegram_refuses_says_so(
+    tmp_path: Path, bot_api: FakeBotApi
+) -> None:
+    env = {**clean_env(), "TELEGRAM_BOT_TOKEN": "999:not-the-fake-bots-token",
+           "TELEGRAM_API_BASE_URL": bot_api.base_url}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "serve", "--db", str(tmp_path / "ls.db"),
+        "--port", str(free_port()), env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == 1
+    assert "Telegram refused TELEGRAM_BOT_TOKEN" in stderr.decode()
+    assert "getMe" in bot_api.calls

@@ -1,0 +1,183 @@
+"""`localsupport catalogue import|check|export` as a council officer runs them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from catalogue.store import load_entries, open_db
+
+DATA = Path(__file__).parent / "data"
+CIRCUMSTANCES = "code,question\nincome_benefit,Do you get Universal Credit?\n"
+CATALOGUE = (
+    "id,kind,title,summary,min_age,max_age,criteria\n"
+    "fsm,entitlement,Free school meals,Free lunch at school.,4,18,income_benefit\n"
+    "youth,service,Youth club,Evening sessions.,11,19,\n"
+)
+BAD = CATALOGUE + "bins,servise,Bins,Bin day.,,,\n"
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> dict[str, str]:
+    paths = {}
+    for name, text in [("circumstances.csv", CIRCUMSTANCES), ("catalogue.csv", CATALOGUE),
+                       ("bad.csv", BAD)]:
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        paths[name] = str(tmp_path / name)
+    paths["db"] = str(tmp_path / "localsupport.db")
+    return paths
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def entry_ids(db: str) -> list[str]:
+    return [e.id for e in load_entries(open_db(db))]
+
+
+def test_import_circumstances_then_catalogue(
+    capsys: pytest.CaptureFixture[str], files: dict[str, str]
+) -> None:
+    code, out, _ = run(capsys, "catalogue", "import", files["circumstances.csv"],
+                       "--db", files["db"])
+    assert code == 0 and out.startswith("Imported: 1 circumstances")
+    code, out, err = run(capsys, "catalogue", "import", files["catalogue.csv"],
+                         "--db", files["db"])
+    assert code == 0 and err == ""
+    assert out == ("Imported: 2 catalogue entries (catalogue.csv): 2 new, 0 changed, "
+                   "0 unchanged, 0 removed.\n")
+    assert entry_ids(files["db"]) == ["fsm", "youth"]
+
+
+def test_a_bad_row_is_named_and_nothing_is_imported(
+    capsys: pytest.CaptureFixture[str], files: dict[str, str]
+) -> None:
+    run(capsys, "catalogue", "import", files["circumstances.csv"], "--db", files["db"])
+    for command in ("import", "check"):
+        code, out, err = run(capsys, "catalogue", command, files["bad.csv"], "--db", files["db"])
+        assert (code, out) == (1, "")
+        assert err.splitlines() == [
+            "1 problem in bad.csv; nothing was imported:",
+            'row 4, column "kind": "servise" is not one of service, entitlement, volunteering, '
+            'proposal (did you mean "service"?)',
+        ]
+    assert entry_ids(files["db"]) == []
+
+
+def test_check_and_dry_run_change_nothing(
+    capsys: pytest.CaptureFixture[str], files: dict[str, str]
+) -> None:
+    run(capsys, "catalogue", "import", files["circumstances.csv"], "--db", files["db"])
+    code, out, _ = run(capsys, "catalogue", "check", files["catalogue.csv"], "--db", files["db"])
+    assert code == 0 and out.startswith("OK: 2 catalogue entries")
+    code, out, _ = run(capsys, "catalogue", "import", files["catalogue.csv"], "--dry-run",
+                       "--db", files["db"])
+    assert code == 0 and out.startswith("Dry run, nothing changed: 2 catalogue entries")
+    assert entry_ids(files["db"]) == []
+
+
+def test_replace_removes_what_the_file_does_not_hold(
+    capsys: pytest.CaptureFixture[str], files: dict[str, str], tmp_path: Path
+) -> None:
+    run(capsys, "catalogue", "import", files["circumstances.csv"], "--db", files["db"])
+    run(capsys, "catalogue", "import", files["catalogue.csv"], "--db", files["db"])
+    smaller = tmp_path / "smaller.csv"
+    smaller.write_text("id,kind,title,summary\nyouth,service,Youth club,Evening sessions.\n",
+                       encoding="utf-8")
+    code, out, _ = run(capsys, "catalogue", "import", str(smaller), "--replace",
+                       "--db", files["db"])
+    assert code == 0 and "1 removed" in out
+    assert entry_ids(files["db"]) == ["youth"]
+
+
+def test_export_and_reimport_round_trip(
+    capsys: pytest.CaptureFixture[str], files: dict[str, str], tmp_path: Path
+) -> None:
+    run(capsys, "catalogue", "import", files["circumstances.csv"], "--db", files["db"])
+    run(capsys, "catalogue", "import", files["catalogue.csv"], "--db", files["db"])
+    out_csv, out_json = str(tmp_path / "out.csv"), str(tmp_path / "out.json")
+    code, out, _ = run(capsys, "catalogue", "export", out_csv, "--db", files["db"])
+    assert (code, out) == (0, f"Wrote 2 entries to {out_csv} (csv).\n")
+    code, out, _ = run(capsys, "catalogue", "export", out_json, "--db", files["db"])
+    assert code == 0 and out.endswith("(oruk).\n")
+    assert json.loads(Path(out_json).read_text(encoding="utf-8"))["totalElements"] == 2
+    for exported in (out_csv, out_json):
+        code, out, _ = run(capsys, "catalogue", "import", exported, "--db", files["db"])
+        assert code == 0 and "2 unchanged" in out
+
+
+def test_oruk_import(capsys: pytest.CaptureFixture[str], files: dict[str, str]) -> None:
+    code, out, _ = run(capsys, "catalogue", "import", str(DATA / "oruk-sample.json"),
+                       "--db", files["db"])
+    assert code == 0
+    assert out.startswith("Imported: 3 services from an Open Referral UK file")
+    assert "oruk-7731" in entry_ids(files["db"])
+
+
+def test_warnings_go_to_stderr_and_the_import_goes_on(
+    capsys: pytest.CaptureFixture[str], files: dict[str, str], tmp_path: Path
+) -> None:
+    path = tmp_path / "long.csv"
+    path.write_text("id,kind,title,summary\nlong,service,Long," + "x" * 301 + "\n",
+                    encoding="utf-8")
+    code, out, err = run(capsys, "catalogue", "import", str(path), "--db", files["db"])
+    assert code == 0 and "1 warning" in out
+    assert err.startswith('warning: row 2, column "summary": is 301 characters long')
+
+
+def test_unreadable_and_unwritable_paths_are_plain_errors(
+    capsys: pytest.CaptureFixture[str], files: dict[str, str], tmp_path: Path
+) -> None:
+    code, _, err = run(capsys, "catalogue", "import", str(tmp_path / "nope.csv"),
+                       "--db", files["db"])
+    assert code == 1 and "cannot read" in err and "nope.csv" in err
+    code, _, err = run(capsys, "catalogue", "export", str(tmp_path / "no" / "dir.csv"),
+                       "--db", files["db"])
+    assert code == 1 and "cannot write" in err
+
+
+def test_lgsl_catalogue_imports_from_the_command_line(
+    capsys: pytest.CaptureFixture[str], files: dict[str, str]
+) -> None:
+    code, out, err = run(capsys, "catalogue", "import", str(DATA / "lgsl-catalogue.csv"),
+                         "--db", files["db"])
+    assert (code, err) == (0, "")
+    assert "1519 catalogue entries" in out and "1519 new" in out
+
+
+def localsupport() -> list[str]:
+    script = Path(sys.executable).parent / "localsupport"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "bot"]
+
+
+def test_installed_command_imports_and_refuses(files: dict[str, str]) -> None:
+    def call(*argv: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*localsupport(), *argv, "--db", files["db"]],
+                              capture_output=True, text=True, timeout=60, check=False)
+
+    done = call("catalogue", "import", files["circumstances.csv"])
+    assert done.returncode == 0, done.stderr
+    refused = call("catalogue", "import", files["bad.csv"])
+    assert refused.returncode == 1
+    assert 'row 4, column "kind": "servise"' in refused.stderr
+    assert entry_ids(files["db"]) == []
+    done = call("catalogue", "import", files["catalogue.csv"])
+    assert done.returncode == 0 and "2 new" in done.stdout
+    assert entry_ids(files["db"]) == ["fsm", "youth"]
+
+
+def test_empty_database_gets_the_sample_catalogue(
+    capsys: pytest.CaptureFixture[str], files: dict[str, str]
+) -> None:
+    code, out, err = run(capsys, "ask", "free school meals", "--json", "--db", files["db"])
+    assert code == 0 and "SAMPLE catalogue" in err
+    assert len(entry_ids(files["db"])) >= 60
+    assert json.loads(out.splitlines()[0])["query"] == "free school meals"

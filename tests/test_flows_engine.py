@@ -1,0 +1,175 @@
+"""The engine around the flows: menu, typed numbers and buttons, leaving a flow, the idle
+reset, safeguarding first; and scripted conversations through `localsupport chat` on the
+bundled sample catalogue, rendered for SMS and for Telegram."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from conversation_kit import Talk, engine_for, make_db
+
+from bot.cli import main
+from conversations.objections import objection_counts
+from conversations.safeguarding import CRISIS_TEXT
+from conversations.types import Channel
+
+CHANNELS: tuple[Channel, ...] = ("sms", "telegram")
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> sqlite_utils.Database:
+    return make_db(tmp_path / "engine.db")
+
+
+@pytest.fixture(params=CHANNELS)
+def talk(request: pytest.FixtureRequest, db: sqlite_utils.Database) -> Talk:
+    return Talk(engine_for(db), db, channel=request.param)
+
+
+def test_the_menu_offers_the_flows(talk: Talk) -> None:
+    menu = talk.say("hi")
+    assert "MY DATA" in menu and "FORGET ME" in menu
+    assert talk.choices == ("What can I get?", "What is the council planning?",
+                            "Help with council tax")
+    assert "How old are you?" in talk.say("1")
+    talk.say("menu")
+    assert "The council is planning these" in talk.say("", choice=1)
+
+
+def test_a_number_out_of_range_is_asked_again_and_a_valid_one_works(talk: Talk) -> None:
+    talk.say("free school meals")
+    talk.say("check")
+    talk.say("10")
+    assert talk.choices == ("Yes", "No", "Not sure")
+    again = talk.say("4")
+    assert "Please reply with a number from 1 to 3" in again
+    assert talk.choices == ("Yes", "No", "Not sure")
+    assert talk.state == "entitlement:ask"
+    assert "It looks like you can't get Free school meals" in talk.say("2")
+
+
+def test_a_button_out_of_range_is_asked_again(talk: Talk) -> None:
+    talk.say("hi")
+    assert "Please reply with a number from 1 to 3" in talk.say("", choice=7)
+
+
+def test_a_button_from_an_older_message_goes_by_its_label(talk: Talk) -> None:
+    talk.say("hi")
+    talk.say("free school meals")
+    assert talk.choices[:2] == ("Check if I can get it", "No thanks")
+    # the menu's second button pressed again: index 1 now means "No thanks"
+    assert "The council is planning these" in talk.say("What is the council planning?",
+                                                       choice=1)
+    # a channel may shorten a label; the start of it is enough
+    talk.say("youth club")
+    assert "What were you looking for?" in talk.say("N", choice=1)
+
+
+def test_a_button_after_the_idle_reset_is_read_as_text(talk: Talk) -> None:
+    talk.say("hi")
+    shown = talk.say("What can I get?", choice=0, later=timedelta(days=2))
+    assert talk.state == "entitlement:ask" and "How old are you?" in shown
+
+
+def test_the_person_who_never_answers_starts_afresh_after_a_day(talk: Talk) -> None:
+    talk.say("free school meals")
+    talk.say("check")
+    talk.say("10")
+    assert talk.state == "entitlement:ask"
+    later = talk.say("1", later=timedelta(days=1, minutes=1))
+    assert talk.state != "entitlement:ask"
+    assert "likely" not in later
+    talk.say("free school meals")
+    assert "How old are you?" in talk.say("check")  # the answers went with the old session
+
+
+def test_within_a_day_the_flow_waits(talk: Talk) -> None:
+    talk.say("free school meals")
+    talk.say("check")
+    assert "Universal Credit" in talk.say("10", later=timedelta(hours=23))
+
+
+@pytest.mark.parametrize("word", ["stop", "cancel", "never mind", "MENU"])
+def test_leaving_words_end_a_flow(talk: Talk, db: sqlite_utils.Database, word: str) -> None:
+    talk.say("object to the car park")
+    talk.say("yes")
+    talk.say(word)
+    assert talk.state in ("start", "menu")
+    talk.say("skip")
+    assert objection_counts(db) == {}
+
+
+def test_crisis_contacts_come_first_even_inside_a_flow(talk: Talk) -> None:
+    talk.say("free school meals")
+    talk.say("check")
+    talk.say("i want to kill myself")
+    assert talk.replies[0].text == CRISIS_TEXT and talk.replies[0].urgent
+    assert len(talk.replies) >= 2
+
+
+# -- scripted conversations through `localsupport chat` on the bundled sample -------------
+
+SCRIPT = [
+    ("hi", "Send MENU at any time"),
+    ("Free school meals", "Would you like to check if you can get it?"),
+    ("1", "How old are you?"),
+    ("13", "Universal Credit"),
+    ("dunno", "You may be able to get Free school meals"),
+    ("no", "What were you looking for?"),
+    ("skip", "Thank you for your feedback."),
+    ("What is the council planning?", "Plan to close Millbrook Library"),
+    ("9", "Please reply with a number from 1 to 7"),
+    ("MY DATA", "your answers in this chat (age 13, 1 other answer)"),
+    ("I'm not happy with the plan to close Millbrook Library", "Do you want to object to "
+     "Plan to close Millbrook Library?"),
+    ("yes", "What is your postcode?"),
+    ("MB1 2AA", "Why do you object"),
+    ("It is the only library I can walk to", "You and 1 other in Millbrook have objected."),
+    ("object to plan to close millbrook library", "Do you want to object to"),
+    ("y", "You already objected to Plan to close Millbrook Library"),
+    ("rate Riverside Youth Hub", "from 1 (poor) to 5 (great)"),
+    ("5", "you gave it 5 out of 5"),
+    ("Friendly staff", "Thank you for your feedback."),
+    ("withdraw my objection", "Your objection to Plan to close Millbrook Library is withdrawn."),
+    ("FORGET ME", "This cannot be undone"),
+    ("Yes", "I have deleted what I held about you"),
+    ("my data", "I hold nothing about you"),
+]
+
+
+def run_chat(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+             db_path: Path, channel: str, user: str, lines: list[str]) -> str:
+    monkeypatch.setattr("sys.stdin", io.StringIO("".join(line + "\n" for line in lines)))
+    assert main(["chat", "--db", str(db_path), "--channel", channel, "--user", user]) == 0
+    return capsys.readouterr().out
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_scripted_conversation_through_localsupport_chat(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    channel: str,
+) -> None:
+    db_path = tmp_path / "chat.db"
+    wards = tmp_path / "wards.csv"
+    wards.write_text("postcode,ward\nMB1 2AA,Millbrook\nMB1 3AA,Millbrook\n", encoding="utf-8")
+    assert main(["wards", "import", str(wards), "--db", str(db_path)]) == 0
+    # somebody else in Millbrook objected first
+    run_chat(monkeypatch, capsys, db_path, channel, "neighbour",
+             ["object to the plan to close millbrook library", "yes", "MB1 3AA", "skip"])
+    out = run_chat(monkeypatch, capsys, db_path, channel, "me", [line for line, _ in SCRIPT])
+    position = 0
+    for line, expected in SCRIPT:
+        found = out.find(expected, position)
+        assert found >= 0, f"after {line!r} expected {expected!r} in:\n{out[position:]}"
+        position = found + len(expected)
+    if channel == "sms":
+        assert "Reply 1, 2 or 3" in out and "[1]" not in out
+    else:
+        assert "[1] Yes  [2] No  [3] Not sure" in out
+    db = sqlite_utils.Database(db_path)
+    assert objection_counts(db) == {"proposal-close-millbrook-library": 1}
+    assert db.execute("SELECT COUNT(*) FROM feedback WHERE address = 'me'").fetchone()[0] == 0

@@ -1,0 +1,189 @@
+"""The entitlement check, through the engine with a real database, as SMS and Telegram show it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from conversation_kit import Talk, engine_for, make_db
+
+from bot.render import render_sms_all
+from conversations.types import Channel
+
+CHANNELS: tuple[Channel, ...] = ("sms", "telegram")
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> sqlite_utils.Database:
+    return make_db(tmp_path / "flows.db")
+
+
+@pytest.fixture(params=CHANNELS)
+def talk(request: pytest.FixtureRequest, db: sqlite_utils.Database) -> Talk:
+    return Talk(engine_for(db), db, channel=request.param)
+
+
+def test_best_match_entitlement_offers_the_check_and_asks_only_what_it_needs(talk: Talk) -> None:
+    shown = talk.say("free school meals")
+    assert "Free school meals" in shown
+    assert "Would you like to check if you can get it?" in shown
+    assert talk.choices[0] == "Check if I can get it"
+    assert "How old are you?" in talk.say("1")
+    question = talk.say("I'm 12")
+    assert "Universal Credit" in question
+    assert talk.choices == ("Yes", "No", "Not sure")
+    result = talk.say("yep")
+    assert "You are likely to be able to get Free school meals." in result
+    assert "How to apply: Apply online at example.org/fsm" in result
+    assert "a guide, not a decision" in result
+    assert "Was this helpful?" in result
+
+
+def test_not_entitled_says_why_and_suggests_what_fits(talk: Talk) -> None:
+    talk.say("council tax reduction")
+    talk.say("Check if I can get it", choice=0)
+    talk.say("34")
+    talk.say("no")  # income_benefit: fails, so care_leaver is not asked
+    # the earlier answers are remembered; single person discount needs lives_alone
+    talk.say("single person discount")
+    talk.say("yes")
+    assert "Are you the only adult" in talk.replies[-1].text
+    result = talk.say("yes")
+    assert "You are likely to be able to get Single person discount" in result
+    verdict = talk.say("council tax reduction")  # already decided: the verdict straight away
+    assert "It looks like you can't get Council Tax Reduction, because" in verdict
+    assert 'you answered No to "Do you (or your parents) get Universal Credit' in verdict
+    assert "You might try: Single person discount" in verdict
+    assert "a guide, not a decision" in verdict
+    assert talk.choices == ("Single person discount",)
+
+
+def test_dunno_gives_may_be_able_and_what_to_check(talk: Talk) -> None:
+    talk.say("free school meals")
+    talk.say("yes")
+    talk.say("9")
+    result = talk.say("dunno")
+    assert "You may be able to get Free school meals." in result
+    assert "Check: Do you (or your parents) get Universal Credit" in result
+    assert "a guide, not a decision" in result
+
+
+@pytest.mark.parametrize("reply", ["y", "yes", "yeah", "yep", "Yes!", "YES", "1"])
+def test_yes_is_understood_however_typed(talk: Talk, reply: str) -> None:
+    talk.say("free school meals")
+    talk.say("check")
+    talk.say("10")
+    assert "You are likely to be able to get" in talk.say(reply)
+
+
+@pytest.mark.parametrize("reply", ["no", "nah", "n", "2"])
+def test_no_is_understood_however_typed(talk: Talk, reply: str) -> None:
+    talk.say("free school meals")
+    talk.say("check")
+    talk.say("10")
+    assert "It looks like you can't get Free school meals" in talk.say(reply)
+
+
+@pytest.mark.parametrize("reply", ["dunno", "not sure", "Not sure", "idk", "3"])
+def test_not_sure_is_understood_however_typed(talk: Talk, reply: str) -> None:
+    talk.say("free school meals")
+    talk.say("check")
+    talk.say("10")
+    assert "You may be able to get Free school meals" in talk.say(reply)
+
+
+def test_skipping_the_age_is_an_unknown(talk: Talk) -> None:
+    talk.say("free school meals")
+    talk.say("check")
+    talk.say("skip")
+    result = talk.say("yes")
+    assert "You may be able to get Free school meals" in result
+    assert "Your age." in result
+
+
+def test_an_impossible_age_is_asked_again(talk: Talk) -> None:
+    talk.say("free school meals")
+    talk.say("check")
+    assert "Please reply with your age in years" in talk.say("200")
+    assert talk.state == "entitlement:ask"
+    assert "Universal Credit" in talk.say("8")
+
+
+def test_what_can_i_get_asks_each_question_once_and_lists_every_fit(talk: Talk) -> None:
+    asked = [talk.say("What can I get?")]
+    answers = {"How old": "21", "Universal Credit": "yes", "only adult": "yes",
+               "in care": "yes"}
+    while talk.state == "entitlement:ask":
+        question = talk.replies[-1].text
+        key = next(k for k in answers if k in question)
+        asked.append(question)
+        talk.say(answers.pop(key))
+    result = talk.replies[-1].text
+    # each question asked once; the benefit question never: age 21 rules out free school
+    # meals and being a care leaver rules out Council Tax Reduction before it is needed
+    assert list(answers) == ["Universal Credit"]
+    assert len(asked) == 4
+    assert "You are likely to be able to get: " in result
+    assert "Single person discount" in result and "Care leavers council tax exemption" in result
+    assert "Council Tax Reduction" not in result  # care leavers are excluded from it
+    assert "Free school meals" not in result
+    assert "a guide, not a decision" in result
+    assert set(talk.choices) == {"Single person discount", "Care leavers council tax exemption"}
+    shown = talk.say("1")
+    assert "Care leavers council tax exemption" in shown
+    assert "You are likely to be able to get Care leavers council tax exemption." in shown
+
+
+def test_what_am_i_entitled_to_with_answers_known_asks_nothing(talk: Talk) -> None:
+    talk.say("free school meals")
+    talk.say("check")
+    talk.say("10")
+    talk.say("yes")
+    result = talk.say("what am I entitled to?")
+    assert talk.state == "answered"
+    assert "You are likely to be able to get: Free school meals." in result
+
+
+def test_can_i_get_x_starts_the_check_straight_away(talk: Talk) -> None:
+    shown = talk.say("can I get free school meals?")
+    assert "Free school meals" in shown
+    assert "How old are you?" in shown
+    assert talk.state == "entitlement:ask"
+
+
+def test_changing_mind_halfway_answers_the_new_question_and_keeps_answers(talk: Talk) -> None:
+    talk.say("free school meals")
+    talk.say("check")
+    talk.say("11")
+    changed = talk.say("youth club")
+    assert "Youth club" in changed
+    assert talk.state == "feedback:helpful"
+    # back to the check later: the age is not asked again
+    talk.say("free school meals")
+    assert "Universal Credit" in talk.say("check")
+
+
+def test_menu_leaves_the_check(talk: Talk) -> None:
+    talk.say("free school meals")
+    talk.say("check")
+    assert "I can help you find local support" in talk.say("MENU")
+    assert talk.state == "menu"
+    assert talk.choices[0] == "What can I get?"
+
+
+def test_no_thanks_to_the_check_asks_if_it_helped(talk: Talk) -> None:
+    talk.say("free school meals")
+    assert "Was this helpful?" in talk.say("no thanks")
+    assert talk.state == "feedback:helpful"
+
+
+def test_sms_replies_fit_sensibly(db: sqlite_utils.Database) -> None:
+    talk = Talk(engine_for(db), db, channel="sms")
+    talk.say("free school meals")
+    talk.say("check")
+    talk.say("10")
+    talk.say("yes")
+    bodies = render_sms_all(talk.replies)
+    assert all(len(body) <= 480 for body in bodies)
+    assert "Reply 1 or 2" in bodies[-1]

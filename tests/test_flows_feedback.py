@@ -1,0 +1,136 @@
+"""Feedback after answers, "rate X", and unmet needs, through the engine and a real database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from conversation_kit import Talk, engine_for, make_db
+
+from conversations.records import COMMENT_LIMIT, feedback_summary, redact, unmet_needs
+from conversations.types import Channel
+
+CHANNELS: tuple[Channel, ...] = ("sms", "telegram")
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> sqlite_utils.Database:
+    return make_db(tmp_path / "flows.db")
+
+
+@pytest.fixture(params=CHANNELS)
+def talk(request: pytest.FixtureRequest, db: sqlite_utils.Database) -> Talk:
+    return Talk(engine_for(db), db, channel=request.param)
+
+
+def feedback_rows(db: sqlite_utils.Database) -> list[dict[str, object]]:
+    return list(db.table("feedback").rows_where(order_by="id"))
+
+
+def test_was_this_helpful_yes_then_a_comment(talk: Talk, db: sqlite_utils.Database) -> None:
+    shown = talk.say("youth club")
+    assert "Youth club" in shown and "Was this helpful?" in shown
+    assert talk.choices[:2] == ("Yes", "No")
+    assert "glad it helped" in talk.say("yes")
+    assert "Thank you for your feedback." in talk.say("Great sessions on Fridays")
+    [row] = feedback_rows(db)
+    assert (row["entry_id"], row["helpful"], row["comment"]) == (
+        "youth", 1, "Great sessions on Fridays")
+    assert (row["channel"], row["address"]) == (talk.channel, talk.address)
+
+
+def test_not_helpful_by_button_then_skip(talk: Talk, db: sqlite_utils.Database) -> None:
+    talk.say("youth club")
+    assert "What were you looking for?" in talk.say("No", choice=1)
+    assert "Thank you for your feedback." in talk.say("skip")
+    [row] = feedback_rows(db)
+    assert (row["helpful"], row["comment"]) == (0, None)
+
+
+def test_a_long_comment_is_cut_to_500_and_the_person_is_told(
+    talk: Talk, db: sqlite_utils.Database
+) -> None:
+    talk.say("youth club")
+    talk.say("nah")
+    reply = talk.say("The hall was closed. " * 40)
+    assert "kept the first 500 characters" in reply
+    [row] = feedback_rows(db)
+    assert isinstance(row["comment"], str) and len(row["comment"]) == COMMENT_LIMIT
+
+
+def test_a_new_question_instead_of_yes_no_is_answered(talk: Talk, db: sqlite_utils.Database
+                                                      ) -> None:
+    talk.say("youth club")
+    assert "Riverside library" in talk.say("where can I borrow books")
+    assert feedback_rows(db) == []
+
+
+def test_a_question_instead_of_a_comment_is_answered_not_stored(
+    talk: Talk, db: sqlite_utils.Database
+) -> None:
+    talk.say("youth club")
+    talk.say("yes")
+    assert "Riverside library" in talk.say("where can I borrow books?")
+    [row] = feedback_rows(db)
+    assert row["comment"] is None
+
+
+def test_rate_x_from_1_to_5_with_a_comment(talk: Talk, db: sqlite_utils.Database) -> None:
+    assert "How would you rate Riverside library from 1 (poor) to 5 (great)?" in talk.say(
+        "rate riverside library")
+    assert "Please reply with a number from 1 to 5." in talk.say("7")
+    assert talk.state == "feedback:rating"
+    assert "you gave it 4 out of 5" in talk.say("4")
+    talk.say("friendly staff")
+    [row] = feedback_rows(db)
+    assert (row["entry_id"], row["rating"], row["comment"]) == ("library", 4, "friendly staff")
+    assert feedback_summary(db)["library"]["mean_rating"] == 4.0
+
+
+def test_rate_it_after_an_answer_and_a_score_in_one_message(
+    talk: Talk, db: sqlite_utils.Database
+) -> None:
+    talk.say("youth club")
+    assert "you gave it 5 out of 5" in talk.say("rate it 5")
+    talk.say("skip")
+    assert "you gave it 2 out of 5" in talk.say("rate riverside library 2/5")
+    assert [(r["entry_id"], r["rating"]) for r in feedback_rows(db)] == [
+        ("youth", 5), ("library", 2)]
+
+
+def test_rating_words_are_understood(talk: Talk, db: sqlite_utils.Database) -> None:
+    talk.say("rate the youth club")
+    assert "you gave it 3 out of 5" in talk.say("three")
+
+
+def test_rate_something_unknown_says_so(talk: Talk) -> None:
+    reply = talk.say("rate qqqq zzzz")
+    assert "to rate" in reply
+
+
+def test_unmatched_messages_are_kept_redacted_as_unmet_needs(
+    talk: Talk, db: sqlite_utils.Database
+) -> None:
+    talk.say("qqqq xxxx zzzz call me on 07700 900123 or jo.bloggs@example.com, I live at RV1 1AA")
+    [text] = unmet_needs(db)
+    assert "07700" not in text and "900123" not in text
+    assert "jo.bloggs" not in text and "example.com" not in text
+    assert "RV1" not in text
+    assert "[phone]" in text and "[email]" in text and "[postcode]" in text
+    talk.say("youth club")  # answered: not an unmet need
+    talk.say("skip")
+    talk.say("yes")  # a stray answer that fits nothing is not a need either
+    talk.say("42")
+    assert len(unmet_needs(db)) == 1
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("ring +44 7700 900123 please", "ring [phone] please"),
+    ("my number is 0161-496-0000", "my number is [phone]"),
+    ("email a.b+c@council.gov.uk now", "email [email] now"),
+    ("sw1a 1aa and SW1A1AA", "[postcode] and [postcode]"),
+    ("I am 15 and need help in year 10", "I am 15 and need help in year 10"),
+])
+def test_redaction(text: str, expected: str) -> None:
+    assert redact(text) == expected

@@ -1,0 +1,223 @@
+"""Objections to services and council proposals, wards, and the counts councillors see."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from conversation_kit import Talk, engine_for, make_db
+
+from bot.cli import main
+from conversations.objections import objection_counts, objection_counts_by_ward, objectors
+from conversations.records import get_person, ward_for_postcode
+from conversations.types import Channel
+from conversations.wards import read_wards
+
+CHANNELS: tuple[Channel, ...] = ("sms", "telegram")
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> sqlite_utils.Database:
+    return make_db(tmp_path / "flows.db")
+
+
+@pytest.fixture(params=CHANNELS)
+def talk(request: pytest.FixtureRequest, db: sqlite_utils.Database) -> Talk:
+    return Talk(engine_for(db), db, channel=request.param)
+
+
+def person(db: sqlite_utils.Database, n: int, channel: Channel = "sms") -> Talk:
+    return Talk(engine_for(db), db, channel=channel, address=f"+4477009000{n:02d}")
+
+
+def object_to_library(talk: Talk, postcode: str | None = "RV1 1AA", reason: str = "skip") -> str:
+    talk.say("I'm not happy with closing the library on saturdays")
+    talk.say("yes")
+    if postcode is not None:
+        talk.say(postcode)
+    return talk.say(reason)
+
+
+def test_listing_plans_and_objecting_with_postcode_and_reason(
+    talk: Talk, db: sqlite_utils.Database
+) -> None:
+    listed = talk.say("what is the council planning?")
+    assert "The council is planning these" in listed
+    assert set(talk.choices) == {"Close Riverside library on Saturdays",
+                                 "New car park on Mill Lane"}
+    index = talk.choices.index("New car park on Mill Lane")
+    shown = talk.say(str(index + 1))
+    assert "40-space car park" in shown and "You can object to this plan" in shown
+    assert "What is your postcode?" in talk.say("1")
+    assert "Why do you object to New car park on Mill Lane?" in talk.say("hl1 1aa")
+    ack = talk.say("It is the only green space")
+    assert "your objection to New car park on Mill Lane is recorded" in ack
+    assert "You are the first in Hillside to object." in ack
+    [row] = db.table("objections").rows
+    assert (row["entry_id"], row["ward"], row["reason"]) == (
+        "car-park", "Hillside", "It is the only green space")
+
+
+def test_acknowledgement_counts_others_in_the_ward(db: sqlite_utils.Database) -> None:
+    for n in range(3):
+        object_to_library(person(db, n), "RV1 1AA" if n != 1 else "rv12bb")
+    elsewhere = person(db, 3)
+    object_to_library(elsewhere, "HL1 1AA")
+    fifth = person(db, 4, "telegram")
+    ack = object_to_library(fifth, "RV1 1AA", "We use it every Saturday")
+    assert "You and 3 others in Riverside have objected." in ack
+    assert objection_counts(db) == {"close-library": 5}
+    assert objection_counts_by_ward(db, "close-library") == {"Riverside": 4, "Hillside": 1}
+
+
+def test_postcode_is_asked_once_and_skip_is_allowed(talk: Talk, db: sqlite_utils.Database
+                                                    ) -> None:
+    talk.say("object to the car park")
+    talk.say("yes")
+    assert "Why do you object" in talk.say("SKIP")
+    ack = talk.say("no")
+    assert "You are the first to object." in ack
+    talk.say("I don't want the library closed on saturdays")
+    assert "Why do you object" in talk.say("yes")  # no second postcode question
+    assert get_person(db, talk.channel, talk.address)["postcode"] == ""  # type: ignore[index]
+
+
+def test_a_ward_name_or_a_bad_postcode(talk: Talk, db: sqlite_utils.Database) -> None:
+    talk.say("complain about the car park")
+    talk.say("yes")
+    assert "doesn't look like a UK postcode" in talk.say("RV1")
+    assert talk.state == "objection:postcode"
+    assert "Why do you object" in talk.say("hillside")
+    talk.say("skip")
+    assert objection_counts_by_ward(db, "car-park") == {"Hillside": 1}
+
+
+def test_one_objection_per_person_per_entry(talk: Talk, db: sqlite_utils.Database) -> None:
+    object_to_library(talk)
+    talk.say("object to closing riverside library on saturdays")
+    again = talk.say("yes")
+    assert "You already objected to Close Riverside library on Saturdays" in again
+    assert objection_counts(db) == {"close-library": 1}
+
+
+def test_saying_no_to_the_match_records_nothing(talk: Talk, db: sqlite_utils.Database) -> None:
+    asked = talk.say("I want to complain about the riverside library")
+    assert asked.startswith("Do you want to object to")
+    talk.say("no")
+    while talk.state == "objection:confirm":
+        talk.say("None of these", choice=len(talk.choices) - 1)
+    assert "nothing recorded" in talk.replies[-1].text
+    assert objection_counts(db) == {}
+
+
+def test_complain_without_saying_what_asks_what(talk: Talk, db: sqlite_utils.Database) -> None:
+    assert "What would you like to object to?" in talk.say("complain")
+    assert "Do you want to object to New car park on Mill Lane?" in talk.say(
+        "the new car park on mill lane")
+    talk.say("1")
+    talk.say("skip")
+    talk.say("skip")
+    assert objection_counts(db) == {"car-park": 1}
+
+
+def test_changing_mind_halfway_records_nothing(talk: Talk, db: sqlite_utils.Database) -> None:
+    talk.say("object to the car park")
+    talk.say("yes")
+    talk.say("RV1 1AA")
+    assert talk.state == "objection:reason"
+    assert "I can help you find local support" in talk.say("menu")
+    assert objection_counts(db) == {}
+
+
+def test_withdrawing_keeps_counts_right(db: sqlite_utils.Database) -> None:
+    people = [person(db, n) for n in range(3)]
+    for somebody in people:
+        object_to_library(somebody)
+    people[0].say("object to the car park")
+    people[0].say("yes")
+    people[0].say("skip")
+    assert objection_counts(db) == {"close-library": 3, "car-park": 1}
+    # two objections: withdraw asks which one, by button
+    assert "Which objection do you want to withdraw?" in people[0].say("withdraw my objection")
+    index = people[0].choices.index("New car park on Mill Lane")
+    assert "is withdrawn" in people[0].say("", choice=index)
+    assert "Your objection to Close Riverside library on Saturdays is withdrawn." in people[1].say(
+        "take back my objection")
+    assert "You have no objections to withdraw." in people[1].say("withdraw my objection")
+    assert objection_counts(db) == {"close-library": 2}
+    assert objection_counts_by_ward(db, "close-library") == {"Riverside": 2}
+    ack = object_to_library(person(db, 9))
+    assert "You and 2 others in Riverside have objected." in ack
+
+
+def test_withdraw_naming_the_entry(talk: Talk, db: sqlite_utils.Database) -> None:
+    object_to_library(talk)
+    talk.say("object to the car park")
+    talk.say("yes")
+    talk.say("skip")
+    assert "New car park on Mill Lane is withdrawn" in talk.say(
+        "withdraw my objection to the car park")
+    assert objection_counts(db) == {"close-library": 1}
+
+
+def test_counts_stay_right_after_forget_me_and_cli_forget(db: sqlite_utils.Database,
+                                                          tmp_path: Path) -> None:
+    people = [person(db, n) for n in range(4)]
+    for somebody in people:
+        object_to_library(somebody, "RV1 1AA", "my reason")
+    people[3].say("withdraw my objection")
+    people[0].say("FORGET ME")
+    people[0].say("yes")
+    db.close()
+    assert main(["forget", "--db", str(tmp_path / "flows.db"), f"sms:{people[1].address}"]) == 0
+    db = sqlite_utils.Database(tmp_path / "flows.db")
+    assert objection_counts(db) == {"close-library": 3}
+    assert objection_counts_by_ward(db, "close-library") == {"Riverside": 3}
+    assert objectors(db, "close-library") == [("sms", people[2].address)]
+    reasons = [row["reason"] for row in db.table("objections").rows]
+    assert reasons.count(None) == 2  # the erased people's reasons are gone with them
+
+
+# -- wards --------------------------------------------------------------------------------
+
+def test_wards_csv_import_and_lookup(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "wards.csv"
+    path.write_text("\ufeffPostcode,Ward\r\nAB1 2CD,Riverside\r\nab12ce,Riverside\r\n"
+                    "AB3 4,Hillside\r\nAB9,Moorland\r\n", encoding="utf-8")
+    db_path = tmp_path / "w.db"
+    assert main(["wards", "import", str(path), "--db", str(db_path)]) == 0
+    assert "Imported 4 postcodes in 3 wards." in capsys.readouterr().out
+    db = sqlite_utils.Database(db_path)
+    assert ward_for_postcode(db, "ab1 2cd") == "Riverside"
+    assert ward_for_postcode(db, "AB3 4ZZ") == "Hillside"  # by sector
+    assert ward_for_postcode(db, "AB9 9XX") == "Moorland"  # by district
+    assert ward_for_postcode(db, "ZZ1 1ZZ") is None
+
+
+def test_a_bad_wards_file_imports_nothing_and_names_rows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "wards.csv"
+    path.write_text("postcode,ward\nAB1 2CD,Riverside\nnot a postcode,Hillside\nAB3 4EF,\n"
+                    "ab12cd,Moorland\n", encoding="utf-8")
+    db_path = tmp_path / "w.db"
+    assert main(["wards", "import", str(path), "--db", str(db_path)]) == 1
+    err = capsys.readouterr().err
+    assert "3 problems" in err and "nothing was imported" in err
+    assert 'row 3, column "postcode": "not a postcode" is not a UK postcode' in err
+    assert 'row 4, column "ward": is empty' in err
+    assert 'row 5, column "postcode": "ab12cd" is already in ward "Riverside" on row 2' in err
+    assert "wards" not in sqlite_utils.Database(db_path).table_names()
+
+
+def test_wards_file_needs_both_columns(tmp_path: Path) -> None:
+    path = tmp_path / "wards.csv"
+    path.write_text("postcode,area\nAB1 2CD,Riverside\n", encoding="utf-8")
+    with pytest.raises(Exception, match="ward"):
+        read_wards(path)
+
+
+def test_cli_rejects_a_bad_person_key(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["forget", "--db", str(tmp_path / "x.db"), "nobody"]) == 1
+    assert "CHANNEL:ADDRESS" in capsys.readouterr().err

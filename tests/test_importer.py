@@ -1,0 +1,380 @@
+"""catalogue.importer on real files and a real SQLite database: what is accepted, what is
+refused (naming row and column, importing nothing), re-import, --replace, ORUK, round trips."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from catalogue.importer import (
+    CatalogueError,
+    check_file,
+    export_file,
+    import_file,
+    load_sample,
+)
+from catalogue.model import COLUMNS, Circumstance, Criterion
+from catalogue.store import load_circumstances, load_entries, open_db, save_catalogue
+
+DATA = Path(__file__).parent / "data"
+HEADER = "id,kind,title,summary,keywords,min_age,max_age,criteria\n"
+GOOD = (
+    HEADER
+    + "fsm,entitlement,Free school meals,Free lunch at school.,fsm;free dinners,4,18,"
+    "income_benefit\n"
+    + "youth,service,Youth club,Evening sessions for teenagers.,,11,19,\n"
+    + "spd,entitlement,Single person discount,25% off council tax.,,18,,lives_alone\n"
+)
+CIRCUMSTANCES = [
+    Circumstance("income_benefit", "Do you get Universal Credit?"),
+    Circumstance("lives_alone", "Do you live alone?"),
+]
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> sqlite_utils.Database:
+    database = open_db(tmp_path / "catalogue.db")
+    save_catalogue(database, circumstances=CIRCUMSTANCES)
+    return database
+
+
+def write(tmp_path: Path, text: str, name: str = "catalogue.csv", encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def refused(db: sqlite_utils.Database, path: Path) -> str:
+    """Import must fail, change nothing, and check must say exactly the same."""
+    before = load_entries(db)
+    with pytest.raises(CatalogueError) as raised:
+        import_file(db, path)
+    assert load_entries(db) == before
+    with pytest.raises(CatalogueError) as checked:
+        check_file(db, path)
+    assert checked.value.report() == raised.value.report()
+    return raised.value.report()
+
+
+def test_a_good_file_imports_every_entry(db: sqlite_utils.Database, tmp_path: Path) -> None:
+    summary = import_file(db, write(tmp_path, GOOD))
+    assert (summary.kind, summary.entries, summary.added) == ("catalogue", 3, 3)
+    entries = {e.id: e for e in load_entries(db)}
+    assert entries["fsm"].keywords == ("fsm", "free dinners")
+    assert (entries["fsm"].min_age, entries["fsm"].max_age) == (4, 18)
+    assert entries["fsm"].criteria == (Criterion("income_benefit"),)
+    assert entries["spd"].max_age is None
+    assert "3 new" in summary.describe()
+
+
+BAD_FILES = [
+    pytest.param(HEADER.replace("summary", "sumary") + "a,service,T,S,,,,\n",
+                 'row 1, column "sumary": is not a known column (did you mean "summary"?)',
+                 id="unknown-column"),
+    pytest.param("id,kind,title,keywords\na,service,T,x\n",
+                 'row 1, column "summary": is a required column', id="missing-column"),
+    pytest.param(GOOD + "b,service,,Summary,,,,\n", 'row 5, column "title": must not be empty',
+                 id="empty-title"),
+    pytest.param(GOOD + "youth,service,Again,Summary,,,,\n",
+                 'row 5, column "id": "youth" is already used on row 3', id="duplicate-id"),
+    pytest.param(GOOD + "b,servise,T,S,,,,\n",
+                 'row 5, column "kind": "servise" is not one of service, entitlement, '
+                 'volunteering, proposal (did you mean "service"?)', id="unknown-kind"),
+    pytest.param(GOOD + "b,entitlement,T,S,,,,income_benfit\n",
+                 'row 5, column "criteria": "income_benfit" is not a known circumstance '
+                 '(did you mean "income_benefit"?)', id="unknown-code"),
+    pytest.param(GOOD + "b,entitlement,T,S,,,,income_benefit lives_alone\n",
+                 'row 5, column "criteria": cannot read "income_benefit lives_alone"',
+                 id="criteria-without-semicolon"),
+    pytest.param(GOOD + "b,service,T,S,,16.5,,\n",
+                 'row 5, column "min_age": "16.5" is not a whole number', id="fraction-age"),
+    pytest.param(GOOD + "b,service,T,S,,,sixteen,\n",
+                 'row 5, column "max_age": "sixteen" is not a whole number', id="word-age"),
+    pytest.param(GOOD + "b,service,T,S,,-3,,\n",
+                 'row 5, column "min_age": "-3" is not a whole number', id="negative-age"),
+    pytest.param(GOOD + "b,service,T,S,,19,16,\n",
+                 'row 5, column "min_age": 19 is more than max_age 16', id="min-above-max"),
+    pytest.param(GOOD + "b,service,T,Help, with a comma,,,,,\n",
+                 "row 5: has 10 cells but the header has 8 columns", id="too-many-cells"),
+    pytest.param(HEADER + 'a,service,T,"two\nlines",,,,\nb,nonsense,T,S,,,,\n',
+                 'row 3, column "kind"', id="rows-count-records-not-lines"),
+    pytest.param("", "the file is empty", id="empty-file"),
+    pytest.param("\r\n \r\n", "the file is empty", id="blank-file"),
+    pytest.param(HEADER, "the file has a header row but no entries", id="header-only"),
+    pytest.param("id;kind;title;summary\na;service;T;S\n", 'separated by ";"',
+                 id="semicolon-separated"),
+    pytest.param(HEADER + 'a,service,"T,S\n', "a quote", id="unclosed-quote"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), BAD_FILES)
+def test_a_bad_file_names_row_and_column_and_imports_nothing(
+    db: sqlite_utils.Database, tmp_path: Path, text: str, expected: str
+) -> None:
+    import_file(db, write(tmp_path, GOOD, "first.csv"))
+    report = refused(db, write(tmp_path, text))
+    assert expected in report
+    assert "nothing was imported" in report.splitlines()[0]
+
+
+def test_one_bad_row_among_good_ones_stops_them_all(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    refused(db, write(tmp_path, GOOD + "b,servise,T,S,,,,\n"))
+    assert load_entries(db) == []
+
+
+def test_every_problem_is_reported_up_to_a_cap(db: sqlite_utils.Database, tmp_path: Path) -> None:
+    rows = "".join(f"r{n},wrong,T,S,,,,\n" for n in range(40))
+    report = refused(db, write(tmp_path, HEADER + rows))
+    lines = report.splitlines()
+    assert lines[0].startswith("40 problems")
+    assert lines[1].startswith('row 2, column "kind"')
+    assert lines[-1] == "... and 15 more"
+
+
+def test_a_file_not_saved_as_utf8_gets_a_save_as_hint(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    text = HEADER + "a,service,Swimming,Costs £2 a session.,,,,\n"
+    report = refused(db, write(tmp_path, text, encoding="cp1252"))
+    assert "row 2" in report and "not UTF-8" in report and "CSV UTF-8" in report
+    assert '"£"' in report
+
+
+def test_an_excel_workbook_is_recognised(db: sqlite_utils.Database, tmp_path: Path) -> None:
+    path = tmp_path / "catalogue.xlsx"
+    path.write_bytes(b"PK\x03\x04" + b"\x00" * 40)
+    assert "Excel workbook" in refused(db, path)
+
+
+def test_criteria_before_circumstances_is_one_clear_problem(tmp_path: Path) -> None:
+    empty = open_db(tmp_path / "empty.db")
+    report = refused(empty, write(tmp_path, GOOD))
+    assert report.count("\n") == 1
+    assert "income_benefit, lives_alone; first on row 2" in report
+    assert "import the circumstances CSV" in report
+
+
+def test_spreadsheet_sloppiness_is_accepted(db: sqlite_utils.Database, tmp_path: Path) -> None:
+    text = (
+        "\ufeffID , Kind,Title,Summary,Min Age,Criteria,,\r\n"
+        "  fsm , ENTITLEMENT ,  Free school meals ,Free lunch.  , 4 ,"
+        " Income_Benefit ; NOT lives_alone ,,\r\n"
+        ",,,,,,,\r\n"
+        "youth,Service,Youth club,Evenings.,11.0,,,\r\n"
+        "\r\n"
+    )
+    summary = import_file(db, write(tmp_path, text))
+    assert summary.entries == 2
+    fsm, youth = load_entries(db)
+    assert (fsm.id, fsm.kind, fsm.title, fsm.summary, fsm.min_age) == (
+        "fsm", "entitlement", "Free school meals", "Free lunch.", 4)
+    assert fsm.criteria == (Criterion("income_benefit"), Criterion("lives_alone", negated=True))
+    assert (youth.kind, youth.min_age) == ("service", 11)
+
+
+def test_a_long_summary_is_a_warning_not_an_error(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    text = HEADER + "a,service,T," + "word " * 70 + ",,,,\n"
+    summary = import_file(db, write(tmp_path, text))
+    assert summary.entries == 1
+    assert [str(w) for w in summary.warnings] == [
+        'row 2, column "summary": is 349 characters long; a text message shows about 160, '
+        "so people will see it cut short"]
+    assert "1 warning" in summary.describe()
+    assert summary.warning_report().startswith('warning: row 2, column "summary"')
+
+
+def test_reimport_updates_by_id_and_counts_changes(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    import_file(db, write(tmp_path, GOOD))
+    changed = GOOD.replace("Evening sessions", "Late sessions")
+    summary = import_file(db, write(tmp_path, changed + "new,service,New,New thing.,,,,\n"))
+    assert (summary.added, summary.updated, summary.unchanged, summary.removed) == (1, 1, 2, 0)
+    assert {e.id: e.summary for e in load_entries(db)}["youth"] == "Late sessions for teenagers."
+
+
+def test_dry_run_and_check_change_nothing(db: sqlite_utils.Database, tmp_path: Path) -> None:
+    import_file(db, write(tmp_path, GOOD))
+    before = load_entries(db)
+    other = write(tmp_path, HEADER + "only,service,Only,Only one.,,,,\n", "other.csv")
+    dry = import_file(db, other, replace=True, dry_run=True)
+    assert (dry.added, dry.removed) == (1, 3)
+    assert check_file(db, other).added == 1
+    assert load_entries(db) == before
+
+
+def test_replace_removes_missing_entries_but_not_what_people_said(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    import_file(db, write(tmp_path, GOOD))
+    db.table("feedback").insert_all([
+        {"channel": "sms", "address": "+447700900001", "entry_id": "youth", "text": "great"},
+        {"channel": "sms", "address": "+447700900002", "entry_id": "fsm", "text": "helpful"},
+    ])
+    smaller = HEADER + "fsm,entitlement,Free school meals,Changed.,,,,income_benefit\n"
+    summary = import_file(db, write(tmp_path, smaller, "smaller.csv"), replace=True)
+    assert (summary.updated, summary.removed) == (1, 2)
+    assert [e.id for e in load_entries(db)] == ["fsm"]
+    assert [r["entry_id"] for r in db.table("feedback").rows] == ["youth", "fsm"]
+
+
+def test_without_replace_entries_not_in_the_file_stay(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    import_file(db, write(tmp_path, GOOD))
+    import_file(db, write(tmp_path, HEADER + "new,service,New,New.,,,,\n", "more.csv"))
+    assert len(load_entries(db)) == 4
+
+
+# -- circumstances ---------------------------------------------------------------------------
+
+def test_circumstances_file_is_recognised_by_its_header(tmp_path: Path) -> None:
+    database = open_db(tmp_path / "c.db")
+    text = 'code,question\nincome_benefit,"Do you get UC, or another benefit?"\nPregnant,Are you?\n'
+    summary = import_file(database, write(tmp_path, text, "circumstances.csv"))
+    assert (summary.kind, summary.circumstances, summary.added) == ("circumstances", 2, 2)
+    assert load_circumstances(database)["pregnant"].question == "Are you?"
+    assert "2 circumstances" in summary.describe()
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("code,question\nincome benefit,Do you?\n", 'row 2, column "code": "income benefit" is not'),
+    ("code,question\na,Q?\na,Again?\n", 'row 3, column "code": "a" is already used on row 2'),
+    ("code,question\na,\n", 'row 2, column "question": must not be empty'),
+    ("code,question,notes\na,Q?,x\n", 'row 1, column "notes": is not a known column'),
+])
+def test_bad_circumstances_are_refused(
+    db: sqlite_utils.Database, tmp_path: Path, text: str, expected: str
+) -> None:
+    with pytest.raises(CatalogueError) as raised:
+        import_file(db, write(tmp_path, text))
+    assert expected in raised.value.report()
+    assert load_circumstances(db) == {c.code: c for c in CIRCUMSTANCES}
+
+
+def test_replacing_circumstances_keeps_codes_entries_use(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    import_file(db, write(tmp_path, GOOD))
+    path = write(tmp_path, "code,question\nlives_alone,Alone?\n", "circumstances.csv")
+    with pytest.raises(CatalogueError) as raised:
+        import_file(db, path, replace=True)
+    assert 'entry "fsm" depends on income_benefit' in raised.value.report()
+    assert set(load_circumstances(db)) == {"income_benefit", "lives_alone"}
+    assert import_file(db, path).updated == 1  # without --replace it is fine
+
+
+# -- Open Referral UK ------------------------------------------------------------------------
+
+def test_oruk_services_become_entries(db: sqlite_utils.Database) -> None:
+    summary = import_file(db, DATA / "oruk-sample.json")
+    assert (summary.kind, summary.entries) == ("oruk", 3)
+    entries = {e.id: e for e in load_entries(db)}
+    play = entries["oruk-0f4a7c3e-5b1d-4e2a-9c8f-1a2b3c4d5e01"]
+    assert play.kind == "service" and play.title == "Sampleton Stay and Play"
+    assert play.summary == ("A friendly stay and play session for parents and carers "
+                            "with children under 5.")
+    assert "<p>" not in play.description and "Family Hub & local" in play.description
+    assert "Who it is for: Children under 5" in play.description
+    assert (play.min_age, play.max_age) == (0, 4)
+    assert play.keywords == ("Stay and play", "Toddler group")
+    assert play.phone == "01632 960223" and play.provider == "Sample Borough Family Hubs"
+    assert play.address == "Castle Hill Family Hub, 7 Keep Road, Sampleton, Sampleshire, ZZ1 9QR"
+    assert play.opening_hours == "Monday 09:30-11:30; Thursday 13:00-15:00"
+    money = entries["oruk-0f4a7c3e-5b1d-4e2a-9c8f-1a2b3c4d5e02"]
+    assert (money.min_age, money.max_age) == (16, 25)  # spread over two eligibility records
+    assert money.email == "hello@advice-trust.example.org"  # from the organisation
+    football = entries["oruk-7731"]  # HSDS 3 shape: summary, phones, addresses, attributes
+    assert football.summary == "Gentle walking football for adults over 50, every Wednesday."
+    assert (football.min_age, football.phone) == (50, "01632 960318")
+    assert football.keywords == ("Walking football", "Older people")
+    assert football.address.startswith("Northgate Recreation Ground, Mill Lane")
+    assert football.opening_hours == "Wednesdays 10am to 11am"
+
+
+def test_a_plain_list_of_services_is_accepted(db: sqlite_utils.Database, tmp_path: Path) -> None:
+    services = [{"id": "1", "name": "Lunch club", "description": "Hot lunches. Every Friday."}]
+    path = write(tmp_path, json.dumps(services), "services.json")
+    import_file(db, path)
+    assert [(e.id, e.summary) for e in load_entries(db)] == [("oruk-1", "Hot lunches.")]
+
+
+@pytest.mark.parametrize(("data", "expected"), [
+    ('[{"id": "1", "name": "A", "description": "x"}, {"id": "2", "description": "y"}]',
+     'service 2, field "name": must not be empty'),
+    ('[{"id": "1", "name": "A"}, {"id": "1", "name": "B"}]',
+     'service 2, field "id": "oruk-1" is already used by service 1'),
+    ('[{"id": "1", "name": "A", "eligibilitys": [{"minimum_age": 12.5}]}]',
+     'service 1, field "minimum_age": "12.5" is not a whole number'),
+    ('[{"id": "1", "name": "A", "localsupport": {"criteria": ["nope"]}}]',
+     'service 1, field "localsupport.criteria": "nope" is not a known circumstance'),
+    ('{"content": [', "not valid JSON (line 1"),
+    ('{"hello": "world"}', "not an Open Referral UK services export"),
+    ("[]", "the file holds no services"),
+])
+def test_bad_oruk_files_are_refused(
+    db: sqlite_utils.Database, tmp_path: Path, data: str, expected: str
+) -> None:
+    report = refused(db, write(tmp_path, data, "services.json"))
+    assert expected in report
+
+
+# -- export and round trips ------------------------------------------------------------------
+
+def fresh_with_circumstances(tmp_path: Path, name: str, source: sqlite_utils.Database
+                             ) -> sqlite_utils.Database:
+    database = open_db(tmp_path / name)
+    save_catalogue(database, circumstances=load_circumstances(source).values())
+    return database
+
+
+@pytest.mark.parametrize("fmt", ["csv", "oruk"])
+def test_export_then_import_gives_the_same_entries(tmp_path: Path, fmt: str) -> None:
+    source = open_db(tmp_path / "source.db")
+    load_sample(source)
+    import_file(source, DATA / "oruk-sample.json")
+    exported = tmp_path / f"export.{'json' if fmt == 'oruk' else 'csv'}"
+    count = export_file(source, exported, fmt=fmt)
+    assert count == len(load_entries(source)) > 60
+    target = fresh_with_circumstances(tmp_path, "target.db", source)
+    summary = import_file(target, exported)
+    assert summary.added == count
+    assert load_entries(target) == load_entries(source)
+    assert import_file(target, exported).unchanged == count
+
+
+def test_csv_export_writes_the_contract_columns_in_order(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    import_file(db, write(tmp_path, GOOD))
+    path = tmp_path / "out.csv"
+    export_file(db, path)
+    text = path.read_text(encoding="utf-8-sig")
+    assert text.splitlines()[0] == ",".join(COLUMNS)
+    assert "fsm;free dinners" in text
+
+
+def test_oruk_export_has_the_oruk_shape(db: sqlite_utils.Database, tmp_path: Path) -> None:
+    import_file(db, write(tmp_path, GOOD))
+    path = tmp_path / "out.json"
+    export_file(db, path, fmt="oruk")
+    page = json.loads(path.read_text(encoding="utf-8"))
+    assert page["totalElements"] == 3
+    fsm = next(s for s in page["content"] if s["id"] == "fsm")
+    assert fsm["name"] == "Free school meals"
+    assert fsm["eligibilitys"][0]["minimum_age"] == 4
+    assert [t["taxonomy"]["name"] for t in fsm["service_taxonomys"]] == ["fsm", "free dinners"]
+
+
+def test_lgsl_catalogue_imports(tmp_path: Path) -> None:
+    database = open_db(tmp_path / "lgsl.db")
+    summary = import_file(database, DATA / "lgsl-catalogue.csv")
+    assert (summary.entries, summary.added, summary.warnings) == (1519, 1519, [])
+    assert import_file(database, DATA / "lgsl-catalogue.csv").unchanged == 1519

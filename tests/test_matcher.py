@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from catalogue.lexicon import Lexicon
+from catalogue.matcher import Matcher
+from catalogue.model import Entry
+
+DATA = Path(__file__).parent / "data"
+
+SMALL = [
+    Entry("fsm", "entitlement", "Free school meals",
+          "Children in families on some benefits get a free lunch at school."),
+    Entry("foodbank", "service", "Food bank", "Free emergency food parcels.",
+          keywords=("food parcel", "hungry")),
+    Entry("yc", "service", "Youth club", "Evening sessions for 11 to 18 year olds."),
+    Entry("vol-park", "volunteering", "Park volunteers", "Help keep the park tidy."),
+    Entry("plan-park", "proposal", "Close the park cafe", "A plan to close the cafe."),
+    Entry("wizard", "service", "Community allotments", "Grow your own vegetables.",
+          keywords=("veg patch", "grow food")),
+]
+
+
+@pytest.fixture(scope="module")
+def lgsl() -> Matcher:
+    with (DATA / "lgsl-catalogue.csv").open(encoding="utf-8") as f:
+        entries = [Entry(r["id"], "service", r["title"], r["summary"], r["description"])
+                   for r in csv.DictReader(f)]
+    return Matcher(entries)
+
+
+@pytest.fixture(scope="module")
+def small() -> Matcher:
+    return Matcher(SMALL)
+
+
+def first(matcher: Matcher, text: str) -> str:
+    result = matcher.search(text)
+    assert result.answered, f"{text!r} was not answered: {result.matches[:3]}"
+    return result.matches[0].entry.id
+
+
+def test_the_interface_keeps_its_shape(small: Matcher) -> None:
+    result = small.search("free school meals", limit=2)
+    assert result.query == "free school meals"
+    assert result.best is result.matches[0]
+    assert len(result.matches) <= 2
+    assert all(0 <= m.score <= 100 for m in result.matches)
+    assert small.entries == SMALL
+
+
+def test_an_entry_is_found_by_its_keywords(small: Matcher) -> None:
+    assert first(small, "veg patch") == "wizard"
+    assert first(small, "where do i get a food parcel") == "foodbank"
+
+
+def test_kinds_filter_the_matches(small: Matcher) -> None:
+    everything = {m.entry.id for m in small.search("park").matches}
+    assert {"vol-park", "plan-park"} <= everything
+    only = small.search("park", kinds={"volunteering"})
+    assert [m.entry.id for m in only.matches] == ["vol-park"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("cant afford skool dinners", "lgsl-4"),
+    ("mum kicked me out", "lgsl-112"),
+    ("fsm", "lgsl-4"),
+    ("dhp", "lgsl-1148"),
+    ("massive pothole outside my house", "lgsl-557"),
+    ("yoof club", "lgsl-642"),
+])
+def test_how_people_write_reaches_the_council_words(lgsl: Matcher, text: str, expected: str) -> None:
+    top3 = [m.entry.id for m in lgsl.search(text).matches[:3]]
+    assert expected in top3, (text, top3)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("swiming pool", "lgsl-1674"),
+    ("aplly for a blu badge", "lgsl-279"),
+    ("libary computers", "lgsl-442"),
+])
+def test_typos_are_tolerated(lgsl: Matcher, text: str, expected: str) -> None:
+    assert first(lgsl, text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "what time is it", "hello how are you", "xyz", "asdfghjkl qwerty", "", "   ",
+    "i like turtles", "lol",
+])
+def test_nonsense_and_small_talk_are_declined(lgsl: Matcher, text: str) -> None:
+    assert not lgsl.search(text).answered
+
+
+def test_a_confident_answer_scores_higher_than_a_guess(lgsl: Matcher) -> None:
+    sure = lgsl.search("free school meals").matches[0].score
+    guess = lgsl.search("my cat is cute").matches
+    assert sure >= Matcher.ANSWER_AT
+    assert not guess or guess[0].score < sure
+
+
+def test_back_office_entries_rank_below_resident_ones(lgsl: Matcher) -> None:
+    ids = [m.entry.id for m in lgsl.search("bullying").matches]
+    assert ids.index("lgsl-886") < ids.index("lgsl-984") if "lgsl-984" in ids else True
+    assert ids[0] != "lgsl-984"  # Staff - workplace bullying
+
+
+def test_a_custom_lexicon_changes_what_is_found() -> None:
+    plain = Matcher(SMALL, Lexicon())
+    assert not plain.search("scran").answered
+    local = Matcher(SMALL, Lexicon.from_texts(lexicon="scran => food bank"))
+    assert first(local, "scran") == "foodbank"
+
+
+def test_an_empty_catalogue_answers_nothing() -> None:
+    assert Matcher([]).search("bins").matches == ()

@@ -1,0 +1,119 @@
+"""How replies look on each channel: GSM-7 SMS within two segments, Telegram HTML."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.render import (
+    GSM7_BASIC,
+    GSM7_EXTENDED,
+    choice_prompt,
+    fit,
+    render_plain,
+    render_sms,
+    render_sms_all,
+    render_telegram,
+    segments,
+    septets,
+    split_telegram,
+    to_gsm7,
+)
+from catalogue.model import Entry
+from conversations.types import Outbound
+
+MEALS = Entry(
+    id="fsm", kind="entitlement", title="Free school meals",
+    summary="Children in families on Universal Credit can get a free lunch at school \u2013 "
+            "ask the school office \u201cbefore term starts\u201d.",
+    description="A long description " * 40, phone="01632 960001",
+    url="https://sample-borough.example/fsm", how_to_apply="Apply online",
+)
+
+
+def is_gsm7(text: str) -> bool:
+    return all(c in GSM7_BASIC or c in GSM7_EXTENDED for c in text)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("don\u2019t", "don't"),
+        ("\u201cquoted\u201d", '"quoted"'),
+        ("9am \u2013 5pm", "9am - 5pm"),
+        ("caf\u00e9 cr\u00e8me", "caf\u00e9 cr\u00e8me"),  # both letters are in GSM-7
+        ("na\u00efve \u0141\u00f3d\u017a", "naive Lodz"),
+        ("thanks \U0001f600!", "thanks !"),
+        ("wait\u2026", "wait..."),
+    ],
+)
+def test_to_gsm7_straightens_and_drops_what_sms_cannot_carry(raw: str, expected: str) -> None:
+    assert to_gsm7(raw) == expected
+    assert is_gsm7(to_gsm7(raw))
+
+
+def test_segments_count_extended_characters_twice() -> None:
+    assert segments("a" * 160) == 1
+    assert segments("a" * 161) == 2
+    assert segments("a" * 306) == 2
+    assert segments("a" * 307) == 3
+    assert septets("[]") == 4
+    assert segments("{" * 80) == 1
+    assert segments("{" * 81) == 2
+
+
+def test_fit_cuts_at_a_word_and_marks_the_cut() -> None:
+    text = "word " * 100
+    cut = fit(text, 50)
+    assert septets(cut) <= 50
+    assert cut.endswith("...")
+    assert "wor..." not in cut
+    assert fit("short", 50) == "short"
+
+
+def test_sms_entry_card_is_gsm7_within_two_segments_with_a_contact() -> None:
+    body = render_sms(Outbound(MEALS.summary * 3, entry=MEALS))
+    assert is_gsm7(body)
+    assert segments(body) <= 2
+    assert body.startswith("Free school meals: ")
+    assert body.endswith("Call 01632 960001")
+
+
+def test_sms_choices_are_numbered_with_a_reply_prompt() -> None:
+    body = render_sms(Outbound("Did you mean:", choices=("A", "B", "C")))
+    assert body.splitlines() == ["Did you mean:", "1. A", "2. B", "3. C", "Reply 1, 2 or 3"]
+    assert choice_prompt(2) == "Reply 1 or 2"
+    assert choice_prompt(1) == "Reply 1"
+
+
+def test_sms_replies_are_joined_when_that_sends_no_extra_segment() -> None:
+    bodies = render_sms_all([Outbound("Hello."), Outbound("Pick one:", choices=("A", "B"))])
+    assert bodies == ["Hello.\nPick one:\n1. A\n2. B\nReply 1 or 2"]
+    long = render_sms_all([Outbound("x " * 150), Outbound("y " * 70)])
+    assert len(long) == 2
+
+
+def test_telegram_card_is_html_escaped_and_richer_than_sms() -> None:
+    entry = Entry(id="x", kind="service", title="Tom & Jerry's <club>", summary="Fun & games",
+                  phone="01632 960002", opening_hours="Mon-Fri 4pm-8pm")
+    text = render_telegram(Outbound(entry.summary, entry=entry))
+    assert text.startswith("<b>Tom &amp; Jerry&#x27;s &lt;club&gt;</b>")
+    assert "Open: Mon-Fri 4pm-8pm" in text
+    assert "Phone: 01632 960002" in text
+
+
+def test_split_telegram_keeps_every_character_under_the_limit() -> None:
+    text = "\n".join(f"line {n} " + "z" * 50 for n in range(200))
+    pieces = split_telegram(text)
+    assert all(len(p) <= 4096 for p in pieces)
+    assert len(pieces) > 1
+    assert "".join("".join(pieces).split()) == "".join(text.split())
+    assert all(p.startswith("line ") for p in pieces)  # cut at line breaks, not mid-line
+
+
+def test_plain_rendering_follows_the_channel() -> None:
+    reply = Outbound(MEALS.summary, entry=MEALS)
+    assert render_plain(reply, "sms") == render_sms(reply)
+    telegram = render_plain(reply, "telegram")
+    assert "<b>" not in telegram
+    assert "Free school meals" in telegram
+    assert "How to apply: Apply online" in telegram

@@ -1,0 +1,247 @@
+"""The Telegram bot against a local Bot API server (PTB's base_url points at it), in long
+polling mode and in webhook mode; Update JSON as Telegram sends it."""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from conftest import BOT_TOKEN, Server
+from fakes.telegram_api import BOT_USER, FakeBotApi
+
+from bot.channels.telegram import SECRET_HEADER, decode_choice, encode_choice
+from bot.settings import Settings
+
+CHAT = 4242
+SECRET = "a-secret-only-telegram-and-we-know"
+_ids = itertools.count(5000)
+USER = {"id": CHAT, "is_bot": False, "first_name": "Sam", "language_code": "en"}
+PRIVATE_CHAT = {"id": CHAT, "type": "private", "first_name": "Sam"}
+
+
+def text_update(text: str, chat: int = CHAT, update_id: int | None = None) -> dict[str, Any]:
+    message: dict[str, Any] = {
+        "message_id": next(_ids), "date": 1735732800, "from": {**USER, "id": chat},
+        "chat": {**PRIVATE_CHAT, "id": chat}, "text": text,
+    }
+    if text.startswith("/"):
+        message["entities"] = [{"type": "bot_command", "offset": 0,
+                                "length": len(text.split()[0])}]
+    return {"update_id": update_id or next(_ids), "message": message}
+
+
+def button_update(data: str, chat: int = CHAT) -> dict[str, Any]:
+    return {
+        "update_id": next(_ids),
+        "callback_query": {
+            "id": str(next(_ids)), "from": {**USER, "id": chat}, "chat_instance": "-77",
+            "data": data,
+            "message": {"message_id": next(_ids), "date": 1735732800, "from": BOT_USER,
+                        "chat": {**PRIVATE_CHAT, "id": chat}, "text": "Did you mean:"},
+        },
+    }
+
+
+def photo_update() -> dict[str, Any]:
+    return {"update_id": next(_ids), "message": {
+        "message_id": next(_ids), "date": 1735732800, "from": USER, "chat": PRIVATE_CHAT,
+        "photo": [{"file_id": "AgAD", "file_unique_id": "AQAD", "width": 90, "height": 90}]}}
+
+
+def query(db_path: Path, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(db_path) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+@pytest.fixture
+def telegram_settings(settings: Settings, bot_api: FakeBotApi) -> Settings:
+    return replace(settings, telegram_bot_token=BOT_TOKEN,
+                   telegram_api_base_url=bot_api.base_url)
+
+
+@pytest.fixture
+async def polling(make_server: Any, telegram_settings: Settings) -> Server:
+    server: Server = await make_server(telegram_settings)
+    return server
+
+
+@pytest.fixture
+async def webhook(make_server: Any, telegram_settings: Settings) -> Server:
+    server: Server = await make_server(
+        telegram_settings, telegram_webhook_url="https://support.example.org/telegram",
+        telegram_secret_token=SECRET)
+    return server
+
+
+async def post_update(
+    http: aiohttp.ClientSession, server: Server, update: dict[str, Any],
+    secret: str | None = SECRET,
+) -> int:
+    headers = {SECRET_HEADER: secret} if secret is not None else {}
+    async with http.post(server.url + "/telegram", json=update, headers=headers) as response:
+        return response.status
+
+
+# -- long polling ------------------------------------------------------------------------------
+
+async def test_polling_a_text_message_gets_a_reply(polling: Server, bot_api: FakeBotApi) -> None:
+    assert "deleteWebhook" in bot_api.calls  # polling takes over from any webhook
+    bot_api.push(text_update("free school meals"))
+    sent = await bot_api.wait_sent(1)
+    assert sent, "the bot sent nothing"
+    assert int(sent[0]["chat_id"]) == CHAT
+    assert sent[0]["parse_mode"] == "HTML"
+    assert sent[0]["text"].startswith("<b>Free school meals</b>")
+
+
+async def test_polling_a_button_press_picks_the_choice(
+    polling: Server, bot_api: FakeBotApi, titles: set[str]
+) -> None:
+    bot_api.push(text_update("school"))
+    with_buttons = await bot_api.wait_for_buttons()
+    assert with_buttons, bot_api.sent
+    rows = with_buttons[-1]["reply_markup"]["inline_keyboard"]
+    button = next(b for row in rows for b in row if b["text"] in titles)
+    before = len(bot_api.sent)
+    press = button_update(button["callback_data"])
+    bot_api.push(press)
+    sent = await bot_api.wait_sent(before + 1)
+    assert sent[before]["text"].startswith(f"<b>{button['text']}</b>")
+    assert [a["callback_query_id"] for a in bot_api.callback_answers] == [
+        press["callback_query"]["id"]]
+
+
+# -- webhook -----------------------------------------------------------------------------------
+
+async def test_webhook_is_registered_with_the_secret(webhook: Server, bot_api: FakeBotApi) -> None:
+    assert bot_api.webhook is not None
+    assert bot_api.webhook["url"] == "https://support.example.org/telegram"
+    assert bot_api.webhook["secret_token"] == SECRET
+    assert "getUpdates" not in bot_api.calls
+
+
+async def test_webhook_with_a_wrong_secret_is_refused(
+    http: aiohttp.ClientSession, webhook: Server, bot_api: FakeBotApi, db_path: Path
+) -> None:
+    for secret in [None, "", "wrong", SECRET + "x", SECRET[:-1], SECRET.upper()]:
+        assert await post_update(http, webhook, text_update("hello"), secret=secret) == 403
+    assert bot_api.sent == []
+    assert query(db_path, "SELECT count(*) FROM inbound_messages") == [(0,)]
+
+
+async def test_webhook_a_repeated_update_is_processed_once(
+    http: aiohttp.ClientSession, webhook: Server, bot_api: FakeBotApi, db_path: Path
+) -> None:
+    update = text_update("free school meals")
+    assert await post_update(http, webhook, update) == 200
+    answered = list(bot_api.sent)
+    assert answered
+    assert await post_update(http, webhook, update) == 200
+    assert bot_api.sent == answered
+    assert query(db_path, "SELECT count(*) FROM inbound_messages") == [(1,)]
+
+
+async def test_webhook_not_json_is_a_bad_request(
+    http: aiohttp.ClientSession, webhook: Server
+) -> None:
+    async with http.post(webhook.url + "/telegram", data=b"{nope",
+                         headers={SECRET_HEADER: SECRET}) as response:
+        assert response.status == 400
+
+
+# Recorded updates through one harness: what the person sends, what the bot answers.
+CASES = [
+    ("command /start", text_update("/start"), "Local Support"),
+    ("command with bot name", text_update("/help@local_support_test_bot"), "/stop"),
+    ("plain question", text_update("food bank"), "<b>Sample Borough Food Bank</b>"),
+    ("capitals and punctuation", text_update("FOOD BANK!!"), "Food Bank"),
+    ("Arabic", text_update("\u0623\u062d\u062a\u0627\u062c \u0645\u0633\u0627\u0639\u062f\u0629"),
+     "English"),
+    ("a photo, no text", photo_update(), ""),
+]
+
+
+async def test_webhook_updates_get_replies(
+    http: aiohttp.ClientSession, webhook: Server, bot_api: FakeBotApi
+) -> None:
+    for name, update, expected in CASES:
+        before = len(bot_api.sent)
+        assert await post_update(http, webhook, update) == 200, name
+        texts = [m["text"] for m in bot_api.sent[before:]]
+        assert texts, f"{name}: no reply"
+        assert expected in "\n".join(texts), (name, texts)
+        assert all(len(t) <= 4096 for t in texts), name
+
+
+async def test_stop_then_messages_we_start_are_refused_until_start(
+    http: aiohttp.ClientSession, webhook: Server, bot_api: FakeBotApi, db_path: Path
+) -> None:
+    channel = webhook.services.telegram
+    assert channel is not None
+    await post_update(http, webhook, text_update("/stop"))
+    assert "START" in bot_api.sent[-1]["text"]
+    assert query(db_path, "SELECT channel, address FROM optouts") == [("telegram", str(CHAT))]
+    before = len(bot_api.sent)
+    assert await channel.send(str(CHAT), "A new youth club opens on Monday") == "refused"
+    assert len(bot_api.sent) == before
+    await post_update(http, webhook, text_update("/start"))
+    assert query(db_path, "SELECT count(*) FROM optouts") == [(0,)]
+    assert await channel.send(str(CHAT), "A new youth club opens on Monday") == "sent"
+    assert bot_api.sent[-1]["text"] == "A new youth club opens on Monday"
+
+
+async def test_a_user_who_blocked_the_bot_is_opted_out(
+    http: aiohttp.ClientSession, webhook: Server, bot_api: FakeBotApi, db_path: Path
+) -> None:
+    bot_api.blocked.add(CHAT)
+    assert await post_update(http, webhook, text_update("free school meals")) == 200
+    assert query(db_path, "SELECT reason FROM optouts WHERE channel = 'telegram' AND address = ?",
+                 (str(CHAT),)) == [("blocked the bot",)]
+    channel = webhook.services.telegram
+    assert channel is not None
+    bot_api.blocked.clear()
+    assert await channel.send(str(CHAT), "Are you still there?") == "refused"
+    assert bot_api.sent == []
+
+
+async def test_long_messages_are_split_at_4096(webhook: Server, bot_api: FakeBotApi) -> None:
+    channel = webhook.services.telegram
+    assert channel is not None
+    paragraph = "Support is available. " * 40
+    text = "\n\n".join([paragraph] * 12)
+    assert await channel.send(str(CHAT), text, ("Yes", "No")) == "sent"
+    assert len(bot_api.sent) >= 2
+    assert all(len(m["text"]) <= 4096 for m in bot_api.sent)
+    assert [bool(m.get("reply_markup")) for m in bot_api.sent][-1] is True
+    assert not any(m.get("reply_markup") for m in bot_api.sent[:-1])
+
+
+@pytest.mark.parametrize(
+    "label", ["Free school meals", "Z" * 100, "Ba\u0144k \u017cywno\u015bci " * 6])
+def test_callback_data_fits_64_bytes_and_keeps_the_index(label: str) -> None:
+    data = encode_choice(2, label)
+    assert len(data.encode()) <= 64
+    decoded = decode_choice(data)
+    assert decoded is not None and decoded[0] == 2 and label.startswith(decoded[1])
+
+
+async def test_replies_stored_but_never_sent_are_sent_when_the_update_comes_again(
+    http: aiohttp.ClientSession, webhook: Server, bot_api: FakeBotApi, db_path: Path
+) -> None:
+    update = text_update("food bank")
+    with sqlite3.connect(db_path) as conn:  # as if the server stopped before sending
+        conn.execute(
+            "INSERT INTO inbound_messages (channel, message_id, address, text, received_at, "
+            "replies, processed_at) VALUES ('telegram', ?, ?, 'food bank', '2025-01-01', ?, "
+            "'2025-01-01')",
+            (str(update["update_id"]), str(CHAT), '[{"text": "Stored reply", "choices": []}]'))
+    assert await post_update(http, webhook, update) == 200
+    assert [m["text"] for m in bot_api.sent] == ["Stored reply"]
+    assert query(db_path, "SELECT sent_at IS NOT NULL FROM inbound_messages") == [(1,)]
+    assert await post_update(http, webhook, update) == 200
+    assert len(bot_api.sent) == 1
