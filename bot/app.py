@@ -16,6 +16,7 @@ from bot.assistant import Assistant
 from bot.channels.sms import SmsSender
 from bot.channels.telegram import TelegramChannel
 from bot.dbthread import DbThread
+from bot.notify import SmtpConfig, ViaDbThread, alert_loop
 from bot.routes import add_routes
 from bot.settings import Settings
 from catalogue.store import open_db
@@ -65,9 +66,9 @@ async def lifespan(app: web.Application) -> AsyncIterator[None]:
             services.sms = SmsSender(services.settings, services.db)
         if services.telegram is not None:
             await services.telegram.start()
-        # Background jobs (the scheduler: digests, safeguarding alerts, follow-ups) start
-        # here, after the channels they send through: append their tasks to
-        # services.background and they are cancelled first on the way down.
+        # Background jobs start here, after the channels they send through; they are
+        # cancelled first on the way down.
+        services.background.extend(start_background(services))
         yield
     finally:
         for task in services.background:
@@ -80,6 +81,30 @@ async def lifespan(app: web.Application) -> AsyncIterator[None]:
         await services.db.stop()
 
 
+def smtp_config(settings: Settings) -> SmtpConfig:
+    return SmtpConfig(
+        host=settings.smtp_host, port=settings.smtp_port, user=settings.smtp_user,
+        password=settings.smtp_password, starttls=settings.smtp_starttls,
+        sender=settings.digest_from,
+    )
+
+
+def start_background(services: Services) -> list[asyncio.Task[None]]:
+    """Safeguarding alerts go out by email as soon as they are recorded (polled every
+    `alert_interval` seconds), when SMTP and SAFEGUARDING_EMAIL are set."""
+    settings = services.settings
+    tasks = []
+    if settings.email and settings.safeguarding_email:
+        tasks.append(asyncio.create_task(alert_loop(
+            ViaDbThread(services.db), smtp_config(settings), settings.safeguarding_email,
+            every=settings.alert_interval,
+        )))
+    else:
+        log.warning("SAFEGUARDING_EMAIL or SMTP_HOST/DIGEST_FROM not set: safeguarding "
+                    "alerts are stored in the alerts table but nobody is emailed")
+    return tasks
+
+
 def banner(settings: Settings, host: str, port: int) -> str:
     shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
     lines = [f"Local Support is running on http://{host}:{port}/"]
@@ -90,6 +115,9 @@ def banner(settings: Settings, host: str, port: int) -> str:
     lines.append("Telegram: " + ("webhook" if settings.telegram_webhook
                                  else "long polling" if settings.telegram
                                  else "off (set TELEGRAM_BOT_TOKEN)"))
+    lines.append("Safeguarding alerts: " + (f"emailed to {settings.safeguarding_email}"
+                 if settings.email and settings.safeguarding_email
+                 else "stored only (set SAFEGUARDING_EMAIL, SMTP_HOST and DIGEST_FROM)"))
     lines.append("Press Ctrl+C to stop.")
     return "\n".join(lines)
 

@@ -37,8 +37,11 @@ def build_parser() -> argparse.ArgumentParser:
         prog="localsupport", description="Local Support: find local public support by chat and SMS."
     )
     db_default = os.environ.get("LOCALSUPPORT_DB") or "localsupport.db"
+    db_help = f"database file (default {db_default})"
+    parser.add_argument("--db", default=db_default, help=db_help)
+    # each command takes --db too, before or after its own words
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", default=db_default, help=f"database file (default {db_default})")
+    common.add_argument("--db", default=argparse.SUPPRESS, help=db_help)
     sub = parser.add_subparsers(metavar="COMMAND")
 
     cat = sub.add_parser("catalogue", help="import, export or check the council's catalogue")
@@ -93,12 +96,27 @@ def ensure_catalogue_loaded(db: sqlite_utils.Database) -> None:
     from catalogue.importer import load_sample
 
     summary = load_sample(db)
+    load_sample_wards(db)
     print(
         f"The database holds no catalogue: loaded the bundled SAMPLE catalogue "
         f"({summary.entries} entries for a sample council). Import your own with "
         f"'localsupport catalogue import FILE'.",
         file=sys.stderr,
     )
+
+
+def load_sample_wards(db: sqlite_utils.Database) -> None:
+    """The sample council's postcode-to-ward lookup (ZZ1 1 to ZZ1 5), unless wards exist."""
+    from importlib import resources
+
+    from conversations.records import ensure_records
+    from conversations.wards import import_wards
+
+    ensure_records(db)
+    if not db.table("wards").count:
+        sample = resources.files("catalogue") / "sample" / "sample-wards.csv"
+        with resources.as_file(sample) as path:
+            import_wards(db, path)
 
 
 # -- catalogue ----------------------------------------------------------------------------

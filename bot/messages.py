@@ -8,11 +8,14 @@ decides what is written together (an inbound message and its reply, in one go).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import sqlite_utils
+
+from conversations.types import Outbound
 
 INBOUND = "inbound_messages"
 OUTBOUND = "outbound_messages"
@@ -90,6 +93,14 @@ def record_inbound(
          "processed_at": None if replies is None else now.isoformat(), "sent_at": None},
         pk=("channel", "message_id"),
     )
+
+
+def unlogged(replies: Sequence[Outbound], address: str, text: str) -> tuple[str, str]:
+    """Who sent a message and what, as the log may keep them: nothing of either once the
+    message erased the person (FORGET ME); the message id still stops a retry repeating."""
+    if any(reply.erased for reply in replies):
+        return "", ""
+    return address, text
 
 
 def mark_sent(db: sqlite_utils.Database, channel: str, message_id: str, now: datetime) -> None:

@@ -29,6 +29,8 @@ class Settings:
     smtp_password: str = ""
     smtp_starttls: bool = True
     digest_from: str = ""
+    safeguarding_email: str = ""  # the named council contact told of safeguarding alerts
+    alert_interval: float = 60.0  # seconds between safeguarding alert deliveries
     web_chat: bool = True
 
     @classmethod
@@ -55,6 +57,7 @@ class Settings:
             smtp_password=get("SMTP_PASSWORD"),
             smtp_starttls=get("SMTP_STARTTLS").lower() not in OFF_WORDS,
             digest_from=get("DIGEST_FROM"),
+            safeguarding_email=get("SAFEGUARDING_EMAIL"),
             web_chat=get("WEB_CHAT").lower() not in OFF_WORDS,
         )
 
@@ -66,6 +69,11 @@ class Settings:
     @property
     def sms_outbound(self) -> bool:
         return bool(self.twilio_account_sid and self.twilio_auth_token and self.twilio_from_number)
+
+    @property
+    def email(self) -> bool:
+        """Email can be sent: a mail server and a From address are set."""
+        return bool(self.smtp_host and self.digest_from)
 
     @property
     def telegram(self) -> bool:

@@ -61,33 +61,51 @@ class Index:
     # -- building ---------------------------------------------------------------------------
 
     def _build(self, entries: Sequence[Entry], lexicon: Lexicon) -> None:
+        # Pass 1: every entry's fields as compact (term id, count) arrays, and the df.
         surface: set[str] = set()
-        analysed = [self._analyse(entry, lexicon, surface) for entry in entries]
-        average = {
-            name: max(1.0, sum(len(a[name]) for a in analysed) / max(1, len(analysed)))
-            for name in FIELD_WEIGHTS
-        }
-        weighted = [self._weigh(a, average) for a in analysed]
-        df: Counter[str] = Counter()
-        for terms in weighted:
-            df.update(terms.keys())
+        ids: dict[str, int] = {}
+        df: array[int] = array("i")
+        lengths: dict[str, int] = dict.fromkeys(FIELD_WEIGHTS, 0)
+        analysed: list[list[tuple[array[int], array[int]]]] = []
+        for entry in entries:
+            per_field = []
+            seen: set[int] = set()
+            for name, stems in self._analyse(entry, lexicon, surface).items():
+                lengths[name] += len(stems)
+                counts = Counter(ids.setdefault(s, len(ids)) for s in stems)
+                per_field.append((array("i", counts.keys()), array("i", counts.values())))
+                seen.update(counts)
+            df.extend([0] * (len(ids) - len(df)))
+            for term_id in seen:
+                df[term_id] += 1
+            analysed.append(per_field)
         n = self.size
-        self.idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
-        self._ids = {t: i for i, t in enumerate(self.idf)}
-        lists: dict[str, list[tuple[float, int]]] = {}
-        for doc, terms in enumerate(weighted):
-            strong, weak = [], []
-            for term, (tf, is_strong) in terms.items():
-                score = self.idf[term] * tf * (K1 + 1) / (tf + K1)
-                lists.setdefault(term, []).append((score, doc))
-                (strong if is_strong else weak).append(self._ids[term])
+        terms = list(ids)
+        self._ids = ids
+        self.idf = {t: math.log(1 + (n - df[i] + 0.5) / (df[i] + 0.5)) for t, i in ids.items()}
+        idf = [self.idf[t] for t in terms]
+        average = {name: max(1.0, total / max(1, n)) for name, total in lengths.items()}
+        # Pass 2: BM25F scores into per-term postings, and each entry's strong/weak terms.
+        docs: list[array[int]] = [array("i") for _ in terms]
+        scores: list[array[float]] = [array("d") for _ in terms]
+        for doc, per_field in enumerate(analysed):
+            weighted = self._weigh(per_field, average)
+            strong: list[int] = []
+            weak: list[int] = []
+            for term_id, (tf, is_strong) in weighted.items():
+                docs[term_id].append(doc)
+                scores[term_id].append(idf[term_id] * tf * (K1 + 1) / (tf + K1))
+                (strong if is_strong else weak).append(term_id)
             self._strong.append(array("i", sorted(strong)))
             self._weak.append(array("i", sorted(weak)))
-        for term, items in lists.items():
-            items.sort(reverse=True)
-            del items[MAX_POSTINGS:]
-            self._postings[term] = (array("i", [d for _, d in items]),
-                                    array("d", [s for s, _ in items]))
+            analysed[doc] = []
+        for term_id, term in enumerate(terms):
+            found, score = docs[term_id], scores[term_id]
+            order = sorted(range(len(found)), key=score.__getitem__, reverse=True)
+            del order[MAX_POSTINGS:]
+            self._postings[term] = (array("i", [found[i] for i in order]),
+                                    array("d", [score[i] for i in order]))
+            docs[term_id], scores[term_id] = array("i"), array("d")
         self._known = {w for w in surface | lexicon.words if w not in STOPWORDS}
         for word in self._known:
             if word.isalpha() and len(word) >= 4:
@@ -106,16 +124,16 @@ class Index:
 
     @staticmethod
     def _weigh(
-        terms: dict[str, list[str]], average: dict[str, float]
-    ) -> dict[str, tuple[float, bool]]:
-        """term -> (BM25F pseudo-frequency, found in a strong field)."""
-        weighted: dict[str, tuple[float, bool]] = {}
-        for name, stems in terms.items():
-            norm = 1 - B + B * len(stems) / average[name]
-            for term, count in Counter(stems).items():
-                old, strong = weighted.get(term, (0.0, False))
-                weighted[term] = (old + FIELD_WEIGHTS[name] * count / norm,
-                                  strong or name in STRONG_FIELDS)
+        per_field: list[tuple[array[int], array[int]]], average: dict[str, float]
+    ) -> dict[int, tuple[float, bool]]:
+        """term id -> (BM25F pseudo-frequency, found in a strong field)."""
+        weighted: dict[int, tuple[float, bool]] = {}
+        for name, (term_ids, counts) in zip(FIELD_WEIGHTS, per_field, strict=True):
+            norm = 1 - B + B * sum(counts) / average[name]
+            weight, strong_field = FIELD_WEIGHTS[name] / norm, name in STRONG_FIELDS
+            for term_id, count in zip(term_ids, counts, strict=True):
+                old, strong = weighted.get(term_id, (0.0, False))
+                weighted[term_id] = (old + weight * count, strong or strong_field)
         return weighted
 
     # -- reading ----------------------------------------------------------------------------

@@ -19,9 +19,14 @@ _APOSTROPHES = re.compile(r"['\u2018\u2019\u02bc`]")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _DIGIT_LETTER = re.compile(r"(?<=\d)(?=[a-z])|(?<=[a-z])(?=\d)")
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # Words that carry no meaning for finding a service. Particles such as "out", "up" and
 # "off" are NOT here: they matter in phrases ("kicked out", "fed up"); see PARTICLES.
-STOPWORDS: frozenset[str] = frozenset("""
+STOPWORDS: frozenset[str] = _words("""
 a about above again against all also am an and any anybody anyone anything are area as at
 be because been before being below between both but by can could did do does doing done
 dont each either else ever every few for from further get gets getting give go going
@@ -36,32 +41,30 @@ these they thing things think this those though through thx to too toward tell t
 tried try trying u um us very want wanted wants was way we well were what whats when
 where whether which while who whom whose why will with within without would yeah yes yet
 you youre your yours yourself yourselves
-""".split())
+""")
 
 # The only words dropped before lexicon phrases are matched ("kicked me out" matches
 # the phrase "kicked out"; "no where to go" keeps every word that matters).
-FILLER: frozenset[str] = frozenset("""
+FILLER: frozenset[str] = _words("""
 a an the my me mine your yours our ours his her hers their theirs them him i you we they
 it its this that these those some really so very just please pls also am is are was were
 be been being
-""".split())
+""")
 
 # Kept for phrase matching ("kicked out", "after school") but not scored on their own.
-PARTICLES: frozenset[str] = frozenset(
-    "out off up down on over after under back away round around".split()
-)
+PARTICLES: frozenset[str] = _words("out off up down on over after under back away round around")
 
 # Words that say "this is a request for help" rather than what it is about: scored at
 # a fraction of their weight and not counted when judging whether a query was understood.
-WEAK: frozenset[str] = frozenset(
-    "help support advice advis service servic inform information info council local join "
-    "peopl people person new apply appli applic claim find contact ring call phone "
-    "someon day time week month year today tonight".split()
-)
+WEAK: frozenset[str] = _words("""
+help support advice advis service servic inform information info council local join
+peopl people person new apply appli applic claim find contact ring call phone
+someon day time week month year today tonight
+""")
 
 # Everyday words that say who or how rather than what: they rarely decide which service
 # fits, so a message is not judged "not understood" because the catalogue lacks them.
-EVERYDAY: frozenset[str] = frozenset("""
+EVERYDAY: frozenset[str] = _words("""
 son sons daughter daughters mum mums dad dads mother father parent parents child children
 kid kids baby babies boy boys girl girls brother brothers sister sisters grandmother
 grandfather grandchild grandchildren partner husband wife boyfriend girlfriend friend
@@ -74,7 +77,7 @@ times again already anymore soon late early hour hours minute minutes
 live living lives stay staying go going come coming came went say says said told ask asked
 feel feeling felt think thought worried worry scared afraid happy sad angry
 done doing make making made take taking took put use used using
-""".split())
+""")
 
 # Porter merges these with unrelated words, or splits a word from its plural.
 _STEM_EXCEPTIONS: dict[str, str] = {
@@ -95,8 +98,10 @@ _STEM_EXCEPTIONS: dict[str, str] = {
 
 def fold(text: str) -> str:
     """Lower-case, strip accents and apostrophes, everything else non-alphanumeric to spaces."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.lower()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.replace("&", " and ").replace("+", " plus ")
     text = _APOSTROPHES.sub("", text)
     return _NON_WORD.sub(" ", text).strip()
@@ -109,6 +114,8 @@ def tokens(text: str) -> list[str]:
 
 def split_digits(token: str) -> list[str]:
     """'7yo' -> ['7', 'yo']; 'b4' -> ['b', '4'] (used only when no spelling rule knew the token)."""
+    if token.isalpha() or token.isdigit():
+        return [token]
     return _DIGIT_LETTER.sub(" ", token).split()
 
 
@@ -191,9 +198,7 @@ _STEP4 = (
 
 
 def _step1(word: str) -> str:
-    if word.endswith("sses"):
-        word = word[:-2]
-    elif word.endswith("ies"):
+    if word.endswith(("sses", "ies")):
         word = word[:-2]
     elif word.endswith("s") and not word.endswith("ss"):
         word = word[:-1]

@@ -38,6 +38,8 @@ def ensure_catalogue(db: sqlite_utils.Database) -> None:
         db.table("entries").create(ENTRY_COLUMNS, pk="id", not_null={"kind", "title", "summary"})
     if not db.table("circumstances").exists():
         db.table("circumstances").create({"code": str, "question": str}, pk="code")
+    if not db.table("catalogue_version").exists():
+        db.table("catalogue_version").insert({"version": 0})
 
 
 def split_list(value: str | None) -> tuple[str, ...]:
@@ -130,3 +132,11 @@ def save_catalogue(
             db.table("circumstances").upsert_all(
                 ({"code": c.code, "question": c.question} for c in circumstances), pk="code"
             )
+        db.execute("UPDATE catalogue_version SET version = version + 1")
+
+
+def catalogue_version(db: sqlite_utils.Database) -> int:
+    """A number that changes whenever the catalogue is saved: a running server compares it
+    to know when to rebuild its index after `localsupport catalogue import`."""
+    row = db.execute("SELECT version FROM catalogue_version").fetchone()
+    return int(row[0])

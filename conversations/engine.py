@@ -58,6 +58,10 @@ NOTHING = (
     "Sorry, I couldn't find anything that fits that. Try saying it another way, "
     "or send MENU to see what I can help with."
 )
+GENTLE = (
+    "I'm glad you told me. When you are ready, tell me what help you are looking for "
+    "and I'll find what the council and local services offer."
+)
 LEFT = "OK, I've stopped that. Ask me anything, or send MENU to see what I can do."
 
 Handler = Callable[[Context, Session, str], list[Outbound] | None]
@@ -99,6 +103,8 @@ class Engine:
         replies = self._step(session, inbound, self.context(now))
         if in_danger(inbound.text):
             session.data["safeguarding"] = True
+            # "Sorry, I couldn't find anything" reads coldly after a disclosure
+            replies = [Outbound(GENTLE) if r.text == NOTHING else r for r in replies]
             replies.insert(0, Outbound(CRISIS_TEXT, urgent=True))
         return replies
 

@@ -16,6 +16,12 @@ import sqlite_utils
 
 # table -> columns set to NULL instead of deleting the row (they must be nullable)
 ANONYMISE: dict[str, tuple[str, ...]] = {"objections": ("channel", "address", "reason")}
+# table -> which of the person's rows survive erasure, and why:
+# - optouts: a "send me nothing" request must outlive the data, or we could message them
+#   again (a suppression list: channel and address only);
+# - alerts: a safeguarding referral not yet delivered still goes to the council; it is
+#   erased once sent.
+KEEP: dict[str, str] = {"optouts": "1", "alerts": "sent_at IS NULL"}
 _DESCRIBED = {"sessions", "people", "feedback", "objections", "unmet_needs"}
 # how other parts' tables read in MY DATA (any other table: "N in <table name>")
 _LABELS = {"inbound_messages": "message(s) you sent", "outbound_messages": "message(s) to you",
@@ -55,6 +61,8 @@ def erase_person(db: sqlite_utils.Database, channel: str, address: str) -> dict[
     touched: dict[str, int] = {}
     for table in person_tables(db):
         where, args = "channel = ? AND address = ?", [channel, address]
+        if table in KEEP:
+            where += f" AND NOT ({KEEP[table]})"
         if table in ANONYMISE:
             columns = ", ".join(f"[{c}] = NULL" for c in ANONYMISE[table])
             cursor = db.execute(f"UPDATE [{table}] SET {columns} WHERE {where}", args)

@@ -35,6 +35,7 @@ class Outbound:
     choices: tuple[str, ...] = ()
     entry: Entry | None = None
     urgent: bool = False  # safeguarding replies: never trimmed, always sent first
+    erased: bool = False  # FORGET ME done: channels must not log this exchange either
 
 
 @dataclass

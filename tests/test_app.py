@@ -12,11 +12,11 @@ import sys
 import threading
 import urllib.request
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import aiohttp
 import pytest
-from conftest import Server
+from conftest import MailServer, Server
 from fakes.telegram_api import FakeBotApi
 
 from bot.dbthread import DbThread
@@ -51,6 +51,31 @@ async def test_every_database_call_runs_on_one_thread_off_the_loop() -> None:
     await db.stop()
     assert len(set(idents)) == 1
     assert idents[0] != threading.get_ident()
+
+
+async def test_a_danger_message_is_emailed_to_the_safeguarding_contact(
+    http: aiohttp.ClientSession, make_server: Any, settings: Settings, mail: MailServer
+) -> None:
+    server = await make_server(
+        settings, smtp_host="127.0.0.1", smtp_port=mail.port, smtp_starttls=False,
+        digest_from="localsupport@council.example", safeguarding_email="safe@council.example",
+        alert_interval=0.05,
+    )
+    body = {"user": "web-17", "text": "my step dad hits me and im scared to go home"}
+    async with http.post(server.url + "/web/message", json=body) as response:
+        replies = (await response.json())["replies"]
+    assert "116 123" in replies[0]["text"]  # crisis contacts first
+    for _ in range(200):  # bounded wait for the background delivery
+        if mail.inbox.messages:
+            break
+        await asyncio.sleep(0.02)
+    (sender, recipients, message), *_ = mail.inbox.messages
+    assert recipients == ["safe@council.example"]
+    assert sender == "localsupport@council.example"
+    text = message.get_payload(decode=True)
+    assert isinstance(text, bytes)
+    assert "my step dad hits me" in text.decode()
+    assert "web-17" in text.decode()
 
 
 async def test_healthz(http: aiohttp.ClientSession, server: Server) -> None:
@@ -118,3 +143,23 @@ async def test_serve_with_a_token_telegram_refuses_says_so(
     assert process.returncode == 1
     assert "Telegram refused TELEGRAM_BOT_TOKEN" in stderr.decode()
     assert "getMe" in bot_api.calls
+
+
+async def test_a_catalogue_imported_while_serving_is_used_at_once(
+    http: aiohttp.ClientSession, server: Server, db_path: Path, tmp_path: Path
+) -> None:
+    """`localsupport catalogue import` in another process; the next message sees it."""
+    async def ask(text: str) -> str:
+        body = {"user": "officer", "text": text}
+        async with http.post(server.url + "/web/message", json=body) as response:
+            return " ".join(r["text"] for r in (await response.json())["replies"])
+
+    assert "Zorbing" not in await ask("zorbing in the park")
+    csv = tmp_path / "new.csv"
+    csv.write_text("id,kind,title,summary,keywords\nzorb,service,Zorbing at Riverside Park,"
+                   "Roll down the hill in a giant ball. Saturdays 10am.,zorb;zorbing\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "--db", str(db_path), "catalogue", "import", str(csv)],
+        capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "Zorbing at Riverside Park" in await ask("zorbing in the park")

@@ -72,7 +72,9 @@ def test_kinds_filter_the_matches(small: Matcher) -> None:
     ("massive pothole outside my house", "lgsl-557"),
     ("yoof club", "lgsl-642"),
 ])
-def test_how_people_write_reaches_the_council_words(lgsl: Matcher, text: str, expected: str) -> None:
+def test_how_people_write_reaches_the_council_words(
+    lgsl: Matcher, text: str, expected: str
+) -> None:
     top3 = [m.entry.id for m in lgsl.search(text).matches[:3]]
     assert expected in top3, (text, top3)
 

@@ -7,7 +7,7 @@ from catalogue.normalise import FILLER, PARTICLES, STOPWORDS, fold, split_digits
 
 def test_fold_lowercases_and_drops_punctuation_and_apostrophes() -> None:
     assert fold("Can't   pay my COUNCIL-tax!!") == "cant pay my council tax"
-    assert fold("Children’s centre") == "childrens centre"
+    assert fold("Children\u2019s centre") == "childrens centre"
     assert fold("Café & crèche") == "cafe and creche"
 
 
@@ -45,5 +45,5 @@ def test_short_words_and_numbers_are_not_stemmed() -> None:
 
 def test_word_lists_do_not_overlap_where_it_would_break_phrases() -> None:
     assert not PARTICLES & STOPWORDS  # "kicked out" needs "out"
-    assert FILLER <= STOPWORDS | {"pls"}
+    assert STOPWORDS | {"pls"} >= FILLER
     assert "own" not in STOPWORDS  # "on my own"

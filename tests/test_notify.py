@@ -4,17 +4,15 @@ server (aiosmtpd) on loopback; a failed send stays queued and goes next time."""
 from __future__ import annotations
 
 import asyncio
-import email
-import socket
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from email.message import Message
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import pytest
 import sqlite_utils
-from aiosmtpd.controller import Controller
+from conftest import MailServer, free_port
 
 from bot.assistant import Assistant
 from bot.dbthread import DbThread
@@ -36,49 +34,6 @@ CONTACT = "safeguarding@council.example"
 SENDER = "localsupport@council.example"
 WHEN = datetime(2025, 3, 3, 16, 30, tzinfo=UTC)
 T = TypeVar("T")
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps every message it is given."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[str, list[str], Message]] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        message = email.message_from_bytes(envelope.content)
-        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), message))
-        return "250 Message accepted for delivery"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class MailServer:
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.inbox = Inbox()
-        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=port)
-        self.running = False
-
-    def start(self) -> None:
-        self.controller.start()
-        self.running = True
-
-    def stop(self) -> None:
-        if self.running:
-            self.controller.stop()
-            self.running = False
-
-
-@pytest.fixture
-def mail() -> Iterator[MailServer]:
-    server = MailServer(free_port())
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from bot.render import render_sms, segments, to_gsm7
 from catalogue.matcher import Matcher
 from catalogue.model import Entry
 from catalogue.store import open_db, save_catalogue
-from conversations.engine import Engine
+from conversations.engine import GENTLE, Engine
 from conversations.safeguarding import (
     CRISIS_TEXT,
     Concern,
@@ -229,3 +229,11 @@ def test_a_disclosure_is_kept_out_of_the_councillors_unmet_needs(
         conn.close()
     assert unmet == ["zorbing lessons for my gerbil"]
     assert [row[2] for row in alerts(db_path)] == ["i wanna kms"]
+
+
+def test_a_disclosure_that_matches_nothing_gets_no_cold_sorry() -> None:
+    engine = Engine(Matcher(ENTRIES))
+    replies = engine.step(Session("sms", "+447700900125"),
+                          Inbound("sms", "+447700900125", "i wanna kms"), NOW)
+    assert replies[0].text == CRISIS_TEXT
+    assert [r.text for r in replies[1:]] == [GENTLE]

@@ -253,3 +253,41 @@ async def test_twilio_unsubscribed_error_is_recorded_as_an_opt_out(
     assert await sender.send(SENDER, "hello") == "refused"
     assert query(db_path, "SELECT channel, address FROM optouts") == [("sms", SENDER)]
     assert await sender.send(SENDER, "hello again") == "refused"
+
+
+async def test_forget_me_by_sms_leaves_only_the_stop_request(
+    http: aiohttp.ClientSession, sending_server: Server, twilio_api: FakeTwilioApi,
+    db_path: Path,
+) -> None:
+    """FORGET ME erases the person's rows, the confirming message's log row included, but a
+    STOP outlives it: we must still never text them."""
+    # "1" picks "Yes, forget me": after STOP a plain YES is Twilio's opt-in word
+    for body in ("youth club", "STOP", "FORGET ME", "1"):
+        status, _ = await post_sms(http, sending_server, twilio_form(body))
+        assert status == 200
+    tables = [t for (t,) in query(db_path, "SELECT name FROM sqlite_master WHERE type='table'")]
+    held = {
+        table: query(db_path, f"SELECT count(*) FROM [{table}] WHERE address = ?", (SENDER,))
+        for table in tables
+        if {"channel", "address"} <= {c[1] for c in query(db_path, f"PRAGMA table_info([{table}])")}
+    }
+    assert {t: n for t, [(n,)] in held.items() if n} == {"optouts": 1}
+    # the confirming message's row stays, anonymous, so a Twilio retry is not run again
+    assert query(db_path, "SELECT address, text FROM inbound_messages") == [("", "")]
+    sender = sending_server.services.sms
+    assert sender is not None
+    assert await sender.send(SENDER, "Our new youth club opens Monday") == "refused"
+    assert twilio_api.created == []
+
+
+async def test_stop_ends_the_question_being_asked(
+    http: aiohttp.ClientSession, server: Server
+) -> None:
+    """After STOP and START, "1" is not taken as an answer to a question asked before."""
+    _, before = await post_sms(http, server, twilio_form("free school meals"))
+    assert "Reply 1" in messages_of(before)[-1]
+    await post_sms(http, server, twilio_form("STOP"))
+    await post_sms(http, server, twilio_form("START"))
+    _, after = await post_sms(http, server, twilio_form("1"))
+    _, fresh = await post_sms(http, server, twilio_form("1", sender="+447700900999"))
+    assert messages_of(after) == messages_of(fresh)  # as if no question had been asked

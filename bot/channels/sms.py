@@ -32,6 +32,7 @@ from bot.messages import (
     opt_out,
     record_inbound,
     record_outbound,
+    unlogged,
 )
 from bot.render import render_sms_all, to_gsm7
 from bot.settings import Settings
@@ -90,8 +91,8 @@ def answer(assistant: Assistant, message: SmsMessage, now: datetime) -> list[str
             return [reply.text for reply in stored.replies]
         replies = assistant.handle(Inbound("sms", message.sender, message.body), now)
         bodies = render_sms_all(replies)
-        record_inbound(db, "sms", message.sid, message.sender, message.body,
-                       [Rendered(body) for body in bodies], now)
+        who, text = unlogged(replies, message.sender, message.body)
+        record_inbound(db, "sms", message.sid, who, text, [Rendered(b) for b in bodies], now)
     return bodies
 
 

@@ -35,6 +35,7 @@ from bot.messages import (
     opt_out,
     record_inbound,
     record_outbound,
+    unlogged,
 )
 from bot.render import render_telegram, split_telegram
 from bot.settings import Settings
@@ -80,9 +81,10 @@ def answer(
         stored = find_inbound(db, "telegram", key)
         if stored is not None and stored.replies is not None:
             return None if stored.sent else list(stored.replies)
-        replies = [Rendered(render_telegram(r), r.choices)
-                   for r in assistant.handle(inbound, now)]
-        record_inbound(db, "telegram", key, inbound.address, inbound.text, replies, now)
+        outbounds = assistant.handle(inbound, now)
+        replies = [Rendered(render_telegram(r), r.choices) for r in outbounds]
+        who, text = unlogged(outbounds, inbound.address, inbound.text)
+        record_inbound(db, "telegram", key, who, text, replies, now)
     return replies
 
 

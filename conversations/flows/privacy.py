@@ -42,7 +42,7 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
         erase_person(ctx.db, session.channel, session.address)
         session.state, session.data = ERASED, {}
         return [Outbound("Done: I have deleted what I held about you. If you message again, "
-                         "I start afresh.")]
+                         "I start afresh.", erased=True)]
     if said in ("no", "unknown"):
         end_flow(session)
         return [Outbound("OK, I have not deleted anything.")]
