@@ -186,6 +186,12 @@ async def wait_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> N
     raise RuntimeError(f"{url} did not start in time:\n{log.read_text(errors='replace')}")
 
 
+def cpu_seconds_of(pid: int) -> float:
+    """User + system CPU time a process has used so far, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def peak_rss_mb_of(pid: int) -> float:
     """VmHWM (peak resident set) of a running process, from /proc."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -238,6 +244,21 @@ class Plan:
     warm_up: int = 30
 
 
+async def measured(
+    stack: Stack, url: str, requests: Sequence[Request], concurrency: int, cap_s: float
+) -> dict[str, Any]:
+    """One level's figures, with the CPU the server and this client used (in cores:
+    CPU seconds per second; one Python process holding the GIL tops out near 1)."""
+    server_cpu, client_cpu = cpu_seconds_of(stack.server.pid), time.process_time()
+    level = await load(url, requests, concurrency, cap_s)
+    figures = level.figures()
+    if level.elapsed:
+        figures["server_cpu"] = round((cpu_seconds_of(stack.server.pid) - server_cpu)
+                                      / level.elapsed, 2)
+        figures["client_cpu"] = round((time.process_time() - client_cpu) / level.elapsed, 2)
+    return figures
+
+
 async def drive(stack: Stack, logs: list[Path], plan: Plan) -> dict[str, Any]:
     await wait_ready(stack.url + "/healthz", stack.server, logs[1])
     rng = random.Random(11)
@@ -247,14 +268,12 @@ async def drive(stack: Stack, logs: list[Path], plan: Plan) -> dict[str, Any]:
     await load(tg_url, telegram_requests(plan.warm_up, counter, rng), 1, plan.cap_s)
     sms, telegram = [], []
     for concurrency in plan.levels:
-        level = await load(sms_url, sms_requests(plan.sms_requests, counter, rng),
-                           concurrency, plan.cap_s)
-        sms.append(level.figures())
+        requests = sms_requests(plan.sms_requests, counter, rng)
+        sms.append(await measured(stack, sms_url, requests, concurrency, plan.cap_s))
     for concurrency in plan.levels:
         before = await bot_sent(stack.bot_url)
-        level = await load(tg_url, telegram_requests(plan.telegram_requests, counter, rng),
-                           concurrency, plan.cap_s)
-        figures = level.figures()
+        requests = telegram_requests(plan.telegram_requests, counter, rng)
+        figures = await measured(stack, tg_url, requests, concurrency, plan.cap_s)
         figures["messages_sent"] = await bot_sent(stack.bot_url) - before
         telegram.append(figures)
     return {"sms": sms, "telegram": telegram,

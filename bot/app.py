@@ -3,21 +3,21 @@ later, the scheduler), and starts and stops them in one lifespan. No globals."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from aiohttp import web
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from telegram.error import InvalidToken, NetworkError
 
 from bot.assistant import Assistant
 from bot.channels.sms import SmsSender
 from bot.channels.telegram import TelegramChannel
 from bot.dbthread import DbThread
-from bot.notify import SmtpConfig, ViaDbThread, alert_loop
 from bot.routes import add_routes
+from bot.scheduler import build_scheduler
 from bot.settings import Settings
 from catalogue.store import open_db
 
@@ -32,7 +32,6 @@ class Services:
     db: DbThread[Assistant]
     telegram: TelegramChannel | None = None
     sms: SmsSender | None = None  # outbound SMS; None without Twilio credentials
-    background: list[asyncio.Task[None]] = field(default_factory=list)
 
 
 SERVICES = web.AppKey("services", Services)
@@ -60,49 +59,25 @@ def build_app(settings: Settings) -> web.Application:
 
 async def lifespan(app: web.Application) -> AsyncIterator[None]:
     services = app[SERVICES]
+    scheduler: AsyncIOScheduler | None = None
     await services.db.start()
     try:
         if services.settings.sms_outbound:
             services.sms = SmsSender(services.settings, services.db)
         if services.telegram is not None:
             await services.telegram.start()
-        # Background jobs start here, after the channels they send through; they are
-        # cancelled first on the way down.
-        services.background.extend(start_background(services))
+        # The scheduler starts after the channels its jobs send through, and stops first.
+        scheduler = build_scheduler(services.settings, services.db)
+        scheduler.start()
         yield
     finally:
-        for task in services.background:
-            task.cancel()
-        await asyncio.gather(*services.background, return_exceptions=True)
+        if scheduler is not None and scheduler.running:
+            scheduler.shutdown(wait=False)
         if services.telegram is not None:
             await services.telegram.stop()
         if services.sms is not None:
             await services.sms.close()
         await services.db.stop()
-
-
-def smtp_config(settings: Settings) -> SmtpConfig:
-    return SmtpConfig(
-        host=settings.smtp_host, port=settings.smtp_port, user=settings.smtp_user,
-        password=settings.smtp_password, starttls=settings.smtp_starttls,
-        sender=settings.digest_from,
-    )
-
-
-def start_background(services: Services) -> list[asyncio.Task[None]]:
-    """Safeguarding alerts go out by email as soon as they are recorded (polled every
-    `alert_interval` seconds), when SMTP and SAFEGUARDING_EMAIL are set."""
-    settings = services.settings
-    tasks = []
-    if settings.email and settings.safeguarding_email:
-        tasks.append(asyncio.create_task(alert_loop(
-            ViaDbThread(services.db), smtp_config(settings), settings.safeguarding_email,
-            every=settings.alert_interval,
-        )))
-    else:
-        log.warning("SAFEGUARDING_EMAIL or SMTP_HOST/DIGEST_FROM not set: safeguarding "
-                    "alerts are stored in the alerts table but nobody is emailed")
-    return tasks
 
 
 def banner(settings: Settings, host: str, port: int) -> str:

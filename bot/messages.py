@@ -85,13 +85,19 @@ def record_inbound(
     replies: list[Rendered] | None,
     now: datetime,
 ) -> None:
-    """Store a message and (when processed) its rendered replies; replaces an unprocessed row."""
-    db.table(INBOUND).upsert(
-        {"channel": channel, "message_id": message_id, "address": address, "text": text,
-         "received_at": now.isoformat(),
-         "replies": None if replies is None else json.dumps([r.to_json() for r in replies]),
-         "processed_at": None if replies is None else now.isoformat(), "sent_at": None},
-        pk=("channel", "message_id"),
+    """Store a message and (when processed) its rendered replies; replaces an unprocessed row.
+
+    Plain SQL on purpose: sqlite-utils' `upsert` inspects the table with 3-4 extra queries
+    on every call, ~0.25 ms against ~0.02 ms, on the path of every webhook (bench/)."""
+    db.execute(
+        f"INSERT INTO {INBOUND} (channel, message_id, address, text, received_at, replies, "
+        "processed_at, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL) "
+        "ON CONFLICT (channel, message_id) DO UPDATE SET address = excluded.address, "
+        "text = excluded.text, received_at = excluded.received_at, "
+        "replies = excluded.replies, processed_at = excluded.processed_at, sent_at = NULL",
+        [channel, message_id, address, text, now.isoformat(),
+         None if replies is None else json.dumps([r.to_json() for r in replies]),
+         None if replies is None else now.isoformat()],
     )
 
 

@@ -35,7 +35,6 @@ log = logging.getLogger("localsupport.notify")
 
 ALERTS = "alerts"
 SMTP_TIMEOUT = 30.0
-ALERT_INTERVAL = 60.0  # seconds between delivery runs in the server
 T = TypeVar("T")
 
 REACH = {
@@ -228,19 +227,6 @@ async def deliver_alerts_async(
         await on_db(_sent(alert.id))
         sent += 1
     return sent
-
-
-async def alert_loop(
-    on_db: OnDb, smtp: SmtpConfig, to: str, every: float = ALERT_INTERVAL
-) -> None:
-    """Deliver pending alerts now and then every `every` seconds, until cancelled.
-    For the server's lifespan: `asyncio.create_task(alert_loop(ViaDbThread(db), smtp, to))`."""
-    while True:
-        try:
-            await deliver_alerts_async(on_db, smtp, to)
-        except Exception:  # a bad run must not stop later ones
-            log.exception("safeguarding alert delivery failed; trying again later")
-        await asyncio.sleep(every)
 
 
 def _failed(alert_id: int, error: str) -> Callable[[sqlite_utils.Database], None]:

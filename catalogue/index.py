@@ -62,7 +62,7 @@ class Index:
 
     def _build(self, entries: Sequence[Entry], lexicon: Lexicon) -> None:
         # Pass 1: every entry's fields as compact (term id, count) arrays, and the df.
-        surface: set[str] = set()
+        surface: Counter[str] = Counter()
         ids: dict[str, int] = {}
         df: array[int] = array("i")
         lengths: dict[str, int] = dict.fromkeys(FIELD_WEIGHTS, 0)
@@ -106,12 +106,14 @@ class Index:
             self._postings[term] = (array("i", [found[i] for i in order]),
                                     array("d", [score[i] for i in order]))
             docs[term_id], scores[term_id] = array("i"), array("d")
-        self._known = {w for w in surface | lexicon.words if w not in STOPWORDS}
-        for word in self._known:
-            if word.isalpha() and len(word) >= 4:
+        self._known = {w for w in set(surface) | lexicon.words if w not in STOPWORDS}
+        for word in sorted(self._known, key=lambda w: (-surface.get(w, 0), w)):
+            if word.isalpha() and len(word) >= 4:  # most frequent first: they win ties
                 self._by_shape.setdefault((word[0], len(word)), []).append(word)
 
-    def _analyse(self, entry: Entry, lexicon: Lexicon, surface: set[str]) -> dict[str, list[str]]:
+    def _analyse(
+        self, entry: Entry, lexicon: Lexicon, surface: Counter[str]
+    ) -> dict[str, list[str]]:
         terms: dict[str, list[str]] = {}
         for name, text in fields(entry).items():
             words = lexicon.rewrite(tokens(text))

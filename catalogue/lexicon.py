@@ -5,6 +5,7 @@ Two plain-text files in `catalogue/data/` hold the rules, one per line:
     spellings.txt   wrong, other wrong => right words     (replaces what was written)
     lexicon.txt     phrase, other phrase => council words, other council words
                     (adds to what was written; commas separate alternative targets)
+                    phrase => -   (the phrase is not about council services)
 
 A spelling rule rewrites the message before anything else ("skool" => "school",
 "u" => "you"). A lexicon rule keeps the person's words and adds the council's
@@ -50,6 +51,11 @@ class Firing:
 
     positions: tuple[int, ...]
     targets: Targets
+
+    @property
+    def off_topic(self) -> bool:
+        """An `=> -` rule: the words are about something no council service covers."""
+        return not self.targets
 
     @property
     def adds(self) -> tuple[str, ...]:
@@ -108,6 +114,7 @@ class Lexicon:
             self.words.update(tokens(right))
 
     def add_rule(self, phrase: str, council_words: str) -> None:
+        """`phrase => council words`; `phrase => -` marks a phrase as not about services."""
         pattern = tuple(self.phrase_stems(phrase))
         targets = tuple(
             t for t in (tuple(dict.fromkeys(self.stems(part))) for part in council_words.split(","))

@@ -39,6 +39,7 @@ EXPANDED_SHARE = 0.95  # an entry matching all the added words nearly matches th
 WEAK_FIELD = 0.35  # a term found only in summary or description counts this much
 COVERED = 0.6  # share of a concept's terms at which it counts as fully covered
 EVIDENCE = 0.5  # share of the largest IDF a confident answer must have matched
+LONG = 2  # concepts beyond which uncovered ones weigh progressively less
 BACKOFFICE = 0.6  # rank and confidence of entries listed in data/backoffice.txt
 
 
@@ -110,6 +111,9 @@ class Matcher:
             }
             for i in firing.positions:
                 covered[i] = True
+            if firing.off_topic:  # never covered: weighs against any answer
+                found.append(Concept({}, UNKNOWN * self.index.max_idf))
+                continue
             terms = {**dict.fromkeys(firing.adds, EXPANDED), **literal}
             targets = tuple(frozenset(t) for t in firing.targets)
             found.append(Concept(terms, self._importance(terms), False, frozenset(literal),
@@ -194,7 +198,11 @@ class Matcher:
         if not total:
             return 0.0, 0.0
         evidence = max(0.3, min(1.0, covered / (EVIDENCE * self.index.max_idf)))
-        return fit / total, covered / total * evidence
+        # A long message carries context besides its need: what is left uncovered
+        # counts less the more there is of it.
+        judged = sum(1 for c in concepts if not c.weak)
+        leniency = min(1.0, LONG / judged) if judged else 1.0
+        return fit / total, covered / (covered + leniency * (total - covered)) * evidence
 
     def _share(self, group: Collection[str], weights: dict[str, float], doc: int) -> float:
         """The IDF-weighted share of `group`'s terms entry `doc` has."""
@@ -216,7 +224,7 @@ def _merge(concepts: list[Concept]) -> list[Concept]:
     out: list[Concept] = []
     for concept in concepts:
         key = tuple(sorted(concept.terms))
-        if key not in seen:
+        if key not in seen or not key:
             seen.add(key)
             out.append(concept)
     return out

@@ -18,14 +18,14 @@ from bot.assistant import Assistant
 from bot.dbthread import DbThread
 from bot.notify import (
     SmtpConfig,
-    ViaDbThread,
-    alert_loop,
     deliver_alerts,
     deliver_alerts_async,
     ensure_alerts,
     pending_alerts,
     record_alert,
 )
+from bot.scheduler import build_scheduler
+from bot.settings import Settings
 from catalogue.store import open_db
 from conversations.safeguarding import CRISIS_TEXT, assess
 from conversations.types import Channel, Inbound
@@ -131,7 +131,7 @@ async def test_async_delivery_keeps_the_loop_free_and_retries(
     assert pending_alerts(db) == []
 
 
-async def test_the_server_loop_delivers_through_the_database_thread(
+async def test_the_scheduler_delivers_through_the_database_thread(
     tmp_path: Path, mail: MailServer
 ) -> None:
     thread: DbThread[Assistant] = DbThread(
@@ -141,16 +141,16 @@ async def test_the_server_loop_delivers_through_the_database_thread(
     try:
         inbound = Inbound("telegram", "777", "my mums boyfriend beats us")
         await thread.call(lambda a: a.handle(inbound, WHEN))
-        task = asyncio.create_task(
-            alert_loop(ViaDbThread(thread), smtp(mail.port), CONTACT, every=0.05)
-        )
+        settings = Settings(smtp_host="127.0.0.1", smtp_port=mail.port, smtp_starttls=False,
+                            digest_from=SENDER, safeguarding_email=CONTACT, alert_interval=0.05)
+        scheduler = build_scheduler(settings, thread)
+        scheduler.start()
         try:
             async with asyncio.timeout(20):
                 while not mail.inbox.messages:
                     await asyncio.sleep(0.02)
         finally:
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
+            scheduler.shutdown(wait=False)
         assert await thread.call(lambda a: pending_alerts(a.db)) == []
     finally:
         await thread.stop()
