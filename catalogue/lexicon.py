@@ -120,7 +120,10 @@ class Lexicon:
             t for t in (tuple(dict.fromkeys(self.stems(part))) for part in council_words.split(","))
             if t
         )
-        if not pattern or all(p in PARTICLES or p in STOPWORDS for p in pattern):
+        words = [w for w in self.rewrite(tokens(phrase)) if w not in FILLER]
+        common = PARTICLES | STOPWORDS
+        if (not pattern or all(w in common for w in words)
+                or (len(pattern) == 1 and pattern[0] in common)):
             return  # only small words left: it would fire on almost any message
         self.words.update(self.rewrite(tokens(phrase)))
         self.words.update(self.rewrite(tokens(council_words)))

@@ -40,6 +40,7 @@ WEAK_FIELD = 0.35  # a term found only in summary or description counts this muc
 COVERED = 0.6  # share of a concept's terms at which it counts as fully covered
 EVIDENCE = 0.5  # share of the largest IDF a confident answer must have matched
 LONG = 2  # concepts beyond which uncovered ones weigh progressively less
+OFF_TOPIC = 0.5  # confidence kept per "=> -" phrase in the message ("who won", "buy")
 BACKOFFICE = 0.6  # rank and confidence of entries listed in data/backoffice.txt
 
 
@@ -202,7 +203,8 @@ class Matcher:
         # counts less the more there is of it.
         judged = sum(1 for c in concepts if not c.weak)
         leniency = min(1.0, LONG / judged) if judged else 1.0
-        return fit / total, covered / (covered + leniency * (total - covered)) * evidence
+        off_topic = OFF_TOPIC ** sum(1 for c in concepts if not c.terms)
+        return fit / total, covered / (covered + leniency * (total - covered)) * evidence * off_topic
 
     def _share(self, group: Collection[str], weights: dict[str, float], doc: int) -> float:
         """The IDF-weighted share of `group`'s terms entry `doc` has."""
