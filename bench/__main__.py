@@ -29,7 +29,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="catalogue sizes (default 1519,10000,100000)")
     parser.add_argument("--levels", type=numbers, default=[1, 20, 100],
                         help="end-to-end concurrency levels (default 1,20,100)")
-    parser.add_argument("--sms-requests", type=int, default=2000, help="per level")
+    parser.add_argument("--sms-requests", type=int, default=4000, help="per level")
     parser.add_argument("--telegram-requests", type=int, default=600, help="per level")
     parser.add_argument("--cap", type=float, default=20.0, help="seconds per level, at most")
     parser.add_argument("--warm-up", type=int, default=30, help="requests before timing")

@@ -238,7 +238,7 @@ async def bot_sent(bot_url: str) -> int:
 @dataclass(frozen=True)
 class Plan:
     levels: tuple[int, ...] = (1, 20, 100)
-    sms_requests: int = 2000
+    sms_requests: int = 4000
     telegram_requests: int = 600
     cap_s: float = 20.0
     warm_up: int = 30

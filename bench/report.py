@@ -124,6 +124,24 @@ def e2e_table(results: Results) -> str:
                   "errors", "server CPU (cores)", "client CPU"], rows)
 
 
+def sms_note(results: Results) -> str:
+    """Little's law for the SMS levels: with N requests in flight the mean latency is
+    N / throughput, so p99 at concurrency 20 follows from the CPU each webhook costs."""
+    parts = []
+    for r in results.get("sms", []):
+        if r.get("rps") and r.get("server_cpu"):
+            cpu_ms = 1000 * r["server_cpu"] / r["rps"]
+            parts.append(f"concurrency {r['concurrency']}: {cpu_ms:.2f} ms of server CPU per "
+                         f"webhook, {1000 * r['concurrency'] / r['rps']:.1f} ms mean latency")
+    if not parts:
+        return ""
+    return ("SMS: the server is one Python process whose webhooks queue for one database "
+            "thread, so with N requests in flight the mean latency is N / throughput "
+            "(Little's law) and p99 at concurrency 20 is set by the CPU each webhook costs: "
+            + "; ".join(parts) + ". `python -m bench.profile` shows where that CPU goes "
+            "(py-spy).")
+
+
 def telegram_note(results: Results) -> str:
     """How fast replies reached the Bot API: PTB's AIORateLimiter allows 30 a second."""
     rates = [f"{r['messages_sent'] / r['seconds']:.1f}/s at concurrency {r['concurrency']}"
@@ -212,7 +230,7 @@ def markdown(results: Results) -> str:
         "Telegram `requests` are webhook updates; "
         f"Bot API sendMessage calls received: "
         f"{', '.join(str(r.get('messages_sent', '-')) for r in results.get('telegram', []))}.",
-        "", telegram_note(results), "", METHOD, "",
+        "", sms_note(results), "", telegram_note(results), "", METHOD, "",
     ]
     return "\n".join(parts)
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -75,14 +76,11 @@ class Lexicon:
 
     @classmethod
     def default(cls) -> Lexicon:
-        """The rules shipped in the package (catalogue/data/*.txt)."""
-        folder = resources.files("catalogue") / "data"
-        lex = cls.from_texts(
-            spellings=(folder / "spellings.txt").read_text(encoding="utf-8"),
-            lexicon=(folder / "lexicon.txt").read_text(encoding="utf-8"),
-        )
-        lex.backoffice = parse_list((folder / "backoffice.txt").read_text(encoding="utf-8"))
-        return lex
+        """The rules shipped in the package (catalogue/data/*.txt), read once per process.
+
+        The result is shared: build your own with `from_texts` to change rules.
+        """
+        return _shipped()
 
     @classmethod
     def from_files(cls, spellings: Path, lexicon: Path) -> Lexicon:
@@ -184,6 +182,17 @@ class Lexicon:
 
     def __len__(self) -> int:
         return len(self.spellings) + sum(len(b) for b in self.rules.values())
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> Lexicon:
+    folder = resources.files("catalogue") / "data"
+    lex = Lexicon.from_texts(
+        spellings=(folder / "spellings.txt").read_text(encoding="utf-8"),
+        lexicon=(folder / "lexicon.txt").read_text(encoding="utf-8"),
+    )
+    lex.backoffice = parse_list((folder / "backoffice.txt").read_text(encoding="utf-8"))
+    return lex
 
 
 GAP = 2  # other words allowed between two words of a phrase ("top up payment for rent")

@@ -12,8 +12,10 @@ How a search works (the index is built once, in `Matcher.__init__`; see index.py
    description); only entries sharing a term with the query are touched.
 4. The best CANDIDATES are re-ranked by how much of each concept they cover (in title or
    keywords above all), by their BM25 score and by a rapidfuzz comparison with the title.
-5. `score` (0..100) is the importance-weighted share of the concepts the entry covers,
-   lowered when only common words matched. Below `ANSWER_AT`, `answered` is false.
+5. `score` (0..100) is the importance-weighted share of the concepts the entry covers
+   (in a long message, what is left uncovered counts less), lowered when only common
+   words matched or when the lexicon marks a phrase as not about council services
+   ("who won", "order a pizza"). Below `ANSWER_AT`, `answered` is false.
 """
 
 from __future__ import annotations
@@ -75,7 +77,7 @@ class Concept:
 class Matcher:
     """An index over the catalogue, built once; `search` is cheap and thread-safe."""
 
-    ANSWER_AT = 50.0
+    ANSWER_AT = 45.0
 
     def __init__(self, entries: Sequence[Entry], lexicon: Lexicon | None = None) -> None:
         self.entries = list(entries)
@@ -182,7 +184,8 @@ class Matcher:
 
         Returns (fit, confidence), both 0..1: `fit` is the importance-weighted share of
         each concept's terms the entry has; `confidence` counts a concept as covered once
-        COVERED of it is found, and is lowered when the matched concepts are all common.
+        COVERED of it is found, is lowered when the matched concepts are all common, and
+        halves for each "=> -" (not about services) phrase in the message.
         """
         total = fit = covered = 0.0
         for concept in concepts:
@@ -204,7 +207,8 @@ class Matcher:
         judged = sum(1 for c in concepts if not c.weak)
         leniency = min(1.0, LONG / judged) if judged else 1.0
         off_topic = OFF_TOPIC ** sum(1 for c in concepts if not c.terms)
-        return fit / total, covered / (covered + leniency * (total - covered)) * evidence * off_topic
+        understood = covered / (covered + leniency * (total - covered))
+        return fit / total, understood * evidence * off_topic
 
     def _share(self, group: Collection[str], weights: dict[str, float], doc: int) -> float:
         """The IDF-weighted share of `group`'s terms entry `doc` has."""

@@ -118,3 +118,25 @@ def test_a_custom_lexicon_changes_what_is_found() -> None:
 
 def test_an_empty_catalogue_answers_nothing() -> None:
     assert Matcher([]).search("bins").matches == ()
+
+
+def test_a_not_about_services_phrase_lowers_confidence() -> None:
+    plain = Matcher(SMALL, Lexicon())
+    marked = Matcher(SMALL, Lexicon.from_texts(lexicon="who won => -"))
+    assert plain.search("who won the youth club").answered
+    result = marked.search("who won the youth club")
+    assert not result.answered
+    assert result.matches[0].entry.id == "yc"  # still offered as a suggestion
+
+
+def test_context_in_a_long_message_does_not_hide_the_need(lgsl: Matcher) -> None:
+    text = ("hi there me and my boyfriend have split up and i have to leave the flat by "
+            "friday and have no where else to go can anyone help")
+    assert first(lgsl, text) in {"lgsl-112", "lgsl-1714", "lgsl-103"}
+
+
+def test_search_is_deterministic_and_bounded(lgsl: Matcher) -> None:
+    a = lgsl.search("bins", limit=3)
+    b = lgsl.search("bins", limit=3)
+    assert a == b
+    assert len(a.matches) == 3

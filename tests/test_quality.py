@@ -22,11 +22,12 @@ import pytest
 DATA = Path(__file__).parent / "data"
 CATALOGUE = DATA / "lgsl-catalogue.csv"
 
-# dev: the targets of the issue. extra: a few points below what was measured when the
-# matcher was finished (top-1 0.00, top-3 0.00, declined 0.00), so a regression fails.
+# dev: the targets of the issue. extra: about 3 points below what was measured when the
+# matcher was finished (top-1 91.8%, top-3 99.0%, declined 92.3% = 24 of 26), so a
+# regression fails.
 FLOORS = {
     "dev": {"top1": 0.85, "top3": 0.95, "declined": 1.0},
-    "extra": {"top1": 0.83, "top3": 0.88, "declined": 0.80},
+    "extra": {"top1": 0.88, "top3": 0.96, "declined": 0.88},
 }
 
 
