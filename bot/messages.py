@@ -153,3 +153,22 @@ def is_opted_out(db: sqlite_utils.Database, channel: str, address: str) -> bool:
         f"SELECT 1 FROM {OPTOUTS} WHERE channel = ? AND address = ?", [channel, address]
     ).fetchone()
     return row is not None
+
+
+def refuse_if_opted_out(
+    db: sqlite_utils.Database, channel: str, address: str, text: str, now: datetime
+) -> bool:
+    """Before a message we start: True (and the refusal logged) when the person said STOP."""
+    with db.atomic():
+        if not is_opted_out(db, channel, address):
+            return False
+        record_outbound(db, channel, address, text, "refused", now, "opted out")
+    return True
+
+
+def record_sent(
+    db: sqlite_utils.Database, channel: str, address: str, text: str, now: datetime,
+    detail: str = "",
+) -> None:
+    with db.atomic():
+        record_outbound(db, channel, address, text, "sent", now, detail)

@@ -28,10 +28,11 @@ from bot.dbthread import DbThread
 from bot.messages import (
     Rendered,
     find_inbound,
-    is_opted_out,
     opt_out,
     record_inbound,
     record_outbound,
+    record_sent,
+    refuse_if_opted_out,
     unlogged,
 )
 from bot.render import render_sms_all, to_gsm7
@@ -170,7 +171,7 @@ class SmsSender:
     async def send(self, to: str, text: str) -> SendResult:
         body = to_gsm7(text)[:MAX_BODY]
         now = datetime.now(UTC)
-        if await self.db.call(partial(_refuse_if_opted_out, to=to, body=body, now=now)):
+        if await self.db.call(lambda a: refuse_if_opted_out(a.db, "sms", to, body, now)):
             log.info("not sending an SMS: the recipient opted out")
             return "refused"
         try:
@@ -182,25 +183,12 @@ class SmsSender:
                                        opted_out=opted_out, detail=str(error.code)))
             log.warning("Twilio refused an SMS: %s %s", error.code, error.msg)
             return "refused" if opted_out else "failed"
-        await self.db.call(partial(_record_sent, to=to, body=body, now=now,
-                                   sid=str(getattr(sent, "sid", ""))))
+        sid = str(getattr(sent, "sid", ""))
+        await self.db.call(lambda a: record_sent(a.db, "sms", to, body, now, sid))
         return "sent"
 
     async def close(self) -> None:
         await self.http.close()
-
-
-def _refuse_if_opted_out(assistant: Assistant, to: str, body: str, now: datetime) -> bool:
-    with assistant.db.atomic():
-        if not is_opted_out(assistant.db, "sms", to):
-            return False
-        record_outbound(assistant.db, "sms", to, body, "refused", now, "opted out")
-    return True
-
-
-def _record_sent(assistant: Assistant, to: str, body: str, now: datetime, sid: str) -> None:
-    with assistant.db.atomic():
-        record_outbound(assistant.db, "sms", to, body, "sent", now, sid)
 
 
 def _record_failure(

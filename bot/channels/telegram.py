@@ -30,11 +30,11 @@ from bot.dbthread import DbThread
 from bot.messages import (
     Rendered,
     find_inbound,
-    is_opted_out,
     mark_sent,
     opt_out,
     record_inbound,
-    record_outbound,
+    record_sent,
+    refuse_if_opted_out,
     unlogged,
 )
 from bot.render import render_telegram, split_telegram
@@ -96,19 +96,6 @@ def _mark_sent(assistant: Assistant, update_id: int, now: datetime) -> None:
 def _blocked(assistant: Assistant, chat_id: str, now: datetime) -> None:
     with assistant.db.atomic():
         opt_out(assistant.db, "telegram", chat_id, "blocked the bot", now)
-
-
-def _refuse_if_opted_out(assistant: Assistant, chat_id: str, text: str, now: datetime) -> bool:
-    with assistant.db.atomic():
-        if not is_opted_out(assistant.db, "telegram", chat_id):
-            return False
-        record_outbound(assistant.db, "telegram", chat_id, text, "refused", now, "opted out")
-    return True
-
-
-def _record_sent(assistant: Assistant, chat_id: str, text: str, now: datetime) -> None:
-    with assistant.db.atomic():
-        record_outbound(assistant.db, "telegram", chat_id, text, "sent", now)
 
 
 class TelegramChannel:
@@ -221,11 +208,11 @@ class TelegramChannel:
     async def send(self, chat_id: str, html_text: str, choices: tuple[str, ...] = ()) -> SendResult:
         """A message nobody asked for just now (alerts, replies from councillors)."""
         now = datetime.now(UTC)
-        if await self.db.call(partial(_refuse_if_opted_out, chat_id=chat_id, text=html_text,
-                                      now=now)):
+        if await self.db.call(
+                lambda a: refuse_if_opted_out(a.db, "telegram", chat_id, html_text, now)):
             return "refused"
         if not await self._deliver(int(chat_id), [Rendered(html_text, choices)]):
             return "refused"
-        await self.db.call(partial(_record_sent, chat_id=chat_id, text=html_text, now=now))
+        await self.db.call(lambda a: record_sent(a.db, "telegram", chat_id, html_text, now))
         return "sent"
 
