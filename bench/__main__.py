@@ -76,6 +76,7 @@ def headline_quality(rows: list[dict[str, Any]], key: str) -> dict[str, float]:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     started, load_start = time.perf_counter(), report.load_average()
+    reference_start = report.reference_ms()
     rows = run_matching(args)
     ends = run_e2e(args)
     results: dict[str, Any] = {
@@ -84,6 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "extra_quality": headline_quality(rows, "extra_quality"),
         "e2e_extra": {"server_peak_mb": ends["server_peak_mb"]},
         "load_start": load_start, "load_end": report.load_average(),
+        "reference_ms_start": reference_start, "reference_ms_end": report.reference_ms(),
         "seconds": round(time.perf_counter() - started, 1),
     }
     results["targets"] = report.targets(results)

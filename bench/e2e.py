@@ -192,6 +192,16 @@ def cpu_seconds_of(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def machine_cpu_seconds() -> tuple[float, float]:
+    """(busy, steal) CPU seconds of the whole machine so far, all cores, from /proc/stat."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    steal = fields[7] if len(fields) > 7 else 0
+    busy = sum(fields[:8]) - idle - steal
+    tick = os.sysconf("SC_CLK_TCK")
+    return busy / tick, steal / tick
+
+
 def peak_rss_mb_of(pid: int) -> float:
     """VmHWM (peak resident set) of a running process, from /proc."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -250,12 +260,16 @@ async def measured(
     """One level's figures, with the CPU the server and this client used (in cores:
     CPU seconds per second; one Python process holding the GIL tops out near 1)."""
     server_cpu, client_cpu = cpu_seconds_of(stack.server.pid), time.process_time()
+    busy, steal = machine_cpu_seconds()
     level = await load(url, requests, concurrency, cap_s)
     figures = level.figures()
     if level.elapsed:
+        busy_after, steal_after = machine_cpu_seconds()
         figures["server_cpu"] = round((cpu_seconds_of(stack.server.pid) - server_cpu)
                                       / level.elapsed, 2)
         figures["client_cpu"] = round((time.process_time() - client_cpu) / level.elapsed, 2)
+        figures["machine_cpu"] = round((busy_after - busy) / level.elapsed, 2)
+        figures["steal_cpu"] = round((steal_after - steal) / level.elapsed, 2)
     return figures
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -30,6 +31,19 @@ def load_average() -> str:
         return " ".join(f"{x:.2f}" for x in os.getloadavg())
     except OSError:
         return "unknown"
+
+
+def reference_ms() -> float:
+    """A fixed pure-Python workload (best of 3): compare start and end of a run to see
+    how much the machine's speed moved while it ran (other work, CPU steal)."""
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        total = 0
+        for i in range(300_000):
+            total += i % 7
+        best = min(best, time.perf_counter() - start)
+    return round(best * 1000, 2)
 
 
 def machine() -> str:
@@ -118,10 +132,11 @@ def match_table(results: Results) -> str:
 
 def e2e_table(results: Results) -> str:
     rows = [[channel, r["concurrency"], r["rps"], r["p50_ms"], r["p99_ms"], r["requests"],
-             r["errors"], r.get("server_cpu", "-"), r.get("client_cpu", "-")]
+             r["errors"], r.get("server_cpu", "-"), r.get("client_cpu", "-"),
+             r.get("machine_cpu", "-")]
             for channel in ("sms", "telegram") for r in results.get(channel, [])]
     return table(["channel", "concurrency", "requests/s", "p50 ms", "p99 ms", "requests",
-                  "errors", "server CPU (cores)", "client CPU"], rows)
+                  "errors", "server CPU", "client CPU", "whole machine CPU"], rows)
 
 
 def sms_note(results: Results) -> str:
@@ -211,7 +226,9 @@ How it was measured:
   secret token; the webhook answers after the replies were sent to the Bot API, so its
   latency includes python-telegram-bot's AIORateLimiter (30 messages/s overall, Telegram's
   own limit), which caps Telegram throughput by design.
-- The machine is shared: other work may have been running (load average shown)."""
+- The machine is shared: other work may have been running. The load average, the
+  reference loop timed at start and end, and the whole machine's CPU use during each
+  end-to-end level (cores busy, all processes; 2 = everything) show how much."""
 
 
 def markdown(results: Results) -> str:
@@ -220,6 +237,8 @@ def markdown(results: Results) -> str:
         "# Benchmark results", "",
         f"Machine: {results['machine']}  ",
         f"Load average at start / end: {results['load_start']} / {results['load_end']}  ",
+        f"Reference loop (pure Python, lower is faster) at start / end: "
+        f"{results.get('reference_ms_start', '-')} / {results.get('reference_ms_end', '-')} ms  ",
         f"Total run time: {results['seconds']:.0f} s", "",
         "## Targets (issue 5)", "", targets_table(results), "",
         "## Matching", "", match_table(results), "",

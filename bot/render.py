@@ -55,7 +55,8 @@ def to_gsm7(text: str) -> str:
 
 
 def septets(text: str) -> int:
-    return sum(2 if c in GSM7_EXTENDED else 1 for c in text)
+    """GSM-7 length: the extended characters take two septets (escape + character)."""
+    return len(text) + sum(text.count(c) for c in GSM7_EXTENDED)
 
 
 def segments(text: str) -> int:
