@@ -144,6 +144,25 @@ def render_telegram(reply: Outbound) -> str:
     return "\n\n".join(parts)[:TELEGRAM_LIMIT]
 
 
+def render_telegram_all(replies: Sequence[Outbound]) -> list[tuple[str, tuple[str, ...]]]:
+    """All replies to one message as Telegram messages (HTML text, button labels). A reply
+    without buttons is joined to the next, so an answer and its follow-up question arrive as
+    one message: fewer sends under Telegram's 30-a-second limit. Crisis contacts always
+    stand alone, first."""
+    messages: list[tuple[str, tuple[str, ...]]] = []
+    alone = True
+    for reply in replies:
+        text = render_telegram(reply)
+        if messages and not alone and not messages[-1][1] and not reply.urgent:
+            joined = messages[-1][0] + "\n\n" + text
+            if len(joined) <= TELEGRAM_LIMIT:
+                messages[-1] = (joined, reply.choices)
+                continue
+        messages.append((text, reply.choices))
+        alone = reply.urgent
+    return messages
+
+
 def split_telegram(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
     """Split long text at paragraph or line breaks into pieces Telegram accepts."""
     pieces: list[str] = []

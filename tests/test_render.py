@@ -13,6 +13,7 @@ from bot.render import (
     render_sms,
     render_sms_all,
     render_telegram,
+    render_telegram_all,
     segments,
     septets,
     split_telegram,
@@ -117,3 +118,20 @@ def test_plain_rendering_follows_the_channel() -> None:
     assert "<b>" not in telegram
     assert "Free school meals" in telegram
     assert "How to apply: Apply online" in telegram
+
+
+def test_telegram_joins_an_answer_and_its_question_into_one_message() -> None:
+    card = Outbound(MEALS.summary, entry=MEALS)
+    question = Outbound("Was this helpful?", choices=("Yes", "No"))
+    crisis = Outbound("Call 999 & more", urgent=True)
+    messages = render_telegram_all([crisis, card, question])
+    assert len(messages) == 2
+    assert messages[0] == ("Call 999 &amp; more", ())  # crisis contacts stand alone, first
+    text, choices = messages[1]
+    assert text.startswith("<b>Free school meals</b>")
+    assert text.endswith("\n\nWas this helpful?")
+    assert choices == ("Yes", "No")
+    # a reply with buttons is never joined to what follows; nothing over the limit is joined
+    assert len(render_telegram_all([question, card])) == 2
+    long = Outbound("x" * 4090)
+    assert len(render_telegram_all([long, question])) == 2

@@ -37,7 +37,7 @@ from bot.messages import (
     refuse_if_opted_out,
     unlogged,
 )
-from bot.render import render_telegram, split_telegram
+from bot.render import render_telegram_all, split_telegram
 from bot.settings import Settings
 from conversations.types import Inbound
 
@@ -82,7 +82,7 @@ def answer(
         if stored is not None and stored.replies is not None:
             return None if stored.sent else list(stored.replies)
         outbounds = assistant.handle(inbound, now)
-        replies = [Rendered(render_telegram(r), r.choices) for r in outbounds]
+        replies = [Rendered(text, choices) for text, choices in render_telegram_all(outbounds)]
         who, text = unlogged(outbounds, inbound.address, inbound.text)
         record_inbound(db, "telegram", key, who, text, replies, now)
     return replies

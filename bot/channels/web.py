@@ -21,7 +21,7 @@ from aiohttp import web
 
 from bot.assistant import Assistant
 from bot.dbthread import DbThread
-from bot.render import render_sms_all, render_telegram, segments
+from bot.render import render_sms_all, render_telegram_all, segments
 from conversations.types import Inbound, Outbound
 
 Look = Literal["sms", "telegram"]
@@ -59,10 +59,9 @@ def render(replies: list[Outbound], look: Look) -> list[dict[str, Any]]:
                  "choices": last_choices if n == len(bodies) else []}
                 for n, body in enumerate(bodies, 1)]
     out = []
-    for reply in replies:
-        marked = render_telegram(reply)
+    for marked, choices in render_telegram_all(replies):
         plain = html.unescape(re.sub(r"</?b>", "", marked))
-        out.append({"text": plain, "html": marked, "choices": list(reply.choices)})
+        out.append({"text": plain, "html": marked, "choices": list(choices)})
     return out
 
 
