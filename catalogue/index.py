@@ -54,6 +54,7 @@ class Index:
         self._weak: list[array[int]] = []  # sorted term ids only in the other fields
         self._postings: dict[str, tuple[array[int], array[float]]] = {}
         self._known: set[str] = set()  # surface words of the catalogue and lexicon
+        self._known_stems: set[str] = set()  # their stems: "stinking" is known via "stinks"
         self._by_shape: dict[tuple[str, int], list[str]] = {}  # (first letter, length)
         self._typos: dict[str, str | None] = {}
         self._build(entries, lexicon)
@@ -107,6 +108,7 @@ class Index:
                                     array("d", [score[i] for i in order]))
             docs[term_id], scores[term_id] = array("i"), array("d")
         self._known = {w for w in set(surface) | lexicon.words if w not in STOPWORDS}
+        self._known_stems = {stem(w) for w in self._known}
         for word in sorted(self._known, key=lambda w: (-surface.get(w, 0), w)):
             if word.isalpha() and len(word) >= 4:  # most frequent first: they win ties
                 self._by_shape.setdefault((word[0], len(word)), []).append(word)
@@ -159,7 +161,8 @@ class Index:
         return 0
 
     def knows(self, word: str) -> bool:
-        return word in self._known
+        """A word of the catalogue or lexicon, or another form of one ("stinking")."""
+        return word in self._known or (len(word) > 4 and stem(word) in self._known_stems)
 
     def correct(self, word: str) -> str | None:
         """The known word within one edit (two for long words) of an unknown one, or None.
@@ -169,7 +172,9 @@ class Index:
         if word in self._typos:
             return self._typos[word]
         found: str | None = None
-        if word.isalpha() and len(word) >= 4:
+        if word.endswith("in") and self.knows(word + "g"):
+            found = word + "g"  # a dropped g: "payin", "lookin", "nothin"
+        elif word.isalpha() and len(word) >= 4:
             n = len(word)
             choices = [w for size in range(max(4, n - 1), n + 3)
                        for w in self._by_shape.get((word[0], size), ())]

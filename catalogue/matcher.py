@@ -225,12 +225,16 @@ class Matcher:
 
 
 def _merge(concepts: list[Concept]) -> list[Concept]:
-    """Drop repeated concepts ("bin bin bin")."""
-    seen: set[tuple[str, ...]] = set()
+    """Drop repeated concepts ("bin bin bin"), keeping the one with most written words."""
+    seen: dict[tuple[str, ...], int] = {}
     out: list[Concept] = []
     for concept in concepts:
         key = tuple(sorted(concept.terms))
-        if key not in seen or not key:
-            seen.add(key)
-            out.append(concept)
+        if key and key in seen:
+            kept = seen[key]
+            if len(concept.literal) > len(out[kept].literal):
+                out[kept] = concept
+            continue
+        seen[key] = len(out)
+        out.append(concept)
     return out

@@ -77,6 +77,9 @@ times again already anymore soon late early hour hours minute minutes
 live living lives stay staying go going come coming came went say says said told ask asked
 feel feeling felt think thought worried worry scared afraid happy sad angry
 done doing make making made take taking took put use used using
+open opens opening opened shut shuts shutting close closes closing closed
+front rear outside inside behind opposite corner nearly almost literally basically actually
+nightmare useless joke disgrace ridiculous shocking disgusting unacceptable
 """)
 
 # Porter merges these with unrelated words, or splits a word from its plural.
@@ -93,6 +96,7 @@ _STEM_EXCEPTIONS: dict[str, str] = {
     "things": "thing", "during": "during", "morning": "morning", "evening": "evening",
     "ceiling": "ceiling", "wedding": "wedding", "weddings": "wedding",
     "building": "building", "buildings": "building", "bedding": "bedding",
+    "probation": "probation",  # not "probate"
 }
 
 

@@ -24,11 +24,19 @@ CATALOGUE = DATA / "lgsl-catalogue.csv"
 
 # dev: the targets of the issue. extra: about 3 points below what was measured when the
 # matcher was finished (top-1 91.8%, top-3 99.0%, declined 92.3% = 24 of 26), so a
-# regression fails.
+# regression fails. blind-a, blind-b: two sets written before their messages were run
+# (see tests/data/README.md); the lexicon was widened from blind-a's failures only, so
+# blind-b is the honest estimate of fresh messages. Floors about 3 points under what was
+# measured after that work (blind-a top-1 89.9%, top-3 98.3%, declined 100% of 22;
+# blind-b top-1 79.4%, top-3 90.8%, declined 87.5% = 14 of 16).
 FLOORS = {
     "dev": {"top1": 0.85, "top3": 0.95, "declined": 1.0},
     "extra": {"top1": 0.88, "top3": 0.96, "declined": 0.88},
+    "blind-a": {"top1": 0.86, "top3": 0.95, "declined": 0.95},
+    "blind-b": {"top1": 0.76, "top3": 0.87, "declined": 0.84},
 }
+FILES = {"dev": "dev-queries.tsv", "extra": "extra-queries.tsv",
+         "blind-a": "blind-a.tsv", "blind-b": "blind-b.tsv"}
 
 
 @dataclass(frozen=True)
@@ -90,7 +98,7 @@ def cli(*args: str) -> str:
 
 
 def measure(db: Path, name: str, folder: Path) -> Figures:
-    queries = read_queries(DATA / f"{name}-queries.tsv")
+    queries = read_queries(DATA / FILES[name])
     batch = folder / f"{name}.txt"
     batch.write_text("".join(q.text + "\n" for q in queries), encoding="utf-8")
     out = cli("ask", "--db", str(db), "--batch", str(batch), "--json")
