@@ -149,16 +149,20 @@ class Index:
             return iter(())
         return islice(zip(found[0], found[1], strict=True), limit)
 
-    def where(self, doc: int, term: str) -> int:
-        """2 when entry `doc` has `term` in its title or keywords, 1 elsewhere, 0 not at all."""
-        term_id = self._ids.get(term)
-        if term_id is None:
-            return 0
-        for value, ids in ((2, self._strong[doc]), (1, self._weak[doc])):
-            i = bisect_left(ids, term_id)
-            if i < len(ids) and ids[i] == term_id:
-                return value
-        return 0
+    def places(self, doc: int, terms: Sequence[str]) -> list[int]:
+        """For each term: 2 when entry `doc` has it in its title or keywords, 1 elsewhere,
+        0 not at all (the re-rank's inner loop: per-entry sorted term ids, bisected)."""
+        strong, weak, ids = self._strong[doc], self._weak[doc], self._ids
+        out = []
+        for term in terms:
+            term_id = ids.get(term, -1)
+            i = bisect_left(strong, term_id)
+            if i < len(strong) and strong[i] == term_id:
+                out.append(2)
+                continue
+            i = bisect_left(weak, term_id)
+            out.append(1 if i < len(weak) and weak[i] == term_id else 0)
+        return out
 
     def knows(self, word: str) -> bool:
         """A word of the catalogue or lexicon, or another form of one ("stinking")."""

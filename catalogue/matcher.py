@@ -34,7 +34,7 @@ from catalogue.normalise import EVERYDAY, FILLER, PARTICLES, STOPWORDS, WEAK, st
 # Query term weights: written, typo-corrected, added by the lexicon, weak, a number.
 LITERAL, TYPO, EXPANDED, WEAK_WEIGHT, NUMBER_WEIGHT = 1.0, 0.85, 0.7, 0.2, 0.6
 EXPANDED_POSTINGS = 600  # an added term only looks at its best entries
-CANDIDATES = 40  # re-ranked with concept coverage and rapidfuzz
+CANDIDATES = 25  # re-ranked with concept coverage and rapidfuzz
 INCIDENTAL = 0.35  # importance of a word no title or keyword uses, or an everyday word
 UNKNOWN = 0.7  # importance (share of the largest IDF) of a word nobody knows
 EXPANDED_SHARE = 0.95  # an entry matching all the added words nearly matches the concept
@@ -44,6 +44,8 @@ EVIDENCE = 0.5  # share of the largest IDF a confident answer must have matched
 LONG = 2  # concepts beyond which uncovered ones weigh progressively less
 OFF_TOPIC = 0.5  # confidence kept per "=> -" phrase in the message ("who won", "buy")
 BACKOFFICE = 0.6  # rank and confidence of entries listed in data/backoffice.txt
+FIELD_SHARE = (0.0, WEAK_FIELD, 1.0)  # by Index.places: not there, elsewhere, title/keywords
+Group = tuple[list[tuple[str, float]], float]  # (term, IDF weight) pairs and their total
 
 
 @dataclass(frozen=True)
@@ -156,9 +158,13 @@ class Matcher:
             return SearchResult(text, False, ())
         best_total = totals[top[0]]
         query_text = " ".join(query)
+        judged = [self._weigh(c) for c in concepts if not c.weak]
+        asked = list({term for _, groups in judged for parts, _ in groups for term, _ in parts})
         ranked: list[tuple[float, float, int]] = []
         for doc in top:
-            fit, confidence = self._coverage(concepts, doc)
+            places = self.index.places(doc, asked)
+            where = {term: FIELD_SHARE[place] for term, place in zip(asked, places, strict=True)}
+            fit, confidence = self._coverage(judged, concepts, where)
             similarity = fuzz.token_set_ratio(query_text, self.index.titles[doc]) / 100
             rank = 0.55 * fit + 0.3 * totals[doc] / best_total + 0.15 * similarity
             confidence *= 0.8 + 0.2 * similarity
@@ -179,49 +185,47 @@ class Matcher:
                 totals[doc] = get(doc, 0.0) + weight * score
         return totals
 
-    def _coverage(self, concepts: list[Concept], doc: int) -> tuple[float, float]:
-        """How much of what was asked entry `doc` covers, weighted by importance.
+    def _weigh(self, concept: Concept) -> tuple[float, list[Group]]:
+        """A concept ready for scoring entries: its importance, then its written terms and
+        each alternative set of added terms as (term, IDF weight) groups with their total.
+        The same for every entry, so worked out once a search."""
+        def group(terms: Collection[str], weights: dict[str, float], scale: float) -> Group:
+            parts = [(t, self.index.idf[t] * weights.get(t, 1.0)) for t in terms
+                     if t in self.index.idf]
+            return parts, sum(value for _, value in parts) / scale
 
+        return concept.importance, [group(concept.literal, concept.terms, 1.0),
+                                    *(group(t, {}, EXPANDED_SHARE) for t in concept.targets)]
+
+    def _coverage(
+        self, judged: list[tuple[float, list[Group]]], concepts: list[Concept],
+        where: dict[str, float],
+    ) -> tuple[float, float]:
+        """How much of what was asked one entry covers, weighted by importance.
+
+        `judged` holds the non-weak concepts (see `_weigh`); `where` says, for each of their
+        terms, how much the entry has it (FIELD_SHARE: title or keywords, elsewhere, not).
         Returns (fit, confidence), both 0..1: `fit` is the importance-weighted share of
         each concept's terms the entry has; `confidence` counts a concept as covered once
         COVERED of it is found, is lowered when the matched concepts are all common, and
         halves for each "=> -" (not about services) phrase in the message.
         """
         total = fit = covered = 0.0
-        for concept in concepts:
-            if concept.weak:
-                continue
-            share = max(
-                self._share(concept.literal, concept.terms, doc),
-                max((EXPANDED_SHARE * self._share(t, {}, doc) for t in concept.targets),
-                    default=0.0),
-            )
-            total += concept.importance
-            fit += concept.importance * share
-            covered += concept.importance * min(1.0, share / COVERED)
+        for importance, groups in judged:
+            share = max((sum(value * where[term] for term, value in parts) / mass
+                         for parts, mass in groups if mass), default=0.0)
+            total += importance
+            fit += importance * share
+            covered += importance * min(1.0, share / COVERED)
         if not total:
             return 0.0, 0.0
         evidence = max(0.3, min(1.0, covered / (EVIDENCE * self.index.max_idf)))
         # A long message carries context besides its need: what is left uncovered
         # counts less the more there is of it.
-        judged = sum(1 for c in concepts if not c.weak)
-        leniency = min(1.0, LONG / judged) if judged else 1.0
+        leniency = min(1.0, LONG / len(judged))
         off_topic = OFF_TOPIC ** sum(1 for c in concepts if not c.terms)
         understood = covered / (covered + leniency * (total - covered))
         return fit / total, understood * evidence * off_topic
-
-    def _share(self, group: Collection[str], weights: dict[str, float], doc: int) -> float:
-        """The IDF-weighted share of `group`'s terms entry `doc` has."""
-        mass = got = 0.0
-        for term in group:
-            idf = self.index.idf.get(term)
-            if idf is None:
-                continue
-            value = idf * weights.get(term, 1.0)
-            mass += value
-            where = self.index.where(doc, term)
-            got += value if where == 2 else WEAK_FIELD * value if where == 1 else 0.0
-        return got / mass if mass else 0.0
 
 
 def _merge(concepts: list[Concept]) -> list[Concept]:
