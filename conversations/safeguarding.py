@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from rapidfuzz.distance import OSA
@@ -278,6 +278,7 @@ def default_detector() -> Detector:
     return Detector(text)
 
 
+@lru_cache(maxsize=256)  # one message is checked by the engine and again for its alert
 def assess(text: str) -> Concern | None:
     """Why `text` signals danger to the person (or someone they tell us about), or None."""
     return default_detector().assess(text)
