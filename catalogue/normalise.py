@@ -24,6 +24,31 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+# Common words that never say which service is meant ("I have rang six times, nobody
+# answers"): dropped like stop words, so a long or angry message is judged on its need.
+# None of them is in an LGA service title.
+COMMON: frozenset[str] = _words("""
+answer answering answered answers rang ring ringing rung emailed emailing texted texting
+wrote writing written sent sending reply replied replying respond responded heard listen
+listening listened speak speaking spoke spoken wondering wonder wondered hope hoping hoped
+believe guess suppose understand understood explain explained meant seems seemed appear
+appears appeared became nice nicely lovely alright sorry glad pleased grateful annoyed upset
+furious livid gutted devastated desperate desperately frightened terrified petrified shocked
+confused unsure certain definitely maybe possibly hopefully unfortunately sadly obviously
+apparently honestly seriously totally completely absolutely constantly repeatedly regularly
+usually normally recently properly proper grim dreadful appalling horrendous atrocious
+diabolical pathetic outrageous unbelievable incredible crazy insane stupid silly weird
+strange thin quick quickly slow slowly easy easily difficult nobody everybody everywhere
+anywhere bit bits piece kind type reason reasons point clue sir madam dear regards sincerely
+faithfully kindly enquire enquiring hereby cheers bruv fam ages forever twice two three four
+five six seven nine hurt hurting upsetting horrible awful terrible spring autumn
+poland polish romania romanian lithuania lithuanian latvia latvian bulgaria bulgarian
+albania albanian portugal portuguese spain spanish italy italian turkey turkish india
+indian pakistan pakistani bangladesh bangladeshi nigeria nigerian somalia somali eritrea
+eritrean sudan sudanese iran iranian iraq iraqi china chinese brazil brazilian
+""")
+
+
 # Words that carry no meaning for finding a service. Particles such as "out", "up" and
 # "off" are NOT here: they matter in phrases ("kicked out", "fed up"); see PARTICLES.
 STOPWORDS: frozenset[str] = _words("""
@@ -40,8 +65,9 @@ sort still such sure than thank thanks that the their theirs them themselves the
 these they thing things think this those though through thx to too toward tell told
 tried try trying u um us very want wanted wants was way we well were what whats when
 where whether which while who whom whose why will with within without would yeah yes yet
-you youre your yours yourself yourselves
-""")
+you youre your yours yourself yourselves looks actually literally basically shocking
+disgusting disgrace broken
+""") | COMMON
 
 # The only words dropped before lexicon phrases are matched ("kicked me out" matches
 # the phrase "kicked out"; "no where to go" keeps every word that matters).
@@ -80,6 +106,7 @@ done doing make making made take taking took put use used using
 open opens opening opened shut shuts shutting close closes closing closed
 front rear outside inside behind opposite corner nearly almost literally basically actually
 nightmare useless joke disgrace ridiculous shocking disgusting unacceptable
+town city centre center stuck door arrive arrived arriving winter summer christmas easter
 """)
 
 # Porter merges these with unrelated words, or splits a word from its plural.
@@ -97,6 +124,13 @@ _STEM_EXCEPTIONS: dict[str, str] = {
     "ceiling": "ceiling", "wedding": "wedding", "weddings": "wedding",
     "building": "building", "buildings": "building", "bedding": "bedding",
     "probation": "probation",  # not "probate"
+    "evenings": "evening", "mornings": "morning",  # not "even", "morn"
+    "booking": "booking", "bookings": "booking", "booked": "booking",  # not library "books"
+    "dumped": "dumped", "dumping": "dumped",  # fly-tipping, not "the dump" (tip)
+    "listed": "listed",  # listed buildings, not "list"
+    "traveller": "traveller", "travellers": "traveller",  # not "travel"
+    "register": "regist", "registers": "regist", "registered": "regist",
+    "registering": "regist", "registration": "regist", "registrations": "regist",
 }
 
 

@@ -24,19 +24,24 @@ CATALOGUE = DATA / "lgsl-catalogue.csv"
 
 # dev: the targets of the issue. extra: about 3 points below what was measured when the
 # matcher was finished (top-1 91.8%, top-3 99.0%, declined 92.3% = 24 of 26), so a
-# regression fails. blind-a, blind-b: two sets written before their messages were run
-# (see tests/data/README.md); the lexicon was widened from blind-a's failures only, so
-# blind-b is the honest estimate of fresh messages. Floors about 3 points under what was
-# measured after that work (blind-a top-1 89.9%, top-3 98.3%, declined 100% of 22;
-# blind-b top-1 79.4%, top-3 90.8%, declined 87.5% = 14 of 16).
+# regression fails. blind-a, blind-b, blind-c: sets written before their messages were run
+# (see tests/data/README.md). The lexicon was widened from blind-a's failures, later from
+# blind-b's; blind-c (written last, in other voices: older residents, carers, English as
+# a second language, angry, teenage, one-word and rambling) has only ever had its totals
+# read, so it is the honest estimate of fresh messages. Floors about 3 points under what
+# was measured after that work (blind-a top-1 89.9%, top-3 98.3%, declined 100% of 22;
+# blind-b top-1 94.3%, top-3 99.3%, declined 93.8% = 15 of 16; blind-c top-1 80.0%,
+# top-3 92.4%, declined 100% of 21).
 FLOORS = {
     "dev": {"top1": 0.85, "top3": 0.95, "declined": 1.0},
     "extra": {"top1": 0.88, "top3": 0.96, "declined": 0.88},
     "blind-a": {"top1": 0.86, "top3": 0.95, "declined": 0.95},
-    "blind-b": {"top1": 0.76, "top3": 0.87, "declined": 0.84},
+    "blind-b": {"top1": 0.91, "top3": 0.96, "declined": 0.90},
+    "blind-c": {"top1": 0.77, "top3": 0.89, "declined": 0.95},
 }
 FILES = {"dev": "dev-queries.tsv", "extra": "extra-queries.tsv",
-         "blind-a": "blind-a.tsv", "blind-b": "blind-b.tsv"}
+         "blind-a": "blind-a.tsv", "blind-b": "blind-b.tsv",
+         "blind-c": "blind-c.tsv"}
 
 
 @dataclass(frozen=True)
