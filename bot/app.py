@@ -1,8 +1,9 @@
-"""The composition root: builds the database thread, the assistant, the channels (and,
-later, the scheduler), and starts and stops them in one lifespan. No globals."""
+"""The composition root: builds the database thread, the assistant, the channels and the
+scheduler, and starts and stops them in one lifespan. No globals."""
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
@@ -61,6 +62,9 @@ async def lifespan(app: web.Application) -> AsyncIterator[None]:
     services = app[SERVICES]
     scheduler: AsyncIOScheduler | None = None
     await services.db.start()
+    # The catalogue index is built and lives as long as the process: keep the garbage
+    # collector from walking it again and again (long pauses under load otherwise).
+    gc.freeze()
     try:
         if services.settings.sms_outbound:
             services.sms = SmsSender(services.settings, services.db)

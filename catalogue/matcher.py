@@ -34,7 +34,7 @@ from catalogue.normalise import EVERYDAY, FILLER, PARTICLES, STOPWORDS, WEAK, st
 # Query term weights: written, typo-corrected, added by the lexicon, weak, a number.
 LITERAL, TYPO, EXPANDED, WEAK_WEIGHT, NUMBER_WEIGHT = 1.0, 0.85, 0.7, 0.2, 0.6
 EXPANDED_POSTINGS = 600  # an added term only looks at its best entries
-CANDIDATES = 25  # re-ranked with concept coverage and rapidfuzz
+CANDIDATES = 15  # re-ranked with concept coverage and rapidfuzz
 INCIDENTAL = 0.35  # importance of a word no title or keyword uses, or an everyday word
 UNKNOWN = 0.7  # importance (share of the largest IDF) of a word nobody knows
 EXPANDED_SHARE = 0.95  # an entry matching all the added words nearly matches the concept
