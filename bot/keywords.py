@@ -31,7 +31,6 @@ STOPPED_CHAT = (
     "OK, we won't send you any messages from now on, only answers when you write to us. "
     "Send START to hear from us again."
 )
-RESTARTED_CHAT = "Welcome back: we can send you messages again."
 STOP_HINT = {
     "sms": "Text STOP to stop all messages from this number, START to get them again.",
     "telegram": "Send /stop to stop all messages from us, /start to get them again.",

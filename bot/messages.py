@@ -116,14 +116,6 @@ def mark_sent(db: sqlite_utils.Database, channel: str, message_id: str, now: dat
     )
 
 
-def count_inbound(db: sqlite_utils.Database, channel: str, message_id: str) -> int:
-    row = db.execute(
-        f"SELECT count(*) FROM {INBOUND} WHERE channel = ? AND message_id = ?",
-        [channel, message_id],
-    ).fetchone()
-    return int(row[0])
-
-
 def record_outbound(
     db: sqlite_utils.Database, channel: str, address: str, text: str, status: str,
     now: datetime, detail: str = "",

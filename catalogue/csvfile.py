@@ -169,10 +169,3 @@ def write_catalogue(path: Path, entries: Sequence[Entry]) -> None:
         for entry in entries:
             row = entry_to_row(entry)
             writer.writerow(["" if row[name] is None else row[name] for name in COLUMNS])
-
-
-def write_circumstances(path: Path, circumstances: Sequence[Circumstance]) -> None:
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(CIRCUMSTANCE_COLUMNS)
-        writer.writerows((c.code, c.question) for c in circumstances)

@@ -89,11 +89,6 @@ def load_entries(db: sqlite_utils.Database) -> list[Entry]:
     return [row_to_entry(row) for row in db.table("entries").rows_where(order_by="id")]
 
 
-def get_entry(db: sqlite_utils.Database, entry_id: str) -> Entry | None:
-    rows = list(db.table("entries").rows_where("id = ?", [entry_id]))
-    return row_to_entry(rows[0]) if rows else None
-
-
 def load_circumstances(db: sqlite_utils.Database) -> dict[str, Circumstance]:
     return {
         row["code"]: Circumstance(row["code"], row["question"])

@@ -30,8 +30,6 @@ CRISIS_TEXT = (
 PHRASES_FILE = "safeguarding_phrases.txt"
 GAP = 3  # how many words `...` may stand for
 ORDINARY = "ordinary"
-SPECIAL_SECTIONS = frozenset({"groups", "shorthand", "real words"})
-
 _APOSTROPHES = re.compile(r"['\u2019\u2018`\u00b4]")
 _WORD = re.compile(r"[a-z0-9]+")
 _REPEATS = re.compile(r"([a-z])\1{2,}")
