@@ -21,7 +21,7 @@ from rapidfuzz.distance import OSA
 
 from catalogue.lexicon import Lexicon
 from catalogue.model import Entry
-from catalogue.normalise import STOPWORDS, stem, tokens
+from catalogue.normalise import EVERYDAY, STOPWORDS, stem, tokens
 
 FIELD_WEIGHTS: dict[str, float] = {
     "title": 4.0, "keywords": 3.0, "category": 1.0, "summary": 1.0, "description": 0.5,
@@ -107,9 +107,12 @@ class Index:
             self._postings[term] = (array("i", [found[i] for i in order]),
                                     array("d", [score[i] for i in order]))
             docs[term_id], scores[term_id] = array("i"), array("d")
-        self._known = {w for w in set(surface) | lexicon.words if w not in STOPWORDS}
+        # A typo is only corrected to a word of the catalogue or of a spelling or topical
+        # rule: never to one known only from "=> -" rules ("nite" is not "nike").
+        topical = {w for w in set(surface) | lexicon.words if w not in STOPWORDS}
+        self._known = topical | {w for w in lexicon.off_topic_words if w not in STOPWORDS}
         self._known_stems = {stem(w) for w in self._known}
-        for word in sorted(self._known, key=lambda w: (-surface.get(w, 0), w)):
+        for word in sorted(topical, key=lambda w: (-surface.get(w, 0), w)):
             if word.isalpha() and len(word) >= 4:  # most frequent first: they win ties
                 self._by_shape.setdefault((word[0], len(word)), []).append(word)
 
@@ -171,12 +174,16 @@ class Index:
     def correct(self, word: str) -> str | None:
         """The known word within one edit (two for long words) of an unknown one, or None.
 
-        Candidates share the first letter (typos rarely hit it) and a similar length.
+        Candidates share the first letter (typos rarely hit it) and a similar length, and
+        are never words known only from "=> -" rules. Everyday English words ("nightmare",
+        "whose") are left alone: the catalogue lacking them does not make them typos.
         """
         if word in self._typos:
             return self._typos[word]
         found: str | None = None
-        if word.endswith("in") and self.knows(word + "g"):
+        if word in EVERYDAY or word in STOPWORDS:
+            pass
+        elif word.endswith("in") and self.knows(word + "g"):
             found = word + "g"  # a dropped g: "payin", "lookin", "nothin"
         elif word.isalpha() and len(word) >= 4:
             n = len(word)

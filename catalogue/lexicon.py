@@ -12,10 +12,18 @@ A spelling rule rewrites the message before anything else ("skool" => "school",
 ("skint" => "money debt hardship benefits"); added words count a little less than
 written ones. Phrases match after stemming, so "kicked out" also matches "kicking me
 out". Lines starting with `#` are comments. See the header of each file.
+
+Loading never stops over a mistake in the rules (a council's assistant must keep
+running); instead each is logged as a warning and kept in `Lexicon.problems`, naming the
+file and line: a phrase that is only small words (ignored), a phrase of several words that
+shrinks to one ("our block" -> "block", so it fires on any message with that word), a
+right side with no words that count, and the same phrase given twice with different
+words (only the first lexicon line, or the last spelling line, is used).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -25,6 +33,9 @@ from pathlib import Path
 from catalogue.normalise import FILLER, PARTICLES, STOPWORDS, fold, split_digits, stem, tokens
 
 DATA_FILES = ("spellings.txt", "lexicon.txt")
+OFF_TOPIC_MARK = "-"  # the right side of a "not about council services" rule
+
+log = logging.getLogger("localsupport.lexicon")
 
 
 class LexiconError(ValueError):
@@ -67,10 +78,12 @@ class Firing:
 class Lexicon:
     spellings: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
     rules: dict[str, list[Rule]] = field(default_factory=dict)
-    words: set[str] = field(default_factory=set)  # every surface word the rules know
+    words: set[str] = field(default_factory=set)  # surface words of spelling and topical rules
+    off_topic_words: set[str] = field(default_factory=set)  # words of "=> -" phrases
     longest: int = 1  # words in the longest spelling rule
     _starts: set[str] = field(default_factory=set)  # first words of spelling rules
     backoffice: tuple[str, ...] = ()  # folded title beginnings of back-office entries
+    problems: list[str] = field(default_factory=list)  # rule mistakes found when loading
 
     # -- loading ----------------------------------------------------------------------------
 
@@ -94,39 +107,90 @@ class Lexicon:
         cls, spellings: str = "", lexicon: str = "",
         names: tuple[str, str] = ("spellings.txt", "lexicon.txt"),
     ) -> Lexicon:
+        """Rules from the texts of the two files; mistakes are logged and kept in
+        `problems` (file and line each), never raised, except a line that cannot be read."""
         lex = cls()
-        for lefts, right in parse_rules(spellings, names[0]):
-            for left in lefts:
-                lex.add_spelling(left, right)
-        for lefts, right in parse_rules(lexicon, names[1]):
-            for left in lefts:
-                lex.add_rule(left, right)
+        lex.load_spellings(spellings, names[0])
+        lex.load_rules(lexicon, names[1])
+        for message in lex.problems:
+            log.warning("%s", message)
         return lex
 
-    def add_spelling(self, wrong: str, right: str) -> None:
+    def load_spellings(self, text: str, name: str) -> None:
+        """Add the rules of a spellings file; its mistakes go to `problems`."""
+        seen = _FirstSeen(name, "only the later line is used")
+        for number, lefts, right in parse_rules(text, name):
+            for left in lefts:
+                key = self.add_spelling(left, right)
+                if not key:
+                    self.problems.append(f"{name} line {number}: {left!r} has no words "
+                                         "once folded, so it is ignored")
+                    continue
+                self.problems.extend(seen.check(key, number, left, self.spellings[key]))
+
+    def load_rules(self, text: str, name: str) -> None:
+        """Add the rules of a lexicon file; its mistakes go to `problems`."""
+        seen = _FirstSeen(name, "only the first line is used")
+        for number, lefts, right in parse_rules(text, name):
+            for left in lefts:
+                rule, found = self.make_rule(left, right)
+                self.problems.extend(f"{name} line {number}: {p}" for p in found)
+                if rule is not None:
+                    self.insert(rule)
+                    self.problems.extend(
+                        seen.check(rule.pattern, number, left, frozenset(rule.targets)))
+
+    def add_spelling(self, wrong: str, right: str) -> tuple[str, ...]:
+        """`wrong => right`; returns the folded words matched (empty: nothing to match)."""
         key = tuple(tokens(wrong))
         if key:
             self.spellings[key] = tuple(tokens(right))
             self.longest = max(self.longest, len(key))
             self._starts.add(key[0])
             self.words.update(tokens(right))
+        return key
 
-    def add_rule(self, phrase: str, council_words: str) -> None:
-        """`phrase => council words`; `phrase => -` marks a phrase as not about services."""
-        pattern = tuple(self.phrase_stems(phrase))
+    def add_rule(self, phrase: str, council_words: str) -> list[str]:
+        """`phrase => council words`; `phrase => -` marks a phrase as not about services.
+        Returns what is wrong with the rule (see `make_rule`)."""
+        rule, problems = self.make_rule(phrase, council_words)
+        if rule is not None:
+            self.insert(rule)
+        return problems
+
+    def make_rule(self, phrase: str, council_words: str) -> tuple[Rule | None, list[str]]:
+        """The rule for one phrase (None: only small words, it would fire on almost any
+        message) and its problems; records the words it knows."""
+        written = [w for w in self.rewrite(tokens(phrase)) if w not in FILLER]
+        pattern = tuple(stem(w) for w in written)
         targets = tuple(
             t for t in (tuple(dict.fromkeys(self.stems(part))) for part in council_words.split(","))
             if t
         )
-        words = [w for w in self.rewrite(tokens(phrase)) if w not in FILLER]
         common = PARTICLES | STOPWORDS
-        if (not pattern or all(w in common for w in words)
+        if (not pattern or all(w in common for w in written)
                 or (len(pattern) == 1 and pattern[0] in common)):
-            return  # only small words left: it would fire on almost any message
-        self.words.update(self.rewrite(tokens(phrase)))
+            return None, [f"{phrase!r} is only small words once normalised, so it is "
+                          "ignored: write the words that matter"]
+        problems: list[str] = []
+        if len(pattern) == 1 and len(self.rewrite(tokens(phrase))) > 1:
+            problems.append(
+                f"{phrase!r} shrinks to one word, {pattern[0]!r}, once small words are "
+                "dropped, so it fires on any message with that word: make it more "
+                "specific, or drop it")
+        if not targets and council_words.strip() != OFF_TOPIC_MARK:
+            problems.append(
+                f"the right side {council_words!r} has no words that count, so {phrase!r} "
+                f"is treated as not about council services: write council words, or "
+                f"{OFF_TOPIC_MARK!r} if that is meant")
+        known = self.off_topic_words if not targets else self.words
+        known.update(self.rewrite(tokens(phrase)))
         self.words.update(self.rewrite(tokens(council_words)))
-        bucket = self.rules.setdefault(pattern[0], [])
-        bucket.append(Rule(pattern, targets))
+        return Rule(pattern, targets), problems
+
+    def insert(self, rule: Rule) -> None:
+        bucket = self.rules.setdefault(rule.pattern[0], [])
+        bucket.append(rule)
         bucket.sort(key=lambda r: -len(r.pattern))
 
     # -- applying ---------------------------------------------------------------------------
@@ -218,8 +282,25 @@ def parse_list(text: str) -> tuple[str, ...]:
     return tuple(line for line in lines if line)
 
 
-def parse_rules(text: str, name: str) -> Iterable[tuple[list[str], str]]:
-    """Yield ([left phrases], right words) for every rule line of a rule file."""
+@dataclass
+class _FirstSeen:
+    """Where each left-hand side was first given, to report one given again differently."""
+
+    name: str
+    which: str  # which of two lines with the same left side is used
+    first: dict[tuple[str, ...], tuple[int, str, object]] = field(default_factory=dict)
+
+    def check(self, key: tuple[str, ...], number: int, phrase: str, meaning: object) -> list[str]:
+        line, earlier, said = self.first.setdefault(key, (number, phrase, meaning))
+        if said == meaning:
+            return []
+        return [f"{self.name} line {number}: {phrase!r} is the same as {earlier!r} on line "
+                f"{line} once normalised, with other words on the right; {self.which}: "
+                "merge them into one line"]
+
+
+def parse_rules(text: str, name: str) -> Iterable[tuple[int, list[str], str]]:
+    """Yield (line number, [left phrases], right words) for every rule line of a rule file."""
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.split("#", 1)[0].strip()
         if not line:
@@ -230,4 +311,4 @@ def parse_rules(text: str, name: str) -> Iterable[tuple[list[str], str]]:
         lefts = [p.strip() for p in left.split(",") if p.strip()]
         if not lefts or not right:
             raise LexiconError(f"{name} line {number}: both sides of '=>' need words: {raw!r}")
-        yield lefts, right
+        yield number, lefts, right

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from catalogue.lexicon import Lexicon, LexiconError, parse_rules
@@ -68,3 +70,57 @@ def test_a_bad_rule_line_names_the_file_and_line() -> None:
 def test_backoffice_titles_are_recognised(lexicon: Lexicon) -> None:
     assert lexicon.is_backoffice("Staff - workplace bullying")
     assert not lexicon.is_backoffice("School bullying and harassment policy")
+
+
+# -- mistakes in the rule files: reported with file and line, never fatal ------------------
+
+def test_the_shipped_rule_files_have_no_problems(lexicon: Lexicon) -> None:
+    assert lexicon.problems == []
+
+
+def test_a_phrase_that_shrinks_to_one_word_is_reported_with_its_line() -> None:
+    lex = Lexicon.from_texts(lexicon="# comment\nbins => bin collection\na e, our block => x ray\n")
+    assert len(lex.problems) == 2
+    assert all(p.startswith("lexicon.txt line 3: ") for p in lex.problems)
+    assert "'a e' shrinks to one word, 'e'" in lex.problems[0]
+    assert "'our block' shrinks to one word, 'block'" in lex.problems[1]
+    assert lex.expand(lex.phrase_stems("block"))  # still loaded: only reported
+
+
+def test_a_phrase_of_only_small_words_is_reported_as_ignored() -> None:
+    lex = Lexicon.from_texts(lexicon="on the => nothing", names=("s.txt", "mine.txt"))
+    assert lex.problems == ["mine.txt line 1: 'on the' is only small words once normalised, "
+                            "so it is ignored: write the words that matter"]
+
+
+def test_the_same_phrase_with_other_words_is_reported_and_the_first_wins() -> None:
+    lex = Lexicon.from_texts(
+        lexicon="weed => grass cutting\ntraining => courses\nweeds, bins => verge\n"
+                "train => rail\nweed => grass cutting\n")
+    assert len(lex.problems) == 2, lex.problems
+    assert lex.problems[0].startswith("lexicon.txt line 3: 'weeds' is the same as 'weed' on "
+                                      "line 1")
+    assert lex.problems[1].startswith("lexicon.txt line 4: 'train' is the same as 'training' "
+                                      "on line 2")
+    (firing,) = lex.expand(lex.phrase_stems("weeds"))
+    assert firing.adds == ("grass", "cut")
+
+
+def test_a_spelling_given_twice_is_reported_and_the_last_wins() -> None:
+    lex = Lexicon.from_texts(spellings="ya => you\nr => are\nya => yes\nu => you\nu => you\n")
+    assert len(lex.problems) == 1
+    assert lex.problems[0].startswith("spellings.txt line 3: 'ya' is the same as 'ya' on line 1")
+    assert lex.rewrite(["ya"]) == ["yes"]
+
+
+def test_a_right_side_without_words_that_count_is_reported() -> None:
+    lex = Lexicon.from_texts(lexicon="pizza => -\nbrown bin => the\n")
+    assert len(lex.problems) == 1
+    assert lex.problems[0].startswith("lexicon.txt line 2: the right side 'the' has no words")
+
+
+def test_loading_logs_each_problem_as_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="localsupport.lexicon"):
+        lex = Lexicon.from_texts(lexicon="a e => accident emergency\non the => nothing\n")
+    assert [r.getMessage() for r in caplog.records] == lex.problems
+    assert len(lex.problems) == 2
