@@ -14,8 +14,10 @@ from typing import Any
 
 import aiohttp
 import pytest
+import sqlite_utils
 from aiohttp import web
 from aiosmtpd.controller import Controller
+from conversation_kit import Talk, engine_for, make_db
 from fakes.telegram_api import FakeBotApi
 from fakes.twilio_api import FakeTwilioApi
 
@@ -159,3 +161,17 @@ def mail() -> Iterator[MailServer]:
     server.start()
     yield server
     server.stop()
+
+
+# -- the conversation flow tests (tests/test_flows_*.py) ----------------------------------
+
+@pytest.fixture
+def db(tmp_path: Path) -> sqlite_utils.Database:
+    """A small catalogue (conversation_kit) in a real database; files may define their own."""
+    return make_db(tmp_path / "flows.db")
+
+
+@pytest.fixture(params=("sms", "telegram"))
+def talk(request: pytest.FixtureRequest, db: sqlite_utils.Database) -> Talk:
+    """A scripted person, once as an SMS user and once on Telegram."""
+    return Talk(engine_for(db), db, channel=request.param)

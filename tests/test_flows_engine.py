@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
-from conversation_kit import Talk, engine_for, make_db
+from conversation_kit import Talk
 
 from bot.cli import main
 from conversations.objections import objection_counts
@@ -18,16 +18,6 @@ from conversations.safeguarding import CRISIS_TEXT
 from conversations.types import Channel
 
 CHANNELS: tuple[Channel, ...] = ("sms", "telegram")
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> sqlite_utils.Database:
-    return make_db(tmp_path / "engine.db")
-
-
-@pytest.fixture(params=CHANNELS)
-def talk(request: pytest.FixtureRequest, db: sqlite_utils.Database) -> Talk:
-    return Talk(engine_for(db), db, channel=request.param)
 
 
 def test_the_menu_offers_the_flows(talk: Talk) -> None:

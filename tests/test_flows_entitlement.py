@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import sqlite_utils
-from conversation_kit import Talk, engine_for, make_db
+from conversation_kit import Talk, engine_for
 
 from bot.render import render_sms_all
 from conversations.types import Channel
 
 CHANNELS: tuple[Channel, ...] = ("sms", "telegram")
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> sqlite_utils.Database:
-    return make_db(tmp_path / "flows.db")
-
-
-@pytest.fixture(params=CHANNELS)
-def talk(request: pytest.FixtureRequest, db: sqlite_utils.Database) -> Talk:
-    return Talk(engine_for(db), db, channel=request.param)
 
 
 def test_best_match_entitlement_offers_the_check_and_asks_only_what_it_needs(talk: Talk) -> None:

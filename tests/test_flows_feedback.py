@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import sqlite_utils
-from conversation_kit import Talk, engine_for, make_db
+from conversation_kit import Talk
 
 from conversations.records import COMMENT_LIMIT, feedback_summary, redact, unmet_needs
 from conversations.types import Channel
 
 CHANNELS: tuple[Channel, ...] = ("sms", "telegram")
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> sqlite_utils.Database:
-    return make_db(tmp_path / "flows.db")
-
-
-@pytest.fixture(params=CHANNELS)
-def talk(request: pytest.FixtureRequest, db: sqlite_utils.Database) -> Talk:
-    return Talk(engine_for(db), db, channel=request.param)
 
 
 def feedback_rows(db: sqlite_utils.Database) -> list[dict[str, object]]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
-from conversation_kit import Talk, engine_for, make_db
+from conversation_kit import Talk, engine_for
 
 from bot.cli import main
 from conversations.objections import objection_counts, objection_counts_by_ward, objectors
@@ -15,16 +15,6 @@ from conversations.types import Channel
 from conversations.wards import read_wards
 
 CHANNELS: tuple[Channel, ...] = ("sms", "telegram")
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> sqlite_utils.Database:
-    return make_db(tmp_path / "flows.db")
-
-
-@pytest.fixture(params=CHANNELS)
-def talk(request: pytest.FixtureRequest, db: sqlite_utils.Database) -> Talk:
-    return Talk(engine_for(db), db, channel=request.param)
 
 
 def person(db: sqlite_utils.Database, n: int, channel: Channel = "sms") -> Talk:
