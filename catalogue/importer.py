@@ -9,6 +9,7 @@ one transaction only when no row has a problem.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -152,18 +153,9 @@ def looks_like_json(data: bytes, source: str) -> bool:
 
 
 def compare_entries(parsed: Parsed, existing: list[Entry], replace: bool) -> ImportSummary:
-    before = {entry.id: entry for entry in existing}
     summary = ImportSummary(parsed.kind, entries=len(parsed.entries))
-    for entry in parsed.entries:
-        old = before.get(entry.id)
-        if old is None:
-            summary.added += 1
-        elif old == entry:
-            summary.unchanged += 1
-        else:
-            summary.updated += 1
-    if replace:
-        summary.removed = len(set(before) - {entry.id for entry in parsed.entries})
+    count_changes(summary, {e.id: e for e in parsed.entries}, {e.id: e for e in existing},
+                  replace)
     return summary
 
 
@@ -171,17 +163,23 @@ def compare_circumstances(
     circumstances: list[Circumstance], known: dict[str, Circumstance], replace: bool
 ) -> ImportSummary:
     summary = ImportSummary("circumstances", circumstances=len(circumstances))
-    for item in circumstances:
-        old = known.get(item.code)
-        if old is None:
+    count_changes(summary, {c.code: c for c in circumstances}, known, replace)
+    return summary
+
+
+def count_changes(
+    summary: ImportSummary, new: Mapping[str, object], old: Mapping[str, object], replace: bool
+) -> None:
+    """Added, unchanged and updated by key; removed only when the file replaces the rest."""
+    for key, item in new.items():
+        if key not in old:
             summary.added += 1
-        elif old == item:
+        elif old[key] == item:
             summary.unchanged += 1
         else:
             summary.updated += 1
     if replace:
-        summary.removed = len(set(known) - {item.code for item in circumstances})
-    return summary
+        summary.removed = len(set(old) - set(new))
 
 
 def check_codes_still_used(
