@@ -25,35 +25,22 @@ wrote to us: "STOP" itself is answered on Telegram), but never after they blocke
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, Protocol
 
 import sqlite_utils
 
 from catalogue.storage import write
+from conversations.outbox import Message, iso
 
 log = logging.getLogger("localsupport.outbox")
 
 State = Literal["queued", "sending", "sent", "failed", "refused", "cancelled"]
-REPLY = "reply"  # a reply to the person's own message: not stopped by an opt-out
-
-
-@dataclass(frozen=True)
-class Message:
-    """One message to send: who (channel and address), what, and under which key."""
-
-    key: str  # idempotency key, e.g. "digest:councillor-3:2026-W48"
-    kind: str  # what it is, for the outbox listing and the digest ("reply", "digest", ...)
-    channel: str  # "sms", "telegram", "email"
-    address: str  # a phone number in E.164, a Telegram chat id, an email address
-    body: str  # the text (SMS, Telegram HTML, or an email's plain-text part)
-    subject: str = ""  # email only
-    choices: tuple[str, ...] = ()  # buttons (Telegram) or a numbered list (SMS)
-    extra: Mapping[str, Any] = field(default_factory=dict)  # e.g. {"html": ..., "images": [...]}
 
 
 @dataclass(frozen=True)
@@ -93,37 +80,6 @@ class Backoff:
         return float(min(self.longest, self.first * self.factor ** max(0, attempts - 1)))
 
 
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
-
-
-# -- queueing (inside the caller's transaction) ----------------------------------------------
-
-def enqueue(db: sqlite_utils.Database, message: Message, now: datetime,
-            not_before: datetime | None = None) -> bool:
-    """Queue a message unless its key is queued already; True when this call queued it.
-    Never commits: the caller's transaction writes it with the change that caused it."""
-    cursor = db.execute(
-        "INSERT INTO outbox (key, kind, channel, address, subject, body, choices, extra, "
-        "state, attempts, next_attempt_at, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?) ON CONFLICT (key) DO NOTHING",
-        [message.key, message.kind, message.channel, message.address, message.subject or None,
-         message.body, json.dumps(list(message.choices)) if message.choices else None,
-         json.dumps(dict(message.extra)) if message.extra else None,
-         _iso(not_before or now), _iso(now)],
-    )
-    return cursor.rowcount == 1
-
-
-def requeue(db: sqlite_utils.Database, key: str, now: datetime) -> bool:
-    """Send a failed or refused row again (an officer's `--force`); True when one was."""
-    cursor = db.execute(
-        "UPDATE outbox SET state = 'queued', attempts = 0, next_attempt_at = ?, "
-        "last_error = NULL WHERE key = ? AND state IN ('failed', 'refused', 'sent')",
-        [_iso(now), key])
-    return cursor.rowcount == 1
-
-
 # -- the worker's side (on the database thread) ----------------------------------------------
 
 def recover(db: sqlite_utils.Database) -> int:
@@ -153,7 +109,7 @@ def claim(db: sqlite_utils.Database, now: datetime, limit: int,
     marked `sending`. Rows for people who opted out are refused here, at send time."""
     claimed: list[Queued] = []
     with write(db):
-        for row in db.execute(_DUE, [_iso(now), limit]).fetchall():
+        for row in db.execute(_DUE, [iso(now), limit]).fetchall():
             (row_id, key, kind, channel, address, subject, body, choices, extra,
              attempts, opted_out) = row
             if opted_out:
@@ -182,13 +138,13 @@ def settle(db: sqlite_utils.Database, results: Sequence[tuple[Queued, Delivery]]
             if outcome == "sent":
                 db.execute("UPDATE outbox SET state = 'sent', sent_at = ?, provider_id = ?, "
                            "last_error = NULL WHERE id = ? AND state = 'sending'",
-                           [_iso(now), result.provider_id or None, item.id])
+                           [iso(now), result.provider_id or None, item.id])
             elif outcome == "retry":
                 wait = result.retry_after if result.retry_after is not None \
                     else backoff.delay(item.attempts)
                 db.execute("UPDATE outbox SET state = 'queued', next_attempt_at = ?, "
                            "last_error = ? WHERE id = ? AND state = 'sending'",
-                           [_iso(now + timedelta(seconds=wait)), detail, item.id])
+                           [iso(now + timedelta(seconds=wait)), detail, item.id])
             else:
                 db.execute("UPDATE outbox SET state = ?, last_error = ? WHERE id = ? "
                            "AND state = 'sending'", [outcome, detail, item.id])
@@ -196,7 +152,7 @@ def settle(db: sqlite_utils.Database, results: Sequence[tuple[Queued, Delivery]]
                 db.execute("INSERT OR IGNORE INTO optouts (channel, address, reason, "
                            "opted_out_at) VALUES (?, ?, ?, ?)",
                            [item.message.channel, item.message.address,
-                            f"provider: {result.detail or 'opted out'}", _iso(now)])
+                            f"provider: {result.detail or 'opted out'}", iso(now)])
 
 
 def next_due(db: sqlite_utils.Database) -> datetime | None:
@@ -219,38 +175,8 @@ def update_status(db: sqlite_utils.Database, provider_id: str, status: str,
                        [f"{status} {error_code}".strip(), row[0]])
         if error_code == "21610":
             db.execute("INSERT OR IGNORE INTO optouts (channel, address, reason, opted_out_at)"
-                       " VALUES (?, ?, 'provider: 21610', ?)", [row[1], row[2], _iso(now)])
+                       " VALUES (?, ?, 'provider: 21610', ?)", [row[1], row[2], iso(now)])
     return True
-
-
-@dataclass(frozen=True)
-class Listed:
-    id: int
-    key: str
-    kind: str
-    channel: str
-    state: str
-    attempts: int
-    next_attempt_at: str
-    last_error: str
-    created_at: str
-
-
-def listing(db: sqlite_utils.Database, failed_only: bool = False) -> list[Listed]:
-    """Rows waiting, retrying or failed (`localsupport outbox`), without their text or
-    address."""
-    states = ("failed",) if failed_only else ("queued", "sending", "failed")
-    marks = ", ".join("?" for _ in states)
-    rows = db.execute(
-        "SELECT id, key, kind, channel, state, attempts, next_attempt_at, "
-        f"coalesce(last_error, ''), created_at FROM outbox WHERE state IN ({marks}) "
-        "ORDER BY id", list(states)).fetchall()
-    return [Listed(*row) for row in rows]
-
-
-def counts(db: sqlite_utils.Database) -> dict[str, int]:
-    return {state: n for state, n in db.execute(
-        "SELECT state, COUNT(*) FROM outbox GROUP BY state")}
 
 
 # -- the worker -------------------------------------------------------------------------------
@@ -289,10 +215,8 @@ class OutboxWorker:
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-            except asyncio.CancelledError:
-                pass
             self._task = None
 
     async def run_once(self) -> int:
@@ -343,7 +267,5 @@ class OutboxWorker:
             wait = self.idle
             if due is not None:  # rows for a channel not set up here stay due: no busy loop
                 wait = min(self.idle, max(0.5, (due - self.clock()).total_seconds()))
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=wait)
-            except TimeoutError:
-                pass

@@ -5,8 +5,8 @@
   is recognised and processes nothing.
 - `inbound_messages`: the message log, with the replies as rendered (a retry is answered
   with them).
-- `outbox`: everything the assistant sends on its own (bot/outbox.py).
-- `optouts`: who said STOP or blocked the bot; kept through erasure on purpose.
+The outbox and the opt-outs are the conversations' tables (conversations/schema.py):
+flows queue messages in the same transaction as the change that causes them.
 - `alerts`: safeguarding alerts for the council's contact (bot/notify.py).
 """
 
@@ -42,46 +42,6 @@ CREATE TABLE IF NOT EXISTS "inbound_messages" (
 );
 CREATE INDEX IF NOT EXISTS "idx_inbound_messages_channel_address"
     ON "inbound_messages" ("channel", "address");""")
-
-OUTBOX = Table("outbox", Personal(
-    "delete", "messages the assistant sends (replies, digests, alerts, confirmations): "
-    "delivered ones are kept a month, failed ones until an officer looks (at most 90 days)",
-    retain_days=30, retain_only="state IN ('sent', 'refused', 'cancelled')",
-    label="message(s) to you",
-), """
-CREATE TABLE IF NOT EXISTS "outbox" (
-   "id" INTEGER PRIMARY KEY,
-   "key" TEXT NOT NULL UNIQUE,
-   "kind" TEXT NOT NULL,
-   "channel" TEXT NOT NULL,
-   "address" TEXT NOT NULL,
-   "subject" TEXT,
-   "body" TEXT NOT NULL,
-   "choices" TEXT,
-   "extra" TEXT,
-   "state" TEXT NOT NULL DEFAULT 'queued',
-   "attempts" INTEGER NOT NULL DEFAULT 0,
-   "next_attempt_at" TEXT NOT NULL,
-   "last_error" TEXT,
-   "provider_id" TEXT,
-   "created_at" TEXT NOT NULL,
-   "sent_at" TEXT
-);
-CREATE INDEX IF NOT EXISTS "idx_outbox_due" ON "outbox" ("state", "next_attempt_at");
-CREATE INDEX IF NOT EXISTS "idx_outbox_person" ON "outbox" ("channel", "address");
-CREATE INDEX IF NOT EXISTS "idx_outbox_provider" ON "outbox" ("provider_id");""")
-
-OPTOUTS = Table("optouts", Personal(
-    "delete", "a 'send me nothing' request outlives the rest of a person's data, or we "
-    "could message them again", keep_where="1", label="your request for no messages",
-), """
-CREATE TABLE IF NOT EXISTS "optouts" (
-   "channel" TEXT,
-   "address" TEXT,
-   "reason" TEXT,
-   "opted_out_at" TEXT,
-   PRIMARY KEY ("channel", "address")
-);""")
 
 ALERTS = Table("alerts", Personal(
     "delete", "safeguarding alerts: one not yet emailed still goes to the council; once "
@@ -125,5 +85,5 @@ INSERT OR IGNORE INTO message_ids (channel, message_id, seen_at)
    SELECT channel, message_id, coalesce(received_at, '') FROM inbound_messages
    WHERE channel IS NOT NULL AND message_id IS NOT NULL;""")
 
-SCHEMA = Schema("bot", (MESSAGE_IDS, INBOUND, OUTBOX, OPTOUTS, ALERTS),
+SCHEMA = Schema("bot", (MESSAGE_IDS, INBOUND, ALERTS),
                 (MOVE_OUTBOUND_LOG, SEED_MESSAGE_IDS))

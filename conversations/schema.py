@@ -89,4 +89,45 @@ CREATE TABLE IF NOT EXISTS "wards" (
    "ward" TEXT
 );""")
 
-SCHEMA = Schema("conversations", (SESSIONS, PEOPLE, FEEDBACK, UNMET_NEEDS, OBJECTIONS, WARDS))
+OUTBOX = Table("outbox", Personal(
+    "delete", "messages the assistant sends (replies, digests, alerts, confirmations): "
+    "delivered ones are kept a month, failed ones until an officer looks (at most 90 days)",
+    retain_days=30, retain_only="state IN ('sent', 'refused', 'cancelled')",
+    label="message(s) to you",
+), """
+CREATE TABLE IF NOT EXISTS "outbox" (
+   "id" INTEGER PRIMARY KEY,
+   "key" TEXT NOT NULL UNIQUE,
+   "kind" TEXT NOT NULL,
+   "channel" TEXT NOT NULL,
+   "address" TEXT NOT NULL,
+   "subject" TEXT,
+   "body" TEXT NOT NULL,
+   "choices" TEXT,
+   "extra" TEXT,
+   "state" TEXT NOT NULL DEFAULT 'queued',
+   "attempts" INTEGER NOT NULL DEFAULT 0,
+   "next_attempt_at" TEXT NOT NULL,
+   "last_error" TEXT,
+   "provider_id" TEXT,
+   "created_at" TEXT NOT NULL,
+   "sent_at" TEXT
+);
+CREATE INDEX IF NOT EXISTS "idx_outbox_due" ON "outbox" ("state", "next_attempt_at");
+CREATE INDEX IF NOT EXISTS "idx_outbox_person" ON "outbox" ("channel", "address");
+CREATE INDEX IF NOT EXISTS "idx_outbox_provider" ON "outbox" ("provider_id");""")
+
+OPTOUTS = Table("optouts", Personal(
+    "delete", "a 'send me nothing' request outlives the rest of a person's data, or we "
+    "could message them again", keep_where="1", label="your request for no messages",
+), """
+CREATE TABLE IF NOT EXISTS "optouts" (
+   "channel" TEXT,
+   "address" TEXT,
+   "reason" TEXT,
+   "opted_out_at" TEXT,
+   PRIMARY KEY ("channel", "address")
+);""")
+
+SCHEMA = Schema("conversations", (SESSIONS, PEOPLE, FEEDBACK, UNMET_NEEDS, OBJECTIONS, WARDS,
+                                    OUTBOX, OPTOUTS))
