@@ -13,6 +13,7 @@ COLUMNS: tuple[str, ...] = (
     "id", "kind", "title", "summary", "description", "keywords", "category",
     "url", "phone", "email", "address", "opening_hours", "provider", "how_to_apply",
     "wards", "min_age", "max_age", "criteria",
+    "alert_at",  # objections from one ward that alert its councillors (conversations/councillors)
 )
 REQUIRED: tuple[str, ...] = ("id", "kind", "title", "summary")
 
@@ -50,6 +51,7 @@ class Entry:
     min_age: int | None = None
     max_age: int | None = None
     criteria: tuple[Criterion, ...] = field(default=())
+    alert_at: int | None = None  # None: the council's OBJECTION_ALERT_AT
 
     @property
     def has_conditions(self) -> bool:

@@ -4,7 +4,7 @@ What the council publishes: nothing here is about a person."""
 
 from __future__ import annotations
 
-from catalogue.storage import NOBODY, Schema, Table
+from catalogue.storage import NOBODY, Migration, Schema, Table, add_column
 
 ENTRIES = Table("entries", NOBODY, """
 CREATE TABLE IF NOT EXISTS "entries" (
@@ -42,4 +42,8 @@ CREATE TABLE IF NOT EXISTS "catalogue_version" (
 INSERT INTO catalogue_version (version)
    SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM catalogue_version);""")
 
-SCHEMA = Schema("catalogue", (ENTRIES, CIRCUMSTANCES, CATALOGUE_VERSION))
+# The catalogue CSV's `alert_at` column (conversations/councillors/alerts.py).
+ALERT_AT = Migration("catalogue.0002_entries_alert_at", add_column("entries", "alert_at",
+                                                                    "INTEGER"))
+
+SCHEMA = Schema("catalogue", (ENTRIES, CIRCUMSTANCES, CATALOGUE_VERSION), (ALERT_AT,))

@@ -50,6 +50,7 @@ def entry_to_row(entry: Entry) -> dict[str, Any]:
         "provider": entry.provider, "how_to_apply": entry.how_to_apply,
         "wards": ";".join(entry.wards), "min_age": entry.min_age, "max_age": entry.max_age,
         "criteria": ";".join(str(c) for c in entry.criteria),
+        "alert_at": entry.alert_at,
     }
 
 
@@ -65,6 +66,7 @@ def row_to_entry(row: dict[str, Any]) -> Entry:
         provider=text("provider"), how_to_apply=text("how_to_apply"),
         wards=split_list(row.get("wards")), min_age=row.get("min_age"),
         max_age=row.get("max_age"), criteria=parse_criteria(row.get("criteria")),
+        alert_at=row.get("alert_at"),
     )
 
 
