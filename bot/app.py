@@ -21,6 +21,7 @@ from bot.routes import add_routes
 from bot.scheduler import build_scheduler
 from bot.settings import Settings
 from catalogue.store import open_db
+from conversations.councillors import configure as configure_alerts
 
 log = logging.getLogger("localsupport")
 
@@ -62,6 +63,7 @@ async def lifespan(app: web.Application) -> AsyncIterator[None]:
     services = app[SERVICES]
     scheduler: AsyncIOScheduler | None = None
     await services.db.start()
+    await services.db.call(lambda a: configure_alerts(a.db, services.settings.objection_alert_at))
     # The catalogue index is built and lives as long as the process: keep the garbage
     # collector from walking it again and again (long pauses under load otherwise).
     gc.freeze()

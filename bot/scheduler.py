@@ -1,5 +1,6 @@
 """The jobs the server runs on its own, on one APScheduler in the server's event loop:
-safeguarding alerts every minute (when email is set up) and the retention purge daily.
+safeguarding alerts every minute (when email is set up), the retention purge daily, and
+the councillors' weekly digests at DIGEST_AT (bot/digest/job.py).
 Jobs reach the database through the database thread, like everything else."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.digest.job import digest_trigger, run_digests
 from bot.notify import SmtpConfig, ViaDbThread, deliver_alerts_async
 from bot.retention import purge
 
@@ -54,4 +56,20 @@ def build_scheduler(
             log.info("retention: %s", ", ".join(f"{t} {n}" for t, n in sorted(touched.items())))
 
     scheduler.add_job(purge_job, "cron", id="retention", **PURGE_AT, **common)
+    add_digest_job(scheduler, settings, db, now)
     return scheduler
+
+
+def add_digest_job(scheduler: AsyncIOScheduler, settings: Settings, db: DbThread[Assistant],
+                   now: Callable[[], datetime]) -> None:
+    """At DIGEST_AT, and at start (a week missed while the server was down); however late
+    a run is, it still runs (`misfire_grace_time=None`): the database says what is due."""
+    at = settings.digest_schedule
+
+    async def digest_job() -> None:
+        done = await run_digests(ViaDbThread(db), settings.db_path, at, now())
+        for week, count in done.items():
+            log.info("digests: %s queued for %s", count, week)
+
+    scheduler.add_job(digest_job, digest_trigger(at), id="digests", coalesce=True,
+                      max_instances=1, misfire_grace_time=None, next_run_time=now())

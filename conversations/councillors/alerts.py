@@ -20,6 +20,7 @@ from datetime import datetime
 import sqlite_utils
 
 from catalogue.model import Entry
+from catalogue.storage import write
 from conversations.councillors.directory import Councillor, councillors_for_ward
 from conversations.councillors.reasons import known_words, redact_reason, representative, shorten
 from conversations.outbox import Message, enqueue, iso
@@ -33,8 +34,9 @@ _COUNTED = "channel IN ('sms', 'telegram')"
 
 def configure(db: sqlite_utils.Database, alert_at: int) -> None:
     """Record the council-wide threshold (OBJECTION_ALERT_AT)."""
-    db.execute("INSERT INTO alert_settings (name, value) VALUES ('objection_alert_at', ?) "
-               "ON CONFLICT (name) DO UPDATE SET value = excluded.value", [str(alert_at)])
+    with write(db):
+        db.execute("INSERT INTO alert_settings (name, value) VALUES ('objection_alert_at', ?) "
+                   "ON CONFLICT (name) DO UPDATE SET value = excluded.value", [str(alert_at)])
 
 
 def default_alert_at(db: sqlite_utils.Database) -> int:
@@ -43,9 +45,10 @@ def default_alert_at(db: sqlite_utils.Database) -> int:
     return int(row[0]) if row else DEFAULT_ALERT_AT
 
 
-def threshold(db: sqlite_utils.Database, entry: Entry) -> int:
-    alert_at = getattr(entry, "alert_at", None)
-    return int(alert_at) if alert_at else default_alert_at(db)
+def threshold(db: sqlite_utils.Database, entry_id: str) -> int:
+    """The entry's `alert_at` as the catalogue now holds it, else the council's."""
+    row = db.execute("SELECT alert_at FROM entries WHERE id = ?", [entry_id]).fetchone()
+    return int(row[0]) if row and row[0] else default_alert_at(db)
 
 
 def counted_objections(db: sqlite_utils.Database, entry_id: str, ward: str | None = None) -> int:
@@ -63,7 +66,7 @@ def objection_recorded(db: sqlite_utils.Database, entry: Entry, ward: str | None
     objection crossed a threshold; returns how many messages were queued."""
     if not ward or (channel is not None and channel not in COUNTED_CHANNELS):
         return 0
-    limit = threshold(db, entry)
+    limit = threshold(db, entry.id)
     count = counted_objections(db, entry.id, ward)
     reached = [level for level in LEVELS if count >= limit * level]
     if not reached:
@@ -163,12 +166,17 @@ def email_body(alert: Alert, councillor: Councillor) -> str:
     ])
 
 
+def escape(text: str) -> str:
+    """For Telegram's HTML: <, > and & only (quotes stay as written)."""
+    return html.escape(text, quote=False)
+
+
 def telegram_body(alert: Alert) -> str:
-    reasons = [f"• “{html.escape(text)}”" + (f" (+{n - 1} alike)" if n > 1 else "")
+    reasons = [f"• “{escape(text)}”" + (f" (+{n - 1} alike)" if n > 1 else "")
                for text, n in alert.reasons]
     return "\n".join([
-        f"<b>Objections: {html.escape(alert.entry.title)}</b>",
-        f"{alert.count} residents of {html.escape(alert.ward)} have objected "
+        f"<b>Objections: {escape(alert.entry.title)}</b>",
+        f"{alert.count} residents of {escape(alert.ward)} have objected "
         f"(alert level {alert.threshold * alert.level}).",
         *reasons,
         "",

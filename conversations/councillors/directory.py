@@ -140,7 +140,7 @@ def check_ward(value: str, row: int, wards: dict[str, str], log: Log) -> str | N
     if value.lower() in wards:
         return wards[value.lower()]
     log.error(row, "ward", f'"{value}" is not a ward in the postcode lookup'
-              + did_you_mean(value, list(wards)) + "; the wards are: "
+              + did_you_mean(value, list(wards.values())) + "; the wards are: "
               + ", ".join(sorted(wards.values())))
     return None
 
@@ -157,7 +157,8 @@ class Imported:
     uncovered: list[str]  # wards in the lookup that nobody represents
 
     def describe(self, source: str) -> str:
-        line = (f"Imported {self.councillors} councillors for {self.wards} wards ({source}): "
+        line = (f"Imported {self.councillors} councillor{'s' if self.councillors != 1 else ''} "
+                f"for {self.wards} ward{'s' if self.wards != 1 else ''} ({source}): "
                 f"{self.new} new, {self.changed} changed, {self.removed} removed.")
         if self.uncovered:
             line += (" No councillor for: " + ", ".join(self.uncovered)

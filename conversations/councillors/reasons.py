@@ -20,13 +20,17 @@ SAMPLE = 200  # the most recent reasons of a group that representatives are chos
 ALIKE = 70.0  # reasons this alike (token_set_ratio) say the same thing
 SHOWN_LENGTH = 160
 NAME = "[name]"
-EVERYDAY = frozenset("""
+def word_set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+EVERYDAY = word_set("""
 i i'm i've i'd i'll im ive id ill ok okay mr mrs ms miss dr sir madam
 monday tuesday wednesday thursday friday saturday sunday january february march april may
 june july august september october november december christmas easter
 council councillor councillors mp nhs gp uk england english britain british london
 god jesus please thanks thank yes no
-""".split())
+""")
 _TITLE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Cllr|Councillor)\.?\s+[A-Z][\w'-]*"
                     r"(?:\s+[A-Z][\w'-]*)?")
 _SELF = re.compile(r"\b(my name is|my names|i am called|call me|i'?m|this is)\s+"

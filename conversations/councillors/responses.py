@@ -12,7 +12,6 @@ An SMS response fits two segments, or it is refused with how much shorter to mak
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -21,6 +20,7 @@ import sqlite_utils
 from bot.render import MULTI_SEGMENT, SMS_MAX_SEGMENTS, septets, to_gsm7
 from catalogue.model import Entry
 from catalogue.storage import write
+from conversations.councillors.alerts import escape
 from conversations.councillors.directory import Councillor
 from conversations.outbox import Message, enqueue, iso
 
@@ -75,8 +75,8 @@ def sms_text(entry: Entry, text: str, councillor: Councillor | None = None) -> s
 
 def telegram_text(entry: Entry, text: str, councillor: Councillor | None = None) -> str:
     says = author_line(councillor)
-    return (f"<b>{html.escape(entry.title)}</b>\nYou objected to this. "
-            f"{html.escape(says[:1].upper() + says[1:])}:\n\n{html.escape(text.strip())}")
+    return (f"<b>{escape(entry.title)}</b>\nYou objected to this. "
+            f"{escape(says[:1].upper() + says[1:])}:\n\n{escape(text.strip())}")
 
 
 def check_text(entry: Entry, text: str, councillor: Councillor | None = None) -> None:
@@ -89,8 +89,8 @@ def check_text(entry: Entry, text: str, councillor: Councillor | None = None) ->
         raise ResponseError(
             f"the response is too long for two text messages: with the opening "
             f'("About "{entry.title}", which you objected to, ...") it is {length} '
-            f"characters and two texts hold {SMS_LIMIT}; keep it under {max(room, 0)} "
-            f"characters (it is {septets(to_gsm7(text.strip()))})")
+            f"characters and two texts hold {SMS_LIMIT}; make it {max(room, 0)} characters or "
+            f"fewer (it is {septets(to_gsm7(text.strip()))})")
 
 
 def find_response(db: sqlite_utils.Database, entry_id: str, text: str) -> int | None:

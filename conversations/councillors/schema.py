@@ -10,6 +10,8 @@
   entry; the same text for the same entry is one response, however often it is sent.
 - `response_recipients`: who was sent which response, so nobody is told twice.
 - `councillor_drafts`: a response a councillor wrote on Telegram, waiting for their "Send".
+- `digest_weeks`: one row per councillor per ISO week whose digest was queued (bot/digest/
+  queue.py), written with the outbox rows: the database, not the scheduler, says "sent".
 """
 
 from __future__ import annotations
@@ -83,5 +85,13 @@ CREATE TABLE IF NOT EXISTS "councillor_drafts" (
    "created_at" TEXT NOT NULL
 );""")
 
+DIGEST_WEEKS = Table("digest_weeks", NOBODY, """
+CREATE TABLE IF NOT EXISTS "digest_weeks" (
+   "councillor_id" TEXT NOT NULL,
+   "week" TEXT NOT NULL,
+   "created_at" TEXT NOT NULL,
+   PRIMARY KEY ("councillor_id", "week")
+);""")
+
 SCHEMA = Schema("councillors", (COUNCILLORS, ALERT_SETTINGS, OBJECTION_ALERTS, RESPONSES,
-                                 RESPONSE_RECIPIENTS, COUNCILLOR_DRAFTS))
+                                 RESPONSE_RECIPIENTS, COUNCILLOR_DRAFTS, DIGEST_WEEKS))
