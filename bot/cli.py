@@ -99,8 +99,8 @@ def ensure_catalogue_loaded(db: sqlite_utils.Database) -> None:
     from catalogue.importer import load_sample
 
     summary = load_sample(db)
-    load_sample_wards(db)
-    load_sample_councillors(db)
+    if load_sample_wards(db):
+        load_sample_councillors(db)
     print(
         f"The database holds no catalogue: loaded the bundled SAMPLE catalogue "
         f"({summary.entries} entries for a sample council). Import your own with "
@@ -109,8 +109,9 @@ def ensure_catalogue_loaded(db: sqlite_utils.Database) -> None:
     )
 
 
-def load_sample_wards(db: sqlite_utils.Database) -> None:
-    """The sample council's postcode-to-ward lookup (ZZ1 1 to ZZ1 5), unless wards exist."""
+def load_sample_wards(db: sqlite_utils.Database) -> bool:
+    """The sample council's postcode-to-ward lookup (ZZ1 1 to ZZ1 5), unless wards exist;
+    True when it was loaded."""
     from importlib import resources
 
     from conversations.records import ensure_records
@@ -121,10 +122,13 @@ def load_sample_wards(db: sqlite_utils.Database) -> None:
         sample = resources.files("catalogue") / "sample" / "sample-wards.csv"
         with resources.as_file(sample) as path:
             import_wards(db, path)
+        return True
+    return False
 
 
 def load_sample_councillors(db: sqlite_utils.Database) -> None:
-    """The sample council's made-up councillors (catalogue/sample/), unless any exist."""
+    """The sample council's made-up councillors (catalogue/sample/) beside its wards,
+    unless any councillors exist."""
     from datetime import UTC, datetime
     from importlib import resources
 

@@ -5,6 +5,7 @@ Jobs reach the database through the database thread, like everything else."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -67,7 +68,11 @@ def add_digest_job(scheduler: AsyncIOScheduler, settings: Settings, db: DbThread
     at = settings.digest_schedule
 
     async def digest_job() -> None:
-        done = await run_digests(ViaDbThread(db), settings.db_path, at, now())
+        try:
+            done = await run_digests(ViaDbThread(db), settings.db_path, at, now())
+        except asyncio.CancelledError:  # the server is stopping: the next start catches up
+            log.info("digests: stopped before they were queued; the next start queues them")
+            return
         for week, count in done.items():
             log.info("digests: %s queued for %s", count, week)
 

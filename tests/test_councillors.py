@@ -11,6 +11,7 @@ import sqlite_utils
 
 from bot.cli import main
 from catalogue.problems import CatalogueError
+from conversations.outbox import Message, enqueue
 from conversations.councillors.directory import (
     all_councillors,
     councillor_by_chat,
@@ -60,6 +61,20 @@ def test_the_file_is_the_whole_list_and_ids_survive_a_reimport(
         "Jo Bloggs": ids["Jo Bloggs"], "Sam Patel": ids["Sam Patel"]}
     assert done.uncovered == ["Hillside"]
     assert "No councillor for: Hillside" in done.describe("councillors.csv")
+
+
+def test_what_was_queued_for_a_removed_councillor_is_not_sent(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    import_councillors(db, write(tmp_path, GOOD), NOW)
+    with db.atomic():
+        for key, address in (("digest:alex", "alex.chen@example.org"),
+                             ("digest:jo", "jo.bloggs@example.org")):
+            enqueue(db, Message(key, "digest", "email", address, "..."), NOW)
+    import_councillors(db, write(tmp_path, GOOD.replace(
+        "Alex Chen,Hillside,alex.chen@example.org,,\n", "")), NOW)
+    assert dict(db.execute("SELECT key, state FROM outbox").fetchall()) == {
+        "digest:alex": "cancelled", "digest:jo": "queued"}
 
 
 def test_every_problem_is_named_and_nothing_is_imported(

@@ -179,6 +179,7 @@ def import_councillors(db: sqlite_utils.Database, path: Path, now: datetime) -> 
         removed = [cid for cid in before if cid not in keep]
         for cid in removed:
             db.execute("DELETE FROM councillors WHERE id = ?", [cid])
+            cancel_queued(db, before[cid])
         for c in councillors:
             db.execute(
                 "INSERT INTO councillors (id, name, ward, email, phone, telegram_chat_id, "
@@ -194,6 +195,14 @@ def import_councillors(db: sqlite_utils.Database, path: Path, now: datetime) -> 
         changed=sum(c.id in before and before[c.id] != c for c in councillors),
         removed=len(removed),
         uncovered=[w for w in lookup_wards(db) if w.lower() not in represented])
+
+
+def cancel_queued(db: sqlite_utils.Database, councillor: Councillor) -> None:
+    """Alerts and digests still queued for a councillor who is no longer one are not sent."""
+    for channel, address in councillor.contacts:
+        db.execute("UPDATE outbox SET state = 'cancelled', last_error = 'no longer a "
+                   "councillor' WHERE state = 'queued' AND kind IN ('digest', "
+                   "'objection-alert') AND channel = ? AND address = ?", [channel, address])
 
 
 def _councillor(row: tuple[str, ...]) -> Councillor:
