@@ -334,6 +334,13 @@ def assess(text: str) -> Concern | None:
     return combined(default_detector(), default_model(), text)
 
 
+def remainder(text: str, concern: Concern) -> str:
+    """The message without the words that raised the concern: what else it asks for
+    ("i want to kill myself and i need help with rent" leaves "... help with rent")."""
+    raised = set(re.split(r"[ ,]+", concern.words))
+    return " ".join(w for w in default_detector().words(text) if w != END and w not in raised)
+
+
 def in_danger(text: str) -> bool:
     """True when the message signals danger to the person (self-harm, abuse, being hurt)."""
     return assess(text) is not None
