@@ -3,11 +3,14 @@
     .venv/bin/pip install -e '.[train]'
     .venv/bin/python -m bench.train_safeguarding
 
-Trains on the TUNE split of the real messages (tests/data/safeguarding-real-tune.tsv) and
-the synthetic sets (safeguarding-danger.txt, safeguarding-ordinary.txt); never on the TEST
-split. The two thresholds are chosen on out-of-fold scores of the TUNE split, combined with
-the phrase rules as the assistant combines them (conversations/safeguarding.py): the lowest
-that keeps at least QUIET_GOAL of the real look-alikes quiet, erring towards showing contacts.
+Trains on the TUNE split of the real messages (tests/data/safeguarding-real-tune.tsv), the
+synthetic sets (safeguarding-danger.txt, safeguarding-ordinary.txt) and, as everyday
+messages that must stay quiet, the matching query sets EVERYDAY (those no phrase flags);
+never on the TEST split, nor on blind-c.tsv, kept to check everyday messages stay quiet.
+The two thresholds are chosen on out-of-fold scores of the TUNE split, combined with the
+phrase rules as the assistant combines them (conversations/safeguarding.py): the lowest
+that keeps at least QUIET_GOAL of the real look-alikes quiet, erring towards showing
+contacts.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
 OUT = ROOT / "conversations" / MODEL_FILE
 QUIET_GOAL = 0.95  # share of TUNE look-alikes that must stay quiet (out of fold)
+EVERYDAY = ("dev-queries.tsv", "extra-queries.tsv", "blind-a.tsv", "blind-b.tsv")
 REAL_WEIGHT = 3.0  # a real message counts for this many synthetic ones
 C = 4.0
 PRUNE = 0.02  # weights smaller than this are left out of the file
@@ -74,7 +78,17 @@ def load(detector: Detector) -> tuple[list[Example], list[Example]]:
                                  False, detector))
     synthetic += [Example(t, False, "", False, detector)
                   for t in read_lines("safeguarding-ordinary.txt")]
+    synthetic += [Example(t, False, "", False, detector) for t in everyday(detector)]
     return real, synthetic
+
+
+def everyday(detector: Detector) -> list[str]:
+    """Residents' questions from the matching query sets that no phrase flags."""
+    texts = []
+    for name in EVERYDAY:
+        with open(DATA / name, encoding="utf-8") as f:
+            texts += [row["query"] for row in csv.DictReader(f, delimiter="\t")]
+    return [t for t in texts if detector.assess(t) is None]
 
 
 def matrix(examples: Sequence[Example], vocabulary: dict[str, int]) -> csr_matrix:

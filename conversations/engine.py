@@ -24,6 +24,7 @@ from catalogue.matcher import Matcher, SearchResult
 from catalogue.model import Circumstance, Entry
 from catalogue.store import ensure_catalogue, load_circumstances
 from conversations import records
+from conversations.crisis import crisis_text, next_step
 from conversations.eligibility import checkable
 from conversations.flows import entitlement, feedback, objection, privacy
 from conversations.flows.common import (
@@ -34,7 +35,6 @@ from conversations.flows.common import (
     offer,
     parse_yes_no,
 )
-from conversations.crisis import crisis_text, next_step
 from conversations.safeguarding import Concern, assess, in_danger, remainder
 from conversations.store import ensure_conversations
 from conversations.types import Inbound, Outbound, Session

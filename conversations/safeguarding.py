@@ -28,11 +28,12 @@ from importlib import resources
 
 from rapidfuzz.distance import OSA
 
-from conversations.crisis import GENERAL as CRISIS_TEXT
+from conversations.crisis import GENERAL
 from conversations.safeguarding_model import Model, default_model, features
 
 PHRASES_FILE = "safeguarding_phrases.txt"
 GAP = 3  # how many words `...` may stand for
+CRISIS_TEXT = GENERAL  # the helplines for any concern (conversations/crisis.py has the rest)
 ORDINARY = "ordinary"
 WEAK = "?"  # marks a phrase that is a bare topic (see the module docstring)
 CLASSIFIER = "(classifier)"  # Concern.phrase when the classifier alone raised the concern
@@ -323,8 +324,9 @@ def combined(detector: Detector, model: Model, text: str) -> Concern | None:
     probability = model.probability(found)
     if rule is not None and probability >= model.weak_threshold:
         return rule
-    if probability >= model.threshold:
-        return Concern(model.group(found), CLASSIFIER, ", ".join(model.telling(found)))
+    if probability >= model.threshold:  # its guess is named, but all helplines are shown
+        return Concern(f"possibly {model.group(found)}", CLASSIFIER,
+                       ", ".join(model.telling(found)))
     return None
 
 

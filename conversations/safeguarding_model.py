@@ -77,8 +77,9 @@ class Model:
 
     def telling(self, found: Iterable[str], count: int = 4) -> list[str]:
         """The words and word pairs that pushed the score up most (for the alert email)."""
-        ranked = sorted((f for f in found if f[0] in "wb" and self.weights.get(f, 0) > 0),
-                        key=lambda f: -self.weights[f])
+        telling = [f for f in found if self.weights.get(f, 0) > 0
+                   and (f.startswith("b:") or (f.startswith("w:") and len(f) > 5))]
+        ranked = sorted(telling, key=lambda f: -self.weights[f])
         return [f[2:] for f in ranked[:count]]
 
 

@@ -27,7 +27,8 @@ from bot.notify import (
 from bot.scheduler import build_scheduler
 from bot.settings import Settings
 from catalogue.store import open_db
-from conversations.safeguarding import CRISIS_TEXT, assess
+from conversations.crisis import crisis_text
+from conversations.safeguarding import assess
 from conversations.types import Channel, Inbound
 
 CONTACT = "safeguarding@council.example"
@@ -107,7 +108,7 @@ def test_the_assistant_flags_a_danger_message_in_the_same_transaction(
 ) -> None:
     assistant = Assistant(db)
     replies = assistant.handle(Inbound("sms", "+447700900999", "he touches me"), WHEN)
-    assert replies[0].text == CRISIS_TEXT
+    assert replies[0].urgent and replies[0].text == crisis_text("child")
     assistant.handle(Inbound("sms", "+447700900999", "domestic waste collection"), WHEN)
     [alert] = pending_alerts(db)
     assert (alert.channel, alert.address, alert.text, alert.category) == (
