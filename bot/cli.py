@@ -12,7 +12,7 @@ from typing import Any
 
 import sqlite_utils
 
-from catalogue.store import entry_count, open_db
+from catalogue.store import entry_count
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -83,10 +83,12 @@ def build_parser() -> argparse.ArgumentParser:
 # -- database -----------------------------------------------------------------------------
 
 def database(args: argparse.Namespace) -> sqlite_utils.Database:
+    from bot.store import open_store
+
     path = Path(args.db)
     if not path.parent.exists():
         raise UserError(f"no such folder for the database: {path.parent}")
-    return open_db(path)
+    return open_store(path)
 
 
 def ensure_catalogue_loaded(db: sqlite_utils.Database) -> None:
@@ -109,10 +111,8 @@ def load_sample_wards(db: sqlite_utils.Database) -> None:
     """The sample council's postcode-to-ward lookup (ZZ1 1 to ZZ1 5), unless wards exist."""
     from importlib import resources
 
-    from conversations.records import ensure_records
     from conversations.wards import import_wards
 
-    ensure_records(db)
     if not db.table("wards").count:
         sample = resources.files("catalogue") / "sample" / "sample-wards.csv"
         with resources.as_file(sample) as path:
@@ -291,14 +291,14 @@ def cmd_wards_import(args: argparse.Namespace) -> int:
 
 
 def cmd_forget(args: argparse.Namespace) -> int:
+    from catalogue.storage import checkpoint, write
     from conversations.erasure import erase_person
-    from conversations.records import ensure_records
 
     channel, address = person_key(args.person)
     db = database(args)
-    ensure_records(db)
-    with db.atomic():
+    with write(db):
         touched = erase_person(db, channel, address)
+    checkpoint(db)
     if not touched:
         print(f"Nothing held about {channel}:{address}.")
         return 0

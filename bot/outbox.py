@@ -60,7 +60,7 @@ class Delivery:
     detail: str = ""  # the provider's error code or message (never the text)
     provider_id: str = ""  # Twilio's MessageSid, Telegram's message id
     retry_after: float | None = None  # seconds, when the provider said how long to wait
-    opt_out: bool = False  # the provider says the person does not want messages
+    opt_out: str = ""  # the provider says the person wants no messages: why (kept as reason)
 
 
 class Deliverer(Protocol):
@@ -152,7 +152,7 @@ def settle(db: sqlite_utils.Database, results: Sequence[tuple[Queued, Delivery]]
                 db.execute("INSERT OR IGNORE INTO optouts (channel, address, reason, "
                            "opted_out_at) VALUES (?, ?, ?, ?)",
                            [item.message.channel, item.message.address,
-                            f"provider: {result.detail or 'opted out'}", iso(now)])
+                            result.opt_out, iso(now)])
 
 
 def next_due(db: sqlite_utils.Database) -> datetime | None:
