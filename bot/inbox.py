@@ -29,7 +29,7 @@ from typing import Literal
 from bot.assistant import Assistant
 from bot.messages import Rendered
 from catalogue.storage import checkpoint, write
-from conversations.outbox import REPLY, Message, enqueue, iso
+from conversations.outbox import FAREWELL, REPLY, Message, enqueue, iso
 from conversations.types import Channel, Inbound, Outbound
 
 Renderer = Callable[[Sequence[Outbound]], list[Rendered]]
@@ -102,7 +102,7 @@ class Inbox:
             erased = any(reply.erased for reply in outbounds)
             if keep:
                 self._log(arrival, rendered, erased)
-            queued = self._queue(arrival, rendered) \
+            queued = self._queue(arrival, rendered, erased) \
                 if arrival.channel in self.queued_channels else 0
         if erased:  # nothing of the person left in the write-ahead log either
             checkpoint(db)
@@ -148,10 +148,12 @@ class Inbox:
              json.dumps([r.to_json() for r in rendered]), iso(arrival.at), arrival.source],
         )
 
-    def _queue(self, arrival: Arrival, rendered: Sequence[Rendered]) -> int:
+    def _queue(self, arrival: Arrival, rendered: Sequence[Rendered], erased: bool) -> int:
+        """Replies into the outbox; the one confirming an erasure is deleted once sent."""
         db = self.assistant.db
+        kind = FAREWELL if erased else REPLY
         for n, reply in enumerate(rendered):
-            enqueue(db, Message(f"reply:{arrival.channel}:{arrival.message_id}:{n}", REPLY,
+            enqueue(db, Message(f"reply:{arrival.channel}:{arrival.message_id}:{n}", kind,
                                 arrival.channel, arrival.address, reply.text,
                                 choices=reply.choices), arrival.at)
         return len(rendered)
