@@ -77,6 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8080)
     serve.set_defaults(func=cmd_serve)
     add_people_commands(sub, common)
+    outbox = sub.add_parser("outbox", parents=[common], help="messages waiting, retrying or "
+                            "failed (without their text)")
+    outbox.add_argument("--failed", action="store_true", help="only those that failed")
+    outbox.set_defaults(func=cmd_outbox)
     return parser
 
 
@@ -233,6 +237,21 @@ def cmd_chat(args: argparse.Namespace) -> int:
             print(render_plain(reply, args.channel))
             print()
         sys.stdout.flush()
+
+
+def cmd_outbox(args: argparse.Namespace) -> int:
+    from conversations.outbox import counts, listing
+
+    db = database(args)
+    rows = listing(db, failed_only=args.failed)
+    totals = counts(db)
+    print("Outbox: " + (", ".join(f"{n} {state}" for state, n in sorted(totals.items()))
+                        or "empty") + ".")
+    for row in rows:
+        error = f"  last error: {row.last_error}" if row.last_error else ""
+        print(f"{row.id:>6}  {row.state:<8} {row.channel:<9} {row.kind:<13} tries {row.attempts}"
+              f"  next {row.next_attempt_at}  {row.key}{error}")
+    return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
