@@ -133,6 +133,12 @@ def test_everyday_questions_stay_quiet() -> None:
     assert 1 - len(flagged) / len(questions) >= 0.97, flagged  # measured 202/206
 
 
+@pytest.mark.parametrize("text", ["help", "help me", "hi", "thanks", "i need help", "MENU",
+                                  "what can I get?", "my bin wasnt collected"])
+def test_the_commonest_short_messages_stay_quiet(text: str) -> None:
+    assert assess(text) is None
+
+
 def test_the_splits_are_disjoint_and_big_enough() -> None:
     tune, test = read_real("tune"), read_real("test")
     tune_texts, test_texts = set(tune[0] + tune[1]), set(test[0] + test[1])
