@@ -143,14 +143,17 @@ def confirmed(question: str) -> bool:
 # -- delivering now -----------------------------------------------------------------------------
 
 def adapters(settings: Settings) -> dict[str, Any]:
-    """The channels this command can send through itself; rows for the others wait for
-    the server's outbox worker."""
-    from bot.digest.mail import SmtpDelivery
-    from bot.scheduler import smtp_config
+    """The channels this command can send through itself (email, SMS); rows for the
+    others (Telegram, whose bot the server runs) wait for the server's outbox worker."""
+    from bot.app import smtp_config
+    from bot.channels.email import EmailAdapter
+    from bot.channels.sms import SmsAdapter
 
     found: dict[str, Any] = {}
     if settings.email:
-        found["email"] = SmtpDelivery(smtp_config(settings))
+        found["email"] = EmailAdapter(smtp_config(settings))
+    if settings.sms_outbound:
+        found["sms"] = SmsAdapter(settings)
     return found
 
 
@@ -163,7 +166,15 @@ def deliver(db: sqlite_utils.Database, settings: Settings, keys: str) -> int:
         return fn(db)
 
     channels = adapters(settings)
-    asyncio.run(OutboxWorker(on_db, channels).drain())
+
+    async def drain() -> None:
+        try:
+            await OutboxWorker(on_db, channels).drain()
+        finally:
+            if "sms" in channels:
+                await channels["sms"].close()
+
+    asyncio.run(drain())
     rows = db.execute("SELECT channel, state, COUNT(*), max(last_error) FROM outbox "
                       "WHERE key LIKE ? GROUP BY 1, 2 ORDER BY 1, 2", [keys]).fetchall()
     sent = sum(n for _, state, n, _ in rows if state == "sent")

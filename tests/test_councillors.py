@@ -11,7 +11,6 @@ import sqlite_utils
 
 from bot.cli import main
 from catalogue.problems import CatalogueError
-from conversations.outbox import Message, enqueue
 from conversations.councillors.directory import (
     all_councillors,
     councillor_by_chat,
@@ -19,6 +18,7 @@ from conversations.councillors.directory import (
     import_councillors,
     uk_phone,
 )
+from conversations.outbox import Message, enqueue
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 GOOD = """name,ward,email,phone,telegram_chat_id

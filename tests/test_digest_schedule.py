@@ -17,10 +17,9 @@ from conftest import MailServer, Server, free_port
 from conversation_kit import CIRCUMSTANCES, ENTRIES, WARDS
 from digest_kit import Activity, add_councillors
 
+from bot.channels.email import EmailAdapter, SmtpConfig
 from bot.digest.job import digest_trigger, run_digests
-from bot.digest.mail import SmtpDelivery
 from bot.digest.weeks import LONDON, parse_digest_at, parse_week
-from bot.notify import SmtpConfig
 from bot.outbox import OutboxWorker
 from bot.settings import Settings
 from bot.store import open_store
@@ -56,7 +55,7 @@ class Simulation:
 
         self.on_db = on_db
         self.clock = utc(2000, 1, 1)
-        self.worker = OutboxWorker(on_db, {"email": SmtpDelivery(SmtpConfig(
+        self.worker = OutboxWorker(on_db, {"email": EmailAdapter(SmtpConfig(
             "127.0.0.1", smtp_port, starttls=False, sender="digest@council.example"))},
             clock=lambda: self.clock)
 
@@ -147,14 +146,14 @@ async def test_the_server_queues_the_missed_week_when_it_starts(
     path = tmp_path / "serve.db"
     council(path).close()
     server: Server = await make_server(Settings(db_path=str(path)))
-    job = server.services.db
+    on_db = server.services.on_db
     for _ in range(200):
-        rows = await job.call(lambda a: a.db.execute(
+        rows = await on_db(lambda db: db.execute(
             "SELECT COUNT(DISTINCT councillor_id) FROM digest_weeks").fetchone()[0])
         if rows:
             break
         await asyncio.sleep(0.05)
-    weeks = await job.call(lambda a: [r[0] for r in a.db.execute(
+    weeks = await on_db(lambda db: [r[0] for r in db.execute(
         "SELECT DISTINCT week FROM digest_weeks")])
     from bot.digest.weeks import latest_due
 

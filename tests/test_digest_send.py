@@ -16,10 +16,9 @@ from conftest import MailServer, free_port
 from conversation_kit import CIRCUMSTANCES, ENTRIES, WARDS
 from digest_kit import WEEK, Activity, add_councillors
 
+from bot.channels.email import EmailAdapter, SmtpConfig
 from bot.cli import main
-from bot.digest.mail import SmtpDelivery
 from bot.digest.render import CHART_CID
-from bot.notify import SmtpConfig
 from bot.outbox import OutboxWorker
 from bot.store import open_store
 from catalogue.store import save_catalogue
@@ -109,7 +108,7 @@ def test_a_mail_server_refusing_connections_leaves_them_queued_then_each_goes_on
     port = free_port()  # nothing listens there yet
     monkeypatch.setenv("SMTP_PORT", str(port))
     assert main(["digest", "send", "--week", "2026-W48", "--db", db_file]) == 1
-    assert ("3 email message(s) not delivered (SMTP: ConnectionRefusedError"
+    assert ("3 email message(s) not delivered (ConnectionRefusedError"
             in capsys.readouterr().err)
     db = sqlite_utils.Database(db_file)
     states = db.execute("SELECT state, attempts FROM outbox WHERE channel = 'email'").fetchall()
@@ -137,7 +136,7 @@ async def drain_later(db: sqlite_utils.Database, port: int) -> None:
         return fn(db)
 
     later = datetime.now(UTC) + timedelta(minutes=10)
-    worker = OutboxWorker(on_db, {"email": SmtpDelivery(SmtpConfig("127.0.0.1", port,
+    worker = OutboxWorker(on_db, {"email": EmailAdapter(SmtpConfig("127.0.0.1", port,
                                                                    starttls=False,
                                                                    sender=SENDER))},
                           clock=lambda: later)
