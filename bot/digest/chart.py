@@ -40,7 +40,7 @@ def objections_chart(name: str, weeks: Sequence[Week], counts: Sequence[int]) ->
     axes.tick_params(labelsize=8, left=False, labelleft=False)
     for side in ("top", "right", "left"):
         axes.spines[side].set_visible(False)
-    figure.tight_layout(pad=0.4)
+    figure.subplots_adjust(left=0.02, right=0.98, top=0.86, bottom=0.13)  # tight_layout: slow
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", metadata={"Software": None})
     alt = (f"Bar chart of objections a week in {name}: "

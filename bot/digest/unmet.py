@@ -91,18 +91,22 @@ class Grouped:
 def group_needs(rows: Iterable[tuple[str, str | None]]) -> Grouped:
     """(redacted text, ward) of each unmet need -> groups of alike needs."""
     keys: dict[str, NeedGroup] = {}
+    key_of: dict[str, str | None] = {}  # each wording is looked at once
     left_out = 0
-    for text, ward in rows:
-        if is_small_talk(text) or is_gibberish(text):
-            left_out += 1
+    for (text, ward), count in Counter(rows).items():
+        if text not in key_of:
+            key_of[text] = None if is_small_talk(text) or is_gibberish(text) \
+                else need_key(text) or fold(text)
+        key = key_of[text]
+        if key is None:
+            left_out += count
             continue
-        key = need_key(text) or fold(text)
         group = keys.get(key)
         if group is None:
             group = keys[key] = NeedGroup(text)
-        group.count += 1
-        group.wards[ward] += 1
-        group.wordings[" ".join(text.split())[:200]] += 1
+        group.count += count
+        group.wards[ward] += count
+        group.wordings[" ".join(text.split())[:200]] += count
     ordered = sorted(keys.items(), key=lambda item: (-item[1].count, item[0]))
     seeds: list[str] = []
     groups: list[NeedGroup] = []
