@@ -69,7 +69,7 @@ def need(rng: random.Random) -> str:
     if roll < 0.08:
         return rng.choice(CHATTER)
     if roll < 0.18:  # one-offs nobody else asks
-        return " ".join(rng.choice(NEEDS).split()[:2] + [f"item{rng.randrange(10**6)}"])
+        return " ".join([*rng.choice(NEEDS).split()[:2], f"item{rng.randrange(10**6)}"])
     base = NEEDS[min(int(rng.paretovariate(1.1)) - 1, len(NEEDS) - 1)]
     return typo(rng.choice(PREFIXES) + base + rng.choice(["", "?", " please", " asap"]), rng)
 
@@ -99,7 +99,7 @@ def build(path: Path, councillors: int, objections: int, unmet: int, earlier: in
     csv = path.with_suffix(".csv")
     csv.write_text("name,ward,email,phone,telegram_chat_id\n" + "".join(
         f"Cllr {n},{wards[n % len(wards)]},cllr{n}@council.example,,"
-        f"{'10000%d' % n if n % 2 else ''}\n" for n in range(councillors)), encoding="utf-8")
+        f"{f'10000{n}' if n % 2 else ''}\n" for n in range(councillors)), encoding="utf-8")
     import_councillors(db, csv, datetime.now(UTC))
 
     def when(first: datetime) -> str:
