@@ -101,7 +101,7 @@ Alex Chen,hillside,alex2@example.org,,
         'row 4, column "phone": "12345" is not a phone number (write it like 07700 900123 '
         "or +44 7700 900123)",
         'row 4, column "telegram_chat_id": "@kimlee" is not a Telegram chat id (a whole '
-        "number; the councillor gets it by sending /start to the bot)",
+        "number; Telegram's @userinfobot tells anyone theirs)",
         "row 5: needs at least one contact: email, phone or telegram_chat_id",
         'row 7, column "name": "Alex Chen" in Hillside is already on row 6',
     ]

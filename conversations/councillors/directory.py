@@ -119,7 +119,7 @@ def read_row(values: dict[str, str], row: int, wards: dict[str, str],
     chat = values.get("telegram_chat_id", "")
     if chat and not _CHAT_ID.match(chat):
         log.error(row, "telegram_chat_id", f'"{chat}" is not a Telegram chat id (a whole '
-                  "number; the councillor gets it by sending /start to the bot)")
+                  "number; Telegram's @userinfobot tells anyone theirs)")
     if not any(values.get(name) for name in CONTACTS):
         log.error(row, None, "needs at least one contact: email, phone or telegram_chat_id")
     if len(log.problems) > before or ward is None:
