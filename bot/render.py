@@ -90,6 +90,7 @@ def sms_contact(entry: Entry) -> str:
 
 MORE_LABEL = "More"  # the last choice of a paged list (conversations/flows/common.py)
 LABEL_LIMIT = 60  # septets of one numbered choice on SMS
+LABEL_LIMITS = (LABEL_LIMIT, 32, 22)  # tried in turn until a reply fits
 BUDGET = MULTI_SEGMENT * SMS_MAX_SEGMENTS  # everything sent for one message: two segments
 MIN_CARD = 60  # an entry's summary is never cut shorter than this to make room
 
@@ -103,20 +104,21 @@ def choice_prompt(count: int, more: bool = False) -> str:
     return prompt + ", or MORE" if more else prompt
 
 
-def sms_choices(choices: Sequence[str]) -> list[str]:
+def sms_choices(choices: Sequence[str], label_limit: int = LABEL_LIMIT) -> list[str]:
     """Numbered lines and the "Reply 1, 2 or 3" prompt; a last "More" becomes ", or MORE"."""
     more = bool(choices) and choices[-1] == MORE_LABEL
     listed = list(choices[:-1] if more else choices)
     if not listed:
         return ["Reply MORE"] if more else []
-    lines = [f"{n}. {fit(to_gsm7(choice), LABEL_LIMIT)}" for n, choice in enumerate(listed, 1)]
+    lines = [f"{n}. {fit(to_gsm7(choice), label_limit)}" for n, choice in enumerate(listed, 1)]
     return [*lines, choice_prompt(len(listed), more)]
 
 
-def render_sms(reply: Outbound, room: int = BUDGET) -> str:
+def render_sms(reply: Outbound, room: int = BUDGET, label_limit: int = LABEL_LIMIT) -> str:
     """One SMS body for one reply within `room` septets: an entry card is its title, the
-    summary cut to fit and the best contact; choices are numbered and never cut."""
-    tail = sms_choices(reply.choices)
+    summary cut to fit and the best contact; choices are numbered and never cut (their
+    labels to `label_limit`)."""
+    tail = sms_choices(reply.choices, label_limit)
     fixed = septets("\n".join(tail)) + 1 if tail else 0
     if reply.entry is not None:
         entry = reply.entry
@@ -138,21 +140,25 @@ def render_sms_all(replies: Sequence[Outbound]) -> list[str]:
     rest = [r for r in replies if not r.urgent]
     if not rest:
         return urgent
-    rooms = _rooms(rest)
-    bodies = [render_sms(reply, room) for reply, room in zip(rest, rooms, strict=True)]
-    joined = "\n".join(b for b in bodies if b)
-    return [*urgent, joined if septets(joined) <= BUDGET else fit(joined, BUDGET)]
+    for label_limit in LABEL_LIMITS:  # long choice labels are shortened before anything else
+        rooms = _rooms(rest, label_limit)
+        bodies = [render_sms(reply, room, label_limit)
+                  for reply, room in zip(rest, rooms, strict=True)]
+        joined = "\n".join(b for b in bodies if b)
+        if septets(joined) <= BUDGET:
+            return [*urgent, joined]
+    return [*urgent, fit(joined, BUDGET)]
 
 
-def _rooms(replies: Sequence[Outbound]) -> list[int]:
+def _rooms(replies: Sequence[Outbound], label_limit: int) -> list[int]:
     """Septets each reply may take so that, joined by newlines, they fit the budget: every
     reply its full length when that fits; otherwise the longest are cut to an equal share
     (water-filling), entry cards keeping at least MIN_CARD of summary."""
-    full = [septets(render_sms(r, 10_000)) for r in replies]
+    full = [septets(render_sms(r, 10_000, label_limit)) for r in replies]
     budget = BUDGET - (len(replies) - 1)
     if sum(full) <= budget:
         return full
-    floors = [min(f, _floor(r)) for r, f in zip(replies, full, strict=True)]
+    floors = [_floor(r, label_limit) for r in replies]
     rooms = list(floors)
     spare = budget - sum(floors)
     open_ = sorted(range(len(replies)), key=lambda i: full[i] - floors[i])
@@ -164,15 +170,17 @@ def _rooms(replies: Sequence[Outbound]) -> list[int]:
     return rooms
 
 
-def _floor(reply: Outbound) -> int:
-    """The least a reply can be cut to: its choices whole, a card's title and contact with
-    MIN_CARD of summary, a plain text 40 septets."""
-    tail = septets("\n".join(sms_choices(reply.choices))) + 1 if reply.choices else 0
+def _floor(reply: Outbound, label_limit: int) -> int:
+    """The least a reply can be cut to: a question with choices not at all, a card to its
+    title and contact with MIN_CARD of summary, any other text to one segment."""
+    whole = septets(render_sms(reply, 10_000, label_limit))
     if reply.entry is not None:
         entry = reply.entry
         head = septets(to_gsm7(f"{entry.title}: ")) + septets(to_gsm7(sms_contact(entry))) + 1
-        return tail + head + MIN_CARD
-    return tail + 40
+        return min(whole, head + MIN_CARD)
+    if reply.choices:
+        return whole
+    return min(whole, SINGLE_SEGMENT)
 
 
 def render_telegram(reply: Outbound) -> str:

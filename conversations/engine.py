@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import sqlite_utils
@@ -45,6 +46,7 @@ from conversations.types import Inbound, Outbound, Session
 
 IDLE_RESET = timedelta(days=1)
 MAX_CHOICES = 3
+SMS_ALTERNATIVES = 2  # an answer, its question and its choices fit two texts
 GREETINGS = {"hi", "hello", "hey", "hiya", "yo", "/start", "start", "good morning", "hi there"}
 MENU_WORDS = {"help", "menu", "/help", "/menu", "?", "options", "main menu"}
 LEAVE_WORDS = {"stop", "cancel", "quit", "end", "exit", "never mind", "nevermind",
@@ -74,6 +76,8 @@ GENTLE = (
     "I'm glad you told me. When you are ready, tell me what help you are looking for "
     "and I'll find what the council and local services offer."
 )
+WHICH_ONE = ("Which service do you mean? Tell me its name, or what you need in your own "
+             "words, and I'll find it.")
 LEFT = "OK, I've stopped that. Ask me anything, or send MENU to see what I can do."
 # Said when a new question arrives while a flow waits for an answer; what was answered stays.
 SET_ASIDE = {
@@ -158,6 +162,8 @@ class Engine:
             return picked
         state = session.state
         flow = FLOWS.get(state.partition(":")[0])
+        if state not in WAITING and self._asks_something(text):
+            return self.route(session, text, ctx, first=first)
         if flow is not None and text:
             replies = flow(ctx, session, text)
             if replies is not None:
@@ -172,6 +178,14 @@ class Engine:
             aside = SET_ASIDE.get(state)
             return [Outbound(aside), *replies] if aside else replies
         return self.route(session, text, ctx, first=first)
+
+    @staticmethod
+    def _asks_something(text: str) -> bool:
+        """A request that is never an answer to an optional question ("Was this helpful?"):
+        "I'm not happy with that", "can my kids get it?", "what is the council planning?"."""
+        return (objection.wants_to_object(text) is not None or entitlement.wants_all(text)
+                or entitlement.wants_one(text) is not None or objection.wants_plans(text)
+                or objection.wants_to_withdraw(text) is not None)
 
     def _small_talk(self, session: Session, chat: str) -> list[Outbound]:
         """A short reply; a question being asked stays open and is put again."""
@@ -232,6 +246,9 @@ class Engine:
         if (answer := self._follow_up(session, text, ctx)) is not None:
             end_flow(session)
             return [answer]
+        if last is None and follow_up.bare(text):
+            end_flow(session)
+            return [Outbound(WHICH_ONE)]
         return self.answer(session, text, ctx)
 
     def _check_one(self, session: Session, text: str, thing: str, ctx: Context
@@ -270,10 +287,10 @@ class Engine:
 
     def answer(self, session: Session, text: str, ctx: Context) -> list[Outbound]:
         end_flow(session)
-        result = self.matcher.search(text, limit=MAX_CHOICES + 1)
+        result = services_first(self.matcher.search(text, limit=MAX_CHOICES + 1), text)
         if result.answered and result.best is not None:
-            return self.show(session, result.best.entry, ctx, alternatives(result),
-                             people.subject_of(text))
+            others = alternatives(result)[:SMS_ALTERNATIVES if session.channel == "sms" else None]
+            return self.show(session, result.best.entry, ctx, others, people.subject_of(text))
         suggestions = [m.entry for m in result.matches[:MAX_CHOICES] if m.score > 0]
         # a disclosure goes to the safeguarding contact, not the digest
         if is_request(text) and not in_danger(text):
@@ -292,7 +309,10 @@ class Engine:
         session.data["last_entry"] = entry.id
         card = Outbound(entry.summary, entry=entry)
         if checkable(entry):
-            return [card, *entitlement.offer(ctx, session, entry, others, subject)]
+            offered = entitlement.offer(ctx, session, entry, others, subject)
+            if session.channel == "sms" and session.state != "entitlement:offer":
+                return offered  # the verdict names it and says how to apply: no room for both
+            return [card, *offered]
         if entry.kind == "proposal":
             return [card, objection.offer(session, entry)]
         return [card, feedback.ask_helpful(session, entry, others)]
@@ -371,6 +391,26 @@ class Engine:
             return self.route(session, value, ctx)
         end_flow(session)
         return self._menu(session, self._menu_text(session))
+
+
+PLAN_WORDS = re.compile(r"\b(?:plans?|planning|planned|proposals?|proposed|consultation|"
+                        r"object|objection|against|changes?|cuts?|council wants?|going to|"
+                        r"have (?:my|your) say|vote|petition|oppose|stop them)\b", re.IGNORECASE)
+CLOSE_ENOUGH = 0.9
+
+
+def services_first(result: SearchResult, text: str) -> SearchResult:
+    """A message about a problem ("bins not been collected for 3 weeks") that does not speak
+    of plans gets the service before a council plan that scores about as well."""
+    best = result.best
+    if best is None or best.entry.kind != "proposal" or PLAN_WORDS.search(text):
+        return result
+    service = next((m for m in result.matches[1:] if m.entry.kind != "proposal"
+                    and m.score >= max(best.score * CLOSE_ENOUGH, Matcher.ANSWER_AT)), None)
+    if service is None:
+        return result
+    rest = tuple(m for m in result.matches if m is not service)
+    return replace(result, matches=(service, *rest))
 
 
 def alternatives(result: SearchResult) -> list[Entry]:

@@ -130,6 +130,15 @@ def topic_of(text: str, entry: Entry) -> Topic | None:
     return topic if REFERENCE.search(said) and len(rest) <= 2 else None
 
 
+def bare(text: str) -> bool:
+    """A follow-up that names nothing ("where is it?", "how do I sign up"): it needs the
+    entry it is about."""
+    said = plain(text)
+    if not said or len(said.split()) > MAX_WORDS:
+        return False
+    return any(t.pattern.search(said) for t in TOPICS) and not leftover(said)
+
+
 def leftover(said: str) -> list[str]:
     """The words of a message that neither a topic nor a small word explains."""
     for topic in TOPICS:
@@ -188,8 +197,10 @@ DERIVED: dict[str, Callable[[Entry], str]] = {
 def answer(topic: Topic, entry: Entry) -> str:
     """The follow-up answer: every field of the topic that has a value; when none has,
     the topic's "I don't have ..." with the best way to ask them."""
-    if topic.name == "sign_up":
+    if topic.name == "sign_up" and entry.kind == "volunteering":
         return sign_up(entry)
+    if topic.name == "sign_up":
+        topic = next(t for t in TOPICS if t.name == "apply")
     said = [say.template.format(value=sentence_value(value, say), title=entry.title)
             for say in topic.says if (value := field_value(entry, say.field))]
     if topic.name == "who" and entry.criteria:

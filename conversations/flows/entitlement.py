@@ -57,7 +57,7 @@ _ONE_CHECK = re.compile(
     r"check if (?:i|we|my \w+|he|she|they) can get) (.+)$"
 )
 _PRONOUN_THING = {"it", "that", "this", "them", "that one", "this one", "one"}
-OFFER = "Would you like to check if you can get it? I'll ask a few quick questions."
+OFFER = "Would you like to check if you can get it?"
 WHO_QUESTION = "Is this for you or for someone else?"
 
 
@@ -88,7 +88,7 @@ def offer(ctx: Context, session: Session, entry: Entry, others: Sequence[Entry],
             session.data["flow"] = {"check": entry.id, "for": subject}
             return result_one(ctx, session, entry.id)
     session.data["flow"] = {"entry": entry.id}
-    text = OFFER + (" Or it might be one of these:" if others else "")
+    text = OFFER + (" Or it might be one of these:" if others else " I'll ask a few questions.")
     choices = [*check_choices(session, entry.id), ("No thanks", "answer:no")]
     return [ask(session, "entitlement:offer", text, choices + entry_choices(others))]
 
