@@ -176,6 +176,8 @@ class Engine:
             end_flow(session)  # not an answer to the question: a new message
             replies = self.route(session, text, ctx, first=first)
             aside = SET_ASIDE.get(state)
+            if session.state.partition(":")[0] == state.partition(":")[0]:
+                aside = None  # straight into the same kind of question: nothing to say
             return [Outbound(aside), *replies] if aside else replies
         return self.route(session, text, ctx, first=first)
 

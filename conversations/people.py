@@ -202,8 +202,7 @@ def benefit_answer(text: str) -> tuple[bool | None, str] | None:
     if _INCOME.search(said):
         return True, ""
     if _DISABILITY.search(said):
-        return None, ("PIP and DLA are not income-related benefits on their own, so I've "
-                      "put \"not sure\" for that.")
+        return None, "PIP and DLA are not income-related on their own, so I've put \"not sure\"."
     return None
 
 

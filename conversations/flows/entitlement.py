@@ -80,14 +80,17 @@ def offer(ctx: Context, session: Session, entry: Entry, others: Sequence[Entry],
     """After showing a checkable entitlement: offer the check (for the writer or someone
     else, and the alternatives), or the verdict straight away when the message said whose
     it is and earlier answers already decide it."""
-    if subject is None and not session.data.get("other"):
-        subject = "you"  # nobody else spoken of: earlier answers are the writer's
-    if subject is not None:
-        answers = people.answers_for(session, subject)
+    known = subject
+    if known is None and not session.data.get("other"):
+        known = "you"  # nobody else spoken of: earlier answers are the writer's
+    if known is not None:
+        answers = people.answers_for(session, known)
         if assess(entry, answers).next_question is None:
-            session.data["flow"] = {"check": entry.id, "for": subject}
+            session.data["flow"] = {"check": entry.id, "for": known}
             return result_one(ctx, session, entry.id)
-    session.data["flow"] = {"entry": entry.id}
+    session.data["flow"] = {"entry": entry.id, "for": subject}
+    if session.channel == "sms":
+        others = others[:1]  # the card, the offer and its choices fit two texts
     text = OFFER + (" Or it might be one of these:" if others else " I'll ask a few questions.")
     choices = [*check_choices(session, entry.id), ("No thanks", "answer:no")]
     return [ask(session, "entitlement:offer", text, choices + entry_choices(others))]
@@ -205,8 +208,8 @@ def _offered(ctx: Context, session: Session, text: str) -> list[Outbound] | None
             people.note_subject(session, text)
         people.note_facts(session, text)
         return start(ctx, session, target, subject)
-    if said == "yes":
-        return start(ctx, session, target, None)
+    if said == "yes":  # whose it is, if the message that found it said so
+        return start(ctx, session, target, flow.get("for"))
     if said == "no" and target in ctx.entries:
         return [feedback.ask_helpful(session, ctx.entries[target], (), "OK.")]
     return None
@@ -238,12 +241,12 @@ def result_one(ctx: Context, session: Session, entry_id: str) -> list[Outbound]:
     verdict = assess(entry, answers, ctx.questions, name)
     be = people.capital(name) + (" are" if people.plural(name) else " is")
     if verdict.status == "likely":
-        text = (f"{be} likely to be able to get {entry.title}. "
-                f"How to apply: {how_to_apply(entry)}. {GUIDE}")
+        text = (f"{be} likely to be able to get {entry.title}. {GUIDE} "
+                f"How to apply: {how_to_apply(entry)}.")
     elif verdict.status == "unknown":
-        text = (f"{people.capital(name)} may be able to get {entry.title}. Check: "
-                f"{_unsure_text(ctx, verdict.unsure)} How to apply: {how_to_apply(entry)}. "
-                f"{GUIDE}")
+        text = (f"{people.capital(name)} may be able to get {entry.title}. {GUIDE} "
+                f"How to apply: {how_to_apply(entry)}. Check: "
+                f"{_unsure_text(ctx, verdict.unsure)}")
     else:
         others = fitting(ctx.entries.values(), answers, ctx.questions, exclude=entry.id)[:3]
         text = (f"It looks like {name} can't get {entry.title}, because "
