@@ -34,6 +34,7 @@ from conversations.flows import entitlement, feedback, objection, privacy
 from conversations.flows.common import (
     Context,
     ask,
+    ask_list,
     end_flow,
     entry_choices,
     more,
@@ -212,6 +213,16 @@ class Engine:
             return None
         return Outbound(follow_up.answer(topic, last))
 
+    def _about_list(self, session: Session, text: str) -> Outbound | None:
+        """"where are they?" after a list: which one, then the answer about it."""
+        listed = [self.entries[i] for i in session.data.get("last_list") or ()
+                  if i in self.entries]
+        topic = follow_up.topic_in(text) if listed else None
+        if topic is None:
+            return None
+        return ask_list(session, "Which one do you mean?",
+                        [(e.title, f"about:{topic.name}:{e.id}") for e in listed])
+
     # -- what a new message asks for ------------------------------------------------------
 
     def route(self, session: Session, text: str, ctx: Context, first: bool = False
@@ -245,6 +256,8 @@ class Engine:
             return feedback.start_rating(ctx, session, *rating)
         if (thing := entitlement.wants_one(text)) is not None:
             return self._check_one(session, text, thing, ctx)
+        if session.data.get("last_list") and (which := self._about_list(session, text)):
+            return [which]
         if (answer := self._follow_up(session, text, ctx)) is not None:
             end_flow(session)
             return [answer]
@@ -309,6 +322,7 @@ class Engine:
         further choices)."""
         end_flow(session)
         session.data["last_entry"] = entry.id
+        session.data.pop("last_list", None)
         card = Outbound(entry.summary, entry=entry)
         if checkable(entry):
             offered = entitlement.offer(ctx, session, entry, others, subject)
@@ -322,7 +336,9 @@ class Engine:
     # -- choices ------------------------------------------------------------------------
 
     def _offer(self, session: Session, text: str, entries: Sequence[Entry]) -> Outbound:
-        return ask(session, "answered", text, entry_choices(entries))
+        reply = ask(session, "answered", text, entry_choices(entries))
+        session.data["last_list"] = [e.id for e in entries]
+        return reply
 
     def _menu(self, session: Session, text: str) -> list[Outbound]:
         end_flow(session, "menu")
@@ -382,6 +398,14 @@ class Engine:
             return feedback.not_helpful(ctx, session, entry)
         if action == "more" and (page := more(session)) is not None:
             return [page]
+        if action == "about":
+            name, _, entry_id = value.partition(":")
+            topic = follow_up.TOPIC_NAMED.get(name)
+            if topic is not None and entry_id in self.entries:
+                end_flow(session)
+                session.data["last_entry"] = entry_id
+                session.data.pop("last_list", None)
+                return [Outbound(follow_up.answer(topic, self.entries[entry_id]))]
         if action == "rate" and entry is not None:
             return feedback.rate_entry(ctx, session, entry)
         if action == "object" and entry is not None:

@@ -49,11 +49,11 @@ CONTACT = (
 TOPICS: tuple[Topic, ...] = (
     _topic("sign_up", r"\b(?:sign (?:me |us )?up|signup|join|enrol|enroll|register|"
            r"volunteer|get involved|take part|book (?:a |me )?(?:place|in|on)?)\b",
-           (Say("how_to_apply", "To sign up for {title}: {value}"),) + CONTACT,
+           (Say("how_to_apply", "To sign up for {title}: {value}"), *CONTACT),
            "I don't have sign-up details for {title}."),
     _topic("apply", r"\b(?:appl(?:y|ying|ication)|claim|how (?:do|can|would) (?:i|we|you) "
            r"(?:get|use) (?:it|that|this|them|one)|refer(?:ral)?)\b",
-           (Say("how_to_apply", "How to apply for {title}: {value}"),) + CONTACT,
+           (Say("how_to_apply", "How to apply for {title}: {value}"), *CONTACT),
            "I don't have application details for {title}."),
     _topic("cost", r"\b(?:cost|costs|price|how much|is (?:it|that|this) free|free\b.*\?|"
            r"pay|charge|fee|fees|afford)\b",
@@ -96,7 +96,7 @@ _SMS_SPEAK = {
     "whats": "what is", "hows": "how is", "wats": "what is", "ppl": "people",
 }
 _COST_WORDS = re.compile(r"£|\bfree\b|\bfee\b|\bcost|\bcharge|\bpay\b|\bprice|\bcheap", re.I)
-SMALL_WORDS = frozenset(
+_SMALL = (
     "a an the is are was be it its it's that this them they there their one do does did "
     "can could i i'm im me my we us our you your please what whats how where when who "
     "which to for of on at in from by with and or so then ok okay hi about any again "
@@ -104,7 +104,8 @@ SMALL_WORDS = frozenset(
     "thanks thank cheers just also still yet now please plz pls mate hun sorry "
     "monday tuesday wednesday thursday friday saturday sunday mon tue wed thu fri sat sun "
     "morning afternoon evening week weekend time address number website details place "
-    "sessions session form way best opening postcode site page hours times".split())
+    "sessions session form way best opening postcode site page hours times")
+SMALL_WORDS = frozenset(_SMALL.split())
 _NOT_FOLLOW_UP = re.compile(r"^(?:i need|i want|i'm looking|looking for|help with|find)\b")
 MAX_WORDS = 9
 
@@ -128,6 +129,22 @@ def topic_of(text: str, entry: Entry) -> Topic | None:
     if not rest or rest <= title_words(entry):
         return topic
     return topic if REFERENCE.search(said) and len(rest) <= 2 else None
+
+
+TOPIC_NAMED = {topic.name: topic for topic in TOPICS}
+
+
+def topic_in(text: str) -> Topic | None:
+    """The topic of a follow-up about a list ("where are they?", "which is open today"):
+    it refers back or names nothing else."""
+    said = plain(text)
+    if not said or len(said.split()) > MAX_WORDS or _NOT_FOLLOW_UP.match(said):
+        return None
+    topic = next((t for t in TOPICS if t.pattern.search(said)), None)
+    if topic is None or topic.name in ("more", "sign_up"):
+        return None
+    rest = leftover(said)
+    return topic if not rest or (REFERENCE.search(said) and len(rest) <= 2) else None
 
 
 def bare(text: str) -> bool:

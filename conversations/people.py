@@ -39,6 +39,8 @@ _SINGULAR = {"kids": "child", "children": "child", "grandkids": "grandchild"}
 _RELATION = re.compile(r"\b(?:my|our)\s+(?:(?:\d{1,2}|\w+)[- ](?:year|yr)[- ]old\s+)?("
                        + "|".join(sorted({*_CHILDREN, *_ADULTS}, key=len, reverse=True))
                        + r")\b")
+_SOMEONE = re.compile(r"\b(?:someone else|somebody else|other person|for (?:him|her|them)|"
+                      r"(?:he|she)(?:'s| is| gets| has))\b")
 _FOR_SELF = re.compile(r"\b(?:for me|for myself|myself|me|mine|my own|i|i'm|im|i am|we|us)\b")
 _STATEMENT_OF_BENEFIT = re.compile(r"\b(?:get|gets|getting|receive|receives|receiving|claim|"
                                    r"claims|claiming|on|have|has)\b")
@@ -108,8 +110,7 @@ def subject_of(text: str) -> Subject | None:
     """"other" when the message names someone or says "someone else"/"he"/"she", "you" when
     it speaks only of the writer ("for me", "can I get"), None when it does not say."""
     said = words(text)
-    if relation(said) or _YEAR_OLD.search(said) or re.search(r"\b(?:someone else|somebody else|other person|for (?:him|"
-                                   r"her|them)|(?:he|she)(?:'s| is| gets| has))\b", said):
+    if relation(said) or _YEAR_OLD.search(said) or _SOMEONE.search(said):
         return "other"
     return "you" if _FOR_SELF.search(said) else None
 

@@ -150,6 +150,8 @@ def list_page(session: Session, listing: dict[str, Any]) -> Outbound:
         f"{at + 1} to {min(at + size, len(every))} of {len(every)}:"
     reply = ask(session, str(listing["state"]), text, page)
     session.data["list"] = listing
+    session.data["last_list"] = [action.partition(":")[2] for label, action in every
+                                 if action.startswith("entry:")]
     return reply
 
 

@@ -215,7 +215,7 @@ def _offered(ctx: Context, session: Session, text: str) -> list[Outbound] | None
     return None
 
 
-def _circumstance(text: str, code: str) -> tuple[bool | None | str, str]:
+def _circumstance(text: str, code: str) -> tuple[bool | str | None, str]:
     """(True/False/None, a note to say) for an answer to a yes/no circumstance; ("", "")
     when the text is not an answer. A benefit's name answers the benefit question."""
     if code == people.INCOME_BENEFIT:

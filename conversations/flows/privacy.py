@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from conversations.people import person_answers
 from conversations.erasure import describe_person, erase_person
 from conversations.flows.common import NO, Context, ask, end_flow, parse_yes_no, words
+from conversations.people import person_answers
 from conversations.types import Outbound, Session
 
 ERASED = "erased"  # the session's state after FORGET ME: the store deletes it, not saves it
