@@ -46,6 +46,14 @@ _NO_SIGN = re.compile(
     r"we are not|he isn'?t|she isn'?t|he'?s not|she'?s not|they'?re not|they aren'?t|"
     r"doesn'?t|don'?t|haven'?t|hasn'?t|wasn'?t|weren'?t|aren'?t|isn'?t|not at the moment|"
     r"not any ?more|no longer|not now|not yet|never|not me)\b")
+_FILLERS = (
+    "not i we you he she they it that this do does did am is are was were be get gets got have "
+    "has had one any a an the so well um er erm hmm mate thanks thank please ok okay think "
+    "really moment at anymore more now yet currently still on them him her my our us son "
+    "daughter mum dad kids kid child children wife husband partner both all of just sure "
+    "course actually check for me uc pip dla benefit benefits universal credit sadly "
+    "unfortunately lol haha i'm im it's that's thats")
+_FILLER = frozenset(_FILLERS.split())
 _QUESTION_START = re.compile(
     r"^(what|where|when|how|who|which|why|can|could|is there|are there|do you|does|i need|"
     r"i want|help|find|looking for)\b", re.IGNORECASE)
@@ -86,6 +94,10 @@ def parse_yes_no(text: str) -> YesNo | None:
     if len(said.split()) > 8 or _QUESTION_START.match(rest) or _QUESTION_START.match(said):
         return None
     plain = said.rstrip("?").strip()
+    signs = _YES_SIGN.sub(" ", _NO_SIGN.sub(" ", _UNKNOWN_SIGN.sub(" ", plain)))
+    rest = re.sub(r"[^\w' ]", " ", signs)
+    if any(w not in _FILLER for w in rest.split()):
+        return None  # more is said than yes or no ("I'm not happy with that")
     if _UNKNOWN_SIGN.search(plain):
         return "unknown"
     yes, no = _YES_SIGN.search(plain), _NO_SIGN.search(plain)
