@@ -208,7 +208,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def cmd_chat(args: argparse.Namespace) -> int:
     from bot.assistant import Assistant
-    from bot.render import render_plain
+    from bot.render import render_plain, render_sms_all
     from conversations.types import Inbound
 
     db = database(args)
@@ -229,8 +229,11 @@ def cmd_chat(args: argparse.Namespace) -> int:
             if not raw:
                 return 0
             line = raw.rstrip("\r\n")
-        for reply in assistant.handle(Inbound(args.channel, args.user, line)):
-            print(render_plain(reply, args.channel))
+        replies = assistant.handle(Inbound(args.channel, args.user, line))
+        shown = render_sms_all(replies) if args.channel == "sms" else \
+            [render_plain(reply, args.channel) for reply in replies]
+        for text in shown:  # SMS: the texts as sent, two segments at most
+            print(text)
             print()
         sys.stdout.flush()
 
