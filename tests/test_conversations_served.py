@@ -59,6 +59,8 @@ class Chatter:
     async def say(self, text: str) -> str:
         before = len(self.bot_api.sent)
         assert await post_update(self.http, self.server, text_update(text, self.chat)) == 200
+        await self.bot_api.wait_sent(before + 1)  # delivered through the outbox
+        await self.bot_api.wait_sent(before + 2, timeout=0.3)  # any second message
         sent = self.bot_api.sent[before:]
         assert sent, f"no reply to {text!r}"
         markup = sent[-1].get("reply_markup") or {}
