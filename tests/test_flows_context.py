@@ -84,3 +84,18 @@ def test_my_data_counts_the_other_persons_answers_too(talk: Talk) -> None:
     talk.say("9")
     talk.say("yes")
     assert "your answers in this chat (2 other answers)" in talk.say("MY DATA")
+
+
+def test_yes_after_a_plan_is_shown_objects_to_it(talk: Talk) -> None:
+    talk.say("what is the council planning?")
+    talk.say("2")
+    assert talk.state == "objection:offer"
+    assert "What is your postcode?" in talk.say("yes")
+
+
+def test_a_yes_or_no_with_no_question_open_is_small_talk(
+    talk: Talk, db: sqlite_utils.Database
+) -> None:
+    assert talk.say("no").startswith("OK.")
+    assert talk.say("yes").startswith("OK.")
+    assert unmet(db) == 0

@@ -1,7 +1,8 @@
 """Veto complaints: object to a service or a council proposal, withdraw it, list proposals.
 
-States: `objection:what` (waiting for what it is about), `objection:confirm` ("Do you
-mean X?"), `objection:postcode`, `objection:reason`. See objection.md.
+States: `objection:offer` (a plan was shown: "yes" objects), `objection:what` (waiting for
+what it is about), `objection:confirm` ("Do you mean X?"), `objection:postcode`,
+`objection:reason`. See objection.md.
 """
 
 from __future__ import annotations
@@ -81,8 +82,9 @@ def wants_plans(text: str) -> bool:
 def offer(session: Session, entry: Entry) -> Outbound:
     """After showing a proposal: offer to object to it."""
     end_flow(session)
-    return ask(session, "answered", "You can object to this plan. Reply 1 to object, or ask "
-               "me something else.", [("Object to this plan", f"object:{entry.id}")])
+    session.data["flow"] = {"kind": "object", "entry": entry.id}
+    return ask(session, "objection:offer", "You can object to this plan, or ask me something "
+               "else.", [("Object to this plan", f"object:{entry.id}")])
 
 
 def list_plans(ctx: Context, session: Session) -> list[Outbound]:
@@ -200,6 +202,8 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
         return None
     if flow.get("entry") not in ctx.entries:
         return None
+    if session.state == "objection:offer":
+        return confirmed(ctx, session, flow["entry"]) if parse_yes_no(text) == "yes" else None
     if session.state == "objection:postcode":
         return _postcode(ctx, session, text)
     if session.state == "objection:reason":
