@@ -48,7 +48,7 @@ CONTACT = (
 # Ordered: the first topic whose pattern is found in the message wins.
 TOPICS: tuple[Topic, ...] = (
     _topic("sign_up", r"\b(?:sign (?:me |us )?up|signup|join|enrol|enroll|register|"
-           r"volunteer|get involved|take part|book (?:a |me )?(?:place|in|on)?)\b",
+           r"get involved|take part|book (?:a |me )?(?:place|in|on)?)\b",
            (Say("how_to_apply", "To sign up for {title}: {value}"), *CONTACT),
            "I don't have sign-up details for {title}."),
     _topic("apply", r"\b(?:appl(?:y|ying|ication)|claim|how (?:do|can|would) (?:i|we|you) "
@@ -131,6 +131,8 @@ def topic_of(text: str, entry: Entry) -> Topic | None:
     return topic if REFERENCE.search(said) and len(rest) <= 2 else None
 
 
+BACK = re.compile(r"\b(?:it|its|it's|that|them|they|there|their)\b")
+NEED_NAMING = {"sign_up", "apply", "where", "phone", "website", "email"}
 TOPIC_NAMED = {topic.name: topic for topic in TOPICS}
 
 
@@ -151,9 +153,10 @@ def bare(text: str) -> bool:
     """A follow-up that names nothing ("where is it?", "how do I sign up"): it needs the
     entry it is about."""
     said = plain(text)
-    if not said or len(said.split()) > MAX_WORDS:
+    if not said or len(said.split()) > MAX_WORDS or leftover(said):
         return False
-    return any(t.pattern.search(said) for t in TOPICS) and not leftover(said)
+    topic = next((t for t in TOPICS if t.pattern.search(said)), None)
+    return topic is not None and (BACK.search(said) is not None or topic.name in NEED_NAMING)
 
 
 def leftover(said: str) -> list[str]:

@@ -116,5 +116,6 @@ def test_a_field_added_to_the_catalogue_is_one_line_in_a_topic() -> None:
 
 
 def test_bare_follow_ups_need_an_entry() -> None:
-    assert bare("where is it?") and bare("how do i sign up") and bare("opening times")
+    assert bare("where is it?") and bare("how do i sign up") and bare("when is it open")
     assert not bare("where is the library") and not bare("help with rent")
+    assert not bare("whats on this weekend") and not bare("want to volunteer")
