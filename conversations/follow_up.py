@@ -106,7 +106,8 @@ _SMALL = (
     "morning afternoon evening week weekend time address number website details place "
     "sessions session form way best opening postcode site page hours times")
 SMALL_WORDS = frozenset(_SMALL.split())
-_NOT_FOLLOW_UP = re.compile(r"^(?:i need|i want|i'm looking|looking for|help with|find)\b")
+_NOT_FOLLOW_UP = re.compile(r"^(?:i need|i want|i'm looking|looking for|help with|find)\b"
+                            r"|\bare you\b|^what time is it$|^what day is it$")
 MAX_WORDS = 9
 
 

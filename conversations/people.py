@@ -42,8 +42,12 @@ _RELATION = re.compile(r"\b(?:my|our)\s+(?:(?:\d{1,2}|\w+)[- ](?:year|yr)[- ]old
 _SOMEONE = re.compile(r"\b(?:someone else|somebody else|other person|for (?:him|her|them)|"
                       r"(?:he|she)(?:'s| is| gets| has))\b")
 _FOR_SELF = re.compile(r"\b(?:for me|for myself|myself|me|mine|my own|i|i'm|im|i am|we|us)\b")
-_STATEMENT_OF_BENEFIT = re.compile(r"\b(?:get|gets|getting|receive|receives|receiving|claim|"
-                                   r"claims|claiming|on|have|has)\b")
+_STATEMENT_OF_BENEFIT = re.compile(  # "I get UC", "we're on universal credit", not "claim UC"
+    r"\b(?:get|gets|getting|receive|receives|receiving|on|have|has)\s+(?:the\s+|some\s+)?"
+    r"(?:uc|universal credit|income support|jsa|jobseekers?|esa|employment and support|pension "
+    r"credit|housing benefit|tax credits?|child tax credit|working tax credit|benefits|the dole|"
+    r"pip|dla|attendance allowance|personal independence|disability living|adp|adult disability)"
+    r"\b")
 _ASKING = re.compile(r"^(?:can|could|how|what|am i|do i|does|is|will|would|where|should|"
                      r"which|are)\b")
 _PRONOUN_AGE = re.compile(r"\b(she|he|they)(?:'s| is| are|s)\s+(?:only |just |nearly |almost )?"
@@ -274,7 +278,7 @@ def question_about(question: str, session: Session, subject: Subject, code: str)
     for pattern, singular, many in _REPHRASE:
         if pattern.match(question):
             rest = pattern.sub("", question, count=1)
-            rest = re.sub(r"\byou\b", pronoun if pronoun != "she" else "she", rest)
+            rest = re.sub(r"\byou\b", pronoun, rest)
             rest = re.sub(r"\byour\b", {"he": "his", "she": "her"}.get(pronoun, "their"), rest)
             lead = (many if plural(name) else singular).format(who=name)
             return lead + rest
