@@ -260,6 +260,9 @@ class Engine:
             return [which]
         if (answer := self._follow_up(session, text, ctx)) is not None:
             end_flow(session)
+            if last is not None and checkable(last) and "check" in answer.text:
+                return [answer, *entitlement.offer(ctx, session, last, (),
+                                                   people.subject_of(text))]
             return [answer]
         if last is None and follow_up.bare(text):
             end_flow(session)

@@ -225,7 +225,7 @@ def answer(topic: Topic, entry: Entry) -> str:
     said = [say.template.format(value=sentence_value(value, say), title=entry.title)
             for say in topic.says if (value := field_value(entry, say.field))]
     if topic.name == "who" and entry.criteria:
-        said.append("Ask me to check if you can get it.")
+        said.append("I can check if you can get it.")
     if said:
         return " ".join(said[:2])
     return topic.missing.format(title=entry.title) + contact_line(entry)

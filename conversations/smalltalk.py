@@ -28,7 +28,8 @@ _REPLIES: dict[str, tuple[str, ...]] = {
          "perfect", "brilliant", "fab", "noted", "understood", "i see", "ah ok", "oh ok",
          "oh okay", "ah okay", "hmm", "hm", "mm", "ok then", "okay then",
          # a yes or no with no question open
-         "yes", "yeah", "yep", "yup", "y", "no", "nah", "nope", "n", "no thanks", "no ta"),
+         "yes", "yeah", "yep", "yup", "y", "no", "nah", "nope", "n", "no thanks", "no ta",
+         "skip"),
     BYE: ("bye", "goodbye", "bye bye", "see you", "see ya", "cya", "later", "laters",
           "good night", "night", "nite", "ttyl", "thanks bye", "ok bye", "bye thanks",
           "thank you bye", "that's all", "thats all", "that's all thanks", "thats all thanks"),

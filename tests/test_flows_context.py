@@ -99,3 +99,12 @@ def test_a_yes_or_no_with_no_question_open_is_small_talk(
     assert talk.say("no").startswith("OK.")
     assert talk.say("yes").startswith("OK.")
     assert unmet(db) == 0
+
+
+def test_who_can_get_an_entitlement_offers_the_check(talk: Talk) -> None:
+    talk.say("council tax reduction")
+    talk.say("no thanks")
+    reply = talk.say("who can get it?")
+    assert "Council Tax Reduction is for people aged 18 and over." in reply
+    assert talk.choices[:2] == ("Check for me", "For someone else")
+    assert "How old are you?" in talk.say("1")

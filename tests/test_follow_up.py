@@ -96,7 +96,7 @@ def test_a_checkable_entitlement_offers_the_check_to_who_can_get_it() -> None:
                   criteria=(Criterion("income_benefit"),))
     topic = topic_of("who can get it", grant)
     assert topic is not None
-    assert answer(topic, grant) == ("Grant is for people aged 18 and over. Ask me to check if "
+    assert answer(topic, grant) == ("Grant is for people aged 18 and over. I can check if "
                                     "you can get it.")
 
 
