@@ -250,6 +250,12 @@ def who(session: Session, subject: Subject) -> str:
     return str((session.data.get("other") or {}).get("who") or "they")
 
 
+def whom(session: Session, subject: Subject) -> str:
+    """"you", "your son", "her": `who` as the object of a sentence."""
+    name = who(session, subject)
+    return {"he": "him", "she": "her", "they": "them"}.get(name, name)
+
+
 def plural(name: str) -> bool:
     return name in ("you", "they")
 

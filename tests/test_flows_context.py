@@ -108,3 +108,13 @@ def test_who_can_get_an_entitlement_offers_the_check(talk: Talk) -> None:
     assert "Council Tax Reduction is for people aged 18 and over." in reply
     assert talk.choices[:2] == ("Check for me", "For someone else")
     assert "How old are you?" in talk.say("1")
+
+
+def test_a_childs_age_given_to_how_old_are_you_switches_the_check_to_them(talk: Talk) -> None:
+    talk.say("free school meals")
+    talk.say("check for me")
+    reply = talk.say("she's 9")
+    assert reply.startswith("OK, I'll check for her.")
+    assert "Universal Credit" in reply
+    result = talk.say("yes")
+    assert result.startswith("She is likely to be able to get Free school meals.")

@@ -178,6 +178,10 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
         return None
     subject = subject_of(session)
     note = ""
+    if asking == AGE and subject == "you" and people.subject_of(text) == "other":
+        people.note_subject(session, text)  # "she's 9" to "How old are you?": it is for her
+        flow["for"] = subject = "other"
+        note = f"OK, I'll check for {people.whom(session, subject)}."
     if asking == AGE:
         age = parse_age(text)
         if age == "":
