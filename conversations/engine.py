@@ -193,7 +193,8 @@ class Engine:
     def _small_talk(self, session: Session, chat: str) -> list[Outbound]:
         """A short reply; a question being asked stays open and is put again."""
         if session.state in WAITING and chat != smalltalk.BYE:
-            return [Outbound(chat.split(". ")[0] + "."), *self._ask_again(session)]
+            first = re.match(r".*?[.!?](?=\s|$)", chat)
+            return [Outbound(first.group(0) if first else chat), *self._ask_again(session)]
         return [Outbound(chat)]
 
     @staticmethod

@@ -322,6 +322,28 @@ async def test_telegram_follow_ups_and_a_childs_check(
     assert (await person.say("thanks")).startswith("You&#x27;re welcome.")
 
 
+async def test_telegram_plans_objection_natural_answers_and_small_talk(
+    http: aiohttp.ClientSession, webhook: Server, bot_api: FakeBotApi, db_path: Path
+) -> None:
+    person = Chatter(http, webhook, bot_api, chat=8888)
+    await person.say("what is the council planning?")
+    assert len(person.buttons) == 7 and "More" not in person.buttons  # no paging on Telegram
+    assert (await person.say("Plan to close Millbrook Library")).startswith(
+        "<b>Plan to close Millbrook Library</b>")
+    assert "Do you want to object to Plan to close Millbrook Library?" in \
+        await person.say("I'm not happy with that")
+    await person.say("yes")
+    assert "Why do you object" in await person.say("my postcode is ZZ1 4AB")
+    assert "is recorded" in await person.say("skip")
+    await person.say("can I get council tax reduction?")
+    await person.say("forty")
+    answered = await person.say("dunno i think so, i get PIP")
+    assert "You may be able to get Council Tax Reduction." in answered
+    for said in ("lol", "\U0001f44d", "bye"):
+        assert "couldn&#x27;t find" not in await person.say(said)
+    assert rows(db_path, "SELECT COUNT(*) FROM unmet_needs") == [(0,)]
+
+
 @pytest.fixture
 async def webhook(make_server: Any, settings: Any, bot_api: FakeBotApi) -> Server:
     from dataclasses import replace

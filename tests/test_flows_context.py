@@ -118,3 +118,11 @@ def test_a_childs_age_given_to_how_old_are_you_switches_the_check_to_them(talk: 
     assert "Universal Credit" in reply
     result = talk.say("yes")
     assert result.startswith("She is likely to be able to get Free school meals.")
+
+
+def test_laughing_inside_a_check_is_one_short_line_then_the_question(talk: Talk) -> None:
+    talk.say("can I get council tax reduction?")
+    assert talk.replies[-1].text.startswith("How old are you?")
+    talk.say("lol")
+    assert [r.text for r in talk.replies][0] == "Glad to cheer you up!"
+    assert talk.replies[-1].text.startswith("How old are you?")
