@@ -38,10 +38,12 @@ FLOORS = {
     "blind-a": {"top1": 0.86, "top3": 0.95, "declined": 0.95},
     "blind-b": {"top1": 0.91, "top3": 0.96, "declined": 0.90},
     "blind-c": {"top1": 0.77, "top3": 0.89, "declined": 0.95},
+    "real-tune": {"top1": 0.0, "top3": 0.0, "declined": 0.0},
+    "real-test": {"top1": 0.0, "top3": 0.0, "declined": 0.0},
 }
 FILES = {"dev": "dev-queries.tsv", "extra": "extra-queries.tsv",
          "blind-a": "blind-a.tsv", "blind-b": "blind-b.tsv",
-         "blind-c": "blind-c.tsv"}
+         "blind-c": "blind-c.tsv", "real-tune": "real-tune.tsv", "real-test": "real-test.tsv"}
 
 
 @dataclass(frozen=True)
@@ -64,12 +66,13 @@ class Figures:
 
 
 def read_queries(path: Path) -> list[Query]:
-    """The TSV format of dev-queries.tsv: `expected<TAB>query`, ids without `lgsl-`."""
+    """The TSV format of dev-queries.tsv: `expected<TAB>query`, ids without `lgsl-`; a
+    third column (real-*.tsv: where the question was posted) is ignored."""
     queries = []
     for line in path.read_text(encoding="utf-8").splitlines()[1:]:
         if not line.strip():
             continue
-        expected, text = line.split("\t", 1)
+        expected, text = line.split("\t")[:2]
         ids = frozenset() if expected == "NONE" else frozenset(
             f"lgsl-{i.strip()}" for i in expected.split(";"))
         queries.append(Query(text, ids))
