@@ -19,6 +19,7 @@ from itertools import islice
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from catalogue.english import is_common
 from catalogue.lexicon import Lexicon
 from catalogue.model import Entry
 from catalogue.normalise import EVERYDAY, STOPWORDS, stem, tokens
@@ -176,12 +177,13 @@ class Index:
 
         Candidates share the first letter (typos rarely hit it) and a similar length, and
         are never words known only from "=> -" rules. Everyday English words ("nightmare",
-        "whose") are left alone: the catalogue lacking them does not make them typos.
+        "whose", "decades": english.py) are left alone: the catalogue lacking them does not
+        make them typos.
         """
         if word in self._typos:
             return self._typos[word]
         found: str | None = None
-        if word in EVERYDAY or word in STOPWORDS:
+        if word in EVERYDAY or word in STOPWORDS or is_common(word):
             pass
         elif word.endswith("in") and self.knows(word + "g"):
             found = word + "g"  # a dropped g: "payin", "lookin", "nothin"
