@@ -18,11 +18,12 @@ COMMON = 2000  # occurrences in pyspellchecker's English list: about 13,000 word
 
 
 @lru_cache(maxsize=1)
-def _common_words() -> frozenset[str]:
+def common_words() -> frozenset[str]:
+    """The list, loaded once (about 0.2 s): the index loads it while it is built."""
     counts = SpellChecker(language="en", distance=1).word_frequency.dictionary
     return frozenset(word for word, count in counts.items() if count >= COMMON)
 
 
 def is_common(word: str) -> bool:
     """A folded word that is everyday English ("sooner", "online", "tips")."""
-    return word in _common_words()
+    return word in common_words()

@@ -132,7 +132,10 @@ class Matcher:
                 covered[i] = True
             clause = max(counts[i] for i in firing.positions)
             scale = ACTION if literal and all(t in actions for t in literal) else 1.0
-            if firing.off_topic:  # never covered: weighs against any answer
+            written = [stems[i] for i in firing.positions
+                       if not stop[i] and stems[i] not in PARTICLES]
+            if firing.off_topic and not (len(written) > 1 and self.index.offers(written)):
+                # never covered: weighs against any answer
                 found.append(Concept({}, clause * UNKNOWN * self.index.max_idf))
                 continue
             terms = {**dict.fromkeys(firing.adds, EXPANDED), **literal}
