@@ -51,16 +51,21 @@ def clauses(text: str) -> list[tuple[str, float]]:
     and what follows a subordinating word in a story ("because...") or a leading
     "If ..., " part ASIDE."""
     out: list[tuple[str, float]] = []
+    first = True  # the first main part of the first sentence is still to come
     for number, sentence in enumerate(sentences(text)):
         words = _WORD.findall(sentence.lower())
         if not words:
             continue
         if sentence.endswith("?") or words[0] in ASKING:
             out.append((sentence, ASKED))
+            first = False
             continue
         for part, aside in _background(sentence):
-            main = FIRST if number == 0 and not out else TOLD
-            out.append((part, ASIDE if aside else main))
+            if aside:
+                out.append((part, ASIDE))
+                continue
+            out.append((part, FIRST if first and number == 0 else TOLD))
+            first = False
     return out
 
 
