@@ -36,6 +36,7 @@ from catalogue.normalise import ACTIONS, EVERYDAY, FILLER, PARTICLES, STOPWORDS,
 # Query term weights: written, typo-corrected, added by the lexicon, weak, a number.
 LITERAL, TYPO, EXPANDED, WEAK_WEIGHT, NUMBER_WEIGHT = 1.0, 0.85, 0.7, 0.2, 0.6
 EXPANDED_POSTINGS = 600  # an added term only looks at its best entries
+LONG_QUERY = 12  # terms beyond which every term does (bounds the work on long messages)
 CANDIDATES = 15  # re-ranked with concept coverage and rapidfuzz
 INCIDENTAL = 0.35  # importance of a word no title or keyword uses, or an everyday word
 UNKNOWN = 0.7  # importance (share of the largest IDF) of a word nobody knows
@@ -207,8 +208,9 @@ class Matcher:
         """BM25F score of every entry sharing a term with the query (bounded per term)."""
         totals: dict[int, float] = {}
         get = totals.get
+        long = len(query) > LONG_QUERY  # a story: each of its words looks at its best only
         for term, weight in query.items():
-            limit = EXPANDED_POSTINGS if weight < LITERAL else len(self.entries)
+            limit = EXPANDED_POSTINGS if weight < LITERAL or long else len(self.entries)
             for doc, score in self.index.postings(term, limit):
                 totals[doc] = get(doc, 0.0) + weight * score
         return totals
