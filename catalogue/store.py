@@ -1,8 +1,4 @@
-"""The catalogue's SQLite tables, through sqlite-utils.
-
-Only the catalogue lives here. Other parts of the project (conversations, channels) keep
-their own tables in the same database file and create them with their own `ensure_*`.
-"""
+"""Reading and writing the catalogue's tables (declared in catalogue/schema.py)."""
 
 from __future__ import annotations
 
@@ -14,32 +10,20 @@ from typing import Any
 import sqlite_utils
 
 from catalogue.model import Circumstance, Criterion, Entry
-
-ENTRY_COLUMNS: dict[str, Any] = {
-    "id": str, "kind": str, "title": str, "summary": str, "description": str,
-    "keywords": str, "category": str, "url": str, "phone": str, "email": str,
-    "address": str, "opening_hours": str, "provider": str, "how_to_apply": str,
-    "wards": str, "min_age": int, "max_age": int, "criteria": str,
-}
+from catalogue.schema import SCHEMA
+from catalogue.storage import connect, migrate, write
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
-    """Open (creating if need be) the database with WAL on and the catalogue tables present."""
-    db = sqlite_utils.Database(path)
-    db.enable_wal()
-    db.execute("PRAGMA synchronous = NORMAL")
-    db.execute("PRAGMA busy_timeout = 5000")
+    """Open (creating if need be) the database with the catalogue tables present; the
+    server and the command line open every package's tables with bot/store.py."""
+    db = connect(path)
     ensure_catalogue(db)
     return db
 
 
 def ensure_catalogue(db: sqlite_utils.Database) -> None:
-    if not db.table("entries").exists():
-        db.table("entries").create(ENTRY_COLUMNS, pk="id", not_null={"kind", "title", "summary"})
-    if not db.table("circumstances").exists():
-        db.table("circumstances").create({"code": str, "question": str}, pk="code")
-    if not db.table("catalogue_version").exists():
-        db.table("catalogue_version").insert({"version": 0})
+    migrate(db, [SCHEMA])
 
 
 def split_list(value: str | None) -> tuple[str, ...]:
@@ -112,7 +96,7 @@ def save_catalogue(
     hold what people said about entries by `entry_id`, are not touched."""
     entries = list(entries)
     circumstances = list(circumstances)
-    with db.atomic():
+    with write(db):
         if replace and entries:
             keep = json.dumps([e.id for e in entries])
             db.execute("DELETE FROM entries WHERE id NOT IN (SELECT value FROM json_each(?))",

@@ -1,9 +1,9 @@
 """A person's data across the whole database: find it, export it, describe it, erase it.
 
-By convention every table holding something about a person has `channel` and `address`
-columns; the tables are found by looking, so tables added later are covered without
-changes here. Rows are deleted, except in tables listed in ANONYMISE, whose rows are kept
-with the identifying columns set to NULL so anonymous totals stay right.
+What each table holds about a person, and what erasure does to it, is declared beside the
+table's schema (catalogue/storage.py `Personal`, in each package's schema.py) and recorded
+in the database when it is opened, so every table is covered the same way here, whichever
+package owns it. FORGET ME, `localsupport forget`, `export-user` and MY DATA all read it.
 """
 
 from __future__ import annotations
@@ -14,39 +14,35 @@ from typing import Any
 
 import sqlite_utils
 
-# table -> columns set to NULL instead of deleting the row (they must be nullable)
-ANONYMISE: dict[str, tuple[str, ...]] = {"objections": ("channel", "address", "reason")}
-# table -> which of the person's rows survive erasure, and why:
-# - optouts: a "send me nothing" request must outlive the data, or we could message them
-#   again (a suppression list: channel and address only);
-# - alerts: a safeguarding referral not yet delivered still goes to the council; it is
-#   erased once sent.
-KEEP: dict[str, str] = {"optouts": "1", "alerts": "sent_at IS NULL"}
+from catalogue.storage import Personal, people_tables
+
 _DESCRIBED = {"sessions", "people", "feedback", "objections", "unmet_needs"}
-# how other parts' tables read in MY DATA (any other table: "N in <table name>")
-_LABELS = {"inbound_messages": "message(s) you sent", "outbound_messages": "message(s) to you",
-           "optouts": "your request for no messages"}
 
 
 def person_tables(db: sqlite_utils.Database) -> list[str]:
-    """Every table with both a `channel` and an `address` column."""
-    return [
-        name for name in db.table_names()
-        if {"channel", "address"} <= set(db.table(name).columns_dict)
-    ]
+    """Every table in this database that is declared to hold people."""
+    return list(people_tables(db))
+
+
+def _where(rule: Personal) -> str:
+    channel, address = rule.person
+    return f"[{channel}] = ? AND [{address}] = ?"
 
 
 def _rows(
     db: sqlite_utils.Database, table: str, channel: str, address: str
 ) -> list[dict[str, Any]]:
-    return list(db.table(table).rows_where("channel = ? AND address = ?", [channel, address]))
+    rule = people_tables(db).get(table)
+    if rule is None:
+        return []
+    return list(db.table(table).rows_where(_where(rule), [channel, address]))
 
 
 def export_person(db: sqlite_utils.Database, channel: str, address: str) -> dict[str, Any]:
     """Everything held about the person, table by table (session data decoded)."""
     tables: dict[str, list[dict[str, Any]]] = {}
-    for table in person_tables(db):
-        rows = _rows(db, table, channel, address)
+    for table, rule in people_tables(db).items():
+        rows = list(db.table(table).rows_where(_where(rule), [channel, address]))
         if table == "sessions":
             for row in rows:
                 row["data"] = json.loads(row.get("data") or "{}")
@@ -56,15 +52,15 @@ def export_person(db: sqlite_utils.Database, channel: str, address: str) -> dict
 
 
 def erase_person(db: sqlite_utils.Database, channel: str, address: str) -> dict[str, int]:
-    """Delete (or anonymise, see ANONYMISE) the person's rows; returns rows touched a table.
-    The caller owns the transaction."""
+    """Delete or anonymise the person's rows as each table declares; returns rows touched
+    a table. The caller owns the transaction (and checkpoints the log afterwards)."""
     touched: dict[str, int] = {}
-    for table in person_tables(db):
-        where, args = "channel = ? AND address = ?", [channel, address]
-        if table in KEEP:
-            where += f" AND NOT ({KEEP[table]})"
-        if table in ANONYMISE:
-            columns = ", ".join(f"[{c}] = NULL" for c in ANONYMISE[table])
+    for table, rule in people_tables(db).items():
+        where, args = _where(rule), [channel, address]
+        if rule.keep_where:
+            where += f" AND NOT ({rule.keep_where})"
+        if rule.erase == "anonymise":
+            columns = ", ".join(f"[{c}] = NULL" for c in rule.anonymise)
             cursor = db.execute(f"UPDATE [{table}] SET {columns} WHERE {where}", args)
         else:
             cursor = db.execute(f"DELETE FROM [{table}] WHERE {where}", args)
@@ -118,10 +114,10 @@ def describe_person(
                          + (f" and {len(ids) - 3} more" if len(ids) > 3 else ""))
     if "unmet_needs" in tables and (n := len(_rows(db, "unmet_needs", channel, address))):
         facts.append(_count(n, "message") + " I had no answer for")
-    for table in tables:
+    for table, rule in people_tables(db).items():
         if table not in _DESCRIBED and (n := len(_rows(db, table, channel, address))):
-            label = _LABELS.get(table)
-            facts.append(f"{n} {label}" if label else f"{n} in {table.replace('_', ' ')}")
+            label = rule.label or f"in {table.replace('_', ' ')}"
+            facts.append(f"{n} {label}")
     if not facts:
         return "I hold nothing about you apart from this chat's place in the conversation."
     return ("I hold: " + "; ".join(facts) + ". This is only used to help you and, without "

@@ -15,18 +15,6 @@ import sqlite_utils
 TABLE = "objections"
 
 
-def ensure_objections(db: sqlite_utils.Database) -> None:
-    if db.table(TABLE).exists():
-        return
-    db.table(TABLE).create(
-        {"id": int, "channel": str, "address": str, "entry_id": str, "ward": str,
-         "reason": str, "created_at": str},
-        pk="id", not_null={"entry_id"},
-    )
-    db.table(TABLE).create_index(["channel", "address", "entry_id"], unique=True)
-    db.table(TABLE).create_index(["entry_id", "ward"])
-
-
 def find_objection(
     db: sqlite_utils.Database, channel: str, address: str, entry_id: str
 ) -> dict[str, Any] | None:

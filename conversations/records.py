@@ -18,6 +18,8 @@ from typing import Any
 
 import sqlite_utils
 
+from catalogue.storage import write
+
 COMMENT_LIMIT = 500
 POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}$")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -26,30 +28,10 @@ _PHONE = re.compile(r"(?<!\w)\+?\(?\d(?:[\s().-]{0,2}\d){8,}(?!\w)")
 
 
 def ensure_records(db: sqlite_utils.Database) -> None:
-    """Create the conversation tables that are missing (idempotent)."""
-    if not db.table("people").exists():
-        db.table("people").create(
-            {"channel": str, "address": str, "postcode": str, "ward": str, "updated_at": str},
-            pk=("channel", "address"),
-        )
-    if not db.table("feedback").exists():
-        db.table("feedback").create(
-            {"id": int, "channel": str, "address": str, "entry_id": str, "helpful": int,
-             "rating": int, "comment": str, "created_at": str},
-            pk="id",
-        )
-        db.table("feedback").create_index(["entry_id"])
-    if not db.table("unmet_needs").exists():
-        db.table("unmet_needs").create(
-            {"id": int, "channel": str, "address": str, "text": str, "suggestions": int,
-             "created_at": str},
-            pk="id",
-        )
-    if not db.table("wards").exists():
-        db.table("wards").create({"postcode": str, "ward": str}, pk="postcode")
-    from conversations.objections import ensure_objections
+    """Create the conversation tables that are missing (conversations/schema.py)."""
+    from conversations.store import ensure_conversations
 
-    ensure_objections(db)
+    ensure_conversations(db)
 
 
 # -- postcodes and wards ------------------------------------------------------------------
@@ -85,7 +67,7 @@ def ward_named(db: sqlite_utils.Database, text: str) -> str | None:
 
 def save_wards(db: sqlite_utils.Database, rows: dict[str, str], *, replace: bool = False) -> None:
     """Write postcode -> ward rows in one transaction."""
-    with db.atomic():
+    with write(db):
         if replace:
             db.execute("DELETE FROM wards")
         db.table("wards").upsert_all(

@@ -7,15 +7,14 @@ from datetime import datetime
 
 import sqlite_utils
 
+from catalogue.storage import migrate
+from conversations.schema import SCHEMA
 from conversations.types import Channel, Session
 
 
 def ensure_conversations(db: sqlite_utils.Database) -> None:
-    if not db.table("sessions").exists():
-        db.table("sessions").create(
-            {"channel": str, "address": str, "state": str, "data": str, "updated_at": str},
-            pk=("channel", "address"),
-        )
+    """The conversations' tables (conversations/schema.py), created or upgraded."""
+    migrate(db, [SCHEMA])
 
 
 def load_session(db: sqlite_utils.Database, channel: Channel, address: str) -> Session:

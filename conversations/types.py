@@ -24,6 +24,7 @@ class Inbound:
     address: str
     text: str
     choice: int | None = None
+    reply_to: str | None = None  # the provider's id of our message this replies to (Telegram)
 
 
 @dataclass(frozen=True)

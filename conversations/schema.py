@@ -1,0 +1,133 @@
+"""The conversations' tables, and what each holds about a person (catalogue/storage.py).
+
+Every table about a person names them by `channel` and `address`."""
+
+from __future__ import annotations
+
+from catalogue.storage import NOBODY, Personal, Schema, Table
+
+SESSIONS = Table("sessions", Personal(
+    "delete", "where a conversation stands (it restarts after a day anyway)",
+    retain_days=30, age_column="updated_at", label="place in the conversation",
+), """
+CREATE TABLE IF NOT EXISTS "sessions" (
+   "channel" TEXT,
+   "address" TEXT,
+   "state" TEXT,
+   "data" TEXT,
+   "updated_at" TEXT,
+   PRIMARY KEY ("channel", "address")
+);""")
+
+PEOPLE = Table("people", Personal(
+    "delete", "a person's postcode and ward, asked once", retain_days=365,
+    age_column="updated_at",
+), """
+CREATE TABLE IF NOT EXISTS "people" (
+   "channel" TEXT,
+   "address" TEXT,
+   "postcode" TEXT,
+   "ward" TEXT,
+   "updated_at" TEXT,
+   PRIMARY KEY ("channel", "address")
+);""")
+
+FEEDBACK = Table("feedback", Personal(
+    "delete", "\"was this helpful?\" answers and ratings; after 90 days only who gave them "
+    "is removed, the answers stay for the digests", retain_days=90, retain_action="anonymise",
+    anonymise=("address",),
+), """
+CREATE TABLE IF NOT EXISTS "feedback" (
+   "id" INTEGER PRIMARY KEY,
+   "channel" TEXT,
+   "address" TEXT,
+   "entry_id" TEXT,
+   "helpful" INTEGER,
+   "rating" INTEGER,
+   "comment" TEXT,
+   "created_at" TEXT
+);
+CREATE INDEX IF NOT EXISTS "idx_feedback_entry_id" ON "feedback" ("entry_id");""")
+
+UNMET_NEEDS = Table("unmet_needs", Personal(
+    "delete", "what someone asked that the catalogue could not answer, redacted; after 90 "
+    "days who asked is removed and the text stays for the digests", retain_days=90,
+    retain_action="anonymise", anonymise=("address",), label="message(s) I had no answer for",
+), """
+CREATE TABLE IF NOT EXISTS "unmet_needs" (
+   "id" INTEGER PRIMARY KEY,
+   "channel" TEXT,
+   "address" TEXT,
+   "text" TEXT,
+   "suggestions" INTEGER,
+   "created_at" TEXT
+);""")
+
+# Erasure keeps an objection in the counts without who made it or why; the channel stays
+# (not personal) so web-chat objections can be told apart from residents' own channels.
+OBJECTIONS = Table("objections", Personal(
+    "anonymise", "objections; erased or after a year, who objected and their reason are "
+    "removed and the objection stays in the counts", anonymise=("address", "reason"),
+    retain_days=365, retain_action="anonymise",
+), """
+CREATE TABLE IF NOT EXISTS "objections" (
+   "id" INTEGER PRIMARY KEY,
+   "channel" TEXT,
+   "address" TEXT,
+   "entry_id" TEXT NOT NULL,
+   "ward" TEXT,
+   "reason" TEXT,
+   "created_at" TEXT
+);
+CREATE UNIQUE INDEX IF NOT EXISTS "idx_objections_channel_address_entry_id"
+    ON "objections" ("channel", "address", "entry_id");
+CREATE INDEX IF NOT EXISTS "idx_objections_entry_id_ward" ON "objections" ("entry_id", "ward");""")
+
+WARDS = Table("wards", NOBODY, """
+CREATE TABLE IF NOT EXISTS "wards" (
+   "postcode" TEXT PRIMARY KEY,
+   "ward" TEXT
+);""")
+
+OUTBOX = Table("outbox", Personal(
+    "delete", "messages the assistant sends (replies, digests, alerts, confirmations): "
+    "delivered ones are kept a month, failed ones until an officer looks (at most 90 days)",
+    retain_days=30, retain_only="state IN ('sent', 'refused', 'cancelled')",
+    label="message(s) to you",
+), """
+CREATE TABLE IF NOT EXISTS "outbox" (
+   "id" INTEGER PRIMARY KEY,
+   "key" TEXT NOT NULL UNIQUE,
+   "kind" TEXT NOT NULL,
+   "channel" TEXT NOT NULL,
+   "address" TEXT NOT NULL,
+   "subject" TEXT,
+   "body" TEXT NOT NULL,
+   "choices" TEXT,
+   "extra" TEXT,
+   "state" TEXT NOT NULL DEFAULT 'queued',
+   "attempts" INTEGER NOT NULL DEFAULT 0,
+   "next_attempt_at" TEXT NOT NULL,
+   "last_error" TEXT,
+   "provider_id" TEXT,
+   "created_at" TEXT NOT NULL,
+   "sent_at" TEXT
+);
+CREATE INDEX IF NOT EXISTS "idx_outbox_due" ON "outbox" ("state", "next_attempt_at");
+CREATE INDEX IF NOT EXISTS "idx_outbox_person" ON "outbox" ("channel", "address");
+CREATE INDEX IF NOT EXISTS "idx_outbox_provider" ON "outbox" ("provider_id");""")
+
+OPTOUTS = Table("optouts", Personal(
+    "delete", "a 'send me nothing' request outlives the rest of a person's data, or we "
+    "could message them again", keep_where="1", label="your request for no messages",
+), """
+CREATE TABLE IF NOT EXISTS "optouts" (
+   "channel" TEXT,
+   "address" TEXT,
+   "reason" TEXT,
+   "opted_out_at" TEXT,
+   PRIMARY KEY ("channel", "address")
+);""")
+
+SCHEMA = Schema("conversations", (SESSIONS, PEOPLE, FEEDBACK, UNMET_NEEDS, OBJECTIONS, WARDS,
+                                    OUTBOX, OPTOUTS))
