@@ -31,6 +31,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any, Literal, Protocol
 
 import sqlite_utils
@@ -267,8 +268,7 @@ class OutboxWorker:
                 handled = 0
             if handled:
                 continue
-            channels = tuple(self.adapters)
-            due = await self.on_db(lambda db: next_due(db, channels))
+            due = await self.on_db(partial(next_due, channels=tuple(self.adapters)))
             wait = self.idle
             if due is not None:  # a row waiting on its own earlier one: no busy loop
                 wait = min(self.idle, max(0.2, (due - self.clock()).total_seconds()))
