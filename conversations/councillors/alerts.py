@@ -19,6 +19,7 @@ from datetime import datetime
 
 import sqlite_utils
 
+from bot.render import MULTI_SEGMENT, SMS_MAX_SEGMENTS, fit, to_gsm7
 from catalogue.model import Entry
 from catalogue.storage import write
 from conversations.councillors.directory import Councillor, councillors_for_ward
@@ -185,5 +186,7 @@ def telegram_body(alert: Alert) -> str:
 
 
 def sms_body(alert: Alert) -> str:
-    return (f"Local Support: {alert.count} {alert.ward} residents have objected to "
-            f"\"{alert.entry.title}\". The weekly digest has more.")
+    """Two SMS segments at most (the SMS renderer's budget, bot/render.py)."""
+    return fit(to_gsm7(f"Local Support: {alert.count} {alert.ward} residents have objected to "
+                       f"\"{alert.entry.title}\". The weekly digest has more."),
+               MULTI_SEGMENT * SMS_MAX_SEGMENTS)
