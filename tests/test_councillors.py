@@ -114,8 +114,10 @@ def test_unknown_columns_and_ons_codes(db: sqlite_utils.Database, tmp_path: Path
                            NOW)
     done = import_councillors(db, write(tmp_path, "name,ward,email\nJo,e05011234,j@example.org\n"),
                               NOW)
-    assert done.councillors == 1
+    assert done.councillors == 1 and done.unmatched_codes == ["E05011234"]
     assert [c.ward for c in all_councillors(db)] == ["E05011234"]
+    assert "Wards given as ONS codes that the postcode lookup does not use: E05011234" in (
+        done.describe("councillors.csv"))
 
 
 @pytest.mark.parametrize(("written", "e164"), [

@@ -11,7 +11,7 @@ mid-week never makes a second digest.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -155,6 +155,7 @@ class Imported:
     changed: int
     removed: int
     uncovered: list[str]  # wards in the lookup that nobody represents
+    unmatched_codes: list[str] = field(default_factory=list)  # ONS codes the lookup lacks
 
     def describe(self, source: str) -> str:
         line = (f"Imported {self.councillors} councillor{'s' if self.councillors != 1 else ''} "
@@ -163,6 +164,10 @@ class Imported:
         if self.uncovered:
             line += (" No councillor for: " + ", ".join(self.uncovered)
                      + " (objections there alert nobody).")
+        if self.unmatched_codes:
+            line += (" Wards given as ONS codes that the postcode lookup does not use: "
+                     + ", ".join(self.unmatched_codes) + " (their councillors get alerts and "
+                     "their ward's digest only once the lookup names wards by those codes).")
         return line
 
 
@@ -189,12 +194,15 @@ def import_councillors(db: sqlite_utils.Database, path: Path, now: datetime) -> 
                 [c.id, c.name, c.ward, c.email or None, c.phone or None,
                  c.telegram_chat_id or None, iso(now)])
     represented = {c.ward.lower() for c in councillors}
+    known = {w.lower() for w in lookup_wards(db)}
     return Imported(
         councillors=len(councillors), wards=len(represented),
         new=sum(c.id not in before for c in councillors),
         changed=sum(c.id in before and before[c.id] != c for c in councillors),
         removed=len(removed),
-        uncovered=[w for w in lookup_wards(db) if w.lower() not in represented])
+        uncovered=[w for w in lookup_wards(db) if w.lower() not in represented],
+        unmatched_codes=sorted({c.ward for c in councillors if ONS_WARD_CODE.match(c.ward)
+                                and c.ward.lower() not in known}))
 
 
 def cancel_queued(db: sqlite_utils.Database, councillor: Councillor) -> None:
