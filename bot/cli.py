@@ -256,6 +256,10 @@ def add_people_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     imp.add_argument("file")
     imp.add_argument("--replace", action="store_true", help="remove postcodes not in the file")
     imp.set_defaults(func=cmd_wards_import)
+    look = wards_sub.add_parser("lookup", parents=[common],
+                                help="the ward a postcode is counted in")
+    look.add_argument("postcode")
+    look.set_defaults(func=cmd_wards_lookup)
     forget = sub.add_parser("forget", parents=[common], help="erase one person's data")
     forget.add_argument("person", metavar="CHANNEL:ADDRESS")
     forget.set_defaults(func=cmd_forget)
@@ -266,12 +270,15 @@ def add_people_commands(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def person_key(value: str) -> tuple[str, str]:
+    from conversations.phones import normalise_phone
     from conversations.types import CHANNELS
 
     channel, sep, address = value.partition(":")
     if not sep or not address or channel not in CHANNELS:
         raise UserError(f"expected CHANNEL:ADDRESS with CHANNEL one of {', '.join(CHANNELS)}, "
                         f"e.g. sms:+447700900123; got {value!r}")
+    if channel == "sms":  # kept as Twilio gives it (E.164), whatever way it is written here
+        address = normalise_phone(address) or address
     return channel, address
 
 
@@ -288,6 +295,19 @@ def cmd_wards_import(args: argparse.Namespace) -> int:
     except OSError as error:
         raise UserError(f"cannot read {args.file}: {error.strerror}") from error
     return 0
+
+
+def cmd_wards_lookup(args: argparse.Namespace) -> int:
+    from catalogue.problems import CatalogueError
+    from conversations.wards import describe_lookup
+
+    db = database(args)
+    try:
+        found, text = describe_lookup(db, args.postcode)
+    except CatalogueError as error:
+        raise UserError(error.problems[0].message) from error
+    print(text)
+    return 0 if found else 1
 
 
 def cmd_forget(args: argparse.Namespace) -> int:

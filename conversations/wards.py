@@ -1,61 +1,165 @@
-"""The postcode -> ward CSV (`localsupport wards import FILE`): header `postcode,ward`.
+"""The postcode -> ward lookup (`localsupport wards import FILE`, `wards lookup POSTCODE`).
 
-Postcodes are stored without spaces in upper case; a row may also give a postcode sector
-("RV1 1") or district ("RV1") to cover every postcode in it. All or nothing: any bad row
-stops the import, and the problems name the row (header = row 1) and column.
+Two kinds of file, told apart by their header:
+- the council's own CSV, `postcode,ward`: a row gives a full postcode, a sector ("RV1 1")
+  or a district ("RV1"), parsed as UK postcodes (conversations/postcodes.py); the ward is
+  a name, or an ONS ward code (E05...) whose name the ONS list gives;
+- the ONS Postcode Directory (ONSPD) CSV: the `pcds` column and a ward-code column such
+  as `wd24cd`, ward names from the ONS list (catalogue/data/ons-wards-2019.csv, see
+  catalogue/data/README.md); a code the list does not have is kept as the ward's name.
+All or nothing: any bad row stops the import; problems name the row (header = row 1).
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
 from pathlib import Path
 
 import sqlite_utils
 
-from catalogue.csvfile import check_header, decode, read_table
-from catalogue.problems import CatalogueError, Log
-from conversations.records import ensure_records, normalise_postcode, save_wards
+from catalogue.csvfile import Table, check_header, decode, read_table
+from catalogue.problems import CatalogueError, Log, Problem
+from conversations.postcodes import parse_postcode, parse_prefix
+from conversations.records import ensure_records, save_wards, ward_row_for_postcode
 
 COLUMNS = ("postcode", "ward")
-_CODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?(?:\d(?:[A-Z]{2})?)?$")  # full, sector or district
+ONSPD_POSTCODE = "pcds"
+ONSPD_WARD = re.compile(r"wd\d\dcd")
+ONS_WARD_CODE = re.compile(r"[EWSN]\d{8}")
+PSEUDO_CODE = re.compile(r"[A-Z]99999999")  # ONSPD's "no ward" (Channel Islands, Isle of Man)
 
 
-def read_wards(path: Path) -> dict[str, str]:
-    """postcode -> ward from the file, or CatalogueError listing every problem."""
+@dataclass
+class Lookup:
+    """What a wards file holds: key -> ward name, and ward name -> ONS code where known."""
+
+    wards: dict[str, str] = field(default_factory=dict)
+    codes: dict[str, str] = field(default_factory=dict)
+    unnamed: set[str] = field(default_factory=set)  # ONS codes the list has no name for
+    kind: str = "postcode,ward"
+
+
+@cache
+def ons_ward_names() -> dict[str, str]:
+    """ONS ward code -> ward name (December 2019, catalogue/data/ons-wards-2019.csv)."""
+    text = (resources.files("catalogue") / "data" / "ons-wards-2019.csv").read_text("utf-8-sig")
+    return {row["WD19CD"]: row["WD19NM"] for row in csv.DictReader(io.StringIO(text))}
+
+
+def read_wards(path: Path) -> Lookup:
+    """The lookup in the file, or CatalogueError listing every problem."""
     source = str(path)
     table = read_table(decode(path.read_bytes(), source), source)
     log = Log()
-    check_header(table, COLUMNS, COLUMNS, log)
-    log.raise_if_any(source)
-    where = {name: table.header.index(name) for name in COLUMNS}
-    wards: dict[str, str] = {}
-    first: dict[str, int] = {}
-    for number, cells in table.rows:
-        cells = cells + [""] * (len(table.header) - len(cells))
-        raw, ward = cells[where["postcode"]], cells[where["ward"]]
-        code = normalise_postcode(raw)
-        if not _CODE.match(code):
-            log.error(number, "postcode", f'"{raw}" is not a UK postcode (like RV1 1AA), '
-                      "sector (RV1 1) or district (RV1)")
-        if not ward:
-            log.error(number, "ward", "is empty")
-        if code in wards and wards[code] != ward:
-            log.error(number, "postcode", f'"{raw}" is already in ward "{wards[code]}" '
-                      f"on row {first[code]}")
-        wards.setdefault(code, ward)
-        first.setdefault(code, number)
+    ward_column = next((name for name in table.header if ONSPD_WARD.fullmatch(name)), None)
+    if ONSPD_POSTCODE in table.header and ward_column:
+        lookup = read_onspd(table, ward_column, log)
+    else:
+        check_header(table, COLUMNS, COLUMNS, log)
+        log.raise_if_any(source)
+        lookup = read_council_csv(table, log)
     if not table.rows:
         log.error(None, None, "the file has a header row but no postcodes")
     log.raise_if_any(source)
-    return wards
+    return lookup
+
+
+def read_council_csv(table: Table, log: Log) -> Lookup:
+    lookup = Lookup()
+    first: dict[str, int] = {}
+    where = {name: table.header.index(name) for name in COLUMNS}
+    for number, cells in table.rows:
+        cells = cells + [""] * (len(table.header) - len(cells))
+        raw, ward = cells[where["postcode"]], cells[where["ward"]]
+        code = parse_prefix(raw)
+        if code is None:
+            log.error(number, "postcode", f'"{raw}" is not a UK postcode (like RV1 1AA), '
+                      'sector (RV1 1, with the space) or district (RV1)')
+        if not ward:
+            log.error(number, "ward", "is empty")
+        elif ONS_WARD_CODE.fullmatch(ward.upper()):
+            ward = name_for_code(ward.upper(), lookup)
+        if code is None or not ward:
+            continue
+        add(lookup, str(code), ward, number, raw, first, log)
+    return lookup
+
+
+def read_onspd(table: Table, ward_column: str, log: Log) -> Lookup:
+    lookup = Lookup(kind=f"ONS Postcode Directory, {ward_column}")
+    first: dict[str, int] = {}
+    postcode_at, ward_at = table.header.index(ONSPD_POSTCODE), table.header.index(ward_column)
+    for number, cells in table.rows:
+        cells = cells + [""] * (len(table.header) - len(cells))
+        raw, ward_code = cells[postcode_at], cells[ward_at].upper()
+        if not ward_code or PSEUDO_CODE.fullmatch(ward_code):
+            continue  # a postcode in no ward (ONSPD's pseudo-code)
+        code = parse_postcode(raw)
+        if code is None:
+            log.error(number, ONSPD_POSTCODE, f'"{raw}" is not a full UK postcode')
+            continue
+        if not ONS_WARD_CODE.fullmatch(ward_code):
+            log.error(number, ward_column, f'"{ward_code}" is not an ONS ward code (E05...)')
+            continue
+        add(lookup, str(code), name_for_code(ward_code, lookup), number, raw, first, log)
+    return lookup
+
+
+def name_for_code(ward_code: str, lookup: Lookup) -> str:
+    name = ons_ward_names().get(ward_code)
+    if name is None:
+        lookup.unnamed.add(ward_code)
+        name = ward_code
+    lookup.codes[name] = ward_code
+    return name
+
+
+def add(lookup: Lookup, key: str, ward: str, number: int, raw: str, first: dict[str, int],
+        log: Log) -> None:
+    if key in lookup.wards and lookup.wards[key] != ward:
+        log.error(number, "postcode", f'"{raw}" is already in ward "{lookup.wards[key]}" '
+                  f"on row {first[key]}")
+        return
+    lookup.wards.setdefault(key, ward)
+    first.setdefault(key, number)
 
 
 def import_wards(db: sqlite_utils.Database, path: Path, *, replace: bool = False) -> str:
-    """Read and store the file; a one-line summary for the person running the command."""
-    wards = read_wards(path)
+    """Read and store the file; a summary for the person running the command."""
+    lookup = read_wards(path)
     ensure_records(db)
-    save_wards(db, wards, replace=replace)
-    return f"Imported {len(wards)} postcodes in {len(set(wards.values()))} wards."
+    save_wards(db, lookup.wards, replace=replace, ward_codes=lookup.codes)
+    text = f"Imported {len(lookup.wards)} postcodes in {len(set(lookup.wards.values()))} wards."
+    if lookup.kind != "postcode,ward":
+        text += f" (from the {lookup.kind} columns)"
+    if lookup.unnamed:
+        text += (f"\n{len(lookup.unnamed)} ward codes are not in the ONS list of December "
+                 f"2019, so they are kept by code: {', '.join(sorted(lookup.unnamed)[:10])}")
+    return text
 
 
-__all__ = ["CatalogueError", "import_wards", "read_wards"]
+def describe_lookup(db: sqlite_utils.Database, postcode: str) -> tuple[bool, str]:
+    """`wards lookup`: (found, what to say). A text that is not a postcode is a CatalogueError."""
+    code = parse_postcode(postcode)
+    if code is None:
+        raise CatalogueError([Problem(None, None, (
+            f'"{postcode}" is not a full UK postcode (like RV1 1AA)'))])
+    ensure_records(db)
+    found = ward_row_for_postcode(db, postcode)
+    if found is None:
+        return False, (f"{code} is not in the lookup (tried {', '.join(code.lookup_keys())}); "
+                       "objections from it are counted, just not in a ward.")
+    key, ward = found
+    row = db.execute("SELECT level, ward_code FROM wards WHERE postcode = ?", [key]).fetchone()
+    level, ward_code = row
+    how = "the postcode itself" if level == "unit" else f"its {level} {key}"
+    code_text = f" ({ward_code})" if ward_code else ""
+    return True, f"{code} is in {ward}{code_text}, found by {how}."
+
+
+__all__ = ["CatalogueError", "Lookup", "describe_lookup", "import_wards", "read_wards"]
