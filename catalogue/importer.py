@@ -264,7 +264,7 @@ def looks_like_json(data: bytes, source: str) -> bool:
 def compare_entries(parsed: Parsed, existing: list[Entry], replace: bool) -> ImportSummary:
     summary = ImportSummary(parsed.kind, entries=len(parsed.entries))
     count_changes(summary, {e.id: e for e in parsed.entries}, {e.id: e for e in existing},
-                  replace)
+                  replace, keep=parsed.feed.skipped_ids if parsed.feed else set())
     return summary
 
 
@@ -277,7 +277,8 @@ def compare_circumstances(
 
 
 def count_changes(
-    summary: ImportSummary, new: Mapping[str, object], old: Mapping[str, object], replace: bool
+    summary: ImportSummary, new: Mapping[str, object], old: Mapping[str, object], replace: bool,
+    keep: set[str] | None = None,
 ) -> None:
     """Added, unchanged and updated by key; removed only when the file replaces the rest."""
     for key, item in new.items():
@@ -288,7 +289,7 @@ def count_changes(
         else:
             summary.updated += 1
     if replace:
-        summary.removed = len(set(old) - set(new))
+        summary.removed = len(set(old) - set(new) - (keep or set()))
 
 
 def check_codes_still_used(

@@ -127,14 +127,12 @@ def read_services(records: Sequence[Any], known_codes: Collection[str]) -> FeedR
             continue
         log = Log(unit="service", names=FIELD_NAMES)
         values = service_values(record)
-        if not oruk_id and not values["id"]:
-            log.error(position, "id", "must not be empty")
         warn_about_summary(values, position, log)
         entry = build_entry(values, position, known_codes, log)
         if log.codes_without_circumstances:
             log.error(position, "criteria", "uses circumstance codes but none are loaded: "
                       "import the circumstances CSV (header code,question) first")
-        problems += log.problems
+        problems += sorted(log.problems, key=lambda p: p.column not in ("id", "name"))
         read.warnings += [with_record(w, oruk_id) for w in log.warnings]
         if problems or entry is None:
             skip(read, [with_record(p, oruk_id) for p in problems], oruk_id, values["id"])

@@ -26,6 +26,7 @@ from catalogue.oruk_fields import EXTRA, ID_PREFIX, JSON
 NAMESPACE = uuid.UUID("8a0b5c1e-3f44-5d6a-9e1b-2c7d4e5f6a70")  # ours, for derived ids
 UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 SCHEME = re.compile(r"(https?|ftp)://", re.IGNORECASE)
+POSTCODE_AT_END = re.compile(r",?\s*\b([A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2})\s*$", re.IGNORECASE)
 BARE_DOMAIN = re.compile(r"(www\.)?[\w-]+(\.[\w-]+)+(/\S*)?", re.IGNORECASE)
 
 
@@ -56,6 +57,24 @@ def email_address(email: str) -> str:
     return email if re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email) else ""
 
 
+def address_parts(address: str) -> JSON:
+    """One line ("Town Hall, 1 Market Square, Sampleton ZZ1 1AA") to the 3.0 address's
+    required parts: the postcode at the end, the town before it, the rest as address_1."""
+    postcode = ""
+    found = POSTCODE_AT_END.search(address)
+    if found:
+        postcode, address = found.group(1).upper(), address[: found.start()]
+    parts = [part.strip() for part in address.split(",") if part.strip()]
+    city = parts.pop() if len(parts) > 1 else ""
+    return {"address_1": ", ".join(parts), "city": city, "state_province": "",
+            "postal_code": postcode, "country": "GB", "address_type": "physical"}
+
+
+def rejoined(parts: JSON) -> str:
+    """The address as the reader (catalogue/oruk_fields.py) joins it back."""
+    return ", ".join(p for p in (parts["address_1"], parts["city"], parts["postal_code"]) if p)
+
+
 def extra_of(entry: Entry, url: str, email: str) -> JSON:
     """What the ORUK fields cannot carry as it is, for our own re-import."""
     extra: JSON = {"id": entry.id, "kind": entry.kind, "category": entry.category,
@@ -66,6 +85,8 @@ def extra_of(entry: Entry, url: str, email: str) -> JSON:
         extra["url"] = entry.url
     if email != entry.email:
         extra["email"] = entry.email
+    if entry.address and rejoined(address_parts(entry.address)) != entry.address:
+        extra["address"] = entry.address
     return extra
 
 
@@ -135,7 +156,7 @@ def locations_v3(entry: Entry) -> list[JSON]:
     location: JSON = {"id": part_uuid(entry, "location"), "location_type": "physical"}
     if entry.address:
         location["addresses"] = [{"id": part_uuid(entry, "address"),
-                                  "address_1": entry.address, "address_type": "physical"}]
+                                  **address_parts(entry.address)}]
     if entry.accessibility:
         location["accessibility"] = [{"id": part_uuid(entry, "accessibility"),
                                       "description": entry.accessibility}]
@@ -191,8 +212,9 @@ def locations_v1(entry: Entry) -> list[JSON]:
         return []
     location: JSON = {"id": part_uuid(entry, "location"), "name": ""}
     if entry.address:
-        location["physical_addresses"] = [{"id": part_uuid(entry, "address"),
-                                           "address_1": entry.address}]
+        parts = address_parts(entry.address)
+        location["physical_addresses"] = [{"id": part_uuid(entry, "address"), **{
+            key: parts[key] for key in ("address_1", "city", "postal_code", "country")}}]
     if entry.accessibility:
         location["accessibility_for_disabilities"] = [
             {"id": part_uuid(entry, "accessibility"), "accessibility": entry.accessibility}]

@@ -28,7 +28,7 @@ SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 DAYS = {"MO": "Mon", "TU": "Tue", "WE": "Wed", "TH": "Thu", "FR": "Fri", "SA": "Sat",
         "SU": "Sun"}
 # our extra's keys that stand for a catalogue column as they are
-EXTRA_TEXT = ("kind", "category", "provider", "url", "email", "summary")
+EXTRA_TEXT = ("kind", "category", "provider", "url", "email", "summary", "address")
 EXTRA_LISTS = ("wards", "criteria", "keywords")
 
 

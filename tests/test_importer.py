@@ -14,7 +14,6 @@ from catalogue.importer import (
     check_file,
     export_file,
     import_file,
-    load_sample,
 )
 from catalogue.model import COLUMNS, Circumstance, Criterion
 from catalogue.store import load_circumstances, load_entries, open_db, save_catalogue
