@@ -1,5 +1,6 @@
 """The jobs the server runs on its own, on one APScheduler in the server's event loop:
-safeguarding alerts every minute (when email is set up) and the retention purge daily.
+safeguarding alerts every minute (when email is set up), the retention purge daily, and
+the daily re-import of the council's Open Referral UK feed (when CATALOGUE_URL is set).
 Jobs reach the database through the database thread, like everything else."""
 
 from __future__ import annotations
@@ -7,7 +8,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("localsupport.scheduler")
 PURGE_AT = {"hour": 3, "minute": 30}  # daily, London time
+CATALOGUE_AT = {"hour": 4, "minute": 15}  # daily, London time
 
 
 def smtp_config(settings: Settings) -> SmtpConfig:
@@ -54,4 +56,31 @@ def build_scheduler(
             log.info("retention: %s", ", ".join(f"{t} {n}" for t, n in sorted(touched.items())))
 
     scheduler.add_job(purge_job, "cron", id="retention", **PURGE_AT, **common)
+    if settings.catalogue_url:
+        scheduler.add_job(catalogue_feed_job, "cron", id="catalogue-feed",
+                          args=[db, settings.catalogue_url], **CATALOGUE_AT, **common)
     return scheduler
+
+
+async def catalogue_feed_job(db: DbThread[Assistant], url: str) -> None:
+    """Read every page of the feed (on the event loop), then import it through the database
+    thread: services gone from the feed go, a bad service is skipped and logged, and the
+    first import replaces the sample catalogue (catalogue/importer.py `import_records`)."""
+    from catalogue.importer import import_records
+    from catalogue.oruk_api import fetch_services
+    from catalogue.problems import CatalogueError
+    from conversations.wards import remove_sample_wards
+
+    def save(assistant: Assistant, records: list[Any]) -> str:
+        summary = import_records(assistant.db, records, url, hand_over=True, refresh=True)
+        if summary.sample_removed:
+            remove_sample_wards(assistant.db)
+        return "\n".join(filter(None, [summary.describe(), summary.warning_report()]))
+
+    try:
+        records = await fetch_services(url)
+        said = await db.call(lambda assistant: save(assistant, records))
+    except CatalogueError as error:
+        log.warning("catalogue feed not imported: %s", error.report())
+        return
+    log.info("catalogue feed: %s", said)

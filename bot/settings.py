@@ -32,6 +32,7 @@ class Settings:
     safeguarding_email: str = ""  # the named council contact told of safeguarding alerts
     alert_interval: float = 60.0  # seconds between safeguarding alert deliveries
     web_chat: bool = True
+    catalogue_url: str = ""  # an Open Referral UK API's /services, re-imported daily
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -59,6 +60,7 @@ class Settings:
             digest_from=get("DIGEST_FROM"),
             safeguarding_email=get("SAFEGUARDING_EMAIL"),
             web_chat=get("WEB_CHAT").lower() not in OFF_WORDS,
+            catalogue_url=get("CATALOGUE_URL"),
         )
 
     @property

@@ -63,6 +63,18 @@ def services_in(text: str, source: str) -> list[Any]:
 
 
 def services_of(data: Any, source: str) -> list[Any]:
+    return gathered(page_records(data, source))
+
+
+def gathered(records: list[Any]) -> list[Any]:
+    """The services, with service_at_location items gathered into their services."""
+    if any(is_service_at_location(r) for r in records):
+        return gather_services(records)
+    return records
+
+
+def page_records(data: Any, source: str) -> list[Any]:
+    """The records of one page (or file) as they are."""
     records: list[Any] | None = None
     if isinstance(data, dict):
         for key in PAGE_KEYS:
@@ -78,8 +90,6 @@ def services_of(data: Any, source: str) -> list[Any]:
         raise CatalogueError([Problem(None, None, (
             "this JSON is not an Open Referral UK services export: expected a list of services "
             'or an object with "content" or "contents" (a page of /services)'))], source)
-    if any(is_service_at_location(r) for r in records):
-        return gather_services(records)
     return records
 
 

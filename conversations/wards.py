@@ -24,6 +24,7 @@ import sqlite_utils
 
 from catalogue.csvfile import Table, check_header, decode, read_table
 from catalogue.problems import CatalogueError, Log, Problem
+from catalogue.storage import write
 from conversations.postcodes import parse_postcode, parse_prefix
 from conversations.records import ensure_records, save_wards, ward_row_for_postcode
 
@@ -143,6 +144,19 @@ def import_wards(db: sqlite_utils.Database, path: Path, *, replace: bool = False
     return text
 
 
+def remove_sample_wards(db: sqlite_utils.Database) -> int:
+    """Take the sample council's rows (catalogue/sample/sample-wards.csv) out of the lookup,
+    as the council's own catalogue replaces the sample; rows the council imported stay."""
+    if not db.table("wards").exists():
+        return 0
+    sample = resources.files("catalogue") / "sample" / "sample-wards.csv"
+    with resources.as_file(sample) as path:
+        rows = read_wards(path).wards
+    with write(db):
+        return sum(db.execute("DELETE FROM wards WHERE postcode = ? AND ward = ?",
+                              [key, ward]).rowcount for key, ward in rows.items())
+
+
 def describe_lookup(db: sqlite_utils.Database, postcode: str) -> tuple[bool, str]:
     """`wards lookup`: (found, what to say). A text that is not a postcode is a CatalogueError."""
     code = parse_postcode(postcode)
@@ -162,4 +176,5 @@ def describe_lookup(db: sqlite_utils.Database, postcode: str) -> tuple[bool, str
     return True, f"{code} is in {ward}{code_text}, found by {how}."
 
 
-__all__ = ["CatalogueError", "Lookup", "describe_lookup", "import_wards", "read_wards"]
+__all__ = ["CatalogueError", "Lookup", "describe_lookup", "import_wards", "read_wards",
+           "remove_sample_wards"]
