@@ -185,7 +185,9 @@ def test_empty_database_gets_the_sample_catalogue(
 
 # -- the hand-over from the sample ------------------------------------------------------------
 
-def call_with(files: dict[str, str], *argv: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+def call_with(
+    files: dict[str, str], *argv: str, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "bot", "--db", files["db"], *argv],
                           input=stdin, capture_output=True, text=True, check=False)
 
