@@ -19,11 +19,7 @@ BLOCKS = frozenset({
 })
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 HIDDEN = frozenset({"script", "style", "template", "head", "title"})
-# spaces that are not " ": no-break, narrow no-break, figure, thin, ideographic, and the
-# zero-width ones (which are removed)
-ODD_SPACES = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
-ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
-SPACES = re.compile(r"[ \t\r\n\f\v]+")
+ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff]")  # removed, not made spaces
 
 
 @dataclass(frozen=True)
@@ -75,8 +71,10 @@ class _Collector(HTMLParser):
 
 
 def tidy(text: str) -> str:
-    text = ZERO_WIDTH.sub("", ODD_SPACES.sub(" ", text))
-    return SPACES.sub(" ", text).strip()
+    """One line, single spaces (str.split() also splits at no-break and other odd spaces)."""
+    if not text.isascii():
+        text = ZERO_WIDTH.sub("", text)
+    return " ".join(text.split())
 
 
 def html_lines(text: str) -> list[Line]:
@@ -90,10 +88,13 @@ def html_lines(text: str) -> list[Line]:
 
 def plain_text(text: str) -> str:
     """Plain text, one line per paragraph, heading or list item ("- " before items)."""
-    return "\n".join(("- " + line.text) if line.item else line.text
-                     for line in html_lines(text))
+    return joined(html_lines(text))
 
 
-def body_text(text: str) -> str:
-    """The text without its headings, one line per paragraph: what a summary is cut from."""
-    return "\n".join(line.text for line in html_lines(text) if not line.heading)
+def joined(lines: list[Line]) -> str:
+    return "\n".join(("- " + line.text) if line.item else line.text for line in lines)
+
+
+def body_text(lines: list[Line]) -> str:
+    """The lines without the headings: what a summary is cut from."""
+    return "\n".join(line.text for line in lines if not line.heading)

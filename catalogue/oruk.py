@@ -122,7 +122,7 @@ def gather_services(records: Sequence[Any]) -> list[Any]:
 def read_services(records: Sequence[Any], known_codes: Collection[str]) -> FeedRead:
     """Every service that can be imported, and a report on those that cannot."""
     read = FeedRead()
-    seen: dict[str, tuple[int, str, str]] = {}  # ORUK id -> (position, name, the record)
+    seen: dict[str, tuple[int, JSON]] = {}  # ORUK id -> (position, the record)
     for position, record in enumerate(records, start=1):
         if not isinstance(record, dict):
             skip(read, [Problem(position, None, "is not a JSON object", "service")], "", "")
@@ -157,22 +157,21 @@ def read_services(records: Sequence[Any], known_codes: Collection[str]) -> FeedR
 
 
 def duplicate_problems(
-    record: JSON, oruk_id: str, position: int, seen: dict[str, tuple[int, str, str]],
+    record: JSON, oruk_id: str, position: int, seen: dict[str, tuple[int, JSON]],
     read: FeedRead,
 ) -> list[Problem] | None:
     """[] for a service whose id is new; a problem when another service has the id; None
     when the same service was listed before (it is read once)."""
     if not oruk_id:
         return []
-    fingerprint = json.dumps(record, sort_keys=True)
-    name = line_of(record.get("name"))
     if oruk_id not in seen:
-        seen[oruk_id] = (position, name, fingerprint)
+        seen[oruk_id] = (position, record)
         return []
-    first_at, first_name, first_fingerprint = seen[oruk_id]
-    if fingerprint == first_fingerprint:
+    first_at, first_record = seen[oruk_id]
+    if record == first_record:
         read.repeated += 1
         return None
+    first_name = line_of(first_record.get("name"))
     other = f' ("{first_name}")' if first_name else ""
     return [Problem(position, "id", f"is already used by service {first_at}{other}, a "
                     "different service; this one is skipped", "service")]

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from catalogue.htmltext import body_text, plain_text, tidy
+from catalogue.htmltext import body_text, html_lines, joined, plain_text, tidy
 
 JSON = dict[str, Any]
 EXTRA = "localsupport"
@@ -38,7 +38,10 @@ def line_of(value: Any) -> str:
     """A value as one line of plain text ("" for what is not text or a number)."""
     if value is None or isinstance(value, (dict, list, bool)):
         return ""
-    return " ".join(lines_of(str(value)).splitlines())
+    text = str(value)
+    if "<" not in text and "&" not in text:
+        return tidy(text)
+    return " ".join(lines_of(text).splitlines())
 
 
 def lines_of(value: Any) -> str:
@@ -107,12 +110,16 @@ def eligibility_records(service: JSON) -> list[JSON]:
     return objects(service.get("eligibilitys")) + objects(service.get("eligibility"))
 
 
-def summary_of(service: JSON, description: str) -> str:
-    given = line_of(service.get("summary"))
-    if given:
-        return given
-    body = body_text(description) if HTML_TAG.search(description) else lines_of(description)
-    return first_sentence(body)
+def description_of(service: JSON) -> tuple[str, str]:
+    """(the description as plain text, the summary: the feed's, else the first sentence of
+    the description's first paragraph that is not a heading)."""
+    description = service.get("description")
+    if isinstance(description, str) and HTML_TAG.search(description):
+        lines = html_lines(description)
+        text, body = joined(lines), body_text(lines)
+    else:
+        text = body = lines_of(description)
+    return text, line_of(service.get("summary")) or first_sentence(body)
 
 
 def first_sentence(text: str) -> str:
@@ -287,12 +294,11 @@ def service_values(service: JSON) -> dict[str, str]:
     """The service's catalogue cells; validation (catalogue/validate.py) comes after."""
     extra = extra_of(service)
     oruk_id = line_of(service.get("id"))
-    description = service.get("description")
+    description, summary = description_of(service)
     values = {
         "id": line_of(extra.get("id")) or (ID_PREFIX + oruk_id if oruk_id else ""),
-        "kind": "service", "title": line_of(service.get("name")),
-        "summary": summary_of(service, description if isinstance(description, str) else ""),
-        "description": lines_of(description), "keywords": cell_list(taxonomy_names(service)),
+        "kind": "service", "title": line_of(service.get("name")), "summary": summary,
+        "description": description, "keywords": cell_list(taxonomy_names(service)),
         "category": "", "url": url_of(service), "phone": phone_of(service),
         "email": email_of(service), "address": address_of(service),
         "opening_hours": opening_hours_of(service),
