@@ -12,7 +12,7 @@ from typing import Any
 
 import sqlite_utils
 
-from catalogue.store import entry_count, open_db
+from catalogue.store import entry_count
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -82,16 +82,22 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8080)
     serve.set_defaults(func=cmd_serve)
     add_people_commands(sub, common)
+    outbox = sub.add_parser("outbox", parents=[common], help="messages waiting, retrying or "
+                            "failed (without their text)")
+    outbox.add_argument("--failed", action="store_true", help="only those that failed")
+    outbox.set_defaults(func=cmd_outbox)
     return parser
 
 
 # -- database -----------------------------------------------------------------------------
 
 def database(args: argparse.Namespace) -> sqlite_utils.Database:
+    from bot.store import open_store
+
     path = Path(args.db)
     if not path.parent.exists():
         raise UserError(f"no such folder for the database: {path.parent}")
-    return open_db(path)
+    return open_store(path)
 
 
 SAMPLE_NOTICE = ("Using the SAMPLE catalogue ({count} made-up entries for \"Sample Borough\", "
@@ -119,10 +125,8 @@ def load_sample_wards(db: sqlite_utils.Database) -> None:
     """The sample council's postcode-to-ward lookup (ZZ1 1 to ZZ1 5), unless wards exist."""
     from importlib import resources
 
-    from conversations.records import ensure_records
     from conversations.wards import import_wards
 
-    ensure_records(db)
     if not db.table("wards").count:
         sample = resources.files("catalogue") / "sample" / "sample-wards.csv"
         with resources.as_file(sample) as path:
@@ -251,13 +255,16 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
+    import uuid
+    from datetime import UTC, datetime
+
     from bot.assistant import Assistant
+    from bot.inbox import Arrival, Inbox
     from bot.render import render_plain
-    from conversations.types import Inbound
 
     db = database(args)
     ensure_catalogue_loaded(db)
-    assistant = Assistant(db)
+    inbox = Inbox(Assistant(db), {})  # the terminal renders for itself, below
     interactive = sys.stdin.isatty()
     if interactive:
         print(f"Talking as {args.channel} user '{args.user}'. Ctrl-D to leave.\n")
@@ -273,10 +280,27 @@ def cmd_chat(args: argparse.Namespace) -> int:
             if not raw:
                 return 0
             line = raw.rstrip("\r\n")
-        for reply in assistant.handle(Inbound(args.channel, args.user, line)):
+        came = Arrival(args.channel, f"terminal-{uuid.uuid4().hex}", args.user, line,
+                       datetime.now(UTC))
+        for reply in inbox.receive(came).outbounds:
             print(render_plain(reply, args.channel))
             print()
         sys.stdout.flush()
+
+
+def cmd_outbox(args: argparse.Namespace) -> int:
+    from conversations.outbox import counts, listing
+
+    db = database(args)
+    rows = listing(db, failed_only=args.failed)
+    totals = counts(db)
+    print("Outbox: " + (", ".join(f"{n} {state}" for state, n in sorted(totals.items()))
+                        or "empty") + ".")
+    for row in rows:
+        error = f"  last error: {row.last_error}" if row.last_error else ""
+        print(f"{row.id:>6}  {row.state:<8} {row.channel:<9} {row.kind:<13} tries {row.attempts}"
+              f"  next {row.next_attempt_at}  {row.key}{error}")
+    return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -355,14 +379,14 @@ def cmd_wards_lookup(args: argparse.Namespace) -> int:
 
 
 def cmd_forget(args: argparse.Namespace) -> int:
+    from catalogue.storage import checkpoint, write
     from conversations.erasure import erase_person
-    from conversations.records import ensure_records
 
     channel, address = person_key(args.person)
     db = database(args)
-    ensure_records(db)
-    with db.atomic():
+    with write(db):
         touched = erase_person(db, channel, address)
+    checkpoint(db)
     if not touched:
         print(f"Nothing held about {channel}:{address}.")
         return 0

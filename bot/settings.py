@@ -30,7 +30,8 @@ class Settings:
     smtp_starttls: bool = True
     digest_from: str = ""
     safeguarding_email: str = ""  # the named council contact told of safeguarding alerts
-    alert_interval: float = 60.0  # seconds between safeguarding alert deliveries
+    outbox_idle: float = 5.0  # seconds the outbox worker sleeps when nothing is due
+    outbox_first_retry: float = 5.0  # seconds before a failed send is tried again (doubling)
     web_chat: bool = True
     catalogue_url: str = ""  # an Open Referral UK API's /services, re-imported daily
 
