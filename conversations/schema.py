@@ -106,16 +106,18 @@ CREATE TABLE "wards_by_part" (
 
 
 def legacy_keys(key: str) -> list[tuple[str, str]]:
-    """(key, level) readings of a key stored without its space before 0002. "RV12" was
-    both the district RV12 and the sector RV1 2 (the old lookup matched either), so it
-    becomes both; a full postcode stays one unit."""
+    """The (key, level) of a key stored without its space before 0002. "RV12" could be the
+    district RV12 or the sector RV1 2 (the old lookup matched both, the bug this fixes);
+    it is read as the sector, the usual grain of a ward lookup (districts span wards).
+    A key that is neither is dropped (the old import never wrote one)."""
     full = parse_postcode(key)
     if full is not None:
         return [(str(full), full.level)]
     readings = [parse_prefix(key)]
     if len(key) > 2 and key[-1].isdigit():
-        readings.append(parse_prefix(f"{key[:-1]} {key[-1]}"))
-    return [(str(code), code.level) for code in readings if code is not None]
+        readings.insert(0, parse_prefix(f"{key[:-1]} {key[-1]}"))
+    found = [code for code in readings if code is not None]
+    return [(str(found[0]), found[0].level)] if found else []
 
 
 def rekey_wards(db: sqlite_utils.Database) -> None:
