@@ -62,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
                      "default: oruk for a .json file, else csv")
     exp.set_defaults(func=cmd_catalogue_export)
     chk = cat_sub.add_parser("check", parents=[common], help="validate a file, import nothing")
-    chk.add_argument("file")
+    chk.add_argument("file", metavar="FILE|URL")
     chk.set_defaults(func=cmd_catalogue_check)
 
     ask = sub.add_parser("ask", parents=[common], help="what the assistant would answer")
@@ -187,18 +187,22 @@ def confirm_hand_over(summary: Any, source: str) -> bool:
 
 
 def cmd_catalogue_check(args: argparse.Namespace) -> int:
-    from catalogue.importer import CatalogueError, check_file
+    from catalogue.importer import CatalogueError, check_file, import_records
+    from catalogue.oruk_api import is_url, read_feed
 
     db = database(args)
     try:
-        summary = check_file(db, Path(args.file))
+        if is_url(args.file):
+            summary = import_records(db, read_feed(args.file), args.file, dry_run=True)
+        else:
+            summary = check_file(db, Path(args.file))
     except CatalogueError as error:
         print(error.report(), file=sys.stderr)
         return 1
     except OSError as error:
         raise UserError(f"cannot read {args.file}: {error.strerror}") from error
     print("OK: " + summary.describe())
-    if summary.warnings:
+    if summary.warnings or summary.skipped:
         print(summary.warning_report(), file=sys.stderr)
     return 0
 
@@ -320,9 +324,12 @@ def add_people_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     wards = sub.add_parser("wards", help="postcode-to-ward lookup")
     wards_sub = wards.add_subparsers(metavar="ACTION")
     imp = wards_sub.add_parser("import", parents=[common],
-                               help="import a postcode,ward CSV (all or nothing)")
+                               help="import a postcode,ward CSV or the ONS Postcode "
+                               "Directory (all or nothing)")
     imp.add_argument("file")
     imp.add_argument("--replace", action="store_true", help="remove postcodes not in the file")
+    imp.add_argument("--council", default="", metavar="CODE",
+                     help="ONS Postcode Directory: only this local authority (e.g. E06000001)")
     imp.set_defaults(func=cmd_wards_import)
     look = wards_sub.add_parser("lookup", parents=[common],
                                 help="the ward a postcode is counted in")
@@ -356,7 +363,7 @@ def cmd_wards_import(args: argparse.Namespace) -> int:
 
     db = database(args)
     try:
-        print(import_wards(db, Path(args.file), replace=args.replace))
+        print(import_wards(db, Path(args.file), replace=args.replace, council=args.council))
     except CatalogueError as error:
         print(error.report(), file=sys.stderr)
         return 1

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from catalogue.csvfile import Table, check_header, decode, read_table
+from catalogue.csvfile import Table, check_header, decode, normalise_name, read_table
 from catalogue.problems import CatalogueError, Log, Problem
 from catalogue.storage import write
 from conversations.postcodes import parse_postcode, parse_prefix
@@ -33,6 +33,8 @@ ONSPD_POSTCODE = "pcds"
 ONSPD_WARD = re.compile(r"wd\d\dcd")
 ONS_WARD_CODE = re.compile(r"[EWSN]\d{8}")
 PSEUDO_CODE = re.compile(r"[A-Z]99999999")  # ONSPD's "no ward" (Channel Islands, Isle of Man)
+ONSPD_COUNCIL = re.compile(r"oslaua|lad\d\dcd")
+MAX_PROBLEMS = 200
 
 
 @dataclass
@@ -52,18 +54,24 @@ def ons_ward_names() -> dict[str, str]:
     return {row["WD19CD"]: row["WD19NM"] for row in csv.DictReader(io.StringIO(text))}
 
 
-def read_wards(path: Path) -> Lookup:
-    """The lookup in the file, or CatalogueError listing every problem."""
+def read_wards(path: Path, council: str = "") -> Lookup:
+    """The lookup in the file, or CatalogueError listing every problem. An ONSPD file is
+    read row by row (the whole UK is 2.7 million rows); `council` keeps only the rows of
+    one local authority (its ONS code, the `oslaua` or `ladNNcd` column)."""
     source = str(path)
-    table = read_table(decode(path.read_bytes(), source), source)
+    with path.open("rb") as handle:
+        first_line = handle.readline(65_536).decode("utf-8-sig", errors="replace")
+    header = [normalise_name(cell) for cell in next(csv.reader([first_line]), [])]
+    ward_column = next((name for name in header if ONSPD_WARD.fullmatch(name)), None)
     log = Log()
-    ward_column = next((name for name in table.header if ONSPD_WARD.fullmatch(name)), None)
-    if ONSPD_POSTCODE in table.header and ward_column:
-        lookup = read_onspd(table, ward_column, log)
-    else:
-        check_header(table, COLUMNS, COLUMNS, log)
+    if ONSPD_POSTCODE in header and ward_column:
+        lookup = read_onspd(path, header, ward_column, council.upper(), log)
         log.raise_if_any(source)
-        lookup = read_council_csv(table, log)
+        return lookup
+    table = read_table(decode(path.read_bytes(), source), source)
+    check_header(table, COLUMNS, COLUMNS, log)
+    log.raise_if_any(source)
+    lookup = read_council_csv(table, log)
     if not table.rows:
         log.error(None, None, "the file has a header row but no postcodes")
     log.raise_if_any(source)
@@ -91,24 +99,47 @@ def read_council_csv(table: Table, log: Log) -> Lookup:
     return lookup
 
 
-def read_onspd(table: Table, ward_column: str, log: Log) -> Lookup:
+def read_onspd(path: Path, header: list[str], ward_column: str, council: str,
+               log: Log) -> Lookup:
     lookup = Lookup(kind=f"ONS Postcode Directory, {ward_column}")
     first: dict[str, int] = {}
-    postcode_at, ward_at = table.header.index(ONSPD_POSTCODE), table.header.index(ward_column)
-    for number, cells in table.rows:
-        cells = cells + [""] * (len(table.header) - len(cells))
-        raw, ward_code = cells[postcode_at], cells[ward_at].upper()
-        if not ward_code or PSEUDO_CODE.fullmatch(ward_code):
-            continue  # a postcode in no ward (ONSPD's pseudo-code)
-        code = parse_postcode(raw)
-        if code is None:
-            log.error(number, ONSPD_POSTCODE, f'"{raw}" is not a full UK postcode')
-            continue
-        if not ONS_WARD_CODE.fullmatch(ward_code):
-            log.error(number, ward_column, f'"{ward_code}" is not an ONS ward code (E05...)')
-            continue
-        add(lookup, str(code), name_for_code(ward_code, lookup), number, raw, first, log)
+    postcode_at, ward_at = header.index(ONSPD_POSTCODE), header.index(ward_column)
+    council_at = next((i for i, name in enumerate(header) if ONSPD_COUNCIL.fullmatch(name)),
+                      None)
+    if council and council_at is None:
+        log.error(1, None, "has no local authority column (oslaua, lad24cd, ...) to pick "
+                  f"the council {council} by")
+        return lookup
+    with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+        rows = csv.reader(handle)
+        next(rows, None)
+        for number, cells in enumerate(rows, start=2):
+            if len(log.problems) >= MAX_PROBLEMS:
+                log.error(None, None, f"stopped reading at row {number}: too many problems")
+                break
+            cells += [""] * (len(header) - len(cells))
+            if council and council_at is not None and cells[council_at].upper() != council:
+                continue
+            read_onspd_row(cells, number, postcode_at, ward_at, ward_column, lookup, first,
+                           log)
+    if not lookup.wards and not log.problems:
+        log.error(None, None, "no postcode in the file has a ward" + (
+            f" in the council {council}" if council else ""))
     return lookup
+
+
+def read_onspd_row(cells: list[str], number: int, postcode_at: int, ward_at: int,
+                   ward_column: str, lookup: Lookup, first: dict[str, int], log: Log) -> None:
+    raw, ward_code = cells[postcode_at].strip(), cells[ward_at].strip().upper()
+    if not ward_code or PSEUDO_CODE.fullmatch(ward_code):
+        return  # a postcode in no ward (ONSPD's pseudo-code)
+    code = parse_postcode(raw)
+    if code is None:
+        log.error(number, ONSPD_POSTCODE, f'"{raw}" is not a full UK postcode')
+    elif not ONS_WARD_CODE.fullmatch(ward_code):
+        log.error(number, ward_column, f'"{ward_code}" is not an ONS ward code (E05...)')
+    else:
+        add(lookup, str(code), name_for_code(ward_code, lookup), number, raw, first, log)
 
 
 def name_for_code(ward_code: str, lookup: Lookup) -> str:
@@ -130,9 +161,10 @@ def add(lookup: Lookup, key: str, ward: str, number: int, raw: str, first: dict[
     first.setdefault(key, number)
 
 
-def import_wards(db: sqlite_utils.Database, path: Path, *, replace: bool = False) -> str:
+def import_wards(db: sqlite_utils.Database, path: Path, *, replace: bool = False,
+                 council: str = "") -> str:
     """Read and store the file; a summary for the person running the command."""
-    lookup = read_wards(path)
+    lookup = read_wards(path, council)
     ensure_records(db)
     save_wards(db, lookup.wards, replace=replace, ward_codes=lookup.codes)
     text = f"Imported {len(lookup.wards)} postcodes in {len(set(lookup.wards.values()))} wards."

@@ -79,6 +79,15 @@ async def test_the_command_imports_a_url_and_names_what_it_skipped(
     assert len(load_entries(open_db(db))) == 11
 
 
+async def test_check_reads_a_url_and_writes_nothing(api: FakeOrukApi, tmp_path: Path) -> None:
+    db = str(tmp_path / "check.db")
+    code, out, err = await localsupport("catalogue", "check", api.url, "--db", db)
+    assert code == 0, err
+    assert out.startswith("OK: 11 services from an Open Referral UK feed")
+    assert "skipped: service 7" in err
+    assert load_entries(open_db(db)) == []
+
+
 async def test_serve_reimports_catalogue_url_and_replaces_the_sample(
     api: FakeOrukApi, make_server: Callable[..., Awaitable[Server]], settings: Settings,
 ) -> None:

@@ -74,11 +74,11 @@ def test_ward_codes_are_named_from_the_ons_list(db: sqlite_utils.Database,
     assert row.fetchone() == ("Burn Valley", "E05008942", "sector")
 
 
-ONSPD = ("pcd,pcd2,pcds,dointr,doterm,oscty,wd24cd,lat,long\n"
-         "TS247AB,TS24 7AB,TS24 7AB,200001,,E99999999,E05008942,54.68,-1.21\n"
-         "NG72AA,NG7  2AA,NG7 2AA,200001,,E99999999,E05012285,52.94,-1.15\n"
-         "NG72AB,NG7  2AB,NG7 2AB,200001,,E99999999,E05099999,52.94,-1.15\n"
-         "GY11AA,GY1  1AA,GY1 1AA,200001,,E99999999,L99999999,49.4,-2.5\n")
+ONSPD = ("pcd,pcd2,pcds,dointr,doterm,oscty,oslaua,wd24cd,lat,long\n"
+         "TS247AB,TS24 7AB,TS24 7AB,200001,,E99999999,E06000001,E05008942,54.68,-1.21\n"
+         "NG72AA,NG7  2AA,NG7 2AA,200001,,E99999999,E06000018,E05012285,52.94,-1.15\n"
+         "NG72AB,NG7  2AB,NG7 2AB,200001,,E99999999,E06000018,E05099999,52.94,-1.15\n"
+         "GY11AA,GY1  1AA,GY1 1AA,200001,,E99999999,L99999999,L99999999,49.4,-2.5\n")
 
 
 def test_the_ons_postcode_directory_imports_with_ward_names(
@@ -96,11 +96,25 @@ def test_the_ons_postcode_directory_imports_with_ward_names(
 
 
 def test_a_bad_onspd_row_is_named(tmp_path: Path) -> None:
-    bad = ONSPD + "XX,XX,NOT A CODE,200001,,E99999999,E05008942,0,0\n"
+    bad = ONSPD + "XX,XX,NOT A CODE,200001,,E99999999,E06000001,E05008942,0,0\n"
     with pytest.raises(CatalogueError) as caught:
         read_wards(write(tmp_path, bad))
     assert [str(p) for p in caught.value.problems] == [
         'row 6, column "pcds": "NOT A CODE" is not a full UK postcode']
+
+
+def test_one_council_out_of_the_directory(tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "cli.db")
+    path = str(write(tmp_path, ONSPD))
+    assert main(["wards", "import", path, "--council", "e06000018", "--db", db]) == 0
+    assert capsys.readouterr().out.startswith("Imported 2 postcodes in 2 wards.")
+    assert main(["wards", "lookup", "TS24 7AB", "--db", db]) == 1
+    assert main(["wards", "lookup", "NG7 2AA", "--db", db]) == 0
+    assert "NG7 2AA is in Meadows (E05012285)" in capsys.readouterr().out
+    assert main(["wards", "import", path, "--council", "E09000001", "--db", db]) == 1
+    assert "no postcode in the file has a ward in the council E09000001" in (
+        capsys.readouterr().err)
 
 
 def test_wards_lookup_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
