@@ -125,7 +125,7 @@ def read_services(records: Sequence[Any], known_codes: Collection[str]) -> FeedR
     seen: dict[str, tuple[int, JSON]] = {}  # ORUK id -> (position, the record)
     for position, record in enumerate(records, start=1):
         if not isinstance(record, dict):
-            skip(read, [Problem(position, None, "is not a JSON object", "service")], "", "")
+            skip(read, [Problem(position, None, "is not a JSON object", "service")], "")
             continue
         oruk_id = line_of(record.get("id"))
         status = line_of(record.get("status")).lower()
@@ -145,7 +145,7 @@ def read_services(records: Sequence[Any], known_codes: Collection[str]) -> FeedR
         problems += sorted(log.problems, key=lambda p: p.column not in ("id", "name"))
         read.warnings += [with_record(w, oruk_id) for w in log.warnings]
         if problems or entry is None:
-            skip(read, [with_record(p, oruk_id) for p in problems], oruk_id, values["id"])
+            skip(read, [with_record(p, oruk_id) for p in problems], values["id"])
         else:
             read.entries.append(entry)
     if not records:
@@ -187,7 +187,7 @@ def with_record(problem: Problem, oruk_id: str) -> Problem:
     return Problem(problem.row, problem.column, problem.message, "service", oruk_id)
 
 
-def skip(read: FeedRead, problems: list[Problem], oruk_id: str, entry_id: str) -> None:
+def skip(read: FeedRead, problems: list[Problem], entry_id: str) -> None:
     read.skipped += problems
     read.skipped_services += 1
     if entry_id and not any("already used" in p.message for p in problems):
