@@ -67,6 +67,7 @@ class ImportSummary:
     closed: int = 0  # services the feed marks inactive or defunct
     repeated: int = 0  # services a feed lists twice, identically
     sample_removed: int = 0  # the sample's entries this import replaces
+    written: bool = False  # the import was saved (not a check or a dry run)
 
     def describe(self) -> str:
         if self.kind == "circumstances":
@@ -87,9 +88,12 @@ class ImportSummary:
         if self.warnings:
             text += f"; {plural(self.warnings, 'warning')}"
         text += "."
-        if self.sample_removed:
+        if self.sample_removed and self.written:
             text += (f" This replaces the SAMPLE catalogue: its {self.sample_removed} "
                      "made-up entries are removed.")
+        elif self.sample_removed:
+            text += (f" This would replace the SAMPLE catalogue: its {self.sample_removed} "
+                     "made-up entries would be removed.")
         return text
 
     def warning_report(self) -> str:
@@ -216,6 +220,7 @@ def write_parsed(
         return summary
     if summary.sample_removed and not hand_over:
         raise SampleInUse(summary)
+    summary.written = True
     keep = feed.skipped_ids if feed else set()
     with write_transaction(db):
         if summary.sample_removed:

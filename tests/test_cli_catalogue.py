@@ -205,7 +205,7 @@ def test_the_councils_first_import_asks_then_replaces_the_sample(files: dict[str
     assert "Nothing imported: the sample catalogue is still in use." in declined.stderr
     assert len(entry_ids(files["db"])) == 82
     dry = call_with(files, "catalogue", "import", files["catalogue.csv"], "--dry-run")
-    assert dry.returncode == 0 and "This replaces the SAMPLE catalogue" in dry.stdout
+    assert dry.returncode == 0 and "This would replace the SAMPLE catalogue" in dry.stdout
     accepted = call_with(files, "catalogue", "import", files["catalogue.csv"], stdin="yes\n")
     assert accepted.returncode == 0, accepted.stderr
     assert "2 new" in accepted.stdout
