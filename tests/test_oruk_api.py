@@ -15,6 +15,7 @@ from fakes.oruk_api import FakeOrukApi
 from oruk_feeds import counselling, messy_feed, v1_services
 
 from bot.settings import Settings
+from catalogue.importer import import_file, import_records
 from catalogue.oruk_api import fetch_services
 from catalogue.problems import CatalogueError
 from catalogue.store import load_entries, open_db, sample_in_use
@@ -102,3 +103,34 @@ async def test_serve_reimports_catalogue_url_and_replaces_the_sample(
     assert not sample_in_use(db)
     assert {e.title for e in load_entries(db)} == {s["name"] for s in v1_services()}
     assert api.asked == [(1, 100)]
+
+
+async def test_a_failing_feed_leaves_the_catalogue_as_it_was(
+    api: FakeOrukApi, make_server: Callable[..., Awaitable[Server]], settings: Settings,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    api.fail_page = 1
+    db = open_db(settings.db_path)
+    before = load_entries(db)
+    await make_server(settings, catalogue_url=api.url)
+    for _ in range(200):
+        if "catalogue feed not imported" in caplog.text:
+            break
+        await asyncio.sleep(0.05)
+    assert f"page 1 of {api.url}: the API answered 503" in caplog.text
+    assert load_entries(db) == before and sample_in_use(db)
+
+
+def test_the_daily_refresh_removes_only_what_the_feed_dropped(tmp_path: Path) -> None:
+    db = open_db(tmp_path / "refresh.db")
+    csv = tmp_path / "own.csv"
+    csv.write_text("id,kind,title,summary\nfsm,entitlement,Free school meals,Lunch.\n",
+                   encoding="utf-8")
+    import_file(db, csv)
+    url = "http://127.0.0.1/api/services"
+    import_records(db, [counselling(1), counselling(2), counselling(3)], url, refresh=True)
+    broken = counselling(2) | {"name": ""}
+    summary = import_records(db, [counselling(1), broken], url, refresh=True)
+    assert (summary.removed, summary.skipped_services) == (1, 1)
+    assert [e.title for e in load_entries(db)] == [  # by id: fsm, then oruk-...
+        "Free school meals", "Community Counselling 1", "Community Counselling 2"]
