@@ -51,6 +51,7 @@ class Settings:
     outbox_idle: float = 5.0  # seconds the outbox worker sleeps when nothing is due
     outbox_first_retry: float = 5.0  # seconds before a failed send is tried again (doubling)
     web_chat: bool = True
+    catalogue_url: str = ""  # an Open Referral UK API's /services, re-imported daily
     objection_alert_at: int = 10  # objections from one ward that alert its councillors
     digest_at: str = "MON 08:00"  # when the weekly digests go, London time (bot/digest/weeks.py)
 
@@ -80,6 +81,7 @@ class Settings:
             digest_from=get("DIGEST_FROM"),
             safeguarding_email=get("SAFEGUARDING_EMAIL"),
             web_chat=get("WEB_CHAT").lower() not in OFF_WORDS,
+            catalogue_url=get("CATALOGUE_URL"),
             objection_alert_at=alert_at(get("OBJECTION_ALERT_AT")),
             digest_at=digest_at(get("DIGEST_AT")),
         )

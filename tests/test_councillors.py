@@ -140,3 +140,24 @@ def test_the_command_says_what_changed_and_names_problems(
     assert main(["councillors", "import", str(path), "--db", database]) == 1
     assert ("row 2: needs at least one contact: email, phone or telegram_chat_id"
             in capsys.readouterr().err)
+
+
+def test_the_sample_councillors_go_with_the_sample_and_the_councils_own_stay(
+    tmp_path: Path
+) -> None:
+    from bot.cli import load_sample_councillors, load_sample_wards
+    from bot.store import open_store
+    from conversations.councillors.directory import remove_sample_councillors
+
+    db = open_store(tmp_path / "sample.db")
+    assert load_sample_wards(db)
+    load_sample_councillors(db)
+    sample = all_councillors(db)
+    assert len(sample) == 10 and len({c.ward for c in sample}) == 5
+    assert all(c.email.endswith("@sample-borough.example.org") for c in sample)
+    assert all(not c.telegram_chat_id for c in sample)
+    db.execute("INSERT INTO councillors (id, name, ward, email, created_at) VALUES "
+               "('riverside/cllr-real-person', 'Cllr Real Person', 'Riverside', "
+               "'real@council.example', '2026-01-01')")
+    assert remove_sample_councillors(db) == 10
+    assert [c.name for c in all_councillors(db)] == ["Cllr Real Person"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from importlib import resources
 from pathlib import Path
 
 import sqlite_utils
@@ -203,6 +204,22 @@ def import_councillors(db: sqlite_utils.Database, path: Path, now: datetime) -> 
         uncovered=[w for w in lookup_wards(db) if w.lower() not in represented],
         unmatched_codes=sorted({c.ward for c in councillors if ONS_WARD_CODE.match(c.ward)
                                 and c.ward.lower() not in known}))
+
+
+def remove_sample_councillors(db: sqlite_utils.Database) -> int:
+    """Take the sample council's made-up councillors (catalogue/sample/) out, as the
+    council's own catalogue replaces the sample; councillors the council imported stay."""
+    sample = resources.files("catalogue") / "sample" / "sample-councillors.csv"
+    with resources.as_file(sample) as path:
+        made_up = read_councillors(path, [])
+    removed = 0
+    with write(db):
+        for councillor in made_up:
+            if councillor_by_id(db, councillor.id) == councillor:
+                db.execute("DELETE FROM councillors WHERE id = ?", [councillor.id])
+                cancel_queued(db, councillor)
+                removed += 1
+    return removed
 
 
 def cancel_queued(db: sqlite_utils.Database, councillor: Councillor) -> None:
