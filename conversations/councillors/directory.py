@@ -23,6 +23,7 @@ from catalogue.problems import CatalogueError, Log
 from catalogue.storage import write
 from catalogue.validate import did_you_mean
 from conversations.outbox import iso
+from conversations.phones import normalise_phone
 
 COLUMNS = ("name", "ward", "email", "phone", "telegram_chat_id")
 REQUIRED = ("name", "ward")
@@ -56,17 +57,9 @@ def councillor_id(ward: str, name: str) -> str:
 
 
 def uk_phone(text: str) -> str | None:
-    """A UK phone number as E.164 (+447700900123), or None when it is not one."""
-    digits = re.sub(r"[\s().-]", "", text)
-    if digits.startswith("00"):
-        digits = "+" + digits[2:]
-    if digits.startswith("+44"):
-        digits = "0" + digits[3:].removeprefix("0")
-    if re.fullmatch(r"0[1-9]\d{8,9}", digits):
-        return "+44" + digits[1:]
-    if re.fullmatch(r"\+[1-9]\d{7,14}", digits):
-        return digits
-    return None
+    """A phone number as E.164 (+447700900123), read as a UK one without a country code;
+    None when it is not one (conversations/phones.py)."""
+    return normalise_phone(text)
 
 
 # -- reading the file ---------------------------------------------------------------------
