@@ -17,6 +17,7 @@ from catalogue.matcher import Matcher
 from catalogue.model import Entry
 from catalogue.storage import write
 from catalogue.store import catalogue_version, load_entries
+from conversations.councillors import handle_councillor_reply
 from conversations.engine import Engine
 from conversations.safeguarding import assess
 from conversations.store import load_session, save_session
@@ -73,6 +74,9 @@ class Assistant:
                 session.state, session.data, session.updated_at = "start", {}, now
                 save_session(self.db, session)
                 return keyword
+            councillor = handle_councillor_reply(self.db, inbound, now)
+            if councillor is not None:  # a councillor answering an alert or digest item
+                return councillor
             replies = self.current_engine().step(session, inbound, now)
             if any(r.urgent for r in replies):  # safeguarding: flag for the council now
                 record_alert(self.db, inbound, assess(inbound.text), now,

@@ -16,18 +16,16 @@ import pytest
 from conftest import ACCOUNT_SID, AUTH_TOKEN, BOT_TOKEN, PUBLIC_URL, MailServer, Server, eventually
 from conversation_kit import CIRCUMSTANCES, ENTRIES, WARDS
 from digest_kit import Activity, add_councillors
-from fakes.telegram_api import FakeBotApi
+from fakes.telegram_api import BOT_USER, FakeBotApi
 from fakes.twilio_api import FakeTwilioApi
+from test_telegram import button_update, text_update
 
 from bot.digest.weeks import latest_due, parse_digest_at
 from bot.render import segments
 from bot.settings import Settings
 from bot.store import open_store
-from catalogue.storage import write
 from catalogue.store import save_catalogue
-from conversations.councillors import handle_councillor_reply
 from conversations.records import save_wards
-from conversations.types import Inbound, Outbound
 
 JO_CHAT = 555001  # Jo Bloggs, Riverside (digest_kit.COUNCILLORS)
 OUR_NUMBER = "+447700900000"
@@ -59,6 +57,15 @@ async def server(bot_api: FakeBotApi, twilio_api: FakeTwilioApi, mail: MailServe
         smtp_starttls=False, digest_from="digest@council.example", outbox_idle=0.1)
     started: Server = await make_server(settings)
     return started
+
+
+def reply_update(text: str, replying_to: str) -> dict[str, Any]:
+    """A councillor's Telegram message replying to one of ours, as the Bot API sends it."""
+    update = text_update(text, chat=JO_CHAT)
+    update["message"]["reply_to_message"] = {
+        "message_id": int(replying_to), "date": 1735732800, "from": BOT_USER,
+        "chat": update["message"]["chat"], "text": "Weekly digest"}
+    return update
 
 
 def to_chat(bot_api: FakeBotApi, chat: int) -> list[dict[str, Any]]:
@@ -96,32 +103,31 @@ async def test_a_councillors_telegram_reply_reaches_every_objector_once(
     [summary_id] = sent_ids
     assert summary_id is not None and summary_id.isdigit()  # the Bot API's message_id
 
-    def councillor(text: str, reply_to: str | None = None, choice: int | None = None
-                   ) -> list[Outbound] | None:
-        def step(db: Any) -> list[Outbound] | None:
-            with write(db):
-                return handle_councillor_reply(
-                    db, Inbound("telegram", str(JO_CHAT), text, choice, reply_to=reply_to),
-                    datetime.now(UTC))
-        return step  # type: ignore[return-value]
-
-    draft = await server.services.on_db(councillor("1 Saturdays stay open until March.",
-                                                   reply_to=summary_id))
-    assert draft is not None and "This goes to 5 people: 3 by SMS, 2 on Telegram" in draft[0].text
-    done = await server.services.on_db(councillor("Send it", choice=0))
-    assert done is not None and done[0].text.startswith("Sent to 5 people")
+    # the councillor replies on Telegram to the summary, then presses "Send it"
+    bot_api.push(reply_update("1 Saturdays stay open until March.", summary_id))
+    draft = await eventually(lambda: [m for m in to_chat(bot_api, JO_CHAT)
+                                      if "This goes to 5 people" in m["text"]])
+    assert draft and "3 by SMS, 2 on Telegram" in draft[0]["text"]
+    buttons = [b for row in draft[0]["reply_markup"]["inline_keyboard"] for b in row]
+    send_it = next(b for b in buttons if b["text"] == "Send it")
+    bot_api.push(button_update(send_it["callback_data"], chat=JO_CHAT))
+    assert await eventually(lambda: any(m["text"].startswith("Sent to 5 people")
+                                        for m in to_chat(bot_api, JO_CHAT)))
     server.services.wake_outbox()
-    assert await eventually(lambda: len(twilio_api.created) == 4
-                            and len([m for m in bot_api.sent if "March" in m["text"]]) == 2)
+    def to_objectors() -> list[dict[str, Any]]:
+        return [m for m in bot_api.sent if "March" in m["text"] and int(m["chat_id"]) != JO_CHAT]
+
+    assert await eventually(lambda: len(twilio_api.created) == 4 and len(to_objectors()) == 2)
     responses = [m for m in twilio_api.created if "March" in m["Body"]]
     assert len({m["To"] for m in responses}) == 3
     for message in responses:
         assert message["Body"].endswith("Jo Bloggs (Riverside councillor) says: Saturdays "
                                         "stay open until March.")
         assert segments(message["Body"]) <= 2
-    telegram = [m for m in bot_api.sent if "March" in m["text"]]
+    telegram = to_objectors()
     assert all(m["text"].startswith("<b>Close Riverside library on Saturdays</b>")
                for m in telegram)
-    again = await server.services.on_db(councillor("1 Saturdays stay open until March.",
-                                                   reply_to=summary_id))
-    assert again is not None and again[0].text.startswith("Nobody who objected to")
+    before = len(to_chat(bot_api, JO_CHAT))
+    bot_api.push(reply_update("1 Saturdays stay open until March.", summary_id))
+    again = await eventually(lambda: to_chat(bot_api, JO_CHAT)[before:])
+    assert again[0]["text"].startswith("Nobody who objected to")
