@@ -18,16 +18,18 @@ from pathlib import Path
 from typing import Any
 
 import sqlite_utils
-from aiohttp import web
+from aiohttp import web, web_response
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from telegram.error import InvalidToken, NetworkError
 
+from bot import guard
 from bot.assistant import Assistant
 from bot.channels import sms, telegram
 from bot.channels.email import EmailAdapter, SmtpConfig
 from bot.channels.sms import SmsAdapter
 from bot.channels.telegram import TelegramChannel
 from bot.dbthread import DbThread
+from bot.fairuse import FairUse
 from bot.inbox import Inbox
 from bot.notify import queue_unsent_alerts
 from bot.outbox import Backoff, Deliverer, OutboxWorker
@@ -41,6 +43,7 @@ log = logging.getLogger("localsupport")
 
 RENDERERS = {"sms": sms.render, "telegram": telegram.render}
 QUEUED_CHANNELS = ("telegram",)  # replies go through the outbox, not the HTTP response
+MAX_REQUEST_BYTES = 256 * 1024  # aiohttp's own limit; each route reads less (bot/guard.py)
 
 
 @dataclass
@@ -53,6 +56,7 @@ class Services:
     outbox: OutboxWorker | None = None
     adapters: dict[str, Deliverer] = field(default_factory=dict)
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    fairuse: FairUse = field(default_factory=FairUse)  # checked before the database thread
 
     def wake_outbox(self) -> None:
         if self.outbox is not None:
@@ -93,12 +97,24 @@ def build_app(settings: Settings, clock: Callable[[], datetime] | None = None
     if clock is not None:
         services.clock = clock
     if settings.telegram:
-        services.telegram = TelegramChannel(settings, db, wake=services.wake_outbox)
-    app = web.Application()
+        services.telegram = TelegramChannel(settings, db, services.fairuse,
+                                            wake=services.wake_outbox)
+    # aiohttp's own error pages (a request it cannot parse) name its version otherwise
+    web_response.SERVER_SOFTWARE = guard.SERVER  # type: ignore[attr-defined]
+    app = web.Application(client_max_size=MAX_REQUEST_BYTES)
     app[SERVICES] = services
-    add_routes(app, settings, db, services.telegram)
+    guard.install(app, settings.request_timeout)
+    add_routes(app, settings, db, services.telegram, services.fairuse)
     app.cleanup_ctx.append(lifespan)
     return app
+
+
+def handler_options(settings: Settings) -> dict[str, Any]:
+    """How aiohttp treats connections: bodies are not decompressed (bot/guard.py refuses
+    compressed ones); a connection that has not sent a whole request within
+    `request_timeout` seconds, or is idle that long between requests, is closed."""
+    return {"auto_decompress": False, "keepalive_timeout": settings.request_timeout,
+            "max_line_size": 8190, "max_field_size": 8190, "max_headers": 64}
 
 
 async def lifespan(app: web.Application) -> AsyncIterator[None]:
@@ -166,7 +182,8 @@ def serve(db_path: Path | str, host: str = "127.0.0.1", port: int = 8080) -> Non
     logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
         web.run_app(build_app(settings), host=host, port=port, access_log=None,
-                    print=lambda _: print(banner(settings, host, port), flush=True))
+                    print=lambda _: print(banner(settings, host, port), flush=True),
+                    **handler_options(settings))
     except InvalidToken as error:
         raise SystemExit(f"localsupport: Telegram refused TELEGRAM_BOT_TOKEN ({error}). "
                          "Check the token @BotFather gave you.") from None

@@ -33,6 +33,7 @@ class Settings:
     outbox_idle: float = 5.0  # seconds the outbox worker sleeps when nothing is due
     outbox_first_retry: float = 5.0  # seconds before a failed send is tried again (doubling)
     web_chat: bool = True
+    request_timeout: float = 15.0  # seconds a request (its body included) may take
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
