@@ -31,6 +31,7 @@ from bot.channels.telegram import TelegramChannel
 from bot.dbthread import DbThread
 from bot.fairuse import FairUse
 from bot.inbox import Inbox
+from bot.logs import redact_logs
 from bot.notify import queue_unsent_alerts
 from bot.outbox import Backoff, Deliverer, OutboxWorker
 from bot.routes import add_routes
@@ -114,7 +115,8 @@ def handler_options(settings: Settings) -> dict[str, Any]:
     compressed ones); a connection that has not sent a whole request within
     `request_timeout` seconds, or is idle that long between requests, is closed."""
     return {"auto_decompress": False, "keepalive_timeout": settings.request_timeout,
-            "max_line_size": 8190, "max_field_size": 8190, "max_headers": 64}
+            "max_line_size": 8190, "max_field_size": 8190, "max_headers": 64,
+            "logger": guard.protocol_log()}
 
 
 async def lifespan(app: web.Application) -> AsyncIterator[None]:
@@ -180,6 +182,7 @@ def serve(db_path: Path | str, host: str = "127.0.0.1", port: int = 8080) -> Non
                         "%(message)s")
     # httpx logs every Bot API URL at INFO, and those URLs hold the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    redact_logs(logging.getLogger().handlers)
     try:
         web.run_app(build_app(settings), host=host, port=port, access_log=None,
                     print=lambda _: print(banner(settings, host, port), flush=True),

@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.typedefs import Middleware
 from multidict import MultiDict
 
@@ -63,13 +64,18 @@ async def read_body(request: web.Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def form_fields(body: bytes, content_type: str, charset: str | None) -> MultiDict[str]:
+def form_type_problem(content_type: str, charset: str | None) -> str | None:
+    """Why a body of this type is not a form we read (checked before reading it)."""
+    if content_type != "application/x-www-form-urlencoded":
+        return "send application/x-www-form-urlencoded"
+    if charset is not None and charset.lower() not in ("utf-8", "utf8"):
+        return "send the form in UTF-8"
+    return None
+
+
+def form_fields(body: bytes) -> MultiDict[str]:
     """An application/x-www-form-urlencoded body in UTF-8, every value of every field, as
     Twilio signs it. Anything else raises BadInput."""
-    if content_type != "application/x-www-form-urlencoded":
-        raise BadInput("send application/x-www-form-urlencoded")
-    if charset is not None and charset.lower() not in ("utf-8", "utf8"):
-        raise BadInput("send the form in UTF-8")
     try:
         pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, encoding="utf-8",
                           errors="strict", max_num_fields=MAX_FIELDS)
@@ -114,12 +120,17 @@ def encodable(data: Any) -> bool:
     return True
 
 
+OUR_CODE = ("/bot/", "/catalogue/", "/conversations/", "/tests/")
+
+
 def where(error: BaseException) -> str:
-    """The file and line an exception was raised at, for a one-line log."""
+    """The file and line of our code an exception was raised in (else the innermost), for
+    a one-line log."""
     frames = traceback.extract_tb(error.__traceback__)
     if not frames:
         return "?"
-    last = frames[-1]
+    ours = [frame for frame in frames if any(part in frame.filename for part in OUR_CODE)]
+    last = (ours or frames)[-1]
     return "/".join(last.filename.split("/")[-2:]) + f":{last.lineno}"
 
 
@@ -167,6 +178,28 @@ async def secure_headers(request: web.Request, response: web.StreamResponse) -> 
     headers["Referrer-Policy"] = "no-referrer"
     headers["X-Frame-Options"] = "DENY"
     headers.setdefault("Content-Security-Policy", NO_FRAMES_CSP)
+
+
+class OneLine(logging.Filter):
+    """aiohttp's own log of a request it could not parse (garbage, a bad header) as one
+    line with the error's type, at INFO: scanners send such things all day."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None:
+            error = record.exc_info[1]
+            record.msg = f"{record.getMessage()}: {type(error).__name__}"
+            record.args, record.exc_info, record.exc_text = None, None, None
+            if isinstance(error, HttpProcessingError):
+                record.levelno, record.levelname = logging.INFO, "INFO"
+        return True
+
+
+def protocol_log() -> logging.Logger:
+    """The logger aiohttp's connection handler writes to (bot/app.py `handler_options`)."""
+    logger = logging.getLogger("localsupport.http.protocol")
+    if not any(isinstance(f, OneLine) for f in logger.filters):
+        logger.addFilter(OneLine())
+    return logger
 
 
 def install(app: web.Application, request_timeout: float) -> None:

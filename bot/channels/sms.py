@@ -28,7 +28,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from bot.dbthread import DbThread
 from bot.fairuse import FLOOD, FairUse
-from bot.guard import BadInput, form_fields, read_body
+from bot.guard import BadInput, form_fields, form_type_problem, read_body
 from bot.inbox import Arrival, Inbox
 from bot.messages import Rendered
 from bot.outbox import Delivery, Queued, update_status
@@ -111,9 +111,12 @@ class SmsWebhook:
         if self.validator is None:
             return web.Response(status=503, text="SMS is not set up: set TWILIO_AUTH_TOKEN "
                                 "and PUBLIC_URL.\n")
+        wrong_type = form_type_problem(request.content_type, request.charset)
+        if wrong_type is not None:
+            return web.Response(status=415, text=f"Not a Twilio webhook: {wrong_type}.\n")
         body = await read_body(request, MAX_FORM_BYTES)
         try:
-            form = form_fields(body, request.content_type, request.charset)
+            form = form_fields(body)
         except BadInput as error:
             return web.Response(status=400, text=f"Not a Twilio webhook: {error}.\n")
         if not signature_ok(self.validator, self.public_url, request.path_qs, form,
