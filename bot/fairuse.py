@@ -46,6 +46,7 @@ MAX_KEYS = 100_000
 class Bucket:
     tokens: float
     touched: float
+    full_after: float  # seconds without a message after which it is full again
     quiet_until: float = 0.0
 
 
@@ -86,7 +87,8 @@ class FairUse:
     def _bucket(self, key: str, allowance: Allowance, now: float) -> Bucket:
         bucket = self._buckets.get(key)
         if bucket is None:
-            bucket = self._buckets[key] = Bucket(float(allowance.burst), now)
+            bucket = self._buckets[key] = Bucket(float(allowance.burst), now,
+                                                 allowance.refill_seconds)
         else:
             self._buckets.move_to_end(key)
             gained = (now - bucket.touched) * allowance.per_minute / 60.0
@@ -97,12 +99,11 @@ class FairUse:
     def _evict(self, now: float, at_most: int = 8) -> None:
         """Drop a few buckets that are idle long enough to be full again (the oldest
         touched come first), and the oldest beyond `max_keys`."""
-        idle_after = max(self.person.refill_seconds, self.client.refill_seconds)
         for _ in range(at_most):
             if not self._buckets:
                 return
             key, bucket = next(iter(self._buckets.items()))
-            idle = now - bucket.touched >= idle_after and bucket.quiet_until <= now
+            idle = now - bucket.touched >= bucket.full_after and bucket.quiet_until <= now
             if not idle and len(self._buckets) < self.max_keys:
                 return
             del self._buckets[key]

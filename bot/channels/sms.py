@@ -97,6 +97,10 @@ def twiml(bodies: list[str]) -> str:
     return str(response)
 
 
+FLOOD_TWIML = twiml([FLOOD])
+SILENT_TWIML = twiml([])
+
+
 class SmsWebhook:
     """POST /sms/twilio and POST /sms/twilio/status."""
 
@@ -136,7 +140,7 @@ class SmsWebhook:
                                 "or From.\n")
         verdict = self.fairuse.check("sms", message.sender)
         if verdict != "ok":  # over fair use: no database work at all
-            return web.Response(text=twiml([FLOOD] if verdict == "warn" else []),
+            return web.Response(text=FLOOD_TWIML if verdict == "warn" else SILENT_TWIML,
                                 content_type="text/xml")
         receipt = await self.db.call(lambda inbox: inbox.receive(arrival(message,
                                                                          datetime.now(UTC))))
