@@ -16,7 +16,7 @@ from bench.data import generate, lga_entries, write_catalogue
 HERE = Path(__file__).resolve().parent
 QUICK = ["--sizes", "300,2000", "--levels", "1,2", "--sms-requests", "20",
          "--telegram-requests", "6", "--max-queries", "8", "--naive-budget", "0.2",
-         "--cap", "10", "--warm-up", "2"]
+         "--cap", "10", "--warm-up", "2", "--flood-messages", "40", "--neighbours", "10"]
 
 
 def numbers(text: str) -> list[int]:
@@ -33,6 +33,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--telegram-requests", type=int, default=600, help="per level")
     parser.add_argument("--cap", type=float, default=20.0, help="seconds per level, at most")
     parser.add_argument("--warm-up", type=int, default=30, help="requests before timing")
+    parser.add_argument("--flood-messages", type=int, default=600,
+                        help="flood: messages from each flooder (default 600)")
+    parser.add_argument("--flood-rate", type=float, default=200.0,
+                        help="flood: messages a second from each flooder (default 200)")
+    parser.add_argument("--neighbours", type=int, default=200,
+                        help="flood: other people's messages timed quiet and under flood")
     parser.add_argument("--naive-budget", type=float, default=12.0,
                         help="seconds of naive matching per size (at least 10 queries)")
     parser.add_argument("--max-queries", type=int, default=None,
@@ -63,7 +69,8 @@ def run_e2e(args: argparse.Namespace) -> dict[str, Any]:
     print("end to end: SMS and Telegram webhooks...", file=sys.stderr, flush=True)
     plan = e2e.Plan(levels=tuple(args.levels), sms_requests=args.sms_requests,
                     telegram_requests=args.telegram_requests, cap_s=args.cap,
-                    warm_up=args.warm_up)
+                    warm_up=args.warm_up, flood_messages=args.flood_messages,
+                    flood_rate=args.flood_rate, neighbour_requests=args.neighbours)
     return e2e.run(plan)
 
 
@@ -81,7 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ends = run_e2e(args)
     results: dict[str, Any] = {
         "machine": report.machine(), "match": rows, "sms": ends["sms"],
-        "telegram": ends["telegram"], "quality": headline_quality(rows, "quality"),
+        "telegram": ends["telegram"], "flood": ends["flood"],
+        "quality": headline_quality(rows, "quality"),
         "extra_quality": headline_quality(rows, "extra_quality"),
         "e2e_extra": {"server_peak_mb": ends["server_peak_mb"]},
         "load_start": load_start, "load_end": report.load_average(),
