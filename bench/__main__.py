@@ -35,8 +35,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--warm-up", type=int, default=30, help="requests before timing")
     parser.add_argument("--flood-messages", type=int, default=600,
                         help="flood: messages from each flooder (default 600)")
-    parser.add_argument("--flood-rate", type=float, default=200.0,
-                        help="flood: messages a second from each flooder (default 200)")
+    parser.add_argument("--flood-rate", type=float, default=100.0,
+                        help="flood: messages a second from each flooder (default 100)")
     parser.add_argument("--neighbours", type=int, default=200,
                         help="flood: other people's messages timed quiet and under flood")
     parser.add_argument("--naive-budget", type=float, default=12.0,

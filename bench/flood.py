@@ -82,6 +82,26 @@ async def flood_all(floods: Sequence[Flood]) -> list[list[int]]:
     return list(await asyncio.gather(*(flood(one) for one in floods)))
 
 
+async def from_another_process(floods: Sequence[Flood], folder: Path) -> list[list[int]]:
+    """`flood_all` in a process of its own (`python -m bench.flood`), so the flood's client
+    work competes neither with the server's event loop nor with the client timing others."""
+    plan = folder / "flood.json"
+    plan.write_text(json.dumps([one.to_json() for one in floods]))
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bench.flood", str(plan), cwd=Path(__file__).parent.parent,
+        stdout=asyncio.subprocess.PIPE)
+    assert process.stdout is not None
+    try:
+        await asyncio.wait_for(process.stdout.readline(), 60)  # "ready"
+        statuses: list[list[int]] = json.loads(await asyncio.wait_for(
+            process.stdout.readline(), 600))
+    finally:
+        if process.returncode is None:
+            process.kill()
+        await process.wait()
+    return statuses
+
+
 def main(argv: Sequence[str]) -> int:
     floods = [Flood.from_json(item) for item in json.loads(Path(argv[0]).read_text())]
     print("ready", flush=True)
