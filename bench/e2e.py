@@ -225,7 +225,7 @@ class Stack:
     url: str
     bot_url: str
     server: subprocess.Popen[bytes]
-    db: Path
+    db_path: Path
 
 
 @contextmanager
@@ -237,7 +237,9 @@ def processes(folder: Path) -> Iterator[tuple[Stack, list[Path]]]:
     env = clean_env(PUBLIC_URL=PUBLIC_URL, TWILIO_AUTH_TOKEN=AUTH_TOKEN,
                     TELEGRAM_BOT_TOKEN=BOT_TOKEN, TELEGRAM_SECRET_TOKEN=SECRET,
                     TELEGRAM_WEBHOOK_URL=PUBLIC_URL + "/telegram",
-                    TELEGRAM_API_BASE_URL=f"http://127.0.0.1:{bot_port}/bot")
+                    TELEGRAM_API_BASE_URL=f"http://127.0.0.1:{bot_port}/bot",
+                    TWILIO_ACCOUNT_SID=ACCOUNT_SID, TWILIO_FROM_NUMBER=OUR_NUMBER,
+                    TWILIO_API_BASE_URL=f"http://127.0.0.1:{bot_port}")
     server = None
     try:
         server = start([sys.executable, "-m", "bot", "serve", "--db",
@@ -252,9 +254,45 @@ def processes(folder: Path) -> Iterator[tuple[Stack, list[Path]]]:
         stop(bot)
 
 
-async def bot_sent(bot_url: str) -> int:
+async def bot_sent(bot_url: str, what: str = "sent") -> int:
     async with aiohttp.ClientSession() as http, http.get(bot_url + "/stats") as response:
-        return int((await response.json())["sent"])
+        return int((await response.json())[what])
+
+
+def queue_sms(db_path: Path, count: int, people: int) -> None:
+    """Put `count` SMS in the server's outbox as a feature would (a digest run, a council
+    response to everyone who objected), for `people` different numbers."""
+    now = time.strftime("%Y-%m-%dT%H:%M:%S.000+00:00", time.gmtime())
+    rows = [(f"bench:{n}", "bench", "sms", f"+4477009{n % people:05}", f"Bench message {n}",
+             now, now) for n in range(count)]
+    with sqlite3.connect(db_path, timeout=30) as conn:
+        conn.executemany("INSERT INTO outbox (key, kind, channel, address, body, state, "
+                         "attempts, next_attempt_at, created_at) VALUES "
+                         "(?, ?, ?, ?, ?, 'queued', 0, ?, ?)", rows)
+
+
+async def outbox_drain(stack: Stack, plan: Plan, counter: Iterator[int],
+                       rng: random.Random) -> dict[str, Any]:
+    """Queue `plan.outbox_messages` SMS at once and time their delivery to the Twilio
+    stand-in, while signed SMS webhooks keep coming at concurrency 20."""
+    before = await bot_sent(stack.bot_url, "sms")
+    started = time.monotonic()
+    await asyncio.to_thread(queue_sms, stack.db_path, plan.outbox_messages, SENDERS)
+    webhooks = asyncio.create_task(measured(
+        stack, stack.url + "/sms/twilio", sms_requests(plan.drain_webhooks, counter, rng), 20,
+        plan.cap_s))
+    deadline = time.monotonic() + plan.drain_cap_s
+    sent = 0
+    while time.monotonic() < deadline:
+        sent = await bot_sent(stack.bot_url, "sms") - before
+        if sent >= plan.outbox_messages:
+            break
+        await asyncio.sleep(0.1)
+    drained = time.monotonic() - started
+    during = await webhooks
+    return {"queued": plan.outbox_messages, "delivered": sent, "drain_s": round(drained, 2),
+            "delivered_per_s": round(sent / drained, 1) if drained else 0.0,
+            "webhooks_during": during}
 
 
 async def sent_since(bot_url: str, before: int, at_least: int, cap_s: float) -> int:
@@ -275,6 +313,9 @@ class Plan:
     telegram_requests: int = 600
     cap_s: float = 20.0
     warm_up: int = 30
+    outbox_messages: int = 10_000
+    drain_webhooks: int = 2000
+    drain_cap_s: float = 180.0
     flood_messages: int = 600  # from each flooder (the number, the web client)
     flood_rate: float = 100.0  # messages a second from each flooder
     neighbour_requests: int = 200  # timed quiet, and at most as many under the flood
@@ -323,7 +364,9 @@ async def drive(stack: Stack, logs: list[Path], plan: Plan) -> dict[str, Any]:
         figures["outbox_lag_s"] = round(delivered - answered, 2)
         figures["delivered_per_s"] = round(sent / max(delivered - started, 1e-9), 1)
         telegram.append(figures)
-    return {"sms": sms, "telegram": telegram, "flood": await flood_level(stack, plan, counter),
+    outbox = await outbox_drain(stack, plan, counter, rng)
+    flood = await flood_level(stack, plan, counter)
+    return {"sms": sms, "telegram": telegram, "outbox": outbox, "flood": flood,
             "server_peak_mb": peak_rss_mb_of(stack.server.pid)}
 
 
@@ -367,7 +410,7 @@ async def flood_level(stack: Stack, plan: Plan, counter: Iterator[int]) -> dict[
     floods = [Flood(sms_url, long_sms, rate=plan.flood_rate),
               Flood(stack.url + "/web/message", long_web, cookies=True, rate=plan.flood_rate)]
     started = time.perf_counter()
-    flooding = asyncio.ensure_future(from_another_process(floods, stack.db.parent))
+    flooding = asyncio.ensure_future(from_another_process(floods, stack.db_path.parent))
     await asyncio.sleep(0.5)  # the flood's process starts
     loud = await reply_times(sms_url, sms_requests(plan.neighbour_requests, counter, rng,
                                                    senders=neighbours), until=flooding)
@@ -379,9 +422,9 @@ async def flood_level(stack: Stack, plan: Plan, counter: Iterator[int]) -> dict[
         "flood_messages": len(sms_statuses) + len(web_statuses),
         "flood_seconds": round(seconds, 2),
         "flood_rps": round((len(sms_statuses) + len(web_statuses)) / seconds, 1),
-        "processed_sms": processed_from(stack.db, "SELECT count(*) FROM inbound_messages "
+        "processed_sms": processed_from(stack.db_path, "SELECT count(*) FROM inbound_messages "
                                         f"WHERE address = '{FLOODER}'"),
-        "processed_web": processed_from(stack.db, "SELECT count(*) FROM inbound_messages "
+        "processed_web": processed_from(stack.db_path, "SELECT count(*) FROM inbound_messages "
                                         "WHERE channel = 'web'"),
         "web_429": web_statuses.count(429),
         "quiet_p50_ms": quiet_p50, "quiet_p99_ms": quiet_p99,

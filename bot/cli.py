@@ -243,13 +243,16 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
+    import uuid
+    from datetime import UTC, datetime
+
     from bot.assistant import Assistant
-    from bot.render import render_plain
-    from conversations.types import Inbound
+    from bot.inbox import Arrival, Inbox
+    from bot.render import render_plain, render_sms_all
 
     db = database(args)
     ensure_catalogue_loaded(db)
-    assistant = Assistant(db)
+    inbox = Inbox(Assistant(db), {})  # the terminal renders for itself, below
     interactive = sys.stdin.isatty()
     if interactive:
         print(f"Talking as {args.channel} user '{args.user}'. Ctrl-D to leave.\n")
@@ -265,8 +268,13 @@ def cmd_chat(args: argparse.Namespace) -> int:
             if not raw:
                 return 0
             line = raw.rstrip("\r\n")
-        for reply in assistant.handle(Inbound(args.channel, args.user, line)):
-            print(render_plain(reply, args.channel))
+        came = Arrival(args.channel, f"terminal-{uuid.uuid4().hex}", args.user, line,
+                       datetime.now(UTC))
+        replies = list(inbox.receive(came).outbounds)
+        shown = render_sms_all(replies) if args.channel == "sms" else \
+            [render_plain(reply, args.channel) for reply in replies]
+        for text in shown:  # SMS: the texts as sent, two segments at most
+            print(text)
             print()
         sys.stdout.flush()
 

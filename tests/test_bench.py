@@ -106,6 +106,16 @@ def test_the_markdown_shows_targets_and_tables(quick_results: tuple[dict[str, An
     assert "| sms | 1 |" in text and "| telegram | 2 |" in text
 
 
+def test_the_outbox_drain_delivered_every_queued_message(
+    quick_results: tuple[dict[str, Any], str],
+) -> None:
+    results, text = quick_results
+    drain = results["outbox"]
+    assert drain["queued"] == 50 and drain["delivered"] == 50
+    assert drain["webhooks_during"]["errors"] == 0
+    assert "Outbox: 50 SMS queued at once" in text
+
+
 def test_the_flood_figures_show_fair_use_at_work(quick_results: tuple[dict[str, Any], str]
                                                  ) -> None:
     results, text = quick_results

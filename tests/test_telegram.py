@@ -3,6 +3,7 @@ polling mode and in webhook mode; Update JSON as Telegram sends it."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import sqlite3
 from dataclasses import replace
@@ -11,10 +12,11 @@ from typing import Any
 
 import aiohttp
 import pytest
-from conftest import BOT_TOKEN, OutboxMessage, Server, send_later
+from conftest import BOT_TOKEN, OutboxMessage, Server, eventually, send_later
 from fakes.telegram_api import BOT_USER, FakeBotApi
+from telegram import Update
 
-from bot.channels.telegram import SECRET_HEADER, decode_choice, encode_choice
+from bot.channels.telegram import SECRET_HEADER, PerChatProcessor, decode_choice, encode_choice
 from bot.settings import Settings
 
 CHAT = 4242
@@ -148,9 +150,18 @@ async def test_webhook_a_repeated_update_is_processed_once(
 
 
 async def delivered(server: Server) -> None:
-    """Let the outbox worker deliver everything due now."""
+    """Let the outbox deliver everything due now, the background worker's rounds included."""
     assert server.services.outbox is not None
     await server.services.outbox.drain()
+
+    def busy(db: Any) -> bool:
+        return bool(db.execute("SELECT count(*) FROM outbox WHERE state = 'sending'"
+                               ).fetchone()[0])
+
+    for _ in range(500):  # bounded: a round in flight settles within milliseconds
+        if not await server.services.on_db(busy):
+            return
+        await asyncio.sleep(0.01)
 
 
 async def test_a_reply_whose_sends_fail_is_retried_and_delivered_once(
@@ -163,9 +174,11 @@ async def test_a_reply_whose_sends_fail_is_retried_and_delivered_once(
     sent = await bot_api.wait_sent(1, timeout=60)
     assert len(sent) == 1 and sent[0]["text"].startswith("<b>Free school meals</b>")
     assert bot_api.failures == []
+    settled = await eventually(lambda: query(db_path, "SELECT state, attempts FROM outbox")
+                               == [("sent", 5)])
+    assert settled, query(db_path, "SELECT state, attempts FROM outbox")
     await delivered(webhook)
     assert len(bot_api.sent) == 1
-    assert query(db_path, "SELECT state, attempts FROM outbox") == [("sent", 5)]
 
 
 async def test_webhook_not_json_is_a_bad_request(
@@ -300,3 +313,29 @@ def test_callback_data_fits_64_bytes_and_keeps_the_index(label: str) -> None:
     assert len(data.encode()) <= 64
     decoded = decode_choice(data)
     assert decoded is not None and decoded[0] == 2 and label.startswith(decoded[1])
+
+
+async def test_polling_runs_chats_side_by_side_and_each_chat_in_order() -> None:
+    """Two chats' updates overlap; one chat's second update waits for its first."""
+    processor = PerChatProcessor()
+    events: list[str] = []
+    gate = asyncio.Event()
+
+    async def work(name: str, wait: bool) -> None:
+        events.append(f"start {name}")
+        if wait:
+            await gate.wait()
+        events.append(f"end {name}")
+
+    def update(chat: int, n: int) -> Update:
+        data = text_update(f"message {n}", chat=chat)
+        return Update.de_json(data, None)
+
+    first = asyncio.create_task(processor.do_process_update(update(1, 1), work("1a", True)))
+    second = asyncio.create_task(processor.do_process_update(update(1, 2), work("1b", False)))
+    other = asyncio.create_task(processor.do_process_update(update(2, 3), work("2a", False)))
+    await other  # chat 2 is not held up by chat 1's slow update
+    assert events == ["start 1a", "start 2a", "end 2a"]
+    gate.set()
+    await asyncio.gather(first, second)
+    assert events[3:] == ["end 1a", "start 1b", "end 1b"]
