@@ -118,6 +118,14 @@ def problems(environ: Mapping[str, str]) -> list[str]:
     if port and not (port.isdigit() and 1 <= int(port) <= 65535):
         found.append(f"SMTP_PORT={port!r} is not a port number: set it to a whole number "
                      "from 1 to 65535 (usually 587), or leave it unset.")
+    alert_at = get("OBJECTION_ALERT_AT")
+    if alert_at and not (alert_at.isdigit() and int(alert_at) >= 1):
+        found.append(f"OBJECTION_ALERT_AT={alert_at!r} is not a whole number of objections: "
+                     "set it to 1 or more (the default is 10), or leave it unset.")
+    balance = get("TIMEBANK_MIN_BALANCE")
+    if balance and not number(balance):
+        found.append(f"TIMEBANK_MIN_BALANCE={balance!r} is not a number of hours: write it "
+                     "like -10, or leave it unset.")
     for name in URLS:
         url = get(name)
         if url and not url_ok(url):
@@ -133,6 +141,14 @@ def problems(environ: Mapping[str, str]) -> list[str]:
         except ValueError as error:  # a setting added later that reads its value strictly
             found.append(f"a setting cannot be read: {error}")
     return found
+
+
+def number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return text.strip().lower() not in ("nan", "inf", "-inf", "+inf", "infinity")
 
 
 def url_ok(url: str) -> bool:

@@ -82,6 +82,9 @@ BAD = [
      "PUBLIC_URL='support.example.org' is not a web address"),
     ({"TELEGRAM_WEBHOOK_URL": "example.org/telegram"},
      "TELEGRAM_WEBHOOK_URL='example.org/telegram' is not a web address"),
+    ({"OBJECTION_ALERT_AT": "ten"}, "OBJECTION_ALERT_AT='ten' is not a whole number"),
+    ({"TIMEBANK_MIN_BALANCE": "minus ten"},
+     "TIMEBANK_MIN_BALANCE='minus ten' is not a number of hours"),
 ]
 
 
@@ -95,7 +98,7 @@ def test_bad_settings_stop_serve_with_one_line_each(
     code, lines = run(["serve", "--db", str(tmp_path / "l.db")], capsys)
     assert code == 1
     assert len(lines) == 1 and lines[0].startswith("localsupport: " + says), lines
-    assert "like https://" in lines[0] or "587" in lines[0]  # and how to fix it
+    assert "leave it unset" in lines[0] or "like https://" in lines[0]  # and how to fix it
 
 
 def test_unknown_names_that_look_like_ours_are_named_with_a_guess() -> None:
@@ -115,7 +118,8 @@ def test_unknown_names_that_look_like_ours_are_named_with_a_guess() -> None:
 
 def test_good_settings_have_no_problems() -> None:
     environ = {"PUBLIC_URL": "https://support.example.org", "TWILIO_AUTH_TOKEN": "x" * 32,
-               "SMTP_PORT": "587", "TELEGRAM_WEBHOOK_URL": "https://support.example.org/tg"}
+               "SMTP_PORT": "587", "TELEGRAM_WEBHOOK_URL": "https://support.example.org/tg",
+               "OBJECTION_ALERT_AT": "10", "TIMEBANK_MIN_BALANCE": "-10"}
     assert problems(environ) == []
     assert problems({}) == []
 
