@@ -9,6 +9,7 @@ the SMS adapter registered again under another channel name.
 
 from __future__ import annotations
 
+import errno
 import gc
 import logging
 from collections.abc import AsyncIterator, Callable
@@ -193,3 +194,8 @@ def serve(db_path: Path | str, host: str = "127.0.0.1", port: int = 8080) -> Non
     except NetworkError as error:
         raise SystemExit(f"localsupport: cannot reach the Telegram Bot API ({error}). "
                          "Unset TELEGRAM_BOT_TOKEN to run without Telegram.") from None
+    except OSError as error:  # the port was free when bot/cli.py checked it, taken since
+        if error.errno != errno.EADDRINUSE:
+            raise
+        raise SystemExit(f"localsupport: port {port} on {host} is in use by another "
+                         "program: stop it, or choose another port with --port.") from None
