@@ -222,3 +222,24 @@ async def test_a_flood_from_one_number_and_one_web_client_leaves_others_unhurt(
     print(f"quiet median {quiet * 1000:.1f} ms, under flood {under_flood * 1000:.1f} ms "
           f"({len(loud)} replies)")
     assert under_flood <= 3 * quiet, (quiet, under_flood)
+
+
+async def test_the_web_chat_counts_each_client_address_behind_a_local_proxy(
+    http: aiohttp.ClientSession, server: Server
+) -> None:
+    """A new visitor each time (no cookie kept), from two addresses a proxy on this machine
+    forwards: the first address's allowance runs out, the second's does not."""
+    server.services.fairuse.client = Allowance(burst=3, per_minute=1)
+
+    async def send(address: str) -> tuple[int, str]:
+        async with http.post(server.url + "/web/message", json={"user": "a", "text": "hi"},
+                             headers={"X-Forwarded-For": f"10.0.0.9, {address}"}) as reply:
+            data = await reply.json()
+            return reply.status, (data.get("replies") or [{"text": data.get("error")}])[0][
+                "text"]
+
+    school = [await send("203.0.113.7") for _ in range(5)]
+    assert [status for status, _ in school] == [200, 200, 200, 200, 429]
+    assert school[3][1] == FLOOD and FLOOD not in {text for _, text in school[:3]}
+    assert (await send("198.51.100.4"))[0] == 200
+    assert (await send("not an address"))[0] == 200  # then the peer's own address counts
