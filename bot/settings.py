@@ -38,6 +38,7 @@ class Settings:
     outbox_first_retry: float = 5.0  # seconds before a failed send is tried again (doubling)
     web_chat: bool = True
     request_timeout: float = 15.0  # seconds a request (its body included) may take
+    catalogue_url: str = ""  # an Open Referral UK API's /services, re-imported daily
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -65,6 +66,7 @@ class Settings:
             digest_from=get("DIGEST_FROM"),
             safeguarding_email=get("SAFEGUARDING_EMAIL"),
             web_chat=get("WEB_CHAT").lower() not in OFF_WORDS,
+            catalogue_url=get("CATALOGUE_URL"),
         )
 
     @property
