@@ -17,7 +17,7 @@ HERE = Path(__file__).resolve().parent
 QUICK = ["--sizes", "300,2000", "--oruk-services", "300", "--levels", "1,2", "--sms-requests", "20",
          "--telegram-requests", "6", "--max-queries", "8", "--naive-budget", "0.2",
          "--cap", "10", "--warm-up", "2", "--outbox-messages", "50",
-         "--digest", "6,2000,1000"]
+         "--digest", "6,2000,1000", "--flood-messages", "40", "--neighbours", "10"]
 
 
 def numbers(text: str) -> list[int]:
@@ -39,6 +39,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         "(default 60,100000,50000)")
     parser.add_argument("--cap", type=float, default=20.0, help="seconds per level, at most")
     parser.add_argument("--warm-up", type=int, default=30, help="requests before timing")
+    parser.add_argument("--flood-messages", type=int, default=600,
+                        help="flood: messages from each flooder (default 600)")
+    parser.add_argument("--flood-rate", type=float, default=100.0,
+                        help="flood: messages a second from each flooder (default 100)")
+    parser.add_argument("--neighbours", type=int, default=200,
+                        help="flood: other people's messages timed quiet and under flood")
     parser.add_argument("--naive-budget", type=float, default=12.0,
                         help="seconds of naive matching per size (at least 10 queries)")
     parser.add_argument("--max-queries", type=int, default=None,
@@ -72,7 +78,9 @@ def run_e2e(args: argparse.Namespace) -> dict[str, Any]:
     plan = e2e.Plan(levels=tuple(args.levels), sms_requests=args.sms_requests,
                     telegram_requests=args.telegram_requests, cap_s=args.cap,
                     warm_up=args.warm_up, outbox_messages=args.outbox_messages,
-                    drain_webhooks=min(2000, args.sms_requests))
+                    drain_webhooks=min(2000, args.sms_requests),
+                    flood_messages=args.flood_messages, flood_rate=args.flood_rate,
+                    neighbour_requests=args.neighbours)
     return e2e.run(plan)
 
 
@@ -102,7 +110,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     weekly = run_digest(args)
     results: dict[str, Any] = {
         "machine": report.machine(), "match": rows, "sms": ends["sms"],
-        "telegram": ends["telegram"], "quality": headline_quality(rows, "quality"),
+        "telegram": ends["telegram"], "flood": ends["flood"],
+        "quality": headline_quality(rows, "quality"),
         "extra_quality": headline_quality(rows, "extra_quality"),
         "outbox": ends["outbox"],
         "digest": weekly,

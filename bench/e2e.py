@@ -2,6 +2,8 @@
 server (`python -m bot serve`, its own process, temp database, bundled sample catalogue)
 on 127.0.0.1, from an aiohttp client in this process, at several concurrency levels.
 Telegram replies go to a local Bot API stand-in (bench/fakebot.py), a third process.
+Then a flood (bench/flood.py): one number and one web client sending hundreds of long
+messages while other people's SMS replies are timed, quiet first, then under the flood.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ import aiohttp
 from twilio.request_validator import RequestValidator
 
 from bench.data import query_sets
+from bench.flood import Flood, from_another_process
 from bench.stats import summary_ms
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +42,8 @@ BOT_TOKEN = "123456:BENCH-token_for-the-fake-bot-api"
 SECRET = "bench-secret-only-telegram-and-we-know"
 OUR_NUMBER = "+447700900000"
 SENDERS = 1000  # distinct phone numbers / Telegram chats per run
+FLOODER = "+447700800666"  # outside the senders' range
+NEIGHBOURS = 100  # the people timed during the flood, each well within fair use
 # What people send besides questions: greetings, menu words, numbered choices, yes/no.
 CHATTER = ("hi", "Hello", "HELP", "menu", "1", "2", "3", "yes", "no", "thanks", "ok")
 CHATTER_SHARE = 0.3
@@ -77,15 +82,19 @@ def texts(count: int, rng: random.Random) -> list[str]:
             for _ in range(count)]
 
 
-def sms_requests(count: int, sids: Iterator[int], rng: random.Random) -> list[Request]:
+def sms_requests(count: int, sids: Iterator[int], rng: random.Random,
+                 bodies: Sequence[str] | None = None, senders: Sequence[str] = ()
+                 ) -> list[Request]:
     """Twilio inbound-message webhooks with the fields Twilio sends, signed with its
-    RequestValidator against PUBLIC_URL + path, one MessageSid each."""
+    RequestValidator against PUBLIC_URL + path, one MessageSid each; `bodies` and
+    `senders` instead of the usual mix and ~1,000 random numbers."""
     validator = RequestValidator(AUTH_TOKEN)
     url = PUBLIC_URL + "/sms/twilio"
     out = []
-    for body in texts(count, rng):
+    for n, body in enumerate(texts(count, rng) if bodies is None else bodies):
         sid = f"SM{next(sids):032x}"
-        sender = f"+4477009{rng.randrange(SENDERS):05d}"
+        sender = senders[n % len(senders)] if senders \
+            else f"+4477009{rng.randrange(SENDERS):05d}"
         form = {
             "ToCountry": "GB", "ToState": "", "SmsMessageSid": sid, "NumMedia": "0",
             "ToCity": "", "FromZip": "", "SmsSid": sid, "FromState": "",
@@ -307,6 +316,9 @@ class Plan:
     outbox_messages: int = 10_000
     drain_webhooks: int = 2000
     drain_cap_s: float = 180.0
+    flood_messages: int = 600  # from each flooder (the number, the web client)
+    flood_rate: float = 100.0  # messages a second from each flooder
+    neighbour_requests: int = 200  # timed quiet, and at most as many under the flood
 
 
 async def measured(
@@ -353,8 +365,72 @@ async def drive(stack: Stack, logs: list[Path], plan: Plan) -> dict[str, Any]:
         figures["delivered_per_s"] = round(sent / max(delivered - started, 1e-9), 1)
         telegram.append(figures)
     outbox = await outbox_drain(stack, plan, counter, rng)
-    return {"sms": sms, "telegram": telegram, "outbox": outbox,
+    flood = await flood_level(stack, plan, counter)
+    return {"sms": sms, "telegram": telegram, "outbox": outbox, "flood": flood,
             "server_peak_mb": peak_rss_mb_of(stack.server.pid)}
+
+
+# -- the flood ---------------------------------------------------------------------------------
+
+async def reply_times(url: str, requests: Sequence[Request],
+                      until: asyncio.Future[Any] | None = None) -> list[float]:
+    """Seconds each request took, one after another (only while `until` is not done)."""
+    latencies = []
+    async with aiohttp.ClientSession() as http:
+        for body, headers in requests:
+            if until is not None and until.done():
+                break
+            sent = time.perf_counter()
+            async with http.post(url, data=body, headers=headers) as response:
+                await response.read()
+            latencies.append(time.perf_counter() - sent)
+            await asyncio.sleep(0.005)
+    return latencies
+
+
+def processed_from(db: Path, sql: str) -> int:
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        return int(conn.execute(sql).fetchone()[0])
+
+
+async def flood_level(stack: Stack, plan: Plan, counter: Iterator[int]) -> dict[str, Any]:
+    """Other people's SMS reply times quiet, then while one number and one web client (its
+    cookie kept) each send `flood_messages` long messages at `flood_rate` a second, from
+    another process as from the internet."""
+    rng = random.Random(13)
+    sms_url = stack.url + "/sms/twilio"
+    neighbours = [f"+4477008{n:05d}" for n in range(NEIGHBOURS)]
+    quiet = await reply_times(sms_url, sms_requests(plan.neighbour_requests, counter, rng,
+                                                    senders=neighbours))
+    long_sms = sms_requests(plan.flood_messages, counter, rng,
+                            bodies=["food bank " * 150] * plan.flood_messages,
+                            senders=[FLOODER])
+    long_web = [(json.dumps({"user": f"name-{n}", "text": "warm space " * 100}).encode(),
+                 {"Content-Type": "application/json"}) for n in range(plan.flood_messages)]
+    floods = [Flood(sms_url, long_sms, rate=plan.flood_rate),
+              Flood(stack.url + "/web/message", long_web, cookies=True, rate=plan.flood_rate)]
+    started = time.perf_counter()
+    flooding = asyncio.ensure_future(from_another_process(floods, stack.db_path.parent))
+    await asyncio.sleep(0.5)  # the flood's process starts
+    loud = await reply_times(sms_url, sms_requests(plan.neighbour_requests, counter, rng,
+                                                   senders=neighbours), until=flooding)
+    sms_statuses, web_statuses = await flooding
+    seconds = time.perf_counter() - started
+    quiet_p50, quiet_p99 = summary_ms(quiet)
+    loud_p50, loud_p99 = summary_ms(loud)
+    return {
+        "flood_messages": len(sms_statuses) + len(web_statuses),
+        "flood_seconds": round(seconds, 2),
+        "flood_rps": round((len(sms_statuses) + len(web_statuses)) / seconds, 1),
+        "processed_sms": processed_from(stack.db_path, "SELECT count(*) FROM inbound_messages "
+                                        f"WHERE address = '{FLOODER}'"),
+        "processed_web": processed_from(stack.db_path, "SELECT count(*) FROM inbound_messages "
+                                        "WHERE channel = 'web'"),
+        "web_429": web_statuses.count(429),
+        "quiet_p50_ms": quiet_p50, "quiet_p99_ms": quiet_p99,
+        "flood_p50_ms": loud_p50, "flood_p99_ms": loud_p99,
+        "neighbour_requests": [len(quiet), len(loud)],
+    }
 
 
 def run(plan: Plan) -> dict[str, Any]:

@@ -182,6 +182,28 @@ def outbox_note(results: Results) -> str:
             f"{during['p99_ms']} ms.")
 
 
+def flood_table(results: Results) -> str:
+    f = results.get("flood")
+    if not f:
+        return "(no flood figures)"
+    quiet_n, loud_n = f["neighbour_requests"]
+    rows = [["quiet", quiet_n, f["quiet_p50_ms"], f["quiet_p99_ms"], "-", "-"],
+            ["under flood", loud_n, f["flood_p50_ms"], f["flood_p99_ms"],
+             f"{f['flood_messages']} in {f['flood_seconds']} s ({f['flood_rps']}/s)",
+             f"SMS {f['processed_sms']}, web {f['processed_web']} (web 429: {f['web_429']})"]]
+    return table(["other people's SMS", "replies timed", "p50 ms", "p99 ms",
+                  "flood messages", "flood messages processed"], rows)
+
+
+FLOOD_NOTE = """\
+Flood: one phone number and one web client (keeping its cookie, a new `user` name each
+time) each send long messages at the rate shown, while other people (100 numbers, each
+within fair use) send SMS one after another and their reply times are taken: first with
+no flood, then only while the flood runs. Fair use (bot/fairuse.py) lets 20 of the
+flooder's messages through, answers the next one politely, and drops the rest before the
+database thread (README, "Abuse and bad input")."""
+
+
 def digest_table(results: Results) -> str:
     found = results.get("digest")
     if not found:
@@ -284,6 +306,9 @@ def markdown(results: Results) -> str:
         f"Bot API sendMessage calls received: "
         f"{', '.join(str(r.get('messages_sent', '-')) for r in results.get('telegram', []))}.",
         "", sms_note(results), "", telegram_note(results), "", outbox_note(results), "",
+        "## Flood (fair use)", "", flood_table(results), "", FLOOD_NOTE, "", METHOD, "",
+
+
         "## Weekly digest (bench/digest.py)", "", digest_table(results), "",
         "Build: the figures read from SQLite and every councillor's digest rendered (text, "
         "HTML, chart, Telegram), as the server's job does off the database thread; queue: "

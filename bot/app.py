@@ -9,6 +9,7 @@ the SMS adapter registered again under another channel name.
 
 from __future__ import annotations
 
+import errno
 import gc
 import logging
 from collections.abc import AsyncIterator, Callable
@@ -18,17 +19,20 @@ from pathlib import Path
 from typing import Any
 
 import sqlite_utils
-from aiohttp import web
+from aiohttp import web, web_response
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from telegram.error import InvalidToken, NetworkError
 
+from bot import guard
 from bot.assistant import Assistant
 from bot.channels import sms, telegram
 from bot.channels.email import EmailAdapter, SmtpConfig
 from bot.channels.sms import SmsAdapter
 from bot.channels.telegram import TelegramChannel
 from bot.dbthread import DbThread
+from bot.fairuse import FairUse
 from bot.inbox import Inbox
+from bot.logs import redact_logs
 from bot.notify import queue_unsent_alerts
 from bot.outbox import Backoff, Deliverer, OutboxWorker
 from bot.routes import add_routes
@@ -42,6 +46,7 @@ log = logging.getLogger("localsupport")
 
 RENDERERS = {"sms": sms.render, "telegram": telegram.render}
 QUEUED_CHANNELS = ("telegram",)  # replies go through the outbox, not the HTTP response
+MAX_REQUEST_BYTES = 256 * 1024  # aiohttp's own limit; each route reads less (bot/guard.py)
 
 
 @dataclass
@@ -54,6 +59,7 @@ class Services:
     outbox: OutboxWorker | None = None
     adapters: dict[str, Deliverer] = field(default_factory=dict)
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    fairuse: FairUse = field(default_factory=FairUse)  # checked before the database thread
 
     def wake_outbox(self) -> None:
         if self.outbox is not None:
@@ -94,12 +100,25 @@ def build_app(settings: Settings, clock: Callable[[], datetime] | None = None
     if clock is not None:
         services.clock = clock
     if settings.telegram:
-        services.telegram = TelegramChannel(settings, db, wake=services.wake_outbox)
-    app = web.Application()
+        services.telegram = TelegramChannel(settings, db, services.fairuse,
+                                            wake=services.wake_outbox)
+    # aiohttp's own error pages (a request it cannot parse) name its version otherwise
+    web_response.SERVER_SOFTWARE = guard.SERVER  # type: ignore[attr-defined]
+    app = web.Application(client_max_size=MAX_REQUEST_BYTES)
     app[SERVICES] = services
-    add_routes(app, settings, db, services.telegram)
+    guard.install(app, settings.request_timeout)
+    add_routes(app, settings, db, services.telegram, services.fairuse)
     app.cleanup_ctx.append(lifespan)
     return app
+
+
+def handler_options(settings: Settings) -> dict[str, Any]:
+    """How aiohttp treats connections: bodies are not decompressed (bot/guard.py refuses
+    compressed ones); a connection that has not sent a whole request within
+    `request_timeout` seconds, or is idle that long between requests, is closed."""
+    return {"auto_decompress": False, "keepalive_timeout": settings.request_timeout,
+            "max_line_size": 8190, "max_field_size": 8190, "max_headers": 64,
+            "logger": guard.protocol_log()}
 
 
 async def lifespan(app: web.Application) -> AsyncIterator[None]:
@@ -166,12 +185,19 @@ def serve(db_path: Path | str, host: str = "127.0.0.1", port: int = 8080) -> Non
                         "%(message)s")
     # httpx logs every Bot API URL at INFO, and those URLs hold the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    redact_logs(logging.getLogger().handlers)
     try:
         web.run_app(build_app(settings), host=host, port=port, access_log=None,
-                    print=lambda _: print(banner(settings, host, port), flush=True))
+                    print=lambda _: print(banner(settings, host, port), flush=True),
+                    **handler_options(settings))
     except InvalidToken as error:
         raise SystemExit(f"localsupport: Telegram refused TELEGRAM_BOT_TOKEN ({error}). "
                          "Check the token @BotFather gave you.") from None
     except NetworkError as error:
         raise SystemExit(f"localsupport: cannot reach the Telegram Bot API ({error}). "
                          "Unset TELEGRAM_BOT_TOKEN to run without Telegram.") from None
+    except OSError as error:  # the port was free when bot/cli.py checked it, taken since
+        if error.errno != errno.EADDRINUSE:
+            raise
+        raise SystemExit(f"localsupport: port {port} on {host} is in use by another "
+                         "program: stop it, or choose another port with --port.") from None

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
+import socket
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -94,13 +97,42 @@ def build_parser() -> argparse.ArgumentParser:
 
 # -- database -----------------------------------------------------------------------------
 
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
 def database(args: argparse.Namespace) -> sqlite_utils.Database:
     from bot.store import open_store
 
     path = Path(args.db)
-    if not path.parent.exists():
-        raise UserError(f"no such folder for the database: {path.parent}")
-    return open_store(path)
+    check_database_path(path)
+    try:
+        return open_store(path)
+    except sqlite3.DatabaseError as error:
+        raise UserError(f"--db {path} cannot be opened as a database ({error}): give the "
+                        "path of your Local Support database, or a new file name.") from None
+    except OSError as error:
+        raise UserError(f"--db {path} cannot be opened ({error.strerror}).") from None
+
+
+def check_database_path(path: Path) -> None:
+    """A database file that exists must be a SQLite file; a new one needs its folder."""
+    fix = "give a file name such as ./localsupport.db (or set LOCALSUPPORT_DB)"
+    if path.is_dir():
+        raise UserError(f"--db {path} is a folder, not a database file: {fix}.")
+    if path.exists() and not path.is_file():
+        raise UserError(f"--db {path} is not a regular file: {fix}.")
+    if not path.exists():
+        if not path.parent.exists():
+            raise UserError(f"no such folder for the database: {path.parent}")
+        return
+    try:
+        with path.open("rb") as file:
+            header = file.read(len(SQLITE_HEADER))
+    except OSError as error:
+        raise UserError(f"--db {path} cannot be read ({error.strerror}).") from None
+    if header and header != SQLITE_HEADER:
+        raise UserError(f"--db {path} is not a SQLite database (it holds something else): "
+                        f"{fix}, or the path of your Local Support database.")
 
 
 SAMPLE_NOTICE = ("Using the SAMPLE catalogue ({count} made-up entries for \"Sample Borough\", "
@@ -337,12 +369,39 @@ def cmd_outbox(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from bot.app import serve
+    from bot.settings import problems, unknown
 
+    for line in unknown(os.environ):
+        print(f"localsupport: warning: {line}", file=sys.stderr)
+    wrong = problems(os.environ) + port_problems(args.host, args.port)
+    if wrong:
+        for line in wrong:
+            print(f"localsupport: {line}", file=sys.stderr)
+        return 1
     db = database(args)
     ensure_catalogue_loaded(db)
     db.close()
     serve(Path(args.db), host=args.host, port=args.port)
     return 0
+
+
+def port_problems(host: str, port: int) -> list[str]:
+    """The address `serve` would listen on is usable (as aiohttp binds it, reusing
+    addresses in TIME_WAIT)."""
+    if not 1 <= port <= 65535:
+        return [f"--port {port} is out of range: use a number from 1 to 65535 "
+                "(the default is 8080)."]
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind((host, port))
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            return [f"port {port} on {host} is in use by another program: stop it, or "
+                    "choose another port with --port."]
+        return [f"cannot listen on {host}:{port} ({error.strerror}): check --host and "
+                "--port."]
+    return []
 
 
 # -- people's data and wards (conversations) ------------------------------------------------

@@ -27,13 +27,15 @@ from datetime import datetime
 from typing import Literal
 
 from bot.assistant import Assistant
+from bot.fairuse import FLOOD
 from bot.messages import Rendered
 from catalogue.storage import checkpoint, write
 from conversations.outbox import FAREWELL, REPLY, Message, enqueue, iso
 from conversations.types import Channel, Inbound, Outbound
 
 Renderer = Callable[[Sequence[Outbound]], list[Rendered]]
-Kind = Literal["text", "media", "group"]
+Kind = Literal["text", "media", "group", "flood"]
+MAX_WORK_CHARS = 1600  # what the conversation reads of one message (an SMS's most)
 
 MEDIA_ONLY = ("Sorry, I can only read text messages. Please write what you need in words, "
               "or send MENU to see what I can help with.")
@@ -53,7 +55,8 @@ class Arrival:
     choice: int | None = None  # a button pressed (0-based)
     reply_to: str | None = None  # our message this replies to (Telegram)
     source: str | None = None  # where they came from (Telegram's /start payload)
-    kind: Kind = "text"  # "media": a picture with no words; "group": a group chat
+    kind: Kind = "text"  # "media": a picture with no words; "group": a group chat;
+    # "flood": the first message over the sender's fair use (bot/fairuse.py)
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,8 @@ class Receipt:
 
 def canned(arrival: Arrival) -> list[Outbound] | None:
     """Replies to messages the conversation never sees."""
+    if arrival.kind == "flood":
+        return [Outbound(FLOOD)]
     if arrival.kind == "group":
         return [Outbound(GROUP_CHAT)]
     if arrival.kind == "media" and not arrival.text.strip():
@@ -118,8 +123,10 @@ class Inbox:
 
     @staticmethod
     def _inbound(arrival: Arrival) -> Inbound:
-        return Inbound(arrival.channel, arrival.address, arrival.text, arrival.choice,
-                       reply_to=arrival.reply_to)
+        """What the conversation sees: a long message is cut, so the work one message
+        costs is bounded."""
+        return Inbound(arrival.channel, arrival.address, arrival.text[:MAX_WORK_CHARS],
+                       arrival.choice, reply_to=arrival.reply_to)
 
     def _stored(self, arrival: Arrival) -> tuple[Rendered, ...] | None:
         """The replies given to a message seen before; () when its log is gone (erased or

@@ -11,6 +11,7 @@ from bot.channels.sms import SmsWebhook
 from bot.channels.telegram import TelegramChannel
 from bot.channels.web import WebChat
 from bot.dbthread import DbThread
+from bot.fairuse import FairUse
 from bot.inbox import Inbox
 from bot.settings import Settings
 
@@ -34,15 +35,17 @@ def healthz(db: DbThread[Inbox]) -> Callable[[web.Request], Awaitable[web.Stream
 
 def add_routes(
     app: web.Application, settings: Settings, db: DbThread[Inbox],
-    telegram: TelegramChannel | None,
+    telegram: TelegramChannel | None, fairuse: FairUse,
 ) -> None:
     app.router.add_get("/healthz", healthz(db))
-    sms = SmsWebhook(settings, db)
+    sms = SmsWebhook(settings, db, fairuse)
     app.router.add_post("/sms/twilio", sms.handle)
     app.router.add_post("/sms/twilio/status", sms.status)
     if telegram is not None and settings.telegram_webhook:
         app.router.add_post("/telegram", telegram.webhook)
     if settings.web_chat:
-        chat = WebChat(db)
+        chat = WebChat(db, fairuse)
         app.router.add_get("/", chat.index)
+        app.router.add_get("/chat.js", chat.chat_js)
+        app.router.add_get("/chat.css", chat.chat_css)
         app.router.add_post("/web/message", chat.message)

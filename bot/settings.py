@@ -1,10 +1,14 @@
-"""Settings, read from the environment once at start-up (see INTERFACE.md, "Settings")."""
+"""Settings, read from the environment once at start-up (see INTERFACE.md, "Settings"), and
+checked there: `problems` (wrong values, one line each) and `unknown` (names that look like
+ours but are not settings)."""
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from bot.digest.weeks import DigestAt, parse_digest_at
 
@@ -51,6 +55,7 @@ class Settings:
     outbox_idle: float = 5.0  # seconds the outbox worker sleeps when nothing is due
     outbox_first_retry: float = 5.0  # seconds before a failed send is tried again (doubling)
     web_chat: bool = True
+    request_timeout: float = 15.0  # seconds a request (its body included) may take
     catalogue_url: str = ""  # an Open Referral UK API's /services, re-imported daily
     objection_alert_at: int = 10  # objections from one ward that alert its councillors
     digest_at: str = "MON 08:00"  # when the weekly digests go, London time (bot/digest/weeks.py)
@@ -111,3 +116,96 @@ class Settings:
     @property
     def telegram_webhook(self) -> bool:
         return bool(self.telegram_bot_token and self.telegram_webhook_url)
+
+
+# -- checked at start (`localsupport serve`) ---------------------------------------------------
+
+# Every setting in ../shared/INTERFACE.md "Settings", and the stand-ins' base URLs.
+KNOWN = frozenset({
+    "LOCALSUPPORT_DB", "PUBLIC_URL", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN",
+    "TWILIO_FROM_NUMBER", "TWILIO_API_BASE_URL", "TELEGRAM_BOT_TOKEN", "TELEGRAM_SECRET_TOKEN",
+    "TELEGRAM_WEBHOOK_URL", "TELEGRAM_API_BASE_URL", "SMTP_HOST", "SMTP_PORT", "SMTP_USER",
+    "SMTP_PASSWORD", "SMTP_STARTTLS", "DIGEST_FROM", "WEB_CHAT", "SAFEGUARDING_EMAIL",
+    "OBJECTION_ALERT_AT", "DIGEST_AT", "TIMEBANK_COORDINATORS", "TIMEBANK_MIN_BALANCE",
+    "TIMEBANK_APPROVAL", "CATALOGUE_URL",
+})
+OURS = ("TWILIO_", "TELEGRAM_", "SMTP_", "TIMEBANK_", "DIGEST_", "LOCALSUPPORT_", "CATALOGUE_",
+        "OBJECTION_", "SAFEGUARDING_", "PUBLIC_", "WEB_")
+URLS = ("PUBLIC_URL", "TELEGRAM_WEBHOOK_URL", "TELEGRAM_API_BASE_URL", "TWILIO_API_BASE_URL",
+        "CATALOGUE_URL")
+EXAMPLE_URL = "https://support.example.org"
+
+
+def problems(environ: Mapping[str, str]) -> list[str]:
+    """What is wrong with the settings, one line each: what, and how to fix it."""
+    def get(name: str) -> str:
+        return environ.get(name, "").strip()
+
+    found = []
+    port = get("SMTP_PORT")
+    if port and not (port.isdigit() and 1 <= int(port) <= 65535):
+        found.append(f"SMTP_PORT={port!r} is not a port number: set it to a whole number "
+                     "from 1 to 65535 (usually 587), or leave it unset.")
+    alert_at = get("OBJECTION_ALERT_AT")
+    if alert_at and not (alert_at.isdigit() and int(alert_at) >= 1):
+        found.append(f"OBJECTION_ALERT_AT={alert_at!r} is not a whole number of objections: "
+                     "set it to 1 or more (the default is 10), or leave it unset.")
+    balance = get("TIMEBANK_MIN_BALANCE")
+    if balance and not number(balance):
+        found.append(f"TIMEBANK_MIN_BALANCE={balance!r} is not a number of hours: write it "
+                     "like -10, or leave it unset.")
+    for name in URLS:
+        url = get(name)
+        if url and not url_ok(url):
+            found.append(f"{name}={url!r} is not a web address: write it with its scheme "
+                         f"and host, like {EXAMPLE_URL}.")
+    if get("TWILIO_AUTH_TOKEN") and not get("PUBLIC_URL"):
+        found.append("TWILIO_AUTH_TOKEN is set but PUBLIC_URL is not, so Twilio's signatures "
+                     "cannot be checked and SMS would be off: set PUBLIC_URL to the address "
+                     f"Twilio calls, like {EXAMPLE_URL}.")
+    if not found:
+        try:
+            Settings.from_env(environ)
+        except ValueError as error:  # a setting added later that reads its value strictly
+            found.append(f"a setting cannot be read: {error}")
+    return found
+
+
+def number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return text.strip().lower() not in ("nan", "inf", "-inf", "+inf", "infinity")
+
+
+def url_ok(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def unknown(environ: Mapping[str, str]) -> list[str]:
+    """Variables that look like ours but are not settings, each with a guess."""
+    lines = []
+    for name in sorted(environ):
+        if name.startswith(OURS) and name not in KNOWN:
+            guess = did_you_mean(name)
+            lines.append(f"{name} is not a setting Local Support reads"
+                         + (f": did you mean {guess}?" if guess else "; it is ignored."))
+    return lines
+
+
+def did_you_mean(name: str) -> str:
+    """The closest known names: most words in common, then most alike; two when tied."""
+    words = set(name.split("_"))
+
+    def rank(known: str) -> tuple[int, float]:
+        return (len(words & set(known.split("_"))),
+                difflib.SequenceMatcher(None, name, known).ratio())
+
+    close = set(difflib.get_close_matches(name, KNOWN, n=3, cutoff=0.6))
+    close |= {known for known in KNOWN if rank(known)[0] >= 2}
+    ranked = sorted(close, key=rank, reverse=True)
+    if len(ranked) >= 2 and rank(ranked[0])[0] == rank(ranked[1])[0] >= 2:
+        return f"{ranked[0]} or {ranked[1]}"
+    return ranked[0] if ranked else ""

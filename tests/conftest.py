@@ -23,7 +23,7 @@ from conversation_kit import Talk, engine_for, make_db
 from fakes.telegram_api import FakeBotApi
 from fakes.twilio_api import FakeTwilioApi
 
-from bot.app import SERVICES, Services, build_app
+from bot.app import SERVICES, Services, build_app, handler_options
 from bot.settings import Settings
 from catalogue.importer import load_sample
 from catalogue.storage import write
@@ -55,8 +55,8 @@ def titles(db_path: Path) -> set[str]:
         db.close()
 
 
-async def start_app(app: web.Application) -> tuple[web.AppRunner, str]:
-    runner = web.AppRunner(app, access_log=None)
+async def start_app(app: web.Application, **options: Any) -> tuple[web.AppRunner, str]:
+    runner = web.AppRunner(app, access_log=None, **options)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
@@ -103,8 +103,9 @@ async def make_server() -> AsyncIterator[Callable[..., Awaitable[Server]]]:
     runners: list[web.AppRunner] = []
 
     async def start(settings: Settings, **changes: Any) -> Server:
-        app = build_app(replace(settings, **changes))
-        runner, url = await start_app(app)
+        settings = replace(settings, **changes)
+        app = build_app(settings)
+        runner, url = await start_app(app, **handler_options(settings))
         runners.append(runner)
         return Server(url, app)
 

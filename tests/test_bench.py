@@ -126,3 +126,15 @@ def test_the_digest_benchmark_builds_every_councillors_digest(
     assert found["outbox_rows"] == 6 + 3  # everyone's email, and half have Telegram
     assert all(sane(found[k]) for k in ("build_s", "queue_s", "peak_mb", "digest_kb"))
     assert "## Weekly digest" in text
+
+
+def test_the_flood_figures_show_fair_use_at_work(quick_results: tuple[dict[str, Any], str]
+                                                 ) -> None:
+    results, text = quick_results
+    flood = results["flood"]
+    assert flood["flood_messages"] == 80  # 40 from the number, 40 from the web client
+    assert flood["processed_sms"] <= 22 and flood["processed_web"] <= 22
+    assert flood["web_429"] >= 15
+    assert all(sane(flood[key]) for key in ("quiet_p50_ms", "quiet_p99_ms", "flood_p50_ms",
+                                            "flood_p99_ms", "flood_rps"))
+    assert "## Flood (fair use)" in text and "| under flood |" in text

@@ -3,7 +3,9 @@ message to the inbox, answer with TwiML. Status callbacks update the outbox. Out
 one outbox row through Twilio's REST API.
 
 Twilio signs the URL it called (our PUBLIC_URL, not what a proxy hands us) plus the
-POST fields. Nothing is read from the form before that check.
+POST fields. The body is read with a size limit and parsed strictly (bot/guard.py), then
+the signature is checked, and only then are the fields used. A sender over their fair use
+(bot/fairuse.py) is answered once without the database, then not at all for a while.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from twilio.rest import Client
 from twilio.twiml.messaging_response import MessagingResponse
 
 from bot.dbthread import DbThread
+from bot.fairuse import FLOOD, FairUse
+from bot.guard import BadInput, form_fields, form_type_problem, read_body
 from bot.inbox import Arrival, Inbox
 from bot.messages import Rendered
 from bot.outbox import Delivery, Queued, update_status
@@ -41,6 +45,7 @@ MAX_BODY = 1600  # Twilio's own limit for one message
 UNSUBSCRIBED_RECIPIENT = 21610  # Twilio: "Attempt to send to unsubscribed recipient"
 RETRY_CODES = frozenset({20429, 20500, 20503, 30001})  # Twilio: too many requests, its own faults
 STATUS_PATH = "/sms/twilio/status"
+MAX_FORM_BYTES = 64 * 1024  # a 1,600-character body percent-encoded, ten picture URLs
 
 
 @dataclass(frozen=True)
@@ -96,24 +101,36 @@ def twiml(bodies: list[str]) -> str:
     return str(response)
 
 
+FLOOD_TWIML = twiml([FLOOD])
+SILENT_TWIML = twiml([])
+
+
 class SmsWebhook:
     """POST /sms/twilio and POST /sms/twilio/status."""
 
-    def __init__(self, settings: Settings, db: DbThread[Inbox]) -> None:
+    def __init__(self, settings: Settings, db: DbThread[Inbox], fairuse: FairUse) -> None:
         self.public_url = settings.public_url
         self.validator = RequestValidator(settings.twilio_auth_token) if settings.sms_inbound \
             else None
         self.db = db
+        self.fairuse = fairuse
 
     async def _verified(self, request: web.Request) -> dict[str, str] | web.Response:
         if self.validator is None:
             return web.Response(status=503, text="SMS is not set up: set TWILIO_AUTH_TOKEN "
                                 "and PUBLIC_URL.\n")
-        form = await request.post()
+        wrong_type = form_type_problem(request.content_type, request.charset)
+        if wrong_type is not None:
+            return web.Response(status=415, text=f"Not a Twilio webhook: {wrong_type}.\n")
+        body = await read_body(request, MAX_FORM_BYTES)
+        try:
+            form = form_fields(body)
+        except BadInput as error:
+            return web.Response(status=400, text=f"Not a Twilio webhook: {error}.\n")
         if not signature_ok(self.validator, self.public_url, request.path_qs, form,
                             request.headers):
             return web.Response(status=403, text="Bad or missing X-Twilio-Signature.\n")
-        return {key: value for key, value in form.items() if isinstance(value, str)}
+        return dict(form.items())
 
     async def handle(self, request: web.Request) -> web.Response:
         fields = await self._verified(request)
@@ -125,6 +142,10 @@ class SmsWebhook:
         if message is None:
             return web.Response(status=400, text="Not an inbound message: no MessageSid "
                                 "or From.\n")
+        verdict = self.fairuse.check("sms", normalise_phone(message.sender) or message.sender)
+        if verdict != "ok":  # over fair use: no database work at all
+            return web.Response(text=FLOOD_TWIML if verdict == "warn" else SILENT_TWIML,
+                                content_type="text/xml")
         receipt = await self.db.call(lambda inbox: inbox.receive(arrival(message,
                                                                          datetime.now(UTC))))
         return web.Response(text=twiml([reply.text for reply in receipt.replies]),

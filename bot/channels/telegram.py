@@ -8,6 +8,10 @@ directly. A person who blocks the bot (`my_chat_member`: kicked) is opted out; u
 opts them back in. `/start PAYLOAD` (a deep link from a poster or a school) starts the
 conversation and keeps the payload as where they came from.
 
+A webhook body is read with a size limit, decoded strictly (bot/guard.py) and its shape
+checked (bot/channels/updates.py) after the secret. A chat over its fair use
+(bot/fairuse.py) gets one polite reply through the outbox, then nothing for a while.
+
 Out: `TelegramAdapter.deliver` sends one outbox row as HTML with the choices as inline
 buttons, and tells the outbox what happened: Telegram's `retry_after` is honoured, a
 blocked bot is an opt-out, a network fault is retried.
@@ -23,6 +27,7 @@ import secrets
 import warnings
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -42,7 +47,10 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.channels import updates
 from bot.dbthread import DbThread
+from bot.fairuse import FairUse
+from bot.guard import BadInput, json_body, read_body, where
 from bot.inbox import Arrival, Inbox
 from bot.messages import BLOCKED, Rendered, opt_out
 from bot.outbox import Delivery, Queued
@@ -57,6 +65,7 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 CALLBACK_LIMIT = 64  # bytes Telegram keeps of callback_data
 START_PAYLOAD = re.compile(r"^/start(?:@\w+)?\s+([\w-]{1,64})\s*$")
+MAX_UPDATE_BYTES = 256 * 1024
 
 
 def encode_choice(index: int, label: str) -> str:
@@ -165,9 +174,10 @@ class TelegramChannel:
     """Both halves of the Telegram adapter: updates in (`webhook`, polling), and
     `deliver` for the outbox. `wake` tells the outbox worker a reply is queued."""
 
-    def __init__(self, settings: Settings, db: DbThread[Inbox],
+    def __init__(self, settings: Settings, db: DbThread[Inbox], fairuse: FairUse,
                  wake: Callable[[], None] = lambda: None) -> None:
         self.db = db
+        self.fairuse = fairuse
         self.wake = wake
         self.webhook_url = settings.telegram_webhook_url
         # Without a configured secret, a fresh one is given to Telegram at each start.
@@ -217,12 +227,19 @@ class TelegramChannel:
         if not hmac.compare_digest(given, self.secret.encode()):
             return web.Response(status=403, text="Bad or missing secret token.\n")
         try:
-            data = await request.json()
-            if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
-                raise ValueError("no update_id")
+            data = json_body(await read_body(request, MAX_UPDATE_BYTES))
+        except BadInput as error:
+            return web.Response(status=400, text=f"Not a Telegram update: {error}.\n")
+        wrong = updates.problem(data)
+        if wrong is not None:
+            return web.Response(status=400, text=f"Not a Telegram update: {wrong}.\n")
+        if not updates.wanted(data):
+            return web.Response(text="ok")  # a kind of update the bot does not handle
+        try:
             update = Update.de_json(data, self.application.bot)
-        except (ValueError, TypeError, KeyError, AttributeError, TelegramError):
-            return web.Response(status=400, text="Not a Telegram update.\n")
+        except Exception:  # PTB's parsing of an update it cannot read: bad input, not a bug
+            return web.Response(status=400, text="Not a Telegram update: a field has the "
+                                "wrong type.\n")
         await self.application.process_update(update)
         return web.Response(text="ok")
 
@@ -243,6 +260,11 @@ class TelegramChannel:
         came = arrival(update, datetime.now(UTC))
         if came is None:
             return
+        verdict = self.fairuse.check("telegram", came.address)
+        if verdict == "drop":
+            return  # over fair use and already told: no database work
+        if verdict == "warn":
+            came = replace(came, kind="flood")  # one polite reply, through the outbox
         receipt = await self.db.call(lambda inbox: inbox.receive(came))
         if receipt.queued:
             self.wake()
@@ -258,8 +280,9 @@ class TelegramChannel:
         await self.db.call(lambda inbox: _membership(inbox, chat_id, blocked, now))
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        log.error("Telegram update failed: %s", type(context.error).__name__,
-                  exc_info=context.error)
+        error = context.error
+        log.error("Telegram update failed: %s at %s", type(error).__name__,
+                  where(error) if error is not None else "?")
 
     # -- out ------------------------------------------------------------------------------
 

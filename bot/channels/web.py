@@ -10,11 +10,17 @@ the web visitor's own (channel "web").
 Who a visitor is comes from a random id the server issues in an HttpOnly, SameSite cookie,
 never from the request: `user` is only a label, so nobody can read or erase another
 visitor's data by guessing a name.
+
+Fair use (bot/fairuse.py) is counted per visitor and per client address (a larger
+allowance: a school shares one): over it, one polite reply, then 429 for a while, with no
+database work. The page's script is a file of its own (GET /chat.js), so the page's
+Content-Security-Policy allows no inline script.
 """
 
 from __future__ import annotations
 
 import html
+import ipaddress
 import re
 import secrets
 import uuid
@@ -25,6 +31,8 @@ from typing import Any, Literal
 from aiohttp import web
 
 from bot.dbthread import DbThread
+from bot.fairuse import FLOOD, FairUse
+from bot.guard import BadInput, json_body, read_body
 from bot.inbox import Arrival, Inbox
 from bot.render import render_sms_all, render_telegram_all, segments
 from conversations.types import Outbound
@@ -32,6 +40,7 @@ from conversations.types import Outbound
 Look = Literal["sms", "telegram"]
 MAX_USER = 64
 MAX_TEXT = 4096
+MAX_BODY_BYTES = 32 * 1024  # MAX_TEXT characters of four bytes each, and the rest
 VISITOR_COOKIE = "localsupport_visitor"
 VISITOR_DAYS = 30
 _VISITOR_ID = re.compile(r"^[A-Za-z0-9_-]{32}$")
@@ -81,23 +90,57 @@ def visitor(request: web.Request) -> tuple[str, bool]:
     return secrets.token_urlsafe(24), True
 
 
+def client_address(request: web.Request) -> str:
+    """Where the request came from. Behind a proxy on this machine (the peer is loopback),
+    the address the proxy appended last to X-Forwarded-For; otherwise the peer's."""
+    peer = request.remote or "?"
+    forwarded = request.headers.get("X-Forwarded-For", "").rsplit(",", 1)[-1].strip()
+    try:
+        if forwarded and ipaddress.ip_address(peer).is_loopback:
+            return str(ipaddress.ip_address(forwarded))
+    except ValueError:
+        pass
+    return peer
+
+
+def static(name: str) -> bytes:
+    return resources.files("bot").joinpath(f"static/{name}").read_bytes()
+
+
 class WebChat:
-    def __init__(self, db: DbThread[Inbox]) -> None:
+    def __init__(self, db: DbThread[Inbox], fairuse: FairUse) -> None:
         self.db = db
-        self.page = resources.files("bot").joinpath("static/index.html").read_bytes()
+        self.fairuse = fairuse
+        self.page = static("index.html")
+        self.script = static("chat.js")
+        self.style = static("chat.css")
 
     async def index(self, request: web.Request) -> web.Response:
         return web.Response(body=self.page, content_type="text/html", charset="utf-8",
                             headers={"Cache-Control": "no-store",
                                      "Content-Security-Policy": CSP})
 
+    async def chat_js(self, request: web.Request) -> web.Response:
+        return web.Response(body=self.script, content_type="text/javascript",
+                            charset="utf-8", headers={"Cache-Control": "no-cache"})
+
+    async def chat_css(self, request: web.Request) -> web.Response:
+        return web.Response(body=self.style, content_type="text/css", charset="utf-8",
+                            headers={"Cache-Control": "no-cache"})
+
     async def message(self, request: web.Request) -> web.Response:
         try:
-            _label, text, look, choice = parse(await request.json())
-        except ValueError as error:  # BadRequest, or a body that is not JSON
-            reason = str(error) if isinstance(error, BadRequest) else "the body is not JSON"
-            return web.json_response({"error": reason}, status=400)
+            _label, text, look, choice = parse(json_body(await read_body(request,
+                                                                         MAX_BODY_BYTES)))
+        except (BadRequest, BadInput) as error:
+            return web.json_response({"error": str(error)}, status=400)
         who, new = visitor(request)
+        verdict = self.fairuse.check("web", who, client=client_address(request))
+        if verdict == "drop":
+            return web.json_response({"error": FLOOD}, status=429,
+                                     headers={"Retry-After": str(int(self.fairuse.quiet))})
+        if verdict == "warn":  # once, as a reply; nothing is stored
+            return web.json_response({"replies": render([Outbound(FLOOD)], look)})
         came = Arrival("web", uuid.uuid4().hex, who, text, datetime.now(UTC), choice=choice)
         receipt = await self.db.call(lambda inbox: inbox.receive(came))
         response = web.json_response({"replies": render(list(receipt.outbounds), look)})
@@ -107,5 +150,5 @@ class WebChat:
         return response
 
 
-CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
-       "connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'")
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+       "img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
