@@ -71,6 +71,18 @@ def keyword_replies(
     return None
 
 
+ERASE_WORDS = frozenset({"forget me", "forgetme", "delete my data", "erase my data"})
+
+
+def always_heard(channel: str, text: str) -> bool:
+    """STOP (and its family), START and FORGET ME are acted on even from someone over their
+    fair use: a request to send nothing, or to be forgotten, is never dropped. They cost
+    no search."""
+    word = command_word(text)
+    stops = SMS_STOP | SMS_START if channel == "sms" else CHAT_STOP | CHAT_START
+    return word in stops or word in ERASE_WORDS
+
+
 def help_hint(inbound: Inbound) -> Outbound | None:
     """HELP says how to stop messages too."""
     if command_word(inbound.text) in HELP_WORDS and inbound.channel in STOP_HINT:

@@ -102,6 +102,18 @@ async def test_sms_over_fair_use_is_told_once_then_silence_and_nothing_stored(
     assert await count(server, "SELECT count(*) FROM message_ids") == 20
 
 
+async def test_stop_and_forget_me_are_heard_even_in_the_quiet_period(
+    http: aiohttp.ClientSession, server: Server
+) -> None:
+    for _ in range(22):  # over the limit, told once, now quiet
+        await post_sms(http, server, twilio_form("hello", FLOODER))
+    assert messages_of((await post_sms(http, server, twilio_form("hello", FLOODER)))[1]) == []
+    await post_sms(http, server, twilio_form("STOP", FLOODER))
+    assert await count(server, "SELECT count(*) FROM optouts WHERE address = ?", FLOODER) == 1
+    _, twiml = await post_sms(http, server, twilio_form("FORGET ME", FLOODER))
+    assert "cannot be undone" in " ".join(messages_of(twiml))
+
+
 async def test_telegram_over_fair_use_gets_one_reply_through_the_outbox(
     http: aiohttp.ClientSession, webhook: Server, bot_api: FakeBotApi  # noqa: F811
 ) -> None:

@@ -30,6 +30,7 @@ from bot.dbthread import DbThread
 from bot.fairuse import FLOOD, FairUse
 from bot.guard import BadInput, form_fields, form_type_problem, read_body
 from bot.inbox import Arrival, Inbox
+from bot.keywords import always_heard
 from bot.messages import Rendered
 from bot.outbox import Delivery, Queued, update_status
 from bot.render import render_sms_all, to_gsm7
@@ -142,7 +143,8 @@ class SmsWebhook:
         if message is None:
             return web.Response(status=400, text="Not an inbound message: no MessageSid "
                                 "or From.\n")
-        verdict = self.fairuse.check("sms", normalise_phone(message.sender) or message.sender)
+        verdict = "ok" if always_heard("sms", message.body) else self.fairuse.check(
+            "sms", normalise_phone(message.sender) or message.sender)
         if verdict != "ok":  # over fair use: no database work at all
             return web.Response(text=FLOOD_TWIML if verdict == "warn" else SILENT_TWIML,
                                 content_type="text/xml")

@@ -52,6 +52,7 @@ from bot.dbthread import DbThread
 from bot.fairuse import FairUse
 from bot.guard import BadInput, json_body, read_body, where
 from bot.inbox import Arrival, Inbox
+from bot.keywords import always_heard
 from bot.messages import BLOCKED, Rendered, opt_out
 from bot.outbox import Delivery, Queued
 from bot.render import render_telegram_all, split_telegram
@@ -260,7 +261,8 @@ class TelegramChannel:
         came = arrival(update, datetime.now(UTC))
         if came is None:
             return
-        verdict = self.fairuse.check("telegram", came.address)
+        verdict = "ok" if always_heard("telegram", came.text) else self.fairuse.check(
+            "telegram", came.address)
         if verdict == "drop":
             return  # over fair use and already told: no database work
         if verdict == "warn":
