@@ -21,6 +21,7 @@ from bot.routes import add_routes
 from bot.scheduler import build_scheduler
 from bot.settings import Settings
 from catalogue.store import open_db
+from conversations.timebank import Policy
 
 log = logging.getLogger("localsupport")
 
@@ -38,8 +39,8 @@ class Services:
 SERVICES = web.AppKey("services", Services)
 
 
-def open_assistant(db_path: str) -> Assistant:
-    return Assistant(open_db(db_path))
+def open_assistant(db_path: str, timebank: Policy | None = None) -> Assistant:
+    return Assistant(open_db(db_path), timebank)
 
 
 def close_assistant(assistant: Assistant) -> None:
@@ -47,7 +48,8 @@ def close_assistant(assistant: Assistant) -> None:
 
 
 def build_app(settings: Settings) -> web.Application:
-    db: DbThread[Assistant] = DbThread(lambda: open_assistant(settings.db_path), close_assistant)
+    db: DbThread[Assistant] = DbThread(
+        lambda: open_assistant(settings.db_path, settings.timebank_policy()), close_assistant)
     services = Services(settings, db)
     if settings.telegram:
         services.telegram = TelegramChannel(settings, db)

@@ -18,25 +18,27 @@ from catalogue.store import catalogue_version, ensure_catalogue, load_entries
 from conversations.engine import Engine
 from conversations.safeguarding import assess
 from conversations.store import ensure_conversations, load_session, save_session
+from conversations.timebank import Policy
 from conversations.types import Inbound, Outbound
 
 
 class Assistant:
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, db: sqlite_utils.Database, timebank: Policy | None = None) -> None:
         self.db = db
         ensure_catalogue(db)
         ensure_conversations(db)
         ensure_message_tables(db)
         ensure_alerts(db)
         self.version = catalogue_version(db)
-        self.engine = Engine(Matcher(load_entries(db)), db)
+        self.timebank = timebank
+        self.engine = Engine(Matcher(load_entries(db)), db, timebank=timebank)
 
     def current_engine(self) -> Engine:
         """The engine, its index rebuilt first when the catalogue changed since it was built
         (`localsupport catalogue import` while the server runs); checked on every message."""
         version = catalogue_version(self.db)
         if version != self.version:
-            self.engine = Engine(Matcher(load_entries(self.db)), self.db)
+            self.engine = Engine(Matcher(load_entries(self.db)), self.db, timebank=self.timebank)
             self.version = version
         return self.engine
 

@@ -3,10 +3,54 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from conversations.timebank import Policy
+
 OFF_WORDS = frozenset({"0", "off", "false", "no"})
+ON_WORDS = frozenset({"1", "on", "true", "yes"})
+PERSON_CHANNELS = ("sms", "telegram", "email")
+
+
+class SettingError(ValueError):
+    """A setting that cannot be read, naming it."""
+
+
+def hours_setting(name: str, get: Callable[[str], str], default: float) -> float:
+    value = get(name)
+    try:
+        hours = float(value) if value else default
+    except ValueError:
+        raise SettingError(f"{name} must be a number of hours, like -10; got {value!r}") from None
+    if hours > 0:
+        raise SettingError(f"{name} is the lowest balance allowed: zero or below; got {value!r}")
+    return hours
+
+
+def phone_e164(text: str) -> str:
+    """"07700 900123" or "+44 7700 900123" -> "+447700900123"."""
+    digits = "".join(c for c in text if c.isdigit() or c == "+")
+    if digits.startswith("00"):
+        digits = "+" + digits[2:]
+    if digits.startswith("0"):
+        digits = "+44" + digits[1:]
+    return digits if digits.startswith("+") else "+" + digits
+
+
+def people_setting(name: str, get: Callable[[str], str]) -> tuple[tuple[str, str], ...]:
+    """"sms:07700 900123, telegram:123456" -> (("sms", "+447700900123"), ("telegram", ...))."""
+    people = []
+    for item in get(name).replace(";", ",").split(","):
+        if not item.strip():
+            continue
+        channel, sep, address = item.strip().partition(":")
+        if not sep or not address.strip() or channel.lower() not in PERSON_CHANNELS:
+            raise SettingError(f"{name}: expected CHANNEL:ADDRESS with CHANNEL one of "
+                               f"{', '.join(PERSON_CHANNELS)}; got {item.strip()!r}")
+        channel, address = channel.lower(), address.strip()
+        people.append((channel, phone_e164(address) if channel == "sms" else address))
+    return tuple(people)
 
 
 @dataclass(frozen=True)
@@ -32,6 +76,9 @@ class Settings:
     safeguarding_email: str = ""  # the named council contact told of safeguarding alerts
     alert_interval: float = 60.0  # seconds between safeguarding alert deliveries
     web_chat: bool = True
+    timebank_min_balance: float = -10.0  # hours
+    timebank_approval: bool = False
+    timebank_coordinators: tuple[tuple[str, str], ...] = ()  # (channel, address)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -59,7 +106,15 @@ class Settings:
             digest_from=get("DIGEST_FROM"),
             safeguarding_email=get("SAFEGUARDING_EMAIL"),
             web_chat=get("WEB_CHAT").lower() not in OFF_WORDS,
+            timebank_min_balance=hours_setting("TIMEBANK_MIN_BALANCE", get, -10.0),
+            timebank_approval=get("TIMEBANK_APPROVAL").lower() in ON_WORDS,
+            timebank_coordinators=people_setting("TIMEBANK_COORDINATORS", get),
         )
+
+    def timebank_policy(self) -> Policy:
+        """The time bank's rules as the conversations see them."""
+        return Policy(min_balance_minutes=round(self.timebank_min_balance * 60),
+                      approval=self.timebank_approval, coordinators=self.timebank_coordinators)
 
     @property
     def sms_inbound(self) -> bool:

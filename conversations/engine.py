@@ -26,6 +26,7 @@ from catalogue.store import ensure_catalogue, load_circumstances
 from conversations import records
 from conversations.eligibility import checkable
 from conversations.flows import entitlement, feedback, objection, privacy
+from conversations.flows import timebank as timebank_flow
 from conversations.flows.common import (
     Context,
     ask,
@@ -36,6 +37,7 @@ from conversations.flows.common import (
 )
 from conversations.safeguarding import CRISIS_TEXT, in_danger
 from conversations.store import ensure_conversations
+from conversations.timebank import Policy, ensure_timebank
 from conversations.types import Inbound, Outbound, Session
 
 IDLE_RESET = timedelta(days=1)
@@ -68,6 +70,7 @@ Handler = Callable[[Context, Session, str], list[Outbound] | None]
 FLOWS: dict[str, Handler] = {
     "entitlement": entitlement.handle, "feedback": feedback.handle,
     "objection": objection.handle, "privacy": privacy.handle,
+    "timebank": timebank_flow.handle,
 }
 
 
@@ -85,6 +88,7 @@ class Engine:
     def __init__(
         self, matcher: Matcher, db: sqlite_utils.Database | None = None,
         circumstances: Mapping[str, Circumstance] | None = None,
+        timebank: Policy | None = None,
     ) -> None:
         self.matcher = matcher
         self.entries = {e.id: e for e in matcher.entries}
@@ -92,11 +96,13 @@ class Engine:
         ensure_catalogue(self.db)
         ensure_conversations(self.db)
         records.ensure_records(self.db)
+        ensure_timebank(self.db)
+        self.timebank = timebank or Policy()
         found = circumstances if circumstances is not None else load_circumstances(self.db)
         self.questions = {code: c.question for code, c in found.items()}
 
     def context(self, now: datetime) -> Context:
-        return Context(self.db, self.matcher, self.entries, self.questions, now)
+        return Context(self.db, self.matcher, self.entries, self.questions, now, self.timebank)
 
     def step(self, session: Session, inbound: Inbound, now: datetime) -> list[Outbound]:
         """Safeguarding first: crisis contacts lead the replies whatever else was asked."""
@@ -147,6 +153,8 @@ class Engine:
             return self._menu(session, WELCOME)
         if not text:
             return self._menu(session, "I didn't get any words there. " + MENU_TEXT)
+        if (replies := timebank_flow.route(ctx, session, text)) is not None:
+            return replies
         if entitlement.wants_all(text):
             return entitlement.start(ctx, session, entitlement.ALL)
         if objection.wants_plans(text):

@@ -18,8 +18,9 @@ from typing import Literal
 
 import sqlite_utils
 
-from catalogue.storage import write
+from catalogue.storage import migrate, write
 from conversations.outbox import iso
+from conversations.timebank_schema import SCHEMA
 
 State = Literal["pending", "confirmed", "declined"]
 FORMER = "a former member"
@@ -84,6 +85,11 @@ _EXCHANGE = ("SELECT e.id, e.giver, e.receiver, e.minutes, coalesce(e.note, ''),
              "e.recorded_by, e.recorded_at, coalesce(d.state, 'pending'), "
              "coalesce(d.decided_at, '') FROM timebank_exchanges e "
              "LEFT JOIN timebank_decisions d ON d.exchange = e.id")
+
+
+def ensure_timebank(db: sqlite_utils.Database) -> None:
+    """The time bank's tables (conversations/timebank_schema.py), created or upgraded."""
+    migrate(db, [SCHEMA])
 
 
 # -- members --------------------------------------------------------------------------------
