@@ -12,6 +12,7 @@ from typing import Any
 
 import sqlite_utils
 
+from bot.cli_timebank import add_timebank_commands
 from catalogue.store import entry_count, open_db
 
 
@@ -77,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8080)
     serve.set_defaults(func=cmd_serve)
     add_people_commands(sub, common)
+    add_timebank_commands(sub, common)
     return parser
 
 
