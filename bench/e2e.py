@@ -245,6 +245,17 @@ async def bot_sent(bot_url: str) -> int:
         return int((await response.json())["sent"])
 
 
+async def sent_since(bot_url: str, before: int, at_least: int, cap_s: float) -> int:
+    """Messages the fake Bot API received since `before`, once there are `at_least` of them
+    (or `cap_s` seconds have passed)."""
+    deadline = time.monotonic() + cap_s
+    while True:
+        sent = await bot_sent(bot_url) - before
+        if sent >= at_least or time.monotonic() > deadline:
+            return sent
+        await asyncio.sleep(0.05)
+
+
 @dataclass(frozen=True)
 class Plan:
     levels: tuple[int, ...] = (1, 20, 100)
@@ -287,8 +298,15 @@ async def drive(stack: Stack, logs: list[Path], plan: Plan) -> dict[str, Any]:
     for concurrency in plan.levels:
         before = await bot_sent(stack.bot_url)
         requests = telegram_requests(plan.telegram_requests, counter, rng)
+        started = time.monotonic()
         figures = await measured(stack, tg_url, requests, concurrency, plan.cap_s)
-        figures["messages_sent"] = await bot_sent(stack.bot_url) - before
+        answered = time.monotonic()
+        # replies go out through the outbox after the webhook has answered: wait for them
+        sent = await sent_since(stack.bot_url, before, figures["requests"], plan.cap_s)
+        delivered = time.monotonic()
+        figures["messages_sent"] = sent
+        figures["outbox_lag_s"] = round(delivered - answered, 2)
+        figures["delivered_per_s"] = round(sent / max(delivered - started, 1e-9), 1)
         telegram.append(figures)
     return {"sms": sms, "telegram": telegram,
             "server_peak_mb": peak_rss_mb_of(stack.server.pid)}

@@ -1,29 +1,46 @@
-"""The composition root: builds the database thread, the assistant, the channels and the
-scheduler, and starts and stops them in one lifespan. No globals."""
+"""The composition root: builds the store, the assistant, the inbox, the channel adapters,
+the outbox worker and the scheduler, and starts and stops them in one lifespan. No globals.
+
+Channels are registered here and nowhere else: each is an adapter that turns what its
+provider sends into an `Arrival` for the inbox (bot/inbox.py), renders replies, and
+delivers outbox rows (bot/outbox.py `Deliverer`). Adding WhatsApp through Twilio would be
+the SMS adapter registered again under another channel name.
+"""
 
 from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import AsyncIterator
-from dataclasses import dataclass, replace
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+import sqlite_utils
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from telegram.error import InvalidToken, NetworkError
 
 from bot.assistant import Assistant
-from bot.channels.sms import SmsSender
+from bot.channels import sms, telegram
+from bot.channels.email import EmailAdapter, SmtpConfig
+from bot.channels.sms import SmsAdapter
 from bot.channels.telegram import TelegramChannel
 from bot.dbthread import DbThread
+from bot.inbox import Inbox
+from bot.notify import queue_unsent_alerts
+from bot.outbox import Backoff, Deliverer, OutboxWorker
 from bot.routes import add_routes
 from bot.scheduler import build_scheduler
 from bot.settings import Settings
-from catalogue.store import open_db
-from conversations.timebank import Policy
+from bot.store import open_store
+from catalogue.storage import write
 
 log = logging.getLogger("localsupport")
+
+RENDERERS = {"sms": sms.render, "telegram": telegram.render}
+QUEUED_CHANNELS = ("telegram",)  # replies go through the outbox, not the HTTP response
 
 
 @dataclass
@@ -31,28 +48,52 @@ class Services:
     """Everything the server runs, for routes, jobs and tests to reach."""
 
     settings: Settings
-    db: DbThread[Assistant]
+    db: DbThread[Inbox]
     telegram: TelegramChannel | None = None
-    sms: SmsSender | None = None  # outbound SMS; None without Twilio credentials
+    outbox: OutboxWorker | None = None
+    adapters: dict[str, Deliverer] = field(default_factory=dict)
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+
+    def wake_outbox(self) -> None:
+        if self.outbox is not None:
+            self.outbox.wake()
+
+    async def on_db(self, fn: Callable[[sqlite_utils.Database], Any]) -> Any:
+        """Run `fn(database)` on the database thread."""
+        return await self.db.call(lambda inbox: fn(inbox.assistant.db))
 
 
 SERVICES = web.AppKey("services", Services)
 
 
-def open_assistant(db_path: str, timebank: Policy | None = None) -> Assistant:
-    return Assistant(open_db(db_path), timebank)
+def open_inbox(settings: Settings) -> Inbox:
+    db = open_store(settings.db_path)
+    contact = settings.safeguarding_email if settings.email else ""
+    assistant = Assistant(db, safeguarding_contact=contact, timebank=settings.timebank_policy())
+    if contact:
+        with write(db):
+            queue_unsent_alerts(db, contact, datetime.now(UTC))
+    return Inbox(assistant, RENDERERS, QUEUED_CHANNELS)
 
 
-def close_assistant(assistant: Assistant) -> None:
-    assistant.db.close()
+def close_inbox(inbox: Inbox) -> None:
+    inbox.assistant.db.close()
 
 
-def build_app(settings: Settings) -> web.Application:
-    db: DbThread[Assistant] = DbThread(
-        lambda: open_assistant(settings.db_path, settings.timebank_policy()), close_assistant)
+def smtp_config(settings: Settings) -> SmtpConfig:
+    return SmtpConfig(host=settings.smtp_host, port=settings.smtp_port,
+                      user=settings.smtp_user, password=settings.smtp_password,
+                      starttls=settings.smtp_starttls, sender=settings.digest_from)
+
+
+def build_app(settings: Settings, clock: Callable[[], datetime] | None = None
+              ) -> web.Application:
+    db: DbThread[Inbox] = DbThread(lambda: open_inbox(settings), close_inbox)
     services = Services(settings, db)
+    if clock is not None:
+        services.clock = clock
     if settings.telegram:
-        services.telegram = TelegramChannel(settings, db)
+        services.telegram = TelegramChannel(settings, db, wake=services.wake_outbox)
     app = web.Application()
     app[SERVICES] = services
     add_routes(app, settings, db, services.telegram)
@@ -62,27 +103,38 @@ def build_app(settings: Settings) -> web.Application:
 
 async def lifespan(app: web.Application) -> AsyncIterator[None]:
     services = app[SERVICES]
+    settings = services.settings
     scheduler: AsyncIOScheduler | None = None
+    sms_out: SmsAdapter | None = None
     await services.db.start()
     # The catalogue index is built and lives as long as the process: keep the garbage
     # collector from walking it again and again (long pauses under load otherwise).
     gc.freeze()
     try:
-        if services.settings.sms_outbound:
-            services.sms = SmsSender(services.settings, services.db)
+        if settings.sms_outbound:
+            services.adapters["sms"] = sms_out = SmsAdapter(settings)
+        if settings.email:
+            services.adapters["email"] = EmailAdapter(smtp_config(settings))
         if services.telegram is not None:
+            services.adapters["telegram"] = services.telegram
             await services.telegram.start()
+        services.outbox = OutboxWorker(services.on_db, services.adapters, services.clock,
+                                       Backoff(first=settings.outbox_first_retry),
+                                       idle=settings.outbox_idle)
+        await services.outbox.start()
         # The scheduler starts after the channels its jobs send through, and stops first.
-        scheduler = build_scheduler(services.settings, services.db)
+        scheduler = build_scheduler(settings, services.on_db, services.clock)
         scheduler.start()
         yield
     finally:
         if scheduler is not None and scheduler.running:
             scheduler.shutdown(wait=False)
+        if services.outbox is not None:
+            await services.outbox.stop()
         if services.telegram is not None:
             await services.telegram.stop()
-        if services.sms is not None:
-            await services.sms.close()
+        if sms_out is not None:
+            await sms_out.close()
         await services.db.stop()
 
 
@@ -96,6 +148,8 @@ def banner(settings: Settings, host: str, port: int) -> str:
     lines.append("Telegram: " + ("webhook" if settings.telegram_webhook
                                  else "long polling" if settings.telegram
                                  else "off (set TELEGRAM_BOT_TOKEN)"))
+    lines.append("Email: " + (f"through {settings.smtp_host}" if settings.email
+                              else "off (set SMTP_HOST and DIGEST_FROM)"))
     lines.append("Safeguarding alerts: " + (f"emailed to {settings.safeguarding_email}"
                  if settings.email and settings.safeguarding_email
                  else "stored only (set SAFEGUARDING_EMAIL, SMTP_HOST and DIGEST_FROM)"))

@@ -1,4 +1,4 @@
-"""The assistant as the channels and the command line see it: one message in, replies out.
+"""The assistant as the inbox and the command line see it: one message in, replies out.
 
 Synchronous on purpose: every call runs on the one thread that owns the database (the
 server hands calls to it; the command line calls it directly).
@@ -6,47 +6,70 @@ server hands calls to it; the command line calls it directly).
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 
 import sqlite_utils
 
 from bot.keywords import UNREADABLE, help_hint, keyword_replies, unreadable
-from bot.messages import ensure_message_tables
-from bot.notify import ensure_alerts, record_alert
+from bot.notify import record_alert
 from catalogue.matcher import Matcher
-from catalogue.store import catalogue_version, ensure_catalogue, load_entries
+from catalogue.model import Entry
+from catalogue.storage import write
+from catalogue.store import catalogue_version, load_entries
 from conversations.engine import Engine
 from conversations.safeguarding import assess
-from conversations.store import ensure_conversations, load_session, save_session
+from conversations.store import load_session, save_session
 from conversations.timebank import Policy
 from conversations.types import Inbound, Outbound
 
 
 class Assistant:
-    def __init__(self, db: sqlite_utils.Database, timebank: Policy | None = None) -> None:
+    """`safeguarding_contact`: the email address safeguarding alerts are queued for
+    ("" stores them only)."""
+
+    def __init__(self, db: sqlite_utils.Database, safeguarding_contact: str = "",
+                 timebank: Policy | None = None) -> None:
         self.db = db
-        ensure_catalogue(db)
-        ensure_conversations(db)
-        ensure_message_tables(db)
-        ensure_alerts(db)
+        self.safeguarding_contact = safeguarding_contact
         self.version = catalogue_version(db)
         self.timebank = timebank
         self.engine = Engine(Matcher(load_entries(db)), db, timebank=timebank)
+        self._rebuilding: threading.Thread | None = None
+        self._built: tuple[int, Matcher] | None = None
 
     def current_engine(self) -> Engine:
-        """The engine, its index rebuilt first when the catalogue changed since it was built
-        (`localsupport catalogue import` while the server runs); checked on every message."""
+        """The engine. When the catalogue changed since its index was built (`localsupport
+        catalogue import` while the server runs), a new index is built on a thread of its
+        own, off the database thread, and swapped in when ready: messages meanwhile are
+        answered from the old one."""
+        built, self._built = self._built, None
+        if built is not None:
+            self.version, matcher = built
+            self.engine = Engine(matcher, self.db, timebank=self.timebank)
+            self._rebuilding = None
         version = catalogue_version(self.db)
-        if version != self.version:
-            self.engine = Engine(Matcher(load_entries(self.db)), self.db, timebank=self.timebank)
-            self.version = version
+        if version != self.version and self._rebuilding is None:
+            entries = load_entries(self.db)
+            self._rebuilding = threading.Thread(target=self._build, args=(entries, version),
+                                                name="index-rebuild", daemon=True)
+            self._rebuilding.start()
         return self.engine
+
+    def _build(self, entries: list[Entry], version: int) -> None:
+        self._built = (version, Matcher(entries))
+
+    def wait_for_index(self) -> None:
+        """Block until a rebuild under way is done (tests); the next message swaps it in."""
+        rebuilding = self._rebuilding
+        if rebuilding is not None:
+            rebuilding.join()
 
     def handle(self, inbound: Inbound, now: datetime | None = None) -> list[Outbound]:
         """Step the conversation and save its state in one transaction (a savepoint when
-        the caller holds one open, so a channel can store the message with its reply)."""
+        the caller holds one open, so the inbox stores the message with its reply)."""
         now = now or datetime.now(UTC)
-        with self.db.atomic():
+        with write(self.db):
             keyword = keyword_replies(self.db, inbound, now)
             session = load_session(self.db, inbound.channel, inbound.address)
             if keyword is not None:  # STOP or START: whatever was being asked is over
@@ -55,7 +78,8 @@ class Assistant:
                 return keyword
             replies = self.current_engine().step(session, inbound, now)
             if any(r.urgent for r in replies):  # safeguarding: flag for the council now
-                record_alert(self.db, inbound, assess(inbound.text), now)
+                record_alert(self.db, inbound, assess(inbound.text), now,
+                             self.safeguarding_contact)
             if inbound.choice is None and unreadable(inbound.text):
                 replies = [*(r for r in replies if r.urgent), Outbound(UNREADABLE)]
             hint = help_hint(inbound)

@@ -13,7 +13,7 @@ from typing import Any
 import sqlite_utils
 
 from bot.cli_timebank import add_timebank_commands
-from catalogue.store import entry_count, open_db
+from catalogue.store import entry_count
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -78,6 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8080)
     serve.set_defaults(func=cmd_serve)
     add_people_commands(sub, common)
+    outbox = sub.add_parser("outbox", parents=[common], help="messages waiting, retrying or "
+                            "failed (without their text)")
+    outbox.add_argument("--failed", action="store_true", help="only those that failed")
+    outbox.set_defaults(func=cmd_outbox)
     add_timebank_commands(sub, common)
     return parser
 
@@ -85,10 +89,12 @@ def build_parser() -> argparse.ArgumentParser:
 # -- database -----------------------------------------------------------------------------
 
 def database(args: argparse.Namespace) -> sqlite_utils.Database:
+    from bot.store import open_store
+
     path = Path(args.db)
     if not path.parent.exists():
         raise UserError(f"no such folder for the database: {path.parent}")
-    return open_db(path)
+    return open_store(path)
 
 
 def ensure_catalogue_loaded(db: sqlite_utils.Database) -> None:
@@ -111,10 +117,8 @@ def load_sample_wards(db: sqlite_utils.Database) -> None:
     """The sample council's postcode-to-ward lookup (ZZ1 1 to ZZ1 5), unless wards exist."""
     from importlib import resources
 
-    from conversations.records import ensure_records
     from conversations.wards import import_wards
 
-    ensure_records(db)
     if not db.table("wards").count:
         sample = resources.files("catalogue") / "sample" / "sample-wards.csv"
         with resources.as_file(sample) as path:
@@ -237,6 +241,21 @@ def cmd_chat(args: argparse.Namespace) -> int:
         sys.stdout.flush()
 
 
+def cmd_outbox(args: argparse.Namespace) -> int:
+    from conversations.outbox import counts, listing
+
+    db = database(args)
+    rows = listing(db, failed_only=args.failed)
+    totals = counts(db)
+    print("Outbox: " + (", ".join(f"{n} {state}" for state, n in sorted(totals.items()))
+                        or "empty") + ".")
+    for row in rows:
+        error = f"  last error: {row.last_error}" if row.last_error else ""
+        print(f"{row.id:>6}  {row.state:<8} {row.channel:<9} {row.kind:<13} tries {row.attempts}"
+              f"  next {row.next_attempt_at}  {row.key}{error}")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from bot.app import serve
 
@@ -293,14 +312,14 @@ def cmd_wards_import(args: argparse.Namespace) -> int:
 
 
 def cmd_forget(args: argparse.Namespace) -> int:
+    from catalogue.storage import checkpoint, write
     from conversations.erasure import erase_person
-    from conversations.records import ensure_records
 
     channel, address = person_key(args.person)
     db = database(args)
-    ensure_records(db)
-    with db.atomic():
+    with write(db):
         touched = erase_person(db, channel, address)
+    checkpoint(db)
     if not touched:
         print(f"Nothing held about {channel}:{address}.")
         return 0

@@ -36,7 +36,7 @@ from typing import Any, Literal, Protocol
 import sqlite_utils
 
 from catalogue.storage import write
-from conversations.outbox import Message, iso
+from conversations.outbox import FAREWELL, Message, iso
 
 log = logging.getLogger("localsupport.outbox")
 
@@ -60,7 +60,7 @@ class Delivery:
     detail: str = ""  # the provider's error code or message (never the text)
     provider_id: str = ""  # Twilio's MessageSid, Telegram's message id
     retry_after: float | None = None  # seconds, when the provider said how long to wait
-    opt_out: bool = False  # the provider says the person does not want messages
+    opt_out: str = ""  # the provider says the person wants no messages: why (kept as reason)
 
 
 class Deliverer(Protocol):
@@ -93,7 +93,8 @@ _DUE = """
 SELECT o.id, o.key, o.kind, o.channel, o.address, o.subject, o.body, o.choices, o.extra,
        o.attempts,
        EXISTS (SELECT 1 FROM optouts x WHERE x.channel = o.channel AND x.address = o.address
-               AND (o.kind != 'reply' OR x.reason = 'blocked the bot')) AS opted_out
+               AND (o.kind NOT IN ('reply', 'farewell') OR x.reason = 'blocked the bot'))
+       AS opted_out
 FROM outbox o
 WHERE o.state = 'queued' AND o.next_attempt_at <= ?
   AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.channel = o.channel
@@ -148,11 +149,13 @@ def settle(db: sqlite_utils.Database, results: Sequence[tuple[Queued, Delivery]]
             else:
                 db.execute("UPDATE outbox SET state = ?, last_error = ? WHERE id = ? "
                            "AND state = 'sending'", [outcome, detail, item.id])
+            if item.message.kind == FAREWELL and outcome != "retry":  # erased means gone
+                db.execute("DELETE FROM outbox WHERE id = ?", [item.id])
             if result.opt_out:
                 db.execute("INSERT OR IGNORE INTO optouts (channel, address, reason, "
                            "opted_out_at) VALUES (?, ?, ?, ?)",
                            [item.message.channel, item.message.address,
-                            f"provider: {result.detail or 'opted out'}", iso(now)])
+                            result.opt_out, iso(now)])
 
 
 def next_due(db: sqlite_utils.Database) -> datetime | None:

@@ -7,19 +7,19 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from bot.assistant import Assistant
 from bot.channels.sms import SmsWebhook
 from bot.channels.telegram import TelegramChannel
 from bot.channels.web import WebChat
 from bot.dbthread import DbThread
+from bot.inbox import Inbox
 from bot.settings import Settings
 
 
-def _ping(assistant: Assistant) -> bool:
-    return bool(assistant.db.execute("SELECT 1").fetchone() == (1,))
+def _ping(inbox: Inbox) -> bool:
+    return bool(inbox.assistant.db.execute("SELECT 1").fetchone() == (1,))
 
 
-def healthz(db: DbThread[Assistant]) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+def healthz(db: DbThread[Inbox]) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     async def handle(request: web.Request) -> web.StreamResponse:
         try:
             ok = await db.call(_ping)
@@ -33,11 +33,13 @@ def healthz(db: DbThread[Assistant]) -> Callable[[web.Request], Awaitable[web.St
 
 
 def add_routes(
-    app: web.Application, settings: Settings, db: DbThread[Assistant],
+    app: web.Application, settings: Settings, db: DbThread[Inbox],
     telegram: TelegramChannel | None,
 ) -> None:
     app.router.add_get("/healthz", healthz(db))
-    app.router.add_post("/sms/twilio", SmsWebhook(settings, db).handle)
+    sms = SmsWebhook(settings, db)
+    app.router.add_post("/sms/twilio", sms.handle)
+    app.router.add_post("/sms/twilio/status", sms.status)
     if telegram is not None and settings.telegram_webhook:
         app.router.add_post("/telegram", telegram.webhook)
     if settings.web_chat:

@@ -1,55 +1,39 @@
 """The jobs the server runs on its own, on one APScheduler in the server's event loop:
-safeguarding alerts every minute (when email is set up) and the retention purge daily.
+the retention purge daily (messages are delivered by the outbox worker, bot/outbox.py).
 Jobs reach the database through the database thread, like everything else."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
+import sqlite_utils
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.notify import SmtpConfig, ViaDbThread, deliver_alerts_async
 from bot.retention import purge
 
 if TYPE_CHECKING:
-    from bot.assistant import Assistant
-    from bot.dbthread import DbThread
     from bot.settings import Settings
 
 log = logging.getLogger("localsupport.scheduler")
 PURGE_AT = {"hour": 3, "minute": 30}  # daily, London time
-
-
-def smtp_config(settings: Settings) -> SmtpConfig:
-    return SmtpConfig(
-        host=settings.smtp_host, port=settings.smtp_port, user=settings.smtp_user,
-        password=settings.smtp_password, starttls=settings.smtp_starttls,
-        sender=settings.digest_from,
-    )
+OnDb = Callable[[Callable[[sqlite_utils.Database], Any]], Awaitable[Any]]
 
 
 def build_scheduler(
-    settings: Settings, db: DbThread[Assistant], clock: Callable[[], datetime] | None = None
+    settings: Settings, on_db: OnDb, clock: Callable[[], datetime]
 ) -> AsyncIOScheduler:
     """Jobs run once at start (so a restart catches up) and then on their schedule."""
-    now = clock or (lambda: datetime.now(UTC))
     scheduler = AsyncIOScheduler(timezone="Europe/London")
-    common = {"coalesce": True, "max_instances": 1, "next_run_time": now()}
-    if settings.email and settings.safeguarding_email:
-        scheduler.add_job(
-            deliver_alerts_async, "interval", seconds=settings.alert_interval,
-            args=[ViaDbThread(db), smtp_config(settings), settings.safeguarding_email],
-            id="safeguarding-alerts", **common,
-        )
-    else:
+    common = {"coalesce": True, "max_instances": 1, "next_run_time": clock()}
+    if not (settings.email and settings.safeguarding_email):
         log.warning("SAFEGUARDING_EMAIL or SMTP_HOST/DIGEST_FROM not set: safeguarding "
                     "alerts are stored in the alerts table but nobody is emailed")
 
     async def purge_job() -> None:
-        touched = await db.call(lambda assistant: purge(assistant.db, now()))
+        touched = await on_db(lambda db: purge(db, clock()))
         if touched:
             log.info("retention: %s", ", ".join(f"{t} {n}" for t, n in sorted(touched.items())))
 

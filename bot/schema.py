@@ -12,7 +12,7 @@ flows queue messages in the same transaction as the change that causes them.
 
 from __future__ import annotations
 
-from catalogue.storage import Migration, Personal, Schema, Table
+from catalogue.storage import Migration, Personal, Schema, Table, add_column
 
 MESSAGE_IDS = Table("message_ids", Personal(
     "none", "message ids only, to recognise a retry; kept 90 days, longer than any retry",
@@ -85,5 +85,18 @@ INSERT OR IGNORE INTO message_ids (channel, message_id, seen_at)
    SELECT channel, message_id, coalesce(received_at, '') FROM inbound_messages
    WHERE channel IS NOT NULL AND message_id IS NOT NULL;""")
 
+# Where a person came from (a Telegram /start payload: a poster in a ward, a school).
+LOG_SOURCE = Migration("bot.0004_inbound_source", add_column("inbound_messages", "source", "TEXT"))
+
+# A safeguarding alert is emailed through the outbox (key "alert:<id>"): when that row is
+# sent, the alert is marked sent; when an alert is erased or purged, so is its email.
+ALERT_TRIGGERS = Migration("bot.0005_alert_outbox_triggers", """
+CREATE TRIGGER IF NOT EXISTS alert_emailed AFTER UPDATE OF state ON outbox
+   WHEN new.state = 'sent' AND new.kind = 'safeguarding'
+   BEGIN UPDATE alerts SET sent_at = new.sent_at, attempts = new.attempts
+         WHERE id = CAST(substr(new.key, 7) AS INTEGER); END;
+CREATE TRIGGER IF NOT EXISTS alert_gone AFTER DELETE ON alerts
+   BEGIN DELETE FROM outbox WHERE key = 'alert:' || old.id; END;""")
+
 SCHEMA = Schema("bot", (MESSAGE_IDS, INBOUND, ALERTS),
-                (MOVE_OUTBOUND_LOG, SEED_MESSAGE_IDS))
+                (MOVE_OUTBOUND_LOG, SEED_MESSAGE_IDS, LOG_SOURCE, ALERT_TRIGGERS))

@@ -74,7 +74,8 @@ class Settings:
     smtp_starttls: bool = True
     digest_from: str = ""
     safeguarding_email: str = ""  # the named council contact told of safeguarding alerts
-    alert_interval: float = 60.0  # seconds between safeguarding alert deliveries
+    outbox_idle: float = 5.0  # seconds the outbox worker sleeps when nothing is due
+    outbox_first_retry: float = 5.0  # seconds before a failed send is tried again (doubling)
     web_chat: bool = True
     timebank_min_balance: float = -10.0  # hours
     timebank_approval: bool = False

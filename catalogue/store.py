@@ -13,6 +13,7 @@ from catalogue.model import Circumstance, Criterion, Entry
 from catalogue.schema import SCHEMA
 from catalogue.storage import connect, migrate, write
 
+
 def open_db(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if need be) the database with the catalogue tables present; the
     server and the command line open every package's tables with bot/store.py."""

@@ -19,6 +19,7 @@ from typing import Any
 import sqlite_utils
 
 REPLY = "reply"  # a reply to the person's own message: not stopped by an opt-out
+FAREWELL = "farewell"  # the reply confirming FORGET ME: deleted as soon as it is delivered
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,12 @@ REST API."""
 
 from __future__ import annotations
 
+import asyncio
 import email
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from email.message import Message
 from pathlib import Path
 from typing import Any
@@ -24,7 +26,10 @@ from fakes.twilio_api import FakeTwilioApi
 from bot.app import SERVICES, Services, build_app
 from bot.settings import Settings
 from catalogue.importer import load_sample
+from catalogue.storage import write
 from catalogue.store import load_entries, open_db
+from conversations.outbox import Message as OutboxMessage
+from conversations.outbox import enqueue
 
 PUBLIC_URL = "https://support.example.org"
 AUTH_TOKEN = "12345678901234567890123456789012"
@@ -88,7 +93,8 @@ async def twilio_api() -> AsyncIterator[FakeTwilioApi]:
 @pytest.fixture
 def settings(db_path: Path) -> Settings:
     """Inbound SMS on (signatures checked against PUBLIC_URL); no outbound, no Telegram."""
-    return Settings(db_path=str(db_path), public_url=PUBLIC_URL, twilio_auth_token=AUTH_TOKEN)
+    return Settings(db_path=str(db_path), public_url=PUBLIC_URL, twilio_auth_token=AUTH_TOKEN,
+                    outbox_idle=0.5, outbox_first_retry=0.05)
 
 
 @pytest.fixture
@@ -175,3 +181,31 @@ def db(tmp_path: Path) -> sqlite_utils.Database:
 def talk(request: pytest.FixtureRequest, db: sqlite_utils.Database) -> Talk:
     """A scripted person, once as an SMS user and once on Telegram."""
     return Talk(engine_for(db), db, channel=request.param)
+
+
+# -- messages the assistant starts (the outbox) ---------------------------------------------
+
+async def send_later(server: Server, message: OutboxMessage) -> str:
+    """Queue a message as a feature would, let the server's outbox worker deliver what is
+    due, and return the row's state ("sent", "refused", "queued" for a retry, ...)."""
+    services = server.services
+
+    def queue(db: sqlite_utils.Database) -> None:
+        with write(db):
+            enqueue(db, message, datetime.now(UTC))
+
+    await services.on_db(queue)
+    assert services.outbox is not None
+    await services.outbox.drain()
+    return str(await services.on_db(lambda db: db.execute(
+        "SELECT state FROM outbox WHERE key = ?", [message.key]).fetchone()[0]))
+
+
+async def eventually(check: Callable[[], Any], timeout: float = 10.0) -> Any:
+    """Poll `check` until it returns something truthy (bounded), and return that."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        result = check()
+        if result or asyncio.get_running_loop().time() > deadline:
+            return result
+        await asyncio.sleep(0.02)

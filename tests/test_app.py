@@ -59,12 +59,11 @@ async def test_a_danger_message_is_emailed_to_the_safeguarding_contact(
     server = await make_server(
         settings, smtp_host="127.0.0.1", smtp_port=mail.port, smtp_starttls=False,
         digest_from="localsupport@council.example", safeguarding_email="safe@council.example",
-        alert_interval=0.05,
     )
     body = {"user": "web-17", "text": "my step dad hits me and im scared to go home"}
     async with http.post(server.url + "/web/message", json=body) as response:
         replies = (await response.json())["replies"]
-    assert "116 123" in replies[0]["text"]  # crisis contacts first
+    assert "999" in replies[0]["text"]  # crisis contacts first
     for _ in range(200):  # bounded wait for the background delivery
         if mail.inbox.messages:
             break
@@ -75,7 +74,7 @@ async def test_a_danger_message_is_emailed_to_the_safeguarding_contact(
     text = message.get_payload(decode=True)
     assert isinstance(text, bytes)
     assert "my step dad hits me" in text.decode()
-    assert "web-17" in text.decode()
+    assert "web chat" in text.decode() and "web-17" not in text.decode()  # a label only
 
 
 async def test_healthz(http: aiohttp.ClientSession, server: Server) -> None:
@@ -145,10 +144,11 @@ async def test_serve_with_a_token_telegram_refuses_says_so(
     assert "getMe" in bot_api.calls
 
 
-async def test_a_catalogue_imported_while_serving_is_used_at_once(
+async def test_a_catalogue_imported_while_serving_is_used_once_its_index_is_built(
     http: aiohttp.ClientSession, server: Server, db_path: Path, tmp_path: Path
 ) -> None:
-    """`localsupport catalogue import` in another process; the next message sees it."""
+    """`localsupport catalogue import` in another process: the index is rebuilt off the
+    database thread and swapped in, answering from the old one meanwhile."""
     async def ask(text: str) -> str:
         body = {"user": "officer", "text": text}
         async with http.post(server.url + "/web/message", json=body) as response:
@@ -162,4 +162,10 @@ async def test_a_catalogue_imported_while_serving_is_used_at_once(
         [sys.executable, "-m", "bot", "--db", str(db_path), "catalogue", "import", str(csv)],
         capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
-    assert "Zorbing at Riverside Park" in await ask("zorbing in the park")
+    answers = []
+    for _ in range(200):  # bounded: the rebuild takes well under a second here
+        answers.append(await ask("zorbing in the park"))
+        if "Zorbing at Riverside Park" in answers[-1]:
+            break
+        await asyncio.sleep(0.05)
+    assert "Zorbing at Riverside Park" in answers[-1]

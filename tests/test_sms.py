@@ -12,7 +12,7 @@ from typing import Any
 
 import aiohttp
 import pytest
-from conftest import ACCOUNT_SID, AUTH_TOKEN, PUBLIC_URL, Server
+from conftest import ACCOUNT_SID, AUTH_TOKEN, PUBLIC_URL, OutboxMessage, Server, send_later
 from fakes.twilio_api import FakeTwilioApi
 from twilio.request_validator import RequestValidator
 
@@ -192,6 +192,10 @@ async def test_without_twilio_settings_the_webhook_says_so(
 
 # -- opt-outs and messages we start --------------------------------------------------------
 
+def notice(to: str, text: str, n: str = "1") -> OutboxMessage:
+    return OutboxMessage(f"notice:{to}:{n}", "notice", "sms", to, text)
+
+
 @pytest.fixture
 async def sending_server(
     make_server: Any, settings: Settings, twilio_api: FakeTwilioApi
@@ -206,19 +210,18 @@ async def test_stop_words_opt_out_and_proactive_sends_are_refused(
     http: aiohttp.ClientSession, sending_server: Server, twilio_api: FakeTwilioApi,
     db_path: Path,
 ) -> None:
-    sender = sending_server.services.sms
-    assert sender is not None
     words = ["STOP", "stop", "StopAll", "UNSUBSCRIBE", "cancel", "End", "QUIT", " stop. "]
     for n, word in enumerate(words):
         number = f"+4477009{n:05}"
         status, twiml = await post_sms(http, sending_server, twilio_form(word, sender=number))
         assert status == 200
         assert messages_of(twiml) == [], word  # Twilio sends the confirmation itself
-        assert await sender.send(number, "A new youth club opens on Monday") == "refused", word
+        assert await send_later(sending_server, notice(number, "A new youth club opens")) \
+            == "refused", word
     assert twilio_api.created == []
-    assert query(db_path, "SELECT count(*) FROM outbound_messages WHERE status = 'refused'") \
+    assert query(db_path, "SELECT count(*) FROM outbox WHERE state = 'refused'") \
         == [(len(words),)]
-    assert await sender.send(SENDER, "Someone who never said STOP") == "sent"
+    assert await send_later(sending_server, notice(SENDER, "Never said STOP")) == "sent"
     assert [m["To"] for m in twilio_api.created] == [SENDER]
 
 
@@ -226,15 +229,15 @@ async def test_start_opts_back_in(
     http: aiohttp.ClientSession, sending_server: Server, twilio_api: FakeTwilioApi,
     db_path: Path,
 ) -> None:
-    sender = sending_server.services.sms
-    assert sender is not None
     await post_sms(http, sending_server, twilio_form("STOP"))
     _, twiml = await post_sms(http, sending_server, twilio_form("START"))
     assert messages_of(twiml) == []
     assert query(db_path, "SELECT count(*) FROM optouts") == [(0,)]
-    assert await sender.send(SENDER, "Your council replied \u2013 thank you") == "sent"
+    assert await send_later(sending_server, notice(SENDER, "Your council replied \u2013 thank you"
+                                                   )) == "sent"
     assert twilio_api.created == [{"To": SENDER, "From": OUR_NUMBER,
-                                   "Body": "Your council replied - thank you"}]
+                                   "Body": "Your council replied - thank you",
+                                   "StatusCallback": PUBLIC_URL + "/sms/twilio/status"}]
 
 
 async def test_yes_when_not_opted_out_is_an_ordinary_message(
@@ -248,11 +251,10 @@ async def test_twilio_unsubscribed_error_is_recorded_as_an_opt_out(
     sending_server: Server, twilio_api: FakeTwilioApi, db_path: Path
 ) -> None:
     twilio_api.unsubscribed.add(SENDER)
-    sender = sending_server.services.sms
-    assert sender is not None
-    assert await sender.send(SENDER, "hello") == "refused"
+    assert await send_later(sending_server, notice(SENDER, "hello")) == "refused"
     assert query(db_path, "SELECT channel, address FROM optouts") == [("sms", SENDER)]
-    assert await sender.send(SENDER, "hello again") == "refused"
+    assert len(twilio_api.created) == 0
+    assert await send_later(sending_server, notice(SENDER, "hello again", "2")) == "refused"
 
 
 async def test_forget_me_by_sms_leaves_only_the_stop_request(
@@ -274,9 +276,7 @@ async def test_forget_me_by_sms_leaves_only_the_stop_request(
     assert {t: n for t, [(n,)] in held.items() if n} == {"optouts": 1}
     # the confirming message's row stays, anonymous, so a Twilio retry is not run again
     assert query(db_path, "SELECT address, text FROM inbound_messages") == [("", "")]
-    sender = sending_server.services.sms
-    assert sender is not None
-    assert await sender.send(SENDER, "Our new youth club opens Monday") == "refused"
+    assert await send_later(sending_server, notice(SENDER, "Our youth club opens")) == "refused"
     assert twilio_api.created == []
 
 

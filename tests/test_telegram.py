@@ -11,7 +11,7 @@ from typing import Any
 
 import aiohttp
 import pytest
-from conftest import BOT_TOKEN, Server
+from conftest import BOT_TOKEN, OutboxMessage, Server, send_later
 from fakes.telegram_api import BOT_USER, FakeBotApi
 
 from bot.channels.telegram import SECRET_HEADER, decode_choice, encode_choice
@@ -139,11 +139,33 @@ async def test_webhook_a_repeated_update_is_processed_once(
 ) -> None:
     update = text_update("free school meals")
     assert await post_update(http, webhook, update) == 200
-    answered = list(bot_api.sent)
+    answered = list(await bot_api.wait_sent(1))
     assert answered
     assert await post_update(http, webhook, update) == 200
+    await delivered(webhook)
     assert bot_api.sent == answered
     assert query(db_path, "SELECT count(*) FROM inbound_messages") == [(1,)]
+
+
+async def delivered(server: Server) -> None:
+    """Let the outbox worker deliver everything due now."""
+    assert server.services.outbox is not None
+    await server.services.outbox.drain()
+
+
+async def test_a_reply_whose_sends_fail_is_retried_and_delivered_once(
+    http: aiohttp.ClientSession, webhook: Server, bot_api: FakeBotApi, db_path: Path
+) -> None:
+    """429 (with retry_after), 502, 500 and a dropped connection: the webhook has said 200
+    already, so the outbox retries until the reply is through, and sends it once."""
+    bot_api.failures = [429, 502, 500, "drop"]
+    assert await post_update(http, webhook, text_update("free school meals")) == 200
+    sent = await bot_api.wait_sent(1, timeout=60)
+    assert len(sent) == 1 and sent[0]["text"].startswith("<b>Free school meals</b>")
+    assert bot_api.failures == []
+    await delivered(webhook)
+    assert len(bot_api.sent) == 1
+    assert query(db_path, "SELECT state, attempts FROM outbox") == [("sent", 5)]
 
 
 async def test_webhook_not_json_is_a_bad_request(
@@ -172,26 +194,31 @@ async def test_webhook_updates_get_replies(
     for name, update, expected in CASES:
         before = len(bot_api.sent)
         assert await post_update(http, webhook, update) == 200, name
+        await bot_api.wait_sent(before + 1)
         texts = [m["text"] for m in bot_api.sent[before:]]
         assert texts, f"{name}: no reply"
         assert expected in "\n".join(texts), (name, texts)
         assert all(len(t) <= 4096 for t in texts), name
 
 
+def notice(text: str, n: int = 1, choices: tuple[str, ...] = ()) -> OutboxMessage:
+    return OutboxMessage(f"notice:{n}", "notice", "telegram", str(CHAT), text, choices=choices)
+
+
 async def test_stop_then_messages_we_start_are_refused_until_start(
     http: aiohttp.ClientSession, webhook: Server, bot_api: FakeBotApi, db_path: Path
 ) -> None:
-    channel = webhook.services.telegram
-    assert channel is not None
     await post_update(http, webhook, text_update("/stop"))
-    assert "START" in bot_api.sent[-1]["text"]
+    await bot_api.wait_sent(1)
+    assert "START" in bot_api.sent[-1]["text"]  # a reply to the person's own STOP goes out
     assert query(db_path, "SELECT channel, address FROM optouts") == [("telegram", str(CHAT))]
     before = len(bot_api.sent)
-    assert await channel.send(str(CHAT), "A new youth club opens on Monday") == "refused"
+    assert await send_later(webhook, notice("A new youth club opens on Monday")) == "refused"
     assert len(bot_api.sent) == before
     await post_update(http, webhook, text_update("/start"))
+    await bot_api.wait_sent(before + 1)
     assert query(db_path, "SELECT count(*) FROM optouts") == [(0,)]
-    assert await channel.send(str(CHAT), "A new youth club opens on Monday") == "sent"
+    assert await send_later(webhook, notice("A new youth club opens on Monday", 2)) == "sent"
     assert bot_api.sent[-1]["text"] == "A new youth club opens on Monday"
 
 
@@ -200,21 +227,66 @@ async def test_a_user_who_blocked_the_bot_is_opted_out(
 ) -> None:
     bot_api.blocked.add(CHAT)
     assert await post_update(http, webhook, text_update("free school meals")) == 200
+    await delivered(webhook)
     assert query(db_path, "SELECT reason FROM optouts WHERE channel = 'telegram' AND address = ?",
                  (str(CHAT),)) == [("blocked the bot",)]
-    channel = webhook.services.telegram
-    assert channel is not None
     bot_api.blocked.clear()
-    assert await channel.send(str(CHAT), "Are you still there?") == "refused"
+    assert await send_later(webhook, notice("Are you still there?")) == "refused"
     assert bot_api.sent == []
 
 
+def member_update(status: str) -> dict[str, Any]:
+    member = {"user": BOT_USER, "status": status}
+    if status == "kicked":
+        member["until_date"] = 0
+    return {"update_id": next(_ids), "my_chat_member": {
+        "chat": PRIVATE_CHAT, "from": USER, "date": 1735732800,
+        "old_chat_member": {"user": BOT_USER, "status": "member"},
+        "new_chat_member": member}}
+
+
+async def test_blocking_the_bot_is_an_opt_out_and_unblocking_lifts_it(
+    http: aiohttp.ClientSession, webhook: Server, bot_api: FakeBotApi, db_path: Path
+) -> None:
+    assert await post_update(http, webhook, member_update("kicked")) == 200
+    assert query(db_path, "SELECT reason FROM optouts") == [("blocked the bot",)]
+    assert await send_later(webhook, notice("Your councillor replied")) == "refused"
+    assert await post_update(http, webhook, member_update("member")) == 200
+    assert query(db_path, "SELECT count(*) FROM optouts") == [(0,)]
+    assert await send_later(webhook, notice("Your councillor replied", 2)) == "sent"
+
+
+async def test_in_a_group_the_bot_keeps_nothing_and_asks_for_a_direct_message(
+    http: aiohttp.ClientSession, webhook: Server, bot_api: FakeBotApi, db_path: Path
+) -> None:
+    group = {"id": -100123, "type": "group", "title": "Youth council"}
+    for user, text in ((101, "my postcode is ZZ1 1AB, object to the library closing"),
+                       (102, "MY DATA")):
+        update = text_update(text)
+        update["message"]["chat"] = group
+        update["message"]["from"] = {**USER, "id": user}
+        assert await post_update(http, webhook, update) == 200
+    sent = await bot_api.wait_sent(2)
+    assert all("message me directly" in m["text"] for m in sent)
+    assert "ZZ1" not in " ".join(m["text"] for m in sent)
+    assert query(db_path, "SELECT count(*) FROM sessions") == [(0,)]
+    assert query(db_path, "SELECT count(*) FROM people") == [(0,)]
+    assert query(db_path, "SELECT count(*) FROM inbound_messages") == [(0,)]
+
+
+async def test_a_deep_link_starts_the_conversation_and_keeps_its_source(
+    http: aiohttp.ClientSession, webhook: Server, bot_api: FakeBotApi, db_path: Path
+) -> None:
+    assert await post_update(http, webhook, text_update("/start poster-riverside")) == 200
+    sent = await bot_api.wait_sent(1)
+    assert "Local Support" in sent[0]["text"]  # the welcome, not a search for "poster"
+    assert query(db_path, "SELECT source FROM inbound_messages") == [("poster-riverside",)]
+
+
 async def test_long_messages_are_split_at_4096(webhook: Server, bot_api: FakeBotApi) -> None:
-    channel = webhook.services.telegram
-    assert channel is not None
     paragraph = "Support is available. " * 40
     text = "\n\n".join([paragraph] * 12)
-    assert await channel.send(str(CHAT), text, ("Yes", "No")) == "sent"
+    assert await send_later(webhook, notice(text, choices=("Yes", "No"))) == "sent"
     assert len(bot_api.sent) >= 2
     assert all(len(m["text"]) <= 4096 for m in bot_api.sent)
     assert [bool(m.get("reply_markup")) for m in bot_api.sent][-1] is True
@@ -228,20 +300,3 @@ def test_callback_data_fits_64_bytes_and_keeps_the_index(label: str) -> None:
     assert len(data.encode()) <= 64
     decoded = decode_choice(data)
     assert decoded is not None and decoded[0] == 2 and label.startswith(decoded[1])
-
-
-async def test_replies_stored_but_never_sent_are_sent_when_the_update_comes_again(
-    http: aiohttp.ClientSession, webhook: Server, bot_api: FakeBotApi, db_path: Path
-) -> None:
-    update = text_update("food bank")
-    with sqlite3.connect(db_path) as conn:  # as if the server stopped before sending
-        conn.execute(
-            "INSERT INTO inbound_messages (channel, message_id, address, text, received_at, "
-            "replies, processed_at) VALUES ('telegram', ?, ?, 'food bank', '2025-01-01', ?, "
-            "'2025-01-01')",
-            (str(update["update_id"]), str(CHAT), '[{"text": "Stored reply", "choices": []}]'))
-    assert await post_update(http, webhook, update) == 200
-    assert [m["text"] for m in bot_api.sent] == ["Stored reply"]
-    assert query(db_path, "SELECT sent_at IS NOT NULL FROM inbound_messages") == [(1,)]
-    assert await post_update(http, webhook, update) == 200
-    assert len(bot_api.sent) == 1

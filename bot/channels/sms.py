@@ -1,5 +1,6 @@
-"""SMS through Twilio: verify the signature, parse the form, de-duplicate by MessageSid,
-answer with TwiML; and `SmsSender` for messages we start (alerts, councillors' replies).
+"""SMS through Twilio: the adapter. In: verify the signature, parse the form, hand the
+message to the inbox, answer with TwiML. Status callbacks update the outbox. Out: deliver
+one outbox row through Twilio's REST API.
 
 Twilio signs the URL it called (our PUBLIC_URL, not what a proxy hands us) plus the
 POST fields. Nothing is read from the form before that check.
@@ -9,13 +10,13 @@ from __future__ import annotations
 
 import base64
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import partial
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import urlsplit
 
+import aiohttp
 from aiohttp import web
 from twilio.base.exceptions import TwilioRestException
 from twilio.http.async_http_client import AsyncTwilioHttpClient
@@ -23,21 +24,13 @@ from twilio.request_validator import RequestValidator, get_signature_algorithm
 from twilio.rest import Client
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bot.assistant import Assistant
 from bot.dbthread import DbThread
-from bot.messages import (
-    Rendered,
-    find_inbound,
-    opt_out,
-    record_inbound,
-    record_outbound,
-    record_sent,
-    refuse_if_opted_out,
-    unlogged,
-)
+from bot.inbox import Arrival, Inbox
+from bot.messages import Rendered
+from bot.outbox import Delivery, Queued, update_status
 from bot.render import render_sms_all, to_gsm7
 from bot.settings import Settings
-from conversations.types import Inbound
+from conversations.types import Outbound
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +38,8 @@ SIGNATURE_HEADER = "X-Twilio-Signature"
 SIGNATURE_SETTINGS_HEADER = "X-Twilio-Webhooks-Signature-Settings"
 MAX_BODY = 1600  # Twilio's own limit for one message
 UNSUBSCRIBED_RECIPIENT = 21610  # Twilio: "Attempt to send to unsubscribed recipient"
-SendResult = Literal["sent", "refused", "failed"]
+RETRY_CODES = frozenset({20429, 20500, 20503, 30001})  # Twilio: too many requests, its own faults
+STATUS_PATH = "/sms/twilio/status"
 
 
 @dataclass(frozen=True)
@@ -82,19 +76,13 @@ def parse(form: Mapping[str, str]) -> SmsMessage | None:
     return SmsMessage(sid, sender, form.get("To", ""), form.get("Body", "")[:MAX_BODY], num_media)
 
 
-def answer(assistant: Assistant, message: SmsMessage, now: datetime) -> list[str]:
-    """Runs on the database thread. The message and its reply are stored together; a
-    MessageSid seen before gets the reply stored then, without processing it again."""
-    db = assistant.db
-    with db.atomic():
-        stored = find_inbound(db, "sms", message.sid)
-        if stored is not None and stored.replies is not None:
-            return [reply.text for reply in stored.replies]
-        replies = assistant.handle(Inbound("sms", message.sender, message.body), now)
-        bodies = render_sms_all(replies)
-        who, text = unlogged(replies, message.sender, message.body)
-        record_inbound(db, "sms", message.sid, who, text, [Rendered(b) for b in bodies], now)
-    return bodies
+def render(replies: Sequence[Outbound]) -> list[Rendered]:
+    return [Rendered(body) for body in render_sms_all(replies)]
+
+
+def arrival(message: SmsMessage, now: datetime) -> Arrival:
+    return Arrival("sms", message.sid, message.sender, message.body, now,
+                   kind="media" if message.num_media and not message.body.strip() else "text")
 
 
 def twiml(bodies: list[str]) -> str:
@@ -105,30 +93,55 @@ def twiml(bodies: list[str]) -> str:
 
 
 class SmsWebhook:
-    """POST /sms/twilio."""
+    """POST /sms/twilio and POST /sms/twilio/status."""
 
-    def __init__(self, settings: Settings, db: DbThread[Assistant]) -> None:
+    def __init__(self, settings: Settings, db: DbThread[Inbox]) -> None:
         self.public_url = settings.public_url
         self.validator = RequestValidator(settings.twilio_auth_token) if settings.sms_inbound \
             else None
         self.db = db
 
-    async def handle(self, request: web.Request) -> web.Response:
+    async def _verified(self, request: web.Request) -> dict[str, str] | web.Response:
         if self.validator is None:
             return web.Response(status=503, text="SMS is not set up: set TWILIO_AUTH_TOKEN "
                                 "and PUBLIC_URL.\n")
         form = await request.post()
-        fields = {key: value for key, value in form.items() if isinstance(value, str)}
         if not signature_ok(self.validator, self.public_url, request.path_qs, form,
                             request.headers):
             return web.Response(status=403, text="Bad or missing X-Twilio-Signature.\n")
+        return {key: value for key, value in form.items() if isinstance(value, str)}
+
+    async def handle(self, request: web.Request) -> web.Response:
+        fields = await self._verified(request)
+        if isinstance(fields, web.Response):
+            return fields
+        if "MessageStatus" in fields or ("SmsStatus" in fields and "Body" not in fields):
+            return await self._status(fields)  # a status callback sent to the wrong URL
         message = parse(fields)
         if message is None:
             return web.Response(status=400, text="Not an inbound message: no MessageSid "
                                 "or From.\n")
-        now = datetime.now(UTC)
-        bodies = await self.db.call(partial(answer, message=message, now=now))
-        return web.Response(text=twiml(bodies), content_type="text/xml")
+        receipt = await self.db.call(lambda inbox: inbox.receive(arrival(message,
+                                                                         datetime.now(UTC))))
+        return web.Response(text=twiml([reply.text for reply in receipt.replies]),
+                            content_type="text/xml")
+
+    async def status(self, request: web.Request) -> web.Response:
+        fields = await self._verified(request)
+        if isinstance(fields, web.Response):
+            return fields
+        return await self._status(fields)
+
+    async def _status(self, fields: Mapping[str, str]) -> web.Response:
+        sid = fields.get("MessageSid") or fields.get("SmsSid") or ""
+        status = fields.get("MessageStatus") or fields.get("SmsStatus") or ""
+        if not sid or not status:
+            return web.Response(status=400, text="Not a status callback: no MessageSid or "
+                                "MessageStatus.\n")
+        code, now = fields.get("ErrorCode", ""), datetime.now(UTC)
+        await self.db.call(lambda inbox: update_status(inbox.assistant.db, sid, status, code,
+                                                       now))
+        return web.Response(status=204)
 
 
 class RebasedHttpClient(AsyncTwilioHttpClient):  # type: ignore[misc]
@@ -157,45 +170,35 @@ class RebasedHttpClient(AsyncTwilioHttpClient):  # type: ignore[misc]
                                      allow_redirects=allow_redirects)
 
 
-class SmsSender:
-    """Messages we start. Refuses numbers that sent STOP; a number Twilio says is
-    unsubscribed is recorded as opted out."""
+class SmsAdapter:
+    """Delivers outbox rows by SMS. Twilio error 21610 (the person texted STOP to Twilio)
+    is an opt-out; its own faults and rate limits are retried; other refusals are final."""
 
-    def __init__(self, settings: Settings, db: DbThread[Assistant]) -> None:
-        self.db = db
+    def __init__(self, settings: Settings) -> None:
         self.from_number = settings.twilio_from_number
+        self.status_callback = settings.public_url + STATUS_PATH if settings.public_url else ""
         self.http = RebasedHttpClient(settings.twilio_api_base_url)
         self.client = Client(settings.twilio_account_sid, settings.twilio_auth_token,
                              http_client=self.http)
 
-    async def send(self, to: str, text: str) -> SendResult:
-        body = to_gsm7(text)[:MAX_BODY]
-        now = datetime.now(UTC)
-        if await self.db.call(lambda a: refuse_if_opted_out(a.db, "sms", to, body, now)):
-            log.info("not sending an SMS: the recipient opted out")
-            return "refused"
+    async def deliver(self, item: Queued) -> Delivery:
+        message = item.message
+        body = to_gsm7(message.body)[:MAX_BODY]
+        extra: dict[str, Any] = {"status_callback": self.status_callback} \
+            if self.status_callback else {}
         try:
-            sent = await self.client.messages.create_async(to=to, from_=self.from_number,
-                                                           body=body)
+            sent = await self.client.messages.create_async(
+                to=message.address, from_=self.from_number, body=body, **extra)
         except TwilioRestException as error:
-            opted_out = error.code == UNSUBSCRIBED_RECIPIENT
-            await self.db.call(partial(_record_failure, to=to, body=body, now=now,
-                                       opted_out=opted_out, detail=str(error.code)))
+            if error.code == UNSUBSCRIBED_RECIPIENT:
+                return Delivery("refused", str(error.code),
+                                opt_out="Twilio: unsubscribed recipient")
+            temporary = error.code in RETRY_CODES or error.status == 429 or error.status >= 500
             log.warning("Twilio refused an SMS: %s %s", error.code, error.msg)
-            return "refused" if opted_out else "failed"
-        sid = str(getattr(sent, "sid", ""))
-        await self.db.call(lambda a: record_sent(a.db, "sms", to, body, now, sid))
-        return "sent"
+            return Delivery("retry" if temporary else "failed", f"twilio {error.code}")
+        except (TimeoutError, aiohttp.ClientError) as error:
+            return Delivery("retry", type(error).__name__)
+        return Delivery("sent", provider_id=str(getattr(sent, "sid", "")))
 
     async def close(self) -> None:
         await self.http.close()
-
-
-def _record_failure(
-    assistant: Assistant, to: str, body: str, now: datetime, opted_out: bool, detail: str
-) -> None:
-    with assistant.db.atomic():
-        if opted_out:
-            opt_out(assistant.db, "sms", to, "Twilio: unsubscribed recipient", now)
-        record_outbound(assistant.db, "sms", to, body, "refused" if opted_out else "failed",
-                        now, detail)

@@ -1,51 +1,62 @@
-"""Telegram through python-telegram-bot: updates in (webhook or long polling), each update
-processed once (its update_id is stored with the replies), replies out as HTML with the
-choices as inline buttons. A user who blocks the bot is opted out.
+"""Telegram through python-telegram-bot: the adapter.
+
+In: updates arrive by webhook or long polling; each becomes an `Arrival` for the inbox,
+which de-duplicates by update_id and queues the replies in the outbox; the webhook answers
+at once. Polling handles different chats at the same time and one update at a time per
+chat (`PerChatProcessor`). In groups the bot keeps nothing and asks to be messaged
+directly. A person who blocks the bot (`my_chat_member`: kicked) is opted out; unblocking
+opts them back in. `/start PAYLOAD` (a deep link from a poster or a school) starts the
+conversation and keeps the payload as where they came from.
+
+Out: `TelegramAdapter.deliver` sends one outbox row as HTML with the choices as inline
+buttons, and tells the outbox what happened: Telegram's `retry_after` is honoured, a
+blocked bot is an opt-out, a network fault is retried.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
+import re
 import secrets
+import warnings
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
-from functools import partial
+from typing import Any
 
 from aiohttp import web
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
-from telegram.error import Forbidden
+from telegram.constants import ChatMemberStatus, ChatType, ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
+    BaseUpdateProcessor,
     CallbackQueryHandler,
+    ChatMemberHandler,
     ContextTypes,
     MessageHandler,
     filters,
 )
+from telegram.warnings import PTBDeprecationWarning
 
-from bot.assistant import Assistant
-from bot.channels.sms import SendResult
 from bot.dbthread import DbThread
-from bot.messages import (
-    Rendered,
-    find_inbound,
-    mark_sent,
-    opt_out,
-    record_inbound,
-    record_sent,
-    refuse_if_opted_out,
-    unlogged,
-)
+from bot.inbox import Arrival, Inbox
+from bot.messages import BLOCKED, Rendered, opt_out
+from bot.outbox import Delivery, Queued
 from bot.render import render_telegram_all, split_telegram
 from bot.settings import Settings
-from conversations.types import Inbound
+from catalogue.storage import write
+from conversations.types import Outbound
 
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-ALLOWED_UPDATES = ["message", "callback_query"]
+ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 CALLBACK_LIMIT = 64  # bytes Telegram keeps of callback_data
+START_PAYLOAD = re.compile(r"^/start(?:@\w+)?\s+([\w-]{1,64})\s*$")
 
 
 def encode_choice(index: int, label: str) -> str:
@@ -70,42 +81,100 @@ def keyboard(choices: tuple[str, ...]) -> InlineKeyboardMarkup | None:
     )
 
 
-def answer(
-    assistant: Assistant, update_id: int, inbound: Inbound, now: datetime
-) -> list[Rendered] | None:
-    """Runs on the database thread: the replies still to send for this update, or None when
-    it was answered already. The update and its replies are stored in one transaction."""
-    db = assistant.db
-    key = str(update_id)
-    with db.atomic():
-        stored = find_inbound(db, "telegram", key)
-        if stored is not None and stored.replies is not None:
-            return None if stored.sent else list(stored.replies)
-        outbounds = assistant.handle(inbound, now)
-        replies = [Rendered(text, choices) for text, choices in render_telegram_all(outbounds)]
-        who, text = unlogged(outbounds, inbound.address, inbound.text)
-        record_inbound(db, "telegram", key, who, text, replies, now)
-    return replies
+def render(replies: Sequence[Outbound]) -> list[Rendered]:
+    return [Rendered(text, choices) for text, choices in render_telegram_all(replies)]
 
 
-def _mark_sent(assistant: Assistant, update_id: int, now: datetime) -> None:
-    with assistant.db.atomic():
-        mark_sent(assistant.db, "telegram", str(update_id), now)
+def arrival(update: Update, now: datetime) -> Arrival | None:
+    """The update as the inbox takes it; None for updates that are not a person's message."""
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    group = chat.type != ChatType.PRIVATE
+    key = str(update.update_id)
+    query = update.callback_query
+    if query is not None:
+        picked = decode_choice(query.data)
+        if picked is None:
+            return None
+        index, label = picked
+        return Arrival("telegram", key, str(chat.id), label, now, choice=index,
+                       kind="group" if group else "text")
+    message = update.message
+    if message is None:
+        return None
+    text = message.text or message.caption or ""
+    source = None
+    if started := START_PAYLOAD.match(text):
+        text, source = "/start", started.group(1)
+    reply_to = message.reply_to_message
+    return Arrival("telegram", key, str(chat.id), text, now,
+                   reply_to=str(reply_to.message_id) if reply_to is not None else None,
+                   source=source,
+                   kind="group" if group else "media" if not text and (
+                       message.photo or message.document or message.sticker or message.voice)
+                   else "text")
 
 
-def _blocked(assistant: Assistant, chat_id: str, now: datetime) -> None:
-    with assistant.db.atomic():
-        opt_out(assistant.db, "telegram", chat_id, "blocked the bot", now)
+def _membership(inbox: Inbox, chat_id: str, blocked: bool, now: datetime) -> None:
+    db = inbox.assistant.db
+    with write(db):
+        if blocked:
+            opt_out(db, "telegram", chat_id, BLOCKED, now)
+        else:  # unblocked: only the opt-out the block made is lifted, not a STOP
+            db.execute("DELETE FROM optouts WHERE channel = 'telegram' AND address = ? "
+                       "AND reason = ?", [chat_id, BLOCKED])
+
+
+def retry_seconds(error: RetryAfter) -> float:
+    """How long Telegram asked us to wait (PTB 22 warns that the type will change)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        wait = error.retry_after
+    return float(wait if isinstance(wait, int | float) else wait.total_seconds())
+
+
+class PerChatProcessor(BaseUpdateProcessor):
+    """Updates of different chats run concurrently; one chat's run one at a time, in
+    order, so a person's second message never overtakes their first."""
+
+    def __init__(self, max_concurrent: int = 64) -> None:
+        super().__init__(max_concurrent)
+        self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    async def do_process_update(self, update: object,
+                                coroutine: Awaitable[Any]) -> None:
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is None:
+            await coroutine
+            return
+        lock = self._locks[chat.id]
+        async with lock:
+            await coroutine
+        if not lock.locked() and not lock._waiters:
+            self._locks.pop(chat.id, None)
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass
 
 
 class TelegramChannel:
-    def __init__(self, settings: Settings, db: DbThread[Assistant]) -> None:
+    """Both halves of the Telegram adapter: updates in (`webhook`, polling), and
+    `deliver` for the outbox. `wake` tells the outbox worker a reply is queued."""
+
+    def __init__(self, settings: Settings, db: DbThread[Inbox],
+                 wake: Callable[[], None] = lambda: None) -> None:
         self.db = db
+        self.wake = wake
         self.webhook_url = settings.telegram_webhook_url
         # Without a configured secret, a fresh one is given to Telegram at each start.
         self.secret = settings.telegram_secret_token or secrets.token_urlsafe(32)
         builder = (Application.builder().token(settings.telegram_bot_token)
-                   .rate_limiter(AIORateLimiter()))
+                   .rate_limiter(AIORateLimiter(max_retries=0))
+                   .concurrent_updates(PerChatProcessor()))
         if settings.telegram_api_base_url:
             base = settings.telegram_api_base_url.rstrip("/")
             builder = builder.base_url(base).base_file_url(base.replace("/bot", "/file/bot"))
@@ -114,6 +183,8 @@ class TelegramChannel:
         self.application = builder.build()
         self.application.add_handler(CallbackQueryHandler(self._on_button))
         self.application.add_handler(MessageHandler(filters.UpdateType.MESSAGE, self._on_message))
+        self.application.add_handler(ChatMemberHandler(self._on_membership,
+                                                       ChatMemberHandler.MY_CHAT_MEMBER))
         self.application.add_error_handler(self._on_error)
 
     # -- lifecycle ----------------------------------------------------------------------
@@ -138,7 +209,7 @@ class TelegramChannel:
             await app.stop()
         await app.shutdown()
 
-    # -- webhook --------------------------------------------------------------------------
+    # -- in -------------------------------------------------------------------------------
 
     async def webhook(self, request: web.Request) -> web.Response:
         """POST /telegram: the secret token first, compared in constant time."""
@@ -146,73 +217,69 @@ class TelegramChannel:
         if not hmac.compare_digest(given, self.secret.encode()):
             return web.Response(status=403, text="Bad or missing secret token.\n")
         try:
-            update = Update.de_json(await request.json(), self.application.bot)
-        except (ValueError, TypeError, KeyError):
+            data = await request.json()
+            if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+                raise ValueError("no update_id")
+            update = Update.de_json(data, self.application.bot)
+        except (ValueError, TypeError, KeyError, AttributeError, TelegramError):
             return web.Response(status=400, text="Not a Telegram update.\n")
         await self.application.process_update(update)
         return web.Response(text="ok")
 
-    # -- handlers -------------------------------------------------------------------------
-
     async def _on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        message, chat = update.effective_message, update.effective_chat
-        if message is None or chat is None:
-            return
-        text = message.text or message.caption or ""
-        await self._converse(update.update_id, chat.id, Inbound("telegram", str(chat.id), text))
+        await self._receive(update)
 
     async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         if query is None:
             return
-        await query.answer()
-        picked = decode_choice(query.data)
-        if picked is None:
+        try:
+            await query.answer()
+        except TelegramError as error:  # the spinner on the button: nothing is lost
+            log.info("could not answer a button press: %s", type(error).__name__)
+        await self._receive(update)
+
+    async def _receive(self, update: Update) -> None:
+        came = arrival(update, datetime.now(UTC))
+        if came is None:
             return
-        chat_id = query.message.chat.id if query.message is not None else query.from_user.id
-        index, label = picked
-        await self._converse(update.update_id, chat_id,
-                             Inbound("telegram", str(chat_id), label, choice=index))
+        receipt = await self.db.call(lambda inbox: inbox.receive(came))
+        if receipt.queued:
+            self.wake()
+
+    async def _on_membership(self, update: Update,
+                             context: ContextTypes.DEFAULT_TYPE) -> None:
+        change = update.my_chat_member
+        if change is None or change.chat.type != ChatType.PRIVATE:
+            return
+        status = change.new_chat_member.status
+        blocked = status in (ChatMemberStatus.BANNED, ChatMemberStatus.LEFT)
+        chat_id, now = str(change.chat.id), datetime.now(UTC)
+        await self.db.call(lambda inbox: _membership(inbox, chat_id, blocked, now))
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        log.error("Telegram update failed", exc_info=context.error)
+        log.error("Telegram update failed: %s", type(context.error).__name__,
+                  exc_info=context.error)
 
-    async def _converse(self, update_id: int, chat_id: int, inbound: Inbound) -> None:
-        now = datetime.now(UTC)
-        replies = await self.db.call(partial(answer, update_id=update_id, inbound=inbound,
-                                             now=now))
-        if replies is None:
-            log.info("update %s was answered already", update_id)
-            return
-        await self._deliver(chat_id, replies)
-        await self.db.call(partial(_mark_sent, update_id=update_id, now=datetime.now(UTC)))
+    # -- out ------------------------------------------------------------------------------
 
-    async def _deliver(self, chat_id: int, replies: list[Rendered]) -> bool:
-        """Send replies in order; False (and an opt-out) when the user has blocked the bot."""
+    async def deliver(self, item: Queued) -> Delivery:
+        message = item.message
+        pieces = split_telegram(message.body)
+        sent_id = ""
         try:
-            for reply in replies:
-                pieces = split_telegram(reply.text)
-                for n, piece in enumerate(pieces, 1):
-                    markup = keyboard(reply.choices) if n == len(pieces) else None
-                    await self.application.bot.send_message(
-                        chat_id, piece, parse_mode=ParseMode.HTML, reply_markup=markup
-                    )
+            for n, piece in enumerate(pieces, 1):
+                markup = keyboard(message.choices) if n == len(pieces) else None
+                sent = await self.application.bot.send_message(
+                    int(message.address), piece, parse_mode=ParseMode.HTML,
+                    reply_markup=markup)
+                sent_id = str(sent.message_id)
+        except RetryAfter as error:
+            return Delivery("retry", "429 retry_after", retry_after=retry_seconds(error))
         except Forbidden:
-            log.info("chat %s has blocked the bot: opted out", chat_id)
-            await self.db.call(partial(_blocked, chat_id=str(chat_id), now=datetime.now(UTC)))
-            return False
-        return True
-
-    # -- messages we start ------------------------------------------------------------------
-
-    async def send(self, chat_id: str, html_text: str, choices: tuple[str, ...] = ()) -> SendResult:
-        """A message nobody asked for just now (alerts, replies from councillors)."""
-        now = datetime.now(UTC)
-        if await self.db.call(
-                lambda a: refuse_if_opted_out(a.db, "telegram", chat_id, html_text, now)):
-            return "refused"
-        if not await self._deliver(int(chat_id), [Rendered(html_text, choices)]):
-            return "refused"
-        await self.db.call(lambda a: record_sent(a.db, "telegram", chat_id, html_text, now))
-        return "sent"
-
+            return Delivery("refused", "403 blocked", opt_out=BLOCKED)
+        except BadRequest as error:
+            return Delivery("failed", f"400 {error.message}"[:120])
+        except NetworkError as error:  # includes timeouts and 5xx answers
+            return Delivery("retry", type(error).__name__)
+        return Delivery("sent", provider_id=sent_id)

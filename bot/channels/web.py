@@ -5,28 +5,36 @@ Request `{"user": str, "text": str, "channel": "sms"|"telegram", "choice": int|n
 Reply `{"replies": [{"text": str, "choices": [str, ...], "html": str}]}`: `text` is what
 that channel would show (the SMS body, or Telegram's text without markup), `html` the
 Telegram HTML; SMS replies also say how many `segments` they take. The conversation is
-the web user's own (channel "web").
+the web visitor's own (channel "web").
+
+Who a visitor is comes from a random id the server issues in an HttpOnly, SameSite cookie,
+never from the request: `user` is only a label, so nobody can read or erase another
+visitor's data by guessing a name.
 """
 
 from __future__ import annotations
 
 import html
 import re
+import secrets
+import uuid
 from datetime import UTC, datetime
-from functools import partial
 from importlib import resources
 from typing import Any, Literal
 
 from aiohttp import web
 
-from bot.assistant import Assistant
 from bot.dbthread import DbThread
+from bot.inbox import Arrival, Inbox
 from bot.render import render_sms_all, render_telegram_all, segments
-from conversations.types import Inbound, Outbound
+from conversations.types import Outbound
 
 Look = Literal["sms", "telegram"]
 MAX_USER = 64
 MAX_TEXT = 4096
+VISITOR_COOKIE = "localsupport_visitor"
+VISITOR_DAYS = 30
+_VISITOR_ID = re.compile(r"^[A-Za-z0-9_-]{32}$")
 
 
 class BadRequest(ValueError):
@@ -65,14 +73,16 @@ def render(replies: list[Outbound], look: Look) -> list[dict[str, Any]]:
     return out
 
 
-def answer(
-    assistant: Assistant, user: str, text: str, choice: int | None, now: datetime
-) -> list[Outbound]:
-    return assistant.handle(Inbound("web", user, text, choice), now)
+def visitor(request: web.Request) -> tuple[str, bool]:
+    """The visitor's id from their cookie, or a new one; True when it is new."""
+    known = request.cookies.get(VISITOR_COOKIE, "")
+    if _VISITOR_ID.match(known):
+        return known, False
+    return secrets.token_urlsafe(24), True
 
 
 class WebChat:
-    def __init__(self, db: DbThread[Assistant]) -> None:
+    def __init__(self, db: DbThread[Inbox]) -> None:
         self.db = db
         self.page = resources.files("bot").joinpath("static/index.html").read_bytes()
 
@@ -83,13 +93,18 @@ class WebChat:
 
     async def message(self, request: web.Request) -> web.Response:
         try:
-            user, text, look, choice = parse(await request.json())
+            _label, text, look, choice = parse(await request.json())
         except ValueError as error:  # BadRequest, or a body that is not JSON
             reason = str(error) if isinstance(error, BadRequest) else "the body is not JSON"
             return web.json_response({"error": reason}, status=400)
-        replies = await self.db.call(partial(answer, user=user, text=text, choice=choice,
-                                             now=datetime.now(UTC)))
-        return web.json_response({"replies": render(replies, look)})
+        who, new = visitor(request)
+        came = Arrival("web", uuid.uuid4().hex, who, text, datetime.now(UTC), choice=choice)
+        receipt = await self.db.call(lambda inbox: inbox.receive(came))
+        response = web.json_response({"replies": render(list(receipt.outbounds), look)})
+        if new:
+            response.set_cookie(VISITOR_COOKIE, who, max_age=VISITOR_DAYS * 86400,
+                                httponly=True, samesite="Strict", path="/")
+        return response
 
 
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "

@@ -18,6 +18,7 @@ from aiohttp import web
 BOT_USER = {"id": 777000111, "is_bot": True, "first_name": "Local Support",
             "username": "local_support_test_bot", "can_join_groups": False,
             "can_read_all_group_messages": False, "supports_inline_queries": False}
+DROP = object()  # a handler's answer meaning "close the connection instead"
 LONG_POLL_CAP = 0.2  # seconds a getUpdates call waits for news, whatever timeout it asks
 
 
@@ -30,6 +31,9 @@ class FakeBotApi:
         self.calls: list[str] = []
         self.webhook: dict[str, Any] | None = None
         self.blocked: set[int] = set()
+        # sendMessage answers to give before accepting: 429 (retry_after 1), 500, 502, or
+        # "drop" (close the connection without an answer)
+        self.failures: list[int | str] = []
         self._news = asyncio.Event()
         self._message_ids = itertools.count(100)
         self.url = ""
@@ -74,6 +78,10 @@ class FakeBotApi:
         if handler is None:
             return error(404, "Not Found: method not found")
         result = await handler(params)
+        if result is DROP:
+            assert request.transport is not None
+            request.transport.close()  # no answer at all: the client sees the connection drop
+            return web.Response(status=500)
         if isinstance(result, web.Response):
             return result
         return web.json_response({"ok": True, "result": result})
@@ -100,6 +108,16 @@ class FakeBotApi:
         return self.updates[:limit]
 
     async def do_sendMessage(self, params: dict[str, Any]) -> Any:
+        if self.failures:
+            failure = self.failures.pop(0)
+            if failure == "drop":
+                return DROP
+            if failure == 429:
+                return web.json_response({"ok": False, "error_code": 429, "description":
+                                          "Too Many Requests: retry after 1",
+                                          "parameters": {"retry_after": 1}}, status=429)
+            return error(int(failure), "Internal Server Error" if failure == 500
+                         else "Bad Gateway")
         chat_id = int(params["chat_id"])
         if chat_id in self.blocked:
             return error(403, "Forbidden: bot was blocked by the user")
