@@ -10,6 +10,7 @@ another member's message.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -60,17 +61,21 @@ def expect_answer(db: sqlite_utils.Database, member: Member, state: str, flow: d
     save_session(db, session)
 
 
-def what_of(exchange: Exchange) -> str:
-    return f" with {exchange.note}" if exchange.note else ""
+def what_of(exchange: Exchange, to_them: bool = False) -> str:
+    """" with her garden"; told to the member it was about, " with your garden"."""
+    note = exchange.note
+    if to_them:
+        note = re.sub(r"\b(?:her|his|their)\b", "your", note)
+    return f" with {note}" if note else ""
 
 
 def ask_to_confirm(db: sqlite_utils.Database, exchange: Exchange, recorder: Member,
                    other: Member, now: datetime) -> bool:
     hours = timebank.hours_text(exchange.minutes)
     if exchange.giver == recorder.id:
-        said = f"{recorder.name} says they helped you{what_of(exchange)} for {hours}."
+        said = f"{recorder.name} says they helped you{what_of(exchange, True)} for {hours}."
     else:
-        said = f"{recorder.name} says you helped them{what_of(exchange)} for {hours}."
+        said = f"{recorder.name} says you helped them{what_of(exchange, True)} for {hours}."
     text = f"Time bank: {said} Is that right? Reply YES to confirm or NO if not."
     expect_answer(db, other, "timebank:confirm", {"exchange": exchange.id}, now)
     return tell(db, other, f"timebank-confirm:{exchange.id}", text, now, ("Yes", "No"))

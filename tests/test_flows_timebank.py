@@ -80,7 +80,7 @@ def test_recording_asks_the_other_member_on_their_channel_and_yes_confirms(sam, 
     asked = outbox(db, "timebank-confirm:")
     assert len(asked) == 1 and asked[0]["channel"] == "telegram"
     assert asked[0]["address"] == "5550001"
-    assert asked[0]["body"] == ("Time bank: Sam says they helped you with her garden for 2 hours. "
+    assert asked[0]["body"] == ("Time bank: Sam says they helped you with your garden for 2 hours. "
                                 "Is that right? Reply YES to confirm or NO if not.")
     assert "+447700900001" not in str(asked[0]["body"])
     assert json.loads(str(asked[0]["choices"])) == ["Yes", "No"]

@@ -1,10 +1,11 @@
 """The time bank through the real server: three members, two on SMS (signed Twilio
-webhooks) and one on Telegram (webhook updates, replies through the local Bot API
-stand-in). Messages the assistant starts are read from the outbox table (bot/outbox.py
-delivers them)."""
+webhooks, messages we start sent through the Twilio REST stand-in) and one on Telegram
+(webhook updates; every message through the Bot API stand-in). What the assistant starts
+goes through the outbox and its worker (bot/outbox.py) and is read where it arrives."""
 
 from __future__ import annotations
 
+import asyncio
 import html
 import sqlite3
 from dataclasses import replace
@@ -12,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-from conftest import BOT_TOKEN, Server
+from conftest import ACCOUNT_SID, BOT_TOKEN, Server
 from fakes.telegram_api import FakeBotApi
+from fakes.twilio_api import FakeTwilioApi
 from test_sms import messages_of, post_sms, twilio_form
 from test_telegram import SECRET, post_update, text_update
 
@@ -50,12 +52,25 @@ async def join_by_sms(http, server, sender: str, name: str, offers: str) -> str:
     return await sms(http, server, sender, "skip")
 
 
+async def texts_to(twilio: FakeTwilioApi, number: str, count: int) -> list[str]:
+    deadline = asyncio.get_running_loop().time() + 10
+    while asyncio.get_running_loop().time() < deadline:
+        bodies = [m["Body"] for m in twilio.created if m["To"] == number]
+        if len(bodies) >= count:
+            return bodies
+        await asyncio.sleep(0.05)
+    return [m["Body"] for m in twilio.created if m["To"] == number]
+
+
 async def test_three_members_on_two_channels(http, make_server, settings: Settings,
-                                             bot_api: FakeBotApi, db_path: Path) -> None:
+                                             bot_api: FakeBotApi, twilio_api: FakeTwilioApi,
+                                             db_path: Path) -> None:
     server = await make_server(replace(
         settings, telegram_bot_token=BOT_TOKEN, telegram_api_base_url=bot_api.base_url,
         telegram_webhook_url="https://support.example.org/telegram",
-        telegram_secret_token=SECRET, timebank_coordinators=(COORDINATOR,)))
+        telegram_secret_token=SECRET, twilio_account_sid=ACCOUNT_SID,
+        twilio_from_number="+447700900000", twilio_api_base_url=twilio_api.url,
+        outbox_idle=0.05, timebank_coordinators=(COORDINATOR,)))
     assert "Welcome, Sam!" in await join_by_sms(http, server, SAM, "Sam", "gardening")
     assert "Welcome, Jo!" in await join_by_sms(http, server, JO, "Jo", "lifts")
     for text in ("join the time bank", "Priya", "skip", "cooking", "a lift"):
@@ -68,17 +83,21 @@ async def test_three_members_on_two_channels(http, make_server, settings: Settin
     asked = rows(db_path, "SELECT channel, address, body FROM outbox "
                  "WHERE key LIKE 'timebank-confirm:%'")
     assert asked == [("telegram", str(PRIYA_CHAT), "Time bank: Sam says they helped you with "
-                      "her garden for 2 hours. Is that right? Reply YES to confirm or NO if "
+                      "your garden for 2 hours. Is that right? Reply YES to confirm or NO if "
                       "not.")]
+    sent = await bot_api.wait_for_buttons()
+    assert html.unescape(str(sent[-1]["text"])).startswith("Time bank: Sam says they helped")
     assert "Thank you, confirmed" in await telegram(http, server, bot_api, "YES")
+    told = await texts_to(twilio_api, SAM, 1)
+    assert told == ["Time bank: Priya confirmed 2 hours with her garden. Your balance is "
+                    "2 hours."]
     assert "balance is 2 hours" in await sms(http, server, SAM, "BALANCE")
 
     # Jo records a lift for Priya; Priya says no and the coordinator is told
     await sms(http, server, JO, "I drove Priya to the station, 1 hour")
     assert "it won't count" in await telegram(http, server, bot_api, "no")
-    told = rows(db_path, "SELECT address FROM outbox WHERE key LIKE 'timebank-declined:%' "
-                "ORDER BY id")
-    assert told == [(JO,), (COORDINATOR[1],)]
+    assert "Priya said no" in (await texts_to(twilio_api, JO, 1))[0]
+    assert "was declined by Priya" in (await texts_to(twilio_api, COORDINATOR[1], 1))[0]
     assert "balance is 0 hours" in await sms(http, server, JO, "balance")
 
     # Priya's statement; nobody's number or chat id in anything members were sent
