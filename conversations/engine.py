@@ -27,6 +27,7 @@ from conversations import records
 from conversations.eligibility import checkable
 from conversations.flows import entitlement, feedback, objection, privacy
 from conversations.flows import timebank as timebank_flow
+from conversations.flows import volunteering as volunteering_flow
 from conversations.flows.common import (
     Context,
     ask,
@@ -39,6 +40,7 @@ from conversations.safeguarding import CRISIS_TEXT, in_danger
 from conversations.store import ensure_conversations
 from conversations.timebank import Policy, ensure_timebank
 from conversations.types import Inbound, Outbound, Session
+from conversations.volunteering import ensure_volunteering
 
 IDLE_RESET = timedelta(days=1)
 MAX_CHOICES = 3
@@ -70,7 +72,7 @@ Handler = Callable[[Context, Session, str], list[Outbound] | None]
 FLOWS: dict[str, Handler] = {
     "entitlement": entitlement.handle, "feedback": feedback.handle,
     "objection": objection.handle, "privacy": privacy.handle,
-    "timebank": timebank_flow.handle,
+    "timebank": timebank_flow.handle, "volunteering": volunteering_flow.handle,
 }
 
 
@@ -97,6 +99,7 @@ class Engine:
         ensure_conversations(self.db)
         records.ensure_records(self.db)
         ensure_timebank(self.db)
+        ensure_volunteering(self.db)
         self.timebank = timebank or Policy()
         found = circumstances if circumstances is not None else load_circumstances(self.db)
         self.questions = {code: c.question for code, c in found.items()}
@@ -155,6 +158,8 @@ class Engine:
             return self._menu(session, "I didn't get any words there. " + MENU_TEXT)
         if (replies := timebank_flow.route(ctx, session, text)) is not None:
             return replies
+        if (replies := volunteering_flow.route(ctx, session, text)) is not None:
+            return replies
         if entitlement.wants_all(text):
             return entitlement.start(ctx, session, entitlement.ALL)
         if objection.wants_plans(text):
@@ -212,6 +217,8 @@ class Engine:
             return [card, *entitlement.offer(ctx, session, entry, others)]
         if entry.kind == "proposal":
             return [card, objection.offer(session, entry)]
+        if entry.kind == "volunteering":
+            return [card, volunteering_flow.offer(session, entry)]
         return [card, feedback.ask_helpful(session, entry, others)]
 
     # -- choices ------------------------------------------------------------------------
