@@ -251,6 +251,11 @@ def markdown(results: Results) -> str:
         f"{', '.join(str(r.get('messages_sent', '-')) for r in results.get('telegram', []))}.",
         "", sms_note(results), "", telegram_note(results), "", METHOD, "",
     ]
+    if "timebank" in results:
+        from bench.timebank import markdown as timebank_markdown
+
+        parts += ["## Time bank ledger (issue 14)", "", timebank_markdown(results["timebank"]),
+                  ""]
     return "\n".join(parts)
 
 

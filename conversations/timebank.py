@@ -302,17 +302,16 @@ def statement(db: sqlite_utils.Database, member_id: int, year: int | None = None
     where = " AND substr(d.decided_at, 1, 4) = ?" if year is not None else ""
     args: list[object] = [member_id] + ([f"{year:04d}"] if year is not None else [])
     rows = db.execute(
-        "SELECT p.exchange, p.minutes, coalesce(o.first_name, ?) FROM timebank_postings p "
+        "SELECT e.id, e.giver, e.receiver, e.minutes, coalesce(e.note, ''), e.recorded_by, "
+        "e.recorded_at, d.state, d.decided_at, p.minutes, coalesce(o.first_name, ?) "
+        "FROM timebank_postings p "
         "JOIN timebank_decisions d ON d.exchange = p.exchange AND d.state = 'confirmed' "
-        "JOIN timebank_postings q ON q.exchange = p.exchange AND q.id != p.id "
-        "JOIN timebank_members o ON o.id = q.member "
+        "JOIN timebank_exchanges e ON e.id = p.exchange "
+        "JOIN timebank_members o ON o.id = (CASE WHEN e.giver = p.member THEN e.receiver "
+        "ELSE e.giver END) "
         "WHERE p.member = ?" + where + " ORDER BY d.decided_at, p.exchange",
         [FORMER, *args]).fetchall()
-    lines = []
-    for exchange_id, minutes, other in rows:
-        found_exchange = exchange(db, exchange_id)
-        assert found_exchange is not None
-        lines.append(Line(found_exchange, int(minutes), str(other)))
+    lines = [Line(Exchange(*row[:9]), int(row[9]), str(row[10])) for row in rows]
     pending = db.execute(
         "SELECT count(*) FROM timebank_postings p LEFT JOIN timebank_decisions d "
         "ON d.exchange = p.exchange WHERE p.member = ? AND d.exchange IS NULL",
