@@ -18,8 +18,9 @@ from bench.data import generate, lga_entries, write_catalogue
 HERE = Path(__file__).resolve().parent
 QUICK = ["--sizes", "300,2000", "--levels", "1,2", "--sms-requests", "20",
          "--telegram-requests", "6", "--max-queries", "8", "--naive-budget", "0.2",
-         "--cap", "10", "--warm-up", "2", "--timebank-members", "200",
-         "--timebank-postings", "4000", "--timebank-queries", "50"]
+         "--cap", "10", "--warm-up", "2", "--outbox-messages", "50",
+         "--timebank-members", "200", "--timebank-postings", "4000",
+         "--timebank-queries", "50"]
 
 
 def numbers(text: str) -> list[int]:
@@ -34,6 +35,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="end-to-end concurrency levels (default 1,20,100)")
     parser.add_argument("--sms-requests", type=int, default=4000, help="per level")
     parser.add_argument("--telegram-requests", type=int, default=600, help="per level")
+    parser.add_argument("--outbox-messages", type=int, default=10_000,
+                        help="SMS queued at once for the outbox drain (default 10000)")
     parser.add_argument("--cap", type=float, default=20.0, help="seconds per level, at most")
     parser.add_argument("--warm-up", type=int, default=30, help="requests before timing")
     parser.add_argument("--naive-budget", type=float, default=12.0,
@@ -71,7 +74,8 @@ def run_e2e(args: argparse.Namespace) -> dict[str, Any]:
     print("end to end: SMS and Telegram webhooks...", file=sys.stderr, flush=True)
     plan = e2e.Plan(levels=tuple(args.levels), sms_requests=args.sms_requests,
                     telegram_requests=args.telegram_requests, cap_s=args.cap,
-                    warm_up=args.warm_up)
+                    warm_up=args.warm_up, outbox_messages=args.outbox_messages,
+                    drain_webhooks=min(2000, args.sms_requests))
     return e2e.run(plan)
 
 
@@ -112,6 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "telegram": ends["telegram"], "quality": headline_quality(rows, "quality"),
         "timebank": ledger,
         "extra_quality": headline_quality(rows, "extra_quality"),
+        "outbox": ends["outbox"],
         "e2e_extra": {"server_peak_mb": ends["server_peak_mb"]},
         "load_start": load_start, "load_end": report.load_average(),
         "reference_ms_start": reference_start, "reference_ms_end": report.reference_ms(),

@@ -13,6 +13,7 @@ import os
 import random
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -215,6 +216,7 @@ class Stack:
     url: str
     bot_url: str
     server: subprocess.Popen[bytes]
+    db_path: Path
 
 
 @contextmanager
@@ -226,13 +228,16 @@ def processes(folder: Path) -> Iterator[tuple[Stack, list[Path]]]:
     env = clean_env(PUBLIC_URL=PUBLIC_URL, TWILIO_AUTH_TOKEN=AUTH_TOKEN,
                     TELEGRAM_BOT_TOKEN=BOT_TOKEN, TELEGRAM_SECRET_TOKEN=SECRET,
                     TELEGRAM_WEBHOOK_URL=PUBLIC_URL + "/telegram",
-                    TELEGRAM_API_BASE_URL=f"http://127.0.0.1:{bot_port}/bot")
+                    TELEGRAM_API_BASE_URL=f"http://127.0.0.1:{bot_port}/bot",
+                    TWILIO_ACCOUNT_SID=ACCOUNT_SID, TWILIO_FROM_NUMBER=OUR_NUMBER,
+                    TWILIO_API_BASE_URL=f"http://127.0.0.1:{bot_port}")
     server = None
     try:
         server = start([sys.executable, "-m", "bot", "serve", "--db",
                         str(folder / "e2e.db"), "--port", str(port)], env,
                        folder / "server.log")
-        yield (Stack(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{bot_port}", server),
+        yield (Stack(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{bot_port}", server,
+                     folder / "e2e.db"),
                [folder / "fakebot.log", folder / "server.log"])
     finally:
         if server is not None:
@@ -240,9 +245,45 @@ def processes(folder: Path) -> Iterator[tuple[Stack, list[Path]]]:
         stop(bot)
 
 
-async def bot_sent(bot_url: str) -> int:
+async def bot_sent(bot_url: str, what: str = "sent") -> int:
     async with aiohttp.ClientSession() as http, http.get(bot_url + "/stats") as response:
-        return int((await response.json())["sent"])
+        return int((await response.json())[what])
+
+
+def queue_sms(db_path: Path, count: int, people: int) -> None:
+    """Put `count` SMS in the server's outbox as a feature would (a digest run, a council
+    response to everyone who objected), for `people` different numbers."""
+    now = time.strftime("%Y-%m-%dT%H:%M:%S.000+00:00", time.gmtime())
+    rows = [(f"bench:{n}", "bench", "sms", f"+4477009{n % people:05}", f"Bench message {n}",
+             now, now) for n in range(count)]
+    with sqlite3.connect(db_path, timeout=30) as conn:
+        conn.executemany("INSERT INTO outbox (key, kind, channel, address, body, state, "
+                         "attempts, next_attempt_at, created_at) VALUES "
+                         "(?, ?, ?, ?, ?, 'queued', 0, ?, ?)", rows)
+
+
+async def outbox_drain(stack: Stack, plan: Plan, counter: Iterator[int],
+                       rng: random.Random) -> dict[str, Any]:
+    """Queue `plan.outbox_messages` SMS at once and time their delivery to the Twilio
+    stand-in, while signed SMS webhooks keep coming at concurrency 20."""
+    before = await bot_sent(stack.bot_url, "sms")
+    started = time.monotonic()
+    await asyncio.to_thread(queue_sms, stack.db_path, plan.outbox_messages, SENDERS)
+    webhooks = asyncio.create_task(measured(
+        stack, stack.url + "/sms/twilio", sms_requests(plan.drain_webhooks, counter, rng), 20,
+        plan.cap_s))
+    deadline = time.monotonic() + plan.drain_cap_s
+    sent = 0
+    while time.monotonic() < deadline:
+        sent = await bot_sent(stack.bot_url, "sms") - before
+        if sent >= plan.outbox_messages:
+            break
+        await asyncio.sleep(0.1)
+    drained = time.monotonic() - started
+    during = await webhooks
+    return {"queued": plan.outbox_messages, "delivered": sent, "drain_s": round(drained, 2),
+            "delivered_per_s": round(sent / drained, 1) if drained else 0.0,
+            "webhooks_during": during}
 
 
 async def sent_since(bot_url: str, before: int, at_least: int, cap_s: float) -> int:
@@ -263,6 +304,9 @@ class Plan:
     telegram_requests: int = 600
     cap_s: float = 20.0
     warm_up: int = 30
+    outbox_messages: int = 10_000
+    drain_webhooks: int = 2000
+    drain_cap_s: float = 180.0
 
 
 async def measured(
@@ -308,7 +352,8 @@ async def drive(stack: Stack, logs: list[Path], plan: Plan) -> dict[str, Any]:
         figures["outbox_lag_s"] = round(delivered - answered, 2)
         figures["delivered_per_s"] = round(sent / max(delivered - started, 1e-9), 1)
         telegram.append(figures)
-    return {"sms": sms, "telegram": telegram,
+    outbox = await outbox_drain(stack, plan, counter, rng)
+    return {"sms": sms, "telegram": telegram, "outbox": outbox,
             "server_peak_mb": peak_rss_mb_of(stack.server.pid)}
 
 

@@ -1,6 +1,7 @@
-"""A Bot API stand-in on loopback for the Telegram benchmark: enough for
+"""A Bot API and Twilio REST stand-in on loopback for the benchmarks: enough for
 python-telegram-bot in webhook mode (getMe, setWebhook, deleteWebhook, sendMessage,
-answerCallbackQuery), counting what it is sent; `GET /stats` -> {"sent": n, "calls": n}.
+answerCallbackQuery) and for twilio's Messages.json create, counting what it is sent;
+`GET /stats` -> {"sent": n, "calls": n, "sms": n}.
 
 Run in its own process: `python -m bench.fakebot --port P --token T`.
 """
@@ -27,16 +28,25 @@ class FakeBotApi:
         self.token = token
         self.sent = 0
         self.calls = 0
+        self.sms = 0
         self._message_ids = itertools.count(1)
 
     def app(self) -> web.Application:
         app = web.Application()
         app.router.add_get("/stats", self.stats)
+        app.router.add_post("/2010-04-01/Accounts/{account}/Messages.json", self.create_sms)
         app.router.add_route("*", "/bot{token}/{method}", self.handle)
         return app
 
     async def stats(self, request: web.Request) -> web.Response:
-        return web.json_response({"sent": self.sent, "calls": self.calls})
+        return web.json_response({"sent": self.sent, "calls": self.calls, "sms": self.sms})
+
+    async def create_sms(self, request: web.Request) -> web.Response:
+        form = await request.post()
+        self.sms += 1
+        sid = f"SM{self.sms:032x}"
+        return web.json_response({"sid": sid, "to": form.get("To"), "status": "queued",
+                                  "account_sid": request.match_info["account"]}, status=201)
 
     async def handle(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:

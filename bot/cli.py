@@ -213,13 +213,16 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
+    import uuid
+    from datetime import UTC, datetime
+
     from bot.assistant import Assistant
+    from bot.inbox import Arrival, Inbox
     from bot.render import render_plain
-    from conversations.types import Inbound
 
     db = database(args)
     ensure_catalogue_loaded(db)
-    assistant = Assistant(db)
+    inbox = Inbox(Assistant(db), {})  # the terminal renders for itself, below
     interactive = sys.stdin.isatty()
     if interactive:
         print(f"Talking as {args.channel} user '{args.user}'. Ctrl-D to leave.\n")
@@ -235,7 +238,9 @@ def cmd_chat(args: argparse.Namespace) -> int:
             if not raw:
                 return 0
             line = raw.rstrip("\r\n")
-        for reply in assistant.handle(Inbound(args.channel, args.user, line)):
+        came = Arrival(args.channel, f"terminal-{uuid.uuid4().hex}", args.user, line,
+                       datetime.now(UTC))
+        for reply in inbox.receive(came).outbounds:
             print(render_plain(reply, args.channel))
             print()
         sys.stdout.flush()

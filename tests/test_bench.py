@@ -116,3 +116,13 @@ def test_the_time_bank_ledger_is_measured(quick_results: tuple[dict[str, Any], s
     assert ledger["balance_p50_ms"] <= ledger["balance_p99_ms"]
     assert ledger["lines_per_statement"] > 0  # statements list confirmed exchanges
     assert "## Time bank ledger (issue 14)" in markdown and "| BALANCE |" in markdown
+
+
+def test_the_outbox_drain_delivered_every_queued_message(
+    quick_results: tuple[dict[str, Any], str],
+) -> None:
+    results, text = quick_results
+    drain = results["outbox"]
+    assert drain["queued"] == 50 and drain["delivered"] == 50
+    assert drain["webhooks_during"]["errors"] == 0
+    assert "Outbox: 50 SMS queued at once" in text

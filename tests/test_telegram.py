@@ -3,6 +3,7 @@ polling mode and in webhook mode; Update JSON as Telegram sends it."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import sqlite3
 from dataclasses import replace
@@ -13,8 +14,9 @@ import aiohttp
 import pytest
 from conftest import BOT_TOKEN, OutboxMessage, Server, send_later
 from fakes.telegram_api import BOT_USER, FakeBotApi
+from telegram import Update
 
-from bot.channels.telegram import SECRET_HEADER, decode_choice, encode_choice
+from bot.channels.telegram import SECRET_HEADER, PerChatProcessor, decode_choice, encode_choice
 from bot.settings import Settings
 
 CHAT = 4242
@@ -300,3 +302,29 @@ def test_callback_data_fits_64_bytes_and_keeps_the_index(label: str) -> None:
     assert len(data.encode()) <= 64
     decoded = decode_choice(data)
     assert decoded is not None and decoded[0] == 2 and label.startswith(decoded[1])
+
+
+async def test_polling_runs_chats_side_by_side_and_each_chat_in_order() -> None:
+    """Two chats' updates overlap; one chat's second update waits for its first."""
+    processor = PerChatProcessor()
+    events: list[str] = []
+    gate = asyncio.Event()
+
+    async def work(name: str, wait: bool) -> None:
+        events.append(f"start {name}")
+        if wait:
+            await gate.wait()
+        events.append(f"end {name}")
+
+    def update(chat: int, n: int) -> Update:
+        data = text_update(f"message {n}", chat=chat)
+        return Update.de_json(data, None)
+
+    first = asyncio.create_task(processor.do_process_update(update(1, 1), work("1a", True)))
+    second = asyncio.create_task(processor.do_process_update(update(1, 2), work("1b", False)))
+    other = asyncio.create_task(processor.do_process_update(update(2, 3), work("2a", False)))
+    await other  # chat 2 is not held up by chat 1's slow update
+    assert events == ["start 1a", "start 2a", "end 2a"]
+    gate.set()
+    await asyncio.gather(first, second)
+    assert events[3:] == ["end 1a", "start 1b", "end 1b"]
