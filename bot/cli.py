@@ -13,6 +13,7 @@ from typing import Any
 import sqlite_utils
 
 from bot.cli_timebank import add_timebank_commands
+from bot.settings import SettingError
 from catalogue.store import entry_count
 
 
@@ -24,7 +25,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return int(args.func(args))
-    except UserError as error:
+    except (UserError, SettingError) as error:
         print(f"localsupport: {error}", file=sys.stderr)
         return 1
 

@@ -108,3 +108,22 @@ async def test_three_members_on_two_channels(http, make_server, settings: Settin
     balances = rows(db_path, "SELECT sum(p.minutes) FROM timebank_postings p JOIN "
                     "timebank_decisions d ON d.exchange = p.exchange AND d.state = 'confirmed'")
     assert balances == [(0,)]
+
+
+async def test_a_member_who_sent_stop_is_not_messaged(http, make_server, settings: Settings,
+                                                      twilio_api: FakeTwilioApi,
+                                                      db_path: Path) -> None:
+    server = await make_server(replace(
+        settings, twilio_account_sid=ACCOUNT_SID, twilio_from_number="+447700900000",
+        twilio_api_base_url=twilio_api.url, outbox_idle=0.05))
+    await join_by_sms(http, server, SAM, "Sam", "gardening")
+    await join_by_sms(http, server, JO, "Jo", "lifts")
+    assert await sms(http, server, JO, "STOP") == ""
+    assert "asked Jo to confirm 1 hour" in await sms(http, server, SAM, "I helped Jo for 1 hour")
+    for _ in range(200):
+        states = rows(db_path, "SELECT state FROM outbox WHERE key LIKE 'timebank-confirm:%'")
+        if states and states[0][0] != "queued":
+            break
+        await asyncio.sleep(0.05)
+    assert states == [("refused",)]
+    assert [m for m in twilio_api.created if m["To"] == JO] == []
