@@ -59,6 +59,16 @@ BEGIN
    WHERE "giver" = NEW."id" OR "receiver" = NEW."id";
    DELETE FROM "timebank_introductions" WHERE "asker" = NEW."id" OR "asked" = NEW."id";
 END;""")
+# A forgotten member can no longer answer: exchanges still waiting on either side are
+# declined (they never counted), so none waits for ever.
+DECLINE_ON_FORGET = """
+CREATE TRIGGER IF NOT EXISTS "timebank_forget_declines_pending"
+AFTER UPDATE OF "first_name" ON "timebank_members" WHEN NEW."first_name" IS NULL
+BEGIN
+   INSERT OR IGNORE INTO "timebank_decisions" ("exchange", "state", "decided_by", "decided_at")
+   SELECT "id", 'declined', 'forgotten', strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+   FROM "timebank_exchanges" WHERE "giver" = NEW."id" OR "receiver" = NEW."id";
+END;"""
 
 POSTINGS = Table("timebank_postings", NOBODY, """
 CREATE TABLE IF NOT EXISTS "timebank_postings" (
@@ -89,7 +99,7 @@ CREATE TABLE IF NOT EXISTS "timebank_decisions" (
    "state" TEXT NOT NULL CHECK ("state" IN ('confirmed', 'declined')),
    "decided_by" TEXT NOT NULL,
    "decided_at" TEXT NOT NULL
-);""")
+);""" + DECLINE_ON_FORGET)
 
 LISTINGS = Table("timebank_listings", Personal(
     "delete", "offers and requests a member posted", label="time bank offer(s) and request(s)",

@@ -128,6 +128,9 @@ def test_someone_not_a_member_is_told_how_to_join(engine, db, priya) -> None:
     assert "JOIN TIME BANK" in stranger.say("I helped Priya for 2 hours")
     assert "JOIN TIME BANK" in stranger.say("BALANCE")
     assert outbox(db, "timebank-confirm:") == []
+    # someone telling of help to a person who is no member is asking something else
+    assert "JOIN TIME BANK" not in stranger.say("I helped Grandma for 2 hours, what can I get?")
+    assert stranger.state != "timebank:which"
 
 
 def test_receiving_help_first_is_allowed_down_to_the_limit(engine, db, sam, priya) -> None:

@@ -235,3 +235,12 @@ def test_confirmations_racing_on_two_connections_decide_once(tmp_path: Path) -> 
         thread.join()
     assert outcomes.count("confirmed") == 20 and outcomes.count("already") == 40
     assert timebank.balance(db, sam) == 600 and timebank.total(db) == 0
+
+
+def test_forgetting_a_member_declines_what_waits_on_them(store) -> None:
+    sam, priya = join(store, "Sam", 1), join(store, "Priya", 2)
+    waiting = timebank.record(store, sam, priya, 60, "", f"member:{sam}", NOW, POLICY)
+    erase_person(store, "sms", "+447700900002")
+    assert timebank.exchange(store, waiting.id).state == "declined"
+    assert timebank.awaiting(store, priya) == []
+    assert timebank.statement(store, sam).pending == 0

@@ -57,8 +57,10 @@ def route(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
         return [Outbound(statement_text(ctx, me, year) if wants_statement
                          else balance_text(ctx, me))]
     said = timebank_words.exchange_said(text)
-    if said is not None and (me is not None or said.minutes is not None):
-        return [Outbound(NOT_MEMBER)] if me is None else record_said(ctx, session, me, said)
+    if said is not None and me is not None:
+        return record_said(ctx, session, me, said)
+    if said is not None and said.minutes is not None and timebank.named(ctx.db, said.other):
+        return [Outbound(NOT_MEMBER)]  # else it may be a question ("I care for my nan ...")
     if me is None:
         return None
     if yes_no(text) in ("yes", "no") and timebank.awaiting(ctx.db, me.id):
