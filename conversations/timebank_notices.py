@@ -49,12 +49,21 @@ def tell_coordinators(db: sqlite_utils.Database, policy: Policy, key: str, text:
     return sent
 
 
+# Questions a member may be left in without losing anything they were typing in
+PASSING = ("feedback:helpful", "volunteering:offer", "timebank:confirm", "timebank:intro",
+           "timebank:matches")
+
+
 def expect_answer(db: sqlite_utils.Database, member: Member, state: str, flow: dict[str, int],
                   now: datetime) -> None:
-    """The member's next YES or NO answers this question (their session waits for it)."""
+    """The member's next YES or NO answers this question (their session waits for it),
+    unless they are half-way through something else: then a YES or NO sent once that is
+    done still answers it (conversations/flows/timebank.py `route`)."""
     if member.channel not in CHANNELS or not member.address:
         return
     session = load_session(db, member.channel, member.address)
+    if ":" in session.state and not session.state.startswith(PASSING):
+        return
     session.state, session.updated_at = state, now
     session.data["flow"] = dict(flow)
     session.data["choices"], session.data["labels"] = ["answer:yes", "answer:no"], ["Yes", "No"]

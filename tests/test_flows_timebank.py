@@ -214,3 +214,14 @@ def test_every_time_bank_reply_fits_two_sms_segments(sam, priya) -> None:
         sam.say(text)
         for reply in sam.replies:
             assert segments(render_sms(reply)) <= 2, reply.text
+
+
+def test_a_member_half_way_through_something_else_keeps_it(sam, priya, db) -> None:
+    priya.say("can I get free school meals?")
+    asking = priya.state
+    assert asking.startswith("entitlement:")
+    sam.say("I helped Priya with her garden for 2 hours")
+    assert priya.state == asking  # her answers are not taken for the time bank's
+    priya.say("menu")
+    assert "confirmed" in priya.say("yes")  # the YES still answers the exchange
+    assert timebank.exchange(db, 1).state == "confirmed"

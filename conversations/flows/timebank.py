@@ -137,8 +137,9 @@ def _needs(ctx: Context, session: Session, text: str) -> list[Outbound]:
         notices.new_member(ctx.db, me, ctx.timebank, ctx.now)
         return [Outbound(f"Thanks, {me.name}! A coordinator approves new members here; I'll "
                          "message you as soon as they have.")]
+    other = "Sam" if me.name == "Priya" else "Priya"
     return [Outbound(f"Welcome, {me.name}! When you help someone, tell me, e.g. \"I helped "
-                     "Priya with her garden for 2 hours\". Send MATCHES to find help, "
+                     f"{other} with the garden for 2 hours\". Send MATCHES to find help, "
                      "BALANCE or STATEMENT any time.")]
 
 
