@@ -225,3 +225,16 @@ def test_a_member_half_way_through_something_else_keeps_it(sam, priya, db) -> No
     priya.say("menu")
     assert "confirmed" in priya.say("yes")  # the YES still answers the exchange
     assert timebank.exchange(db, 1).state == "confirmed"
+
+
+def test_with_two_exchanges_waiting_a_later_yes_asks_which(engine, db, sam, priya) -> None:
+    jo = person(engine, db, "sms", "+447700900003")
+    join(jo, "Jo")
+    sam.say("I helped Priya with her garden for 2 hours")
+    jo.say("I helped Priya with shopping for 1 hour")
+    priya.say("menu")
+    reply = priya.say("yes")
+    assert "2 exchanges are waiting for you. Which one do you want to confirm?" in reply
+    assert "Sam, 2 hours, her garden" in reply and "Jo, 1 hour, shopping" in reply
+    assert "confirmed" in priya.say("2")
+    assert [timebank.exchange(db, n).state for n in (1, 2)] == ["pending", "confirmed"]

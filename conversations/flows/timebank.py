@@ -4,7 +4,8 @@ STATEMENT, offers and requests, matches and introductions. See timebank.md.
 States: `timebank:name`, `timebank:ward`, `timebank:offers`, `timebank:needs` (joining),
 `timebank:which` (which member was meant), `timebank:hours` (how long), `timebank:confirm`
 (the other member's YES or NO, set by conversations/timebank_notices.py), `timebank:intro`
-(agreeing to an introduction), `timebank:matches` (picking whom to ask).
+(agreeing to an introduction), `timebank:matches` (picking whom to ask), `timebank:pick`
+(which of several waiting exchanges a YES or NO is for).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from conversations.flows.timebank_matches import (
     post_listing,
     relay,
 )
-from conversations.timebank import LedgerError, Member
+from conversations.timebank import Exchange, LedgerError, Member
 from conversations.timebank_words import Said
 from conversations.types import Outbound, Session
 
@@ -223,6 +224,8 @@ def answer_pending(ctx: Context, session: Session, me: Member, yes: bool,
                    exchange_id: int | None = None) -> list[Outbound]:
     end_flow(session)
     waiting = timebank.awaiting(ctx.db, me.id)
+    if exchange_id is None and len(waiting) > 1:
+        return ask_which_exchange(ctx, session, me, waiting, yes)
     chosen = next((e for e in waiting if e.id == exchange_id), waiting[0] if waiting else None)
     if chosen is None:
         return [Outbound("That exchange has already been answered. Send STATEMENT to see "
@@ -241,6 +244,22 @@ def answer_pending(ctx: Context, session: Session, me: Member, yes: bool,
         return [Outbound("That exchange has already been answered.")]
     notices.answered(ctx.db, chosen, me, True, ctx.timebank, ctx.now)
     return [Outbound(f"Thank you, confirmed. {balance_text(ctx, me)}")]
+
+
+def ask_which_exchange(ctx: Context, session: Session, me: Member, waiting: list[Exchange],
+                       yes: bool) -> list[Outbound]:
+    choices = []
+    for pending in waiting[:4]:
+        other = timebank.member(ctx.db, pending.giver if pending.receiver == me.id
+                                else pending.receiver)
+        label = f"{other.name if other else 'Someone'}, {timebank.hours_text(pending.minutes)}"
+        if pending.note:
+            label += f", {pending.note[:20]}"
+        choices.append((label, f"answer:exchange:{pending.id}"))
+    session.data["flow"] = {"kind": "timebank", "yes": yes}
+    word = "confirm" if yes else "say no to"
+    return [ask(session, "timebank:pick", f"{len(waiting)} exchanges are waiting for you. "
+                f"Which one do you want to {word}?", choices)]
 
 
 # -- BALANCE and STATEMENT ----------------------------------------------------------------------
@@ -293,6 +312,8 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
         return _which(ctx, session, me, text)
     if state == "hours":
         return _hours(ctx, session, me, text)
+    if state == "pick" and text.startswith("exchange:") and text[9:].isdigit():
+        return answer_pending(ctx, session, me, bool(flow.get("yes")), int(text[9:]))
     said = yes_no(text)
     if state == "confirm" and said in ("yes", "no"):
         return answer_pending(ctx, session, me, said == "yes", flow.get("exchange"))
