@@ -127,3 +127,48 @@ async def test_a_member_who_sent_stop_is_not_messaged(http, make_server, setting
         await asyncio.sleep(0.05)
     assert states == [("refused",)]
     assert [m for m in twilio_api.created if m["To"] == JO] == []
+
+
+async def test_approval_introductions_and_forget_me(http, make_server, settings: Settings,
+                                                    bot_api: FakeBotApi,
+                                                    twilio_api: FakeTwilioApi,
+                                                    db_path: Path) -> None:
+    """A coordinator on Telegram approves two SMS members; one finds the other through
+    MATCHES, both agree to be put in touch, a message is passed on; then one is forgotten
+    and the other's statement still shows the hours, from "a former member"."""
+    server = await make_server(replace(
+        settings, telegram_bot_token=BOT_TOKEN, telegram_api_base_url=bot_api.base_url,
+        telegram_webhook_url="https://support.example.org/telegram",
+        telegram_secret_token=SECRET, twilio_account_sid=ACCOUNT_SID,
+        twilio_from_number="+447700900000", twilio_api_base_url=twilio_api.url,
+        outbox_idle=0.05, timebank_approval=True,
+        timebank_coordinators=(("telegram", str(PRIYA_CHAT)),)))
+    assert "A coordinator approves" in await join_by_sms(http, server, SAM, "Sam", "gardening")
+    await sms(http, server, JO, "join the time bank")
+    for text in ("Jo", "skip", "skip"):
+        await sms(http, server, JO, text)
+    assert "A coordinator approves" in await sms(http, server, JO, "gardening")
+    asked = [html.unescape(str(m["text"])) for m in await bot_api.wait_sent(2)]
+    assert any("Sam (gardening) #1 asks to join. Reply APPROVE 1" in text for text in asked)
+    assert "Approved Sam #1" in await telegram(http, server, bot_api, "APPROVE 1")
+    assert "Approved Jo #2" in await telegram(http, server, bot_api, "approve 2")
+    assert "welcome, Sam!" in (await texts_to(twilio_api, SAM, 1))[0]
+
+    assert "Sam (no ward) offers gardening" in await sms(http, server, JO, "MATCHES")
+    assert "I've asked Sam" in await sms(http, server, JO, "1")
+    request = (await texts_to(twilio_api, SAM, 2))[1]
+    assert request.startswith("Time bank: Jo would like to be put in touch with you")
+    assert JO not in request
+    assert "to Jo: your message" in await sms(http, server, SAM, "yes")
+    assert "Passed on to Sam" in await sms(http, server, JO, "to Sam: is Saturday good?")
+    passed = (await texts_to(twilio_api, SAM, 3))[2]
+    assert passed.startswith("Time bank, from Jo: is Saturday good?") and JO not in passed
+
+    await sms(http, server, SAM, "I helped Jo with the garden for 3 hours")
+    assert "confirmed" in await sms(http, server, JO, "YES")
+    await sms(http, server, JO, "FORGET ME")
+    assert "deleted" in await sms(http, server, JO, "yes")
+    assert "gave a former member 3 hours" in await sms(http, server, SAM, "STATEMENT")
+    assert rows(db_path, "SELECT count(*) FROM timebank_members WHERE address = ?",
+                (JO,)) == [(0,)]
+    assert rows(db_path, "SELECT sum(minutes) FROM timebank_postings") == [(0,)]
