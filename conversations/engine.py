@@ -24,6 +24,7 @@ from catalogue.matcher import Matcher, SearchResult
 from catalogue.model import Circumstance, Entry
 from catalogue.store import ensure_catalogue, load_circumstances
 from conversations import records
+from conversations.crisis import crisis_text, next_step
 from conversations.eligibility import checkable
 from conversations.flows import entitlement, feedback, objection, privacy
 from conversations.flows import timebank as timebank_flow
@@ -36,7 +37,7 @@ from conversations.flows.common import (
     offer,
     parse_yes_no,
 )
-from conversations.safeguarding import CRISIS_TEXT, in_danger
+from conversations.safeguarding import Concern, assess, in_danger, remainder
 from conversations.store import ensure_conversations
 from conversations.timebank import Policy, ensure_timebank
 from conversations.types import Inbound, Outbound, Session
@@ -61,10 +62,6 @@ WELCOME = "Hi! I'm Local Support, the council's assistant. " + MENU_TEXT
 NOTHING = (
     "Sorry, I couldn't find anything that fits that. Try saying it another way, "
     "or send MENU to see what I can help with."
-)
-GENTLE = (
-    "I'm glad you told me. When you are ready, tell me what help you are looking for "
-    "and I'll find what the council and local services offer."
 )
 LEFT = "OK, I've stopped that. Ask me anything, or send MENU to see what I can do."
 
@@ -109,13 +106,23 @@ class Engine:
 
     def step(self, session: Session, inbound: Inbound, now: datetime) -> list[Outbound]:
         """Safeguarding first: crisis contacts lead the replies whatever else was asked."""
-        replies = self._step(session, inbound, self.context(now))
-        if in_danger(inbound.text):
-            session.data["safeguarding"] = True
-            # "Sorry, I couldn't find anything" reads coldly after a disclosure
-            replies = [Outbound(GENTLE) if r.text == NOTHING else r for r in replies]
-            replies.insert(0, Outbound(CRISIS_TEXT, urgent=True))
-        return replies
+        ctx = self.context(now)
+        replies = self._step(session, inbound, ctx)
+        concern = assess(inbound.text)
+        return replies if concern is None else self.disclosure(session, inbound.text, concern)
+
+    def disclosure(self, session: Session, text: str, concern: Concern) -> list[Outbound]:
+        """The helplines for the concern, the answer to anything else the message asked
+        (the entry alone, no follow-up question), then a gentle next step: never "Was this
+        helpful?" or "Did you mean" after a disclosure (conversations/crisis.py)."""
+        session.data["safeguarding"] = True
+        end_flow(session)
+        replies = [Outbound(crisis_text(concern.group), urgent=True)]
+        rest = self.matcher.search(remainder(text, concern), limit=1)
+        if rest.answered and rest.best is not None:
+            session.data["last_entry"] = rest.best.entry.id
+            replies.append(Outbound(rest.best.entry.summary, entry=rest.best.entry))
+        return [*replies, Outbound(next_step(concern.group))]
 
     def _step(self, session: Session, inbound: Inbound, ctx: Context) -> list[Outbound]:
         if session.updated_at is not None and ctx.now - session.updated_at > IDLE_RESET:

@@ -7,7 +7,14 @@ becomes "i want to kill myself"), then every phrase is tried against its words, 
 misspellings of the words marked `~` tolerated. A danger phrase that overlaps an
 `[ordinary]` phrase ("suicide squad", "kill time") does not count.
 
-`assess` says why (category and phrase); `in_danger` is the yes/no the engine uses.
+A phrase marked `?` in the file is a bare topic ("self-harm", "overdose") that people also
+use when talking about the subject; it counts only when the classifier
+(safeguarding_model.py) also leans towards danger. The classifier alone, above the threshold
+chosen when it was trained, counts too: the rules catch what is named, the classifier what
+is described.
+
+`assess` says why (category, phrase or the classifier's telling words); `in_danger` is the
+yes/no the engine uses; `GROUP_OF` says which helplines a category calls for (crisis.py).
 """
 
 from __future__ import annotations
@@ -21,15 +28,24 @@ from importlib import resources
 
 from rapidfuzz.distance import OSA
 
-CRISIS_TEXT = (
-    "If you are in danger now, call 999. Free and any time: Childline 0800 1111 "
-    "(under 19s), Samaritans 116 123, or text SHOUT to 85258. "
-    "Someone from the council's safeguarding team may read this message."
-)
+from conversations.crisis import GENERAL
+from conversations.safeguarding_model import Model, default_model, features
 
 PHRASES_FILE = "safeguarding_phrases.txt"
 GAP = 3  # how many words `...` may stand for
+CRISIS_TEXT = GENERAL  # the helplines for any concern (conversations/crisis.py has the rest)
 ORDINARY = "ordinary"
+WEAK = "?"  # marks a phrase that is a bare topic (see the module docstring)
+CLASSIFIER = "(classifier)"  # Concern.phrase when the classifier alone raised the concern
+# which helplines each category of the phrase file (or the classifier's guess) calls for
+GROUP_OF = {
+    "suicide": "suicide", "self-harm": "suicide", "immediate danger": "immediate",
+    "abuse at home": "child", "sexual abuse or exploitation": "child",
+    "child at risk": "child", "running away": "child",
+    "domestic abuse": "domestic abuse", "forced marriage": "domestic abuse",
+    "unsafe or threatened": "unsafe", "someone else at risk": "unsafe",
+    "child": "child", "unsafe": "unsafe",
+}
 _APOSTROPHES = re.compile(r"['\u2019\u2018`\u00b4]")
 _WORD = re.compile(r"[a-z0-9]+")
 _REPEATS = re.compile(r"([a-z])\1{2,}")
@@ -46,8 +62,15 @@ class Concern:
     """Why a message was taken as a sign of danger."""
 
     category: str  # the section of the phrase file, e.g. "suicide", "abuse at home"
-    phrase: str  # the phrase as written in the file
-    words: str  # the words of the (tidied) message that matched it
+    phrase: str  # the phrase as written in the file, or CLASSIFIER
+    words: str  # the words of the (tidied) message that matched it, or that weighed most
+    weak: bool = False  # a bare topic phrase: needs the classifier to agree
+
+    @property
+    def group(self) -> str:
+        """Which helplines this concern calls for: suicide, immediate, child,
+        domestic abuse or unsafe (conversations/crisis.py)."""
+        return GROUP_OF.get(self.category, "unsafe")
 
 
 class PhraseError(ValueError):
@@ -66,6 +89,7 @@ class Phrase:
     category: str
     source: str
     slots: tuple[Slot, ...]
+    weak: bool = False
 
     def match(self, forms: Sequence[frozenset[str]], start: int) -> int | None:
         """End (exclusive) of a match starting at word `start`, or None."""
@@ -141,7 +165,9 @@ class Detector:
         elif section == "real words":
             self.real_words.update(w.lower() for w in line.split())
         else:
-            phrase = Phrase(section, line, tuple(self._slot(part) for part in line.lower().split()))
+            weak = line.startswith(WEAK)
+            body = line.removeprefix(WEAK).strip().lower()
+            phrase = Phrase(section, line, tuple(self._slot(part) for part in body.split()), weak)
             if not any(not s.gap and not s.optional for s in phrase.slots):
                 raise PhraseError("a phrase needs at least one word that must be there")
             (self.ordinary if section == ORDINARY else self.danger).append(phrase)
@@ -211,12 +237,19 @@ class Detector:
         return found
 
     def assess(self, text: str) -> Concern | None:
-        """The first sign of danger in `text` not explained away as ordinary, or None."""
-        words = self.words(text)
+        """The first sign of danger in `text` not explained away as ordinary (a strong
+        phrase before a weak one), or None."""
+        return self.assess_words(self.words(text))
+
+    def assess_words(self, words: list[str]) -> Concern | None:
+        """`assess` for a message already read by `words`."""
         forms = self.forms(words)
         present = frozenset().union(*forms) if forms else frozenset()
         ordinary: list[tuple[int, int]] | None = None
+        weak: Concern | None = None
         for phrase in _candidates(self._danger_index, self.danger, present):
+            if phrase.weak and weak is not None:
+                continue
             for start in range(len(forms)):
                 end = phrase.match(forms, start)
                 if end is None or end == start:
@@ -226,8 +259,12 @@ class Detector:
                 if any(s < end and start < e for s, e in ordinary):
                     continue
                 matched = " ".join(w for w in words[start:end] if w != END)
-                return Concern(phrase.category, phrase.source, matched)
-        return None
+                concern = Concern(phrase.category, phrase.source, matched, phrase.weak)
+                if not phrase.weak:
+                    return concern
+                weak = weak or concern
+                break
+        return weak
 
     @staticmethod
     def _spans(
@@ -276,10 +313,34 @@ def default_detector() -> Detector:
     return Detector(text)
 
 
+def combined(detector: Detector, model: Model, text: str) -> Concern | None:
+    """Rules and classifier together: a strong phrase, a weak phrase the classifier leans
+    towards, or the classifier alone above its threshold."""
+    words = detector.words(text)
+    rule = detector.assess_words(words)
+    if rule is not None and not rule.weak:
+        return rule
+    found = features(words)
+    probability = model.probability(found)
+    if rule is not None and probability >= model.weak_threshold:
+        return rule
+    if probability >= model.threshold:  # its guess is named, but all helplines are shown
+        return Concern(f"possibly {model.group(found)}", CLASSIFIER,
+                       ", ".join(model.telling(found)))
+    return None
+
+
 @lru_cache(maxsize=256)  # one message is checked by the engine and again for its alert
 def assess(text: str) -> Concern | None:
     """Why `text` signals danger to the person (or someone they tell us about), or None."""
-    return default_detector().assess(text)
+    return combined(default_detector(), default_model(), text)
+
+
+def remainder(text: str, concern: Concern) -> str:
+    """The message without the words that raised the concern: what else it asks for
+    ("i want to kill myself and i need help with rent" leaves "... help with rent")."""
+    raised = set(re.split(r"[ ,]+", concern.words))
+    return " ".join(w for w in default_detector().words(text) if w != END and w not in raised)
 
 
 def in_danger(text: str) -> bool:

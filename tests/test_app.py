@@ -63,7 +63,7 @@ async def test_a_danger_message_is_emailed_to_the_safeguarding_contact(
     body = {"user": "web-17", "text": "my step dad hits me and im scared to go home"}
     async with http.post(server.url + "/web/message", json=body) as response:
         replies = (await response.json())["replies"]
-    assert "999" in replies[0]["text"]  # crisis contacts first
+    assert "Childline 0800 1111" in replies[0]["text"]  # crisis contacts first
     for _ in range(200):  # bounded wait for the background delivery
         if mail.inbox.messages:
             break

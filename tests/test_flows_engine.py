@@ -13,8 +13,8 @@ import sqlite_utils
 from conversation_kit import Talk
 
 from bot.cli import main
+from conversations.crisis import crisis_text
 from conversations.objections import objection_counts
-from conversations.safeguarding import CRISIS_TEXT
 from conversations.types import Channel
 
 CHANNELS: tuple[Channel, ...] = ("sms", "telegram")
@@ -97,8 +97,9 @@ def test_crisis_contacts_come_first_even_inside_a_flow(talk: Talk) -> None:
     talk.say("free school meals")
     talk.say("check")
     talk.say("i want to kill myself")
-    assert talk.replies[0].text == CRISIS_TEXT and talk.replies[0].urgent
+    assert talk.replies[0].text == crisis_text("suicide") and talk.replies[0].urgent
     assert len(talk.replies) >= 2
+    assert talk.state == "answered"  # the entitlement questions are not asked on
 
 
 # -- scripted conversations through `localsupport chat` on the bundled sample -------------

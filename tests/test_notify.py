@@ -20,6 +20,7 @@ from bot.outbox import Backoff, OutboxWorker
 from bot.store import open_store
 from catalogue.importer import load_sample
 from catalogue.storage import write
+from conversations.crisis import crisis_text
 from conversations.safeguarding import assess
 from conversations.types import Channel, Inbound
 
@@ -113,7 +114,7 @@ async def test_the_assistant_flags_and_queues_a_danger_message_in_one_transactio
     load_sample(db)
     assistant = Assistant(db, safeguarding_contact=CONTACT)
     replies = assistant.handle(Inbound("sms", "+447700900999", "he touches me"), WHEN)
-    assert replies[0].urgent
+    assert replies[0].urgent and replies[0].text == crisis_text("child")
     assistant.handle(Inbound("sms", "+447700900999", "domestic waste collection"), WHEN)
     [alert] = pending_alerts(db)
     assert (alert.channel, alert.address, alert.text) == ("sms", "+447700900999",

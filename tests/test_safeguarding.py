@@ -1,32 +1,41 @@
-"""Safeguarding: the detector against the two test sets, the crisis text, and the crisis
-reply coming first (with the person's question still answered) through the engine and the
-real command-line chat."""
+"""Safeguarding: the detector (rules and classifier) against the synthetic sets and the
+collected real messages, the crisis text per concern, and the crisis reply coming first
+(with the person's question still answered, and no feedback question) through the engine,
+the real command-line chat and the signed SMS webhook."""
 
 from __future__ import annotations
 
+import csv
 import io
 import sqlite3
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import aiohttp
 import pytest
+from conftest import Server
+from test_sms import messages_of, post_sms, twilio_form
 
 from bot.cli import main as cli_main
 from bot.render import render_sms, segments, to_gsm7
 from catalogue.matcher import Matcher
 from catalogue.model import Entry
 from catalogue.store import open_db, save_catalogue
-from conversations.engine import GENTLE, Engine
+from conversations.crisis import CRISIS, GENERAL, NEXT_STEP, crisis_text, next_step
+from conversations.engine import Engine
 from conversations.safeguarding import (
+    CLASSIFIER,
     CRISIS_TEXT,
     Concern,
     Detector,
     PhraseError,
     assess,
+    combined,
     default_detector,
     in_danger,
+    remainder,
 )
+from conversations.safeguarding_model import MODEL_FILE, default_model, read_model
 from conversations.types import Inbound, Session
 
 DATA = Path(__file__).parent / "data"
@@ -42,8 +51,12 @@ ENTRIES = [
     Entry("bins", "service", "Bin collections",
           "Household waste is collected every week, recycling every two weeks.",
           keywords=("domestic waste", "rubbish")),
+    Entry("asb", "service", "Report anti-social behaviour",
+          "Report noisy neighbours, harassment or vandalism.",
+          keywords=("someone hits", "hits me", "dad noise")),
 ]
 DANGER_AND_RENT = "i want to kill myself and i need help with rent"
+PACKAGE = Path(__file__).parents[1] / "conversations"
 
 
 def read_set(name: str) -> list[str]:
@@ -51,8 +64,24 @@ def read_set(name: str) -> list[str]:
     return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
 
+def read_real(name: str) -> tuple[list[str], list[str]]:
+    """(danger, look-alike) texts of tests/data/safeguarding-real-NAME.tsv."""
+    with open(DATA / f"safeguarding-real-{name}.tsv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    assert rows and all(r["source"] and r["category"] for r in rows)
+    return ([r["text"] for r in rows if r["label"] == "danger"],
+            [r["text"] for r in rows if r["label"] == "ordinary"])
+
+
 DANGER = read_set("safeguarding-danger.txt")
 ORDINARY = read_set("safeguarding-ordinary.txt")
+
+
+def rates(danger: list[str], ordinary: list[str]) -> tuple[float, float, list[str], list[str]]:
+    """(recall, share of look-alikes quiet, missed, wrongly flagged) of `assess`."""
+    missed = [text for text in danger if assess(text) is None]
+    flagged = [text for text in ordinary if assess(text) is not None]
+    return (1 - len(missed) / len(danger), 1 - len(flagged) / len(ordinary), missed, flagged)
 
 
 # -- the two test sets --------------------------------------------------------------------
@@ -68,21 +97,82 @@ def test_sets_are_big_enough_and_share_words() -> None:
     assert len(danger_words & ordinary_words) >= 40
 
 
-def test_every_danger_message_is_caught_and_no_ordinary_one() -> None:
-    detector = default_detector()
-    started = time.perf_counter()
-    missed = [text for text in DANGER if detector.assess(text) is None]
-    flagged = {text: detector.assess(text) for text in ORDINARY}
-    wrongly = {text: concern for text, concern in flagged.items() if concern is not None}
-    per_check_ms = (time.perf_counter() - started) * 1000 / (len(DANGER) + len(ORDINARY))
-    caught = len(DANGER) - len(missed)
-    print(
-        f"\nsafeguarding: caught {caught}/{len(DANGER)} danger messages "
-        f"({100 * caught / len(DANGER):.0f}%), flagged {len(wrongly)}/{len(ORDINARY)} ordinary "
-        f"ones ({100 * len(wrongly) / len(ORDINARY):.0f}%), {per_check_ms:.3f} ms a check"
-    )
+def test_every_synthetic_danger_message_is_caught_and_the_look_alikes_stay_quiet() -> None:
+    recall, quiet, missed, flagged = rates(DANGER, ORDINARY)
+    print(f"\nsynthetic: recall {recall:.1%}, quiet {quiet:.1%}, flagged {flagged}")
     assert missed == []
-    assert wrongly == {}
+    assert quiet >= 0.98  # measured 95 of 96 (README, Safeguarding)
+
+
+def test_the_phrase_rules_alone_still_catch_every_synthetic_danger_message() -> None:
+    detector = default_detector()
+    assert [text for text in DANGER if detector.assess(text) is None] == []
+
+
+# Floors a little under the figures in the README; TUNE trained and tuned the detector,
+# TEST was never looked at while tuning (tests/data/README.md).
+@pytest.mark.parametrize(("split", "recall_floor", "quiet_floor"), [
+    ("tune", 0.98, 0.96),  # measured 94/94, 94/96
+    ("test", 0.66, 0.81),  # measured 42/62, 53/64
+])
+def test_real_messages_reach_the_reported_figures(
+    split: str, recall_floor: float, quiet_floor: float
+) -> None:
+    danger, ordinary = read_real(split)
+    recall, quiet, missed, flagged = rates(danger, ordinary)
+    print(f"\n{split}: recall {recall:.1%} quiet {quiet:.1%}")
+    assert recall >= recall_floor, missed
+    assert quiet >= quiet_floor, flagged
+
+
+def test_everyday_questions_stay_quiet() -> None:
+    """blind-c.tsv (residents' questions for the matcher) is not trained on."""
+    with open(DATA / "blind-c.tsv", encoding="utf-8") as f:
+        questions = [row["query"] for row in csv.DictReader(f, delimiter="\t")]
+    flagged = [q for q in questions if assess(q) is not None]
+    assert 1 - len(flagged) / len(questions) >= 0.97, flagged  # measured 202/206
+
+
+@pytest.mark.parametrize("text", ["help", "help me", "hi", "thanks", "i need help", "MENU",
+                                  "what can I get?", "my bin wasnt collected"])
+def test_the_commonest_short_messages_stay_quiet(text: str) -> None:
+    assert assess(text) is None
+
+
+def test_the_splits_are_disjoint_and_big_enough() -> None:
+    tune, test = read_real("tune"), read_real("test")
+    tune_texts, test_texts = set(tune[0] + tune[1]), set(test[0] + test[1])
+    assert not tune_texts & test_texts
+    assert len(tune[0]) + len(test[0]) >= 150 and len(tune[1]) + len(test[1]) >= 150
+
+
+def test_the_classifier_catches_what_is_described_not_named() -> None:
+    model = default_model()
+    rules_only = Detector("[groups]\n[suicide]\nkill myself\n")
+    text = "i cant do this anymore, everyone would be happier if i was gone"
+    assert rules_only.assess(text) is None
+    concern = combined(rules_only, model, text)
+    assert concern is not None and concern.phrase == CLASSIFIER
+    assert concern.category == "possibly suicide"  # its guess, for the alert email
+    assert crisis_text(concern.group) == GENERAL  # but every main helpline is shown
+    telling = concern.words.split(", ")  # what the alert email shows as the reason
+    assert telling and all(words in text for words in telling)
+
+
+def test_a_bare_topic_phrase_needs_the_classifier_to_agree() -> None:
+    topic = "Self-harm is when people set out to harm themselves deliberately."
+    concern = default_detector().assess(topic)
+    assert concern is not None and concern.weak
+    assert assess(topic) is None
+    assert assess("i have been self harming again") is not None
+
+
+def test_the_model_is_a_small_bundled_file_read_without_network() -> None:
+    path = PACKAGE / MODEL_FILE
+    assert path.stat().st_size < 400_000
+    model = read_model(path.read_text(encoding="utf-8"))
+    assert 0 < model.weak_threshold <= model.threshold < 1
+    assert set(model.groups) <= set(CRISIS)
 
 
 @pytest.mark.parametrize(("text", "category", "words"), [
@@ -91,6 +181,8 @@ def test_every_danger_message_is_caught_and_no_ordinary_one() -> None:
     ("feeling sucidal again", "suicide", "sucidal"),
     ("gonna kil my self", "suicide", "kil myself"),
     ("my step dad hits me", "abuse at home", "stepdad hits me"),
+    ("my partner hits me", "domestic abuse", "my partner hits me"),
+    ("ive just taken 20 paracetamol", "immediate danger", "i have just taken 20 paracetamol"),
     ("mum's boyfriend beats us", "abuse at home", "mums boyfriend beats us"),
     ("he touches me", "sexual abuse or exploitation", "he touches me"),
     ("SCARED TO GO HOME!!!", "unsafe or threatened", "scared to go home"),
@@ -111,10 +203,12 @@ def test_ordinary_phrase_cancels_only_the_words_it_overlaps() -> None:
 
 
 def test_a_misspelling_tolerance_does_not_reach_real_words() -> None:
-    assert in_danger("took an overdoze")
-    assert not in_danger("the steak was overdone")
-    assert not in_danger("i was amused")
-    assert in_danger("i was abused")
+    rules = default_detector()
+    assert rules.assess("took an overdoze") is not None
+    assert rules.assess("the steak was overdone") is None
+    assert rules.assess("i was amused") is None
+    assert rules.assess("i was abused") is not None
+    assert in_danger("took an overdoze") and not in_danger("the steak was overdone")
 
 
 def test_a_safeguarding_lead_can_add_a_phrase() -> None:
@@ -137,22 +231,59 @@ def test_a_bad_phrase_line_is_named() -> None:
 
 # -- what the person sees -----------------------------------------------------------------
 
-def test_crisis_text_keeps_every_contact_and_fits_two_sms() -> None:
+@pytest.mark.parametrize(("text", "contacts"), [
+    ("i want to kill myself", ("Samaritans 116 123", "SHOUT to 85258", "Childline 0800 1111")),
+    ("i keep cutting myself", ("Samaritans 116 123", "SHOUT to 85258", "Childline 0800 1111")),
+    ("my step dad hits me", ("Childline 0800 1111", "NSPCC 0808 800 5000", "999")),
+    ("my partner hits me", ("0808 2000 247", "Refuge", "999", "press 55")),
+    ("my parents are forcing me to marry a man i have never met", ("0808 2000 247", "999")),
+    ("i have just taken 30 tablets", ("Please call 999 now", "Samaritans 116 123")),
+])
+def test_the_crisis_text_fits_the_concern(text: str, contacts: tuple[str, ...]) -> None:
+    concern = assess(text)
+    assert concern is not None
+    for contact in contacts:
+        assert contact in crisis_text(concern.group)
+
+
+@pytest.mark.parametrize("text", [*CRISIS.values(), GENERAL, *NEXT_STEP.values()])
+def test_every_crisis_text_is_gsm7_and_fits_two_sms(text: str) -> None:
+    assert to_gsm7(text) == text
+    assert segments(text) <= 2
+    assert "helpful" not in text.lower()
+
+
+def test_the_general_text_names_every_main_helpline() -> None:
     for contact in ("999", "Childline 0800 1111", "under 19s", "Samaritans 116 123",
-                    "SHOUT to 85258"):
+                    "SHOUT to 85258", "0808 2000 247"):
         assert contact in CRISIS_TEXT
-    assert to_gsm7(CRISIS_TEXT) == CRISIS_TEXT
-    assert segments(CRISIS_TEXT) <= 2
+    assert crisis_text("something new") == GENERAL
+
+
+def test_the_remainder_is_what_else_the_message_asks() -> None:
+    concern = assess(DANGER_AND_RENT)
+    assert concern is not None
+    assert remainder(DANGER_AND_RENT, concern) == "i want to and i need help with rent"
 
 
 def test_engine_puts_crisis_contacts_first_and_still_answers() -> None:
     engine = Engine(Matcher(ENTRIES))
     session = Session("sms", "+447700900123")
     replies = engine.step(session, Inbound("sms", "+447700900123", DANGER_AND_RENT), NOW)
-    assert replies[0].urgent and replies[0].text == CRISIS_TEXT
-    # the question is still answered: the rent entry itself, or offered as a choice
-    assert any(reply.entry == RENT or RENT.title in reply.choices for reply in replies[1:])
-    assert CRISIS_TEXT in render_sms(replies[0])
+    assert replies[0].urgent and replies[0].text == crisis_text("suicide")
+    assert [r.entry for r in replies[1:]] == [RENT, None]  # the entry, then the next step
+    assert replies[-1].text == next_step("suicide")
+    assert crisis_text("suicide") in render_sms(replies[0])
+
+
+def test_no_feedback_question_and_no_unrelated_answer_after_a_disclosure() -> None:
+    engine = Engine(Matcher(ENTRIES))
+    assert engine.matcher.search("my dad hits me").best.entry.id == "asb"  # as it would be
+    session = Session("sms", "+447700900126")
+    replies = engine.step(session, Inbound("sms", "+447700900126", "my dad hits me"), NOW)
+    assert [r.text for r in replies] == [crisis_text("child"), next_step("child")]
+    assert not any("helpful" in r.text.lower() or r.choices for r in replies)
+    assert session.state == "answered" and not session.data.get("choices")
 
 
 def test_engine_leaves_ordinary_messages_alone() -> None:
@@ -196,6 +327,7 @@ def test_cli_chat_crisis_first_then_the_question_answered(
 ) -> None:
     out = chat(db_path, channel, DANGER_AND_RENT + "\n", monkeypatch, capsys)
     assert "999" in out and "Samaritans 116 123" in out and "SHOUT to 85258" in out
+    assert "helpful" not in out
     assert "Help with rent" in out
     assert out.index("999") < out.index("Help with rent")
     assert alerts(db_path) == [(channel, "terminal", DANGER_AND_RENT, "suicide", None)]
@@ -214,7 +346,7 @@ def test_cli_chat_misspelt_danger_mid_conversation(
 ) -> None:
     out = chat(db_path, "sms", "help with rent\nsumone is hurting me\n", monkeypatch, capsys)
     assert out.index("Help with rent") < out.index("999")
-    assert out.count("Samaritans 116 123") == 1
+    assert out.count("Childline 0800 1111") == 1
     assert [row[3] for row in alerts(db_path)] == ["abuse at home"]
 
 
@@ -235,5 +367,19 @@ def test_a_disclosure_that_matches_nothing_gets_no_cold_sorry() -> None:
     engine = Engine(Matcher(ENTRIES))
     replies = engine.step(Session("sms", "+447700900125"),
                           Inbound("sms", "+447700900125", "i wanna kms"), NOW)
-    assert replies[0].text == CRISIS_TEXT
-    assert [r.text for r in replies[1:]] == [GENTLE]
+    assert replies[0].text == crisis_text("suicide")
+    assert [r.text for r in replies[1:]] == [next_step("suicide")]
+
+
+async def test_a_disclosure_by_sms_gets_the_helplines_and_no_feedback_question(
+    http: aiohttp.ClientSession, server: Server
+) -> None:
+    """The sample catalogue would answer "my dad hits me" with anti-social behaviour."""
+    status, twiml = await post_sms(http, server, twilio_form("my dad hits me"))
+    assert status == 200
+    sent = messages_of(twiml)
+    assert sent[0].startswith(crisis_text("child")[:40])
+    assert "NSPCC 0808 800 5000" in " ".join(sent)
+    assert not any("helpful" in m.lower() or "anti-social" in m.lower() for m in sent)
+    _, after = await post_sms(http, server, twilio_form("yes"))
+    assert "feedback" not in " ".join(messages_of(after)).lower()

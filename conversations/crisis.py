@@ -1,0 +1,73 @@
+"""What a person in danger is told: the helplines for their concern, then a gentle next step.
+
+One crisis message per concern group (conversations/safeguarding.py `GROUP_OF`), each in
+plain GSM-7 and at most two SMS segments (tests/test_safeguarding.py checks both), each
+ending with the same line about the council's safeguarding team. A message that could be
+several things gets GENERAL, which names the main helplines for all of them.
+"""
+
+from __future__ import annotations
+
+TEAM = "Someone from the council's safeguarding team may read this message."
+
+GENERAL = (
+    "If you are in danger now, call 999. Free and any time: Childline 0800 1111 "
+    "(under 19s), Samaritans 116 123, text SHOUT to 85258, Domestic Abuse Helpline "
+    "0808 2000 247. " + TEAM
+)
+CRISIS = {
+    "immediate": (
+        "Please call 999 now. If you have taken something, you need a doctor straight "
+        "away, even if you feel fine. Can't talk? Ask someone near you to call. Then, any "
+        "time: Samaritans 116 123, text SHOUT to 85258, Childline 0800 1111 (under 19s). "
+        + TEAM
+    ),
+    "suicide": (
+        "You matter, and you don't have to cope with this alone. Free, any time: "
+        "Samaritans 116 123, or text SHOUT to 85258. Under 19? Childline 0800 1111. "
+        "If you are in danger now or have taken something, call 999. " + TEAM
+    ),
+    "child": (
+        "Nobody has the right to hurt you, and it is not your fault. Free, any time: "
+        "Childline 0800 1111 (under 19s). Worried about a child? NSPCC 0808 800 5000. "
+        "If you are in danger now, call 999. " + TEAM
+    ),
+    "domestic abuse": (
+        "You don't have to put up with this. National Domestic Abuse Helpline, free, "
+        "day and night: 0808 2000 247 (Refuge). In danger now? Call 999; if you can't "
+        "speak, press 55 when asked. Under 19? Childline 0800 1111. " + TEAM
+    ),
+    "unsafe": GENERAL,
+}
+# the gentle, relevant next step that follows (never "Was this helpful?")
+NEXT_STEP = {
+    "immediate": "I'm glad you told me. Please call 999 first. I'll be here afterwards.",
+    "suicide": (
+        "I'm glad you told me. Talking to someone tonight can help, and it doesn't have to "
+        "be family. When you're ready, tell me if there is something the council can help "
+        "with too."
+    ),
+    "child": (
+        "You did the right thing telling someone. If you can, tell an adult you trust as "
+        "well, like a teacher. When you're ready, tell me what help you're looking for."
+    ),
+    "domestic abuse": (
+        "It isn't your fault. If you need somewhere safe to stay, the council's housing "
+        "team must help: ask me about \"homeless because of domestic abuse\" when it's "
+        "safe to."
+    ),
+    "unsafe": (
+        "I'm glad you told me. When you're ready, tell me what help you're looking for and "
+        "I'll find what the council and local services offer."
+    ),
+}
+
+
+def crisis_text(group: str) -> str:
+    """The helplines for a concern group (GENERAL for one it does not know)."""
+    return CRISIS.get(group, GENERAL)
+
+
+def next_step(group: str) -> str:
+    """What follows the helplines: a gentle step that fits the concern."""
+    return NEXT_STEP.get(group, NEXT_STEP["unsafe"])
