@@ -23,6 +23,7 @@ from conversations.timebank import Exchange, Member, Policy
 from conversations.types import CHANNELS
 
 KIND = "timebank"
+NOTE_SHOWN = 60  # characters of an exchange's note in a message (two SMS segments a reply)
 
 
 def body_for(channel: str, text: str) -> str:
@@ -72,7 +73,8 @@ def expect_answer(db: sqlite_utils.Database, member: Member, state: str, flow: d
 
 def what_of(exchange: Exchange, to_them: bool = False) -> str:
     """" with her garden"; told to the member it was about, " with your garden"."""
-    note = exchange.note
+    note = exchange.note[:NOTE_SHOWN].rsplit(" ", 1)[0] if len(exchange.note) > NOTE_SHOWN \
+        else exchange.note
     if to_them:
         note = re.sub(r"\b(?:her|his|their)\b", "your", note)
     return f" with {note}" if note else ""

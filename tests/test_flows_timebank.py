@@ -14,6 +14,7 @@ from bot.render import render_sms, segments
 from conversations import timebank
 from conversations.engine import Engine
 from conversations.timebank import Policy
+from conversations.types import Outbound
 
 COORDINATOR = ("sms", "+447700900999")
 
@@ -238,3 +239,21 @@ def test_with_two_exchanges_waiting_a_later_yes_asks_which(engine, db, sam, priy
     assert "Sam, 2 hours, her garden" in reply and "Jo, 1 hour, shopping" in reply
     assert "confirmed" in priya.say("2")
     assert [timebank.exchange(db, n).state for n in (1, 2)] == ["pending", "confirmed"]
+
+
+def test_every_message_the_time_bank_starts_fits_two_sms_segments(engine, db, sam) -> None:
+    jo = person(engine, db, "sms", "+447700900004")
+    join(jo, "Jo", needs="help in the garden")
+    long_note = "the big overgrown back garden, " * 8
+    sam.say(f"I helped Jo with {long_note} for 2 hours")
+    jo.say("no")
+    jo.say("matches")
+    jo.say("1")
+    sam.say("yes")
+    jo.say("to Sam: " + "can you come round on Saturday morning? " * 8)
+    sent = db.execute("SELECT key, body, choices FROM outbox WHERE channel = 'sms'").fetchall()
+    assert {key.split(":")[0] for key, _, _ in sent} >= {
+        "timebank-confirm", "timebank-declined", "timebank-intro", "timebank-relay"}
+    for key, body, choices in sent:
+        shown = render_sms(Outbound(body, choices=tuple(json.loads(choices or "[]"))))
+        assert segments(shown) <= 2, key
