@@ -312,11 +312,16 @@ def statement(db: sqlite_utils.Database, member_id: int, year: int | None = None
         "WHERE p.member = ?" + where + " ORDER BY d.decided_at, p.exchange",
         [FORMER, *args]).fetchall()
     lines = [Line(Exchange(*row[:9]), int(row[9]), str(row[10])) for row in rows]
-    pending = db.execute(
+    return Statement(found, year, tuple(lines), pending_count(db, member_id))
+
+
+def pending_count(db: sqlite_utils.Database, member_id: int) -> int:
+    """How many of the member's exchanges wait for a confirmation."""
+    row = db.execute(
         "SELECT count(*) FROM timebank_postings p LEFT JOIN timebank_decisions d "
         "ON d.exchange = p.exchange WHERE p.member = ? AND d.exchange IS NULL",
-        [member_id]).fetchone()[0]
-    return Statement(found, year, tuple(lines), int(pending))
+        [member_id]).fetchone()
+    return int(row[0])
 
 
 LEDGER_COLUMNS = ("exchange", "member", "name", "hours", "state", "recorded_at",

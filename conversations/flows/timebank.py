@@ -266,7 +266,7 @@ def ask_which_exchange(ctx: Context, session: Session, me: Member, waiting: list
 
 def balance_text(ctx: Context, me: Member) -> str:
     hours = timebank.hours_text(timebank.balance(ctx.db, me.id))
-    waiting = timebank.statement(ctx.db, me.id).pending
+    waiting = timebank.pending_count(ctx.db, me.id)
     limit = timebank.hours_text(ctx.timebank.min_balance_minutes)
     text = f"Your time bank balance is {hours}."
     if waiting:
