@@ -257,3 +257,9 @@ def test_every_message_the_time_bank_starts_fits_two_sms_segments(engine, db, sa
     for key, body, choices in sent:
         shown = render_sms(Outbound(body, choices=tuple(json.loads(choices or "[]"))))
         assert segments(shown) <= 2, key
+
+
+def test_the_web_chat_cannot_join_as_nobody_could_reach_it(engine, db) -> None:
+    visitor = person(engine, db, "web", "visitor-1")
+    assert "Text JOIN TIME BANK from your phone" in visitor.say("join the time bank")
+    assert timebank.member_for(db, "web", "visitor-1") is None

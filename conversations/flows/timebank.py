@@ -28,6 +28,7 @@ from conversations.timebank import Exchange, LedgerError, Member
 from conversations.timebank_words import Said
 from conversations.types import Outbound, Session
 
+REACHABLE = ("sms", "telegram")  # channels the outbox can start a message on
 SKILLS = "gardening, shopping, lifts, company, DIY, tech help, cooking"
 NOT_MEMBER = ("That's for time bank members. Send JOIN TIME BANK to join: it's free, and "
               "you can ask for help before you have given any.")
@@ -84,6 +85,10 @@ def start_join(ctx: Context, session: Session) -> list[Outbound]:
         waiting = " A coordinator will approve you soon." if me.status == "waiting" else ""
         return [Outbound(f"You're already a time bank member, {me.name}.{waiting} Send "
                          "BALANCE, STATEMENT or MATCHES, or tell me when you help someone.")]
+    if session.channel not in REACHABLE:
+        end_flow(session)
+        return [Outbound("The time bank works by text message or Telegram, so other members "
+                         "can reach you through me. Text JOIN TIME BANK from your phone.")]
     session.data["flow"] = {"kind": "timebank"}
     return [ask(session, "timebank:name", "Welcome to the time bank: an hour of help given "
                 "earns an hour back, and everyone's time is worth the same. What's your first "
