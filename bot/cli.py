@@ -219,7 +219,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
     from bot.assistant import Assistant
     from bot.inbox import Arrival, Inbox
-    from bot.render import render_plain
+    from bot.render import render_plain, render_sms_all
 
     db = database(args)
     ensure_catalogue_loaded(db)
@@ -241,8 +241,11 @@ def cmd_chat(args: argparse.Namespace) -> int:
             line = raw.rstrip("\r\n")
         came = Arrival(args.channel, f"terminal-{uuid.uuid4().hex}", args.user, line,
                        datetime.now(UTC))
-        for reply in inbox.receive(came).outbounds:
-            print(render_plain(reply, args.channel))
+        replies = list(inbox.receive(came).outbounds)
+        shown = render_sms_all(replies) if args.channel == "sms" else \
+            [render_plain(reply, args.channel) for reply in replies]
+        for text in shown:  # SMS: the texts as sent, two segments at most
+            print(text)
             print()
         sys.stdout.flush()
 

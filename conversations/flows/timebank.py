@@ -65,8 +65,8 @@ def route(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
         return [Outbound(NOT_MEMBER)]  # else it may be a question ("I care for my nan ...")
     if me is None:
         return None
-    if yes_no(text) in ("yes", "no") and timebank.awaiting(ctx.db, me.id):
-        return answer_pending(ctx, session, me, yes_no(text) == "yes")
+    if (answered := answer_waiting(ctx, session, text)) is not None:
+        return answered
     if (listing := timebank_words.listing_said(text)) is not None:
         return post_listing(ctx, me, *listing)
     if timebank_words.wants_matches(text):
@@ -74,6 +74,18 @@ def route(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
     if (relayed := timebank_words.relay_said(text)) is not None:
         return relay(ctx, me, *relayed)
     return None
+
+
+def answer_waiting(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
+    """A YES or NO from a member with exchanges waiting for them: it answers those (the
+    engine asks this before reading a lone "yes" as small talk)."""
+    said = yes_no(text)
+    if said not in ("yes", "no"):
+        return None
+    me = member_of(ctx, session)
+    if me is None or not timebank.awaiting(ctx.db, me.id):
+        return None
+    return answer_pending(ctx, session, me, said == "yes")
 
 
 # -- joining ----------------------------------------------------------------------------------
