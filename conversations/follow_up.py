@@ -218,7 +218,7 @@ DERIVED: dict[str, Callable[[Entry], str]] = {
 def answer(topic: Topic, entry: Entry) -> str:
     """The follow-up answer: every field of the topic that has a value; when none has,
     the topic's "I don't have ..." with the best way to ask them."""
-    if topic.name == "sign_up":  # a volunteering role's sign-up is a flow (flows/volunteering.py)
+    if topic.name == "sign_up":  # for a volunteering role it is a flow (flows/volunteering.py)
         topic = next(t for t in TOPICS if t.name == "apply")
     said = [say.template.format(value=sentence_value(value, say), title=entry.title)
             for say in topic.says if (value := field_value(entry, say.field))]
