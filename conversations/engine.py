@@ -95,6 +95,7 @@ SET_ASIDE = {
 # States whose question is asked again after small talk or a follow-up answer.
 WAITING = {"entitlement:ask", "entitlement:who", "objection:what", "objection:confirm",
            "objection:postcode", "objection:reason", "feedback:rating", "privacy:forget"}
+WAITING |= timebank_flow.WAITING | volunteering_flow.WAITING
 
 Handler = Callable[[Context, Session, str], list[Outbound] | None]
 FLOWS: dict[str, Handler] = {

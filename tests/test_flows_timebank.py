@@ -263,3 +263,14 @@ def test_the_web_chat_cannot_join_as_nobody_could_reach_it(engine, db) -> None:
     visitor = person(engine, db, "web", "visitor-1")
     assert "Text JOIN TIME BANK from your phone" in visitor.say("join the time bank")
     assert timebank.member_for(db, "web", "visitor-1") is None
+
+
+def test_own_words_while_joining_are_never_taken_for_a_new_request(engine, db) -> None:
+    newcomer = person(engine, db, "sms", "+447700900011")
+    newcomer.say("join the time bank")
+    newcomer.say("Ade")
+    newcomer.say("skip")
+    assert "what might you need" in newcomer.say("I don't want anything back, gardening")
+    assert newcomer.state == "timebank:needs"
+    newcomer.say("skip")
+    assert timebank.member_for(db, "sms", "+447700900011").offers.startswith("I don't want")

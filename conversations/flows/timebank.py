@@ -28,6 +28,10 @@ from conversations.timebank import Exchange, LedgerError, Member
 from conversations.timebank_words import Said
 from conversations.types import Outbound, Session
 
+# Questions whose answer is the person's own words: never read as a new request
+# (conversations/engine.py WAITING), and asked again after small talk.
+WAITING = frozenset({"timebank:name", "timebank:ward", "timebank:offers", "timebank:needs",
+                     "timebank:hours", "timebank:which", "timebank:confirm", "timebank:intro"})
 REACHABLE = ("sms", "telegram")  # channels the outbox can start a message on
 SKILLS = "gardening, shopping, lifts, company, DIY, tech help, cooking"
 NOT_MEMBER = ("That's for time bank members. Send JOIN TIME BANK to join: it's free, and "

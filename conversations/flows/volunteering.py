@@ -27,6 +27,10 @@ from conversations.flows.common import (
 )
 from conversations.types import Outbound, Session
 
+# Questions whose answer is the person's own words (conversations/engine.py WAITING)
+WAITING = frozenset({"volunteering:name", "volunteering:age", "volunteering:when",
+                     "volunteering:consent", "volunteering:contact", "volunteering:find_age",
+                     "volunteering:find_when"})
 WHEN_CHOICES = [("Weekdays", "answer:weekdays"), ("Evenings", "answer:evenings"),
                 ("Weekends", "answer:weekends"), ("Any time", "answer:any time")]
 MAX_ROLES = 4
