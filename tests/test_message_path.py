@@ -299,3 +299,27 @@ async def test_sigkill_under_sms_load_loses_nothing_acknowledged_and_repeats_not
     assert all(acknowledged[sid] for sid in acknowledged)  # everyone got an answer
     assert query(db_path, "SELECT count(*), count(DISTINCT message_id) FROM inbound_messages") \
         == [(len(forms), len(forms))]
+
+
+def test_rows_for_a_channel_not_set_up_never_hold_up_the_others(tmp_path: Path) -> None:
+    """Digests queued for email while SMTP is not configured wait; SMS still goes."""
+    db = open_store(tmp_path / "c.db")
+    with write(db):
+        for n in range(40):
+            enqueue(db, OutboxMessage(f"digest:{n}", "digest", "email", f"c{n}@example.org",
+                                      "Weekly digest"), NOW)
+        enqueue(db, OutboxMessage("notice:sms", "notice", "sms", SENDER, "Hello"), NOW)
+    delivered: list[str] = []
+
+    class Recording:
+        async def deliver(self, item: Queued) -> Delivery:
+            delivered.append(item.message.key)
+            return Delivery("sent", provider_id="SM1")
+
+    async def on_db(fn: Callable[[sqlite_utils.Database], Any]) -> Any:
+        return fn(db)
+
+    worker = OutboxWorker(on_db, {"sms": Recording()}, clock=lambda: NOW, concurrency=4)
+    asyncio.run(worker.drain())
+    assert delivered == ["notice:sms"]
+    assert db.execute("SELECT count(*) FROM outbox WHERE state = 'queued'").fetchone() == (40,)
