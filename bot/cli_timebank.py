@@ -47,6 +47,11 @@ def add_timebank_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     add.add_argument("--offers", default="")
     add.add_argument("--needs", default="")
     add.set_defaults(func=cmd_add_member)
+    forget = tb_sub.add_parser("forget", parents=[common],
+                               help="erase a member without a phone (their hours stay, "
+                               "anonymous)")
+    forget.add_argument("member", metavar="MEMBER")
+    forget.set_defaults(func=cmd_forget)
     approve = tb_sub.add_parser("approve", parents=[common], help="approve a waiting member")
     approve.add_argument("member", metavar="MEMBER")
     approve.set_defaults(func=cmd_approve)
@@ -177,4 +182,13 @@ def cmd_approve(args: argparse.Namespace) -> int:
         timebank.approve(db, waiting[0].id)
         notices.approved(db, waiting[0], datetime.now(UTC))
     print(f"Approved #{waiting[0].id} {waiting[0].name}.")
+    return 0
+
+
+def cmd_forget(args: argparse.Namespace) -> int:
+    db = open_ledger(args)
+    found = find_member(db, args.member)
+    timebank.forget_member(db, found.id)
+    print(f"Forgot member #{found.id}: name, ward, offers, needs and contact emptied; their "
+          "exchanges stay in the ledger as a former member's.")
     return 0

@@ -120,6 +120,18 @@ def update_profile(db: sqlite_utils.Database, member_id: int, offers: str, needs
                    [offers, needs, member_id])
 
 
+def forget_member(db: sqlite_utils.Database, member_id: int) -> bool:
+    """Erase a member as FORGET ME does (the columns timebank_schema.py declares are
+    emptied, the id and postings stay): for a member without a phone, whom no channel's
+    FORGET ME can reach. True when there was someone to forget."""
+    from conversations.timebank_schema import MEMBERS
+
+    columns = ", ".join(f"[{c}] = NULL" for c in MEMBERS.personal.anonymise)
+    with write(db):
+        return bool(db.execute(f"UPDATE timebank_members SET {columns} WHERE id = ? "
+                               "AND first_name IS NOT NULL", [member_id]).rowcount)
+
+
 def member(db: sqlite_utils.Database, member_id: int) -> Member | None:
     row = db.execute(_MEMBER + " WHERE id = ?", [member_id]).fetchone()
     return Member(*row) if row else None

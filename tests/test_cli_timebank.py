@@ -82,3 +82,18 @@ def test_members_with_phones_are_told_and_numbers_never_reach_the_csv(db_file, c
                      "between you and Sam. Send STATEMENT to see it.")]
     _, out, _ = run(capsys, "--db", db_file, "timebank", "ledger", "--csv")
     assert "+447700900123" not in out and "Ada" in out
+
+
+def test_forget_a_member_without_a_phone_keeps_the_ledger_balanced(db_file, capsys) -> None:
+    run(capsys, "--db", db_file, "timebank", "record", "Sam", "1", "2", "--note", "Priya's shed")
+    code, out, _ = run(capsys, "--db", db_file, "timebank", "forget", "1")
+    assert code == 0 and "Forgot member #1" in out
+    db = open_store(db_file)
+    gone = timebank.member(db, 1)
+    assert gone is not None and (gone.first_name, gone.ward) == (None, None)
+    assert timebank.balance(db, 1) == -120 and timebank.total(db) == 0
+    _, out, _ = run(capsys, "--db", db_file, "timebank", "ledger", "--csv")
+    assert "Priya's shed" not in out and "a former member" in out
+    code, _, _ = run(capsys, "--db", db_file, "timebank", "forget", "Priya")
+    assert code == 0  # the other Priya (#3) is now the only one of that name
+    assert timebank.member(db, 3).first_name is None
