@@ -15,7 +15,6 @@ import sqlite_utils
 from catalogue.storage import write
 from conversations import timebank
 from conversations import timebank_notices as notices
-from conversations.store import ensure_conversations
 from conversations.timebank import LedgerError, Member, Policy
 
 BY = "coordinator (command line)"
@@ -66,10 +65,7 @@ def policy() -> Policy:
 def open_ledger(args: argparse.Namespace) -> sqlite_utils.Database:
     from bot.cli import database
 
-    db = database(args)
-    ensure_conversations(db)  # the outbox, for telling members
-    timebank.ensure_timebank(db)
-    return db
+    return database(args)  # the whole store (bot/store.py): the ledger and the outbox
 
 
 def find_member(db: sqlite_utils.Database, given: str) -> Member:
