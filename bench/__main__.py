@@ -11,12 +11,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bench import e2e, match, report
+from bench import e2e, match, oruk_import, report
 from bench import timebank as timebank_bench
 from bench.data import generate, lga_entries, write_catalogue
 
 HERE = Path(__file__).resolve().parent
-QUICK = ["--sizes", "300,2000", "--levels", "1,2", "--sms-requests", "20",
+QUICK = ["--sizes", "300,2000", "--oruk-services", "300", "--levels", "1,2", "--sms-requests", "20",
          "--telegram-requests", "6", "--max-queries", "8", "--naive-budget", "0.2",
          "--cap", "10", "--warm-up", "2", "--outbox-messages", "50",
          "--timebank-members", "200", "--timebank-postings", "4000",
@@ -48,6 +48,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--timebank-queries", type=int, default=500)
     parser.add_argument("--only", choices=("timebank",), default=None,
                         help="run only this part, keeping the other figures of results.json")
+    parser.add_argument("--oruk-services", type=int, default=10_000,
+                        help="services in the Open Referral UK feed imported (default 10000)")
     parser.add_argument("--out", type=Path, default=HERE, help="where results go")
     parser.add_argument("--quick", action="store_true", help="tiny sizes: checks the harness")
     given = list(sys.argv[1:] if argv is None else argv)
@@ -109,6 +111,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     started, load_start = time.perf_counter(), report.load_average()
     reference_start = report.reference_ms()
     rows = run_matching(args)
+    print(f"import: an Open Referral UK feed of {args.oruk_services:,} services...",
+          file=sys.stderr, flush=True)
+    feed_import = oruk_import.run(args.oruk_services)
     ends = run_e2e(args)
     ledger = run_timebank(args)
     results: dict[str, Any] = {
@@ -118,6 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "extra_quality": headline_quality(rows, "extra_quality"),
         "outbox": ends["outbox"],
         "e2e_extra": {"server_peak_mb": ends["server_peak_mb"]},
+        "oruk_import": feed_import,
         "load_start": load_start, "load_end": report.load_average(),
         "reference_ms_start": reference_start, "reference_ms_end": report.reference_ms(),
         "seconds": round(time.perf_counter() - started, 1),

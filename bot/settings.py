@@ -80,6 +80,7 @@ class Settings:
     timebank_min_balance: float = -10.0  # hours
     timebank_approval: bool = False
     timebank_coordinators: tuple[tuple[str, str], ...] = ()  # (channel, address)
+    catalogue_url: str = ""  # an Open Referral UK API's /services, re-imported daily
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -110,6 +111,7 @@ class Settings:
             timebank_min_balance=hours_setting("TIMEBANK_MIN_BALANCE", get, -10.0),
             timebank_approval=get("TIMEBANK_APPROVAL").lower() in ON_WORDS,
             timebank_coordinators=people_setting("TIMEBANK_COORDINATORS", get),
+            catalogue_url=get("CATALOGUE_URL"),
         )
 
     def timebank_policy(self) -> Policy:

@@ -179,7 +179,7 @@ async def test_officers_commands_and_the_server_wait_for_each_other_under_load(
 
     async def officer(k: int) -> subprocess.CompletedProcess[str]:
         words = ("forget", f"sms:+4477009{k:02}000") if k % 2 else (
-            "catalogue", "import", str(csv))
+            "catalogue", "import", str(csv), "--yes")  # the first replaces the sample
         return await asyncio.to_thread(cli, db_path, *words)
 
     results = await asyncio.gather(*(texter(n) for n in range(12)),
