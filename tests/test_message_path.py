@@ -323,3 +323,16 @@ def test_rows_for_a_channel_not_set_up_never_hold_up_the_others(tmp_path: Path) 
     asyncio.run(worker.drain())
     assert delivered == ["notice:sms"]
     assert db.execute("SELECT count(*) FROM outbox WHERE state = 'queued'").fetchone() == (40,)
+
+
+async def test_a_number_is_one_person_however_it_is_written(
+    http: aiohttp.ClientSession, server: Server, db_path: Path
+) -> None:
+    """Twilio sends E.164, but a number written as people write it (a proxy, a test tool)
+    is the same person, so `forget sms:07700 900456` reaches what they sent."""
+    for sender in ("+447700900456", "447700900456", "07700 900456"):
+        status, _ = await post_sms(http, server, twilio_form("youth club", sender))
+        assert status == 200
+    assert query(db_path, "SELECT DISTINCT address FROM inbound_messages") == [("+447700900456",)]
+    done = await asyncio.to_thread(cli, db_path, "forget", "sms:07700 900456")
+    assert done.returncode == 0 and "Erased sms:+447700900456" in done.stdout
