@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from conversations.phones import normalise_phone
 from conversations.timebank import Policy
 
 OFF_WORDS = frozenset({"0", "off", "false", "no"})
@@ -28,16 +29,6 @@ def hours_setting(name: str, get: Callable[[str], str], default: float) -> float
     return hours
 
 
-def phone_e164(text: str) -> str:
-    """"07700 900123" or "+44 7700 900123" -> "+447700900123"."""
-    digits = "".join(c for c in text if c.isdigit() or c == "+")
-    if digits.startswith("00"):
-        digits = "+" + digits[2:]
-    if digits.startswith("0"):
-        digits = "+44" + digits[1:]
-    return digits if digits.startswith("+") else "+" + digits
-
-
 def people_setting(name: str, get: Callable[[str], str]) -> tuple[tuple[str, str], ...]:
     """"sms:07700 900123, telegram:123456" -> (("sms", "+447700900123"), ("telegram", ...))."""
     people = []
@@ -49,7 +40,12 @@ def people_setting(name: str, get: Callable[[str], str]) -> tuple[tuple[str, str
             raise SettingError(f"{name}: expected CHANNEL:ADDRESS with CHANNEL one of "
                                f"{', '.join(PERSON_CHANNELS)}; got {item.strip()!r}")
         channel, address = channel.lower(), address.strip()
-        people.append((channel, phone_e164(address) if channel == "sms" else address))
+        if channel == "sms":
+            phone = normalise_phone(address)
+            if phone is None:
+                raise SettingError(f"{name}: {address!r} is not a phone number")
+            address = phone
+        people.append((channel, address))
     return tuple(people)
 
 

@@ -19,11 +19,12 @@ def test_defaults_let_a_member_start_at_once_and_go_down_to_minus_ten_hours() ->
 
 def test_coordinators_are_channel_address_pairs_with_phones_as_people_write_them() -> None:
     settings = Settings.from_env({
-        "TIMEBANK_COORDINATORS": "sms:07700 900123, telegram:123456789;email:tb@example.org",
+        "TIMEBANK_COORDINATORS": "sms:07700 900123, telegram:123456789;"
+                                 "email:tb@example.org,sms:+44 (0)7700 900124",
         "TIMEBANK_MIN_BALANCE": "-2.5", "TIMEBANK_APPROVAL": "on"})
     policy = settings.timebank_policy()
     assert policy.coordinators == (("sms", "+447700900123"), ("telegram", "123456789"),
-                                   ("email", "tb@example.org"))
+                                   ("email", "tb@example.org"), ("sms", "+447700900124"))
     assert policy.is_coordinator("sms", "+447700900123")
     assert (policy.min_balance_minutes, policy.approval) == (-150, True)
 
@@ -31,6 +32,7 @@ def test_coordinators_are_channel_address_pairs_with_phones_as_people_write_them
 @pytest.mark.parametrize(("name", "value", "message"), [
     ("TIMEBANK_COORDINATORS", "fax:0123", "TIMEBANK_COORDINATORS: expected CHANNEL:ADDRESS"),
     ("TIMEBANK_COORDINATORS", "sms:", "got 'sms:'"),
+    ("TIMEBANK_COORDINATORS", "sms:call me", "'call me' is not a phone number"),
     ("TIMEBANK_MIN_BALANCE", "ten", "TIMEBANK_MIN_BALANCE must be a number of hours"),
     ("TIMEBANK_MIN_BALANCE", "5", "zero or below"),
 ])
