@@ -273,3 +273,16 @@ def test_own_words_while_joining_are_never_taken_for_a_new_request(engine, db) -
     assert newcomer.state == "timebank:needs"
     newcomer.say("skip")
     assert timebank.member_for(db, "sms", "+447700900011").offers.startswith("I don't want")
+
+
+def test_a_yes_right_after_two_requests_asks_which(engine, db, sam, priya) -> None:
+    jo = person(engine, db, "sms", "+447700900003")
+    join(jo, "Jo")
+    sam.say("I helped Priya with her garden for 2 hours")
+    jo.say("I helped Priya with shopping for 1 hour")
+    assert priya.state == "timebank:confirm"
+    assert "Which one do you want to confirm?" in priya.say("Yes", choice=0)
+    assert "confirmed" in priya.say("1")
+    assert [timebank.exchange(db, n).state for n in (1, 2)] == ["confirmed", "pending"]
+    assert "confirmed" in priya.say("yes")  # one left: no need to ask
+    assert timebank.exchange(db, 2).state == "confirmed"

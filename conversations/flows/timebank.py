@@ -337,7 +337,10 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
         return answer_pending(ctx, session, me, bool(flow.get("yes")), int(text[9:]))
     said = yes_no(text)
     if state == "confirm" and said in ("yes", "no"):
-        return answer_pending(ctx, session, me, said == "yes", flow.get("exchange"))
+        # with several waiting, a button pressed on an older message looks the same: ask
+        several = len(timebank.awaiting(ctx.db, me.id)) > 1
+        chosen = None if several else flow.get("exchange")
+        return answer_pending(ctx, session, me, said == "yes", chosen)
     if state == "intro" and said in ("yes", "no"):
         return intro_answer(ctx, session, me, int(flow.get("intro", 0)), said == "yes")
     if state == "matches" and text.startswith("intro:"):
