@@ -53,11 +53,15 @@ TOPICS: tuple[Topic, ...] = (
            "I don't have sign-up details for {title}."),
     _topic("apply", r"\b(?:appl(?:y|ying|ication)|claim|how (?:do|can|would) (?:i|we|you) "
            r"(?:get|use) (?:it|that|this|them|one)|refer(?:ral)?)\b",
-           (Say("how_to_apply", "How to apply for {title}: {value}"), *CONTACT),
+           (Say("how_to_apply", "How to apply for {title}: {value}"),
+            Say("required_documents", "You will need: {value}"), *CONTACT),
            "I don't have application details for {title}."),
+    _topic("documents", r"\b(?:documents?|bring|proof|evidence|paperwork|what do i need)\b",
+           (Say("required_documents", "For {title} you will need: {value}"),),
+           "I don't know what {title} asks you to bring."),
     _topic("cost", r"\b(?:cost|costs|price|how much|is (?:it|that|this) free|free\b.*\?|"
            r"pay|charge|fee|fees|afford)\b",
-           (Say("cost_sentences", "{value}"),),
+           (Say("fees", "{title}: {value}"), Say("cost_sentences", "{value}")),
            "I don't know what {title} costs."),
     _topic("when", r"\b(?:when|what time|times|open|opening|hours|close|closing|days?|"
            r"weekend|tonight|today|tomorrow)\b",
@@ -65,8 +69,17 @@ TOPICS: tuple[Topic, ...] = (
            "I don't have opening times for {title}."),
     _topic("where", r"\b(?:where|address|location|located|directions|postcode|find (?:it|them)|"
            r"get there|near(?:est)?)\b",
-           (Say("address", "{title} is at {value}."),),
+           (Say("address", "{title} is at {value}."),
+            Say("areas_served", "It serves {value}.")),
            "I don't have an address for {title}."),
+    _topic("languages", r"\b(?:language|languages|speak|interpreter|translat\w*|english|"
+           r"arabic|polish|urdu|punjabi|bengali|romanian|somali|ukrainian)\b",
+           (Say("languages", "At {title} they speak {value}."),),
+           "I don't know which languages {title} offers: ask them about an interpreter."),
+    _topic("access", r"\b(?:wheelchair|step free|step-free|accessible|access|disabled|"
+           r"lift|ramp|hearing loop|parking)\b",
+           (Say("accessibility", "{title}: {value}"),),
+           "I don't have access details for {title}."),
     _topic("website", r"\b(?:website|web site|web|link|url|online|site|page)\b",
            (Say("url", "The website for {title} is {value}"),),
            "I don't have a website for {title}."),
@@ -78,7 +91,8 @@ TOPICS: tuple[Topic, ...] = (
            "I don't have a phone number for {title}."),
     _topic("who", r"\b(?:who|age|ages|old|eligible|allowed|can i (?:go|come|use)|for me|"
            r"anyone|qualify)\b",
-           (Say("age_text", "{title} is for {value}."), Say("wards_text", "It is for {value}.")),
+           (Say("eligibility", "{title}: {value}"), Say("age_text", "{title} is for {value}."),
+            Say("wards_text", "It is for {value}.")),
            "{title} has no age limit that I know of."),
     _topic("provider", r"\b(?:who runs|run by|provider|organisation|charity)\b",
            (Say("provider", "{title} is run by {value}."),),

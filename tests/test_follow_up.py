@@ -119,3 +119,25 @@ def test_bare_follow_ups_need_an_entry() -> None:
     assert bare("where is it?") and bare("how do i sign up") and bare("when is it open")
     assert not bare("where is the library") and not bare("help with rent")
     assert not bare("whats on this weekend") and not bare("want to volunteer")
+
+
+ORUK_SERVICE = Entry(
+    "oruk-1", "service", "Westside Advice Centre", "Free advice on debt and benefits.",
+    fees="Free. Home visits £5.", eligibility="Adults living in the borough.",
+    languages=("Polish", "Urdu"), areas_served=("Westside", "Riverside"),
+    accessibility="Step-free entrance and a hearing loop.",
+    required_documents="Photo ID and your latest bills.", how_to_apply="Drop in.")
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("how much is it", "Westside Advice Centre: Free. Home visits £5."),
+    ("do they speak polish there", "At Westside Advice Centre they speak Polish; Urdu."),
+    ("is it wheelchair accessible", "Step-free entrance and a hearing loop."),
+    ("what do i need to bring", "you will need: Photo ID and your latest bills."),
+    ("who can go", "Westside Advice Centre: Adults living in the borough."),
+    ("where is it", "It serves Westside; Riverside."),
+])
+def test_open_referral_fields_answer_follow_ups(question: str, expected: str) -> None:
+    topic = topic_of(question, ORUK_SERVICE)
+    assert topic is not None, question
+    assert expected in answer(topic, ORUK_SERVICE)
