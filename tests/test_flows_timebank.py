@@ -286,3 +286,19 @@ def test_a_yes_right_after_two_requests_asks_which(engine, db, sam, priya) -> No
     assert [timebank.exchange(db, n).state for n in (1, 2)] == ["confirmed", "pending"]
     assert "confirmed" in priya.say("yes")  # one left: no need to ask
     assert timebank.exchange(db, 2).state == "confirmed"
+
+
+def test_two_introductions_waiting_a_yes_asks_which(engine, db, sam, priya) -> None:
+    jo = person(engine, db, "sms", "+447700900003")
+    join(jo, "Jo", offers="lifts", needs="shopping")
+    sam.say("request: help with shopping")
+    for asker in (sam, jo):  # both find Priya, who offers shopping and needs garden help
+        asker.say("matches")
+        pick = next(n for n, label in enumerate(asker.choices, 1) if label.startswith("Priya"))
+        assert "I've asked Priya" in asker.say(str(pick))
+    priya.say("menu")
+    reply = priya.say("yes")
+    assert "2 members asked to be put in touch. Which one do you agree to?" in reply
+    assert "Sam (Riverside, gardening)" in reply and "Jo (Riverside, lifts)" in reply
+    assert "to Jo: your message" in priya.say("2")
+    assert "to Sam: your message" in priya.say("yes")  # the one left

@@ -5,7 +5,8 @@ States: `timebank:name`, `timebank:ward`, `timebank:offers`, `timebank:needs` (j
 `timebank:which` (which member was meant), `timebank:hours` (how long), `timebank:confirm`
 (the other member's YES or NO, set by conversations/timebank_notices.py), `timebank:intro`
 (agreeing to an introduction), `timebank:matches` (picking whom to ask), `timebank:pick`
-(which of several waiting exchanges a YES or NO is for).
+(which of several waiting exchanges a YES or NO is for), `timebank:pick_intro` (the same
+for introductions).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from conversations import timebank_notices as notices
 from conversations.flows.common import Context, ask, end_flow, flow_data, is_skip
 from conversations.flows.common import parse_yes_no as yes_no
 from conversations.flows.timebank_matches import (
+    answer_intros,
     ask_introduction,
     intro_answer,
     matches,
@@ -87,9 +89,11 @@ def answer_waiting(ctx: Context, session: Session, text: str) -> list[Outbound] 
     if said not in ("yes", "no"):
         return None
     me = member_of(ctx, session)
-    if me is None or not timebank.awaiting(ctx.db, me.id):
+    if me is None:
         return None
-    return answer_pending(ctx, session, me, said == "yes")
+    if timebank.awaiting(ctx.db, me.id):
+        return answer_pending(ctx, session, me, said == "yes")
+    return answer_intros(ctx, session, me, said == "yes")
 
 
 # -- joining ----------------------------------------------------------------------------------
@@ -342,7 +346,10 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
         chosen = None if several else flow.get("exchange")
         return answer_pending(ctx, session, me, said == "yes", chosen)
     if state == "intro" and said in ("yes", "no"):
-        return intro_answer(ctx, session, me, int(flow.get("intro", 0)), said == "yes")
+        return answer_intros(ctx, session, me, said == "yes", int(flow.get("intro", 0))) or [
+            Outbound("That request has already been answered.")]
+    if state == "pick_intro" and text.startswith("intro:") and text[6:].isdigit():
+        return intro_answer(ctx, session, me, int(text[6:]), bool(flow.get("yes")))
     if state == "matches" and text.startswith("intro:"):
         return ask_introduction(ctx, session, me, text[6:])
     return None

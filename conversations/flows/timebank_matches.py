@@ -103,6 +103,32 @@ def ask_introduction(ctx: Context, session: Session, me: Member, value: str
                      "you what they say.")]
 
 
+def waiting_intros(ctx: Context, me: Member) -> list[tuple[int, Member]]:
+    """Introductions other members asked of me that I have not answered, oldest first."""
+    rows = ctx.db.execute("SELECT id, asker FROM timebank_introductions WHERE asked = ? "
+                          "AND state = 'asked' ORDER BY id", [me.id]).fetchall()
+    found = [(int(i), timebank.member(ctx.db, int(asker))) for i, asker in rows]
+    return [(i, asker) for i, asker in found if asker is not None]
+
+
+def answer_intros(ctx: Context, session: Session, me: Member, yes: bool,
+                  intro_id: int | None = None) -> list[Outbound] | None:
+    """A YES or NO to an introduction: the one asked about, the only one waiting, or
+    which one (several waiting); None when none waits."""
+    waiting = waiting_intros(ctx, me)
+    if intro_id is not None and len(waiting) <= 1:
+        return intro_answer(ctx, session, me, intro_id, yes)
+    if len(waiting) == 1:
+        return intro_answer(ctx, session, me, waiting[0][0], yes)
+    if not waiting:
+        return None
+    session.data["flow"] = {"kind": "timebank", "yes": yes}
+    word = "agree to" if yes else "say no to"
+    return [ask(session, "timebank:pick_intro", f"{len(waiting)} members asked to be put in "
+                f"touch. Which one do you {word}?",
+                [(asker.described, f"answer:intro:{i}") for i, asker in waiting[:4]])]
+
+
 def intro_answer(ctx: Context, session: Session, me: Member, intro_id: int, yes: bool
                  ) -> list[Outbound]:
     end_flow(session)
