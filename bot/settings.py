@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from bot.digest.weeks import DigestAt, parse_digest_at
 from conversations.phones import normalise_phone
 from conversations.timebank import Policy
 
@@ -49,6 +50,22 @@ def people_setting(name: str, get: Callable[[str], str]) -> tuple[tuple[str, str
     return tuple(people)
 
 
+def alert_at(value: str) -> int:
+    """OBJECTION_ALERT_AT: a whole number of objections, at least 1 (default 10)."""
+    if not value:
+        return 10
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f'OBJECTION_ALERT_AT is "{value}": it must be a whole number of '
+                         "objections, 1 or more (default 10)")
+    return int(value)
+
+
+def digest_at(value: str) -> str:
+    """DIGEST_AT: a day and a London time, e.g. "MON 08:00" (checked here, at start-up)."""
+    parse_digest_at(value or "MON 08:00")
+    return value or "MON 08:00"
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the server reads from its environment; nothing else reads os.environ."""
@@ -77,6 +94,8 @@ class Settings:
     timebank_approval: bool = False
     timebank_coordinators: tuple[tuple[str, str], ...] = ()  # (channel, address)
     catalogue_url: str = ""  # an Open Referral UK API's /services, re-imported daily
+    objection_alert_at: int = 10  # objections from one ward that alert its councillors
+    digest_at: str = "MON 08:00"  # when the weekly digests go, London time (bot/digest/weeks.py)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -108,12 +127,18 @@ class Settings:
             timebank_approval=get("TIMEBANK_APPROVAL").lower() in ON_WORDS,
             timebank_coordinators=people_setting("TIMEBANK_COORDINATORS", get),
             catalogue_url=get("CATALOGUE_URL"),
+            objection_alert_at=alert_at(get("OBJECTION_ALERT_AT")),
+            digest_at=digest_at(get("DIGEST_AT")),
         )
 
     def timebank_policy(self) -> Policy:
         """The time bank's rules as the conversations see them."""
         return Policy(min_balance_minutes=round(self.timebank_min_balance * 60),
                       approval=self.timebank_approval, coordinators=self.timebank_coordinators)
+
+    @property
+    def digest_schedule(self) -> DigestAt:
+        return parse_digest_at(self.digest_at)
 
     @property
     def sms_inbound(self) -> bool:
