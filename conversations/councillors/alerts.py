@@ -19,11 +19,11 @@ from datetime import datetime
 
 import sqlite_utils
 
-from bot.render import MULTI_SEGMENT, SMS_MAX_SEGMENTS, fit, to_gsm7
 from catalogue.model import Entry
 from catalogue.storage import write
 from conversations.councillors.directory import Councillor, councillors_for_ward
 from conversations.councillors.reasons import known_words, redact_reason, representative, shorten
+from conversations.gsm7 import MULTI_SEGMENT, SMS_MAX_SEGMENTS, fit, to_gsm7
 from conversations.outbox import Message, enqueue, iso
 
 DEFAULT_ALERT_AT = 10

@@ -17,11 +17,11 @@ from datetime import datetime
 
 import sqlite_utils
 
-from bot.render import MULTI_SEGMENT, SMS_MAX_SEGMENTS, septets, to_gsm7
 from catalogue.model import Entry
 from catalogue.storage import write
 from conversations.councillors.alerts import escape
 from conversations.councillors.directory import Councillor
+from conversations.gsm7 import MULTI_SEGMENT, SMS_MAX_SEGMENTS, septets, to_gsm7
 from conversations.outbox import Message, enqueue, iso
 
 REACHABLE = ("sms", "telegram")
