@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import tempfile
 import time
@@ -11,13 +12,16 @@ from pathlib import Path
 from typing import Any
 
 from bench import digest, e2e, match, oruk_import, report
+from bench import timebank as timebank_bench
 from bench.data import generate, lga_entries, write_catalogue
 
 HERE = Path(__file__).resolve().parent
 QUICK = ["--sizes", "300,2000", "--oruk-services", "300", "--levels", "1,2", "--sms-requests", "20",
          "--telegram-requests", "6", "--max-queries", "8", "--naive-budget", "0.2",
          "--cap", "10", "--warm-up", "2", "--outbox-messages", "50",
-         "--digest", "6,2000,1000", "--flood-messages", "40", "--neighbours", "10"]
+         "--digest", "6,2000,1000", "--flood-messages", "40", "--neighbours", "10",
+         "--timebank-members", "200", "--timebank-postings", "4000",
+         "--timebank-queries", "50"]
 
 
 def numbers(text: str) -> list[int]:
@@ -49,6 +53,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="seconds of naive matching per size (at least 10 queries)")
     parser.add_argument("--max-queries", type=int, default=None,
                         help="only the first N queries of each set (quick checks)")
+    parser.add_argument("--timebank-members", type=int, default=10_000)
+    parser.add_argument("--timebank-postings", type=int, default=1_000_000)
+    parser.add_argument("--timebank-queries", type=int, default=500)
+    parser.add_argument("--only", choices=("timebank",), default=None,
+                        help="run only this part, keeping the other figures of results.json")
     parser.add_argument("--oruk-services", type=int, default=10_000,
                         help="services in the Open Referral UK feed imported (default 10000)")
     parser.add_argument("--out", type=Path, default=HERE, help="where results go")
@@ -98,8 +107,27 @@ def headline_quality(rows: list[dict[str, Any]], key: str) -> dict[str, float]:
     return {k: row[key][k] for k in ("top1", "top3", "reject")}
 
 
+def run_timebank(args: argparse.Namespace) -> dict[str, Any]:
+    print(f"time bank: {args.timebank_members:,} members, {args.timebank_postings:,} "
+          "postings...", file=sys.stderr, flush=True)
+    return timebank_bench.run(args.timebank_members, args.timebank_postings,
+                              args.timebank_queries)
+
+
+def only_timebank(args: argparse.Namespace) -> int:
+    """Re-measure the time bank alone; the other figures stay as they were measured."""
+    path = args.out / "results.json"
+    results: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    results["timebank"] = run_timebank(args)
+    report.write(results, args.out)
+    print(timebank_bench.markdown(results["timebank"]))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.only == "timebank":
+        return only_timebank(args)
     started, load_start = time.perf_counter(), report.load_average()
     reference_start = report.reference_ms()
     rows = run_matching(args)
@@ -107,11 +135,12 @@ def main(argv: Sequence[str] | None = None) -> int:
           file=sys.stderr, flush=True)
     feed_import = oruk_import.run(args.oruk_services)
     ends = run_e2e(args)
+    ledger = run_timebank(args)
     weekly = run_digest(args)
     results: dict[str, Any] = {
         "machine": report.machine(), "match": rows, "sms": ends["sms"],
         "telegram": ends["telegram"], "flood": ends["flood"],
-        "quality": headline_quality(rows, "quality"),
+        "quality": headline_quality(rows, "quality"), "timebank": ledger,
         "extra_quality": headline_quality(rows, "extra_quality"),
         "outbox": ends["outbox"],
         "digest": weekly,

@@ -316,6 +316,11 @@ def markdown(results: Results) -> str:
         "five before it (a tenth as many each), for the trend.", "",
         METHOD, "",
     ]
+    if "timebank" in results:
+        from bench.timebank import markdown as timebank_markdown
+
+        parts += ["## Time bank ledger (issue 14)", "", timebank_markdown(results["timebank"]),
+                  ""]
     return "\n".join(parts)
 
 

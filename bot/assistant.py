@@ -21,6 +21,7 @@ from conversations.councillors import handle_councillor_reply
 from conversations.engine import Engine
 from conversations.safeguarding import assess
 from conversations.store import load_session, save_session
+from conversations.timebank import Policy
 from conversations.types import Inbound, Outbound
 
 
@@ -28,11 +29,13 @@ class Assistant:
     """`safeguarding_contact`: the email address safeguarding alerts are queued for
     ("" stores them only)."""
 
-    def __init__(self, db: sqlite_utils.Database, safeguarding_contact: str = "") -> None:
+    def __init__(self, db: sqlite_utils.Database, safeguarding_contact: str = "",
+                 timebank: Policy | None = None) -> None:
         self.db = db
         self.safeguarding_contact = safeguarding_contact
         self.version = catalogue_version(db)
-        self.engine = Engine(Matcher(load_entries(db)), db)
+        self.timebank = timebank
+        self.engine = Engine(Matcher(load_entries(db)), db, timebank=timebank)
         self._rebuilding: threading.Thread | None = None
         self._built: tuple[int, Matcher] | None = None
 
@@ -44,7 +47,7 @@ class Assistant:
         built, self._built = self._built, None
         if built is not None:
             self.version, matcher = built
-            self.engine = Engine(matcher, self.db)
+            self.engine = Engine(matcher, self.db, timebank=self.timebank)
             self._rebuilding = None
         version = catalogue_version(self.db)
         if version != self.version and self._rebuilding is None:

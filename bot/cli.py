@@ -15,6 +15,8 @@ from typing import Any
 
 import sqlite_utils
 
+from bot.cli_timebank import add_timebank_commands
+from bot.settings import SettingError
 from catalogue.store import entry_count
 
 
@@ -28,7 +30,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         return int(args.func(args))
-    except (UserError, CommandError) as error:
+    except (UserError, CommandError, SettingError) as error:
         print(f"localsupport: {error}", file=sys.stderr)
         return 1
 
@@ -91,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
                             "failed (without their text)")
     outbox.add_argument("--failed", action="store_true", help="only those that failed")
     outbox.set_defaults(func=cmd_outbox)
+    add_timebank_commands(sub, common)
     add_councillor_commands(sub, common)
     return parser
 

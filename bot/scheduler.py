@@ -17,12 +17,14 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.digest.job import digest_trigger, run_digests
 from bot.retention import purge
+from conversations.volunteering import queue_weekly_lists
 
 if TYPE_CHECKING:
     from bot.settings import Settings
 
 log = logging.getLogger("localsupport.scheduler")
 PURGE_AT = {"hour": 3, "minute": 30}  # daily, London time
+WEEKLY_AT = {"day_of_week": "mon", "hour": 7, "minute": 30}
 CATALOGUE_AT = {"hour": 4, "minute": 15}  # daily, London time
 OnDb = Callable[[Callable[[sqlite_utils.Database], Any]], Awaitable[Any]]
 
@@ -43,6 +45,11 @@ def build_scheduler(
             log.info("retention: %s", ", ".join(f"{t} {n}" for t, n in sorted(touched.items())))
 
     scheduler.add_job(purge_job, "cron", id="retention", **PURGE_AT, **common)
+
+    async def volunteering_job() -> None:  # each organiser's list of last week's sign-ups
+        await on_db(lambda db: queue_weekly_lists(db, clock()))
+
+    scheduler.add_job(volunteering_job, "cron", id="volunteering-weekly", **WEEKLY_AT, **common)
     if settings.catalogue_url:
         scheduler.add_job(catalogue_feed_job, "cron", id="catalogue-feed",
                           args=[on_db, settings.catalogue_url], **CATALOGUE_AT, **common)

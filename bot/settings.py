@@ -6,13 +6,52 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from bot.digest.weeks import DigestAt, parse_digest_at
+from conversations.phones import normalise_phone
+from conversations.timebank import Policy
 
 OFF_WORDS = frozenset({"0", "off", "false", "no"})
+ON_WORDS = frozenset({"1", "on", "true", "yes"})
+PERSON_CHANNELS = ("sms", "telegram", "email")
+
+
+class SettingError(ValueError):
+    """A setting that cannot be read, naming it."""
+
+
+def hours_setting(name: str, get: Callable[[str], str], default: float) -> float:
+    value = get(name)
+    try:
+        hours = float(value) if value else default
+    except ValueError:
+        raise SettingError(f"{name} must be a number of hours, like -10; got {value!r}") from None
+    if hours > 0:
+        raise SettingError(f"{name} is the lowest balance allowed: zero or below; got {value!r}")
+    return hours
+
+
+def people_setting(name: str, get: Callable[[str], str]) -> tuple[tuple[str, str], ...]:
+    """"sms:07700 900123, telegram:123456" -> (("sms", "+447700900123"), ("telegram", ...))."""
+    people = []
+    for item in get(name).replace(";", ",").split(","):
+        if not item.strip():
+            continue
+        channel, sep, address = item.strip().partition(":")
+        if not sep or not address.strip() or channel.lower() not in PERSON_CHANNELS:
+            raise SettingError(f"{name}: expected CHANNEL:ADDRESS with CHANNEL one of "
+                               f"{', '.join(PERSON_CHANNELS)}; got {item.strip()!r}")
+        channel, address = channel.lower(), address.strip()
+        if channel == "sms":
+            phone = normalise_phone(address)
+            if phone is None:
+                raise SettingError(f"{name}: {address!r} is not a phone number")
+            address = phone
+        people.append((channel, address))
+    return tuple(people)
 
 
 def alert_at(value: str) -> int:
@@ -56,6 +95,9 @@ class Settings:
     outbox_first_retry: float = 5.0  # seconds before a failed send is tried again (doubling)
     web_chat: bool = True
     request_timeout: float = 15.0  # seconds a request (its body included) may take
+    timebank_min_balance: float = -10.0  # hours
+    timebank_approval: bool = False
+    timebank_coordinators: tuple[tuple[str, str], ...] = ()  # (channel, address)
     catalogue_url: str = ""  # an Open Referral UK API's /services, re-imported daily
     objection_alert_at: int = 10  # objections from one ward that alert its councillors
     digest_at: str = "MON 08:00"  # when the weekly digests go, London time (bot/digest/weeks.py)
@@ -86,10 +128,18 @@ class Settings:
             digest_from=get("DIGEST_FROM"),
             safeguarding_email=get("SAFEGUARDING_EMAIL"),
             web_chat=get("WEB_CHAT").lower() not in OFF_WORDS,
+            timebank_min_balance=hours_setting("TIMEBANK_MIN_BALANCE", get, -10.0),
+            timebank_approval=get("TIMEBANK_APPROVAL").lower() in ON_WORDS,
+            timebank_coordinators=people_setting("TIMEBANK_COORDINATORS", get),
             catalogue_url=get("CATALOGUE_URL"),
             objection_alert_at=alert_at(get("OBJECTION_ALERT_AT")),
             digest_at=digest_at(get("DIGEST_AT")),
         )
+
+    def timebank_policy(self) -> Policy:
+        """The time bank's rules as the conversations see them."""
+        return Policy(min_balance_minutes=round(self.timebank_min_balance * 60),
+                      approval=self.timebank_approval, coordinators=self.timebank_coordinators)
 
     @property
     def digest_schedule(self) -> DigestAt:

@@ -13,6 +13,7 @@ from bot import schema as bot_schema
 from catalogue import schema as catalogue_schema
 from catalogue.storage import Schema, check_declared, connect, migrate
 from conversations import schema as conversations_schema
+from conversations import timebank_schema, volunteering_schema
 from conversations.councillors import schema as councillors_schema
 
 SCHEMAS: tuple[Schema, ...] = (
@@ -20,6 +21,8 @@ SCHEMAS: tuple[Schema, ...] = (
     conversations_schema.SCHEMA,
     councillors_schema.SCHEMA,
     bot_schema.SCHEMA,
+    timebank_schema.SCHEMA,
+    volunteering_schema.SCHEMA,
 )
 
 

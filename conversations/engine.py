@@ -32,6 +32,8 @@ from conversations import follow_up, people, records, smalltalk
 from conversations.crisis import crisis_text, next_step
 from conversations.eligibility import checkable
 from conversations.flows import entitlement, feedback, objection, privacy
+from conversations.flows import timebank as timebank_flow
+from conversations.flows import volunteering as volunteering_flow
 from conversations.flows.common import (
     Context,
     ask,
@@ -44,7 +46,9 @@ from conversations.flows.common import (
 )
 from conversations.safeguarding import Concern, assess, in_danger, remainder
 from conversations.store import ensure_conversations
+from conversations.timebank import Policy, ensure_timebank
 from conversations.types import Inbound, Outbound, Session
+from conversations.volunteering import ensure_volunteering
 
 IDLE_RESET = timedelta(days=1)
 MAX_CHOICES = 3
@@ -91,11 +95,13 @@ SET_ASIDE = {
 # States whose question is asked again after small talk or a follow-up answer.
 WAITING = {"entitlement:ask", "entitlement:who", "objection:what", "objection:confirm",
            "objection:postcode", "objection:reason", "feedback:rating", "privacy:forget"}
+WAITING |= timebank_flow.WAITING | volunteering_flow.WAITING
 
 Handler = Callable[[Context, Session, str], list[Outbound] | None]
 FLOWS: dict[str, Handler] = {
     "entitlement": entitlement.handle, "feedback": feedback.handle,
     "objection": objection.handle, "privacy": privacy.handle,
+    "timebank": timebank_flow.handle, "volunteering": volunteering_flow.handle,
 }
 
 
@@ -113,6 +119,7 @@ class Engine:
     def __init__(
         self, matcher: Matcher, db: sqlite_utils.Database | None = None,
         circumstances: Mapping[str, Circumstance] | None = None,
+        timebank: Policy | None = None,
     ) -> None:
         self.matcher = matcher
         self.entries = {e.id: e for e in matcher.entries}
@@ -120,11 +127,14 @@ class Engine:
         ensure_catalogue(self.db)
         ensure_conversations(self.db)
         records.ensure_records(self.db)
+        ensure_timebank(self.db)
+        ensure_volunteering(self.db)
+        self.timebank = timebank or Policy()
         found = circumstances if circumstances is not None else load_circumstances(self.db)
         self.questions = {code: c.question for code, c in found.items()}
 
     def context(self, now: datetime) -> Context:
-        return Context(self.db, self.matcher, self.entries, self.questions, now)
+        return Context(self.db, self.matcher, self.entries, self.questions, now, self.timebank)
 
     def step(self, session: Session, inbound: Inbound, now: datetime) -> list[Outbound]:
         """Safeguarding first: crisis contacts lead the replies whatever else was asked."""
@@ -176,6 +186,8 @@ class Engine:
             replies = flow(ctx, session, text)
             if replies is not None:
                 return replies
+        if (answered := timebank_flow.answer_waiting(ctx, session, text)) is not None:
+            return answered  # a YES for an exchange, not small talk
         if (chat := smalltalk.reply_to(text)) is not None:
             return self._small_talk(session, chat)
         if state in WAITING and (answer := self._follow_up(session, text, ctx)) is not None:
@@ -217,8 +229,8 @@ class Engine:
         if last is None:
             return None
         topic = follow_up.topic_of(text, last)
-        if topic is None:
-            return None
+        if topic is None or (topic.name == "sign_up" and last.kind == "volunteering"):
+            return None  # signing up for a role is a flow (conversations/flows/volunteering.py)
         return Outbound(follow_up.answer(topic, last))
 
     def _about_list(self, session: Session, text: str) -> Outbound | None:
@@ -243,6 +255,10 @@ class Engine:
         if not text:
             return self._menu(session, "I didn't get any words there. "
                               + self._menu_text(session))
+        if (replies := timebank_flow.route(ctx, session, text)) is not None:
+            return replies
+        if (replies := volunteering_flow.route(ctx, session, text)) is not None:
+            return replies
         if (chat := smalltalk.reply_to(text)) is not None:
             return [Outbound(chat)]
         people.note_facts(session, text)
@@ -342,6 +358,8 @@ class Engine:
             return [card, *offered]
         if entry.kind == "proposal":
             return [card, objection.offer(session, entry)]
+        if entry.kind == "volunteering":
+            return [card, volunteering_flow.offer(session, entry)]
         return [card, feedback.ask_helpful(session, entry, others)]
 
     # -- choices ------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from catalogue.model import Entry
-from conversations.flows.common import sentence, words
+from conversations.flows.common import words
 
 # What "it", "that", "them", "there" stand for; any of these makes a message a follow-up.
 REFERENCE = re.compile(r"\b(?:it|its|it's|that|this|them|they|there|their|theirs|one)\b")
@@ -232,9 +232,7 @@ DERIVED: dict[str, Callable[[Entry], str]] = {
 def answer(topic: Topic, entry: Entry) -> str:
     """The follow-up answer: every field of the topic that has a value; when none has,
     the topic's "I don't have ..." with the best way to ask them."""
-    if topic.name == "sign_up" and entry.kind == "volunteering":
-        return sign_up(entry)
-    if topic.name == "sign_up":
+    if topic.name == "sign_up":  # for a volunteering role it is a flow (flows/volunteering.py)
         topic = next(t for t in TOPICS if t.name == "apply")
     said = [say.template.format(value=sentence_value(value, say), title=entry.title)
             for say in topic.says if (value := field_value(entry, say.field))]
@@ -256,14 +254,3 @@ def contact_line(entry: Entry) -> str:
         if value:
             return " " + say.template.format(value=sentence_value(value, say))
     return " Ask the council."
-
-
-def sign_up(entry: Entry) -> str:
-    """"Sign me up" / "how do I sign up" after a volunteering role (or anything else): how
-    to, from the entry's fields. The time bank and sign-up records (issue 14) replace this."""
-    how = field_value(entry, "how_to_apply")
-    lead = f"To sign up for {entry.title}: {sentence(how)}" if how else \
-        f"To sign up for {entry.title}, get in touch."
-    contacts = [say.template.format(value=sentence_value(v, say)) for say in CONTACT
-                if (v := field_value(entry, say.field))]
-    return " ".join([lead, *contacts[:2]])

@@ -106,6 +106,18 @@ def test_the_markdown_shows_targets_and_tables(quick_results: tuple[dict[str, An
     assert "| sms | 1 |" in text and "| telegram | 2 |" in text
 
 
+def test_the_time_bank_ledger_is_measured(quick_results: tuple[dict[str, Any], str]) -> None:
+    results, markdown = quick_results
+    ledger = results["timebank"]
+    assert (ledger["members"], ledger["postings"], ledger["queries"]) == (200, 4000, 50)
+    assert ledger["balanced"] is True
+    assert all(sane(ledger[key]) for key in ("balance_p50_ms", "balance_p99_ms",
+                                             "statement_p50_ms", "statement_p99_ms"))
+    assert ledger["balance_p50_ms"] <= ledger["balance_p99_ms"]
+    assert ledger["lines_per_statement"] > 0  # statements list confirmed exchanges
+    assert "## Time bank ledger (issue 14)" in markdown and "| BALANCE |" in markdown
+
+
 def test_the_outbox_drain_delivered_every_queued_message(
     quick_results: tuple[dict[str, Any], str],
 ) -> None:

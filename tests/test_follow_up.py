@@ -8,7 +8,7 @@ import pytest
 
 from catalogue.model import Criterion, Entry
 from conversations import follow_up
-from conversations.follow_up import Say, Topic, answer, bare, field_value, sign_up, topic_of
+from conversations.follow_up import Say, Topic, answer, bare, field_value, topic_of
 
 PANTRY = Entry(
     "pantry", "service", "Riverside community pantry",
@@ -84,8 +84,8 @@ def test_a_missing_field_says_so_with_the_best_contact() -> None:
     assert answer(where, BARE) == "I don't have an address for Bins. Email bins@example.org."
 
 
-def test_sign_up_after_a_volunteering_role_and_apply_for_anything_else() -> None:
-    assert sign_up(ROLE) == "To sign up for Litter picks: Fill in the form. Call 01632 960300."
+def test_sign_up_for_anything_but_a_volunteering_role_says_how_to_apply() -> None:
+    # a volunteering role's sign-up is a flow: tests/test_flows_volunteering.py
     topic = topic_of("how do i sign up", PANTRY)
     assert topic is not None and topic.name == "sign_up"
     assert answer(topic, PANTRY).startswith("How to apply for Riverside community pantry:")

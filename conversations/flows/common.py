@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
 from catalogue.matcher import Matcher
 from catalogue.model import Entry
+from conversations.timebank import Policy
 from conversations.types import Outbound, Session
 
 YesNo = Literal["yes", "no", "unknown"]
@@ -69,6 +70,7 @@ class Context:
     entries: Mapping[str, Entry]
     questions: Mapping[str, str]  # circumstance code -> question
     now: datetime
+    timebank: Policy = field(default_factory=Policy)  # TIMEBANK_* (bot/settings.py)
 
 
 def words(text: str) -> str:

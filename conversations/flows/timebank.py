@@ -1,0 +1,356 @@
+"""The time bank by text: join, record an exchange in your own words, confirm one, BALANCE,
+STATEMENT, offers and requests, matches and introductions. See timebank.md.
+
+States: `timebank:name`, `timebank:ward`, `timebank:offers`, `timebank:needs` (joining),
+`timebank:which` (which member was meant), `timebank:hours` (how long), `timebank:confirm`
+(the other member's YES or NO, set by conversations/timebank_notices.py), `timebank:intro`
+(agreeing to an introduction), `timebank:matches` (picking whom to ask), `timebank:pick`
+(which of several waiting exchanges a YES or NO is for), `timebank:pick_intro` (the same
+for introductions).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from conversations import records, timebank, timebank_words
+from conversations import timebank_notices as notices
+from conversations.flows.common import Context, ask, end_flow, flow_data, is_skip
+from conversations.flows.common import parse_yes_no as yes_no
+from conversations.flows.timebank_matches import (
+    answer_intros,
+    ask_introduction,
+    intro_answer,
+    matches,
+    post_listing,
+    relay,
+)
+from conversations.timebank import Exchange, LedgerError, Member
+from conversations.timebank_words import Said
+from conversations.types import Outbound, Session
+
+# Questions whose answer is the person's own words: never read as a new request
+# (conversations/engine.py WAITING), and asked again after small talk.
+WAITING = frozenset({"timebank:name", "timebank:ward", "timebank:offers", "timebank:needs",
+                     "timebank:hours", "timebank:which", "timebank:confirm", "timebank:intro"})
+REACHABLE = ("sms", "telegram")  # channels the outbox can start a message on
+SKILLS = "gardening, shopping, lifts, company, DIY, tech help, cooking"
+NOT_MEMBER = ("That's for time bank members. Send JOIN TIME BANK to join: it's free, and "
+              "you can ask for help before you have given any.")
+_NAME = re.compile(r"^(?:(?:my name is|i'm|im|i am|it's|its|call me)\s+)?([a-z][a-z'-]{0,29})$",
+                   re.IGNORECASE)
+
+
+def member_of(ctx: Context, session: Session) -> Member | None:
+    return timebank.member_for(ctx.db, session.channel, session.address)
+
+
+def by(member: Member) -> str:
+    return f"member:{member.id}"
+
+
+def route(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
+    """A new message the time bank answers, or None when it is something else."""
+    if timebank_words.wants_join(text):
+        return start_join(ctx, session)
+    me = member_of(ctx, session)
+    coordinator = ctx.timebank.is_coordinator(session.channel, session.address)
+    if coordinator and (number := timebank_words.approval_said(text)) is not None:
+        return approve(ctx, number)
+    wants_statement, year = timebank_words.wants_statement(text)
+    if timebank_words.wants_balance(text) or wants_statement:
+        if me is None:
+            return [Outbound(NOT_MEMBER)]
+        return [Outbound(statement_text(ctx, me, year) if wants_statement
+                         else balance_text(ctx, me))]
+    said = timebank_words.exchange_said(text)
+    if said is not None and me is not None:
+        return record_said(ctx, session, me, said)
+    if said is not None and said.minutes is not None and timebank.named(ctx.db, said.other):
+        return [Outbound(NOT_MEMBER)]  # else it may be a question ("I care for my nan ...")
+    if me is None:
+        return None
+    if (answered := answer_waiting(ctx, session, text)) is not None:
+        return answered
+    if (listing := timebank_words.listing_said(text)) is not None:
+        return post_listing(ctx, me, *listing)
+    if timebank_words.wants_matches(text):
+        return matches(ctx, session, me)
+    if (relayed := timebank_words.relay_said(text)) is not None:
+        return relay(ctx, me, *relayed)
+    return None
+
+
+def answer_waiting(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
+    """A YES or NO from a member with exchanges waiting for them: it answers those (the
+    engine asks this before reading a lone "yes" as small talk)."""
+    said = yes_no(text)
+    if said not in ("yes", "no"):
+        return None
+    me = member_of(ctx, session)
+    if me is None:
+        return None
+    if timebank.awaiting(ctx.db, me.id):
+        return answer_pending(ctx, session, me, said == "yes")
+    return answer_intros(ctx, session, me, said == "yes")
+
+
+# -- joining ----------------------------------------------------------------------------------
+
+def start_join(ctx: Context, session: Session) -> list[Outbound]:
+    me = member_of(ctx, session)
+    if me is not None:
+        end_flow(session)
+        waiting = " A coordinator will approve you soon." if me.status == "waiting" else ""
+        return [Outbound(f"You're already a time bank member, {me.name}.{waiting} Send "
+                         "BALANCE, STATEMENT or MATCHES, or tell me when you help someone.")]
+    if session.channel not in REACHABLE:
+        end_flow(session)
+        return [Outbound("The time bank works by text message or Telegram, so other members "
+                         "can reach you through me. Text JOIN TIME BANK from your phone.")]
+    session.data["flow"] = {"kind": "timebank"}
+    return [ask(session, "timebank:name", "Welcome to the time bank: an hour of help given "
+                "earns an hour back, and everyone's time is worth the same. What's your first "
+                "name? Other members see only that and your ward, never your number.")]
+
+
+def _name(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
+    found = _NAME.match(text.strip().strip(".!"))
+    if found is None:
+        return [ask(session, "timebank:name", "Please send just your first name, in "
+                    "letters (for example Sam).")]
+    flow_data(session)["name"] = found.group(1).capitalize()
+    person = records.get_person(ctx.db, session.channel, session.address) or {}
+    if person.get("ward"):
+        flow_data(session)["ward"] = person["ward"]
+        return _ask_offers(session)
+    return [ask(session, "timebank:ward", "Which ward or postcode do you live in? It helps "
+                "find members near you. Reply SKIP to leave it out.")]
+
+
+def _ward(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
+    ward = None
+    if records.looks_like_postcode(text):
+        ward = records.ward_for_postcode(ctx.db, text)
+    elif not is_skip(text):
+        ward = records.ward_named(ctx.db, text)
+        if ward is None:
+            return [ask(session, "timebank:ward", f'I don\'t know a ward called "{text[:30]}". '
+                        "Send your postcode (like AB1 2CD), a ward's name, or SKIP.")]
+    flow_data(session)["ward"] = ward
+    return _ask_offers(session)
+
+
+def _ask_offers(session: Session) -> list[Outbound]:
+    return [ask(session, "timebank:offers", f"What could you offer? For example {SKILLS}, "
+                "or your own words. Reply SKIP if nothing yet: you can still get help.")]
+
+
+def _offers(ctx: Context, session: Session, text: str) -> list[Outbound]:
+    flow_data(session)["offers"] = "" if is_skip(text) else text.strip()[:200]
+    return [ask(session, "timebank:needs", "And what might you need help with? The same "
+                "kinds of thing, your own words, or SKIP.")]
+
+
+def _needs(ctx: Context, session: Session, text: str) -> list[Outbound]:
+    flow = flow_data(session)
+    needs = "" if is_skip(text) else text.strip()[:200]
+    me = timebank.join(ctx.db, session.channel, session.address, flow["name"], flow.get("ward"),
+                       flow.get("offers", ""), needs, ctx.now, ctx.timebank)
+    end_flow(session)
+    if me.status == "waiting":
+        notices.new_member(ctx.db, me, ctx.timebank, ctx.now)
+        return [Outbound(f"Thanks, {me.name}! A coordinator approves new members here; I'll "
+                         "message you as soon as they have.")]
+    other = "Sam" if me.name == "Priya" else "Priya"
+    return [Outbound(f"Welcome, {me.name}! When you help someone, tell me, e.g. \"I helped "
+                     f"{other} with the garden for 2 hours\". Send MATCHES to find help, "
+                     "BALANCE or STATEMENT any time.")]
+
+
+def approve(ctx: Context, member_id: int) -> list[Outbound]:
+    found = timebank.member(ctx.db, member_id)
+    if found is None or not timebank.approve(ctx.db, member_id):
+        return [Outbound(f"There is no member #{member_id} waiting for approval.")]
+    notices.approved(ctx.db, found, ctx.now)
+    return [Outbound(f"Approved {found.name} #{member_id}; I've told them.")]
+
+
+# -- recording an exchange ------------------------------------------------------------------
+
+def record_said(ctx: Context, session: Session, me: Member, said: Said) -> list[Outbound]:
+    if me.status != "active":
+        return [Outbound("A coordinator hasn't approved your membership yet; I'll message "
+                         "you when they have.")]
+    session.data["flow"] = {"kind": "timebank", "i_gave": said.i_gave, "what": said.what,
+                            "minutes": said.minutes, "name": said.other}
+    found = timebank.named(ctx.db, said.other, excluding=me.id)
+    if not found:
+        end_flow(session)
+        return [Outbound(f"I don't know a time bank member called {said.other}. Check the "
+                         "spelling, or ask them to join by texting JOIN TIME BANK.")]
+    if len(found) > 1:
+        choices = [(m.described, f"answer:member:{m.id}") for m in found[:4]]
+        return [ask(session, "timebank:which", f"Which {said.other} do you mean?",
+                    [*choices, ("None of these", "answer:no")])]
+    flow_data(session)["other"] = found[0].id
+    return _ready(ctx, session, me)
+
+
+def _ready(ctx: Context, session: Session, me: Member) -> list[Outbound]:
+    flow = flow_data(session)
+    if not flow.get("minutes"):
+        return [ask(session, "timebank:hours", "How long was it? For example \"2 hours\" or "
+                    "\"30 minutes\".")]
+    other = timebank.member(ctx.db, flow["other"])
+    assert other is not None
+    giver, receiver = (me, other) if flow["i_gave"] else (other, me)
+    end_flow(session)
+    try:
+        made = timebank.record(ctx.db, giver.id, receiver.id, int(flow["minutes"]),
+                               flow.get("what", ""), by(me), ctx.now, ctx.timebank)
+    except LedgerError as error:
+        return [Outbound(f"I couldn't record that: {error}")]
+    hours = timebank.hours_text(made.minutes)
+    if not notices.ask_to_confirm(ctx.db, made, me, other, ctx.now):
+        notices.tell_coordinators(ctx.db, ctx.timebank, f"timebank-unreachable:{made.id}",
+                                  f"Time bank: exchange {made.id} ({hours}) needs "
+                                  f"{other.name} #{other.id} to confirm; they have no phone.",
+                                  ctx.now)
+        return [Outbound(f"Recorded {hours} with {other.name}. They can't get messages, so a "
+                         "coordinator will confirm it.")]
+    return [Outbound(f"Thanks! I've asked {other.name} to confirm {hours}. It counts once "
+                     "they say yes; I'll let you know.")]
+
+
+def _which(ctx: Context, session: Session, me: Member, text: str) -> list[Outbound] | None:
+    if text.startswith("member:") and text[7:].isdigit():
+        flow_data(session)["other"] = int(text[7:])
+        return _ready(ctx, session, me)
+    if yes_no(text) == "no":
+        end_flow(session)
+        return [Outbound("OK, nothing recorded.")]
+    return None
+
+
+def _hours(ctx: Context, session: Session, me: Member, text: str) -> list[Outbound] | None:
+    minutes = timebank_words.duration(text)
+    if minutes is None:
+        return None if len(text.split()) > 4 else [ask(
+            session, "timebank:hours", "Please say how long, like \"2 hours\" or \"45 minutes\".")]
+    flow_data(session)["minutes"] = minutes
+    return _ready(ctx, session, me)
+
+
+# -- answering YES or NO to an exchange -------------------------------------------------------
+
+def answer_pending(ctx: Context, session: Session, me: Member, yes: bool,
+                   exchange_id: int | None = None) -> list[Outbound]:
+    end_flow(session)
+    waiting = timebank.awaiting(ctx.db, me.id)
+    if exchange_id is None and len(waiting) > 1:
+        return ask_which_exchange(ctx, session, me, waiting, yes)
+    chosen = next((e for e in waiting if e.id == exchange_id), waiting[0] if waiting else None)
+    if chosen is None:
+        return [Outbound("That exchange has already been answered. Send STATEMENT to see "
+                         "yours.")]
+    if not yes:
+        timebank.decline(ctx.db, chosen.id, by(me), ctx.now)
+        notices.answered(ctx.db, chosen, me, False, ctx.timebank, ctx.now)
+        return [Outbound("OK, it won't count. I've told them, and a coordinator may check "
+                         "with you both.")]
+    outcome = timebank.confirm(ctx.db, chosen.id, by(me), ctx.now, ctx.timebank)
+    if outcome == "over_limit":
+        notices.over_limit(ctx.db, chosen, ctx.timebank, ctx.now)
+        return [Outbound("I can't count that yet: it would go past the time bank's limit. "
+                         "A coordinator will be in touch.")]
+    if outcome != "confirmed":
+        return [Outbound("That exchange has already been answered.")]
+    notices.answered(ctx.db, chosen, me, True, ctx.timebank, ctx.now)
+    return [Outbound(f"Thank you, confirmed. {balance_text(ctx, me)}")]
+
+
+def ask_which_exchange(ctx: Context, session: Session, me: Member, waiting: list[Exchange],
+                       yes: bool) -> list[Outbound]:
+    choices = []
+    for pending in waiting[:4]:
+        other = timebank.member(ctx.db, pending.giver if pending.receiver == me.id
+                                else pending.receiver)
+        label = f"{other.name if other else 'Someone'}, {timebank.hours_text(pending.minutes)}"
+        if pending.note:
+            label += f", {pending.note[:20]}"
+        choices.append((label, f"answer:exchange:{pending.id}"))
+    session.data["flow"] = {"kind": "timebank", "yes": yes}
+    word = "confirm" if yes else "say no to"
+    return [ask(session, "timebank:pick", f"{len(waiting)} exchanges are waiting for you. "
+                f"Which one do you want to {word}?", choices)]
+
+
+# -- BALANCE and STATEMENT ----------------------------------------------------------------------
+
+def balance_text(ctx: Context, me: Member) -> str:
+    hours = timebank.hours_text(timebank.balance(ctx.db, me.id))
+    waiting = timebank.pending_count(ctx.db, me.id)
+    limit = timebank.hours_text(ctx.timebank.min_balance_minutes)
+    text = f"Your time bank balance is {hours}."
+    if waiting:
+        text += f" {waiting} exchange{'s' if waiting != 1 else ''} waiting to be confirmed."
+    return text + f" Balances can go down to {limit}: you can ask for help any time."
+
+
+def statement_text(ctx: Context, me: Member, year: int | None) -> str:
+    found = timebank.statement(ctx.db, me.id, year)
+    when = f"in {year}" if year else "so far"
+    text = (f"Your statement {when}: you gave {timebank.hours_text(found.given)} and "
+            f"received {timebank.hours_text(found.received)}.")
+    for line in reversed(found.lines[-3:]):
+        way = "gave" if line.minutes > 0 else "got from"
+        what = f" ({line.exchange.note[:25]})" if line.exchange.note else ""
+        piece = (f" {line.exchange.decided_at[8:10]}/{line.exchange.decided_at[5:7]}: {way} "
+                 f"{line.other} {timebank.hours_text(abs(line.minutes))}{what}.")
+        if len(text) + len(piece) > 250:
+            break
+        text += piece
+    if found.pending:
+        text += f" {found.pending} waiting to be confirmed."
+    return text
+
+
+# -- the flow's states ---------------------------------------------------------------------------
+
+def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
+    state = session.state.partition(":")[2]
+    if state == "name":
+        return _name(ctx, session, text)
+    if state == "ward":
+        return _ward(ctx, session, text)
+    if state == "offers":
+        return _offers(ctx, session, text)
+    if state == "needs":
+        return _needs(ctx, session, text)
+    me = member_of(ctx, session)
+    if me is None:
+        return None
+    flow: dict[str, Any] = flow_data(session)
+    if state == "which":
+        return _which(ctx, session, me, text)
+    if state == "hours":
+        return _hours(ctx, session, me, text)
+    if state == "pick" and text.startswith("exchange:") and text[9:].isdigit():
+        return answer_pending(ctx, session, me, bool(flow.get("yes")), int(text[9:]))
+    said = yes_no(text)
+    if state == "confirm" and said in ("yes", "no"):
+        # with several waiting, a button pressed on an older message looks the same: ask
+        several = len(timebank.awaiting(ctx.db, me.id)) > 1
+        chosen = None if several else flow.get("exchange")
+        return answer_pending(ctx, session, me, said == "yes", chosen)
+    if state == "intro" and said in ("yes", "no"):
+        return answer_intros(ctx, session, me, said == "yes", int(flow.get("intro", 0))) or [
+            Outbound("That request has already been answered.")]
+    if state == "pick_intro" and text.startswith("intro:") and text[6:].isdigit():
+        return intro_answer(ctx, session, me, int(text[6:]), bool(flow.get("yes")))
+    if state == "matches" and text.startswith("intro:"):
+        return ask_introduction(ctx, session, me, text[6:])
+    return None
+

@@ -1,0 +1,160 @@
+"""Time-bank offers and requests, matches, and introductions through the assistant (both
+sides agree; neither ever sees the other's number or chat id). See timebank.md."""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz import fuzz
+
+from conversations import timebank
+from conversations import timebank_notices as notices
+from conversations.flows.common import Context, ask, end_flow
+from conversations.outbox import iso
+from conversations.timebank import Member
+from conversations.types import Outbound, Session
+
+ALIKE = 70  # rapidfuzz token_set_ratio: an offer and a need this alike match
+MAX_MATCHES = 3
+
+
+def post_listing(ctx: Context, me: Member, kind: str, text: str) -> list[Outbound]:
+    ctx.db.execute(
+        "INSERT INTO timebank_listings (member, channel, address, kind, text, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)", [me.id, me.channel, me.address, kind, text[:200],
+                                      iso(ctx.now)])
+    return [Outbound(f"Posted your {kind}: \"{text[:80]}\". Send MATCHES to see members "
+                     "who may fit.")]
+
+
+def wishes(ctx: Context, member: Member, kind: str) -> list[str]:
+    """What a member offers (kind "offer") or needs ("request"): their joining answers and
+    their open listings."""
+    profile = member.offers if kind == "offer" else member.needs
+    listed = [row[0] for row in ctx.db.execute(
+        "SELECT text FROM timebank_listings WHERE member = ? AND kind = ? AND closed_at IS NULL",
+        [member.id, kind])]
+    parts = [p.strip() for p in profile.replace(" and ", ",").split(",") if p.strip()]
+    return parts + listed
+
+
+COMMON = frozenset({"help", "with", "the", "my", "in", "some", "and", "for", "someone",
+                    "need", "a", "an", "to", "of", "me", "can", "offer", "do", "any"})
+
+
+def stems(text: str) -> set[str]:
+    """Words that say what it is, cut to five letters ("gardening", "garden" -> "garde")."""
+    return {word[:5] for word in re.findall(r"[a-z]+", text.lower())
+            if word not in COMMON and len(word) > 2}
+
+
+def alike(want: str, offer: str) -> bool:
+    return bool(stems(want) & stems(offer)) or fuzz.token_set_ratio(
+        want.lower(), offer.lower()) >= ALIKE
+
+
+def _fits(wanted: list[str], offered: list[str]) -> str:
+    """The first thing offered that something wanted is alike, or ""."""
+    for want in wanted:
+        for offer in offered:
+            if alike(want, offer):
+                return offer
+    return ""
+
+
+def matches(ctx: Context, session: Session, me: Member) -> list[Outbound]:
+    """Members who offer what I need (then who need what I offer), my ward first."""
+    needs, offers = wishes(ctx, me, "request"), wishes(ctx, me, "offer")
+    found: list[tuple[bool, Member, str, str]] = []
+    for other in timebank.members(ctx.db):
+        if other.id == me.id:
+            continue
+        if thing := _fits(needs, wishes(ctx, other, "offer")):
+            found.append((other.ward != me.ward, other, thing, "offers"))
+        elif thing := _fits(offers, wishes(ctx, other, "request")):
+            found.append((other.ward != me.ward, other, thing, "needs"))
+    found.sort(key=lambda item: (item[3] != "offers", item[0], item[1].id))
+    if not found:
+        end_flow(session)
+        return [Outbound("No matches yet. Post what you need with \"request ...\" (or what you "
+                         "can do with \"offer ...\") and ask again later.")]
+    choices = [(f"{m.name} ({m.ward or 'no ward'}) {verb} {thing[:30]}", f"answer:intro:{m.id}")
+               for _, m, thing, verb in found[:MAX_MATCHES]]
+    session.data["flow"] = {"kind": "timebank"}
+    return [ask(session, "timebank:matches", "These members may fit. Pick one and I'll ask "
+                "them to get in touch; numbers stay private.", choices)]
+
+
+def ask_introduction(ctx: Context, session: Session, me: Member, value: str
+                     ) -> list[Outbound] | None:
+    other = timebank.member(ctx.db, int(value)) if value.isdigit() else None
+    end_flow(session)
+    if other is None or other.first_name is None:
+        return [Outbound("That member has left the time bank.")]
+    about = ", ".join(wishes(ctx, me, "request")[:1])
+    cursor = ctx.db.execute(
+        "INSERT INTO timebank_introductions (asker, asked, about, state, created_at) "
+        "VALUES (?, ?, ?, 'asked', ?) ON CONFLICT (asker, asked) DO NOTHING",
+        [me.id, other.id, about or None, iso(ctx.now)])
+    if not cursor.rowcount:
+        return [Outbound(f"I've already asked {other.name}. I'll tell you when they answer.")]
+    notices.introduce(ctx.db, int(cursor.lastrowid or 0), me, other, about, ctx.now)
+    return [Outbound(f"I've asked {other.name} if they'd like to be put in touch. I'll tell "
+                     "you what they say.")]
+
+
+def waiting_intros(ctx: Context, me: Member) -> list[tuple[int, Member]]:
+    """Introductions other members asked of me that I have not answered, oldest first."""
+    rows = ctx.db.execute("SELECT id, asker FROM timebank_introductions WHERE asked = ? "
+                          "AND state = 'asked' ORDER BY id", [me.id]).fetchall()
+    found = [(int(i), timebank.member(ctx.db, int(asker))) for i, asker in rows]
+    return [(i, asker) for i, asker in found if asker is not None]
+
+
+def answer_intros(ctx: Context, session: Session, me: Member, yes: bool,
+                  intro_id: int | None = None) -> list[Outbound] | None:
+    """A YES or NO to an introduction: the one asked about, the only one waiting, or
+    which one (several waiting); None when none waits."""
+    waiting = waiting_intros(ctx, me)
+    if intro_id is not None and len(waiting) <= 1:
+        return intro_answer(ctx, session, me, intro_id, yes)
+    if len(waiting) == 1:
+        return intro_answer(ctx, session, me, waiting[0][0], yes)
+    if not waiting:
+        return None
+    session.data["flow"] = {"kind": "timebank", "yes": yes}
+    word = "agree to" if yes else "say no to"
+    return [ask(session, "timebank:pick_intro", f"{len(waiting)} members asked to be put in "
+                f"touch. Which one do you {word}?",
+                [(asker.described, f"answer:intro:{i}") for i, asker in waiting[:4]])]
+
+
+def intro_answer(ctx: Context, session: Session, me: Member, intro_id: int, yes: bool
+                 ) -> list[Outbound]:
+    end_flow(session)
+    row = ctx.db.execute("SELECT asker FROM timebank_introductions WHERE id = ? AND asked = ? "
+                         "AND state = 'asked'", [intro_id, me.id]).fetchone()
+    asker = timebank.member(ctx.db, int(row[0])) if row else None
+    if asker is None:
+        return [Outbound("That request has already been answered.")]
+    ctx.db.execute("UPDATE timebank_introductions SET state = ? WHERE id = ?",
+                   ["accepted" if yes else "declined", intro_id])
+    notices.introduced(ctx.db, intro_id, asker, me, yes, ctx.now)
+    if yes:
+        return [Outbound(f"Thanks! Send \"to {asker.name}: your message\" and I'll pass it "
+                         "on. Your number stays private.")]
+    return [Outbound(f"OK, I'll tell {asker.name} you can't this time.")]
+
+
+def relay(ctx: Context, me: Member, name: str, text: str) -> list[Outbound]:
+    """Pass a message to a member I was introduced to (either way round)."""
+    rows = ctx.db.execute(
+        "SELECT CASE WHEN asker = ? THEN asked ELSE asker END FROM timebank_introductions "
+        "WHERE state = 'accepted' AND (asker = ? OR asked = ?)", [me.id, me.id, me.id])
+    for (other_id,) in rows.fetchall():
+        other = timebank.member(ctx.db, int(other_id))
+        if other is not None and (other.first_name or "").lower() == name.lower():
+            notices.relay(ctx.db, me, other, text, ctx.now)
+            return [Outbound(f"Passed on to {other.name}.")]
+    return [Outbound(f"You're not in touch with a member called {name.capitalize()} yet. Send "
+                     "MATCHES to find members, and I'll ask them first.")]

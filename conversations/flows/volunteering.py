@@ -1,0 +1,271 @@
+"""Volunteering: "Sign up?" after a volunteering role, the sign-up questions, withdrawing,
+and "what can I volunteer for?". See volunteering.md.
+
+States: `volunteering:name`, `volunteering:age`, `volunteering:when`, `volunteering:consent`,
+`volunteering:contact` (signing up for the role in the flow data), `volunteering:find_age`
+and `volunteering:find_when` (finding roles that fit).
+"""
+
+from __future__ import annotations
+
+import re
+
+from catalogue.model import Entry
+from conversations import records, volunteering
+from conversations.flows.common import (
+    NO,
+    YES,
+    Context,
+    ask,
+    end_flow,
+    entry_choices,
+    flow_data,
+    how_to_apply,
+    is_skip,
+    parse_yes_no,
+    words,
+)
+from conversations.types import Outbound, Session
+
+# Questions whose answer is the person's own words (conversations/engine.py WAITING)
+WAITING = frozenset({"volunteering:name", "volunteering:age", "volunteering:when",
+                     "volunteering:consent", "volunteering:contact", "volunteering:find_age",
+                     "volunteering:find_when"})
+WHEN_CHOICES = [("Weekdays", "answer:weekdays"), ("Evenings", "answer:evenings"),
+                ("Weekends", "answer:weekends"), ("Any time", "answer:any time")]
+MAX_ROLES = 4
+_SIGN_UP = re.compile(r"^(?:(?:can i|i want to|i'd like to|i would like to|how do i|how can i) )?"
+                      r"(?:sign (?:me |us )?up|signup|volunteer|join|register|get involved|"
+                      r"take part)(?: (?:for|to|with) (?:it|this|that|them))?(?: please)?\??$")
+_FIND = re.compile(r"^(?:what|where|how) (?:can|could|do|might) i volunteer(?: for| at)?"
+                   r"(?: near me)?\??$|^(?:volunteering|volunteer) (?:near me|for me|roles|"
+                   r"opportunities)\??$|^(?:find|show me) (?:volunteering|volunteer roles)\??$")
+_WITHDRAW = re.compile(r"^(?:i want to |please )?(?:withdraw|cancel|take back|remove|drop out "
+                       r"of|pull out of)(?: my| the)? (?:volunteer(?:ing)? )?(?:sign ?-?ups?|"
+                       r"volunteering)(?: (?:for|from) .+)?$|^i can'?t volunteer any ?more$")
+_AGE = re.compile(r"^(?:i'?m |i am |im )?(\d{1,3})(?: years? old| yrs?| yo)?$")
+_NAME = re.compile(r"^(?:(?:my name is|i'm|im|i am|it's|call me)\s+)?([a-z][a-z'-]{0,29})$",
+                   re.IGNORECASE)
+
+
+def offer(session: Session, entry: Entry) -> Outbound:
+    """After showing a volunteering role: "Sign up?"."""
+    end_flow(session)
+    return ask(session, "volunteering:offer", f"Would you like to sign up for {entry.title}? "
+               "I'll ask a few quick questions and pass it to the organiser.",
+               [("Sign up", "answer:yes"), ("No thanks", "answer:no")])
+
+
+def route(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
+    said = words(text)
+    if _FIND.match(said):
+        return start_finding(ctx, session)
+    if _WITHDRAW.match(said):
+        return withdraw(ctx, session)
+    last = ctx.entries.get(session.data.get("last_entry") or "")
+    if last is not None and last.kind == "volunteering" and _SIGN_UP.match(said):
+        return start(ctx, session, last)
+    return None
+
+
+# -- signing up ---------------------------------------------------------------------------------
+
+def start(ctx: Context, session: Session, entry: Entry) -> list[Outbound]:
+    mine = [s.entry_id for s in volunteering.signed_up(ctx.db, session.channel, session.address)]
+    if entry.id in mine:
+        end_flow(session)
+        return [Outbound(f"You're already signed up for {entry.title}. Send WITHDRAW MY SIGN "
+                         "UP to cancel it.")]
+    session.data["flow"] = {"kind": "volunteering", "entry": entry.id}
+    return [ask(session, "volunteering:name", f"Great! To sign up for {entry.title}: what's "
+                "your first name?")]
+
+
+def _age_known(session: Session) -> int | None:
+    age = (session.data.get("answers") or {}).get("age")
+    return age if isinstance(age, int) else None
+
+
+def _name(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
+    found = _NAME.match(text.strip().strip(".!"))
+    if found is None:
+        return [ask(session, "volunteering:name", "Please send just your first name.")]
+    flow_data(session)["name"] = found.group(1).capitalize()
+    age = _age_known(session)
+    if age is not None:
+        return _check_age(ctx, session, age)
+    return [ask(session, "volunteering:age", "How old are you?")]
+
+
+def read_age(text: str) -> int | None:
+    found = _AGE.match(words(text))
+    return int(found.group(1)) if found and 5 <= int(found.group(1)) <= 110 else None
+
+
+def too_young() -> Outbound:
+    return Outbound("Thank you for wanting to help! You need to be 13 or older to sign up, so "
+                    "I can't sign you up yet. You could help with a parent or carer, or ask at "
+                    "school or a youth club about helping out. Send MENU to find things to do.")
+
+
+def _check_age(ctx: Context, session: Session, age: int) -> list[Outbound]:
+    entry = ctx.entries[flow_data(session)["entry"]]
+    session.data.setdefault("answers", {})["age"] = age
+    if age < volunteering.MIN_AGE:
+        end_flow(session)
+        return [too_young()]
+    if (entry.min_age or 0) > age or (entry.max_age is not None and entry.max_age < age):
+        end_flow(session)
+        ages = f"aged {entry.min_age} and over" if (entry.min_age or 0) > age else \
+            f"aged up to {entry.max_age}"
+        return [Outbound(f"Sorry, {entry.title} is for people {ages}. Send WHAT CAN I "
+                         "VOLUNTEER FOR to see roles that fit you.")]
+    flow_data(session)["age"] = age
+    return [ask(session, "volunteering:when", "When could you help? Pick one, or tell me "
+                "(for example \"evenings and weekends\").", WHEN_CHOICES)]
+
+
+def _when(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
+    times = volunteering.availability_said(text)
+    if not times:
+        return [ask(session, "volunteering:when", "Please say weekdays, evenings, weekends "
+                    "or any time.", WHEN_CHOICES)]
+    flow_data(session)["when"] = ", ".join(times)
+    entry = ctx.entries[flow_data(session)["entry"]]
+    reach = "your phone number" if session.channel == "sms" else "a phone number or email"
+    return [ask(session, "volunteering:consent", f"Can I give the organiser of {entry.title} "
+                f"{reach} so they can contact you? If not, I'll send only your first name "
+                "and when you're free.", [YES, NO])]
+
+
+def _consent(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
+    said = parse_yes_no(text)
+    if said is None:
+        return None
+    if said == "yes" and session.channel != "sms":
+        return [ask(session, "volunteering:contact", "What phone number or email should "
+                    "the organiser use?")]
+    contact = session.address if said == "yes" else ""
+    return record(ctx, session, contact)
+
+
+_CONTACT = re.compile(r"^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$|^\+?[\d ()-]{9,16}$")
+
+
+def _contact(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
+    if is_skip(text):
+        return record(ctx, session, "")
+    if not _CONTACT.match(text.strip()):
+        return [ask(session, "volunteering:contact", "That doesn't look like a phone number "
+                    "or email. Send one, or SKIP to share nothing.")]
+    return record(ctx, session, text.strip())
+
+
+def record(ctx: Context, session: Session, contact: str) -> list[Outbound]:
+    flow = flow_data(session)
+    entry = ctx.entries[flow["entry"]]
+    made = volunteering.sign_up(ctx.db, session.channel, session.address, entry, flow["name"],
+                                int(flow["age"]), flow["when"], contact, ctx.now)
+    end_flow(session)
+    if made is None:
+        return [Outbound(f"You're already signed up for {entry.title}.")]
+    text = f"Thanks {made.first_name}, you're signed up for {entry.title}. "
+    text += ("The organiser will be in touch. " if contact and entry.email
+             else f"To arrange it: {how_to_apply(entry)}. ")
+    if made.age < volunteering.PARENT_AGE:
+        text += ("As you're under 16, the organiser needs a parent or carer's OK and how to "
+                 "reach them before you start. ")
+    return [Outbound(text + "Send WITHDRAW MY SIGN UP to cancel.")]
+
+
+# -- withdrawing ----------------------------------------------------------------------------------
+
+def withdraw(ctx: Context, session: Session, signup_id: int | None = None) -> list[Outbound]:
+    end_flow(session)
+    mine = volunteering.signed_up(ctx.db, session.channel, session.address)
+    if not mine:
+        return [Outbound("You have no volunteering sign-ups to withdraw.")]
+    if signup_id is None and len(mine) > 1:
+        choices = [(ctx.entries[s.entry_id].title if s.entry_id in ctx.entries else s.entry_id,
+                    f"answer:{s.id}") for s in mine[:MAX_ROLES]]
+        return [ask(session, "volunteering:withdraw", "Which sign-up do you want to "
+                    "withdraw?", choices)]
+    chosen = signup_id if signup_id is not None else mine[0].id
+    gone = volunteering.withdraw(ctx.db, session.channel, session.address, chosen,
+                                 dict(ctx.entries), ctx.now)
+    if gone is None:
+        return [Outbound("That sign-up was already withdrawn.")]
+    title = ctx.entries[gone.entry_id].title if gone.entry_id in ctx.entries else gone.entry_id
+    return [Outbound(f"Done: you're no longer signed up for {title}. I've told the organiser.")]
+
+
+# -- finding roles that fit -----------------------------------------------------------------------
+
+def start_finding(ctx: Context, session: Session) -> list[Outbound]:
+    session.data["flow"] = {"kind": "volunteering-find"}
+    if _age_known(session) is None:
+        return [ask(session, "volunteering:find_age", "I'll find roles that fit you. How old "
+                    "are you?")]
+    return [ask(session, "volunteering:find_when", "When could you help?", WHEN_CHOICES)]
+
+
+def list_roles(ctx: Context, session: Session, times: list[str]) -> list[Outbound]:
+    age = _age_known(session)
+    end_flow(session)
+    if age is not None and age < volunteering.MIN_AGE:
+        return [too_young()]
+    person = records.get_person(ctx.db, session.channel, session.address) or {}
+    roles = [e for e in ctx.entries.values()
+             if volunteering.fits(e, age, person.get("ward"), times)]
+    roles.sort(key=lambda e: (not e.wards, e.title))
+    if not roles:
+        return [Outbound("I couldn't find a volunteering role that fits right now. Try other "
+                         "times, or ask me about something else.")]
+    return [ask(session, "answered", "These could suit you. Pick one to read about it and "
+                "sign up:", entry_choices(roles[:MAX_ROLES]))]
+
+
+def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
+    state = session.state.partition(":")[2]
+    flow = flow_data(session)
+    if state == "find_age":
+        age = read_age(text)
+        if age is None:
+            return None if len(text.split()) > 3 else [
+                ask(session, "volunteering:find_age", "Please send your age as a number.")]
+        session.data.setdefault("answers", {})["age"] = age
+        if age < volunteering.MIN_AGE:
+            end_flow(session)
+            return [too_young()]
+        return [ask(session, "volunteering:find_when", "When could you help?", WHEN_CHOICES)]
+    if state == "find_when":
+        times = volunteering.availability_said(text)
+        return list_roles(ctx, session, times) if times else None
+    if state == "withdraw":
+        return withdraw(ctx, session, int(text)) if text.isdigit() else None
+    if state == "offer":
+        entry = ctx.entries.get(session.data.get("last_entry") or "")
+        said = parse_yes_no(text)
+        if said == "yes" and entry is not None:
+            return start(ctx, session, entry)
+        if said == "no":
+            end_flow(session)
+            return [Outbound("OK. Ask me anything else, or send MENU.")]
+        return None
+    if flow.get("entry") not in ctx.entries:
+        return None
+    if state == "name":
+        return _name(ctx, session, text)
+    if state == "age":
+        age = read_age(text)
+        if age is None:
+            return None if len(text.split()) > 3 else [
+                ask(session, "volunteering:age", "Please send your age as a number, like 15.")]
+        return _check_age(ctx, session, age)
+    if state == "when":
+        return _when(ctx, session, text)
+    if state == "consent":
+        return _consent(ctx, session, text)
+    if state == "contact":
+        return _contact(ctx, session, text)
+    return None

@@ -1,0 +1,160 @@
+"""Messages the time bank starts: the other member asked to confirm, the recorder told of
+the answer, coordinators told of a NO or a new member to approve, introductions and the
+messages passed between introduced members. Each is queued in the outbox
+(conversations/outbox.py) inside the caller's transaction, under an idempotency key.
+
+Members are reached only on their own channel; nobody's number or chat id is ever put in
+another member's message.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from datetime import datetime
+
+import sqlite_utils
+
+from conversations import timebank
+from conversations.outbox import Message, enqueue
+from conversations.store import load_session, save_session
+from conversations.timebank import Exchange, Member, Policy
+from conversations.types import CHANNELS
+
+KIND = "timebank"
+NOTE_SHOWN = 60  # characters of an exchange's note in a message (two SMS segments a reply)
+
+
+def body_for(channel: str, text: str) -> str:
+    return html.escape(text) if channel == "telegram" else text
+
+
+def tell(db: sqlite_utils.Database, member: Member, key: str, text: str, now: datetime,
+         choices: Sequence[str] = ()) -> bool:
+    """Queue a message to a member on their own channel (none for a member without one)."""
+    if not member.channel or not member.address:
+        return False
+    return enqueue(db, Message(key, KIND, member.channel, member.address,
+                               body_for(member.channel, text), choices=tuple(choices)), now)
+
+
+def tell_coordinators(db: sqlite_utils.Database, policy: Policy, key: str, text: str,
+                      now: datetime) -> int:
+    sent = 0
+    for channel, address in policy.coordinators:
+        message = Message(f"{key}:{channel}:{address}", KIND, channel, address,
+                          body_for(channel, text), subject="Time bank" if channel == "email"
+                          else "")
+        sent += enqueue(db, message, now)
+    return sent
+
+
+# Questions a member may be left in without losing anything they were typing in
+PASSING = ("feedback:helpful", "volunteering:offer", "timebank:confirm", "timebank:intro",
+           "timebank:matches")
+
+
+def expect_answer(db: sqlite_utils.Database, member: Member, state: str, flow: dict[str, int],
+                  now: datetime) -> None:
+    """The member's next YES or NO answers this question (their session waits for it),
+    unless they are half-way through something else: then a YES or NO sent once that is
+    done still answers it (conversations/flows/timebank.py `route`)."""
+    if member.channel not in CHANNELS or not member.address:
+        return
+    session = load_session(db, member.channel, member.address)
+    if ":" in session.state and not session.state.startswith(PASSING):
+        return
+    session.state, session.updated_at = state, now
+    session.data["flow"] = dict(flow)
+    session.data["choices"], session.data["labels"] = ["answer:yes", "answer:no"], ["Yes", "No"]
+    save_session(db, session)
+
+
+def what_of(exchange: Exchange, to_them: bool = False) -> str:
+    """" with her garden"; told to the member it was about, " with your garden"."""
+    note = exchange.note[:NOTE_SHOWN].rsplit(" ", 1)[0] if len(exchange.note) > NOTE_SHOWN \
+        else exchange.note
+    if to_them:
+        note = re.sub(r"\b(?:her|his|their)\b", "your", note)
+    return f" with {note}" if note else ""
+
+
+def ask_to_confirm(db: sqlite_utils.Database, exchange: Exchange, recorder: Member,
+                   other: Member, now: datetime) -> bool:
+    hours = timebank.hours_text(exchange.minutes)
+    if exchange.giver == recorder.id:
+        said = f"{recorder.name} says they helped you{what_of(exchange, True)} for {hours}."
+    else:
+        said = f"{recorder.name} says you helped them{what_of(exchange, True)} for {hours}."
+    text = f"Time bank: {said} Is that right? Reply YES to confirm or NO if not."
+    expect_answer(db, other, "timebank:confirm", {"exchange": exchange.id}, now)
+    return tell(db, other, f"timebank-confirm:{exchange.id}", text, now, ("Yes", "No"))
+
+
+def answered(db: sqlite_utils.Database, exchange: Exchange, answerer: Member, yes: bool,
+             policy: Policy, now: datetime) -> None:
+    """Tell whoever recorded the exchange; on a NO, the coordinators too."""
+    recorder_id = exchange.giver if exchange.receiver == answerer.id else exchange.receiver
+    recorder = timebank.member(db, recorder_id)
+    hours = timebank.hours_text(exchange.minutes)
+    if yes:
+        if recorder is not None:
+            text = (f"Time bank: {answerer.name} confirmed {hours}{what_of(exchange)}. Your "
+                    f"balance is {timebank.hours_text(timebank.balance(db, recorder.id))}.")
+            tell(db, recorder, f"timebank-confirmed:{exchange.id}", text, now)
+        return
+    if recorder is not None:
+        tell(db, recorder, f"timebank-declined:{exchange.id}", f"Time bank: {answerer.name} "
+             f"said no to the {hours}{what_of(exchange)} you recorded, so it does not count. "
+             "A coordinator may be in touch.", now)
+    tell_coordinators(db, policy, f"timebank-declined:{exchange.id}",
+                      f"Time bank: exchange {exchange.id} ({hours}, recorded by "
+                      f"{recorder.name if recorder else 'a member'} #{recorder_id}) was "
+                      f"declined by {answerer.name} #{answerer.id}. Please look into it.", now)
+
+
+def over_limit(db: sqlite_utils.Database, exchange: Exchange, policy: Policy,
+               now: datetime) -> None:
+    tell_coordinators(db, policy, f"timebank-limit:{exchange.id}",
+                      f"Time bank: exchange {exchange.id} could not be confirmed: it would take "
+                      f"member #{exchange.receiver} below the limit.", now)
+
+
+def new_member(db: sqlite_utils.Database, member: Member, policy: Policy,
+               now: datetime) -> None:
+    tell_coordinators(db, policy, f"timebank-join:{member.id}",
+                      f"Time bank: {member.described} #{member.id} asks to join. "
+                      f"Reply APPROVE {member.id} to let them in.", now)
+
+
+def approved(db: sqlite_utils.Database, member: Member, now: datetime) -> None:
+    tell(db, member, f"timebank-approved:{member.id}", f"Time bank: welcome, {member.name}! "
+         "A coordinator has approved you. Tell me when you help someone, e.g. \"I helped "
+         "Priya with her garden for 2 hours\".", now)
+
+
+def introduce(db: sqlite_utils.Database, intro_id: int, asker: Member, asked: Member,
+              about: str, now: datetime) -> bool:
+    wants = f" about {about}" if about else ""
+    text = (f"Time bank: {asker.described} would like to be put in touch with you{wants}. "
+            "Your number stays private: I pass messages on. Reply YES to agree or NO.")
+    expect_answer(db, asked, "timebank:intro", {"intro": intro_id}, now)
+    return tell(db, asked, f"timebank-intro:{intro_id}", text, now, ("Yes", "No"))
+
+
+def introduced(db: sqlite_utils.Database, intro_id: int, asker: Member, asked: Member,
+               yes: bool, now: datetime) -> None:
+    if yes:
+        text = (f"Time bank: {asked.name} agreed to be put in touch. Send \"to "
+                f"{asked.name}: your message\" and I'll pass it on; numbers stay private.")
+    else:
+        text = f"Time bank: {asked.name} can't help this time. Send MATCHES to see others."
+    tell(db, asker, f"timebank-intro-answer:{intro_id}", text, now)
+
+
+def relay(db: sqlite_utils.Database, sender: Member, to: Member, text: str,
+          now: datetime) -> bool:
+    key = f"timebank-relay:{sender.id}:{to.id}:{now.isoformat()}"
+    return tell(db, to, key, f"Time bank, from {sender.name}: {text[:220]} (Reply \"to "
+                f"{sender.name}: ...\")", now)

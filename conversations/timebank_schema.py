@@ -1,0 +1,137 @@
+"""The time bank's tables, and what each holds about a person (catalogue/storage.py).
+
+The ledger is double entry and append-only (conversations/timebank.py): an exchange is one
+`timebank_exchanges` row and two `timebank_postings` rows (+minutes for the member who
+gave, -minutes for the one who received) written together and never changed; its fate is
+one `timebank_decisions` row (confirmed or declined), whose primary key makes a second
+confirmation a no-op. Amounts are whole minutes, so sums are exact.
+
+FORGET ME anonymises the member row (its id and postings stay, so the ledger stays
+balanced and the other members' statements stay true); a trigger then empties the notes
+of that member's exchanges, which may name them.
+"""
+
+from __future__ import annotations
+
+from catalogue.storage import NOBODY, Personal, Schema, Table
+
+MEMBERS = Table("timebank_members", Personal(
+    "anonymise", "time bank members: first name, ward, what they offer and need. Erased, the "
+    "member becomes an anonymous account so the ledger and others' statements stay true",
+    anonymise=("address", "first_name", "ward", "offers", "needs"),
+    label="time bank membership",
+), """
+CREATE TABLE IF NOT EXISTS "timebank_members" (
+   "id" INTEGER PRIMARY KEY,
+   "channel" TEXT,
+   "address" TEXT,
+   "first_name" TEXT,
+   "ward" TEXT,
+   "offers" TEXT,
+   "needs" TEXT,
+   "status" TEXT NOT NULL,
+   "joined_at" TEXT NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS "idx_timebank_members_person"
+    ON "timebank_members" ("channel", "address");
+CREATE INDEX IF NOT EXISTS "idx_timebank_members_name" ON "timebank_members" ("first_name");""")
+
+EXCHANGES = Table("timebank_exchanges", Personal(
+    "none", "who gave whom how many minutes (by member id); the note is emptied when "
+    "either member is forgotten (trigger below)",
+), """
+CREATE TABLE IF NOT EXISTS "timebank_exchanges" (
+   "id" INTEGER PRIMARY KEY,
+   "giver" INTEGER NOT NULL REFERENCES "timebank_members" ("id"),
+   "receiver" INTEGER NOT NULL REFERENCES "timebank_members" ("id"),
+   "minutes" INTEGER NOT NULL CHECK ("minutes" > 0),
+   "note" TEXT,
+   "recorded_by" TEXT NOT NULL,
+   "recorded_at" TEXT NOT NULL,
+   CHECK ("giver" != "receiver")
+);
+CREATE INDEX IF NOT EXISTS "idx_timebank_exchanges_receiver" ON "timebank_exchanges" ("receiver");
+CREATE INDEX IF NOT EXISTS "idx_timebank_exchanges_giver" ON "timebank_exchanges" ("giver");
+CREATE TRIGGER IF NOT EXISTS "timebank_forget_notes"
+AFTER UPDATE OF "first_name" ON "timebank_members" WHEN NEW."first_name" IS NULL
+BEGIN
+   UPDATE "timebank_exchanges" SET "note" = NULL
+   WHERE "giver" = NEW."id" OR "receiver" = NEW."id";
+   DELETE FROM "timebank_introductions" WHERE "asker" = NEW."id" OR "asked" = NEW."id";
+END;""")
+# A forgotten member can no longer answer: exchanges still waiting on either side are
+# declined (they never counted), so none waits for ever.
+DECLINE_ON_FORGET = """
+CREATE TRIGGER IF NOT EXISTS "timebank_forget_declines_pending"
+AFTER UPDATE OF "first_name" ON "timebank_members" WHEN NEW."first_name" IS NULL
+BEGIN
+   INSERT OR IGNORE INTO "timebank_decisions" ("exchange", "state", "decided_by", "decided_at")
+   SELECT "id", 'declined', 'forgotten', strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+   FROM "timebank_exchanges" WHERE "giver" = NEW."id" OR "receiver" = NEW."id";
+END;"""
+
+POSTINGS = Table("timebank_postings", NOBODY, """
+CREATE TABLE IF NOT EXISTS "timebank_postings" (
+   "id" INTEGER PRIMARY KEY,
+   "exchange" INTEGER NOT NULL REFERENCES "timebank_exchanges" ("id"),
+   "member" INTEGER NOT NULL REFERENCES "timebank_members" ("id"),
+   "minutes" INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS "idx_timebank_postings_member"
+    ON "timebank_postings" ("member", "exchange", "minutes");
+CREATE INDEX IF NOT EXISTS "idx_timebank_postings_exchange" ON "timebank_postings" ("exchange");
+CREATE TRIGGER IF NOT EXISTS "timebank_postings_append_only"
+BEFORE UPDATE ON "timebank_postings"
+BEGIN SELECT RAISE(ABORT, 'time bank postings are append-only: record a reversing exchange');
+END;
+CREATE TRIGGER IF NOT EXISTS "timebank_postings_never_deleted"
+BEFORE DELETE ON "timebank_postings"
+BEGIN SELECT RAISE(ABORT, 'time bank postings are append-only: record a reversing exchange');
+END;
+CREATE TRIGGER IF NOT EXISTS "timebank_exchanges_amounts_fixed"
+BEFORE UPDATE OF "giver", "receiver", "minutes" ON "timebank_exchanges"
+BEGIN SELECT RAISE(ABORT, 'time bank exchanges are append-only: record a reversing exchange');
+END;""")
+
+DECISIONS = Table("timebank_decisions", NOBODY, """
+CREATE TABLE IF NOT EXISTS "timebank_decisions" (
+   "exchange" INTEGER PRIMARY KEY REFERENCES "timebank_exchanges" ("id"),
+   "state" TEXT NOT NULL CHECK ("state" IN ('confirmed', 'declined')),
+   "decided_by" TEXT NOT NULL,
+   "decided_at" TEXT NOT NULL
+);""" + DECLINE_ON_FORGET)
+
+LISTINGS = Table("timebank_listings", Personal(
+    "delete", "offers and requests a member posted", label="time bank offer(s) and request(s)",
+), """
+CREATE TABLE IF NOT EXISTS "timebank_listings" (
+   "id" INTEGER PRIMARY KEY,
+   "member" INTEGER NOT NULL REFERENCES "timebank_members" ("id"),
+   "channel" TEXT,
+   "address" TEXT,
+   "kind" TEXT NOT NULL CHECK ("kind" IN ('offer', 'request')),
+   "text" TEXT NOT NULL,
+   "created_at" TEXT NOT NULL,
+   "closed_at" TEXT
+);
+CREATE INDEX IF NOT EXISTS "idx_timebank_listings_member" ON "timebank_listings" ("member");
+CREATE INDEX IF NOT EXISTS "idx_timebank_listings_person"
+    ON "timebank_listings" ("channel", "address");""")
+
+INTRODUCTIONS = Table("timebank_introductions", Personal(
+    "none", "which two members asked to be put in touch (by member id); deleted with "
+    "either member (trigger above)",
+), """
+CREATE TABLE IF NOT EXISTS "timebank_introductions" (
+   "id" INTEGER PRIMARY KEY,
+   "asker" INTEGER NOT NULL REFERENCES "timebank_members" ("id"),
+   "asked" INTEGER NOT NULL REFERENCES "timebank_members" ("id"),
+   "about" TEXT,
+   "state" TEXT NOT NULL CHECK ("state" IN ('asked', 'accepted', 'declined')),
+   "created_at" TEXT NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS "idx_timebank_introductions_pair"
+    ON "timebank_introductions" ("asker", "asked");""")
+
+# the introductions table comes before the trigger on exchanges that names it
+SCHEMA = Schema("timebank", (MEMBERS, INTRODUCTIONS, EXCHANGES, POSTINGS, DECISIONS, LISTINGS))

@@ -1,0 +1,132 @@
+"""Reading time-bank messages in people's own words: "I helped Priya with her garden for 2
+hours", "Priya gave me a lift, an hour and a half", "STATEMENT 2025"."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+           "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+_AMOUNT = r"(\d+(?:[.,]\d+)?|" + "|".join(NUMBERS) + r")"
+_DURATION = re.compile(r"\b" + _AMOUNT + r"\s*(hours?|hrs?|h|minutes?|mins?|m)\b")
+_HALF_HOUR = re.compile(r"\bhalf (?:an|a) ?(?:hour|hr)\b")
+_AND_A_HALF = re.compile(r"\b(?:hours?|hrs?|h) and a half\b|\band a half (?:hours?|hrs?)\b"
+                         r"|\d\s*(?:1/2|½)")
+_ME_GAVE = re.compile(
+    r"^(?:i(?:'ve| have)? |we )(?:helped|gave|did|drove|taught|visited|walked|fixed|"
+    r"cleaned for|cooked for|shopped for|sat with|spent (?:.+?) (?:helping|with))\s+"
+    r"(?P<name>[a-z][a-z'-]*)\b(?P<rest>.*)$")
+_GAVE_ME = re.compile(
+    r"^(?P<name>[a-z][a-z'-]*) (?:has |have )?(?:helped|gave|did|drove|taught|visited|"
+    r"fixed|cleaned for|cooked for|shopped for|sat with) (?:me|us)\b(?P<rest>.*)$")
+_WHAT = re.compile(r"\b(?:with|for|to|on) (?P<what>(?!\d|an? hour|half|one|two)[^,.]+?)"
+                   r"(?= for \w+ (?:hours?|hrs?|minutes?|mins?)|,| for an? |$)")
+NOT_NAMES = frozenset({"my", "the", "a", "an", "out", "her", "him", "them", "someone",
+                       "somebody", "with", "at", "to", "in", "on", "it", "this", "that",
+                       "some", "people", "me", "myself", "you", "everyone", "loads", "lots",
+                       "he", "she", "they", "we", "i", "our", "your", "his", "their"})
+
+
+@dataclass(frozen=True)
+class Said:
+    """An exchange as the member told it: who the other member is and which way it went."""
+
+    other: str  # the other member's first name as written
+    i_gave: bool  # True: the sender helped the other member
+    minutes: int | None  # None when no duration was given
+    what: str
+
+
+def duration(text: str) -> int | None:
+    """Minutes in "2 hours", "1.5 hrs", "an hour and a half", "90 minutes", "half an hour"."""
+    said = text.lower()
+    if _HALF_HOUR.search(said):
+        return 30
+    minutes, found = 0.0, False
+    for amount, unit in _DURATION.findall(said):
+        value = float(NUMBERS.get(amount, 0) or amount.replace(",", "."))
+        minutes += value * (1 if unit.startswith("m") else 60)
+        found = True
+    if not found:
+        return None
+    if _AND_A_HALF.search(said):
+        minutes += 30
+    return round(minutes)
+
+
+def exchange_said(text: str) -> Said | None:
+    """The exchange a message tells of, or None when it is not one."""
+    said = re.sub(r"\s+", " ", text.replace("\u2019", "'").lower()).strip().strip(".!")
+    for pattern, i_gave in ((_ME_GAVE, True), (_GAVE_ME, False)):
+        found = pattern.match(said)
+        if found is None or found.group("name") in NOT_NAMES:
+            continue
+        rest = found.group("rest")
+        what = _WHAT.search(rest)
+        return Said(found.group("name").capitalize(), i_gave, duration(said),
+                    what.group("what").strip() if what else "")
+    return None
+
+
+_STATEMENT = re.compile(r"^(?:my )?(?:time ?bank )?statement(?: (?:for )?(\d{4}|all|all time))?$")
+_BALANCE = re.compile(r"^(?:my |what'?s my |what is my )?(?:time ?bank )?balance$")
+_JOIN = re.compile(r"^(?:i want to |i'd like to |i would like to |can i |how do i |how to )?"
+                   r"(?:join|sign up (?:to|for)|sign me up (?:to|for)|become a member of|"
+                   r"register (?:with|for))(?: the| a)? time ?bank\??$|^time ?bank$")
+_OFFER = re.compile(r"^(?:post an? )?(offer|request)[:\s]+(.{3,})$"
+                    r"|^i can offer (.{3,})$|^i(?:'d| would) like help with (.{3,})$")
+_MATCHES = re.compile(r"^(?:see |show |show me |my )?matches$|^who can help(?: me)?\??$")
+_APPROVE = re.compile(r"^approve (\d+)$")
+_RELAY = re.compile(r"^(?:to|tell|message) ([a-z][a-z'-]*)[:,]\s*(.+)$", re.S)
+
+
+def plain(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("\u2019", "'").lower()).strip().strip(".!")
+
+
+def wants_statement(text: str) -> tuple[bool, int | None]:
+    found = _STATEMENT.match(plain(text))
+    if found is None:
+        return False, None
+    year = found.group(1)
+    return True, int(year) if year and year.isdigit() else None
+
+
+def wants_balance(text: str) -> bool:
+    return _BALANCE.match(plain(text).rstrip("?")) is not None
+
+
+def wants_join(text: str) -> bool:
+    return _JOIN.match(plain(text)) is not None
+
+
+def listing_said(text: str) -> tuple[str, str] | None:
+    """("offer" | "request", what) for "offer dog walking", "I can offer lifts"."""
+    found = _OFFER.match(plain(text))
+    if found is None:
+        return None
+    kind, what, can_offer, like_help = found.groups()
+    if can_offer:
+        return "offer", can_offer
+    if like_help:
+        return "request", like_help
+    return kind, what
+
+
+def wants_matches(text: str) -> bool:
+    return _MATCHES.match(plain(text)) is not None
+
+
+def approval_said(text: str) -> int | None:
+    found = _APPROVE.match(plain(text))
+    return int(found.group(1)) if found else None
+
+
+def relay_said(text: str) -> tuple[str, str] | None:
+    """("priya", "can you come on Tuesday?") for "to Priya: can you come on Tuesday?"."""
+    found = _RELAY.match(text.strip().replace("\u2019", "'").lower())
+    if found is None or found.group(1) in NOT_NAMES:
+        return None
+    start = len(text.strip()) - len(found.group(2))
+    return found.group(1), text.strip()[start:].strip()

@@ -1,0 +1,187 @@
+"""Volunteering sign-ups (table in conversations/volunteering_schema.py): record one and
+email its organiser (the entry's `email`) through the outbox, withdraw one, the weekly list
+for each organiser, and which roles fit a person's age, ward and availability.
+Transport-free: called inside the caller's transaction."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlite_utils
+
+from catalogue.model import Entry
+from catalogue.storage import migrate, write
+from conversations.outbox import Message, enqueue, iso
+from conversations.volunteering_schema import SCHEMA
+
+TIMES = ("weekdays", "evenings", "weekends")
+MIN_AGE = 13  # younger than this, nobody is signed up
+PARENT_AGE = 16  # younger than this, the organiser needs a parent or carer's OK
+KIND = "volunteering"
+
+
+def ensure_volunteering(db: sqlite_utils.Database) -> None:
+    migrate(db, [SCHEMA])
+
+
+@dataclass(frozen=True)
+class SignUp:
+    id: int
+    entry_id: str
+    first_name: str
+    age: int
+    availability: str
+    consent: bool
+    contact: str
+    created_at: str
+
+
+_SIGNUP = ("SELECT id, entry_id, first_name, age, availability, consent, coalesce(contact, ''), "
+           "created_at FROM volunteering_signups")
+
+
+def signed_up(db: sqlite_utils.Database, channel: str, address: str) -> list[SignUp]:
+    """The person's sign-ups not withdrawn, oldest first."""
+    rows = db.execute(_SIGNUP + " WHERE channel = ? AND address = ? AND withdrawn_at IS NULL "
+                      "ORDER BY id", [channel, address]).fetchall()
+    return [signup_of(row) for row in rows]
+
+
+def signup_of(row: Sequence[object]) -> SignUp:
+    return SignUp(int(str(row[0])), str(row[1]), str(row[2]), int(str(row[3])), str(row[4]),
+                  bool(row[5]), str(row[6]), str(row[7]))
+
+
+def sign_up(db: sqlite_utils.Database, channel: str, address: str, entry: Entry,
+            first_name: str, age: int, availability: str, contact: str, now: datetime
+            ) -> SignUp | None:
+    """Record the sign-up and queue the organiser's email; None when already signed up."""
+    cursor = db.execute(
+        "INSERT INTO volunteering_signups (channel, address, entry_id, first_name, age, "
+        "availability, consent, contact, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT DO NOTHING",
+        [channel, address, entry.id, first_name, age, availability, int(bool(contact)),
+         contact or None, iso(now)])
+    if not cursor.rowcount:
+        return None
+    made = SignUp(int(cursor.lastrowid or 0), entry.id, first_name, age, availability,
+                  bool(contact), contact, iso(now))
+    if entry.email:
+        enqueue(db, Message(f"signup:{made.id}:organiser", KIND, "email", entry.email,
+                            organiser_email(entry, made), subject=f"New volunteer for "
+                            f"{entry.title}"), now)
+    return made
+
+
+def organiser_email(entry: Entry, made: SignUp) -> str:
+    lines = [f"{made.first_name} has signed up for {entry.title} through Local Support.",
+             "", f"Age: {made.age}", f"Available: {made.availability}"]
+    if made.contact:
+        lines.append(f"How to reach them: {made.contact} (they agreed to you having this)")
+    else:
+        lines.append("They did not agree to share contact details; they have your details "
+                     "and will get in touch.")
+    if made.age < PARENT_AGE:
+        lines += ["", "They are under 16: please get a parent or carer's consent and "
+                  "contact details before they start."]
+    lines += ["", f"Sign-up reference: {made.id}."]
+    return "\n".join(lines)
+
+
+def withdraw(db: sqlite_utils.Database, channel: str, address: str, signup_id: int,
+             entries: dict[str, Entry], now: datetime) -> SignUp | None:
+    mine = [s for s in signed_up(db, channel, address) if s.id == signup_id]
+    if not mine:
+        return None
+    db.execute("UPDATE volunteering_signups SET withdrawn_at = ? WHERE id = ?",
+               [iso(now), signup_id])
+    entry = entries.get(mine[0].entry_id)
+    if entry is not None and entry.email:
+        enqueue(db, Message(f"signup:{signup_id}:withdrawn", KIND, "email", entry.email,
+                            f"{mine[0].first_name} (sign-up {signup_id}) has withdrawn from "
+                            f"{entry.title}. No need to contact them.",
+                            subject=f"Volunteer withdrawn: {entry.title}"), now)
+    return mine[0]
+
+
+def iso_week(moment: datetime) -> str:
+    year, week, _ = moment.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def weekly_lists(db: sqlite_utils.Database, entries: Iterable[Entry], now: datetime) -> int:
+    """Queue each organiser the list of last full week's sign-ups still standing (once a
+    week: the key names the week). Returns how many lists were queued."""
+    monday = (now - timedelta(days=now.weekday() + 7)).replace(hour=0, minute=0, second=0,
+                                                                microsecond=0)
+    week, queued = iso_week(monday), 0
+    for entry in entries:
+        if entry.kind != "volunteering" or not entry.email:
+            continue
+        rows = db.execute(_SIGNUP + " WHERE entry_id = ? AND withdrawn_at IS NULL AND "
+                          "created_at >= ? AND created_at < ? ORDER BY id",
+                          [entry.id, iso(monday), iso(monday + timedelta(days=7))]).fetchall()
+        if not rows:
+            continue
+        lines = [f"Sign-ups for {entry.title} in {week}:", ""]
+        for row in rows:
+            made = signup_of(row)
+            reach = made.contact or "contact not shared"
+            lines.append(f"- {made.first_name}, {made.age}, {made.availability}: {reach}")
+        queued += enqueue(db, Message(f"signup-week:{entry.id}:{week}", KIND, "email",
+                                      entry.email, "\n".join(lines),
+                                      subject=f"Volunteers for {entry.title}, {week}"), now)
+    return queued
+
+
+def queue_weekly_lists(db: sqlite_utils.Database, now: datetime) -> int:
+    """The scheduler's weekly job (bot/scheduler.py): every organiser's list, once."""
+    from catalogue.store import load_entries
+
+    with write(db):
+        return weekly_lists(db, load_entries(db), now)
+
+
+# -- which roles fit ---------------------------------------------------------------------------
+
+_WEEKEND = re.compile(r"\b(?:sat|saturdays?|sun|sundays?|weekends?)\b", re.IGNORECASE)
+_EVENING = re.compile(r"\b(?:evenings?|(?:[5-9]|1[01])(?:[.:]\d\d)?\s*pm|night)\b", re.IGNORECASE)
+_WEEKDAY = re.compile(r"\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|mondays?|tuesdays?|"
+                      r"wednesdays?|thursdays?|fridays?|weekdays?|term time|mornings?|"
+                      r"afternoons?)\b", re.IGNORECASE)
+
+
+def times_of(entry: Entry) -> set[str]:
+    """When a role happens, from its opening hours; empty = not said (fits anyone)."""
+    hours = entry.opening_hours
+    found = {name for name, pattern in (("weekends", _WEEKEND), ("evenings", _EVENING),
+                                        ("weekdays", _WEEKDAY)) if pattern.search(hours)}
+    return found
+
+
+def fits(entry: Entry, age: int | None, ward: str | None, times: Sequence[str]) -> bool:
+    if entry.kind != "volunteering":
+        return False
+    if age is not None and ((entry.min_age or MIN_AGE) > age
+                            or (entry.max_age is not None and entry.max_age < age)):
+        return False
+    if ward and entry.wards and ward.lower() not in {w.lower() for w in entry.wards}:
+        return False
+    when = times_of(entry)
+    return not when or not times or bool(when & set(times))
+
+
+def availability_said(text: str) -> list[str]:
+    """["evenings", "weekends"] for "evenings and weekends"; all three for "any time"."""
+    said = text.lower()
+    if re.search(r"\b(?:any ?time|anytime|all of them|whenever|flexible)\b", said):
+        return list(TIMES)
+    found = [t for t in TIMES if re.search(rf"\b{t[:-1]}s?\b", said)]
+    if re.search(r"\b(?:sat|sun|saturdays?|sundays?)\b", said) and "weekends" not in found:
+        found.append("weekends")
+    if re.search(r"\b(?:after school|after work|nights?)\b", said) and "evenings" not in found:
+        found.append("evenings")
+    return [t for t in TIMES if t in found]

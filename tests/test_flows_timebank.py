@@ -1,0 +1,304 @@
+"""The time bank by text (conversations/flows/timebank.py), with two and three members on
+different channels talking to one engine and one database; what the assistant starts (the
+other member's question, the coordinator's notice) is read from the outbox table."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import sqlite_utils
+from conversation_kit import Talk, engine_for
+
+from bot.render import render_sms, segments
+from conversations import timebank
+from conversations.engine import Engine
+from conversations.timebank import Policy
+from conversations.types import Outbound
+
+COORDINATOR = ("sms", "+447700900999")
+
+
+def engine_with(db: sqlite_utils.Database, **policy: object) -> Engine:
+    engine = engine_for(db)
+    engine.timebank = Policy(coordinators=(COORDINATOR,), **policy)  # type: ignore[arg-type]
+    return engine
+
+
+def person(engine: Engine, db: sqlite_utils.Database, channel: str, address: str) -> Talk:
+    return Talk(engine, db, channel=channel, address=address)  # type: ignore[arg-type]
+
+
+def join(talk: Talk, name: str, ward: str = "RV1 1AA", offers: str = "gardening",
+         needs: str = "skip") -> str:
+    assert "first name" in talk.say("join the time bank")
+    talk.say(name)
+    talk.say(ward)
+    talk.say(offers)
+    return talk.say(needs)
+
+
+def outbox(db: sqlite_utils.Database, prefix: str = "") -> list[dict[str, object]]:
+    return [
+        dict(zip(("key", "channel", "address", "body", "choices"), row, strict=True))
+        for row in db.execute("SELECT key, channel, address, body, choices FROM outbox "
+                              "WHERE key LIKE ? ORDER BY id", [prefix + "%"])]
+
+
+@pytest.fixture
+def engine(db: sqlite_utils.Database) -> Engine:
+    return engine_with(db)
+
+
+@pytest.fixture
+def sam(engine: Engine, db: sqlite_utils.Database) -> Talk:
+    talk = person(engine, db, "sms", "+447700900001")
+    assert "Welcome, Sam!" in join(talk, "Sam")
+    return talk
+
+
+@pytest.fixture
+def priya(engine: Engine, db: sqlite_utils.Database) -> Talk:
+    talk = person(engine, db, "telegram", "5550001")
+    assert "Welcome, Priya!" in join(talk, "my name is priya", "Hillside", "shopping",
+                                     "help in the garden")
+    return talk
+
+
+def test_joining_keeps_first_name_ward_offers_and_needs(sam: Talk, priya: Talk, db) -> None:
+    found = timebank.member_for(db, "telegram", "5550001")
+    assert found is not None
+    assert (found.first_name, found.ward, found.offers, found.needs, found.status) == (
+        "Priya", "Hillside", "shopping", "help in the garden", "active")
+    assert timebank.member_for(db, "sms", "+447700900001").ward == "Riverside"
+    assert "already a time bank member" in sam.say("join timebank")
+
+
+def test_recording_asks_the_other_member_on_their_channel_and_yes_confirms(sam, priya, db
+                                                                          ) -> None:
+    reply = sam.say("I helped Priya with her garden for 2 hours")
+    assert "asked Priya to confirm 2 hours" in reply
+    asked = outbox(db, "timebank-confirm:")
+    assert len(asked) == 1 and asked[0]["channel"] == "telegram"
+    assert asked[0]["address"] == "5550001"
+    assert asked[0]["body"] == ("Time bank: Sam says they helped you with your garden for 2 hours. "
+                                "Is that right? Reply YES to confirm or NO if not.")
+    assert "+447700900001" not in str(asked[0]["body"])
+    assert json.loads(str(asked[0]["choices"])) == ["Yes", "No"]
+    assert "balance is 0 hours" in sam.say("BALANCE")
+    assert "1 exchange waiting" in sam.say("balance")
+    assert "confirmed" in priya.say("YES")
+    assert "-2 hours" in priya.say("balance")
+    told = outbox(db, "timebank-confirmed:")
+    assert told[0]["address"] == "+447700900001" and "Priya confirmed 2 hours" in str(
+        told[0]["body"])
+    assert "balance is 2 hours" in sam.say("BALANCE")
+
+
+def test_no_declines_and_the_coordinator_is_told(sam, priya, db) -> None:
+    priya.say("Sam helped me with shopping for an hour and a half")
+    assert "asked Sam to confirm 1.5 hours" in priya.replies[0].text
+    assert "it won't count" in sam.say("no")
+    coordinator = outbox(db, "timebank-declined:")
+    assert [(m["channel"], m["address"]) for m in coordinator] == [
+        ("telegram", "5550001"), COORDINATOR]
+    assert "declined by Sam" in str(coordinator[1]["body"])
+    assert timebank.balance(db, timebank.member_for(db, "sms", "+447700900001").id) == 0
+    sam.say("yes")  # a later YES does not undo the NO
+    assert timebank.exchange(db, 1).state == "declined"
+
+
+def test_ambiguous_names_ask_which_member_and_a_missing_time_is_asked(engine, db, sam) -> None:
+    first = person(engine, db, "sms", "+447700900002")
+    join(first, "Priya", "RV1 1AA", "cooking")
+    second = person(engine, db, "telegram", "5550002")
+    join(second, "Priya", "HL1 1AA", "lifts")
+    reply = sam.say("I helped Priya")
+    assert "Which Priya do you mean?" in reply
+    assert "Priya (Riverside, cooking)" in reply and "Priya (Hillside, lifts)" in reply
+    assert "How long was it?" in sam.say("2")
+    assert "asked Priya to confirm 45 minutes" in sam.say("45 mins")
+    asked = outbox(db, "timebank-confirm:")
+    assert [m["address"] for m in asked] == ["5550002"]
+    assert "+447700900002" not in sam.say("statement") + str(asked)
+
+
+def test_someone_not_a_member_is_told_how_to_join(engine, db, priya) -> None:
+    stranger = person(engine, db, "sms", "+447700900077")
+    assert "JOIN TIME BANK" in stranger.say("I helped Priya for 2 hours")
+    assert "JOIN TIME BANK" in stranger.say("BALANCE")
+    assert outbox(db, "timebank-confirm:") == []
+    # someone telling of help to a person who is no member is asking something else
+    assert "JOIN TIME BANK" not in stranger.say("I helped Grandma for 2 hours, what can I get?")
+    assert stranger.state != "timebank:which"
+
+
+def test_receiving_help_first_is_allowed_down_to_the_limit(engine, db, sam, priya) -> None:
+    engine.timebank = Policy(min_balance_minutes=-180, coordinators=(COORDINATOR,))
+    assert "asked Sam to confirm 3 hours" in priya.say("Sam helped me for 3 hours")
+    reply = priya.say("Sam helped me for 1 hour")
+    assert "couldn't record that" in reply and "3 hours below zero" in reply
+    assert "confirmed" in sam.say("yes")
+    assert "-3 hours" in priya.say("balance")
+
+
+def test_statement_lists_contributions_and_benefits(sam, priya, db) -> None:
+    sam.say("I helped Priya with her garden for 2 hours")
+    priya.say("yes")
+    priya.say("I drove Sam to hospital, 1 hour")
+    sam.say("yes")
+    statement = sam.say("STATEMENT")
+    assert statement.startswith("Your statement so far: you gave 2 hours and received 1 hour.")
+    assert "got from Priya 1 hour (hospital)" in statement
+    assert "gave Priya 2 hours (her garden)" in statement
+    assert "gave 0 hours and received 0 hours" in sam.say("statement 2024")
+
+
+def test_approval_waits_for_a_coordinator(db) -> None:
+    engine = engine_with(db, approval=True)
+    newcomer = person(engine, db, "sms", "+447700900005")
+    assert "A coordinator approves new members" in join(newcomer, "Jo")
+    waiting = timebank.member_for(db, "sms", "+447700900005")
+    assert waiting.status == "waiting"
+    notice = outbox(db, "timebank-join:")
+    assert notice[0]["address"] == COORDINATOR[1] and f"APPROVE {waiting.id}" in str(
+        notice[0]["body"])
+    assert "hasn't approved" in newcomer.say("I helped Sam for 1 hour")
+    stranger = person(engine, db, "sms", "+447700900006")
+    assert "Approved" not in stranger.say(f"approve {waiting.id}")
+    coordinator = person(engine, db, *COORDINATOR)
+    assert f"Approved Jo #{waiting.id}" in coordinator.say(f"APPROVE {waiting.id}")
+    assert timebank.member(db, waiting.id).status == "active"
+    assert "welcome, Jo" in str(outbox(db, "timebank-approved:")[0]["body"])
+
+
+def test_matches_and_an_introduction_with_both_sides_consent(sam, priya, db) -> None:
+    reply = priya.say("matches")
+    assert "Sam (Riverside) offers gardening" in reply
+    assert "I've asked Sam" in priya.say("1")
+    asked = outbox(db, "timebank-intro:")
+    assert asked[0]["address"] == "+447700900001"
+    assert "Priya (Hillside, shopping) would like to be put in touch" in str(asked[0]["body"])
+    assert "You're not in touch" in priya.say("to Sam: can you come on Tuesday?")
+    assert "to Priya: your message" in sam.say("yes")
+    assert "Sam agreed" in str(outbox(db, "timebank-intro-answer:")[0]["body"])
+    assert "Passed on to Sam" in priya.say("to Sam: can you come on Tuesday?")
+    relayed = outbox(db, "timebank-relay:")
+    assert relayed[0]["address"] == "+447700900001"
+    assert relayed[0]["body"].startswith("Time bank, from Priya: can you come on Tuesday?")
+    assert "5550001" not in str(relayed)
+
+
+def test_offers_and_requests_are_posted_and_matched(engine, db, sam) -> None:
+    jo = person(engine, db, "sms", "+447700900008")
+    join(jo, "Jo", "RV1 1AA", "skip", "skip")
+    assert "Posted your request" in jo.say("request: help with my garden")
+    assert "Sam (Riverside) offers gardening" in jo.say("who can help?")
+
+
+def test_forget_me_keeps_the_ledger_balanced(sam, priya, db) -> None:
+    sam.say("I helped Priya with her garden for 2 hours")
+    priya.say("yes")
+    priya.say("forget me")
+    assert "deleted" in priya.say("yes")
+    gone = timebank.member(db, 2)
+    assert gone is not None and gone.first_name is None and gone.address is None
+    assert timebank.total(db) == 0
+    assert "gave a former member 2 hours" in sam.say("statement")
+    assert "I don't know a time bank member called Priya" in sam.say("I helped Priya for 1h")
+
+
+def test_every_time_bank_reply_fits_two_sms_segments(sam, priya) -> None:
+    for text in ("I helped Priya with her garden for 2 hours", "balance", "statement",
+                 "matches", "join the time bank"):
+        sam.say(text)
+        for reply in sam.replies:
+            assert segments(render_sms(reply)) <= 2, reply.text
+
+
+def test_a_member_half_way_through_something_else_keeps_it(sam, priya, db) -> None:
+    priya.say("can I get free school meals?")
+    asking = priya.state
+    assert asking.startswith("entitlement:")
+    sam.say("I helped Priya with her garden for 2 hours")
+    assert priya.state == asking  # her answers are not taken for the time bank's
+    priya.say("menu")
+    assert "confirmed" in priya.say("yes")  # the YES still answers the exchange
+    assert timebank.exchange(db, 1).state == "confirmed"
+
+
+def test_with_two_exchanges_waiting_a_later_yes_asks_which(engine, db, sam, priya) -> None:
+    jo = person(engine, db, "sms", "+447700900003")
+    join(jo, "Jo")
+    sam.say("I helped Priya with her garden for 2 hours")
+    jo.say("I helped Priya with shopping for 1 hour")
+    priya.say("menu")
+    reply = priya.say("yes")
+    assert "2 exchanges are waiting for you. Which one do you want to confirm?" in reply
+    assert "Sam, 2 hours, her garden" in reply and "Jo, 1 hour, shopping" in reply
+    assert "confirmed" in priya.say("2")
+    assert [timebank.exchange(db, n).state for n in (1, 2)] == ["pending", "confirmed"]
+
+
+def test_every_message_the_time_bank_starts_fits_two_sms_segments(engine, db, sam) -> None:
+    jo = person(engine, db, "sms", "+447700900004")
+    join(jo, "Jo", needs="help in the garden")
+    long_note = "the big overgrown back garden, " * 8
+    sam.say(f"I helped Jo with {long_note} for 2 hours")
+    jo.say("no")
+    jo.say("matches")
+    jo.say("1")
+    sam.say("yes")
+    jo.say("to Sam: " + "can you come round on Saturday morning? " * 8)
+    sent = db.execute("SELECT key, body, choices FROM outbox WHERE channel = 'sms'").fetchall()
+    assert {key.split(":")[0] for key, _, _ in sent} >= {
+        "timebank-confirm", "timebank-declined", "timebank-intro", "timebank-relay"}
+    for key, body, choices in sent:
+        shown = render_sms(Outbound(body, choices=tuple(json.loads(choices or "[]"))))
+        assert segments(shown) <= 2, key
+
+
+def test_the_web_chat_cannot_join_as_nobody_could_reach_it(engine, db) -> None:
+    visitor = person(engine, db, "web", "visitor-1")
+    assert "Text JOIN TIME BANK from your phone" in visitor.say("join the time bank")
+    assert timebank.member_for(db, "web", "visitor-1") is None
+
+
+def test_own_words_while_joining_are_never_taken_for_a_new_request(engine, db) -> None:
+    newcomer = person(engine, db, "sms", "+447700900011")
+    newcomer.say("join the time bank")
+    newcomer.say("Ade")
+    newcomer.say("skip")
+    assert "what might you need" in newcomer.say("I don't want anything back, gardening")
+    assert newcomer.state == "timebank:needs"
+    newcomer.say("skip")
+    assert timebank.member_for(db, "sms", "+447700900011").offers.startswith("I don't want")
+
+
+def test_a_yes_right_after_two_requests_asks_which(engine, db, sam, priya) -> None:
+    jo = person(engine, db, "sms", "+447700900003")
+    join(jo, "Jo")
+    sam.say("I helped Priya with her garden for 2 hours")
+    jo.say("I helped Priya with shopping for 1 hour")
+    assert priya.state == "timebank:confirm"
+    assert "Which one do you want to confirm?" in priya.say("Yes", choice=0)
+    assert "confirmed" in priya.say("1")
+    assert [timebank.exchange(db, n).state for n in (1, 2)] == ["confirmed", "pending"]
+    assert "confirmed" in priya.say("yes")  # one left: no need to ask
+    assert timebank.exchange(db, 2).state == "confirmed"
+
+
+def test_two_introductions_waiting_a_yes_asks_which(engine, db, sam, priya) -> None:
+    jo = person(engine, db, "sms", "+447700900003")
+    join(jo, "Jo", offers="lifts", needs="shopping")
+    sam.say("request: help with shopping")
+    for asker in (sam, jo):  # both find Priya, who offers shopping and needs garden help
+        asker.say("matches")
+        pick = next(n for n, label in enumerate(asker.choices, 1) if label.startswith("Priya"))
+        assert "I've asked Priya" in asker.say(str(pick))
+    priya.say("menu")
+    reply = priya.say("yes")
+    assert "2 members asked to be put in touch. Which one do you agree to?" in reply
+    assert "Sam (Riverside, gardening)" in reply and "Jo (Riverside, lifts)" in reply
+    assert "to Jo: your message" in priya.say("2")
+    assert "to Sam: your message" in priya.say("yes")  # the one left

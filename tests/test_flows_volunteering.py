@@ -1,0 +1,169 @@
+"""Volunteering sign-ups by text (conversations/flows/volunteering.py) on a real database:
+"Sign up?" after a role, the questions, the age rules, the organiser's email and weekly
+list through the outbox, withdrawing, and "what can I volunteer for?"."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from conversation_kit import CIRCUMSTANCES, ENTRIES, START, WARDS, Talk, TitleMatcher
+
+from bot.render import render_sms, segments
+from catalogue.model import Entry
+from catalogue.store import open_db, save_catalogue
+from conversations import volunteering
+from conversations.engine import Engine
+
+ROLES = [
+    Entry("vol-park", "volunteering", "Friends of Riverside Park",
+          "Monthly gardening and clean-up sessions in the park.", keywords=("park volunteer",),
+          email="parks@example.org", opening_hours="First Saturday of the month 10am-1pm",
+          wards=("Riverside",), how_to_apply="Just turn up or email first"),
+    Entry("vol-homework", "volunteering", "Homework club helper",
+          "Help children with reading after school.", keywords=("homework club",),
+          email="volunteer@example.org", opening_hours="Tue and Thu 3.30pm-5pm", min_age=16),
+    Entry("vol-befriend", "volunteering", "Befriend an older person",
+          "Phone a lonely older person once a week.", keywords=("befriending",), min_age=18,
+          phone="01632 960304"),
+]
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> sqlite_utils.Database:
+    from conversations.records import ensure_records, save_wards
+
+    made = open_db(tmp_path / "vol.db")
+    save_catalogue(made, [*ENTRIES, *ROLES], CIRCUMSTANCES)
+    ensure_records(made)
+    save_wards(made, WARDS)
+    return made
+
+
+@pytest.fixture(params=("sms", "telegram"))
+def talk(request: pytest.FixtureRequest, db: sqlite_utils.Database) -> Talk:
+    return Talk(Engine(TitleMatcher([*ENTRIES, *ROLES]), db), db, channel=request.param)
+
+
+def emails(db: sqlite_utils.Database) -> list[tuple[str, str, str, str]]:
+    return db.execute("SELECT key, address, subject, body FROM outbox WHERE channel = 'email' "
+                      "ORDER BY id").fetchall()
+
+
+def sign_up(talk: Talk, age: str, when: str = "evenings and weekends",
+            consent: str = "yes") -> str:
+    assert "Would you like to sign up for Friends of Riverside Park?" in talk.say(
+        "friends of riverside park")
+    assert "first name" in talk.say("1")
+    talk.say("Sam")
+    talk.say(age)
+    reply = talk.say(when)
+    if "consent" in talk.state or talk.state == "volunteering:consent":
+        reply = talk.say(consent)
+    if talk.state == "volunteering:contact":
+        reply = talk.say("07700 900555")
+    return reply
+
+
+def test_a_sign_up_emails_the_organiser(talk: Talk, db) -> None:
+    reply = sign_up(talk, "17")
+    assert "Thanks Sam, you're signed up for Friends of Riverside Park" in reply
+    assert "The organiser will be in touch" in reply and "under 16" not in reply
+    [(key, address, subject, body)] = emails(db)
+    assert key.startswith("signup:") and key.endswith(":organiser")
+    assert (address, subject) == ("parks@example.org", "New volunteer for Friends of "
+                                  "Riverside Park")
+    assert "Sam has signed up" in body and "Age: 17" in body
+    assert "Available: evenings, weekends" in body
+    reach = talk.address if talk.channel == "sms" else "07700 900555"
+    assert f"How to reach them: {reach}" in body
+
+
+def test_without_consent_no_contact_goes_to_the_organiser(talk: Talk, db) -> None:
+    reply = sign_up(talk, "30", "any time", consent="no")
+    assert "To arrange it: Just turn up or email first" in reply
+    body = emails(db)[0][3]
+    assert "did not agree to share contact details" in body and talk.address not in body
+
+
+def test_under_16_hears_what_the_organiser_needs_from_a_parent(talk: Talk, db) -> None:
+    reply = sign_up(talk, "14")
+    assert "under 16, the organiser needs a parent or carer's OK" in reply
+    assert "parent or carer's consent" in emails(db)[0][3]
+
+
+def test_under_13_is_kindly_not_signed_up(talk: Talk, db) -> None:
+    talk.say("friends of riverside park")
+    talk.say("1")
+    talk.say("Sam")
+    reply = talk.say("12")
+    assert "13 or older" in reply and "can't sign you up yet" in reply
+    assert "youth club" in reply
+    assert db.execute("SELECT count(*) FROM volunteering_signups").fetchone()[0] == 0
+    assert emails(db) == []
+
+
+def test_a_role_with_an_older_minimum_says_so(talk: Talk, db) -> None:
+    talk.say("homework club")
+    talk.say("sign me up")
+    talk.say("Ade")
+    assert "Homework club helper is for people aged 16 and over" in talk.say("15")
+    assert db.execute("SELECT count(*) FROM volunteering_signups").fetchone()[0] == 0
+
+
+def test_withdrawing_tells_the_organiser(talk: Talk, db) -> None:
+    sign_up(talk, "20")
+    talk.say("friends of riverside park")
+    assert "already signed up" in talk.say("1")
+    assert "no longer signed up for Friends of Riverside Park" in talk.say(
+        "withdraw my sign up")
+    withdrawn = emails(db)[-1]
+    assert withdrawn[0].endswith(":withdrawn") and "has withdrawn" in withdrawn[3]
+    assert "no volunteering sign-ups" in talk.say("withdraw my sign up")
+
+
+def test_what_can_i_volunteer_for_fits_age_ward_and_time(talk: Talk, db) -> None:
+    assert "How old are you?" in talk.say("what can I volunteer for?")
+    talk.say("17")
+    listed = talk.say("weekends")
+    assert "Friends of Riverside Park" in listed
+    assert "Homework club helper" not in listed  # weekdays only
+    assert "Befriend an older person" not in listed  # 18 and over
+    talk.say("what can I volunteer for?")
+    assert "Homework club helper" in talk.say("weekdays")
+
+
+def test_a_child_asking_what_they_can_volunteer_for_is_told_kindly(talk: Talk) -> None:
+    talk.say("what can I volunteer for?")
+    assert "13 or older" in talk.say("11")
+
+
+def test_the_weekly_list_goes_once_a_week(talk: Talk, db) -> None:
+    sign_up(talk, "25")
+    entries = [*ENTRIES, *ROLES]
+    next_week = START + timedelta(days=7)
+    with db.conn:
+        assert volunteering.weekly_lists(db, entries, next_week) == 1
+        assert volunteering.weekly_lists(db, entries, next_week) == 0
+    [listed] = [e for e in emails(db) if e[0].startswith("signup-week:")]
+    assert listed[1] == "parks@example.org" and listed[2].endswith("2025-W10")
+    assert "- Sam, 25, evenings, weekends" in listed[3]
+
+
+def test_forget_me_deletes_sign_ups(talk: Talk, db) -> None:
+    sign_up(talk, "25")
+    assert "1 volunteering sign-up(s)" in talk.say("my data")
+    talk.say("forget me")
+    talk.say("yes")
+    assert db.execute("SELECT count(*) FROM volunteering_signups").fetchone()[0] == 0
+
+
+def test_every_reply_fits_two_sms_segments(db) -> None:
+    talk = Talk(Engine(TitleMatcher([*ENTRIES, *ROLES]), db), db, channel="sms")
+    for text in ("friends of riverside park", "1", "Samantha", "15", "evenings and weekends",
+                 "yes", "what can I volunteer for?", "weekends", "withdraw my sign up"):
+        talk.say(text)
+        for reply in talk.replies:
+            assert segments(render_sms(reply)) <= 2, reply.text

@@ -1,0 +1,246 @@
+"""The time bank's ledger (conversations/timebank.py) on a real database: double entry,
+pending counts in no balance, one decision an exchange, the limit, statements, erasure."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.store import open_store
+from conversations import timebank
+from conversations.erasure import erase_person
+from conversations.timebank import LedgerError, Policy
+
+NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+POLICY = Policy()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> sqlite_utils.Database:
+    return open_store(tmp_path / "timebank.db")
+
+
+def join(db: sqlite_utils.Database, name: str, n: int) -> int:
+    member = timebank.join(db, "sms", f"+4477009000{n:02d}", name, "Riverside", "gardening",
+                           "", NOW, POLICY)
+    return member.id
+
+
+def test_an_exchange_is_two_postings_that_count_only_once_confirmed(store) -> None:
+    sam, priya = join(store, "Sam", 1), join(store, "Priya", 2)
+    exchange = timebank.record(store, sam, priya, 120, "garden", f"member:{sam}", NOW, POLICY)
+    postings = store.execute("SELECT member, minutes FROM timebank_postings WHERE exchange = ?",
+                             [exchange.id]).fetchall()
+    assert sorted(postings) == [(sam, 120), (priya, -120)]
+    assert exchange.state == "pending"
+    assert (timebank.balance(store, sam), timebank.balance(store, priya)) == (0, 0)
+    assert [e.id for e in timebank.awaiting(store, priya)] == [exchange.id]
+    assert timebank.awaiting(store, sam) == []
+    assert timebank.confirm(store, exchange.id, f"member:{priya}", NOW, POLICY) == "confirmed"
+    assert timebank.confirm(store, exchange.id, f"member:{priya}", NOW, POLICY) == "already"
+    assert (timebank.balance(store, sam), timebank.balance(store, priya)) == (120, -120)
+    assert timebank.decline(store, exchange.id, f"member:{priya}", NOW) == "already"
+
+
+def test_a_declined_exchange_counts_in_no_balance(store) -> None:
+    sam, priya = join(store, "Sam", 1), join(store, "Priya", 2)
+    exchange = timebank.record(store, sam, priya, 60, "", f"member:{sam}", NOW, POLICY)
+    assert timebank.decline(store, exchange.id, f"member:{priya}", NOW) == "declined"
+    assert timebank.confirm(store, exchange.id, f"member:{priya}", NOW, POLICY) == "already"
+    assert timebank.balance(store, priya) == 0
+    assert timebank.exchange(store, exchange.id).state == "declined"
+
+
+def test_receiving_help_needs_no_credit_until_the_limit(store) -> None:
+    sam, priya = join(store, "Sam", 1), join(store, "Priya", 2)
+    first = timebank.record(store, sam, priya, 540, "", "coordinator", NOW, POLICY,
+                            confirmed=True)
+    assert first.state == "confirmed" and timebank.balance(store, priya) == -540
+    timebank.record(store, sam, priya, 60, "", f"member:{sam}", NOW, POLICY)  # to -10 h
+    with pytest.raises(LedgerError, match="Priya more than 10 hours below zero"):
+        timebank.record(store, sam, priya, 15, "", f"member:{sam}", NOW, POLICY)
+    assert store.execute("SELECT count(*) FROM timebank_exchanges").fetchone()[0] == 2
+
+
+def test_the_limit_is_checked_again_when_confirming(store) -> None:
+    sam, priya = join(store, "Sam", 1), join(store, "Priya", 2)
+    pending = timebank.record(store, sam, priya, 60, "", f"member:{sam}", NOW, POLICY)
+    tight = Policy(min_balance_minutes=-30)
+    assert timebank.confirm(store, pending.id, "member:2", NOW, tight) == "over_limit"
+    assert timebank.exchange(store, pending.id).state == "pending"
+
+
+def test_postings_cannot_be_changed_or_deleted(store) -> None:
+    sam, priya = join(store, "Sam", 1), join(store, "Priya", 2)
+    timebank.record(store, sam, priya, 60, "", "coordinator", NOW, POLICY, confirmed=True)
+    with pytest.raises(Exception, match="append-only"):
+        store.execute("UPDATE timebank_postings SET minutes = 1")
+    with pytest.raises(Exception, match="append-only"):
+        store.execute("DELETE FROM timebank_postings")
+    with pytest.raises(Exception, match="append-only"):
+        store.execute("UPDATE timebank_exchanges SET minutes = 1")
+
+
+def test_a_correction_is_a_reversing_exchange(store) -> None:
+    sam, priya = join(store, "Sam", 1), join(store, "Priya", 2)
+    wrong = timebank.record(store, sam, priya, 90, "", "coordinator", NOW, POLICY,
+                            confirmed=True)
+    timebank.reverse(store, wrong.id, "coordinator", NOW)
+    assert (timebank.balance(store, sam), timebank.balance(store, priya)) == (0, 0)
+    assert store.execute("SELECT count(*) FROM timebank_postings").fetchone()[0] == 4
+
+
+def test_statement_by_year_and_all_time(store) -> None:
+    sam, priya = join(store, "Sam", 1), join(store, "Priya", 2)
+    timebank.record(store, sam, priya, 60, "garden", "coordinator", NOW, POLICY, confirmed=True)
+    later = NOW + timedelta(days=365)
+    timebank.record(store, priya, sam, 30, "lift", "coordinator", later, POLICY, confirmed=True)
+    timebank.record(store, sam, priya, 45, "", f"member:{sam}", later, POLICY)
+    whole = timebank.statement(store, sam)
+    assert (whole.given, whole.received, whole.pending) == (60, 30, 1)
+    assert [line.other for line in whole.lines] == ["Priya", "Priya"]
+    year = timebank.statement(store, sam, 2027)
+    assert (year.given, year.received) == (0, 30)
+
+
+def test_forget_me_keeps_the_ledger_balanced_and_others_statements_true(store) -> None:
+    sam, priya = join(store, "Sam", 1), join(store, "Priya", 2)
+    timebank.record(store, sam, priya, 60, "Priya's garden", "coordinator", NOW, POLICY,
+                    confirmed=True)
+    erase_person(store, "sms", "+447700900002")
+    gone = timebank.member(store, priya)
+    assert gone is not None and gone.first_name is None and gone.address is None
+    assert timebank.balance(store, priya) == -60 and timebank.total(store) == 0
+    lines = timebank.statement(store, sam).lines
+    assert [(line.other, line.minutes, line.exchange.note) for line in lines] == [
+        (timebank.FORMER, 60, "")]
+    assert timebank.named(store, "Priya") == []
+
+
+@pytest.mark.parametrize(("minutes", "text", "signed"), [
+    (120, "2 hours", "+2"), (60, "1 hour", "+1"), (30, "30 minutes", "+0.5"),
+    (90, "1.5 hours", "+1.5"), (-20, "20 minutes", "-0.33")])
+def test_hours_as_people_read_them(minutes: int, text: str, signed: str) -> None:
+    assert timebank.hours_text(minutes) == text
+    assert timebank.signed_hours(minutes) == signed
+
+
+# -- the property: whatever happens, the books balance ---------------------------------------
+
+ACTIONS = st.lists(st.one_of(
+    st.tuples(st.just("join")),
+    st.tuples(st.just("record"), st.integers(0, 5), st.integers(0, 5), st.integers(1, 900)),
+    st.tuples(st.just("coordinator"), st.integers(0, 5), st.integers(0, 5),
+              st.integers(1, 300)),
+    st.tuples(st.just("confirm"), st.integers(0, 20)),
+    st.tuples(st.just("confirm_twice"), st.integers(0, 20)),
+    st.tuples(st.just("decline"), st.integers(0, 20)),
+    st.tuples(st.just("forget"), st.integers(0, 5)),
+), max_size=40)
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(actions=ACTIONS)
+def test_any_history_leaves_the_books_balanced(tmp_path_factory, actions) -> None:
+    path = tmp_path_factory.mktemp("ledger") / "ledger.db"
+    db, other = open_store(path), open_store(path)  # a second connection confirms too
+    people: list[int] = []
+    confirmed: set[int] = set()
+    now = NOW
+    try:
+        for action in actions:
+            now += timedelta(minutes=1)
+            run(db, other, action, people, confirmed, now)
+            assert_balanced(db, confirmed)
+    finally:
+        db.close()
+        other.close()
+
+
+def run(db, other, action, people, confirmed, now) -> None:
+    kind = action[0]
+    exchanges = [row[0] for row in db.execute("SELECT id FROM timebank_exchanges ORDER BY id")]
+    if kind == "join":
+        people.append(join(db, f"P{len(people)}", len(people)))
+    elif kind in ("record", "coordinator") and people:
+        giver, receiver = people[action[1] % len(people)], people[action[2] % len(people)]
+        try:
+            made = timebank.record(db, giver, receiver, action[3], "", f"member:{giver}", now,
+                                   POLICY, confirmed=kind == "coordinator")
+        except LedgerError:
+            return
+        if made.state == "confirmed":
+            confirmed.add(made.id)
+    elif kind.startswith("confirm") and exchanges:
+        chosen = exchanges[action[1] % len(exchanges)]
+        outcomes = [timebank.confirm(db, chosen, "member:x", now, POLICY)]
+        if kind == "confirm_twice":
+            outcomes.append(timebank.confirm(other, chosen, "member:y", now, POLICY))
+        assert outcomes.count("confirmed") <= 1
+        if "confirmed" in outcomes:
+            assert chosen not in confirmed
+            confirmed.add(chosen)
+    elif kind == "decline" and exchanges:
+        chosen = exchanges[action[1] % len(exchanges)]
+        if timebank.decline(db, chosen, "member:x", now) == "declined":
+            assert chosen not in confirmed
+    elif kind == "forget" and people:
+        gone = people[action[1] % len(people)]
+        erase_person(db, "sms", f"+4477009000{people.index(gone):02d}")
+
+
+def assert_balanced(db, confirmed: set[int]) -> None:
+    members = [row[0] for row in db.execute("SELECT id FROM timebank_members")]
+    assert sum(timebank.balance(db, m) for m in members) == 0
+    assert timebank.total(db) == 0
+    counted = {row[0]: row[1] for row in db.execute(
+        "SELECT d.exchange, count(*) FROM timebank_decisions d JOIN timebank_postings p "
+        "ON p.exchange = d.exchange WHERE d.state = 'confirmed' GROUP BY d.exchange")}
+    assert set(counted) == confirmed and set(counted.values()) <= {2}
+    for m in members:
+        by_hand = db.execute(
+            "SELECT coalesce(sum(p.minutes), 0) FROM timebank_postings p WHERE p.member = ? "
+            "AND p.exchange IN (SELECT exchange FROM timebank_decisions "
+            "WHERE state = 'confirmed')", [m]).fetchone()[0]
+        assert timebank.balance(db, m) == by_hand  # no pending or declined posting counts
+        assert timebank.balance(db, m) >= POLICY.min_balance_minutes
+
+
+def test_confirmations_racing_on_two_connections_decide_once(tmp_path: Path) -> None:
+    import threading
+
+    path = tmp_path / "race.db"
+    db = open_store(path)
+    sam, priya = join(db, "Sam", 1), join(db, "Priya", 2)
+    made = [timebank.record(db, sam, priya, 30, "", f"member:{sam}", NOW, POLICY).id
+            for _ in range(20)]
+    outcomes: list[str] = []
+
+    def confirm_all() -> None:
+        conn = open_store(path)
+        for exchange_id in made:
+            outcomes.append(timebank.confirm(conn, exchange_id, "member:2", NOW, POLICY))
+        conn.close()
+
+    threads = [threading.Thread(target=confirm_all) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes.count("confirmed") == 20 and outcomes.count("already") == 40
+    assert timebank.balance(db, sam) == 600 and timebank.total(db) == 0
+
+
+def test_forgetting_a_member_declines_what_waits_on_them(store) -> None:
+    sam, priya = join(store, "Sam", 1), join(store, "Priya", 2)
+    waiting = timebank.record(store, sam, priya, 60, "", f"member:{sam}", NOW, POLICY)
+    erase_person(store, "sms", "+447700900002")
+    assert timebank.exchange(store, waiting.id).state == "declined"
+    assert timebank.awaiting(store, priya) == []
+    assert timebank.statement(store, sam).pending == 0
