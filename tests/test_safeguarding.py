@@ -178,7 +178,7 @@ def test_the_model_is_a_small_bundled_file_read_without_network() -> None:
 @pytest.mark.parametrize(("text", "category", "words"), [
     ("i wanna kms", "suicide", "kill myself"),
     ("dont want 2 b here anymore", "suicide", "not want to be here anymore"),
-    ("feeling sucidal again", "suicide", "sucidal"),
+    ("feeling sucidal again", "suicide", "feeling sucidal"),
     ("gonna kil my self", "suicide", "kil myself"),
     ("my step dad hits me", "abuse at home", "stepdad hits me"),
     ("my partner hits me", "domestic abuse", "my partner hits me"),
