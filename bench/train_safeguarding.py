@@ -204,6 +204,8 @@ def main() -> None:
         "about": "bench/train_safeguarding.py; trained on safeguarding-real-tune.tsv, "
                  "-test.tsv and the synthetic sets in tests/data",
         "threshold": threshold, "weak_threshold": weak,
+        "out_of_fold": {"messages": len(real), "recall": round(recall, 4),
+                        "quiet": round(quiet, 4)},
         "danger": {"bias": round(float(model.intercept_[0]), 4), "weights": weights},
         "concern": concern_model(real + synthetic),
     }
