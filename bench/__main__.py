@@ -10,11 +10,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bench import e2e, match, report
+from bench import e2e, match, oruk_import, report
 from bench.data import generate, lga_entries, write_catalogue
 
 HERE = Path(__file__).resolve().parent
-QUICK = ["--sizes", "300,2000", "--levels", "1,2", "--sms-requests", "20",
+QUICK = ["--sizes", "300,2000", "--oruk-services", "300", "--levels", "1,2", "--sms-requests", "20",
          "--telegram-requests", "6", "--max-queries", "8", "--naive-budget", "0.2",
          "--cap", "10", "--warm-up", "2", "--outbox-messages", "50"]
 
@@ -39,6 +39,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="seconds of naive matching per size (at least 10 queries)")
     parser.add_argument("--max-queries", type=int, default=None,
                         help="only the first N queries of each set (quick checks)")
+    parser.add_argument("--oruk-services", type=int, default=10_000,
+                        help="services in the Open Referral UK feed imported (default 10000)")
     parser.add_argument("--out", type=Path, default=HERE, help="where results go")
     parser.add_argument("--quick", action="store_true", help="tiny sizes: checks the harness")
     given = list(sys.argv[1:] if argv is None else argv)
@@ -81,6 +83,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     started, load_start = time.perf_counter(), report.load_average()
     reference_start = report.reference_ms()
     rows = run_matching(args)
+    print(f"import: an Open Referral UK feed of {args.oruk_services:,} services...",
+          file=sys.stderr, flush=True)
+    feed_import = oruk_import.run(args.oruk_services)
     ends = run_e2e(args)
     results: dict[str, Any] = {
         "machine": report.machine(), "match": rows, "sms": ends["sms"],
@@ -88,6 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "extra_quality": headline_quality(rows, "extra_quality"),
         "outbox": ends["outbox"],
         "e2e_extra": {"server_peak_mb": ends["server_peak_mb"]},
+        "oruk_import": feed_import,
         "load_start": load_start, "load_end": report.load_average(),
         "reference_ms_start": reference_start, "reference_ms_end": report.reference_ms(),
         "seconds": round(time.perf_counter() - started, 1),

@@ -241,6 +241,19 @@ How it was measured:
   end-to-end level (cores busy, all processes; 2 = everything) show how much."""
 
 
+def oruk_import_table(results: Results) -> str:
+    """bench/oruk_import.py: a feed file into a fresh database, as `catalogue import` does."""
+    row = results.get("oruk_import")
+    if not row:
+        return "(not run)"
+    return "\n".join([
+        "| services | feed | seconds | services/s | peak memory (tracemalloc) |",
+        "|---:|---:|---:|---:|---:|",
+        f"| {row['services']:,} | {row['feed_mb']} MB | {row['seconds']} | "
+        f"{row['services_per_s']:,} | {row['peak_mb']} MB |",
+    ])
+
+
 def markdown(results: Results) -> str:
     e2e = results.get("e2e_extra", {})
     parts = [
@@ -254,6 +267,7 @@ def markdown(results: Results) -> str:
         "## Matching", "", match_table(results), "",
         "Slowest queries:", "", slowest(results), "",
         "## Quality", "", quality_table(results), "",
+        "## Importing an Open Referral UK feed", "", oruk_import_table(results), "",
         "## End to end (real server on 127.0.0.1)", "", e2e_table(results), "",
         f"Server peak memory (VmHWM): {e2e.get('server_peak_mb', '-')} MB. "
         "Telegram `requests` are webhook updates; "

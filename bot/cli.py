@@ -46,18 +46,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     cat = sub.add_parser("catalogue", help="import, export or check the council's catalogue")
     cat_sub = cat.add_subparsers(metavar="ACTION")
-    imp = cat_sub.add_parser("import", parents=[common], help="import a catalogue CSV, "
-                             "circumstances CSV or Open Referral UK JSON (all or nothing)")
-    imp.add_argument("file")
+    imp = cat_sub.add_parser("import", parents=[common], help="import a catalogue CSV or "
+                             "circumstances CSV (all or nothing), or an Open Referral UK feed "
+                             "(a JSON file or an API's /services URL)")
+    imp.add_argument("file", metavar="FILE|URL")
     imp.add_argument("--replace", action="store_true", help="remove entries not in the file")
     imp.add_argument("--dry-run", action="store_true", help="check and report, change nothing")
+    imp.add_argument("--yes", action="store_true",
+                     help="replace the sample catalogue without asking")
     imp.set_defaults(func=cmd_catalogue_import)
     exp = cat_sub.add_parser("export", parents=[common], help="write the catalogue out")
     exp.add_argument("file")
-    exp.add_argument("--format", choices=("csv", "oruk"), default=None)
+    exp.add_argument("--format", choices=("csv", "oruk", "oruk-v1"), default=None,
+                     help="csv, oruk (ORUK 3.0, UK profile) or oruk-v1 (ORUK 1.0); "
+                     "default: oruk for a .json file, else csv")
     exp.set_defaults(func=cmd_catalogue_export)
     chk = cat_sub.add_parser("check", parents=[common], help="validate a file, import nothing")
-    chk.add_argument("file")
+    chk.add_argument("file", metavar="FILE|URL")
     chk.set_defaults(func=cmd_catalogue_check)
 
     ask = sub.add_parser("ask", parents=[common], help="what the assistant would answer")
@@ -95,20 +100,25 @@ def database(args: argparse.Namespace) -> sqlite_utils.Database:
     return open_store(path)
 
 
-def ensure_catalogue_loaded(db: sqlite_utils.Database) -> None:
-    """An empty database gets the bundled sample catalogue, with a word on stderr."""
-    if entry_count(db):
-        return
-    from catalogue.importer import load_sample
+SAMPLE_NOTICE = ("Using the SAMPLE catalogue ({count} made-up entries for \"Sample Borough\", "
+                 "not a real council). Import your own with "
+                 "'localsupport catalogue import FILE'.")
 
-    summary = load_sample(db)
-    load_sample_wards(db)
-    print(
-        f"The database holds no catalogue: loaded the bundled SAMPLE catalogue "
-        f"({summary.entries} entries for a sample council). Import your own with "
-        f"'localsupport catalogue import FILE'.",
-        file=sys.stderr,
-    )
+
+def ensure_catalogue_loaded(db: sqlite_utils.Database) -> None:
+    """An empty database gets the bundled sample catalogue, with a word on stderr; while
+    the sample is in use, every start says so."""
+    from catalogue.store import sample_entry_count
+
+    if not entry_count(db):
+        from catalogue.importer import load_sample
+
+        summary = load_sample(db)
+        load_sample_wards(db)
+        print(f"The database holds no catalogue: loaded the bundled SAMPLE catalogue "
+              f"({summary.entries} entries for a sample council).", file=sys.stderr)
+    if count := sample_entry_count(db):
+        print(SAMPLE_NOTICE.format(count=count), file=sys.stderr)
 
 
 def load_sample_wards(db: sqlite_utils.Database) -> None:
@@ -126,35 +136,73 @@ def load_sample_wards(db: sqlite_utils.Database) -> None:
 # -- catalogue ----------------------------------------------------------------------------
 
 def cmd_catalogue_import(args: argparse.Namespace) -> int:
-    from catalogue.importer import CatalogueError, import_file
+    from catalogue.importer import CatalogueError, ImportSummary, SampleInUse
+    from conversations.wards import remove_sample_wards
 
     db = database(args)
     try:
-        summary = import_file(db, Path(args.file), replace=args.replace, dry_run=args.dry_run)
+        run = catalogue_importer(db, args)
+        try:
+            summary: ImportSummary = run(args.yes)
+        except SampleInUse as pending:
+            if not confirm_hand_over(pending.summary, args.file):
+                print("Nothing imported: the sample catalogue is still in use.", file=sys.stderr)
+                return 1
+            summary = run(True)
     except CatalogueError as error:
         print(error.report(), file=sys.stderr)
         return 1
     except OSError as error:
         raise UserError(f"cannot read {args.file}: {error.strerror}") from error
     print(("Dry run, nothing changed: " if args.dry_run else "Imported: ") + summary.describe())
-    if summary.warnings:
+    if summary.sample_removed and not args.dry_run and (wards := remove_sample_wards(db)):
+        print(f"The sample council's {wards} postcode sectors are taken out of the ward "
+              "lookup; import yours with 'localsupport wards import FILE'.")
+    if summary.warnings or summary.skipped:
         print(summary.warning_report(), file=sys.stderr)
     return 0
 
 
+def catalogue_importer(db: sqlite_utils.Database, args: argparse.Namespace) -> Any:
+    """import(hand_over) for the file or the ORUK API's URL (read once, here)."""
+    from catalogue.importer import import_file, import_records
+    from catalogue.oruk_api import is_url, read_feed
+
+    options = {"replace": args.replace, "dry_run": args.dry_run}
+    if is_url(args.file):
+        records = read_feed(args.file)
+        return lambda hand_over: import_records(db, records, args.file, hand_over=hand_over,
+                                                **options)
+    return lambda hand_over: import_file(db, Path(args.file), hand_over=hand_over, **options)
+
+
+def confirm_hand_over(summary: Any, source: str) -> bool:
+    """Ask on stderr, read the answer from stdin (no answer is no)."""
+    print(f"This database holds the SAMPLE catalogue ({summary.sample_removed} made-up entries "
+          f"for \"Sample Borough\"). Importing {source} ({summary.entries} entries) replaces "
+          "it: the sample's entries are removed. Go ahead? [y/N] ", end="", file=sys.stderr,
+          flush=True)
+    answer = sys.stdin.readline().strip().lower()
+    return answer in ("y", "yes")
+
+
 def cmd_catalogue_check(args: argparse.Namespace) -> int:
-    from catalogue.importer import CatalogueError, check_file
+    from catalogue.importer import CatalogueError, check_file, import_records
+    from catalogue.oruk_api import is_url, read_feed
 
     db = database(args)
     try:
-        summary = check_file(db, Path(args.file))
+        if is_url(args.file):
+            summary = import_records(db, read_feed(args.file), args.file, dry_run=True)
+        else:
+            summary = check_file(db, Path(args.file))
     except CatalogueError as error:
         print(error.report(), file=sys.stderr)
         return 1
     except OSError as error:
         raise UserError(f"cannot read {args.file}: {error.strerror}") from error
     print("OK: " + summary.describe())
-    if summary.warnings:
+    if summary.warnings or summary.skipped:
         print(summary.warning_report(), file=sys.stderr)
     return 0
 
@@ -181,7 +229,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if (args.text is None) == (args.batch is None):
         raise UserError("give either TEXT or --batch FILE")
     db = database(args)
-    ensure_catalogue_loaded(db)
+    ensure_catalogue_loaded(db)  # says so on stderr while the sample is in use
     matcher = Matcher(load_entries(db))
 
     def show(result: SearchResult) -> None:
@@ -216,7 +264,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
     from bot.assistant import Assistant
     from bot.inbox import Arrival, Inbox
-    from bot.render import render_plain
+    from bot.render import render_plain, render_sms_all
 
     db = database(args)
     ensure_catalogue_loaded(db)
@@ -238,8 +286,11 @@ def cmd_chat(args: argparse.Namespace) -> int:
             line = raw.rstrip("\r\n")
         came = Arrival(args.channel, f"terminal-{uuid.uuid4().hex}", args.user, line,
                        datetime.now(UTC))
-        for reply in inbox.receive(came).outbounds:
-            print(render_plain(reply, args.channel))
+        replies = list(inbox.receive(came).outbounds)
+        shown = render_sms_all(replies) if args.channel == "sms" else \
+            [render_plain(reply, args.channel) for reply in replies]
+        for text in shown:  # SMS: the texts as sent, two segments at most
+            print(text)
             print()
         sys.stdout.flush()
 
@@ -276,10 +327,17 @@ def add_people_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     wards = sub.add_parser("wards", help="postcode-to-ward lookup")
     wards_sub = wards.add_subparsers(metavar="ACTION")
     imp = wards_sub.add_parser("import", parents=[common],
-                               help="import a postcode,ward CSV (all or nothing)")
+                               help="import a postcode,ward CSV or the ONS Postcode "
+                               "Directory (all or nothing)")
     imp.add_argument("file")
     imp.add_argument("--replace", action="store_true", help="remove postcodes not in the file")
+    imp.add_argument("--council", default="", metavar="CODE",
+                     help="ONS Postcode Directory: only this local authority (e.g. E06000001)")
     imp.set_defaults(func=cmd_wards_import)
+    look = wards_sub.add_parser("lookup", parents=[common],
+                                help="the ward a postcode is counted in")
+    look.add_argument("postcode")
+    look.set_defaults(func=cmd_wards_lookup)
     forget = sub.add_parser("forget", parents=[common], help="erase one person's data")
     forget.add_argument("person", metavar="CHANNEL:ADDRESS")
     forget.set_defaults(func=cmd_forget)
@@ -290,12 +348,15 @@ def add_people_commands(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def person_key(value: str) -> tuple[str, str]:
+    from conversations.phones import normalise_phone
     from conversations.types import CHANNELS
 
     channel, sep, address = value.partition(":")
     if not sep or not address or channel not in CHANNELS:
         raise UserError(f"expected CHANNEL:ADDRESS with CHANNEL one of {', '.join(CHANNELS)}, "
                         f"e.g. sms:+447700900123; got {value!r}")
+    if channel == "sms":  # kept as Twilio gives it (E.164), whatever way it is written here
+        address = normalise_phone(address) or address
     return channel, address
 
 
@@ -305,13 +366,26 @@ def cmd_wards_import(args: argparse.Namespace) -> int:
 
     db = database(args)
     try:
-        print(import_wards(db, Path(args.file), replace=args.replace))
+        print(import_wards(db, Path(args.file), replace=args.replace, council=args.council))
     except CatalogueError as error:
         print(error.report(), file=sys.stderr)
         return 1
     except OSError as error:
         raise UserError(f"cannot read {args.file}: {error.strerror}") from error
     return 0
+
+
+def cmd_wards_lookup(args: argparse.Namespace) -> int:
+    from catalogue.problems import CatalogueError
+    from conversations.wards import describe_lookup
+
+    db = database(args)
+    try:
+        found, text = describe_lookup(db, args.postcode)
+    except CatalogueError as error:
+        raise UserError(error.problems[0].message) from error
+    print(text)
+    return 0 if found else 1
 
 
 def cmd_forget(args: argparse.Namespace) -> int:

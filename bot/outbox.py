@@ -31,6 +31,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any, Literal, Protocol
 
 import sqlite_utils
@@ -97,6 +98,7 @@ SELECT o.id, o.key, o.kind, o.channel, o.address, o.subject, o.body, o.choices, 
        AS opted_out
 FROM outbox o
 WHERE o.state = 'queued' AND o.next_attempt_at <= ?
+  AND o.channel IN (SELECT value FROM json_each(?))
   AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.channel = o.channel
                   AND p.address = o.address AND p.id < o.id
                   AND p.state IN ('queued', 'sending'))
@@ -107,18 +109,17 @@ ORDER BY o.id LIMIT ?
 def claim(db: sqlite_utils.Database, now: datetime, limit: int,
           channels: Sequence[str]) -> list[Queued]:
     """Due rows, the oldest first and one at a time per person (replies stay in order),
-    marked `sending`. Rows for people who opted out are refused here, at send time."""
+    marked `sending`. Rows for people who opted out are refused here, at send time. Rows
+    for a channel not set up in this process (`channels`) wait without holding up others."""
     claimed: list[Queued] = []
     with write(db):
-        for row in db.execute(_DUE, [iso(now), limit]).fetchall():
+        for row in db.execute(_DUE, [iso(now), json.dumps(list(channels)), limit]).fetchall():
             (row_id, key, kind, channel, address, subject, body, choices, extra,
              attempts, opted_out) = row
             if opted_out:
                 db.execute("UPDATE outbox SET state = 'refused', last_error = 'opted out' "
                            "WHERE id = ?", [row_id])
                 continue
-            if channel not in channels:
-                continue  # that channel is not set up in this process: it waits
             db.execute("UPDATE outbox SET state = 'sending', attempts = attempts + 1 "
                        "WHERE id = ?", [row_id])
             message = Message(key, kind, channel, address, body, subject or "",
@@ -158,9 +159,10 @@ def settle(db: sqlite_utils.Database, results: Sequence[tuple[Queued, Delivery]]
                             result.opt_out, iso(now)])
 
 
-def next_due(db: sqlite_utils.Database) -> datetime | None:
-    row = db.execute("SELECT min(next_attempt_at) FROM outbox WHERE state = 'queued'"
-                     ).fetchone()
+def next_due(db: sqlite_utils.Database, channels: Sequence[str]) -> datetime | None:
+    row = db.execute("SELECT min(next_attempt_at) FROM outbox WHERE state = 'queued' "
+                     "AND channel IN (SELECT value FROM json_each(?))",
+                     [json.dumps(list(channels))]).fetchone()
     return datetime.fromisoformat(row[0]) if row and row[0] else None
 
 
@@ -266,9 +268,9 @@ class OutboxWorker:
                 handled = 0
             if handled:
                 continue
-            due = await self.on_db(next_due)
+            due = await self.on_db(partial(next_due, channels=tuple(self.adapters)))
             wait = self.idle
-            if due is not None:  # rows for a channel not set up here stay due: no busy loop
-                wait = min(self.idle, max(0.5, (due - self.clock()).total_seconds()))
+            if due is not None:  # a row waiting on its own earlier one: no busy loop
+                wait = min(self.idle, max(0.2, (due - self.clock()).total_seconds()))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=wait)

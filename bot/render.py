@@ -88,41 +88,99 @@ def sms_contact(entry: Entry) -> str:
     return entry.address
 
 
-def choice_prompt(count: int) -> str:
+MORE_LABEL = "More"  # the last choice of a paged list (conversations/flows/common.py)
+LABEL_LIMIT = 60  # septets of one numbered choice on SMS
+LABEL_LIMITS = (LABEL_LIMIT, 32, 22)  # tried in turn until a reply fits
+BUDGET = MULTI_SEGMENT * SMS_MAX_SEGMENTS  # everything sent for one message: two segments
+MIN_CARD = 60  # an entry's summary is never cut shorter than this to make room
+
+
+def choice_prompt(count: int, more: bool = False) -> str:
     if count == 1:
-        return "Reply 1"
-    numbers = [str(n) for n in range(1, count + 1)]
-    return "Reply " + ", ".join(numbers[:-1]) + " or " + numbers[-1]
+        prompt = "Reply 1"
+    else:
+        numbers = [str(n) for n in range(1, count + 1)]
+        prompt = "Reply " + ", ".join(numbers[:-1]) + " or " + numbers[-1]
+    return prompt + ", or MORE" if more else prompt
 
 
-def render_sms(reply: Outbound) -> str:
-    """One SMS body for one reply; an entry card fits two segments."""
-    limit = MULTI_SEGMENT * SMS_MAX_SEGMENTS
+def sms_choices(choices: Sequence[str], label_limit: int = LABEL_LIMIT) -> list[str]:
+    """Numbered lines and the "Reply 1, 2 or 3" prompt; a last "More" becomes ", or MORE"."""
+    more = bool(choices) and choices[-1] == MORE_LABEL
+    listed = list(choices[:-1] if more else choices)
+    if not listed:
+        return ["Reply MORE"] if more else []
+    lines = [f"{n}. {fit(to_gsm7(choice), label_limit)}" for n, choice in enumerate(listed, 1)]
+    return [*lines, choice_prompt(len(listed), more)]
+
+
+def render_sms(reply: Outbound, room: int = BUDGET, label_limit: int = LABEL_LIMIT) -> str:
+    """One SMS body for one reply within `room` septets: an entry card is its title, the
+    summary cut to fit and the best contact; choices are numbered and never cut (their
+    labels to `label_limit`)."""
+    tail = sms_choices(reply.choices, label_limit)
+    fixed = septets("\n".join(tail)) + 1 if tail else 0
     if reply.entry is not None:
         entry = reply.entry
         contact = to_gsm7(sms_contact(entry))
         head = to_gsm7(f"{entry.title}: ")
-        room = limit - septets(head) - (septets(contact) + 1 if contact else 0)
-        body = head + fit(to_gsm7(reply.text), max(room, 20))
-        text = f"{body} {contact}" if contact else body
-        return fit(text, limit)
-    text = to_gsm7(reply.text)
-    if reply.choices:
-        lines = [f"{n}. {to_gsm7(choice)}" for n, choice in enumerate(reply.choices, 1)]
-        text = "\n".join([text, *lines, choice_prompt(len(reply.choices))])
-    return text
+        space = room - fixed - septets(head) - (septets(contact) + 1 if contact else 0)
+        body = head + fit(to_gsm7(reply.text), max(space, 20))
+        text = fit(f"{body} {contact}" if contact else body, max(room - fixed, 20))
+    else:
+        text = fit(to_gsm7(reply.text), max(room - fixed, 20))
+    return "\n".join([text, *tail]) if text else "\n".join(tail)
 
 
 def render_sms_all(replies: Sequence[Outbound]) -> list[str]:
-    """All replies to one message as SMS bodies, short ones joined so fewer texts are sent."""
-    bodies: list[str] = []
-    for reply in replies:
-        body = render_sms(reply)
-        if bodies and segments(bodies[-1] + "\n" + body) <= segments(bodies[-1]):
-            bodies[-1] = bodies[-1] + "\n" + body
-        else:
-            bodies.append(body)
-    return bodies
+    """All replies to one message as SMS bodies: crisis contacts first and whole; the rest
+    as one body of at most two segments. When they do not fit, the longest texts are cut
+    (entry summaries last, never below MIN_CARD), never the choices."""
+    urgent = [to_gsm7(r.text) for r in replies if r.urgent]
+    rest = [r for r in replies if not r.urgent]
+    if not rest:
+        return urgent
+    for label_limit in LABEL_LIMITS:  # long choice labels are shortened before anything else
+        rooms = _rooms(rest, label_limit)
+        bodies = [render_sms(reply, room, label_limit)
+                  for reply, room in zip(rest, rooms, strict=True)]
+        joined = "\n".join(b for b in bodies if b)
+        if septets(joined) <= BUDGET:
+            return [*urgent, joined]
+    return [*urgent, fit(joined, BUDGET)]
+
+
+def _rooms(replies: Sequence[Outbound], label_limit: int) -> list[int]:
+    """Septets each reply may take so that, joined by newlines, they fit the budget: every
+    reply its full length when that fits; otherwise the longest are cut to an equal share
+    (water-filling), entry cards keeping at least MIN_CARD of summary."""
+    full = [septets(render_sms(r, 10_000, label_limit)) for r in replies]
+    budget = BUDGET - (len(replies) - 1)
+    if sum(full) <= budget:
+        return full
+    floors = [_floor(r, label_limit) for r in replies]
+    rooms = list(floors)
+    spare = budget - sum(floors)
+    open_ = sorted(range(len(replies)), key=lambda i: full[i] - floors[i])
+    for place, i in enumerate(open_):
+        share = spare // (len(open_) - place) if spare > 0 else 0
+        grant = min(full[i] - floors[i], share)
+        rooms[i] += grant
+        spare -= grant
+    return rooms
+
+
+def _floor(reply: Outbound, label_limit: int) -> int:
+    """The least a reply can be cut to: a question with choices not at all, a card to its
+    title and contact with MIN_CARD of summary, any other text to one segment."""
+    whole = septets(render_sms(reply, 10_000, label_limit))
+    if reply.entry is not None:
+        entry = reply.entry
+        head = septets(to_gsm7(f"{entry.title}: ")) + septets(to_gsm7(sms_contact(entry))) + 1
+        return min(whole, head + MIN_CARD)
+    if reply.choices:
+        return whole
+    return min(whole, SINGLE_SEGMENT)
 
 
 def render_telegram(reply: Outbound) -> str:

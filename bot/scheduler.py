@@ -1,5 +1,6 @@
 """The jobs the server runs on its own, on one APScheduler in the server's event loop:
-the retention purge daily (messages are delivered by the outbox worker, bot/outbox.py).
+the retention purge daily (messages are delivered by the outbox worker, bot/outbox.py),
+and the daily re-import of the council's Open Referral UK feed (when CATALOGUE_URL is set).
 Jobs reach the database through the database thread, like everything else."""
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("localsupport.scheduler")
 PURGE_AT = {"hour": 3, "minute": 30}  # daily, London time
+CATALOGUE_AT = {"hour": 4, "minute": 15}  # daily, London time
 OnDb = Callable[[Callable[[sqlite_utils.Database], Any]], Awaitable[Any]]
 
 
@@ -38,4 +40,31 @@ def build_scheduler(
             log.info("retention: %s", ", ".join(f"{t} {n}" for t, n in sorted(touched.items())))
 
     scheduler.add_job(purge_job, "cron", id="retention", **PURGE_AT, **common)
+    if settings.catalogue_url:
+        scheduler.add_job(catalogue_feed_job, "cron", id="catalogue-feed",
+                          args=[on_db, settings.catalogue_url], **CATALOGUE_AT, **common)
     return scheduler
+
+
+async def catalogue_feed_job(on_db: OnDb, url: str) -> None:
+    """Read every page of the feed (on the event loop), then import it through the database
+    thread: services gone from the feed go, a bad service is skipped and logged, and the
+    first import replaces the sample catalogue (catalogue/importer.py `import_records`)."""
+    from catalogue.importer import import_records
+    from catalogue.oruk_api import fetch_services
+    from catalogue.problems import CatalogueError
+    from conversations.wards import remove_sample_wards
+
+    def save(db: sqlite_utils.Database, records: list[Any]) -> str:
+        summary = import_records(db, records, url, hand_over=True, refresh=True)
+        if summary.sample_removed:
+            remove_sample_wards(db)
+        return "\n".join(filter(None, [summary.describe(), summary.warning_report()]))
+
+    try:
+        records = await fetch_services(url)
+        said = await on_db(lambda db: save(db, records))
+    except CatalogueError as error:
+        log.warning("catalogue feed not imported: %s", error.report())
+        return
+    log.info("catalogue feed: %s", said)

@@ -33,6 +33,7 @@ class Settings:
     outbox_idle: float = 5.0  # seconds the outbox worker sleeps when nothing is due
     outbox_first_retry: float = 5.0  # seconds before a failed send is tried again (doubling)
     web_chat: bool = True
+    catalogue_url: str = ""  # an Open Referral UK API's /services, re-imported daily
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -60,6 +61,7 @@ class Settings:
             digest_from=get("DIGEST_FROM"),
             safeguarding_email=get("SAFEGUARDING_EMAIL"),
             web_chat=get("WEB_CHAT").lower() not in OFF_WORDS,
+            catalogue_url=get("CATALOGUE_URL"),
         )
 
     @property

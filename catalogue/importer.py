@@ -2,8 +2,15 @@
 
 The file's type is recognised from its content: JSON is an Open Referral UK export, a CSV
 whose header is `code,question` is the circumstances list, any other CSV is the catalogue.
-An import is all or nothing: every row is checked first, and the whole file is written in
-one transaction only when no row has a problem.
+A CSV import is all or nothing: every row is checked first, and the whole file is written
+in one transaction only when no row has a problem. An Open Referral UK feed (a file, or an
+API read page by page: catalogue/oruk_api.py) skips the services it cannot import and
+names them (catalogue/oruk.py); the rest is written in one transaction.
+
+The hand-over from the sample: while the bundled sample catalogue is in use, the first
+import of the council's own entries removes the sample's entries in the same transaction
+and says so; `hand_over=False` refuses instead (SampleInUse), so that the command line can
+ask first.
 """
 
 from __future__ import annotations
@@ -13,18 +20,28 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import sqlite_utils
 
-from catalogue import csvfile, oruk
+from catalogue import csvfile, oruk, oruk_export
 from catalogue.model import Circumstance, Entry
 from catalogue.problems import CatalogueError, Log, Problem, report_lines
-from catalogue.store import load_circumstances, load_entries, save_catalogue
+from catalogue.schema import SAMPLE_SOURCE
+from catalogue.storage import write as write_transaction
+from catalogue.store import (
+    entry_ids_from,
+    load_circumstances,
+    load_entries,
+    remove_gone_from_source,
+    remove_sample,
+    sample_entry_count,
+    save_catalogue,
+)
 
 __all__ = [
-    "CatalogueError", "ImportSummary", "Problem", "check_file", "export_file", "import_file",
-    "load_sample",
+    "CatalogueError", "ImportSummary", "Problem", "SampleInUse", "check_file", "export_file",
+    "import_file", "import_records", "load_sample",
 ]
 
 FileKind = Literal["catalogue", "circumstances", "oruk"]
@@ -45,24 +62,59 @@ class ImportSummary:
     unchanged: int = 0
     removed: int = 0
     warnings: list[Problem] = field(default_factory=list)
+    skipped: list[Problem] = field(default_factory=list)  # why feed services were left out
+    skipped_services: int = 0
+    closed: int = 0  # services the feed marks inactive or defunct
+    repeated: int = 0  # services a feed lists twice, identically
+    sample_removed: int = 0  # the sample's entries this import replaces
+    written: bool = False  # the import was saved (not a check or a dry run)
 
     def describe(self) -> str:
         if self.kind == "circumstances":
             what = f"{self.circumstances} circumstances"
         elif self.kind == "oruk":
-            what = f"{self.entries} services from an Open Referral UK file"
+            what = f"{self.entries} services from an Open Referral UK feed"
         else:
             what = f"{self.entries} catalogue entries"
         source = f" ({self.source})" if self.source else ""
         text = (f"{what}{source}: {self.added} new, {self.updated} changed, "
                 f"{self.unchanged} unchanged, {self.removed} removed")
+        if self.skipped_services:
+            text += f"; {plural(self.skipped_services, 'service')} skipped (listed below)"
+        if self.closed:
+            text += f"; {plural(self.closed, 'service')} marked inactive or defunct left out"
+        if self.repeated:
+            text += f"; {plural(self.repeated, 'service')} listed twice read once"
         if self.warnings:
-            text += f"; {len(self.warnings)} warning{'s' if len(self.warnings) > 1 else ''}"
-        return text + "."
+            text += f"; {plural(self.warnings, 'warning')}"
+        text += "."
+        if self.sample_removed and self.written:
+            text += (f" This replaces the SAMPLE catalogue: its {self.sample_removed} "
+                     "made-up entries are removed.")
+        elif self.sample_removed:
+            text += (f" This would replace the SAMPLE catalogue: its {self.sample_removed} "
+                     "made-up entries would be removed.")
+        return text
 
     def warning_report(self) -> str:
-        """The warnings, one line each ("" when there are none)."""
-        return "\n".join(f"warning: {line}" for line in report_lines(self.warnings))
+        """The skipped services and the warnings, one line each ("" when there are none)."""
+        lines = [f"skipped: {line}" for line in report_lines(self.skipped)]
+        lines += [f"warning: {line}" for line in report_lines(self.warnings)]
+        return "\n".join(lines)
+
+
+def plural(count: int | list[Problem], noun: str) -> str:
+    number = count if isinstance(count, int) else len(count)
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+class SampleInUse(Exception):
+    """The import would replace the sample catalogue and was not told it may."""
+
+    def __init__(self, summary: ImportSummary) -> None:
+        self.summary = summary
+        super().__init__(f"the database holds the SAMPLE catalogue ({summary.sample_removed} "
+                         "made-up entries); importing would replace it")
 
 
 @dataclass(frozen=True)
@@ -71,6 +123,7 @@ class Parsed:
     entries: list[Entry]
     circumstances: list[Circumstance]
     warnings: list[Problem]
+    feed: oruk.FeedRead | None = None
 
 
 # -- the commands ----------------------------------------------------------------------------
@@ -81,61 +134,114 @@ def check_file(db: sqlite_utils.Database, path: Path) -> ImportSummary:
 
 
 def import_file(
-    db: sqlite_utils.Database, path: Path, *, replace: bool = False, dry_run: bool = False
+    db: sqlite_utils.Database, path: Path, *, replace: bool = False, dry_run: bool = False,
+    hand_over: bool = False,
 ) -> ImportSummary:
     """Import `path` (upsert by id; `replace` removes what the file does not hold)."""
-    return import_bytes(db, path.read_bytes(), path.name, replace=replace, write=not dry_run)
+    return import_bytes(db, path.read_bytes(), path.name, replace=replace, write=not dry_run,
+                        hand_over=hand_over)
+
+
+def import_records(
+    db: sqlite_utils.Database, records: list[Any], source: str, *, replace: bool = False,
+    dry_run: bool = False, hand_over: bool = False, refresh: bool = False,
+) -> ImportSummary:
+    """Import the services read from an ORUK API (catalogue/oruk_api.py). `refresh` (the
+    daily re-import of CATALOGUE_URL) also removes the entries this source gave before
+    and no longer lists."""
+    parsed = parse_feed(records, source, load_circumstances(db))
+    return write_parsed(db, parsed, source, replace=replace, write=not dry_run,
+                        hand_over=hand_over, refresh=refresh)
+
+
+EXPORTERS = {"oruk": oruk_export.to_oruk, "oruk-v1": oruk_export.to_oruk_v1}
+FORMATS = ("csv", *EXPORTERS)
 
 
 def export_file(db: sqlite_utils.Database, path: Path, fmt: str = "csv") -> int:
-    """Write every entry to `path` as the catalogue CSV or ORUK JSON; return how many."""
+    """Write every entry to `path` as the catalogue CSV, ORUK 3.0 (`oruk`) or ORUK 1.0
+    (`oruk-v1`) JSON; return how many."""
     entries = load_entries(db)
     if fmt == "csv":
         csvfile.write_catalogue(path, entries)
-    elif fmt == "oruk":
-        text = json.dumps(oruk.to_oruk(entries), ensure_ascii=False, indent=1)
+    elif fmt in EXPORTERS:
+        text = json.dumps(EXPORTERS[fmt](entries), ensure_ascii=False, indent=1)
         path.write_text(text + "\n", encoding="utf-8")
     else:
-        raise ValueError(f"unknown export format {fmt!r}: use csv or oruk")
+        raise ValueError(f"unknown export format {fmt!r}: use {', '.join(FORMATS)}")
     return len(entries)
 
 
 def load_sample(db: sqlite_utils.Database) -> ImportSummary:
-    """Import the bundled sample circumstances, then the sample catalogue."""
+    """Import the bundled sample circumstances, then the sample catalogue, marked as the
+    sample (catalogue/store.py `sample_in_use`)."""
     folder = resources.files("catalogue") / "sample"
     import_bytes(db, (folder / SAMPLE_CIRCUMSTANCES).read_bytes(), SAMPLE_CIRCUMSTANCES)
-    return import_bytes(db, (folder / SAMPLE_CATALOGUE).read_bytes(), SAMPLE_CATALOGUE)
+    return import_bytes(db, (folder / SAMPLE_CATALOGUE).read_bytes(), SAMPLE_CATALOGUE,
+                        origin=SAMPLE_SOURCE)
 
 
 # -- the work --------------------------------------------------------------------------------
 
 def import_bytes(
     db: sqlite_utils.Database, data: bytes, source: str, *,
-    replace: bool = False, write: bool = True,
+    replace: bool = False, write: bool = True, origin: str | None = None,
+    hand_over: bool = False,
 ) -> ImportSummary:
+    parsed = parse(data, source, load_circumstances(db))
+    return write_parsed(db, parsed, source, replace=replace, write=write, origin=origin,
+                        hand_over=hand_over)
+
+
+def write_parsed(
+    db: sqlite_utils.Database, parsed: Parsed, source: str, *, replace: bool, write: bool,
+    origin: str | None = None, hand_over: bool = False, refresh: bool = False,
+) -> ImportSummary:
+    """Compare with the database, then (unless `write` is false) save, in one transaction.
+    `origin` is recorded on the entries (default: `source`)."""
+    origin = origin or source
     known = load_circumstances(db)
-    parsed = parse(data, source, known)
     if parsed.kind == "circumstances":
         summary = compare_circumstances(parsed.circumstances, known, replace)
         if replace:
             check_codes_still_used(db, parsed.circumstances, source)
     else:
-        summary = compare_entries(parsed, load_entries(db), replace)
-        summary.circumstances = len(known)
+        sample = sample_entry_count(db) if origin != SAMPLE_SOURCE else 0
+        leaving = sample_ids(db) if sample else set()
+        existing = [e for e in load_entries(db) if e.id not in leaving]
+        summary = compare_entries(parsed, existing, replace)
+        summary.circumstances, summary.sample_removed = len(known), sample
     summary.source, summary.warnings = source, parsed.warnings
-    if write:
-        save_catalogue(db, parsed.entries, parsed.circumstances, replace=replace)
+    feed = parsed.feed
+    if feed is not None:
+        summary.skipped, summary.skipped_services = feed.skipped, feed.skipped_services
+        summary.closed, summary.repeated = feed.closed, feed.repeated
+    if not write:
+        return summary
+    if summary.sample_removed and not hand_over:
+        raise SampleInUse(summary)
+    summary.written = True
+    keep = feed.skipped_ids if feed else set()
+    with write_transaction(db):
+        if summary.sample_removed:
+            remove_sample(db)
+        save_catalogue(db, parsed.entries, parsed.circumstances, replace=replace,
+                       source=origin, keep=keep)
+        if refresh:
+            summary.removed += remove_gone_from_source(
+                db, origin, {e.id for e in parsed.entries} | keep)
     return summary
+
+
+def sample_ids(db: sqlite_utils.Database) -> set[str]:
+    return entry_ids_from(db, SAMPLE_SOURCE)
 
 
 def parse(data: bytes, source: str, known: dict[str, Circumstance]) -> Parsed:
     """The file's records, whatever its type; CatalogueError naming every problem."""
     if looks_like_json(data, source):
-        log = Log(unit="service", names=oruk.FIELD_NAMES)
         text = data.decode("utf-8-sig", errors="replace")
-        entries = oruk.read_services(oruk.services_in(text, source), known, log)
-        log.raise_if_any(source)
-        return Parsed("oruk", entries, [], log.warnings)
+        return parse_feed(oruk.services_in(text, source), source, known)
     log = Log()
     table = csvfile.read_table(csvfile.decode(data, source), source)
     if csvfile.is_circumstances(table):
@@ -147,6 +253,14 @@ def parse(data: bytes, source: str, known: dict[str, Circumstance]) -> Parsed:
     return Parsed("catalogue", entries, [], log.warnings)
 
 
+def parse_feed(records: list[Any], source: str, known: dict[str, Circumstance]) -> Parsed:
+    try:
+        feed = oruk.read_services(records, known)
+    except CatalogueError as error:
+        raise CatalogueError(error.problems, source) from None
+    return Parsed("oruk", feed.entries, [], feed.warnings, feed)
+
+
 def looks_like_json(data: bytes, source: str) -> bool:
     start = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     return source.lower().endswith(".json") or start in (b"{", b"[")
@@ -155,7 +269,7 @@ def looks_like_json(data: bytes, source: str) -> bool:
 def compare_entries(parsed: Parsed, existing: list[Entry], replace: bool) -> ImportSummary:
     summary = ImportSummary(parsed.kind, entries=len(parsed.entries))
     count_changes(summary, {e.id: e for e in parsed.entries}, {e.id: e for e in existing},
-                  replace)
+                  replace, keep=parsed.feed.skipped_ids if parsed.feed else set())
     return summary
 
 
@@ -168,7 +282,8 @@ def compare_circumstances(
 
 
 def count_changes(
-    summary: ImportSummary, new: Mapping[str, object], old: Mapping[str, object], replace: bool
+    summary: ImportSummary, new: Mapping[str, object], old: Mapping[str, object], replace: bool,
+    keep: set[str] | None = None,
 ) -> None:
     """Added, unchanged and updated by key; removed only when the file replaces the rest."""
     for key, item in new.items():
@@ -179,7 +294,7 @@ def count_changes(
         else:
             summary.updated += 1
     if replace:
-        summary.removed = len(set(old) - set(new))
+        summary.removed = len(set(old) - set(new) - (keep or set()))
 
 
 def check_codes_still_used(

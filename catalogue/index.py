@@ -19,6 +19,7 @@ from itertools import islice
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from catalogue.english import common_words, is_common
 from catalogue.lexicon import Lexicon
 from catalogue.model import Entry
 from catalogue.normalise import EVERYDAY, STOPWORDS, stem, tokens
@@ -57,6 +58,7 @@ class Index:
         self._known_stems: set[str] = set()  # their stems: "stinking" is known via "stinks"
         self._by_shape: dict[tuple[str, int], list[str]] = {}  # (first letter, length)
         self._typos: dict[str, str | None] = {}
+        common_words()  # loaded now, not during someone's first message
         self._build(entries, lexicon)
 
     # -- building ---------------------------------------------------------------------------
@@ -167,6 +169,15 @@ class Index:
             out.append(1 if i < len(weak) and weak[i] == term_id else 0)
         return out
 
+    def offers(self, terms: Sequence[str]) -> bool:
+        """Some entry has all of `terms` in its title or keywords (a council whose catalogue
+        has a "Food bank" entry does offer what the lexicon calls off topic)."""
+        if not terms or any(t not in self._postings for t in terms):
+            return False
+        rarest = min(terms, key=lambda t: len(self._postings[t][0]))
+        return any(all(place == 2 for place in self.places(doc, terms))
+                   for doc, _ in self.postings(rarest))
+
     def knows(self, word: str) -> bool:
         """A word of the catalogue or lexicon, or another form of one ("stinking")."""
         return word in self._known or (len(word) > 4 and stem(word) in self._known_stems)
@@ -176,12 +187,13 @@ class Index:
 
         Candidates share the first letter (typos rarely hit it) and a similar length, and
         are never words known only from "=> -" rules. Everyday English words ("nightmare",
-        "whose") are left alone: the catalogue lacking them does not make them typos.
+        "whose", "decades": english.py) are left alone: the catalogue lacking them does not
+        make them typos.
         """
         if word in self._typos:
             return self._typos[word]
         found: str | None = None
-        if word in EVERYDAY or word in STOPWORDS:
+        if word in EVERYDAY or word in STOPWORDS or is_common(word):
             pass
         elif word.endswith("in") and self.knows(word + "g"):
             found = word + "g"  # a dropped g: "payin", "lookin", "nothin"

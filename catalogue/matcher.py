@@ -21,22 +21,27 @@ How a search works (the index is built once, in `Matcher.__init__`; see index.py
 from __future__ import annotations
 
 import heapq
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
 
+from catalogue.english import is_common
 from catalogue.index import Index
 from catalogue.lexicon import Lexicon
 from catalogue.model import Entry, Kind
-from catalogue.normalise import EVERYDAY, FILLER, PARTICLES, STOPWORDS, WEAK, stem, tokens
+from catalogue.narrative import clauses
+from catalogue.normalise import ACTIONS, EVERYDAY, FILLER, PARTICLES, STOPWORDS, WEAK, stem, tokens
 
 # Query term weights: written, typo-corrected, added by the lexicon, weak, a number.
 LITERAL, TYPO, EXPANDED, WEAK_WEIGHT, NUMBER_WEIGHT = 1.0, 0.85, 0.7, 0.2, 0.6
 EXPANDED_POSTINGS = 600  # an added term only looks at its best entries
+LONG_QUERY = 12  # terms beyond which every term does (bounds the work on long messages)
 CANDIDATES = 15  # re-ranked with concept coverage and rapidfuzz
 INCIDENTAL = 0.35  # importance of a word no title or keyword uses, or an everyday word
 UNKNOWN = 0.7  # importance (share of the largest IDF) of a word nobody knows
+ACTION = 0.5  # importance kept by a word for what to do ("appeal", "complain"): normalise.py
+STORY = 0.25  # ... of an everyday English word the catalogue does not use ("sooner")
 EXPANDED_SHARE = 0.95  # an entry matching all the added words nearly matches the concept
 WEAK_FIELD = 0.35  # a term found only in summary or description counts this much
 COVERED = 0.6  # share of a concept's terms at which it counts as fully covered
@@ -44,6 +49,7 @@ EVIDENCE = 0.5  # share of the largest IDF a confident answer must have matched
 LONG = 2  # concepts beyond which uncovered ones weigh progressively less
 OFF_TOPIC = 0.5  # confidence kept per "=> -" phrase in the message ("who won", "buy")
 BACKOFFICE = 0.6  # rank and confidence of entries listed in data/backoffice.txt
+RANK_CLAUSE = 1.0  # exponent of a concept's clause weight in its BM25 query weight
 FIELD_SHARE = (0.0, WEAK_FIELD, 1.0)  # by Index.places: not there, elsewhere, title/keywords
 Group = tuple[list[tuple[str, float]], float]  # (term, IDF weight) pairs and their total
 
@@ -74,12 +80,13 @@ class Concept:
     weak: bool = False  # "help", "apply", numbers: ranked on, not judged on
     literal: frozenset[str] = frozenset()  # the terms the person wrote (the rest were added)
     targets: tuple[frozenset[str], ...] = ()  # alternative sets of added terms
+    clause: float = 1.0  # how much the part of the message it came from counts
 
 
 class Matcher:
     """An index over the catalogue, built once; `search` is cheap and thread-safe."""
 
-    ANSWER_AT = 45.0
+    ANSWER_AT = 36.0
 
     def __init__(self, entries: Sequence[Entry], lexicon: Lexicon | None = None) -> None:
         self.entries = list(entries)
@@ -93,8 +100,11 @@ class Matcher:
         stems: list[str] = []
         weights: list[float] = []
         stop: list[bool] = []
+        counts: list[float] = []  # how much the clause of each word counts (narrative.py)
         everyday: set[str] = set()
-        for word in self.lexicon.rewrite(tokens(text)):
+        story: set[str] = set()
+        actions: set[str] = set()
+        for word, clause in self._words(text):
             if word in FILLER:
                 continue
             weight, is_stop = LITERAL, word in STOPWORDS
@@ -102,11 +112,16 @@ class Matcher:
                 corrected = self.index.correct(word)
                 if corrected is not None:
                     word, weight = corrected, TYPO
+                elif is_common(word):
+                    story.add(stem(word))
             if word in EVERYDAY:
                 everyday.add(stem(word))
+            if word in ACTIONS:
+                actions.add(stem(word))
             stems.append(stem(word))
             weights.append(weight)
             stop.append(is_stop)
+            counts.append(clause)
         covered = [False] * len(stems)
         found: list[Concept] = []
         for firing in self.lexicon.expand(stems):
@@ -116,22 +131,36 @@ class Matcher:
             }
             for i in firing.positions:
                 covered[i] = True
-            if firing.off_topic:  # never covered: weighs against any answer
-                found.append(Concept({}, UNKNOWN * self.index.max_idf))
+            clause = max(counts[i] for i in firing.positions)
+            scale = ACTION if literal and all(t in actions for t in literal) else 1.0
+            written = [stems[i] for i in firing.positions
+                       if not stop[i] and stems[i] not in PARTICLES]
+            if firing.off_topic and not (len(written) > 1 and self.index.offers(written)):
+                # never covered: weighs against any answer
+                found.append(Concept({}, clause * UNKNOWN * self.index.max_idf))
                 continue
             terms = {**dict.fromkeys(firing.adds, EXPANDED), **literal}
             targets = tuple(frozenset(t) for t in firing.targets)
-            found.append(Concept(terms, self._importance(terms), False, frozenset(literal),
-                                 targets))
+            found.append(Concept(terms, scale * clause * self._importance(terms), False,
+                                 frozenset(literal), targets, clause))
         for i, term in enumerate(stems):
             if not (covered[i] or stop[i] or term in PARTICLES):
-                found.append(self._word_concept(term, weights[i], term in everyday))
+                concept = self._word_concept(term, weights[i], term in everyday, term in story)
+                scale = counts[i] * (ACTION if term in actions else 1.0)
+                found.append(replace(concept, importance=scale * concept.importance,
+                                     clause=counts[i]))
         return _merge(found)
 
-    def _word_concept(self, term: str, weight: float, everyday: bool) -> Concept:
+    def _words(self, text: str) -> Iterator[tuple[str, float]]:
+        """The message's words after spelling rules, each with its clause's weight."""
+        for part, clause in clauses(text):
+            for word in self.lexicon.rewrite(tokens(part)):
+                yield word, clause
+
+    def _word_concept(self, term: str, weight: float, everyday: bool, story: bool) -> Concept:
         weak = term in WEAK or term.isdigit()
         weight = NUMBER_WEIGHT if term.isdigit() else WEAK_WEIGHT if weak else weight
-        importance = self._importance({term: weight})
+        importance = STORY * self.index.max_idf if story else self._importance({term: weight})
         if everyday or (term in self.index.idf and term not in self.index.topical):
             importance *= INCIDENTAL  # probably a detail, not what the message is about
         return Concept({term: weight}, importance, weak, frozenset((term,)))
@@ -149,7 +178,7 @@ class Matcher:
         query: dict[str, float] = {}
         for concept in concepts:
             for term, weight in concept.terms.items():
-                query[term] = max(query.get(term, 0.0), weight)
+                query[term] = max(query.get(term, 0.0), weight * concept.clause ** RANK_CLAUSE)
         totals = self._accumulate(query)
         if kinds is not None:
             totals = {d: s for d, s in totals.items() if self.entries[d].kind in kinds}
@@ -179,8 +208,9 @@ class Matcher:
         """BM25F score of every entry sharing a term with the query (bounded per term)."""
         totals: dict[int, float] = {}
         get = totals.get
+        long = len(query) > LONG_QUERY  # a story: each of its words looks at its best only
         for term, weight in query.items():
-            limit = EXPANDED_POSTINGS if weight < LITERAL else len(self.entries)
+            limit = EXPANDED_POSTINGS if weight < LITERAL or long else len(self.entries)
             for doc, score in self.index.postings(term, limit):
                 totals[doc] = get(doc, 0.0) + weight * score
         return totals

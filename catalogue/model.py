@@ -8,11 +8,18 @@ from typing import Literal
 Kind = Literal["service", "entitlement", "volunteering", "proposal"]
 KINDS: tuple[Kind, ...] = ("service", "entitlement", "volunteering", "proposal")
 
+# What people ask about a service, kept from directory feeds (catalogue/oruk.py); optional
+# columns of the catalogue CSV, `;`-separated where LIST_COLUMNS says so.
+DETAIL_COLUMNS: tuple[str, ...] = (
+    "fees", "eligibility", "languages", "areas_served", "accessibility", "required_documents",
+)
+LIST_COLUMNS = frozenset({"keywords", "wards", "languages", "areas_served", "criteria"})
+
 # Catalogue CSV columns, in the order export writes them (see INTERFACE.md).
 COLUMNS: tuple[str, ...] = (
     "id", "kind", "title", "summary", "description", "keywords", "category",
     "url", "phone", "email", "address", "opening_hours", "provider", "how_to_apply",
-    "wards", "min_age", "max_age", "criteria",
+    "wards", "min_age", "max_age", "criteria", *DETAIL_COLUMNS,
 )
 REQUIRED: tuple[str, ...] = ("id", "kind", "title", "summary")
 
@@ -43,13 +50,19 @@ class Entry:
     phone: str = ""
     email: str = ""
     address: str = ""
-    opening_hours: str = ""
+    opening_hours: str = ""  # every schedule, "; "-separated
     provider: str = ""
     how_to_apply: str = ""
     wards: tuple[str, ...] = ()
     min_age: int | None = None
     max_age: int | None = None
     criteria: tuple[Criterion, ...] = field(default=())
+    fees: str = ""  # costs and fees, as the provider words them
+    eligibility: str = ""  # who it is for, in words (the ages and criteria are above)
+    languages: tuple[str, ...] = ()  # spoken there, besides English
+    areas_served: tuple[str, ...] = ()  # as the provider names them, not wards
+    accessibility: str = ""  # step-free access, hearing loops, ...
+    required_documents: str = ""  # what to bring or send when applying
 
     @property
     def has_conditions(self) -> bool:

@@ -107,6 +107,15 @@ open opens opening opened shut shuts shutting close closes closing closed
 front rear outside inside behind opposite corner nearly almost literally basically actually
 nightmare useless joke disgrace ridiculous shocking disgusting unacceptable
 town city centre center stuck door arrive arrived arriving winter summer christmas easter
+found find finding stop stops stopped stopping hold holding held part full rest end ended
+start started starting turned turn left right whole half side top bottom front
+""")
+
+# What the person wants done rather than what about ("how can we appeal", "who do I
+# complain to"): with a topic, the topic decides; alone, they still find their entries.
+ACTIONS: frozenset[str] = _words("""
+appeal appealing appealed complain complaining complained complaint report reported
+reporting challenge challenging object objecting refuse refused refusing
 """)
 
 # Porter merges these with unrelated words, or splits a word from its plural.

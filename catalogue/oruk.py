@@ -1,287 +1,194 @@
-"""Open Referral UK (ORUK) JSON: services in, the catalogue out.
+"""Open Referral UK (ORUK) feeds in: a file or a page of an API, as councils publish them.
 
-Reads the ORUK v1 API shape (`/services` pages with "content", `eligibilitys`,
-`contacts[].phones`, `service_at_locations[].location.physical_addresses`,
-`service_taxonomys[].taxonomy`) and the HSDS 3 UK profile shape ("contents",
-`summary`, `phones`, `addresses`, `attributes[].taxonomy_term`, service-level ages).
-Each service becomes a `service` entry with the id `oruk-<ORUK id>`; its taxonomy terms
-become keywords.
+Shapes read: a page of `/services` (ORUK 1.0 "content", ORUK 3.0 "contents"), a plain list
+of services, one service in the full form, and `service_at_locations` lists (each item a
+location with its service: the services are gathered, their locations merged). What one
+service says is read by catalogue/oruk_fields.py; each becomes a `service` entry with the
+id `oruk-<its ORUK id>`, so a re-import updates it.
 
-Export writes the v1 shape, plus an extra "localsupport" object on each service with
-what ORUK has no field for (our id, kind, category, wards, criteria), so that an export
-imports back to the same entries and other ORUK readers simply ignore the extra.
+A feed is not a hand-edited spreadsheet, and one bad record must not keep a council's
+other 800 services out: a service that cannot be imported (no name, no id, an id another
+service already has) is skipped and reported by its place in the feed, its own id and
+its field; the rest imports. A service listed twice, identically, is read once. The
+catalogue CSV stays all or nothing (catalogue/csvfile.py).
 """
 
 from __future__ import annotations
 
-import html
 import json
-import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from catalogue.model import Entry
+from catalogue.oruk_fields import EXTRA, JSON, line_of, objects, service_values
 from catalogue.problems import CatalogueError, Log, Problem
 from catalogue.validate import build_entry
 
-EXTRA = "localsupport"
 PAGE_KEYS = ("content", "contents", "services", "items", "data")
-ID_PREFIX = "oruk-"
-SUMMARY_CHARS = 160
-TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-
-JSON = dict[str, Any]
+CLOSED = frozenset({"inactive", "defunct"})
 # the ORUK field a problem with one of our columns points at
 FIELD_NAMES = {
-    "title": "name", "min_age": "minimum_age", "max_age": "maximum_age",
+    "title": "name", "summary": "description", "min_age": "minimum_age",
+    "max_age": "maximum_age", "how_to_apply": "application_process",
     "kind": f"{EXTRA}.kind", "wards": f"{EXTRA}.wards", "criteria": f"{EXTRA}.criteria",
 }
 
 
-def services_in(text: str, source: str) -> list[Any]:
-    """The service records of an ORUK file: a list, or a page object holding one."""
+@dataclass
+class FeedRead:
+    """What came out of a feed: the entries, and the services left out and why."""
+
+    entries: list[Entry] = field(default_factory=list)
+    skipped: list[Problem] = field(default_factory=list)  # one line per problem
+    skipped_ids: set[str] = field(default_factory=set)  # entry ids of skipped services
+    skipped_services: int = 0
+    closed: int = 0  # services the feed says are inactive or defunct, left out
+    repeated: int = 0  # services listed more than once, identically
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def load_json(text: str, source: str) -> Any:
     try:
-        data = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as error:
         raise CatalogueError([Problem(None, None, (
             f"not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"))],
             source) from None
+
+
+def services_in(text: str, source: str) -> list[Any]:
+    """The service records of an ORUK file (see the module's docstring for the shapes)."""
+    return services_of(load_json(text, source), source)
+
+
+def services_of(data: Any, source: str) -> list[Any]:
+    return gathered(page_records(data, source))
+
+
+def gathered(records: list[Any]) -> list[Any]:
+    """The services, with service_at_location items gathered into their services."""
+    if any(is_service_at_location(r) for r in records):
+        return gather_services(records)
+    return records
+
+
+def page_records(data: Any, source: str) -> list[Any]:
+    """The records of one page (or file) as they are."""
+    records: list[Any] | None = None
     if isinstance(data, dict):
         for key in PAGE_KEYS:
             if isinstance(data.get(key), list):
-                return list(data[key])
-        if "name" in data and "id" in data:
-            return [data]
-    if isinstance(data, list):
-        return data
-    raise CatalogueError([Problem(None, None, (
-        "this JSON is not an Open Referral UK services export: expected a list of services "
-        'or an object with "content" (a page of /services)'))], source)
+                records = list(data[key])
+                break
+        else:
+            if is_service_at_location(data) or ("name" in data and "id" in data):
+                records = [data]
+    elif isinstance(data, list):
+        records = data
+    if records is None:
+        raise CatalogueError([Problem(None, None, (
+            "this JSON is not an Open Referral UK services export: expected a list of services "
+            'or an object with "content" or "contents" (a page of /services)'))], source)
+    return records
 
 
-def read_services(records: Sequence[Any], known_codes: Collection[str], log: Log) -> list[Entry]:
-    entries = []
-    first: dict[str, int] = {}
-    for position, record in enumerate(records, start=1):
-        if not isinstance(record, dict):
-            log.error(position, None, "is not a JSON object")
+def is_service_at_location(record: Any) -> bool:
+    return (isinstance(record, dict) and isinstance(record.get("service"), dict)
+            and "name" not in record)
+
+
+def gather_services(records: Sequence[Any]) -> list[Any]:
+    """Services out of `service_at_location` items: one service per service id, each of its
+    locations (with the item's own schedules and contacts) under `service_at_locations`."""
+    services: dict[str, JSON] = {}
+    out: list[Any] = []
+    for record in records:
+        if not is_service_at_location(record):
+            out.append(record)
             continue
-        values = service_values(record, position, log)
-        entry_id = values["id"]
-        if entry_id in first:
-            log.error(position, "id", f'"{entry_id}" is already used by service {first[entry_id]}')
-        elif entry_id:
-            first[entry_id] = position
-        entry = build_entry(values, position, known_codes, log)
-        if entry is not None:
-            entries.append(entry)
-    if not records:
-        log.error(None, None, "the file holds no services")
-    return entries
-
-
-# -- reading one service ---------------------------------------------------------------------
-
-def text_of(value: Any) -> str:
-    if value is None or isinstance(value, (dict, list)):
-        return ""
-    text = str(value).strip()
-    if TAG.search(text):
-        text = html.unescape(TAG.sub(" ", text))
-        text = re.sub(r"\s+", " ", text).strip()
-    return text
-
-
-def objects(value: Any) -> list[JSON]:
-    if isinstance(value, dict):
-        return [value]
-    if isinstance(value, list):
-        return [item for item in value if isinstance(item, dict)]
-    return []
-
-
-def first_text(candidates: Iterable[Any]) -> str:
-    for value in candidates:
-        text = text_of(value)
-        if text:
-            return text
-    return ""
-
-
-def service_values(service: JSON, position: int, log: Log) -> dict[str, str]:
-    extras = objects(service.get(EXTRA))
-    extra: JSON = extras[0] if extras else {}
-    oruk_id = text_of(service.get("id"))
-    title = text_of(service.get("name"))
-    description = text_of(service.get("description"))
-    summary = text_of(service.get("summary")) or first_sentence(description)
-    if not summary and title:
-        summary = title
-        log.warn(position, "description", "is empty, so the name is used as the summary")
-    eligibility = "; ".join(filter(None, (text_of(e.get("eligibility"))
-                                          for e in eligibility_records(service))))
-    if eligibility:
-        description = f"{description}\n\nWho it is for: {eligibility}".strip()
-    min_age, max_age = age_range(service)
-    organization = objects(service.get("organization"))
-    return {
-        "id": text_of(extra.get("id")) or (ID_PREFIX + oruk_id if oruk_id else ""),
-        "kind": text_of(extra.get("kind")) or "service",
-        "title": title, "summary": summary, "description": description,
-        "keywords": ";".join(taxonomy_names(service)),
-        "category": text_of(extra.get("category")),
-        "url": first_text([service.get("url"), *(o.get("url") for o in organization)]),
-        "phone": first_phone(service, organization),
-        "email": first_text([service.get("email"),
-                             *(c.get("email") for c in objects(service.get("contacts"))),
-                             *(o.get("email") for o in organization)]),
-        "address": first_address(service),
-        "opening_hours": opening_hours(service),
-        "provider": first_text(o.get("name") for o in organization),
-        "how_to_apply": text_of(service.get("application_process")),
-        "wards": joined(extra.get("wards")),
-        "min_age": min_age, "max_age": max_age,
-        "criteria": joined(extra.get("criteria")),
-    }
-
-
-def joined(value: Any) -> str:
-    if isinstance(value, list):
-        return ";".join(text_of(v) for v in value)
-    return text_of(value)
-
-
-def first_sentence(text: str) -> str:
-    sentence = SENTENCE_END.split(text, maxsplit=1)[0].replace("\n", " ").strip()
-    if len(sentence) <= SUMMARY_CHARS:
-        return sentence
-    cut = sentence[: SUMMARY_CHARS - 3].rsplit(" ", 1)[0]
-    return cut.rstrip(",;:") + "..."
-
-
-def eligibility_records(service: JSON) -> list[JSON]:
-    return objects(service.get("eligibilitys")) + objects(service.get("eligibility"))
-
-
-def age_text(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return text_of(value)
-
-
-def age_range(service: JSON) -> tuple[str, str]:
-    """The widest range over the service's eligibility records (and HSDS 3 service ages)."""
-    records = [service, *eligibility_records(service)]
-    lows = [age_text(r.get("minimum_age")) for r in records]
-    highs = [age_text(r.get("maximum_age")) for r in records]
-    return widest(lows, min), widest(highs, max)
-
-
-def widest(values: list[str], pick: Any) -> str:
-    present = [v for v in values if v]
-    numbers = [v for v in present if v.isdigit()]
-    if len(numbers) < len(present):
-        return present[0]  # not a whole number: let validation say so
-    return str(pick(int(v) for v in numbers)) if numbers else ""
-
-
-def taxonomy_names(service: JSON) -> list[str]:
-    names = [text_of(t.get("name")) for link in objects(service.get("service_taxonomys"))
-             for t in objects(link.get("taxonomy"))]
-    names += [text_of(t.get("name")) for link in objects(service.get("attributes"))
-              for t in objects(link.get("taxonomy_term"))]
-    names += [text_of(t.get("name")) for t in objects(service.get("taxonomy_terms"))]
-    out: list[str] = []
-    for name in names:
-        name = name.replace(";", ",")
-        if name and name not in out:
-            out.append(name)
+        service = dict(record["service"])
+        key = line_of(service.get("id")) or f"#{len(out)}"
+        link = {k: v for k, v in record.items() if k != "service"}
+        if key in services:
+            services[key]["service_at_locations"].append(link)
+            continue
+        service["service_at_locations"] = [*objects(service.get("service_at_locations")), link]
+        services[key] = service
+        out.append(service)
     return out
 
 
-def first_phone(service: JSON, organization: list[JSON]) -> str:
-    holders = [service, *objects(service.get("contacts")), *organization]
-    return first_text(p.get("number") for h in holders for p in objects(h.get("phones")))
+def read_services(records: Sequence[Any], known_codes: Collection[str]) -> FeedRead:
+    """Every service that can be imported, and a report on those that cannot."""
+    read = FeedRead()
+    seen: dict[str, tuple[int, JSON]] = {}  # ORUK id -> (position, the record)
+    for position, record in enumerate(records, start=1):
+        if not isinstance(record, dict):
+            skip(read, [Problem(position, None, "is not a JSON object", "service")], "")
+            continue
+        oruk_id = line_of(record.get("id"))
+        status = line_of(record.get("status")).lower()
+        if status in CLOSED:
+            read.closed += 1
+            continue
+        problems = duplicate_problems(record, oruk_id, position, seen, read)
+        if problems is None:
+            continue
+        log = Log(unit="service", names=FIELD_NAMES)
+        values = service_values(record)
+        warn_about_summary(values, position, log)
+        entry = build_entry(values, position, known_codes, log)
+        if log.codes_without_circumstances:
+            log.error(position, "criteria", "uses circumstance codes but none are loaded: "
+                      "import the circumstances CSV (header code,question) first")
+        problems += sorted(log.problems, key=lambda p: p.column not in ("id", "name"))
+        read.warnings += [with_record(w, oruk_id) for w in log.warnings]
+        if problems or entry is None:
+            skip(read, [with_record(p, oruk_id) for p in problems], values["id"])
+        else:
+            read.entries.append(entry)
+    if not records:
+        raise CatalogueError([Problem(None, None, "the file holds no services")])
+    if not read.entries and read.skipped:
+        raise CatalogueError([Problem(None, None, "no service in the feed could be imported"),
+                              *read.skipped])
+    return read
 
 
-def locations(service: JSON) -> list[JSON]:
-    found = [loc for link in objects(service.get("service_at_locations"))
-             for loc in objects(link.get("location"))]
-    return found + objects(service.get("locations"))
+def duplicate_problems(
+    record: JSON, oruk_id: str, position: int, seen: dict[str, tuple[int, JSON]],
+    read: FeedRead,
+) -> list[Problem] | None:
+    """[] for a service whose id is new; a problem when another service has the id; None
+    when the same service was listed before (it is read once)."""
+    if not oruk_id:
+        return []
+    if oruk_id not in seen:
+        seen[oruk_id] = (position, record)
+        return []
+    first_at, first_record = seen[oruk_id]
+    if record == first_record:
+        read.repeated += 1
+        return None
+    first_name = line_of(first_record.get("name"))
+    other = f' ("{first_name}")' if first_name else ""
+    return [Problem(position, "id", f"is already used by service {first_at}{other}, a "
+                    "different service; this one is skipped", "service")]
 
 
-def first_address(service: JSON) -> str:
-    for location in locations(service):
-        for address in objects(location.get("physical_addresses")) + objects(
-                location.get("addresses")):
-            parts = [text_of(address.get(key)) for key in (
-                "address_1", "address_2", "city", "state_province", "postal_code")]
-            line = ", ".join(p for p in parts if p)
-            name = text_of(location.get("name"))
-            if name and name.lower() not in line.lower():
-                line = f"{name}, {line}" if line else name
-            if line:
-                return line
-    return ""
+def warn_about_summary(values: dict[str, str], position: int, log: Log) -> None:
+    if not values["summary"] and values["title"] and not values["description"]:
+        values["summary"] = values["title"]
+        log.warn(position, "description", "is empty, so the name is used as the summary")
 
 
-def opening_hours(service: JSON) -> str:
-    schedules = objects(service.get("regular_schedules")) + objects(service.get("schedules"))
-    for link in objects(service.get("service_at_locations")):
-        schedules += objects(link.get("regular_schedules")) + objects(link.get("schedules"))
-    described = first_text(s.get("description") for s in schedules)
-    if described:
-        return described
-    times = []
-    for s in schedules:
-        day = text_of(s.get("weekday")) or text_of(s.get("byday"))
-        opens, closes = text_of(s.get("opens_at"))[:5], text_of(s.get("closes_at"))[:5]
-        if day and opens and closes:
-            times.append(f"{day} {opens}-{closes}")
-    return "; ".join(times)
+def with_record(problem: Problem, oruk_id: str) -> Problem:
+    return Problem(problem.row, problem.column, problem.message, "service", oruk_id)
 
 
-# -- writing ---------------------------------------------------------------------------------
-
-def to_oruk(entries: Sequence[Entry]) -> JSON:
-    """One page of the ORUK v1 /services shape holding the whole catalogue."""
-    services = [service_of(entry) for entry in entries]
-    return {"totalElements": len(services), "totalPages": 1, "number": 1,
-            "size": len(services), "first": True, "last": True, "content": services}
-
-
-def service_of(entry: Entry) -> JSON:
-    sid = entry.id
-    service: JSON = {
-        "id": sid, "name": entry.title, "summary": entry.summary,
-        "description": entry.description, "url": entry.url, "email": entry.email,
-        "status": "active", "application_process": entry.how_to_apply,
-    }
-    if entry.provider:
-        service["organization"] = {"id": f"{sid}-organization", "name": entry.provider}
-    if entry.phone:
-        service["contacts"] = [{"id": f"{sid}-contact", "name": entry.provider,
-                                "phones": [{"id": f"{sid}-phone", "number": entry.phone}]}]
-    if entry.min_age is not None or entry.max_age is not None:
-        service["eligibilitys"] = [{"id": f"{sid}-eligibility", "eligibility": "",
-                                    "minimum_age": entry.min_age,
-                                    "maximum_age": entry.max_age}]
-    if entry.address:
-        location = {"id": f"{sid}-location", "name": "",
-                    "physical_addresses": [{"id": f"{sid}-address",
-                                            "address_1": entry.address}]}
-        service["service_at_locations"] = [{"id": f"{sid}-at-location", "location": location}]
-    if entry.opening_hours:
-        service["regular_schedules"] = [{"id": f"{sid}-schedule",
-                                         "description": entry.opening_hours}]
-    service["service_taxonomys"] = [
-        {"id": f"{sid}-taxonomy-{n}",
-         "taxonomy": {"id": f"localsupport-keyword-{n}", "name": word,
-                      "vocabulary": "localsupport-keywords"}}
-        for n, word in enumerate(entry.keywords, start=1)
-    ]
-    service[EXTRA] = {"id": entry.id, "kind": entry.kind, "category": entry.category,
-                      "wards": list(entry.wards),
-                      "criteria": [str(c) for c in entry.criteria]}
-    return service
+def skip(read: FeedRead, problems: list[Problem], entry_id: str) -> None:
+    read.skipped += problems
+    read.skipped_services += 1
+    if entry_id and not any("already used" in p.message for p in problems):
+        read.skipped_ids.add(entry_id)

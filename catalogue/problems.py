@@ -18,11 +18,14 @@ class Problem:
     column: str | None
     message: str
     unit: str = "row"  # "row" in a CSV file, "service" in an Open Referral UK file
+    record: str = ""  # the record's own id, where the file gives one (an ORUK service's)
 
     def __str__(self) -> str:
         where = []
         if self.row is not None:
             where.append(f"{self.unit} {self.row}")
+        if self.record:
+            where[-1:] = [f'{" ".join(where[-1:])} (id "{self.record}")'.lstrip()]
         if self.column:
             word = "column" if self.unit == "row" else "field"
             where.append(f'{word} "{self.column}"')

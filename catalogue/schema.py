@@ -4,7 +4,14 @@ What the council publishes: nothing here is about a person."""
 
 from __future__ import annotations
 
-from catalogue.storage import NOBODY, Schema, Table
+import csv
+import io
+from importlib import resources
+
+import sqlite_utils
+
+from catalogue.model import DETAIL_COLUMNS
+from catalogue.storage import NOBODY, Migration, Schema, Table, add_column
 
 ENTRIES = Table("entries", NOBODY, """
 CREATE TABLE IF NOT EXISTS "entries" (
@@ -42,4 +49,26 @@ CREATE TABLE IF NOT EXISTS "catalogue_version" (
 INSERT INTO catalogue_version (version)
    SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM catalogue_version);""")
 
-SCHEMA = Schema("catalogue", (ENTRIES, CIRCUMSTANCES, CATALOGUE_VERSION))
+# Since 0002 an entry also keeps where it came from (`source`: a file name, a feed's URL,
+# or SAMPLE_SOURCE for the bundled sample) and what people ask about (DETAIL_COLUMNS).
+SAMPLE_SOURCE = "sample"
+
+
+def add_entry_details(db: sqlite_utils.Database) -> None:
+    for column in (*DETAIL_COLUMNS, "source"):
+        add_column("entries", column, "TEXT")(db)
+
+
+def mark_sample_entries(db: sqlite_utils.Database) -> None:
+    """Entries loaded from the bundled sample before `source` existed: same id and title."""
+    text = (resources.files("catalogue") / "sample" / "sample-catalogue.csv").read_text(
+        "utf-8-sig")
+    for row in csv.DictReader(io.StringIO(text)):
+        db.execute("UPDATE entries SET source = ? WHERE id = ? AND title = ? AND source IS NULL",
+                   [SAMPLE_SOURCE, row["id"], row["title"]])
+
+
+SCHEMA = Schema("catalogue", (ENTRIES, CIRCUMSTANCES, CATALOGUE_VERSION), migrations=(
+    Migration("catalogue.0002_entry_details", add_entry_details),
+    Migration("catalogue.0003_mark_sample_entries", mark_sample_entries),
+))

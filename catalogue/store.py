@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
 from catalogue.model import Circumstance, Criterion, Entry
-from catalogue.schema import SCHEMA
+from catalogue.schema import SAMPLE_SOURCE, SCHEMA
 from catalogue.storage import connect, migrate, write
 
 
@@ -51,6 +51,9 @@ def entry_to_row(entry: Entry) -> dict[str, Any]:
         "provider": entry.provider, "how_to_apply": entry.how_to_apply,
         "wards": ";".join(entry.wards), "min_age": entry.min_age, "max_age": entry.max_age,
         "criteria": ";".join(str(c) for c in entry.criteria),
+        "fees": entry.fees, "eligibility": entry.eligibility,
+        "languages": ";".join(entry.languages), "areas_served": ";".join(entry.areas_served),
+        "accessibility": entry.accessibility, "required_documents": entry.required_documents,
     }
 
 
@@ -66,6 +69,10 @@ def row_to_entry(row: dict[str, Any]) -> Entry:
         provider=text("provider"), how_to_apply=text("how_to_apply"),
         wards=split_list(row.get("wards")), min_age=row.get("min_age"),
         max_age=row.get("max_age"), criteria=parse_criteria(row.get("criteria")),
+        fees=text("fees"), eligibility=text("eligibility"),
+        languages=split_list(row.get("languages")),
+        areas_served=split_list(row.get("areas_served")),
+        accessibility=text("accessibility"), required_documents=text("required_documents"),
     )
 
 
@@ -90,19 +97,23 @@ def save_catalogue(
     circumstances: Iterable[Circumstance] = (),
     *,
     replace: bool = False,
+    source: str | None = None,
+    keep: Collection[str] = (),
 ) -> None:
     """Write entries and circumstances in one transaction: upsert by id; with `replace`,
-    entries (circumstances) not given are removed when any are given. Other tables, which
+    entries (circumstances) not given, nor in `keep`, are removed when any are given.
+    `source` is recorded on each entry written (where it came from). Other tables, which
     hold what people said about entries by `entry_id`, are not touched."""
     entries = list(entries)
     circumstances = list(circumstances)
     with write(db):
         if replace and entries:
-            keep = json.dumps([e.id for e in entries])
+            kept = json.dumps([e.id for e in entries] + list(keep))
             db.execute("DELETE FROM entries WHERE id NOT IN (SELECT value FROM json_each(?))",
-                       [keep])
+                       [kept])
         if entries:
-            db.table("entries").upsert_all((entry_to_row(e) for e in entries), pk="id")
+            rows = (entry_to_row(e) | ({"source": source} if source else {}) for e in entries)
+            db.table("entries").upsert_all(rows, pk="id")
         if replace and circumstances:
             keep = json.dumps([c.code for c in circumstances])
             db.execute("DELETE FROM circumstances WHERE code NOT IN "
@@ -119,3 +130,36 @@ def catalogue_version(db: sqlite_utils.Database) -> int:
     to know when to rebuild its index after `localsupport catalogue import`."""
     row = db.execute("SELECT version FROM catalogue_version").fetchone()
     return int(row[0])
+
+
+# -- where entries came from: the sample, a file, a feed ------------------------------------
+
+def sample_in_use(db: sqlite_utils.Database) -> bool:
+    """The bundled sample catalogue (a made-up council) is what the assistant answers from:
+    every start, `ask` and the web page say so while this is true."""
+    row = db.execute("SELECT 1 FROM entries WHERE source = ? LIMIT 1", [SAMPLE_SOURCE])
+    return row.fetchone() is not None
+
+
+def sample_entry_count(db: sqlite_utils.Database) -> int:
+    row = db.execute("SELECT COUNT(*) FROM entries WHERE source = ?", [SAMPLE_SOURCE])
+    return int(row.fetchone()[0])
+
+
+def remove_sample(db: sqlite_utils.Database) -> int:
+    """Delete the sample's entries (the caller owns the transaction); how many."""
+    return int(db.execute("DELETE FROM entries WHERE source = ?", [SAMPLE_SOURCE]).rowcount)
+
+
+def remove_gone_from_source(
+    db: sqlite_utils.Database, source: str, present: Collection[str]
+) -> int:
+    """Delete entries that came from `source` (a feed) and are not among `present` ids any
+    more (the caller owns the transaction); how many."""
+    cursor = db.execute("DELETE FROM entries WHERE source = ? AND id NOT IN "
+                        "(SELECT value FROM json_each(?))", [source, json.dumps(list(present))])
+    return int(cursor.rowcount)
+
+
+def entry_ids_from(db: sqlite_utils.Database, source: str) -> set[str]:
+    return {row[0] for row in db.execute("SELECT id FROM entries WHERE source = ?", [source])}

@@ -56,7 +56,12 @@ def build_entry(
         address=values.get("address", ""), opening_hours=values.get("opening_hours", ""),
         provider=values.get("provider", ""), how_to_apply=values.get("how_to_apply", ""),
         wards=split_cell(values.get("wards", "")), min_age=min_age, max_age=max_age,
-        criteria=criteria,
+        criteria=criteria, fees=values.get("fees", ""),
+        eligibility=values.get("eligibility", ""),
+        languages=split_cell(values.get("languages", "")),
+        areas_served=split_cell(values.get("areas_served", "")),
+        accessibility=values.get("accessibility", ""),
+        required_documents=values.get("required_documents", ""),
     )
 
 

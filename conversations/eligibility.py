@@ -64,9 +64,11 @@ def criterion_reason(criterion: Criterion, questions: Mapping[str, str]) -> str:
 
 
 def assess(
-    entry: Entry, answers: Answers, questions: Mapping[str, str] | None = None
+    entry: Entry, answers: Answers, questions: Mapping[str, str] | None = None,
+    who: str = "you",
 ) -> Assessment:
-    """Likely when every condition holds, unlikely when any fails, unknown otherwise."""
+    """Likely when every condition holds, unlikely when any fails, unknown otherwise.
+    `who` names the person the answers are about in the reasons ("your son")."""
     questions = questions or {}
     reasons: list[str] = []
     unsure: list[str] = []
@@ -78,7 +80,8 @@ def assess(
         elif not isinstance(age, int) or isinstance(age, bool):
             unsure.append(AGE)
         elif age_fails(entry, age):
-            reasons.append(f"it is for {age_range(entry)} and you said you are {age}")
+            verb = "are" if who in ("you", "they") else "is"
+            reasons.append(f"it is for {age_range(entry)} and you said {who} {verb} {age}")
     for criterion in entry.criteria:
         value = answers.get(criterion.code)
         if criterion.code not in answers:

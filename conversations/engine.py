@@ -8,7 +8,11 @@ through the database handed in; nothing here reads the clock, prints or uses the
 Choices offered to a person are stored in `session.data["choices"]` as actions:
 `entry:<id>` show an entry, `ask:<text>` treat as a message, `answer:<yes|no|unknown>`
 answer the current question, `check:<id|all>` entitlement check, `rate:<id>`,
-`object:<id>`, `withdraw:<id>`.
+`object:<id>`, `withdraw:<id>`, `check-other:<id>` (a check for someone else),
+`unhelpful:<id>` (the last answer was wrong), `more:` (the next page of a list).
+
+The last entry shown (`session.data["last_entry"]`) is what "it", "that" and "there" mean:
+follow-up questions about it are answered from its fields (conversations/follow_up.py).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import sqlite_utils
@@ -23,15 +28,17 @@ import sqlite_utils
 from catalogue.matcher import Matcher, SearchResult
 from catalogue.model import Circumstance, Entry
 from catalogue.store import ensure_catalogue, load_circumstances
-from conversations import records
+from conversations import follow_up, people, records, smalltalk
 from conversations.crisis import crisis_text, next_step
 from conversations.eligibility import checkable
 from conversations.flows import entitlement, feedback, objection, privacy
 from conversations.flows.common import (
     Context,
     ask,
+    ask_list,
     end_flow,
     entry_choices,
+    more,
     offer,
     parse_yes_no,
 )
@@ -41,10 +48,12 @@ from conversations.types import Inbound, Outbound, Session
 
 IDLE_RESET = timedelta(days=1)
 MAX_CHOICES = 3
+SMS_ALTERNATIVES = 2  # an answer, its question and its choices fit two texts
 GREETINGS = {"hi", "hello", "hey", "hiya", "yo", "/start", "start", "good morning", "hi there"}
 MENU_WORDS = {"help", "menu", "/help", "/menu", "?", "options", "main menu"}
 LEAVE_WORDS = {"stop", "cancel", "quit", "end", "exit", "never mind", "nevermind",
                "forget it", "start again"}
+MORE_WORDS = {"more", "next", "more please", "show more", "next page", "others"}
 EXAMPLES = ("What can I get?", "What is the council planning?", "Help with council tax")
 NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
 
@@ -55,11 +64,33 @@ MENU_TEXT = (
     "I hold about you, FORGET ME to delete it."
 )
 WELCOME = "Hi! I'm Local Support, the council's assistant. " + MENU_TEXT
+# SMS: the menu, its three choices and HELP's STOP line fit two texts (bot/render.py)
+MENU_TEXT_SMS = (
+    "Ask me in your own words, e.g. \"help paying rent\". Send MENU to come back here, "
+    "MY DATA or FORGET ME for your data."
+)
+WELCOME_SMS = "Hi! I'm the council's Local Support assistant. " + MENU_TEXT_SMS
 NOTHING = (
     "Sorry, I couldn't find anything that fits that. Try saying it another way, "
     "or send MENU to see what I can help with."
 )
+WHICH_ONE = ("Which service do you mean? Tell me its name, or what you need in your own "
+             "words, and I'll find it.")
 LEFT = "OK, I've stopped that. Ask me anything, or send MENU to see what I can do."
+# Said when a new question arrives while a flow waits for an answer; what was answered stays.
+SET_ASIDE = {
+    "entitlement:ask": "I've stopped the check (your answers so far are kept).",
+    "entitlement:who": "I've stopped the check.",
+    "objection:what": "I've put the objection aside; nothing is recorded.",
+    "objection:confirm": "I've put the objection aside; nothing is recorded.",
+    "objection:postcode": "I've put the objection aside; nothing is recorded.",
+    "objection:reason": "I've put the objection aside; nothing is recorded.",
+    "feedback:rating": "I've left the rating.",
+    "privacy:forget": "I have not deleted anything.",
+}
+# States whose question is asked again after small talk or a follow-up answer.
+WAITING = {"entitlement:ask", "entitlement:who", "objection:what", "objection:confirm",
+           "objection:postcode", "objection:reason", "feedback:rating", "privacy:forget"}
 
 Handler = Callable[[Context, Session, str], list[Outbound] | None]
 FLOWS: dict[str, Handler] = {
@@ -128,20 +159,77 @@ class Engine:
         if privacy.wants_my_data(text):
             return privacy.my_data(ctx, session)
         if word in MENU_WORDS:
-            return self._menu(session, MENU_TEXT)
+            return self._menu(session, self._menu_text(session))
         if word in LEAVE_WORDS:
             end_flow(session, "start")
             return [Outbound(LEFT)]
+        if word in MORE_WORDS and (page := more(session)) is not None:
+            return [page]
         picked = self._picked(session, inbound, text, ctx)
         if picked is not None:
             return picked
-        flow = FLOWS.get(session.state.partition(":")[0])
+        state = session.state
+        flow = FLOWS.get(state.partition(":")[0])
+        if state not in WAITING and self._asks_something(text):
+            return self.route(session, text, ctx, first=first)
         if flow is not None and text:
             replies = flow(ctx, session, text)
             if replies is not None:
                 return replies
+        if (chat := smalltalk.reply_to(text)) is not None:
+            return self._small_talk(session, chat)
+        if state in WAITING and (answer := self._follow_up(session, text, ctx)) is not None:
+            return [answer, *self._ask_again(session)]
+        if flow is not None and text:
             end_flow(session)  # not an answer to the question: a new message
+            replies = self.route(session, text, ctx, first=first)
+            aside = SET_ASIDE.get(state)
+            if session.state.partition(":")[0] == state.partition(":")[0]:
+                aside = None  # straight into the same kind of question: nothing to say
+            return [Outbound(aside), *replies] if aside else replies
         return self.route(session, text, ctx, first=first)
+
+    @staticmethod
+    def _asks_something(text: str) -> bool:
+        """A request that is never an answer to an optional question ("Was this helpful?"):
+        "I'm not happy with that", "can my kids get it?", "what is the council planning?"."""
+        return (objection.wants_to_object(text) is not None or entitlement.wants_all(text)
+                or entitlement.wants_one(text) is not None or objection.wants_plans(text)
+                or objection.wants_to_withdraw(text) is not None)
+
+    def _small_talk(self, session: Session, chat: str) -> list[Outbound]:
+        """A short reply; a question being asked stays open and is put again."""
+        if session.state in WAITING and chat != smalltalk.BYE:
+            first = re.match(r".*?[.!?](?=\s|$)", chat)
+            return [Outbound(first.group(0) if first else chat), *self._ask_again(session)]
+        return [Outbound(chat)]
+
+    @staticmethod
+    def _ask_again(session: Session) -> list[Outbound]:
+        asked = session.data.get("asked")
+        if not asked:
+            return []
+        return [Outbound(str(asked), choices=tuple(session.data.get("labels") or ()))]
+
+    def _follow_up(self, session: Session, text: str, ctx: Context) -> Outbound | None:
+        """An answer about the last entry shown, when the message asks about it."""
+        last = self.entries.get(str(session.data.get("last_entry", "")))
+        if last is None:
+            return None
+        topic = follow_up.topic_of(text, last)
+        if topic is None:
+            return None
+        return Outbound(follow_up.answer(topic, last))
+
+    def _about_list(self, session: Session, text: str) -> Outbound | None:
+        """"where are they?" after a list: which one, then the answer about it."""
+        listed = [self.entries[i] for i in session.data.get("last_list") or ()
+                  if i in self.entries]
+        topic = follow_up.topic_in(text) if listed else None
+        if topic is None:
+            return None
+        return ask_list(session, "Which one do you mean?",
+                        [(e.title, f"about:{topic.name}:{e.id}") for e in listed])
 
     # -- what a new message asks for ------------------------------------------------------
 
@@ -149,29 +237,66 @@ class Engine:
               ) -> list[Outbound]:
         word = normalise_command(text)
         if word in MENU_WORDS:
-            return self._menu(session, MENU_TEXT)
+            return self._menu(session, self._menu_text(session))
         if word in GREETINGS or (first and not text):
-            return self._menu(session, WELCOME)
+            return self._menu(session, WELCOME_SMS if session.channel == "sms" else WELCOME)
         if not text:
-            return self._menu(session, "I didn't get any words there. " + MENU_TEXT)
+            return self._menu(session, "I didn't get any words there. "
+                              + self._menu_text(session))
+        if (chat := smalltalk.reply_to(text)) is not None:
+            return [Outbound(chat)]
+        people.note_facts(session, text)
         if entitlement.wants_all(text):
-            return entitlement.start(ctx, session, entitlement.ALL)
+            subject = people.subject_of(text) or "you"
+            if subject == "other":
+                people.note_subject(session, text)
+            return entitlement.start(ctx, session, entitlement.ALL, subject)
         if objection.wants_plans(text):
             return objection.list_plans(ctx, session)
         if (target := objection.wants_to_withdraw(text)) is not None:
             return objection.withdraw(ctx, session, target)
+        last = self.entries.get(str(session.data.get("last_entry", "")))
         if (target := objection.wants_to_object(text)) is not None:
+            if last is not None and target in objection.PRONOUNS:
+                return objection.about(ctx, session, last)
             return objection.start(ctx, session, target)
         if (rating := self._rating(text)) is not None:
             return feedback.start_rating(ctx, session, *rating)
         if (thing := entitlement.wants_one(text)) is not None:
-            result = self.matcher.search(thing, limit=1)
-            if result.answered and result.best and checkable(result.best.entry):
-                entry = result.best.entry
-                session.data["last_entry"] = entry.id
-                return [Outbound(entry.summary, entry=entry),
-                        *entitlement.start(ctx, session, entry.id)]
+            return self._check_one(session, text, thing, ctx)
+        if session.data.get("last_list") and (which := self._about_list(session, text)):
+            return [which]
+        if (answer := self._follow_up(session, text, ctx)) is not None:
+            end_flow(session)
+            if last is not None and checkable(last) and "check" in answer.text:
+                return [answer, *entitlement.offer(ctx, session, last, (),
+                                                   people.subject_of(text))]
+            return [answer]
+        if last is None and follow_up.bare(text):
+            end_flow(session)
+            return [Outbound(WHICH_ONE)]
         return self.answer(session, text, ctx)
+
+    def _check_one(self, session: Session, text: str, thing: str, ctx: Context
+                   ) -> list[Outbound]:
+        """"can I get X?" / "can my kids get X?": the check for whoever the message names."""
+        last = self.entries.get(str(session.data.get("last_entry", "")))
+        if thing == "it" and last is not None:
+            found: Entry | None = last
+        else:
+            result = self.matcher.search(thing, limit=1)
+            found = result.best.entry if result.answered and result.best else None
+        if found is None or not checkable(found):
+            return self.answer(session, text, ctx)
+        subject = people.subject_of(text)
+        if subject == "other":
+            people.note_subject(session, text)
+        session.data["last_entry"] = found.id
+        card = [] if found is last else [Outbound(found.summary, entry=found)]
+        return [*card, *entitlement.start(ctx, session, found.id, subject or "you")]
+
+    def _menu_text(self, session: Session) -> str:
+        return MENU_TEXT_SMS if session.channel == "sms" else MENU_TEXT
 
     def _rating(self, text: str) -> tuple[str, int | None] | None:
         """"rate X", unless the whole message names something with "rate" in it
@@ -188,9 +313,10 @@ class Engine:
 
     def answer(self, session: Session, text: str, ctx: Context) -> list[Outbound]:
         end_flow(session)
-        result = self.matcher.search(text, limit=MAX_CHOICES + 1)
+        result = services_first(self.matcher.search(text, limit=MAX_CHOICES + 1), text)
         if result.answered and result.best is not None:
-            return self.show(session, result.best.entry, ctx, alternatives(result))
+            others = alternatives(result)[:SMS_ALTERNATIVES if session.channel == "sms" else None]
+            return self.show(session, result.best.entry, ctx, others, people.subject_of(text))
         suggestions = [m.entry for m in result.matches[:MAX_CHOICES] if m.score > 0]
         # a disclosure goes to the safeguarding contact, not the digest
         if is_request(text) and not in_danger(text):
@@ -200,15 +326,20 @@ class Engine:
             return [self._offer(session, "I'm not sure I found that. Did you mean:", suggestions)]
         return [Outbound(NOTHING)]
 
-    def show(self, session: Session, entry: Entry, ctx: Context, others: Sequence[Entry] = ()
-             ) -> list[Outbound]:
-        """The entry's card, then one follow-up question: check it, object to it, or
-        was it helpful (with the alternatives as further choices)."""
+    def show(self, session: Session, entry: Entry, ctx: Context, others: Sequence[Entry] = (),
+             subject: people.Subject | None = None) -> list[Outbound]:
+        """The entry's card, then one follow-up question: check it (for `subject` when the
+        message said whose it is), object to it, or was it helpful (with the alternatives as
+        further choices)."""
         end_flow(session)
         session.data["last_entry"] = entry.id
+        session.data.pop("last_list", None)
         card = Outbound(entry.summary, entry=entry)
         if checkable(entry):
-            return [card, *entitlement.offer(ctx, session, entry, others)]
+            offered = entitlement.offer(ctx, session, entry, others, subject)
+            if session.channel == "sms" and session.state != "entitlement:offer":
+                return offered  # the verdict names it and says how to apply: no room for both
+            return [card, *offered]
         if entry.kind == "proposal":
             return [card, objection.offer(session, entry)]
         return [card, feedback.ask_helpful(session, entry, others)]
@@ -216,7 +347,9 @@ class Engine:
     # -- choices ------------------------------------------------------------------------
 
     def _offer(self, session: Session, text: str, entries: Sequence[Entry]) -> Outbound:
-        return ask(session, "answered", text, entry_choices(entries))
+        reply = ask(session, "answered", text, entry_choices(entries))
+        session.data["last_list"] = [e.id for e in entries]
+        return reply
 
     def _menu(self, session: Session, text: str) -> list[Outbound]:
         end_flow(session, "menu")
@@ -270,6 +403,20 @@ class Engine:
             return self.show(session, entry, ctx)
         if action == "check" and (entry is not None or value == entitlement.ALL):
             return entitlement.start(ctx, session, value)
+        if action == "check-other" and (entry is not None or value == entitlement.ALL):
+            return entitlement.start(ctx, session, value, "other")
+        if action == "unhelpful" and entry is not None:
+            return feedback.not_helpful(ctx, session, entry)
+        if action == "more" and (page := more(session)) is not None:
+            return [page]
+        if action == "about":
+            name, _, entry_id = value.partition(":")
+            topic = follow_up.TOPIC_NAMED.get(name)
+            if topic is not None and entry_id in self.entries:
+                end_flow(session)
+                session.data["last_entry"] = entry_id
+                session.data.pop("last_list", None)
+                return [Outbound(follow_up.answer(topic, self.entries[entry_id]))]
         if action == "rate" and entry is not None:
             return feedback.rate_entry(ctx, session, entry)
         if action == "object" and entry is not None:
@@ -280,7 +427,27 @@ class Engine:
             end_flow(session)
             return self.route(session, value, ctx)
         end_flow(session)
-        return self._menu(session, MENU_TEXT)
+        return self._menu(session, self._menu_text(session))
+
+
+PLAN_WORDS = re.compile(r"\b(?:plans?|planning|planned|proposals?|proposed|consultation|"
+                        r"object|objection|against|changes?|cuts?|council wants?|going to|"
+                        r"have (?:my|your) say|vote|petition|oppose|stop them)\b", re.IGNORECASE)
+CLOSE_ENOUGH = 0.9
+
+
+def services_first(result: SearchResult, text: str) -> SearchResult:
+    """A message about a problem ("bins not been collected for 3 weeks") that does not speak
+    of plans gets the service before a council plan that scores about as well."""
+    best = result.best
+    if best is None or best.entry.kind != "proposal" or PLAN_WORDS.search(text):
+        return result
+    service = next((m for m in result.matches[1:] if m.entry.kind != "proposal"
+                    and m.score >= max(best.score * CLOSE_ENOUGH, Matcher.ANSWER_AT)), None)
+    if service is None:
+        return result
+    rest = tuple(m for m in result.matches if m is not service)
+    return replace(result, matches=(service, *rest))
 
 
 def alternatives(result: SearchResult) -> list[Entry]:
@@ -293,7 +460,8 @@ def alternatives(result: SearchResult) -> list[Entry]:
 
 def is_request(text: str) -> bool:
     """Worth counting as an unmet need: not a stray "yes", number or single letter."""
-    return len(text.strip()) > 2 and not text.strip().isdigit() and parse_yes_no(text) is None
+    return (len(text.strip()) > 2 and not text.strip().isdigit() and parse_yes_no(text) is None
+            and smalltalk.reply_to(text) is None)
 
 
 def normalise_command(text: str) -> str:

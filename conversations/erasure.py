@@ -120,5 +120,5 @@ def describe_person(
             facts.append(f"{n} {label}")
     if not facts:
         return "I hold nothing about you apart from this chat's place in the conversation."
-    return ("I hold: " + "; ".join(facts) + ". This is only used to help you and, without "
-            "your details, in counts for councillors. Send FORGET ME to delete it.")
+    return ("I hold: " + "; ".join(facts) + ". Only used to help you, and in councillors' "
+            "counts without your details. FORGET ME deletes it.")

@@ -13,15 +13,16 @@ erasure (conversations/erasure.py) finds it. Tables:
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 import sqlite_utils
 
 from catalogue.storage import write
+from conversations.postcodes import parse_postcode, parse_prefix, squeeze
 
 COMMENT_LIMIT = 500
-POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}$")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _POSTCODE_IN_TEXT = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)
 _PHONE = re.compile(r"(?<!\w)\+?\(?\d(?:[\s().-]{0,2}\d){8,}(?!\w)")
@@ -37,23 +38,32 @@ def ensure_records(db: sqlite_utils.Database) -> None:
 # -- postcodes and wards ------------------------------------------------------------------
 
 def normalise_postcode(text: str) -> str:
-    """Postcodes compare without spaces, case-insensitively."""
-    return re.sub(r"\s+", "", text).upper()
+    """The text without spaces, in upper case ("m1 4ae" -> "M14AE"); conversations/postcodes.py
+    parses it properly."""
+    return squeeze(text)
 
 
 def looks_like_postcode(text: str) -> bool:
-    return POSTCODE.match(normalise_postcode(text)) is not None
+    """A full UK postcode, in any case and spacing."""
+    return parse_postcode(text) is not None
 
 
 def ward_for_postcode(db: sqlite_utils.Database, postcode: str) -> str | None:
-    """The ward of a postcode: the full postcode, else its sector ("AB1 2"), else its
-    district ("AB1"), whichever the wards table holds."""
-    code = normalise_postcode(postcode)
-    candidates = [code, code[:-2], code[:-3]] if len(code) > 3 else [code]
-    for candidate in candidates:
-        row = db.execute("SELECT ward FROM wards WHERE postcode = ?", [candidate]).fetchone()
+    """The ward of a full postcode: by its unit ("M1 4AE"), else its sector ("M1 4"), else
+    its district ("M1"), whichever the wards table holds; None for what is not a postcode."""
+    found = ward_row_for_postcode(db, postcode)
+    return found[1] if found else None
+
+
+def ward_row_for_postcode(db: sqlite_utils.Database, postcode: str) -> tuple[str, str] | None:
+    """(the lookup's key that matched, its ward) for a full postcode, or None."""
+    code = parse_postcode(postcode)
+    if code is None:
+        return None
+    for key in code.lookup_keys():
+        row = db.execute("SELECT ward FROM wards WHERE postcode = ?", [key]).fetchone()
         if row:
-            return str(row[0])
+            return key, str(row[0])
     return None
 
 
@@ -65,14 +75,27 @@ def ward_named(db: sqlite_utils.Database, text: str) -> str | None:
     return str(row[0]) if row else None
 
 
-def save_wards(db: sqlite_utils.Database, rows: dict[str, str], *, replace: bool = False) -> None:
-    """Write postcode -> ward rows in one transaction."""
+def save_wards(
+    db: sqlite_utils.Database, rows: Mapping[str, str], *, replace: bool = False,
+    ward_codes: Mapping[str, str] | None = None,
+) -> None:
+    """Write postcode -> ward rows in one transaction. A key is a full postcode, a sector
+    ("M1 4") or a district ("M14"), in any case (conversations/postcodes.py); `ward_codes`
+    gives a ward's ONS code by its name. A key that is none of these is a ValueError."""
+    codes = ward_codes or {}
+    parsed = []
+    for key, ward in rows.items():
+        code = parse_prefix(key)
+        if code is None:
+            raise ValueError(f"{key!r} is not a UK postcode, sector or district")
+        parsed.append((str(code), code.level, ward, codes.get(ward)))
     with write(db):
         if replace:
             db.execute("DELETE FROM wards")
-        db.table("wards").upsert_all(
-            ({"postcode": code, "ward": ward} for code, ward in rows.items()), pk="postcode"
-        )
+        db.conn.executemany(
+            "INSERT INTO wards (postcode, level, ward, ward_code) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (postcode) DO UPDATE SET level = excluded.level, "
+            "ward = excluded.ward, ward_code = excluded.ward_code", parsed)
 
 
 # -- people -------------------------------------------------------------------------------

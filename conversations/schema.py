@@ -4,7 +4,12 @@ Every table about a person names them by `channel` and `address`."""
 
 from __future__ import annotations
 
-from catalogue.storage import NOBODY, Personal, Schema, Table
+from typing import Any
+
+import sqlite_utils
+
+from catalogue.storage import NOBODY, Migration, Personal, Schema, Table
+from conversations.postcodes import parse_postcode, parse_prefix
 
 SESSIONS = Table("sessions", Personal(
     "delete", "where a conversation stands (it restarts after a day anyway)",
@@ -89,6 +94,42 @@ CREATE TABLE IF NOT EXISTS "wards" (
    "ward" TEXT
 );""")
 
+# Since 0002 a key is a parsed postcode written with its space ("M1 4AE", sector "M1 4",
+# district "M14"), `level` says which, and `ward_code` holds the ONS code when known.
+WARDS_BY_PART = """
+CREATE TABLE "wards_by_part" (
+   "postcode" TEXT PRIMARY KEY,
+   "level" TEXT NOT NULL,
+   "ward" TEXT NOT NULL,
+   "ward_code" TEXT
+);"""
+
+
+def legacy_keys(key: str) -> list[tuple[str, str]]:
+    """The (key, level) of a key stored without its space before 0002. "RV12" could be the
+    district RV12 or the sector RV1 2 (the old lookup matched both, the bug this fixes);
+    it is read as the sector, the usual grain of a ward lookup (districts span wards).
+    A key that is neither is dropped (the old import never wrote one)."""
+    full = parse_postcode(key)
+    if full is not None:
+        return [(str(full), full.level)]
+    readings = [parse_prefix(key)]
+    if len(key) > 2 and key[-1].isdigit():
+        readings.insert(0, parse_prefix(f"{key[:-1]} {key[-1]}"))
+    found = [code for code in readings if code is not None]
+    return [(str(found[0]), found[0].level)] if found else []
+
+
+def rekey_wards(db: sqlite_utils.Database) -> None:
+    db.execute(WARDS_BY_PART)
+    rows: list[Any] = db.execute("SELECT postcode, ward FROM wards ORDER BY postcode").fetchall()
+    for key, ward in rows:
+        for new_key, level in legacy_keys(str(key or "")):
+            db.execute("INSERT OR IGNORE INTO wards_by_part (postcode, level, ward) "
+                       "VALUES (?, ?, ?)", [new_key, level, ward])
+    db.execute("DROP TABLE wards")
+    db.execute("ALTER TABLE wards_by_part RENAME TO wards")
+
 OUTBOX = Table("outbox", Personal(
     "delete", "messages the assistant sends (replies, digests, alerts, confirmations): "
     "delivered ones are kept a month, failed ones until an officer looks (at most 90 days)",
@@ -130,4 +171,6 @@ CREATE TABLE IF NOT EXISTS "optouts" (
 );""")
 
 SCHEMA = Schema("conversations", (SESSIONS, PEOPLE, FEEDBACK, UNMET_NEEDS, OBJECTIONS, WARDS,
-                                    OUTBOX, OPTOUTS))
+                                    OUTBOX, OPTOUTS), migrations=(
+    Migration("conversations.0002_wards_by_postcode_part", rekey_wards),
+))

@@ -2,7 +2,8 @@
 
 `Talk` runs messages through `Engine.step` with the session loaded from and saved to a
 real SQLite database around each message, as the Assistant does, and keeps every reply
-rendered for SMS or Telegram (bot.render.render_plain) so tests read what a person sees.
+rendered for SMS (bot.render.render_sms_all: what one text message carries) or Telegram
+(bot.render.render_plain) so tests read what a person sees.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 import sqlite_utils
 from rapidfuzz import fuzz, process
 
-from bot.render import render_plain
+from bot.render import render_plain, render_sms_all
 from catalogue.matcher import Match, Matcher, SearchResult
 from catalogue.model import Circumstance, Criterion, Entry, Kind
 from catalogue.store import load_entries, open_db, save_catalogue
@@ -96,6 +97,8 @@ class Talk:
             self.replies = self.engine.step(
                 session, Inbound(self.channel, self.address, text, choice), self.now)
             save_session(self.db, session)
+        if self.channel == "sms":
+            return "\n\n".join(render_sms_all(self.replies))
         return "\n\n".join(render_plain(r, self.channel) for r in self.replies)
 
     @property

@@ -108,7 +108,7 @@ def test_export_and_reimport_round_trip(
     assert (code, out) == (0, f"Wrote 2 entries to {out_csv} (csv).\n")
     code, out, _ = run(capsys, "catalogue", "export", out_json, "--db", files["db"])
     assert code == 0 and out.endswith("(oruk).\n")
-    assert json.loads(Path(out_json).read_text(encoding="utf-8"))["totalElements"] == 2
+    assert json.loads(Path(out_json).read_text(encoding="utf-8"))["total_items"] == 2
     for exported in (out_csv, out_json):
         code, out, _ = run(capsys, "catalogue", "import", exported, "--db", files["db"])
         assert code == 0 and "2 unchanged" in out
@@ -118,7 +118,7 @@ def test_oruk_import(capsys: pytest.CaptureFixture[str], files: dict[str, str]) 
     code, out, _ = run(capsys, "catalogue", "import", str(DATA / "oruk-sample.json"),
                        "--db", files["db"])
     assert code == 0
-    assert out.startswith("Imported: 3 services from an Open Referral UK file")
+    assert out.startswith("Imported: 3 services from an Open Referral UK feed")
     assert "oruk-7731" in entry_ids(files["db"])
 
 
@@ -181,3 +181,74 @@ def test_empty_database_gets_the_sample_catalogue(
     assert code == 0 and "SAMPLE catalogue" in err
     assert len(entry_ids(files["db"])) >= 60
     assert json.loads(out.splitlines()[0])["query"] == "free school meals"
+
+
+# -- the hand-over from the sample ------------------------------------------------------------
+
+def call_with(
+    files: dict[str, str], *argv: str, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "bot", "--db", files["db"], *argv],
+                          input=stdin, capture_output=True, text=True, check=False)
+
+
+def test_the_councils_first_import_asks_then_replaces_the_sample(files: dict[str, str]) -> None:
+    from catalogue.store import sample_in_use
+
+    started = call_with(files, "ask", "free school meals")
+    assert "SAMPLE catalogue" in started.stderr
+    assert sample_in_use(open_db(files["db"]))
+    assert call_with(files, "catalogue", "import", files["circumstances.csv"]).returncode == 0
+    declined = call_with(files, "catalogue", "import", files["catalogue.csv"], stdin="n\n")
+    assert declined.returncode == 1
+    assert "holds the SAMPLE catalogue (82 made-up entries" in declined.stderr
+    assert "Nothing imported: the sample catalogue is still in use." in declined.stderr
+    assert len(entry_ids(files["db"])) == 82
+    dry = call_with(files, "catalogue", "import", files["catalogue.csv"], "--dry-run")
+    assert dry.returncode == 0 and "This would replace the SAMPLE catalogue" in dry.stdout
+    accepted = call_with(files, "catalogue", "import", files["catalogue.csv"], stdin="yes\n")
+    assert accepted.returncode == 0, accepted.stderr
+    assert "2 new" in accepted.stdout
+    assert "This replaces the SAMPLE catalogue: its 82 made-up entries are removed." in (
+        accepted.stdout)
+    assert "sample council's 5 postcode sectors are taken out" in accepted.stdout
+    assert entry_ids(files["db"]) == ["fsm", "youth"]
+    assert not sample_in_use(open_db(files["db"]))
+    after = call_with(files, "ask", "free school meals")
+    assert after.returncode == 0 and "SAMPLE" not in after.stderr
+    looked_up = call_with(files, "wards", "lookup", "ZZ1 1AA")
+    assert looked_up.returncode == 1 and "not in the lookup" in looked_up.stdout
+
+
+def test_yes_replaces_the_sample_without_asking(files: dict[str, str]) -> None:
+    assert call_with(files, "ask", "help").returncode == 0
+    done = call_with(files, "catalogue", "import", str(DATA / "oruk-sample.json"), "--yes")
+    assert done.returncode == 0 and "its 82 made-up entries are removed" in done.stdout
+    assert len(entry_ids(files["db"])) == 3
+
+
+def test_a_sample_loaded_before_entries_had_a_source_is_still_the_sample(tmp_path: Path) -> None:
+    from catalogue.importer import load_sample
+    from catalogue.schema import SCHEMA
+    from catalogue.storage import migrate
+    from catalogue.store import sample_in_use
+
+    db = open_db(tmp_path / "old.db")
+    load_sample(db)
+    db.execute("UPDATE entries SET source = NULL")  # as an older version left it
+    db.execute("DELETE FROM schema_migrations WHERE id = 'catalogue.0003_mark_sample_entries'")
+    assert not sample_in_use(db)
+    migrate(db, [SCHEMA])
+    assert sample_in_use(db)
+
+
+def test_export_formats_from_the_command_line(
+    capsys: pytest.CaptureFixture[str], files: dict[str, str], tmp_path: Path
+) -> None:
+    run(capsys, "catalogue", "import", str(DATA / "oruk-sample.json"), "--db", files["db"])
+    for fmt, key in (("oruk", "contents"), ("oruk-v1", "content")):
+        path = tmp_path / f"{fmt}.json"
+        code, out, _ = run(capsys, "catalogue", "export", str(path), "--format", fmt,
+                           "--db", files["db"])
+        assert (code, out) == (0, f"Wrote 3 entries to {path} ({fmt}).\n")
+        assert len(json.loads(path.read_text(encoding="utf-8"))[key]) == 3

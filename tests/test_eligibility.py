@@ -104,3 +104,10 @@ def test_only_entitlements_with_conditions_are_checkable() -> None:
     assert checkable(FSM) and checkable(PASS)
     assert not checkable(LIBRARY)
     assert not checkable(Entry("x", "entitlement", "X", "No conditions."))
+
+
+def test_reasons_name_whose_answers_they_are() -> None:
+    son = assess(FSM, {"age": 17, "income_benefit": True}, who="your son")
+    assert son.reasons == ("it is for ages 4 to 16 and you said your son is 17",)
+    they = assess(FSM, {"age": 2, "income_benefit": True}, who="they")
+    assert they.reasons == ("it is for ages 4 to 16 and you said they are 2",)

@@ -6,7 +6,7 @@ import pytest
 import sqlite_utils
 from conversation_kit import Talk, engine_for
 
-from bot.render import render_sms_all
+from bot.render import render_sms_all, segments
 from conversations.types import Channel
 
 CHANNELS: tuple[Channel, ...] = ("sms", "telegram")
@@ -16,7 +16,7 @@ def test_best_match_entitlement_offers_the_check_and_asks_only_what_it_needs(tal
     shown = talk.say("free school meals")
     assert "Free school meals" in shown
     assert "Would you like to check if you can get it?" in shown
-    assert talk.choices[0] == "Check if I can get it"
+    assert talk.choices[:2] == ("Check for me", "For someone else")
     assert "How old are you?" in talk.say("1")
     question = talk.say("I'm 12")
     assert "Universal Credit" in question
@@ -30,12 +30,12 @@ def test_best_match_entitlement_offers_the_check_and_asks_only_what_it_needs(tal
 
 def test_not_entitled_says_why_and_suggests_what_fits(talk: Talk) -> None:
     talk.say("council tax reduction")
-    talk.say("Check if I can get it", choice=0)
+    talk.say("Check for me", choice=0)
     talk.say("34")
     talk.say("no")  # income_benefit: fails, so care_leaver is not asked
     # the earlier answers are remembered; single person discount needs lives_alone
     talk.say("single person discount")
-    talk.say("yes")
+    talk.say("yes, for me")
     assert "Are you the only adult" in talk.replies[-1].text
     result = talk.say("yes")
     assert "You are likely to be able to get Single person discount" in result
@@ -49,7 +49,8 @@ def test_not_entitled_says_why_and_suggests_what_fits(talk: Talk) -> None:
 
 def test_dunno_gives_may_be_able_and_what_to_check(talk: Talk) -> None:
     talk.say("free school meals")
-    talk.say("yes")
+    assert "Is this for you or for someone else?" in talk.say("yes")
+    assert "How old are you?" in talk.say("for me")
     talk.say("9")
     result = talk.say("dunno")
     assert "You may be able to get Free school meals." in result
@@ -60,7 +61,7 @@ def test_dunno_gives_may_be_able_and_what_to_check(talk: Talk) -> None:
 @pytest.mark.parametrize("reply", ["y", "yes", "yeah", "yep", "Yes!", "YES", "1"])
 def test_yes_is_understood_however_typed(talk: Talk, reply: str) -> None:
     talk.say("free school meals")
-    talk.say("check")
+    talk.say("check for me")
     talk.say("10")
     assert "You are likely to be able to get" in talk.say(reply)
 
@@ -68,7 +69,7 @@ def test_yes_is_understood_however_typed(talk: Talk, reply: str) -> None:
 @pytest.mark.parametrize("reply", ["no", "nah", "n", "2"])
 def test_no_is_understood_however_typed(talk: Talk, reply: str) -> None:
     talk.say("free school meals")
-    talk.say("check")
+    talk.say("check for me")
     talk.say("10")
     assert "It looks like you can't get Free school meals" in talk.say(reply)
 
@@ -76,14 +77,14 @@ def test_no_is_understood_however_typed(talk: Talk, reply: str) -> None:
 @pytest.mark.parametrize("reply", ["dunno", "not sure", "Not sure", "idk", "3"])
 def test_not_sure_is_understood_however_typed(talk: Talk, reply: str) -> None:
     talk.say("free school meals")
-    talk.say("check")
+    talk.say("check for me")
     talk.say("10")
     assert "You may be able to get Free school meals" in talk.say(reply)
 
 
 def test_skipping_the_age_is_an_unknown(talk: Talk) -> None:
     talk.say("free school meals")
-    talk.say("check")
+    talk.say("check for me")
     talk.say("skip")
     result = talk.say("yes")
     assert "You may be able to get Free school meals" in result
@@ -92,7 +93,7 @@ def test_skipping_the_age_is_an_unknown(talk: Talk) -> None:
 
 def test_an_impossible_age_is_asked_again(talk: Talk) -> None:
     talk.say("free school meals")
-    talk.say("check")
+    talk.say("check for me")
     assert "Please reply with your age in years" in talk.say("200")
     assert talk.state == "entitlement:ask"
     assert "Universal Credit" in talk.say("8")
@@ -112,10 +113,9 @@ def test_what_can_i_get_asks_each_question_once_and_lists_every_fit(talk: Talk) 
     # meals and being a care leaver rules out Council Tax Reduction before it is needed
     assert list(answers) == ["Universal Credit"]
     assert len(asked) == 4
-    assert "You are likely to be able to get: " in result
-    assert "Single person discount" in result and "Care leavers council tax exemption" in result
-    assert "Council Tax Reduction" not in result  # care leavers are excluded from it
-    assert "Free school meals" not in result
+    assert "You are likely to be able to get 2 things." in result
+    assert "Council Tax Reduction" not in talk.choices  # care leavers are excluded from it
+    assert "Free school meals" not in talk.choices
     assert "a guide, not a decision" in result
     assert set(talk.choices) == {"Single person discount", "Care leavers council tax exemption"}
     shown = talk.say("1")
@@ -125,12 +125,13 @@ def test_what_can_i_get_asks_each_question_once_and_lists_every_fit(talk: Talk) 
 
 def test_what_am_i_entitled_to_with_answers_known_asks_nothing(talk: Talk) -> None:
     talk.say("free school meals")
-    talk.say("check")
+    talk.say("check for me")
     talk.say("10")
     talk.say("yes")
     result = talk.say("what am I entitled to?")
     assert talk.state == "answered"
-    assert "You are likely to be able to get: Free school meals." in result
+    assert "You are likely to be able to get 1 thing." in result
+    assert talk.choices == ("Free school meals",)
 
 
 def test_can_i_get_x_starts_the_check_straight_away(talk: Talk) -> None:
@@ -142,20 +143,20 @@ def test_can_i_get_x_starts_the_check_straight_away(talk: Talk) -> None:
 
 def test_changing_mind_halfway_answers_the_new_question_and_keeps_answers(talk: Talk) -> None:
     talk.say("free school meals")
-    talk.say("check")
+    talk.say("check for me")
     talk.say("11")
     changed = talk.say("youth club")
     assert "Youth club" in changed
     assert talk.state == "feedback:helpful"
     # back to the check later: the age is not asked again
     talk.say("free school meals")
-    assert "Universal Credit" in talk.say("check")
+    assert "Universal Credit" in talk.say("check for me")
 
 
 def test_menu_leaves_the_check(talk: Talk) -> None:
     talk.say("free school meals")
-    talk.say("check")
-    assert "I can help you find local support" in talk.say("MENU")
+    talk.say("check for me")
+    assert "in your own words" in talk.say("MENU")
     assert talk.state == "menu"
     assert talk.choices[0] == "What can I get?"
 
@@ -169,9 +170,10 @@ def test_no_thanks_to_the_check_asks_if_it_helped(talk: Talk) -> None:
 def test_sms_replies_fit_sensibly(db: sqlite_utils.Database) -> None:
     talk = Talk(engine_for(db), db, channel="sms")
     talk.say("free school meals")
-    talk.say("check")
+    talk.say("check for me")
     talk.say("10")
     talk.say("yes")
     bodies = render_sms_all(talk.replies)
-    assert all(len(body) <= 480 for body in bodies)
-    assert "Reply 1 or 2" in bodies[-1]
+    assert sum(segments(body) for body in bodies) <= 2
+    assert "You are likely to be able to get Free school meals" in bodies[0]
+    assert bodies[-1].endswith("Reply 1 or 2")

@@ -116,7 +116,7 @@ def test_changing_mind_halfway_records_nothing(talk: Talk, db: sqlite_utils.Data
     talk.say("yes")
     talk.say("RV1 1AA")
     assert talk.state == "objection:reason"
-    assert "I can help you find local support" in talk.say("menu")
+    assert "in your own words" in talk.say("menu")
     assert objection_counts(db) == {}
 
 

@@ -14,12 +14,12 @@ from catalogue.importer import (
     check_file,
     export_file,
     import_file,
-    load_sample,
 )
 from catalogue.model import COLUMNS, Circumstance, Criterion
 from catalogue.store import load_circumstances, load_entries, open_db, save_catalogue
 
 DATA = Path(__file__).parent / "data"
+SAMPLE = Path(__file__).parent.parent / "catalogue" / "sample"
 HEADER = "id,kind,title,summary,keywords,min_age,max_age,criteria\n"
 GOOD = (
     HEADER
@@ -271,61 +271,6 @@ def test_replacing_circumstances_keeps_codes_entries_use(
     assert import_file(db, path).updated == 1  # without --replace it is fine
 
 
-# -- Open Referral UK ------------------------------------------------------------------------
-
-def test_oruk_services_become_entries(db: sqlite_utils.Database) -> None:
-    summary = import_file(db, DATA / "oruk-sample.json")
-    assert (summary.kind, summary.entries) == ("oruk", 3)
-    entries = {e.id: e for e in load_entries(db)}
-    play = entries["oruk-0f4a7c3e-5b1d-4e2a-9c8f-1a2b3c4d5e01"]
-    assert play.kind == "service" and play.title == "Sampleton Stay and Play"
-    assert play.summary == ("A friendly stay and play session for parents and carers "
-                            "with children under 5.")
-    assert "<p>" not in play.description and "Family Hub & local" in play.description
-    assert "Who it is for: Children under 5" in play.description
-    assert (play.min_age, play.max_age) == (0, 4)
-    assert play.keywords == ("Stay and play", "Toddler group")
-    assert play.phone == "01632 960223" and play.provider == "Sample Borough Family Hubs"
-    assert play.address == "Castle Hill Family Hub, 7 Keep Road, Sampleton, Sampleshire, ZZ1 9QR"
-    assert play.opening_hours == "Monday 09:30-11:30; Thursday 13:00-15:00"
-    money = entries["oruk-0f4a7c3e-5b1d-4e2a-9c8f-1a2b3c4d5e02"]
-    assert (money.min_age, money.max_age) == (16, 25)  # spread over two eligibility records
-    assert money.email == "hello@advice-trust.example.org"  # from the organisation
-    football = entries["oruk-7731"]  # HSDS 3 shape: summary, phones, addresses, attributes
-    assert football.summary == "Gentle walking football for adults over 50, every Wednesday."
-    assert (football.min_age, football.phone) == (50, "01632 960318")
-    assert football.keywords == ("Walking football", "Older people")
-    assert football.address.startswith("Northgate Recreation Ground, Mill Lane")
-    assert football.opening_hours == "Wednesdays 10am to 11am"
-
-
-def test_a_plain_list_of_services_is_accepted(db: sqlite_utils.Database, tmp_path: Path) -> None:
-    services = [{"id": "1", "name": "Lunch club", "description": "Hot lunches. Every Friday."}]
-    path = write(tmp_path, json.dumps(services), "services.json")
-    import_file(db, path)
-    assert [(e.id, e.summary) for e in load_entries(db)] == [("oruk-1", "Hot lunches.")]
-
-
-@pytest.mark.parametrize(("data", "expected"), [
-    ('[{"id": "1", "name": "A", "description": "x"}, {"id": "2", "description": "y"}]',
-     'service 2, field "name": must not be empty'),
-    ('[{"id": "1", "name": "A"}, {"id": "1", "name": "B"}]',
-     'service 2, field "id": "oruk-1" is already used by service 1'),
-    ('[{"id": "1", "name": "A", "eligibilitys": [{"minimum_age": 12.5}]}]',
-     'service 1, field "minimum_age": "12.5" is not a whole number'),
-    ('[{"id": "1", "name": "A", "localsupport": {"criteria": ["nope"]}}]',
-     'service 1, field "localsupport.criteria": "nope" is not a known circumstance'),
-    ('{"content": [', "not valid JSON (line 1"),
-    ('{"hello": "world"}', "not an Open Referral UK services export"),
-    ("[]", "the file holds no services"),
-])
-def test_bad_oruk_files_are_refused(
-    db: sqlite_utils.Database, tmp_path: Path, data: str, expected: str
-) -> None:
-    report = refused(db, write(tmp_path, data, "services.json"))
-    assert expected in report
-
-
 # -- export and round trips ------------------------------------------------------------------
 
 def fresh_with_circumstances(tmp_path: Path, name: str, source: sqlite_utils.Database
@@ -335,12 +280,13 @@ def fresh_with_circumstances(tmp_path: Path, name: str, source: sqlite_utils.Dat
     return database
 
 
-@pytest.mark.parametrize("fmt", ["csv", "oruk"])
+@pytest.mark.parametrize("fmt", ["csv", "oruk", "oruk-v1"])
 def test_export_then_import_gives_the_same_entries(tmp_path: Path, fmt: str) -> None:
     source = open_db(tmp_path / "source.db")
-    load_sample(source)
+    import_file(source, SAMPLE / "sample-circumstances.csv")
+    import_file(source, SAMPLE / "sample-catalogue.csv")
     import_file(source, DATA / "oruk-sample.json")
-    exported = tmp_path / f"export.{'json' if fmt == 'oruk' else 'csv'}"
+    exported = tmp_path / f"export.{'csv' if fmt == 'csv' else 'json'}"
     count = export_file(source, exported, fmt=fmt)
     assert count == len(load_entries(source)) > 60
     target = fresh_with_circumstances(tmp_path, "target.db", source)
@@ -361,16 +307,27 @@ def test_csv_export_writes_the_contract_columns_in_order(
     assert "fsm;free dinners" in text
 
 
-def test_oruk_export_has_the_oruk_shape(db: sqlite_utils.Database, tmp_path: Path) -> None:
+def test_oruk_v1_export_has_the_v1_shape(db: sqlite_utils.Database, tmp_path: Path) -> None:
     import_file(db, write(tmp_path, GOOD))
     path = tmp_path / "out.json"
-    export_file(db, path, fmt="oruk")
+    export_file(db, path, fmt="oruk-v1")
     page = json.loads(path.read_text(encoding="utf-8"))
     assert page["totalElements"] == 3
     fsm = next(s for s in page["content"] if s["id"] == "fsm")
     assert fsm["name"] == "Free school meals"
     assert fsm["eligibilitys"][0]["minimum_age"] == 4
     assert [t["taxonomy"]["name"] for t in fsm["service_taxonomys"]] == ["fsm", "free dinners"]
+
+
+def test_oruk_export_has_the_3_0_shape(db: sqlite_utils.Database, tmp_path: Path) -> None:
+    import_file(db, write(tmp_path, GOOD))
+    path = tmp_path / "out.json"
+    export_file(db, path, fmt="oruk")
+    page = json.loads(path.read_text(encoding="utf-8"))
+    assert (page["total_items"], page["page_number"], page["last_page"]) == (3, 1, True)
+    fsm = next(s for s in page["contents"] if s["localsupport"]["id"] == "fsm")
+    assert (fsm["name"], fsm["minimum_age"], fsm["maximum_age"]) == ("Free school meals", 4, 18)
+    assert [a["taxonomy_term"]["name"] for a in fsm["attributes"]] == ["fsm", "free dinners"]
 
 
 def test_lgsl_catalogue_imports(tmp_path: Path) -> None:

@@ -140,3 +140,34 @@ def test_search_is_deterministic_and_bounded(lgsl: Matcher) -> None:
     b = lgsl.search("bins", limit=3)
     assert a == b
     assert len(a.matches) == 3
+
+
+def test_the_need_is_read_from_the_main_clause_not_its_background(lgsl: Matcher) -> None:
+    text = ("The street light on our road has been out for a fortnight because the council "
+            "never came back after the storm. Who do I report it to?")
+    assert first(lgsl, text) == "lgsl-564"  # Street lighting, not the storm or the council
+
+
+def test_a_food_bank_is_declined_unless_this_catalogue_has_one(lgsl: Matcher,
+                                                               small: Matcher) -> None:
+    text = "where is the nearest food bank, we have nothing left until payday"
+    assert not lgsl.search(text).answered  # the LGA list has no food bank
+    assert first(small, text) == "foodbank"  # a council that lists one answers with it
+
+
+def test_what_no_council_does_is_declined_even_when_it_shares_words(lgsl: Matcher) -> None:
+    for text in ("my energy supplier sent a catch up bill of £900 after the smart meter "
+                 "stopped working",
+                 "our employer has not paid us this week, what can we do",
+                 "I scored zero points at my PIP assessment, how do I challenge it"):
+        assert not lgsl.search(text).answered, text
+
+
+def test_everyday_english_in_a_story_is_neither_corrected_nor_held_against_it(
+    lgsl: Matcher,
+) -> None:
+    concepts = lgsl.concepts("we have waited decades for an allotment, any way to get one sooner")
+    written = {term for c in concepts for term in c.literal}
+    assert "decad" in written and "decid" not in written  # not "corrected" to "decide"
+    assert first(lgsl, "we have waited decades for an allotment, any way to get one sooner") \
+        == "lgsl-510"

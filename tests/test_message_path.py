@@ -179,7 +179,7 @@ async def test_officers_commands_and_the_server_wait_for_each_other_under_load(
 
     async def officer(k: int) -> subprocess.CompletedProcess[str]:
         words = ("forget", f"sms:+4477009{k:02}000") if k % 2 else (
-            "catalogue", "import", str(csv))
+            "catalogue", "import", str(csv), "--yes")  # the first replaces the sample
         return await asyncio.to_thread(cli, db_path, *words)
 
     results = await asyncio.gather(*(texter(n) for n in range(12)),
@@ -299,3 +299,40 @@ async def test_sigkill_under_sms_load_loses_nothing_acknowledged_and_repeats_not
     assert all(acknowledged[sid] for sid in acknowledged)  # everyone got an answer
     assert query(db_path, "SELECT count(*), count(DISTINCT message_id) FROM inbound_messages") \
         == [(len(forms), len(forms))]
+
+
+def test_rows_for_a_channel_not_set_up_never_hold_up_the_others(tmp_path: Path) -> None:
+    """Digests queued for email while SMTP is not configured wait; SMS still goes."""
+    db = open_store(tmp_path / "c.db")
+    with write(db):
+        for n in range(40):
+            enqueue(db, OutboxMessage(f"digest:{n}", "digest", "email", f"c{n}@example.org",
+                                      "Weekly digest"), NOW)
+        enqueue(db, OutboxMessage("notice:sms", "notice", "sms", SENDER, "Hello"), NOW)
+    delivered: list[str] = []
+
+    class Recording:
+        async def deliver(self, item: Queued) -> Delivery:
+            delivered.append(item.message.key)
+            return Delivery("sent", provider_id="SM1")
+
+    async def on_db(fn: Callable[[sqlite_utils.Database], Any]) -> Any:
+        return fn(db)
+
+    worker = OutboxWorker(on_db, {"sms": Recording()}, clock=lambda: NOW, concurrency=4)
+    asyncio.run(worker.drain())
+    assert delivered == ["notice:sms"]
+    assert db.execute("SELECT count(*) FROM outbox WHERE state = 'queued'").fetchone() == (40,)
+
+
+async def test_a_number_is_one_person_however_it_is_written(
+    http: aiohttp.ClientSession, server: Server, db_path: Path
+) -> None:
+    """Twilio sends E.164, but a number written as people write it (a proxy, a test tool)
+    is the same person, so `forget sms:07700 900456` reaches what they sent."""
+    for sender in ("+447700900456", "447700900456", "07700 900456"):
+        status, _ = await post_sms(http, server, twilio_form("youth club", sender))
+        assert status == 200
+    assert query(db_path, "SELECT DISTINCT address FROM inbound_messages") == [("+447700900456",)]
+    done = await asyncio.to_thread(cli, db_path, "forget", "sms:07700 900456")
+    assert done.returncode == 0 and "Erased sms:+447700900456" in done.stdout

@@ -22,26 +22,28 @@ import pytest
 DATA = Path(__file__).parent / "data"
 CATALOGUE = DATA / "lgsl-catalogue.csv"
 
-# dev: the targets of the issue. extra: about 3 points below what was measured when the
-# matcher was finished (top-1 91.8%, top-3 99.0%, declined 92.3% = 24 of 26), so a
-# regression fails. blind-a, blind-b, blind-c: sets written before their messages were run
-# (see tests/data/README.md). The lexicon was widened from blind-a's failures, later from
-# blind-b's; blind-c (written last, in other voices: older residents, carers, English as
-# a second language, angry, teenage, one-word and rambling) has only ever had its totals
-# read, so it is the honest estimate of fresh messages. Floors about 3 points under what
-# was measured after that work (blind-a top-1 89.9%, top-3 98.3%, declined 100% of 22;
-# blind-b top-1 94.3%, top-3 99.3%, declined 93.8% = 15 of 16; blind-c top-1 80.0%,
-# top-3 92.4%, declined 100% of 21).
+# Floors a little under what was measured when the matcher was last changed (issue 10:
+# narrative messages), so that a drop fails. Measured: dev top-1 96.2%, top-3 100%,
+# declined 4 of 4; extra 95.1%, 99.7%, 26 of 26; blind-a 91.6%, 100%, 22 of 22; blind-b
+# 94.3%, 99.3%, 15 of 16; blind-c 81.1%, 93.5%, 20 of 21; real-tune 78.6%, 96.4%, 4 of 5;
+# real-test 55.6%, 72.2%, 4 of 4. blind-a and blind-b were written blind, then tuned on;
+# blind-c (other voices) has only ever had its totals read. real-tune and real-test are
+# real questions from public forums (tests/data/README.md), split at random before either
+# was run: the lexicon and the narrative weights were tuned on real-tune only, and only
+# real-test's totals were read, so real-test is the honest estimate for real people's
+# messages (and, at 40 questions, a rough one: one question is 2.8 points).
 FLOORS = {
-    "dev": {"top1": 0.85, "top3": 0.95, "declined": 1.0},
-    "extra": {"top1": 0.88, "top3": 0.96, "declined": 0.88},
-    "blind-a": {"top1": 0.86, "top3": 0.95, "declined": 0.95},
-    "blind-b": {"top1": 0.91, "top3": 0.96, "declined": 0.90},
-    "blind-c": {"top1": 0.77, "top3": 0.89, "declined": 0.95},
+    "dev": {"top1": 0.94, "top3": 0.98, "declined": 1.0},
+    "extra": {"top1": 0.93, "top3": 0.97, "declined": 0.96},
+    "blind-a": {"top1": 0.89, "top3": 0.98, "declined": 0.95},
+    "blind-b": {"top1": 0.92, "top3": 0.97, "declined": 0.90},
+    "blind-c": {"top1": 0.78, "top3": 0.91, "declined": 0.90},
+    "real-tune": {"top1": 0.75, "top3": 0.93, "declined": 0.6},
+    "real-test": {"top1": 0.52, "top3": 0.69, "declined": 0.75},
 }
 FILES = {"dev": "dev-queries.tsv", "extra": "extra-queries.tsv",
          "blind-a": "blind-a.tsv", "blind-b": "blind-b.tsv",
-         "blind-c": "blind-c.tsv"}
+         "blind-c": "blind-c.tsv", "real-tune": "real-tune.tsv", "real-test": "real-test.tsv"}
 
 
 @dataclass(frozen=True)
@@ -64,12 +66,13 @@ class Figures:
 
 
 def read_queries(path: Path) -> list[Query]:
-    """The TSV format of dev-queries.tsv: `expected<TAB>query`, ids without `lgsl-`."""
+    """The TSV format of dev-queries.tsv: `expected<TAB>query`, ids without `lgsl-`; a
+    third column (real-*.tsv: where the question was posted) is ignored."""
     queries = []
     for line in path.read_text(encoding="utf-8").splitlines()[1:]:
         if not line.strip():
             continue
-        expected, text = line.split("\t", 1)
+        expected, text = line.split("\t")[:2]
         ids = frozenset() if expected == "NONE" else frozenset(
             f"lgsl-{i.strip()}" for i in expected.split(";"))
         queries.append(Query(text, ids))

@@ -86,11 +86,36 @@ def test_sms_choices_are_numbered_with_a_reply_prompt() -> None:
     assert choice_prompt(1) == "Reply 1"
 
 
-def test_sms_replies_are_joined_when_that_sends_no_extra_segment() -> None:
+def test_sms_replies_are_joined_into_one_body_of_two_segments_at_most() -> None:
     bodies = render_sms_all([Outbound("Hello."), Outbound("Pick one:", choices=("A", "B"))])
     assert bodies == ["Hello.\nPick one:\n1. A\n2. B\nReply 1 or 2"]
     long = render_sms_all([Outbound("x " * 150), Outbound("y " * 70)])
-    assert len(long) == 2
+    assert len(long) == 1 and segments(long[0]) == 2
+    assert long[0].endswith("y " * 69 + "y ")  # the shorter text is whole, the longer cut
+    assert "x..." in long[0]
+
+
+def test_an_entry_card_and_its_choices_fit_two_segments_choices_whole() -> None:
+    question = Outbound("Was this helpful? If not, it might be one of these:",
+                        choices=("Yes", "No", "Council Tax Reduction", "Household Support Fund",
+                                 "Discretionary Housing Payment (DHP)"))
+    bodies = render_sms_all([Outbound(MEALS.summary * 2, entry=MEALS), question])
+    assert len(bodies) == 1 and segments(bodies[0]) <= 2
+    assert bodies[0].startswith("Free school meals: Children in families")
+    assert "Call 01632 960001\nWas this helpful?" in bodies[0]
+    assert bodies[0].endswith("5. Discretionary Housing Payment (DHP)\nReply 1, 2, 3, 4 or 5")
+
+
+def test_crisis_contacts_stand_first_and_whole_outside_the_budget() -> None:
+    crisis = Outbound("Call 999 now. " * 20, urgent=True)
+    bodies = render_sms_all([crisis, Outbound("x " * 200)])
+    assert bodies[0] == to_gsm7(crisis.text)
+    assert segments(bodies[1]) <= 2
+
+
+def test_a_paged_list_ends_reply_more() -> None:
+    body = render_sms(Outbound("Plans:", choices=("A", "B", "C", "More")))
+    assert body.splitlines() == ["Plans:", "1. A", "2. B", "3. C", "Reply 1, 2 or 3, or MORE"]
 
 
 def test_telegram_card_is_html_escaped_and_richer_than_sms() -> None:

@@ -33,7 +33,7 @@ SCRIPT = [
 def db(tmp_path: Path) -> sqlite_utils.Database:
     database = open_store(tmp_path / "r.db")
     load_sample(database)
-    save_wards(database, {"ZZ14": "Millbrook"})
+    save_wards(database, {"ZZ1 4": "Millbrook"})  # the sector of ZZ1 4AB (ZZ14 is a district)
     inbox = Inbox(Assistant(database), RENDERERS)
     for n, text in enumerate(SCRIPT):
         inbox.receive(Arrival("sms", f"SM{n}", ME, text, T0))

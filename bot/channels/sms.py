@@ -30,6 +30,7 @@ from bot.messages import Rendered
 from bot.outbox import Delivery, Queued, update_status
 from bot.render import render_sms_all, to_gsm7
 from bot.settings import Settings
+from conversations.phones import normalise_phone
 from conversations.types import Outbound
 
 log = logging.getLogger(__name__)
@@ -81,7 +82,10 @@ def render(replies: Sequence[Outbound]) -> list[Rendered]:
 
 
 def arrival(message: SmsMessage, now: datetime) -> Arrival:
-    return Arrival("sms", message.sid, message.sender, message.body, now,
+    """The person is their number in E.164 (as Twilio sends it, or as `forget` and the
+    councillors' and coordinators' settings write it): one person, one key."""
+    sender = normalise_phone(message.sender) or message.sender
+    return Arrival("sms", message.sid, sender, message.body, now,
                    kind="media" if message.num_media and not message.body.strip() else "text")
 
 

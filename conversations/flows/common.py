@@ -23,12 +23,37 @@ GUIDE = "This is a guide, not a decision: the council decides when you apply."
 _YES = {"y", "yes", "yeah", "yep", "yup", "ya", "yea", "yes please", "sure", "ok", "okay",
         "correct", "i do", "i am", "true", "aye", "yes i do", "yes i am", "check", "go on"}
 _NO = {"n", "no", "nah", "nope", "no thanks", "no thank you", "not really", "i don't",
-       "i dont", "i'm not", "im not", "false", "no i don't", "no i dont", "none"}
+       "i dont", "i'm not", "im not", "false", "no i don't", "no i dont", "none",
+       "i don't think so", "i dont think so", "don't think so", "dont think so"}
 _UNKNOWN = {"dunno", "not sure", "don't know", "dont know", "idk", "unsure", "maybe",
             "no idea", "i don't know", "i dont know", "i'm not sure", "im not sure", "?",
             "unknown", "not certain", "dk", "rather not say", "skip", "pass"}
 _SKIP = {"skip", "no", "n", "nah", "nope", "no thanks", "none", "nothing", "no comment",
          "pass", "-", "nothing else", "that's all", "thats all"}
+_UNKNOWN_SIGN = re.compile(
+    r"\b(?:dunno|don'?t know|dont know|do not know|idk|not sure|unsure|no idea|not certain|"
+    r"maybe|possibly|might be|might do|could be|no clue|can'?t remember|cant remember|"
+    r"not sure|i think so|think so|i guess|guess so|probably|perhaps)\b")
+_YES_SIGN = re.compile(
+    r"^(?:y|ye|yes|yeah|yea|yep|yup|ya|yh|aye|sure|correct|definitely|of course|absolutely|"
+    r"right|true|indeed|certainly)\b"
+    r"|\b(?:yes|yeah|yep|yup|i do|we do|i am|we are|he is|she is|they are|he does|she does|"
+    r"they do|i have|we have|i was|he was|she was|that's right|thats right|that's me|"
+    r"thats me|definitely|of course|absolutely)\b")
+_NO_SIGN = re.compile(
+    r"^(?:n|no|nah|nope|naw|nay|never|none|negative)\b"
+    r"|\b(?:no|nah|nope|not really|i don'?t|we don'?t|i'm not|im not|i am not|we'?re not|"
+    r"we are not|he isn'?t|she isn'?t|he'?s not|she'?s not|they'?re not|they aren'?t|"
+    r"doesn'?t|don'?t|haven'?t|hasn'?t|wasn'?t|weren'?t|aren'?t|isn'?t|not at the moment|"
+    r"not any ?more|no longer|not now|not yet|never|not me)\b")
+_FILLERS = (
+    "not i we you he she they it that this do does did am is are was were be get gets got have "
+    "has had one any a an the so well um er erm hmm mate thanks thank please ok okay think "
+    "really moment at anymore more now yet currently still on them him her my our us son "
+    "daughter mum dad kids kid child children wife husband partner both all of just sure "
+    "course actually check for me uc pip dla benefit benefits universal credit sadly "
+    "unfortunately lol haha i'm im it's that's thats")
+_FILLER = frozenset(_FILLERS.split())
 _QUESTION_START = re.compile(
     r"^(what|where|when|how|who|which|why|can|could|is there|are there|do you|does|i need|"
     r"i want|help|find|looking for)\b", re.IGNORECASE)
@@ -53,7 +78,11 @@ def words(text: str) -> str:
 
 
 def parse_yes_no(text: str) -> YesNo | None:
-    """yes / no / unknown ("dunno"), or None when the text is not such an answer."""
+    """yes / no / unknown ("dunno"), or None when the text is not such an answer.
+
+    Exact forms first ("nah", "i don't"); then a short answer that is not a question is
+    read by the signs in it: any doubt ("dunno i think so") is "unknown", otherwise the
+    yes or no it leads with or holds ("yeah we do", "not at the moment")."""
     said = words(text)
     if said in _UNKNOWN:
         return "unknown"
@@ -62,11 +91,22 @@ def parse_yes_no(text: str) -> YesNo | None:
     if said in _NO:
         return "no"
     first, _, rest = said.partition(" ")
-    if len(said.split()) <= 4 and not _QUESTION_START.match(rest):
-        if first.strip(",") in {"yes", "yeah", "yep", "y"}:
-            return "yes"
-        if first.strip(",") in {"no", "nah", "nope", "n"}:
-            return "no"
+    if len(said.split()) > 8 or _QUESTION_START.match(rest) or _QUESTION_START.match(said):
+        return None
+    plain = said.rstrip("?").strip()
+    signs = _YES_SIGN.sub(" ", _NO_SIGN.sub(" ", _UNKNOWN_SIGN.sub(" ", plain)))
+    rest = re.sub(r"[^\w' ]", " ", signs)
+    if any(w not in _FILLER for w in rest.split()):
+        return None  # more is said than yes or no ("I'm not happy with that")
+    if _UNKNOWN_SIGN.search(plain):
+        return "unknown"
+    yes, no = _YES_SIGN.search(plain), _NO_SIGN.search(plain)
+    if yes and no:
+        return "yes" if yes.start() < no.start() and first.strip(",") in _YES else "unknown"
+    if no:
+        return "no"
+    if yes:
+        return "yes"
     return None
 
 
@@ -84,16 +124,56 @@ def ask(session: Session, state: str, text: str, choices: Sequence[Choice] = ())
     """Put one question to the person: the session waits in `state` for the answer."""
     session.state = state
     offer(session, choices)
+    session.data["asked"] = text  # put again after small talk or a follow-up answer
     return Outbound(text, choices=tuple(label for label, _ in choices))
 
 
 def offer(session: Session, choices: Sequence[Choice]) -> None:
+    session.data.pop("list", None)
+    session.data.pop("asked", None)
     if choices:
         session.data["choices"] = [action for _, action in choices]
         session.data["labels"] = [label for label, _ in choices]
     else:
         session.data.pop("choices", None)
         session.data.pop("labels", None)
+
+
+MORE: Choice = ("More", "more:")
+PAGE_SIZES = {"sms": 3}  # SMS lists three at a time so a reply fits two texts
+PAGE_SIZE = 8  # Telegram and the web chat: up to eight buttons at once
+
+
+def ask_list(session: Session, text: str, choices: Sequence[Choice],
+             state: str = "answered") -> Outbound:
+    """A list to pick from, a page at a time: the last choice, "More", shows the next."""
+    size = PAGE_SIZES.get(session.channel, PAGE_SIZE)
+    listing = {"text": text, "choices": [list(c) for c in choices], "at": 0, "size": size,
+               "state": state}
+    return list_page(session, listing)
+
+
+def list_page(session: Session, listing: dict[str, Any]) -> Outbound:
+    at, size, every = listing["at"], listing["size"], listing["choices"]
+    page: list[Choice] = [(str(label), str(action)) for label, action in every[at:at + size]]
+    if at + size < len(every):
+        page.append(MORE)
+    text = listing["text"] if at == 0 else \
+        f"{at + 1} to {min(at + size, len(every))} of {len(every)}:"
+    reply = ask(session, str(listing["state"]), text, page)
+    session.data["list"] = listing
+    session.data["last_list"] = [action.partition(":")[2] for label, action in every
+                                 if action.startswith("entry:")]
+    return reply
+
+
+def more(session: Session) -> Outbound | None:
+    """The next page of the last list, or None when there is none."""
+    listing = session.data.get("list")
+    if not listing or listing["at"] + listing["size"] >= len(listing["choices"]):
+        return None
+    listing = {**listing, "at": listing["at"] + listing["size"]}
+    return list_page(session, listing)
 
 
 def flow_data(session: Session) -> dict[str, Any]:

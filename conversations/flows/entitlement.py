@@ -1,8 +1,10 @@
 """Entitlement check: "can I get it?" for one entitlement, or "what can I get?" for all.
 
-States: `entitlement:offer` (after showing a checkable entitlement), `entitlement:ask`
-(waiting for the answer to `flow["asking"]`). Answers live in `session.data["answers"]`
-for the whole conversation, so nothing is asked twice. See entitlement.md.
+States: `entitlement:offer` (after showing a checkable entitlement), `entitlement:who`
+("Is this for you or for someone else?"), `entitlement:ask` (waiting for the answer to
+`flow["asking"]`). `flow["for"]` says whose check it is; answers are kept per person for
+the whole conversation (conversations/people.py), so nothing is asked twice. See
+entitlement.md.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import re
 from collections.abc import Sequence
 
 from catalogue.model import Entry
+from conversations import people
 from conversations.eligibility import (
     AGE,
     assess,
@@ -25,8 +28,10 @@ from conversations.flows.common import (
     NO,
     NOT_SURE,
     YES,
+    Choice,
     Context,
     ask,
+    ask_list,
     end_flow,
     entry_choices,
     flow_data,
@@ -37,18 +42,23 @@ from conversations.flows.common import (
 from conversations.types import Outbound, Session
 
 ALL = "all"
-MAX_LISTED = 5
 _AGE = re.compile(r"^(?:i'?m |i am |age |aged )?(\d{1,3})(?: ?(?:years?|yrs?|y/?o)(?: old)?)?$")
+_WHO = r"(?:i|we|my \w+(?: and i)?|my \w+ \w+|he|she|they|our \w+)"
 _ALL_CHECK = re.compile(
-    r"^(?:what|which)(?: \w+){0,2} (?:can|could|do|might) i (?:get|claim|have|qualify for)$"
-    r"|^what (?:am i|are we) (?:entitled|eligible) (?:to|for)$"
+    rf"^(?:what|which)(?: \w+){{0,2}} (?:can|could|do|might) {_WHO} (?:get|claim|have|"
+    r"qualify for)$"
+    r"|^what (?:am i|are we|is my \w+|are my \w+) (?:entitled|eligible) (?:to|for)$"
     r"|^(?:am i|are we) (?:entitled|eligible) (?:to|for) anything$"
     r"|^check (?:what i can get|my entitlements?)$"
 )
 _ONE_CHECK = re.compile(
-    r"^(?:can i (?:get|claim|have)|am i (?:entitled to|eligible for)|do i qualify for|"
-    r"could i get|check if i can get) (.+)$"
+    rf"^(?:(?:can|could|does|do|would|will) {_WHO} (?:get|claim|have|qualify for|be "
+    rf"entitled to)|(?:am i|is {_WHO}|are {_WHO}) (?:entitled to|eligible for)|"
+    r"check if (?:i|we|my \w+|he|she|they) can get) (.+)$"
 )
+_PRONOUN_THING = {"it", "that", "this", "them", "that one", "this one", "one"}
+OFFER = "Would you like to check if you can get it?"
+WHO_QUESTION = "Is this for you or for someone else?"
 
 
 def wants_all(text: str) -> bool:
@@ -56,31 +66,58 @@ def wants_all(text: str) -> bool:
 
 
 def wants_one(text: str) -> str | None:
-    """The thing named in "can I get X?" / "am I entitled to X?", if that is what was said."""
+    """The thing named in "can I get X?" / "can my kids get X?", if that is what was said
+    ("it" when it names nothing but the last answer)."""
     found = _ONE_CHECK.match(words(text).rstrip("?").strip())
-    return found.group(1) if found else None
+    if found is None:
+        return None
+    thing = found.group(1).strip()
+    return "it" if thing in _PRONOUN_THING else thing
 
 
-def offer(ctx: Context, session: Session, entry: Entry, others: Sequence[Entry]
-          ) -> list[Outbound]:
-    """After showing a checkable entitlement: offer the check (and the alternatives), or
-    the verdict straight away when earlier answers already decide it."""
-    verdict = assess(entry, session.data.get("answers") or {})
-    if verdict.next_question is None:
-        session.data["flow"] = {"check": entry.id}
-        return result_one(ctx, session, entry.id)
-    session.data["flow"] = {"entry": entry.id}
-    text = "Would you like to check if you can get it? I'll ask a few quick questions."
-    if others:
-        text += " Or it might be one of these:"
-    choices = [("Check if I can get it", f"check:{entry.id}"), ("No thanks", "answer:no")]
+def offer(ctx: Context, session: Session, entry: Entry, others: Sequence[Entry],
+          subject: people.Subject | None = None) -> list[Outbound]:
+    """After showing a checkable entitlement: offer the check (for the writer or someone
+    else, and the alternatives), or the verdict straight away when the message said whose
+    it is and earlier answers already decide it."""
+    known = subject
+    if known is None and not session.data.get("other"):
+        known = "you"  # nobody else spoken of: earlier answers are the writer's
+    if known is not None:
+        answers = people.answers_for(session, known)
+        if assess(entry, answers).next_question is None:
+            session.data["flow"] = {"check": entry.id, "for": known}
+            return result_one(ctx, session, entry.id)
+    session.data["flow"] = {"entry": entry.id, "for": subject}
+    if session.channel == "sms":
+        others = others[:1]  # the card, the offer and its choices fit two texts
+    text = OFFER + (" Or it might be one of these:" if others else " I'll ask a few questions.")
+    choices = [*check_choices(session, entry.id), ("No thanks", "answer:no")]
     return [ask(session, "entitlement:offer", text, choices + entry_choices(others))]
 
 
-def start(ctx: Context, session: Session, target: str) -> list[Outbound]:
-    """Begin a check of one entry id, or of every entitlement when `target` is ALL."""
+def check_choices(session: Session, target: str) -> list[Choice]:
+    """"Check for me" and "For your son" (or "For someone else")."""
+    other = session.data.get("other") or {}
+    named = str(other.get("who") or "")
+    label = f"For {named}" if named.startswith("your ") else "For someone else"
+    return [("Check for me", f"check:{target}"), (label, f"check-other:{target}")]
+
+
+def start(ctx: Context, session: Session, target: str,
+          subject: people.Subject | None = "you") -> list[Outbound]:
+    """Begin a check of one entry id, or of every entitlement when `target` is ALL, for
+    `subject`; None asks whose it is first."""
     session.data["flow"] = {"check": target}
     session.data.setdefault("answers", {})
+    if subject is None:
+        return [ask(session, "entitlement:who", WHO_QUESTION, [
+            ("For me", "answer:for me"), ("For my child", "answer:for my child"),
+            ("For someone else", "answer:for someone else")])]
+    if subject == "other" and not session.data.get("other"):
+        session.data["other"] = {"who": "they", "pronoun": "they", "child": False,
+                                 "answers": {}}
+    flow_data(session)["for"] = subject
     return step(ctx, session)
 
 
@@ -93,55 +130,106 @@ def candidates(ctx: Context, target: str) -> list[Entry]:
 def step(ctx: Context, session: Session) -> list[Outbound]:
     """Ask the next unknown question, or give the result when none is left."""
     target = flow_data(session).get("check", ALL)
-    answers = session.data.setdefault("answers", {})
+    subject = subject_of(session)
+    answers = people.answers_for(session, subject)
     question = next_question_across(candidates(ctx, target), answers, ctx.questions)
     if question is None:
         return result_all(ctx, session) if target == ALL else result_one(ctx, session, target)
     flow_data(session)["asking"] = question
-    text = question_for(question, ctx.questions)
-    choices = () if question == AGE else (YES, NO, NOT_SURE)
-    return [ask(session, "entitlement:ask", text, choices)]
+    if question == AGE:
+        return [ask(session, "entitlement:ask", people.age_question(session, subject))]
+    text = people.question_about(question_for(question, ctx.questions), session, subject,
+                                 question)
+    return [ask(session, "entitlement:ask", text, (YES, NO, NOT_SURE))]
+
+
+def subject_of(session: Session) -> people.Subject:
+    return "other" if flow_data(session).get("for") == "other" else "you"
 
 
 def parse_age(text: str) -> int | str | None:
     """Whole years, None for "dunno"/"skip", "bad" for an impossible age, "" when the text
     is not an answer at all."""
-    if parse_yes_no(text) == "unknown":
+    said = words(text)
+    if parse_yes_no(said) == "unknown":
         return None
-    found = _AGE.match(words(text))
-    if found is None:
-        return ""
-    age = int(found.group(1))
-    return age if age <= 120 else "bad"
+    found = _AGE.match(said)
+    if found is not None:
+        age = int(found.group(1))
+        return age if age <= 120 else "bad"
+    spelt = people.stated_age(said)
+    return spelt if spelt is not None else ""
 
 
 def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
     flow = flow_data(session)
     if session.state == "entitlement:offer":
-        said = parse_yes_no(text)
-        if said == "yes":
-            return start(ctx, session, flow.get("entry", ALL))
-        if said == "no" and flow.get("entry") in ctx.entries:
-            return [feedback.ask_helpful(session, ctx.entries[flow["entry"]], (), "OK.")]
-        return None
+        return _offered(ctx, session, text)
+    if session.state == "entitlement:who":
+        subject = people.subject_of(text)
+        if subject is None:
+            return None
+        if subject == "other":
+            people.note_subject(session, text)
+        people.note_facts(session, text)
+        return start(ctx, session, flow.get("check", ALL), subject)
     asking = flow.get("asking")
     if asking is None:
         return None
-    answers = session.data.setdefault("answers", {})
+    subject = subject_of(session)
+    note = ""
+    if asking == AGE and subject == "you" and people.subject_of(text) == "other":
+        people.note_subject(session, text)  # "she's 9" to "How old are you?": it is for her
+        flow["for"] = subject = "other"
+        note = f"OK, I'll check for {people.whom(session, subject)}."
     if asking == AGE:
         age = parse_age(text)
         if age == "":
             return None
         if age == "bad":
-            return [ask(session, "entitlement:ask", "Please reply with your age in years, "
+            whose = "your age" if subject == "you" else "the age"
+            return [ask(session, "entitlement:ask", f"Please reply with {whose} in years, "
                         "for example 15, or SKIP.")]
-        answers[AGE] = age
+        people.record(session, subject, AGE, age)
     else:
-        said = parse_yes_no(text)
-        if said is None:
+        value, note = _circumstance(text, asking)
+        if value == "":
             return None
-        answers[asking] = {"yes": True, "no": False, "unknown": None}[said]
-    return step(ctx, session)
+        people.record(session, subject, asking, value)
+    people.note_facts(session, text)
+    replies = step(ctx, session)
+    return [Outbound(note), *replies] if note else replies
+
+
+def _offered(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
+    """The answer to "Would you like to check if you can get it?"."""
+    flow = flow_data(session)
+    said = parse_yes_no(text)
+    subject = people.subject_of(text)
+    target = flow.get("entry", ALL)
+    if subject is not None and said != "no":
+        if subject == "other":
+            people.note_subject(session, text)
+        people.note_facts(session, text)
+        return start(ctx, session, target, subject)
+    if said == "yes":  # whose it is, if the message that found it said so
+        return start(ctx, session, target, flow.get("for"))
+    if said == "no" and target in ctx.entries:
+        return [feedback.ask_helpful(session, ctx.entries[target], (), "OK.")]
+    return None
+
+
+def _circumstance(text: str, code: str) -> tuple[bool | str | None, str]:
+    """(True/False/None, a note to say) for an answer to a yes/no circumstance; ("", "")
+    when the text is not an answer. A benefit's name answers the benefit question."""
+    if code == people.INCOME_BENEFIT:
+        named = people.benefit_answer(text)
+        if named is not None:
+            return named
+    said = parse_yes_no(text)
+    if said is None:
+        return "", ""
+    return {"yes": True, "no": False, "unknown": None}[said], ""
 
 
 def _unsure_text(ctx: Context, codes: Sequence[str]) -> str:
@@ -151,17 +239,21 @@ def _unsure_text(ctx: Context, codes: Sequence[str]) -> str:
 
 def result_one(ctx: Context, session: Session, entry_id: str) -> list[Outbound]:
     entry = ctx.entries[entry_id]
-    answers = session.data.get("answers", {})
-    verdict = assess(entry, answers, ctx.questions)
+    subject = subject_of(session)
+    answers = people.answers_for(session, subject)
+    name = people.who(session, subject)
+    verdict = assess(entry, answers, ctx.questions, name)
+    be = people.capital(name) + (" are" if people.plural(name) else " is")
     if verdict.status == "likely":
-        text = (f"You are likely to be able to get {entry.title}. "
-                f"How to apply: {how_to_apply(entry)}. {GUIDE}")
+        text = (f"{be} likely to be able to get {entry.title}. {GUIDE} "
+                f"How to apply: {how_to_apply(entry)}.")
     elif verdict.status == "unknown":
-        text = (f"You may be able to get {entry.title}. Check: {_unsure_text(ctx, verdict.unsure)} "
-                f"How to apply: {how_to_apply(entry)}. {GUIDE}")
+        text = (f"{people.capital(name)} may be able to get {entry.title}. {GUIDE} "
+                f"How to apply: {how_to_apply(entry)}. Check: "
+                f"{_unsure_text(ctx, verdict.unsure)}")
     else:
         others = fitting(ctx.entries.values(), answers, ctx.questions, exclude=entry.id)[:3]
-        text = (f"It looks like you can't get {entry.title}, because "
+        text = (f"It looks like {name} can't get {entry.title}, because "
                 + " and ".join(verdict.reasons) + ".")
         if others:
             end_flow(session)
@@ -173,21 +265,26 @@ def result_one(ctx: Context, session: Session, entry_id: str) -> list[Outbound]:
 
 
 def result_all(ctx: Context, session: Session) -> list[Outbound]:
-    answers = session.data.get("answers", {})
-    verdicts = [assess(e, answers, ctx.questions) for e in candidates(ctx, ALL)]
+    subject = subject_of(session)
+    answers = people.answers_for(session, subject)
+    name = people.who(session, subject)
+    verdicts = [assess(e, answers, ctx.questions, name) for e in candidates(ctx, ALL)]
     likely = [v.entry for v in verdicts if v.status == "likely"]
     maybe = [v.entry for v in verdicts if v.status == "unknown"]
     end_flow(session)
     if not likely and not maybe:
-        return [Outbound("From your answers I couldn't find an entitlement that fits. "
+        return [Outbound("From the answers I couldn't find an entitlement that fits. "
                          "Ask me about anything else, or send MENU. " + GUIDE)]
-    parts = []
+    be = people.capital(name) + (" are" if people.plural(name) else " is")
+    unsure = " (something was \"not sure\")"
     if likely:
-        parts.append("You are likely to be able to get: "
-                     + "; ".join(e.title for e in likely) + ".")
-    if maybe:
-        parts.append("You may be able to get (you weren't sure of something): "
-                     + "; ".join(e.title for e in maybe) + ".")
-    listed = (likely + maybe)[:MAX_LISTED]
-    parts.append("Pick one to see how to apply. " + GUIDE)
-    return [ask(session, "answered", " ".join(parts), entry_choices(listed))]
+        text = f"{be} likely to be able to get {_things(len(likely))}"
+        text += f", and may get {len(maybe)} more{unsure}." if maybe else "."
+    else:
+        text = f"{people.capital(name)} may be able to get {_things(len(maybe))}{unsure}."
+    text += f" Pick one to see how to apply. {GUIDE}"
+    return [ask_list(session, text, entry_choices(likely + maybe))]
+
+
+def _things(count: int) -> str:
+    return "1 thing" if count == 1 else f"{count} things"

@@ -43,6 +43,12 @@ def ask_helpful(
     return ask(session, "feedback:helpful", text, [YES, NO, *entry_choices(others)])
 
 
+def not_helpful(ctx: Context, session: Session, entry: Entry) -> list[Outbound]:
+    """"Wrong answer": recorded as not helpful, then "What were you looking for?"."""
+    session.data["flow"] = {"entry": entry.id}
+    return _helpful(ctx, session, "no") or []
+
+
 def rate_request(text: str) -> tuple[str, int | None] | None:
     """("what to rate", score or None) when the message is "rate X [N]"."""
     found = _RATE.match(words(text))

@@ -1,7 +1,8 @@
 """Veto complaints: object to a service or a council proposal, withdraw it, list proposals.
 
-States: `objection:what` (waiting for what it is about), `objection:confirm` ("Do you
-mean X?"), `objection:postcode`, `objection:reason`. See objection.md.
+States: `objection:offer` (a plan was shown: "yes" objects), `objection:what` (waiting for
+what it is about), `objection:confirm` ("Do you mean X?"), `objection:postcode`,
+`objection:reason`. See objection.md.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from conversations.flows.common import (
     YES,
     Context,
     ask,
+    ask_list,
     end_flow,
     entry_choices,
     flow_data,
@@ -28,12 +30,14 @@ from conversations.flows.common import (
 )
 from conversations.types import Outbound, Session
 
-MAX_PROPOSALS = 8
 SURE = 75.0  # a title this alike is confirmed with "Do you want to object to X?"
 MAYBE = 45.0  # alike enough to offer as a choice
 REASON_LIMIT = records.COMMENT_LIMIT
 _OBJECT = re.compile(
-    r"^(?:i'?m|i am|im) (?:not happy|unhappy|upset|angry) (?:with|about) ?(.*)$"
+    r"^(?:(?:i'?m|i am|im) )?(?:not happy|unhappy|upset|angry|not ok|not okay) (?:with|about) ?"
+    r"(.*)$|^(?:i'?m|i am|im) (?:not happy|unhappy)()$"
+    r"|^(?:i )?(?:don'?t|do not|dont) (?:like|agree with) (it|that|this|them|the plan|"
+    r"that plan|this plan)$"
     r"|^(?:i want to |i wanna |i would like to |i'd like to |want to |i )?"
     r"(?:complain|make a complaint|object)\b(?: about| to| against)? ?(.*)$"
     r"|^(?:i )?(?:don'?t|do not|dont) want (?!to )(.+)$"
@@ -50,6 +54,9 @@ _PLANS = re.compile(
     r"(?: near me)?|planning proposals)$"
 )
 _STRIP = re.compile(r"^(?:the|a|an|this|that|it|them)\b ?|[?.!]+$")
+_POSTCODE_IN_TEXT = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})\b", re.IGNORECASE)
+PRONOUNS = {"", "it", "that", "this", "them", "that one", "this one", "plan", "that plan",
+            "this plan", "one", "service", "that service", "this service", "answer"}
 
 
 def wants_to_object(text: str) -> str | None:
@@ -75,8 +82,9 @@ def wants_plans(text: str) -> bool:
 def offer(session: Session, entry: Entry) -> Outbound:
     """After showing a proposal: offer to object to it."""
     end_flow(session)
-    return ask(session, "answered", "You can object to this plan. Reply 1 to object, or ask "
-               "me something else.", [("Object to this plan", f"object:{entry.id}")])
+    session.data["flow"] = {"kind": "object", "entry": entry.id}
+    return ask(session, "objection:offer", "You can object to this plan, or ask me something "
+               "else.", [("Object to this plan", f"object:{entry.id}")])
 
 
 def list_plans(ctx: Context, session: Session) -> list[Outbound]:
@@ -87,9 +95,21 @@ def list_plans(ctx: Context, session: Session) -> list[Outbound]:
     plans.sort(key=lambda e: (ward not in {w.lower() for w in e.wards}, e.title))
     if not plans:
         return [Outbound("The council has no plans open for comment right now.")]
-    return [ask(session, "answered", "The council is planning these. Pick one to read about "
-                "it; you can object to it if you want to.",
-                entry_choices(plans[:MAX_PROPOSALS]))]
+    return [ask_list(session, f"The council is planning these {len(plans)}. Pick one to read "
+                     "about it; you can object to it.", entry_choices(plans))]
+
+
+def about(ctx: Context, session: Session, entry: Entry) -> list[Outbound]:
+    """"I'm not happy with that" after an answer: object to that plan, or (after a service)
+    object to it or say the answer was wrong."""
+    session.data["flow"] = {"kind": "object", "entry": entry.id, "tries": 1}
+    if entry.kind == "proposal":
+        return [ask(session, "objection:confirm", f"Do you want to object to {entry.title}?",
+                    [YES, NO])]
+    return [ask(session, "answered", f"Sorry to hear that. Do you want to object to "
+                f"{entry.title}, or was it the wrong answer?",
+                [(f"Object to {entry.title}", f"object:{entry.id}"),
+                 ("Wrong answer", f"unhelpful:{entry.id}")])]
 
 
 def start(ctx: Context, session: Session, target: str) -> list[Outbound]:
@@ -182,6 +202,8 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
         return None
     if flow.get("entry") not in ctx.entries:
         return None
+    if session.state == "objection:offer":
+        return confirmed(ctx, session, flow["entry"]) if parse_yes_no(text) == "yes" else None
     if session.state == "objection:postcode":
         return _postcode(ctx, session, text)
     if session.state == "objection:reason":
@@ -195,9 +217,7 @@ def _postcode(ctx: Context, session: Session, text: str) -> list[Outbound] | Non
     if is_skip(text) or parse_yes_no(text) == "unknown":
         records.set_postcode(ctx.db, session.channel, session.address, None, None, ctx.now)
         return ask_reason(session, entry)
-    if records.looks_like_postcode(text):
-        postcode = records.normalise_postcode(text)
-        postcode = f"{postcode[:-3]} {postcode[-3:]}"
+    if (postcode := postcode_in(text)) is not None:
         ward = records.ward_for_postcode(ctx.db, postcode)
         records.set_postcode(ctx.db, session.channel, session.address, postcode, ward, ctx.now)
         return ask_reason(session, entry)
@@ -208,6 +228,18 @@ def _postcode(ctx: Context, session: Session, text: str) -> list[Outbound] | Non
         return [ask(session, "objection:postcode", "That doesn't look like a UK postcode. "
                     "Send it like AB1 2CD, or SKIP.")]
     return None
+
+
+def postcode_in(text: str) -> str | None:
+    """A UK postcode in the message, alone or in a sentence ("my postcode is ZZ1 1AB"),
+    written "ZZ1 1AB"."""
+    if records.looks_like_postcode(text):
+        plain = records.normalise_postcode(text)
+        return f"{plain[:-3]} {plain[-3:]}"
+    found = _POSTCODE_IN_TEXT.search(text)
+    if found is None:
+        return None
+    return f"{found.group(1).upper()} {found.group(2).upper()}"
 
 
 def record(ctx: Context, session: Session, entry: Entry, reason: str) -> list[Outbound]:

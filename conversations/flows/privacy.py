@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from conversations.erasure import describe_person, erase_person
 from conversations.flows.common import NO, Context, ask, end_flow, parse_yes_no, words
+from conversations.people import person_answers
 from conversations.types import Outbound, Session
 
 ERASED = "erased"  # the session's state after FORGET ME: the store deletes it, not saves it
@@ -23,7 +24,7 @@ def wants_forget(text: str) -> bool:
 
 def my_data(ctx: Context, session: Session) -> list[Outbound]:
     end_flow(session)
-    answers = session.data.get("answers") or {}
+    answers = person_answers(session)
     return [Outbound(describe_person(ctx.db, session.channel, session.address, answers))]
 
 

@@ -1,0 +1,307 @@
+"""Whose need it is: the person writing, or someone they ask for ("can my kids get free
+school dinners?", "she's 9"). What a message says about either ("I'm 16", "my son is 9",
+"I get UC") is kept for the conversation only, apart for each person. Pure.
+
+In the session: `data["answers"]` holds what is known about the person writing (as before),
+`data["other"]` = {"who": "your son", "pronoun": "he", "child": True, "answers": {...}}.
+Household circumstances (benefits, the home) of a child are the writer's answers: a parent
+answers "do you get Universal Credit?" for their child's free school meals.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from conversations.eligibility import AGE
+from conversations.flows.common import words
+from conversations.types import Session
+
+Subject = Literal["you", "other"]
+HOUSEHOLD = frozenset({"income_benefit", "lives_alone", "renting", "council_tenant",
+                       "has_children", "child_aged_two", "at_risk_homeless", "working"})
+INCOME_BENEFIT = "income_benefit"
+DISABLED = "disabled"
+
+_CHILDREN = {"son": "he", "daughter": "she", "boy": "he", "girl": "she", "lad": "he",
+             "kid": "they", "kids": "they", "child": "they", "children": "they",
+             "baby": "they", "toddler": "they", "teenager": "they", "grandson": "he",
+             "granddaughter": "she", "grandchild": "they", "grandkids": "they",
+             "stepson": "he", "stepdaughter": "she", "nephew": "he", "niece": "she"}
+_ADULTS = {"mum": "she", "mom": "she", "mam": "she", "mother": "she", "dad": "he",
+           "father": "he", "nan": "she", "nana": "she", "gran": "she", "grandma": "she",
+           "granny": "she", "grandad": "he", "grandpa": "he", "grandmother": "she",
+           "grandfather": "he", "partner": "they", "wife": "she", "husband": "he",
+           "sister": "she", "brother": "he", "friend": "they", "neighbour": "they",
+           "aunt": "she", "auntie": "she", "uncle": "he", "boyfriend": "he",
+           "girlfriend": "she", "flatmate": "they", "carer": "they", "parents": "they"}
+_SINGULAR = {"kids": "child", "children": "child", "grandkids": "grandchild"}
+_RELATION = re.compile(r"\b(?:my|our)\s+(?:(?:\d{1,2}|\w+)[- ](?:year|yr)[- ]old\s+)?("
+                       + "|".join(sorted({*_CHILDREN, *_ADULTS}, key=len, reverse=True))
+                       + r")\b")
+_SOMEONE = re.compile(r"\b(?:someone else|somebody else|other person|for (?:him|her|them)|"
+                      r"(?:he|she)(?:'s| is| gets| has))\b")
+_FOR_SELF = re.compile(r"\b(?:for me|for myself|myself|me|mine|my own|i|i'm|im|i am|we|us)\b")
+_STATEMENT_OF_BENEFIT = re.compile(  # "I get UC", "we're on universal credit", not "claim UC"
+    r"\b(?:get|gets|getting|receive|receives|receiving|on|have|has)\s+(?:the\s+|some\s+)?"
+    r"(?:uc|universal credit|income support|jsa|jobseekers?|esa|employment and support|pension "
+    r"credit|housing benefit|tax credits?|child tax credit|working tax credit|benefits|the dole|"
+    r"pip|dla|attendance allowance|personal independence|disability living|adp|adult disability)"
+    r"\b")
+_ASKING = re.compile(r"^(?:can|could|how|what|am i|do i|does|is|will|would|where|should|"
+                     r"which|are)\b")
+_PRONOUN_AGE = re.compile(r"\b(she|he|they)(?:'s| is| are|s)\s+(?:only |just |nearly |almost )?"
+                          r"(\w+(?:[- ]\w+)?)(?:\b|$)")
+_SELF_AGE = re.compile(r"\b(?:i'?m|im|i am|i'm aged|i am aged)\s+(?:only |just |"
+                       r"nearly |almost )?(\w+(?:[- ]\w+)?)(?=\s+(?:years?|yrs?|y/?o|and|but|so|"
+                       r"now|in|at|,)\b|\s*[,.!?]|\s*$|\s+years? old)")
+_RELATION_AGE = re.compile(r"\bmy\s+(" + "|".join(sorted({*_CHILDREN, *_ADULTS}, key=len,
+                           reverse=True))
+                           + r")(?:'s|s\b|\s+(?:is|who is|who's|aged|turned|just turned|,))\s+"
+                           r"(?:only |just |nearly |almost |aged )?(\w+(?:[- ]\w+)?)")
+_YEAR_OLD = re.compile(r"\bmy\s+(\w+(?:[- ]\w+)?)[- ](?:year|yr)[- ]old\b")
+_INCOME = re.compile(r"\b(?:uc|universal credit|income support|jsa|jobseekers?(?:'s)? "
+                     r"allowance|esa|employment and support allowance|pension credit|"
+                     r"housing benefit|tax credits?|child tax credit|working tax credit|"
+                     r"on benefits|get benefits|claim benefits|on the dole)\b")
+_DISABILITY = re.compile(r"\b(?:pip|dla|attendance allowance|personal independence payment|"
+                         r"disability living allowance|adp|adult disability payment)\b")
+_NEGATED = re.compile(r"\b(?:not|don'?t|dont|doesn'?t|no longer|never|stopped|isn'?t|aren'?t|"
+                      r"haven'?t|no)\b")
+_NUMBERS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+            "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+            "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+            "eighteen": 18, "nineteen": 19}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+         "eighty": 80, "ninety": 90, "hundred": 100}
+
+
+def number(text: str) -> int | None:
+    """A whole number written in digits or words ("9", "nine", "twenty-one")."""
+    said = text.strip().lower().replace("-", " ")
+    if said.isdigit():
+        return int(said)
+    parts = said.split()
+    if len(parts) == 1:
+        return _NUMBERS.get(parts[0], _TENS.get(parts[0]))
+    if len(parts) == 2 and parts[0] in _TENS and parts[1] in _NUMBERS:
+        return _TENS[parts[0]] + _NUMBERS[parts[1]]
+    return None
+
+
+def _age(text: str) -> int | None:
+    """An age from the start of `text` ("16", "nine", "twenty one"), within 0-120."""
+    for take in (2, 1):
+        found = number(" ".join(text.replace("-", " ").split()[:take]))
+        if found is not None:
+            return found if found <= 120 else None
+    return None
+
+
+# -- who the message is about -----------------------------------------------------------
+
+def relation(text: str) -> tuple[str, str, bool] | None:
+    """("your son", "he", is a child) when the message names someone ("my son", "my kids")."""
+    found = _RELATION.search(words(text))
+    if found is None:
+        return None
+    word = found.group(1)
+    pronoun = _CHILDREN.get(word) or _ADULTS[word]
+    return f"your {_SINGULAR.get(word, word)}", pronoun, word in _CHILDREN
+
+
+def subject_of(text: str) -> Subject | None:
+    """"other" when the message names someone or says "someone else"/"he"/"she", "you" when
+    it speaks only of the writer ("for me", "can I get"), None when it does not say."""
+    said = words(text)
+    if relation(said) or _YEAR_OLD.search(said) or _SOMEONE.search(said):
+        return "other"
+    return "you" if _FOR_SELF.search(said) else None
+
+
+def note_subject(session: Session, text: str) -> None:
+    """Remember who "someone else" is, from "my son", "my daughter is 9", "she's 9"."""
+    found = relation(text)
+    other = session.data.get("other") or {}
+    if found is not None:
+        who, pronoun, child = found
+        if other.get("who") != who:
+            other = {"who": who, "pronoun": pronoun, "child": child, "answers": {}}
+    elif not other and _YEAR_OLD.search(words(text)):
+        other = {"who": "your child", "pronoun": "they", "child": True, "answers": {}}
+    elif not other:
+        pronoun = next((p for p in ("she", "he") if re.search(rf"\b{p}\b", words(text))), "they")
+        other = {"who": {"she": "she", "he": "he"}.get(pronoun, "they"), "pronoun": pronoun,
+                 "child": False, "answers": {}}
+    session.data["other"] = other
+
+
+# -- facts stated in a message ------------------------------------------------------------
+
+def note_facts(session: Session, text: str) -> list[str]:
+    """Store ages and benefits the message states; returns what was learned, as
+    "you:age", "other:age", "you:income_benefit"..."""
+    said = words(text)
+    learned: list[str] = []
+    found = relation(said)
+    other_age = _other_age(said)
+    if found is not None or other_age is not None:
+        note_subject(session, said)
+    if other_age is not None:
+        _store(session, "other", AGE, other_age)
+        learned.append("other:age")
+        other = session.data["other"]
+        if other.get("child") or other_age < 18:
+            other["child"] = True
+            session.data.setdefault("answers", {}).setdefault("has_children", True)
+    self_age = _self_age(said)
+    if self_age is not None:
+        _store(session, "you", AGE, self_age)
+        learned.append("you:age")
+    benefit_for: Subject = "other" if found is not None and not _FOR_SELF.search(said) \
+        else "you"
+    if _ASKING.match(said) or said.endswith("?") or not _STATEMENT_OF_BENEFIT.search(said):
+        return learned
+    for code, pattern in ((INCOME_BENEFIT, _INCOME), (DISABLED, _DISABILITY)):
+        if pattern.search(said) and not _NEGATED.search(said):
+            _store(session, benefit_for, code, True)
+            learned.append(f"{benefit_for}:{code}")
+    return learned
+
+
+def stated_age(said: str) -> int | None:
+    """An age given in answer to "how old ...?": "nine", "she's 9", "I'm 38", "9 years"."""
+    whole = re.sub(r"\s*(?:years?|yrs?|y/?o)(?: old)?$", "", said.strip(" .!?"))
+    direct = _age(whole) if len(whole.split()) <= 2 else None
+    if direct is not None and number(whole.replace("-", " ").split()[0]) is not None:
+        return direct
+    return _self_age(said) or _other_age(said) or _age_only(said)
+
+
+def _age_only(said: str) -> int | None:
+    found = re.fullmatch(r"(?:age|aged|just|only|nearly)\s+(\w+(?:[- ]\w+)?)", said)
+    return _age(found.group(1)) if found else None
+
+
+def _self_age(said: str) -> int | None:
+    found = _SELF_AGE.search(said)
+    return _age(found.group(1)) if found else None
+
+
+def _other_age(said: str) -> int | None:
+    for pattern in (_RELATION_AGE, _PRONOUN_AGE):
+        for found in pattern.finditer(said):
+            if (age := _age(found.group(2))) is not None:
+                return age
+    year_old = _YEAR_OLD.search(said)
+    return _age(year_old.group(1)) if year_old else None
+
+
+def benefit_answer(text: str) -> tuple[bool | None, str] | None:
+    """A benefit named in answer to "do you get an income-related benefit?": (True, "") for
+    Universal Credit and the like; (None, why) for PIP or DLA, which are not income-related
+    on their own; None when no benefit is named."""
+    said = words(text)
+    if _NEGATED.search(said) and not re.search(r"\b(?:not sure|dunno|don'?t know)\b", said):
+        return None
+    if _INCOME.search(said):
+        return True, ""
+    if _DISABILITY.search(said):
+        return None, "PIP and DLA are not income-related on their own, so I've put \"not sure\"."
+    return None
+
+
+# -- answers for each person --------------------------------------------------------------
+
+def _store(session: Session, subject: Subject, code: str, value: Any) -> None:
+    if subject == "other" and not shared(session, code):
+        other = session.data.setdefault("other", {"who": "they", "pronoun": "they",
+                                                  "child": False, "answers": {}})
+        other.setdefault("answers", {})[code] = value
+    else:
+        session.data.setdefault("answers", {})[code] = value
+
+
+def shared(session: Session, code: str) -> bool:
+    """A household circumstance of a child's home: the parent writing answers it."""
+    return code in HOUSEHOLD and bool((session.data.get("other") or {}).get("child"))
+
+
+def record(session: Session, subject: Subject, code: str, value: Any) -> None:
+    """An answer given in a check: the subject's own, or the household's."""
+    _store(session, subject, code, value)
+
+
+def answers_for(session: Session, subject: Subject) -> dict[str, Any]:
+    """What is known for a check about `subject`: the other person's own answers and the
+    household's, never the writer's own age or circumstances."""
+    mine: dict[str, Any] = session.data.get("answers") or {}
+    if subject == "you":
+        return dict(mine)
+    theirs: dict[str, Any] = (session.data.get("other") or {}).get("answers") or {}
+    household = {code: value for code, value in mine.items() if shared(session, code)}
+    return {**household, **theirs}
+
+
+def who(session: Session, subject: Subject) -> str:
+    """"you", "your son", "she"."""
+    if subject == "you":
+        return "you"
+    return str((session.data.get("other") or {}).get("who") or "they")
+
+
+def whom(session: Session, subject: Subject) -> str:
+    """"you", "your son", "her": `who` as the object of a sentence."""
+    name = who(session, subject)
+    return {"he": "him", "she": "her", "they": "them"}.get(name, name)
+
+
+def plural(name: str) -> bool:
+    return name in ("you", "they")
+
+
+def capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+_REPHRASE = (
+    (re.compile(r"^Are you\b"), "Is {who}", "Are {who}"),
+    (re.compile(r"^Were you\b"), "Was {who}", "Were {who}"),
+    (re.compile(r"^Do you have\b"), "Does {who} have", "Do {who} have"),
+    (re.compile(r"^Have you\b"), "Has {who}", "Have {who}"),
+    (re.compile(r"^Do you\b"), "Does {who}", "Do {who}"),
+    (re.compile(r"^Can you\b"), "Can {who}", "Can {who}"),
+)
+
+
+def question_about(question: str, session: Session, subject: Subject, code: str) -> str:
+    """A circumstance question put about the other person ("Is your son in full-time
+    education?"); household questions and questions about the writer stay as they are."""
+    if subject == "you" or shared(session, code):
+        return question
+    name = who(session, subject)
+    pronoun = str((session.data.get("other") or {}).get("pronoun") or "they")
+    for pattern, singular, many in _REPHRASE:
+        if pattern.match(question):
+            rest = pattern.sub("", question, count=1)
+            rest = re.sub(r"\byou\b", pronoun, rest)
+            rest = re.sub(r"\byour\b", {"he": "his", "she": "her"}.get(pronoun, "their"), rest)
+            lead = (many if plural(name) else singular).format(who=name)
+            return lead + rest
+    return f"About {name}: {question}"
+
+
+def age_question(session: Session, subject: Subject) -> str:
+    if subject == "you":
+        return "How old are you? Reply with your age in years, or SKIP."
+    name = who(session, subject)
+    verb = "are" if plural(name) else "is"
+    return f"How old {verb} {name}? Reply with the age in years, or SKIP."
+
+
+def person_answers(session: Session) -> dict[str, Any]:
+    """Everything answered in this conversation, for MY DATA: the writer's and the other
+    person's (prefixed "other:")."""
+    theirs = (session.data.get("other") or {}).get("answers") or {}
+    return {**(session.data.get("answers") or {}),
+            **{f"other:{code}": value for code, value in theirs.items()}}

@@ -1,0 +1,77 @@
+"""Small talk: "thanks", "ok", "bye", "lol", an emoji, "hello?". A short human reply; never
+a search, never an unmet need, and whatever question was being asked stays open."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from conversations.flows.common import words
+
+THANKS = "You're welcome. Ask me anything else whenever you like."
+OK = "OK. Ask me anything else whenever you like, or send MENU."
+BYE = "Bye for now. Message me any time."
+LAUGH = "Glad to cheer you up! Ask me anything whenever you like."
+HERE = "Yes, I'm here. Tell me what help you are looking for, or send MENU."
+SORRY = "Sorry about that. Tell me in your own words what you need and I'll try again."
+
+_REPLIES: dict[str, tuple[str, ...]] = {
+    THANKS: ("thanks", "thank you", "thank u", "thanks a lot", "thanks so much", "ta", "cheers",
+             "thx", "ty", "tnx", "thankyou", "many thanks", "thanks very much", "brilliant thanks",
+             "great thanks", "lovely thanks", "that's great thanks", "thats great thanks",
+             "thanks mate", "cheers mate", "ok thanks", "ok thank you", "okay thanks",
+             "okay thank you", "ok ta", "ok cheers", "k thanks", "thanks for your help",
+             "thank you for your help", "thanks for the help", "that helps thanks",
+             "perfect thanks", "ok great thanks", "nice one", "ok thx", "kk thanks"),
+    OK: ("ok", "okay", "k", "kk", "okey", "okie", "alright", "all right", "cool", "great",
+         "nice", "fine", "got it", "right", "ok cool", "ok great", "sound", "lovely",
+         "perfect", "brilliant", "fab", "noted", "understood", "i see", "ah ok", "oh ok",
+         "oh okay", "ah okay", "hmm", "hm", "mm", "ok then", "okay then",
+         # a yes or no with no question open
+         "yes", "yeah", "yep", "yup", "y", "no", "nah", "nope", "n", "no thanks", "no ta",
+         "skip"),
+    BYE: ("bye", "goodbye", "bye bye", "see you", "see ya", "cya", "later", "laters",
+          "good night", "night", "nite", "ttyl", "thanks bye", "ok bye", "bye thanks",
+          "thank you bye", "that's all", "thats all", "that's all thanks", "thats all thanks"),
+    LAUGH: ("lol", "haha", "hahaha", "ha", "ha ha", "lmao", "lmfao", "rofl", "hehe", "xd", "lool"),
+    HERE: ("hello?", "hi?", "hey?", "anyone there", "anyone there?", "is anyone there",
+           "are you there", "are you there?", "you there", "you there?", "hellooo", "helloooo",
+           "is this working", "are you real", "are you a bot", "are you a robot", "?", "??",
+           "???"),
+    SORRY: ("useless", "you're useless", "your useless", "you are useless", "rubbish",
+            "that's rubbish", "thats rubbish", "not helpful", "that's not helpful",
+            "thats not helpful", "wrong", "that's wrong", "thats wrong", "what", "what?",
+            "huh", "huh?", "eh", "eh?"),
+}
+_BY_TEXT = {said: reply for reply, texts in _REPLIES.items() for said in texts}
+_THANKFUL_EMOJI = {"\U0001f44d", "\U0001f64f", "\u2764", "\U0001f44c", "\U0001f60a",
+                   "\U0001f642", "\u263a", "\U0001f49c", "\U0001f499", "\U0001f49a", "\u2705"}
+_LAUGHING_EMOJI = {"\U0001f602", "\U0001f923", "\U0001f606", "\U0001f604", "\U0001f601",
+                   "\U0001f600", "\U0001f605"}
+
+
+def reply_to(text: str) -> str | None:
+    """The reply when the message is only small talk, else None."""
+    stripped = text.strip()
+    if not stripped:
+        return None
+    if _only_emoji(stripped):
+        marks = set(stripped)
+        return LAUGH if marks & _LAUGHING_EMOJI and not marks & _THANKFUL_EMOJI else THANKS
+    said = words(re.sub(r"[!.]+", " ", stripped.lower()))
+    said = re.sub(r"\s+", " ", said).strip()
+    if said in _BY_TEXT:
+        return _BY_TEXT[said]
+    with_question = stripped.lower().rstrip("!. ")
+    if with_question in _BY_TEXT:
+        return _BY_TEXT[with_question]
+    plain = said.rstrip("?").strip()
+    return _BY_TEXT.get(plain) if plain and plain not in ("what", "hi", "hey") else None
+
+
+def _only_emoji(text: str) -> bool:
+    """Symbols and joiners only (no letters or digits): "👍", "🙏🙏", "❤️"."""
+    kept = [c for c in text if not c.isspace()]
+    return bool(kept) and all(
+        unicodedata.category(c) in ("So", "Sk", "Mn", "Cf") or c in "\ufe0f\u200d" for c in kept
+    )

@@ -1,0 +1,143 @@
+"""Follow-up questions about the entry just shown, answered from its fields."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from catalogue.model import Criterion, Entry
+from conversations import follow_up
+from conversations.follow_up import Say, Topic, answer, bare, field_value, sign_up, topic_of
+
+PANTRY = Entry(
+    "pantry", "service", "Riverside community pantry",
+    "Pay £5 a week for £20 or more of food from a community shop. Open to anyone.",
+    description="A membership food club. No referral needed.",
+    phone="01632 960209", url="https://example.org/pantry", address="3 Quay Street",
+    opening_hours="Wed 12pm-3pm", provider="Riverside Community Trust",
+    how_to_apply="Join on your first visit.", wards=("Riverside",), min_age=16,
+)
+BARE = Entry("bare", "service", "Bins", "Bin days.", email="bins@example.org")
+ROLE = Entry("role", "volunteering", "Litter picks", "Pick litter on Saturdays.",
+             how_to_apply="Fill in the form.", phone="01632 960300")
+
+
+@pytest.mark.parametrize(("message", "topic"), [
+    ("where is it?", "where"),
+    ("wheres that", "where"),
+    ("address pls", "where"),
+    ("what time does it open", "when"),
+    ("wat time does it open", "when"),
+    ("when is it open on saturday", "when"),
+    ("opening hours?", "when"),
+    ("phone number", "phone"),
+    ("how do i contact them", "phone"),
+    ("website?", "website"),
+    ("how do i apply", "apply"),
+    ("how much is it", "cost"),
+    ("is it free for kids", "cost"),
+    ("who can go?", "who"),
+    ("tell me more", "more"),
+    ("more info", "more"),
+    ("sign me up", "sign_up"),
+    ("where is the pantry", "where"),  # names the entry itself
+])
+def test_follow_ups_are_recognised(message: str, topic: str) -> None:
+    found = topic_of(message, PANTRY)
+    assert found is not None and found.name == topic
+
+
+@pytest.mark.parametrize("message", [
+    "where is the library",  # names something else: a new question
+    "library opening hours",
+    "where can i get food",
+    "i need help with my rent",
+    "council tax",
+    "what is the council planning in my area this year for the roads and bins",
+])
+def test_new_questions_are_not_follow_ups(message: str) -> None:
+    assert topic_of(message, PANTRY) is None
+
+
+def test_answers_come_from_the_fields() -> None:
+    def said(message: str) -> str:
+        topic = topic_of(message, PANTRY)
+        assert topic is not None
+        return answer(topic, PANTRY)
+
+    assert said("where is it?") == "Riverside community pantry is at 3 Quay Street."
+    assert said("when is it open") == "Riverside community pantry is open Wed 12pm-3pm."
+    assert said("how much does it cost") == ("Pay £5 a week for £20 or more of food from a "
+                                             "community shop.")
+    assert said("who can go") == ("Riverside community pantry is for people aged 16 and over. "
+                                  "It is for people in Riverside.")
+    assert said("tell me more") == ("A membership food club. No referral needed. Run by "
+                                    "Riverside Community Trust.")
+    assert said("how do i apply") == ("How to apply for Riverside community pantry: Join on "
+                                      "your first visit. Call 01632 960209.")
+
+
+def test_a_missing_field_says_so_with_the_best_contact() -> None:
+    where = topic_of("where is it", BARE)
+    assert where is not None
+    assert answer(where, BARE) == "I don't have an address for Bins. Email bins@example.org."
+
+
+def test_sign_up_after_a_volunteering_role_and_apply_for_anything_else() -> None:
+    assert sign_up(ROLE) == "To sign up for Litter picks: Fill in the form. Call 01632 960300."
+    topic = topic_of("how do i sign up", PANTRY)
+    assert topic is not None and topic.name == "sign_up"
+    assert answer(topic, PANTRY).startswith("How to apply for Riverside community pantry:")
+
+
+def test_a_checkable_entitlement_offers_the_check_to_who_can_get_it() -> None:
+    grant = Entry("g", "entitlement", "Grant", "Money.", min_age=18,
+                  criteria=(Criterion("income_benefit"),))
+    topic = topic_of("who can get it", grant)
+    assert topic is not None
+    assert answer(topic, grant) == ("Grant is for people aged 18 and over. I can check if "
+                                    "you can get it.")
+
+
+def test_a_field_added_to_the_catalogue_is_one_line_in_a_topic() -> None:
+    """Issue 12 may add e.g. `costs`: a `Say` line in the topic's table is all it takes."""
+    @dataclasses.dataclass(frozen=True)
+    class Costed(Entry):
+        costs: str = ""
+
+    entry = Costed("c", "service", "Swim", "Swimming.", costs="£3 a swim, free for under 5s")
+    cost = next(t for t in follow_up.TOPICS if t.name == "cost")
+    richer = Topic(cost.name, cost.pattern, (Say("costs", "{title} costs {value}."), *cost.says),
+                   cost.missing)
+    assert answer(richer, entry) == "Swim costs £3 a swim, free for under 5s."
+    assert answer(cost, entry) == "I don't know what Swim costs. Ask the council."
+    assert field_value(entry, "costs") == "£3 a swim, free for under 5s"
+
+
+def test_bare_follow_ups_need_an_entry() -> None:
+    assert bare("where is it?") and bare("how do i sign up") and bare("when is it open")
+    assert not bare("where is the library") and not bare("help with rent")
+    assert not bare("whats on this weekend") and not bare("want to volunteer")
+
+
+ORUK_SERVICE = Entry(
+    "oruk-1", "service", "Westside Advice Centre", "Free advice on debt and benefits.",
+    fees="Free. Home visits £5.", eligibility="Adults living in the borough.",
+    languages=("Polish", "Urdu"), areas_served=("Westside", "Riverside"),
+    accessibility="Step-free entrance and a hearing loop.",
+    required_documents="Photo ID and your latest bills.", how_to_apply="Drop in.")
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("how much is it", "Westside Advice Centre: Free. Home visits £5."),
+    ("do they speak polish there", "At Westside Advice Centre they speak Polish; Urdu."),
+    ("is it wheelchair accessible", "Step-free entrance and a hearing loop."),
+    ("what do i need to bring", "you will need: Photo ID and your latest bills."),
+    ("who can go", "Westside Advice Centre: Adults living in the borough."),
+    ("where is it", "It serves Westside; Riverside."),
+])
+def test_open_referral_fields_answer_follow_ups(question: str, expected: str) -> None:
+    topic = topic_of(question, ORUK_SERVICE)
+    assert topic is not None, question
+    assert expected in answer(topic, ORUK_SERVICE)

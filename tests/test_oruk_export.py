@@ -1,0 +1,95 @@
+"""ORUK out (catalogue/oruk_export.py): every exported service validates against the
+published schema (ORUK 3.0 UK profile and ORUK 1.0, tests/data/oruk-schemas/, with
+`jsonschema` and its format checks: UUIDs, emails, URIs), and the feed's own ids are
+kept, so that importing an export updates rather than duplicates."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import sqlite_utils
+from oruk_feeds import DATA, EXAMPLES, SCHEMAS, messy_feed, write_feed
+
+from catalogue.importer import export_file, import_file
+from catalogue.store import load_entries, open_db
+
+SAMPLE = Path(__file__).parent.parent / "catalogue" / "sample"
+SCHEMA_OF = {"oruk": SCHEMAS / "v3-uk-profile" / "service.json",
+             "oruk-v1": SCHEMAS / "v1" / "service.json"}
+LIST_KEY = {"oruk": "contents", "oruk-v1": "content"}
+
+
+def validator(fmt: str) -> Any:
+    schema = json.loads(SCHEMA_OF[fmt].read_text(encoding="utf-8"))
+    cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+@pytest.fixture(scope="module")
+def catalogue(tmp_path_factory: pytest.TempPathFactory) -> sqlite_utils.Database:
+    """The sample council's 82 entries, the v1 sample feed, a messy council feed and the
+    published examples: every shape the export has to write."""
+    tmp = tmp_path_factory.mktemp("export")
+    db = open_db(tmp / "all.db")
+    import_file(db, SAMPLE / "sample-circumstances.csv")
+    import_file(db, SAMPLE / "sample-catalogue.csv")
+    import_file(db, DATA / "oruk-sample.json")
+    import_file(db, write_feed(tmp / "council.json", messy_feed()))
+    import_file(db, EXAMPLES / "hsds3" / "service_full.json")
+    return db
+
+
+@pytest.mark.parametrize("fmt", ["oruk", "oruk-v1"])
+def test_every_exported_service_validates(
+    catalogue: sqlite_utils.Database, tmp_path: Path, fmt: str
+) -> None:
+    path = tmp_path / "export.json"
+    count = export_file(catalogue, path, fmt=fmt)
+    services = json.loads(path.read_text(encoding="utf-8"))[LIST_KEY[fmt]]
+    assert len(services) == count == len(load_entries(catalogue)) > 90
+    check = validator(fmt)
+    problems = [f"{s['name']}: {e.message}" for s in services for e in check.iter_errors(s)]
+    assert problems == []
+
+
+@pytest.mark.parametrize("fmt", ["oruk", "oruk-v1"])
+def test_the_schema_check_would_catch_what_real_exports_got_wrong(fmt: str) -> None:
+    check = validator(fmt)
+    bad: dict[str, Any] = {"id": "fsm", "name": "Free school meals", "status": "active",
+                           "email": "", "url": "sample-borough.example.org",
+                           "organization": {"id": "fsm-organization", "name": "Council"}}
+    messages = " ".join(e.message for e in check.iter_errors(bad))
+    assert "'description' is a required property" in messages
+    assert "does not match" in messages or "is not a 'uuid'" in messages
+    assert "is not a 'email'" in messages
+
+
+def test_a_feed_keeps_its_ids_and_a_reimport_updates(tmp_path: Path) -> None:
+    db = open_db(tmp_path / "feed.db")
+    import_file(db, write_feed(tmp_path / "council.json", messy_feed()))
+    before = load_entries(db)
+    for fmt in ("oruk", "oruk-v1"):
+        path = tmp_path / f"{fmt}.json"
+        export_file(db, path, fmt=fmt)
+        services = json.loads(path.read_text(encoding="utf-8"))[LIST_KEY[fmt]]
+        assert {s["id"] for s in services} == {e.id.removeprefix("oruk-") for e in before}
+        summary = import_file(db, path)
+        assert (summary.added, summary.unchanged) == (0, len(before))
+    assert load_entries(db) == before
+
+
+def test_ids_that_are_not_uuids_get_the_same_uuid_every_time(
+    catalogue: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    first, second = tmp_path / "1.json", tmp_path / "2.json"
+    export_file(catalogue, first, fmt="oruk")
+    export_file(catalogue, second, fmt="oruk")
+    one = json.loads(first.read_text(encoding="utf-8"))["contents"]
+    assert one == json.loads(second.read_text(encoding="utf-8"))["contents"]
+    fsm = next(s for s in one if s["localsupport"]["id"] == "free-school-meals")
+    assert fsm["id"] != "free-school-meals" and len(fsm["id"]) == 36
+    assert len({s["id"] for s in one}) == len(one)

@@ -1,0 +1,109 @@
+"""Whose need it is, what a message says about them, and answers given in natural words."""
+
+from __future__ import annotations
+
+import pytest
+
+from conversations import people, smalltalk
+from conversations.flows.common import parse_yes_no
+from conversations.flows.entitlement import parse_age
+from conversations.types import Session
+
+
+def fresh() -> Session:
+    return Session("sms", "+447700900001")
+
+
+@pytest.mark.parametrize(("message", "subject"), [
+    ("can my kids get free school dinners?", "other"),
+    ("my son is 9", "other"),
+    ("she's 9", "other"),
+    ("for someone else", "other"),
+    ("my 9 year old", "other"),
+    ("can I get free school meals?", "you"),
+    ("for me", "you"),
+    ("free school meals", None),
+    ("yes", None),
+])
+def test_whose_need_the_message_says(message: str, subject: str | None) -> None:
+    assert people.subject_of(message) == subject
+
+
+def test_facts_about_the_writer_and_a_child_are_kept_apart() -> None:
+    session = fresh()
+    assert people.note_facts(session, "I'm 16 and can't afford the bus to college") == ["you:age"]
+    assert people.note_facts(session, "my son is 9") == ["other:age"]
+    assert session.data["answers"] == {"age": 16, "has_children": True}
+    assert session.data["other"]["who"] == "your son"
+    assert people.answers_for(session, "other") == {"age": 9, "has_children": True}
+    assert people.answers_for(session, "you")["age"] == 16
+
+
+def test_household_answers_are_shared_with_a_child_but_not_with_an_adult() -> None:
+    session = fresh()
+    people.note_facts(session, "my daughter is 7")
+    people.record(session, "other", "income_benefit", True)  # the parent answers it
+    people.record(session, "other", "disabled", False)
+    assert session.data["answers"]["income_benefit"] is True
+    assert "disabled" not in session.data["answers"]
+    adult = fresh()
+    people.note_facts(adult, "my mum is 80 and gets pension credit")
+    assert adult.data["other"]["answers"] == {"age": 80, "income_benefit": True}
+    assert "income_benefit" not in adult.data.get("answers", {})
+
+
+def test_benefits_stated_not_asked_about() -> None:
+    session = fresh()
+    assert people.note_facts(session, "can i get universal credit?") == []
+    assert people.note_facts(session, "I get UC") == ["you:income_benefit"]
+    assert people.note_facts(session, "i don't get pip") == []
+    assert people.benefit_answer("dunno i think so, i get PIP") == (
+        None, 'PIP and DLA are not income-related on their own, so I\'ve put "not sure".')
+    assert people.benefit_answer("yes universal credit") == (True, "")
+    assert people.benefit_answer("no") is None
+
+
+def test_questions_are_put_about_the_other_person() -> None:
+    session = fresh()
+    people.note_facts(session, "my son is 9")
+    assert people.age_question(session, "other").startswith("How old is your son?")
+    assert people.question_about("Are you in full-time education or training?", session,
+                                 "other", "student") == \
+        "Is your son in full-time education or training?"
+    assert people.question_about("Were you in care for 13 weeks after you turned 14?", session,
+                                 "other", "care_leaver") == \
+        "Was your son in care for 13 weeks after he turned 14?"
+    household = "Do you (or your parents) get Universal Credit?"
+    assert people.question_about(household, session, "other", "income_benefit") == household
+
+
+@pytest.mark.parametrize(("said", "age"), [
+    ("9", 9), ("nine", 9), ("she's 9", 9), ("I'm 38", 38), ("9 years old", 9),
+    ("twenty one", 21), ("thirty-eight", 38), ("he is 12", 12), ("skip", None),
+    ("dunno", None), ("200", "bad"), ("the library", ""),
+])
+def test_ages_in_words_and_sentences(said: str, age: int | str | None) -> None:
+    assert parse_age(said) == age
+
+
+@pytest.mark.parametrize(("said", "meaning"), [
+    ("yeah we do", "yes"), ("yes he does", "yes"), ("she is", "yes"), ("yes please check", "yes"),
+    ("not at the moment", "no"), ("nope never", "no"), ("no we dont", "no"),
+    ("i dont think so", "no"), ("he isnt", "no"),
+    ("dunno i think so", "unknown"), ("probably not", "unknown"), ("no idea mate", "unknown"),
+    ("yes where is the food bank?", None), ("I'm not happy with that", None),
+    ("help with rent", None), ("thanks", None),
+])
+def test_yes_no_and_dont_know_in_many_forms(said: str, meaning: str | None) -> None:
+    assert parse_yes_no(said) == meaning
+
+
+@pytest.mark.parametrize(("said", "reply"), [
+    ("thanks", smalltalk.THANKS), ("ok thanks", smalltalk.THANKS), ("Cheers!", smalltalk.THANKS),
+    ("\U0001f44d", smalltalk.THANKS), ("\U0001f602", smalltalk.LAUGH), ("lol", smalltalk.LAUGH),
+    ("bye", smalltalk.BYE), ("ok", smalltalk.OK), ("hello?", smalltalk.HERE),
+    ("are you there?", smalltalk.HERE), ("hello", None), ("food bank", None),
+    ("thanks, where is the library?", None),
+])
+def test_small_talk(said: str, reply: str | None) -> None:
+    assert smalltalk.reply_to(said) == reply
