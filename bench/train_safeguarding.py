@@ -28,7 +28,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
 from conversations.safeguarding import GROUP_OF, Detector, default_detector, long_enough
-from conversations.safeguarding_model import MODEL_FILE, features
+from conversations.safeguarding_model import FEWEST_FEATURES, MODEL_FILE, features
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
@@ -102,7 +102,7 @@ def matrix(examples: Sequence[Example], vocabulary: dict[str, int]) -> csr_matri
     rows, cols, values = [], [], []
     for i, example in enumerate(examples):
         known = [vocabulary[f] for f in example.features if f in vocabulary]
-        scale = 1.0 / math.sqrt(len(example.features)) if example.features else 0.0
+        scale = 1.0 / math.sqrt(max(len(example.features), FEWEST_FEATURES))
         rows += [i] * len(known)
         cols += known
         values += [scale] * len(known)

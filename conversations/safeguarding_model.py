@@ -29,6 +29,10 @@ from importlib import resources
 
 MODEL_FILE = "safeguarding_model.json"
 END = "$"  # the detector's end-of-sentence marker (conversations/safeguarding.py)
+# A message's weights are summed and divided by the square root of its number of features,
+# but never fewer than this: a short message ("sign me up") has too little to go on for a
+# few words shared with danger messages ("me") to make it look like one.
+FEWEST_FEATURES = 12
 # Words as the detector leaves them: lower case, apostrophes dropped, text-speak expanded.
 CONCEPTS = {
     "first person": "i me my myself im ive mine id",
@@ -101,7 +105,8 @@ class Model:
         found = list(found)
         if not found:
             return 0.0
-        total = sum(self.weights.get(f, 0.0) for f in found) / math.sqrt(len(found))
+        weight = sum(self.weights.get(f, 0.0) for f in found)
+        total = weight / math.sqrt(max(len(found), FEWEST_FEATURES))
         return 1.0 / (1.0 + math.exp(-(self.bias + total)))
 
     def group(self, found: Iterable[str]) -> str:
