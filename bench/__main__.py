@@ -10,13 +10,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bench import e2e, match, oruk_import, report
+from bench import digest, e2e, match, oruk_import, report
 from bench.data import generate, lga_entries, write_catalogue
 
 HERE = Path(__file__).resolve().parent
 QUICK = ["--sizes", "300,2000", "--oruk-services", "300", "--levels", "1,2", "--sms-requests", "20",
          "--telegram-requests", "6", "--max-queries", "8", "--naive-budget", "0.2",
-         "--cap", "10", "--warm-up", "2", "--outbox-messages", "50"]
+         "--cap", "10", "--warm-up", "2", "--outbox-messages", "50",
+         "--digest", "6,2000,1000"]
 
 
 def numbers(text: str) -> list[int]:
@@ -33,6 +34,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--telegram-requests", type=int, default=600, help="per level")
     parser.add_argument("--outbox-messages", type=int, default=10_000,
                         help="SMS queued at once for the outbox drain (default 10000)")
+    parser.add_argument("--digest", type=numbers, default=[60, 100_000, 50_000],
+                        help="councillors, objections and unmet needs in the digest's week "
+                        "(default 60,100000,50000)")
     parser.add_argument("--cap", type=float, default=20.0, help="seconds per level, at most")
     parser.add_argument("--warm-up", type=int, default=30, help="requests before timing")
     parser.add_argument("--naive-budget", type=float, default=12.0,
@@ -72,6 +76,14 @@ def run_e2e(args: argparse.Namespace) -> dict[str, Any]:
     return e2e.run(plan)
 
 
+def run_digest(args: argparse.Namespace) -> dict[str, Any]:
+    councillors, objections, unmet = args.digest
+    print(f"digest: {councillors} councillors, {objections:,} objections, {unmet:,} unmet "
+          "needs...", file=sys.stderr, flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        return digest.run(councillors, objections, unmet, max(1, objections // 10), Path(tmp))
+
+
 def headline_quality(rows: list[dict[str, Any]], key: str) -> dict[str, float]:
     """The quality on the LGA list itself (1,519 entries), else on the first size run."""
     row = next((r for r in rows if r["entries"] == 1519), rows[0])
@@ -87,11 +99,13 @@ def main(argv: Sequence[str] | None = None) -> int:
           file=sys.stderr, flush=True)
     feed_import = oruk_import.run(args.oruk_services)
     ends = run_e2e(args)
+    weekly = run_digest(args)
     results: dict[str, Any] = {
         "machine": report.machine(), "match": rows, "sms": ends["sms"],
         "telegram": ends["telegram"], "quality": headline_quality(rows, "quality"),
         "extra_quality": headline_quality(rows, "extra_quality"),
         "outbox": ends["outbox"],
+        "digest": weekly,
         "e2e_extra": {"server_peak_mb": ends["server_peak_mb"]},
         "oruk_import": feed_import,
         "load_start": load_start, "load_end": report.load_average(),

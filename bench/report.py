@@ -182,6 +182,16 @@ def outbox_note(results: Results) -> str:
             f"{during['p99_ms']} ms.")
 
 
+def digest_table(results: Results) -> str:
+    found = results.get("digest")
+    if not found:
+        return "(not run)"
+    rows = [[found["councillors"], found["objections"], found["unmet_needs"],
+             found["build_s"], found["queue_s"], found["peak_mb"], found["digest_kb"]]]
+    return table(["councillors", "objections (6 weeks)", "unmet needs", "build all, s",
+                  "queue, s", "peak MB", "digest KB"], rows)
+
+
 def quality_table(results: Results) -> str:
     rows = []
     for r in results["match"]:
@@ -274,6 +284,11 @@ def markdown(results: Results) -> str:
         f"Bot API sendMessage calls received: "
         f"{', '.join(str(r.get('messages_sent', '-')) for r in results.get('telegram', []))}.",
         "", sms_note(results), "", telegram_note(results), "", outbox_note(results), "",
+        "## Weekly digest (bench/digest.py)", "", digest_table(results), "",
+        "Build: the figures read from SQLite and every councillor's digest rendered (text, "
+        "HTML, chart, Telegram), as the server's job does off the database thread; queue: "
+        "the one transaction writing the outbox rows. Objections: the digest's week plus the "
+        "five before it (a tenth as many each), for the trend.", "",
         METHOD, "",
     ]
     return "\n".join(parts)

@@ -36,6 +36,7 @@ from bot.scheduler import build_scheduler
 from bot.settings import Settings
 from bot.store import open_store
 from catalogue.storage import write
+from conversations.councillors import configure as configure_alerts
 
 log = logging.getLogger("localsupport")
 
@@ -107,6 +108,7 @@ async def lifespan(app: web.Application) -> AsyncIterator[None]:
     scheduler: AsyncIOScheduler | None = None
     sms_out: SmsAdapter | None = None
     await services.db.start()
+    await services.on_db(lambda db: configure_alerts(db, settings.objection_alert_at))
     # The catalogue index is built and lives as long as the process: keep the garbage
     # collector from walking it again and again (long pauses under load otherwise).
     gc.freeze()

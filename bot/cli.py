@@ -21,9 +21,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return 2
+    from bot.cli_councillors import CommandError
+
     try:
         return int(args.func(args))
-    except UserError as error:
+    except (UserError, CommandError) as error:
         print(f"localsupport: {error}", file=sys.stderr)
         return 1
 
@@ -86,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
                             "failed (without their text)")
     outbox.add_argument("--failed", action="store_true", help="only those that failed")
     outbox.set_defaults(func=cmd_outbox)
+    add_councillor_commands(sub, common)
     return parser
 
 
@@ -114,15 +117,17 @@ def ensure_catalogue_loaded(db: sqlite_utils.Database) -> None:
         from catalogue.importer import load_sample
 
         summary = load_sample(db)
-        load_sample_wards(db)
+        if load_sample_wards(db):
+            load_sample_councillors(db)
         print(f"The database holds no catalogue: loaded the bundled SAMPLE catalogue "
               f"({summary.entries} entries for a sample council).", file=sys.stderr)
     if count := sample_entry_count(db):
         print(SAMPLE_NOTICE.format(count=count), file=sys.stderr)
 
 
-def load_sample_wards(db: sqlite_utils.Database) -> None:
-    """The sample council's postcode-to-ward lookup (ZZ1 1 to ZZ1 5), unless wards exist."""
+def load_sample_wards(db: sqlite_utils.Database) -> bool:
+    """The sample council's postcode-to-ward lookup (ZZ1 1 to ZZ1 5), unless wards exist;
+    True when it was loaded."""
     from importlib import resources
 
     from conversations.wards import import_wards
@@ -131,12 +136,29 @@ def load_sample_wards(db: sqlite_utils.Database) -> None:
         sample = resources.files("catalogue") / "sample" / "sample-wards.csv"
         with resources.as_file(sample) as path:
             import_wards(db, path)
+        return True
+    return False
+
+
+def load_sample_councillors(db: sqlite_utils.Database) -> None:
+    """The sample council's made-up councillors (catalogue/sample/) beside its wards,
+    unless any councillors exist."""
+    from datetime import UTC, datetime
+    from importlib import resources
+
+    from conversations.councillors import all_councillors, import_councillors
+
+    if not all_councillors(db):
+        sample = resources.files("catalogue") / "sample" / "sample-councillors.csv"
+        with resources.as_file(sample) as path:
+            import_councillors(db, path, datetime.now(UTC))
 
 
 # -- catalogue ----------------------------------------------------------------------------
 
 def cmd_catalogue_import(args: argparse.Namespace) -> int:
     from catalogue.importer import CatalogueError, ImportSummary, SampleInUse
+    from conversations.councillors.directory import remove_sample_councillors
     from conversations.wards import remove_sample_wards
 
     db = database(args)
@@ -158,6 +180,9 @@ def cmd_catalogue_import(args: argparse.Namespace) -> int:
     if summary.sample_removed and not args.dry_run and (wards := remove_sample_wards(db)):
         print(f"The sample council's {wards} postcode sectors are taken out of the ward "
               "lookup; import yours with 'localsupport wards import FILE'.")
+    if summary.sample_removed and not args.dry_run and remove_sample_councillors(db):
+        print("The sample council's made-up councillors are removed; import yours with "
+              "'localsupport councillors import FILE'.")
     if summary.warnings or summary.skipped:
         print(summary.warning_report(), file=sys.stderr)
     return 0
@@ -345,6 +370,35 @@ def add_people_commands(sub: Any, common: argparse.ArgumentParser) -> None:
                             help="print one person's data as JSON")
     export.add_argument("person", metavar="CHANNEL:ADDRESS")
     export.set_defaults(func=cmd_export_user)
+
+
+def add_councillor_commands(sub: Any, common: argparse.ArgumentParser) -> None:
+    """`councillors import`, `digest preview|send` and `respond` (bot/cli_councillors.py)."""
+    from bot import cli_councillors as run
+
+    people = sub.add_parser("councillors", help="the councillors of each ward")
+    people_sub = people.add_subparsers(metavar="ACTION")
+    imp = people_sub.add_parser("import", parents=[common], help="import a councillors CSV "
+                                "(name,ward,email,phone,telegram_chat_id); it becomes the list")
+    imp.add_argument("file")
+    imp.set_defaults(func=run.cmd_councillors_import)
+    digest = sub.add_parser("digest", help="the councillors' weekly digest")
+    digest_sub = digest.add_subparsers(metavar="ACTION")
+    preview = digest_sub.add_parser("preview", parents=[common], help="print a digest")
+    preview.add_argument("--ward", help="the ward's part first (default: the whole council)")
+    preview.add_argument("--week", help="ISO week, e.g. 2026-W48 (default: last full week)")
+    preview.set_defaults(func=run.cmd_digest_preview)
+    send = digest_sub.add_parser("send", parents=[common],
+                                 help="send the week's digests not yet sent")
+    send.add_argument("--week", help="ISO week, e.g. 2026-W48 (default: last full week)")
+    send.add_argument("--force", action="store_true", help="send them again")
+    send.set_defaults(func=run.cmd_digest_send)
+    respond = sub.add_parser("respond", parents=[common], help="a council response to "
+                             "everyone who objected to an entry (\"you said, we did\")")
+    respond.add_argument("entry_id", metavar="ENTRY_ID")
+    respond.add_argument("text", metavar="TEXT")
+    respond.add_argument("--yes", action="store_true", help="do not ask before sending")
+    respond.set_defaults(func=run.cmd_respond)
 
 
 def person_key(value: str) -> tuple[str, str]:

@@ -6,7 +6,25 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from bot.digest.weeks import DigestAt, parse_digest_at
+
 OFF_WORDS = frozenset({"0", "off", "false", "no"})
+
+
+def alert_at(value: str) -> int:
+    """OBJECTION_ALERT_AT: a whole number of objections, at least 1 (default 10)."""
+    if not value:
+        return 10
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f'OBJECTION_ALERT_AT is "{value}": it must be a whole number of '
+                         "objections, 1 or more (default 10)")
+    return int(value)
+
+
+def digest_at(value: str) -> str:
+    """DIGEST_AT: a day and a London time, e.g. "MON 08:00" (checked here, at start-up)."""
+    parse_digest_at(value or "MON 08:00")
+    return value or "MON 08:00"
 
 
 @dataclass(frozen=True)
@@ -34,6 +52,8 @@ class Settings:
     outbox_first_retry: float = 5.0  # seconds before a failed send is tried again (doubling)
     web_chat: bool = True
     catalogue_url: str = ""  # an Open Referral UK API's /services, re-imported daily
+    objection_alert_at: int = 10  # objections from one ward that alert its councillors
+    digest_at: str = "MON 08:00"  # when the weekly digests go, London time (bot/digest/weeks.py)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -62,7 +82,13 @@ class Settings:
             safeguarding_email=get("SAFEGUARDING_EMAIL"),
             web_chat=get("WEB_CHAT").lower() not in OFF_WORDS,
             catalogue_url=get("CATALOGUE_URL"),
+            objection_alert_at=alert_at(get("OBJECTION_ALERT_AT")),
+            digest_at=digest_at(get("DIGEST_AT")),
         )
+
+    @property
+    def digest_schedule(self) -> DigestAt:
+        return parse_digest_at(self.digest_at)
 
     @property
     def sms_inbound(self) -> bool:

@@ -13,10 +13,12 @@ from bot import schema as bot_schema
 from catalogue import schema as catalogue_schema
 from catalogue.storage import Schema, check_declared, connect, migrate
 from conversations import schema as conversations_schema
+from conversations.councillors import schema as councillors_schema
 
 SCHEMAS: tuple[Schema, ...] = (
     catalogue_schema.SCHEMA,
     conversations_schema.SCHEMA,
+    councillors_schema.SCHEMA,
     bot_schema.SCHEMA,
 )
 

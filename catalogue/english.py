@@ -15,15 +15,30 @@ from functools import lru_cache
 from spellchecker import SpellChecker
 
 COMMON = 2000  # occurrences in pyspellchecker's English list: about 13,000 words qualify
+REAL = 100  # ... above which a word is English, not a typo ("permeated", "hornets")
+
+
+@lru_cache(maxsize=1)
+def _counts() -> dict[str, int]:
+    """The list, loaded once (about 0.2 s): the index loads it while it is built."""
+    return dict(SpellChecker(language="en", distance=1).word_frequency.dictionary)
 
 
 @lru_cache(maxsize=1)
 def common_words() -> frozenset[str]:
-    """The list, loaded once (about 0.2 s): the index loads it while it is built."""
-    counts = SpellChecker(language="en", distance=1).word_frequency.dictionary
-    return frozenset(word for word, count in counts.items() if count >= COMMON)
+    return frozenset(word for word, count in _counts().items() if count >= COMMON)
+
+
+@lru_cache(maxsize=1)
+def real_words() -> frozenset[str]:
+    return frozenset(word for word, count in _counts().items() if count >= REAL)
 
 
 def is_common(word: str) -> bool:
     """A folded word that is everyday English ("sooner", "online", "tips")."""
     return word in common_words()
+
+
+def is_real(word: str) -> bool:
+    """A folded word that is English, if rarer ("permeated"): never a typo to correct."""
+    return word in real_words()

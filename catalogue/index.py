@@ -19,7 +19,7 @@ from itertools import islice
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from catalogue.english import common_words, is_common
+from catalogue.english import common_words, is_common, is_real, real_words
 from catalogue.lexicon import Lexicon
 from catalogue.model import Entry
 from catalogue.normalise import EVERYDAY, STOPWORDS, stem, tokens
@@ -58,7 +58,7 @@ class Index:
         self._known_stems: set[str] = set()  # their stems: "stinking" is known via "stinks"
         self._by_shape: dict[tuple[str, int], list[str]] = {}  # (first letter, length)
         self._typos: dict[str, str | None] = {}
-        common_words()  # loaded now, not during someone's first message
+        common_words(), real_words()  # loaded now, not during someone's first message
         self._build(entries, lexicon)
 
     # -- building ---------------------------------------------------------------------------
@@ -193,7 +193,7 @@ class Index:
         if word in self._typos:
             return self._typos[word]
         found: str | None = None
-        if word in EVERYDAY or word in STOPWORDS or is_common(word):
+        if word in EVERYDAY or word in STOPWORDS or is_common(word) or is_real(word):
             pass
         elif word.endswith("in") and self.knows(word + "g"):
             found = word + "g"  # a dropped g: "payin", "lookin", "nothin"

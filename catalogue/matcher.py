@@ -12,6 +12,8 @@ How a search works (the index is built once, in `Matcher.__init__`; see index.py
    description); only entries sharing a term with the query are touched.
 4. The best CANDIDATES are re-ranked by how much of each concept they cover (in title or
    keywords above all), by their BM25 score and by a rapidfuzz comparison with the title.
+   BM25 sums every word of the message, so in a story (more than STORY_CONCEPTS concepts,
+   most of them its details) it counts less and the concepts covered decide more.
 5. `score` (0..100) is the importance-weighted share of the concepts the entry covers
    (in a long message, what is left uncovered counts less), lowered when only common
    words matched or when the lexicon marks a phrase as not about council services
@@ -49,6 +51,7 @@ EVIDENCE = 0.5  # share of the largest IDF a confident answer must have matched
 LONG = 2  # concepts beyond which uncovered ones weigh progressively less
 OFF_TOPIC = 0.5  # confidence kept per "=> -" phrase in the message ("who won", "buy")
 BACKOFFICE = 0.6  # rank and confidence of entries listed in data/backoffice.txt
+STORY_CONCEPTS, STORY_BM25 = 8, 2  # concepts beyond which BM25 counts less, and how fast
 RANK_CLAUSE = 1.0  # exponent of a concept's clause weight in its BM25 query weight
 FIELD_SHARE = (0.0, WEAK_FIELD, 1.0)  # by Index.places: not there, elsewhere, title/keywords
 Group = tuple[list[tuple[str, float]], float]  # (term, IDF weight) pairs and their total
@@ -190,12 +193,16 @@ class Matcher:
         judged = [self._weigh(c) for c in concepts if not c.weak]
         asked = list({term for _, groups in judged for parts, _ in groups for term, _ in parts})
         ranked: list[tuple[float, float, int]] = []
+        # BM25 sums every word of the message; in a story most words are not the need, so
+        # there the share of the concepts covered (fit) decides more.
+        bm25_share = 0.3 * min(1.0, STORY_CONCEPTS / max(1, len(judged))) ** STORY_BM25
+        fit_share = 0.85 - bm25_share
         for doc in top:
             places = self.index.places(doc, asked)
             where = {term: FIELD_SHARE[place] for term, place in zip(asked, places, strict=True)}
             fit, confidence = self._coverage(judged, concepts, where)
             similarity = fuzz.token_set_ratio(query_text, self.index.titles[doc]) / 100
-            rank = 0.55 * fit + 0.3 * totals[doc] / best_total + 0.15 * similarity
+            rank = fit_share * fit + bm25_share * totals[doc] / best_total + 0.15 * similarity
             confidence *= 0.8 + 0.2 * similarity
             if self.index.backoffice[doc]:
                 rank, confidence = rank * BACKOFFICE, confidence * BACKOFFICE

@@ -20,6 +20,7 @@ COLUMNS: tuple[str, ...] = (
     "id", "kind", "title", "summary", "description", "keywords", "category",
     "url", "phone", "email", "address", "opening_hours", "provider", "how_to_apply",
     "wards", "min_age", "max_age", "criteria", *DETAIL_COLUMNS,
+    "alert_at",  # objections from one ward that alert its councillors (conversations/councillors)
 )
 REQUIRED: tuple[str, ...] = ("id", "kind", "title", "summary")
 
@@ -63,6 +64,7 @@ class Entry:
     areas_served: tuple[str, ...] = ()  # as the provider names them, not wards
     accessibility: str = ""  # step-free access, hearing loops, ...
     required_documents: str = ""  # what to bring or send when applying
+    alert_at: int | None = None  # None: the council's OBJECTION_ALERT_AT
 
     @property
     def has_conditions(self) -> bool:

@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 
 FIRST, ASKED, TOLD, ASIDE = 1.0, 1.0, 0.8, 0.4  # see `clauses`
+POINTING = 0.6  # a short question after a story that points back at it ("can they do that?")
+SHORT = 8  # words in a question short enough to be only pointing back
 
 _SENTENCES = re.compile(r"(?<=[.!?;])\s+|\n+|\s[-\u2013\u2014]\s|\.\.+")
 _WORD = re.compile(r"[A-Za-z']+")
@@ -33,6 +35,8 @@ until unless where whereas
 LEADING = _words("if as after since once")
 # ... unless it asks something itself ("I don't know who to ask", "where do I report").
 ASKS_ABOUT = _words("to do does can could should would will deals fixes")
+# Words by which a question points back at the story told before it ("get rid of them").
+POINTERS = _words("it them this that they these those he she him her its their")
 # First words of a question or request that has no question mark ("can anyone help").
 ASKING = _words("""
 what how who where when which why can could do does did is are should would will any
@@ -57,7 +61,8 @@ def clauses(text: str) -> list[tuple[str, float]]:
         if not words:
             continue
         if sentence.endswith("?") or words[0] in ASKING:
-            out.append((sentence, ASKED))
+            points = number > 0 and len(words) <= SHORT and not POINTERS.isdisjoint(words)
+            out.append((sentence, POINTING if points else ASKED))
             first = False
             continue
         for part, aside in _background(sentence):

@@ -71,4 +71,6 @@ def mark_sample_entries(db: sqlite_utils.Database) -> None:
 SCHEMA = Schema("catalogue", (ENTRIES, CIRCUMSTANCES, CATALOGUE_VERSION), migrations=(
     Migration("catalogue.0002_entry_details", add_entry_details),
     Migration("catalogue.0003_mark_sample_entries", mark_sample_entries),
+    # The catalogue CSV's `alert_at` column (conversations/councillors/alerts.py).
+    Migration("catalogue.0004_entries_alert_at", add_column("entries", "alert_at", "INTEGER")),
 ))

@@ -43,6 +43,7 @@ def build_entry(
     if min_age is not None and max_age is not None and min_age > max_age:
         log.error(row, "min_age", f"{min_age} is more than max_age {max_age}")
     criteria = parse_criteria(values.get("criteria", ""), row, known_codes, log)
+    alert_at = parse_alert_at(values.get("alert_at", ""), row, log)
     warn_about(values, row, log)
     if len(log.problems) > before or kind is None:
         log.problems[before:] = sorted(log.problems[before:], key=column_order)
@@ -62,6 +63,7 @@ def build_entry(
         areas_served=split_cell(values.get("areas_served", "")),
         accessibility=values.get("accessibility", ""),
         required_documents=values.get("required_documents", ""),
+        alert_at=alert_at,
     )
 
 
@@ -90,6 +92,17 @@ def parse_age(value: str, column: str, row: int, log: Log) -> int | None:
         log.error(row, column, f"{age} is not a believable age")
         return None
     return age
+
+
+def parse_alert_at(value: str, row: int, log: Log) -> int | None:
+    """The `alert_at` column (issue 9): a whole number of objections, at least 1."""
+    if not value:
+        return None
+    if not WHOLE_NUMBER.fullmatch(value) or int(float(value)) < 1:
+        log.error(row, "alert_at", f'"{value}" is not a number of objections (a whole number '
+                  "of 1 or more, like 10; leave it empty for the council's OBJECTION_ALERT_AT)")
+        return None
+    return int(float(value))
 
 
 def parse_criteria(

@@ -8,13 +8,14 @@ from datetime import datetime
 import sqlite_utils
 
 from catalogue.storage import migrate
+from conversations.councillors.schema import SCHEMA as COUNCILLORS
 from conversations.schema import SCHEMA
 from conversations.types import Channel, Session
 
 
 def ensure_conversations(db: sqlite_utils.Database) -> None:
     """The conversations' tables (conversations/schema.py), created or upgraded."""
-    migrate(db, [SCHEMA])
+    migrate(db, [SCHEMA, COUNCILLORS])
 
 
 def load_session(db: sqlite_utils.Database, channel: Channel, address: str) -> Session:

@@ -114,3 +114,15 @@ def test_the_outbox_drain_delivered_every_queued_message(
     assert drain["queued"] == 50 and drain["delivered"] == 50
     assert drain["webhooks_during"]["errors"] == 0
     assert "Outbox: 50 SMS queued at once" in text
+
+
+def test_the_digest_benchmark_builds_every_councillors_digest(
+    quick_results: tuple[dict[str, Any], str],
+) -> None:
+    results, text = quick_results
+    found = results["digest"]
+    assert (found["councillors"], found["unmet_needs"], found["queued"]) == (6, 1000, 6)
+    assert found["objections"] == 2000 + 5 * 200
+    assert found["outbox_rows"] == 6 + 3  # everyone's email, and half have Telegram
+    assert all(sane(found[k]) for k in ("build_s", "queue_s", "peak_mb", "digest_kb"))
+    assert "## Weekly digest" in text

@@ -41,7 +41,9 @@ def test_every_readme_command_runs(tmp_path: Path) -> None:
     sample = resources.files("catalogue") / "sample"
     for name in ("sample-catalogue.csv", "sample-circumstances.csv"):
         (tmp_path / name).write_bytes((sample / name).read_bytes())
-    (tmp_path / "wards.csv").write_text(blocks("csv")[-1], encoding="utf-8")
+    for name, header in (("wards.csv", "postcode,ward"), ("councillors.csv", "name,ward,")):
+        (tmp_path / name).write_text(next(b for b in blocks("csv") if b.startswith(header)),
+                                     encoding="utf-8")
     bin_dir = Path(sys.executable).parent
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
            "LOCALSUPPORT_DB": str(tmp_path / "localsupport.db")}

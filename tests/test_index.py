@@ -29,3 +29,10 @@ def test_everyday_english_is_not_corrected_to_a_catalogue_word() -> None:
     assert index.correct("late") is None  # everyday: "late", not a slip for "lane"
     assert index.correct("lame") is None  # everyday English too (catalogue/english.py)
     assert index.correct("lanr") == "lane"  # a word nobody writes, one slip away, is
+
+
+def test_a_rarer_english_word_is_not_corrected_either() -> None:
+    index = Index([Entry("permit", "service", "Parking permits", "Where parking is permitted.")],
+                  Lexicon())
+    assert index.correct("permeated") is None  # English (catalogue/english.py: REAL), not a slip
+    assert index.correct("permitz") == "permits"  # a word nobody writes still is

@@ -171,3 +171,14 @@ def test_everyday_english_in_a_story_is_neither_corrected_nor_held_against_it(
     assert "decad" in written and "decid" not in written  # not "corrected" to "decide"
     assert first(lgsl, "we have waited decades for an allotment, any way to get one sooner") \
         == "lgsl-510"
+
+
+def test_in_a_story_the_need_beats_the_details_that_share_words_with_titles(lgsl: Matcher) -> None:
+    # "fence" and "shed" are in a planning title, but the story is about rats: BM25 over every
+    # word of a long message counts less than the share of its concepts an entry covers.
+    story = ("Neighbour keeps pigeons in a big shed and we now see rats running along the fence "
+             "day and night, they won't admit there's a problem. Who deals with this?")
+    best = lgsl.search(story).best
+    assert best is not None and best.entry.id == "lgsl-431"  # Pest control
+    short = lgsl.search("garden fence planning").best  # a short message still ranks by BM25 too
+    assert short is not None and short.entry.id == "lgsl-1448"

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from catalogue.english import is_common
-from catalogue.narrative import ASIDE, ASKED, FIRST, TOLD, clauses, sentences
+from catalogue.narrative import ASIDE, ASKED, FIRST, POINTING, TOLD, clauses, sentences
 
 
 def weights(text: str) -> list[tuple[str, float]]:
@@ -17,7 +17,16 @@ def test_a_story_counts_less_than_its_first_sentence_and_its_question() -> None:
     text = ("The street light outside has been out for weeks. I reported it online. "
             "Who fixes it?")
     assert weights(text) == [("The street light outside has been out for weeks", FIRST),
-                             ("I reported it online", TOLD), ("Who fixes it?", ASKED)]
+                             ("I reported it online", TOLD), ("Who fixes it?", POINTING)]
+
+
+def test_a_short_question_pointing_back_at_the_story_counts_less_than_one_with_its_own_need(
+) -> None:
+    story = "The council charged my in-laws £69 to remove a hornets nest. "
+    assert weights(story + "Is that right?")[-1] == ("Is that right?", POINTING)
+    assert weights(story + "Who removes wasps nests?")[-1] == ("Who removes wasps nests?", ASKED)
+    assert weights("Is that right?") == [("Is that right?", ASKED)]  # nothing to point back at
+    assert POINTING < TOLD < ASKED
 
 
 def test_what_follows_because_or_who_is_background() -> None:

@@ -53,7 +53,7 @@ def build_email(message: Message, sender: str) -> EmailMessage:
             maintype, _, subtype = str(image.get("mime", "image/png")).partition("/")
             part.add_related(base64.b64decode(image["b64"]), maintype=maintype,
                              subtype=subtype, cid=f"<{image['cid']}>",
-                             filename=f"{image['cid']}.{subtype}")
+                             filename=f"{image['cid']}.{subtype}", disposition="inline")
     return email
 
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from rapidfuzz import fuzz, process
 
 from catalogue.model import Entry
-from conversations import objections, records
+from conversations import councillors, objections, records
 from conversations.flows.common import (
     NO,
     YES,
@@ -247,6 +247,7 @@ def record(ctx: Context, session: Session, entry: Entry, reason: str) -> list[Ou
     ward = person.get("ward") or None
     objections.add_objection(
         ctx.db, session.channel, session.address, entry.id, ward, reason, ctx.now)
+    councillors.objection_recorded(ctx.db, entry, ward, ctx.now, channel=session.channel)
     end_flow(session)
     return [Outbound(f"Thank you, your objection to {entry.title} is recorded. "
                      + acknowledgement(ctx, entry.id, ward)

@@ -1,0 +1,115 @@
+"""A councillor's digest in every form it is sent: the email's plain-text and HTML parts
+(with the chart inline), a short Telegram summary, and an SMS for a councillor with only a
+phone. The words are in template files (bot/digest/templates/); this module gives them
+the figures (figures.py) and a few filters."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache, lru_cache
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from bot.digest.chart import Chart, objections_chart, week_tick
+from bot.digest.figures import EntryLine, Scope, WeekFigures
+from bot.digest.weeks import LONDON, Week
+from bot.render import fit, to_gsm7
+from conversations.councillors.directory import Councillor
+
+CHART_CID = "objections-chart@localsupport"
+TELEGRAM_ITEMS = 5
+CHANNEL_NAMES = {"sms": "SMS", "telegram": "Telegram", "web": "web chat",
+                 "terminal": "terminal"}
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(loader=PackageLoader("bot.digest", "templates"),
+                      autoescape=select_autoescape(["html"], default_for_string=False),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      keep_trailing_newline=True)
+    env.filters.update(channels=channels, day=day, author=author, people=people, tick=week_tick)
+    return env
+
+
+def channels(by_channel: dict[str, int]) -> str:
+    return ", ".join(f"{CHANNEL_NAMES.get(c, c)} {n}" for c, n in sorted(by_channel.items()))
+
+
+def day(moment: str) -> str:
+    when = datetime.fromisoformat(moment).astimezone(LONDON)
+    return f"{when.day} {when:%b}"
+
+
+def author(name: str) -> str:
+    return "an officer" if name == "council" else name
+
+
+def people(count: int) -> str:
+    return f"{count} {'person' if count == 1 else 'people'}"
+
+
+@lru_cache(maxsize=256)
+def cached_chart(name: str, weeks: tuple[Week, ...], counts: tuple[int, ...]) -> Chart:
+    """One chart per ward and week, however many of its councillors get it."""
+    return objections_chart(name, weeks, counts)
+
+
+@dataclass(frozen=True)
+class Digest:
+    subject: str
+    text: str  # plain text: the email's text part, and `digest preview`
+    html: str
+    telegram: str
+    sms: str
+    chart: Chart | None
+    items: tuple[str, ...]  # entry ids in the Telegram summary's order (replies name them)
+
+    def email_extra(self) -> dict[str, object]:
+        images = []
+        if self.chart is not None:
+            images.append({"cid": CHART_CID, "mime": "image/png",
+                           "b64": base64.b64encode(self.chart.png).decode("ascii"),
+                           "alt": self.chart.alt})
+        return {"html": self.html, "images": images, "items": list(self.items)}
+
+
+def telegram_items(ward: Scope | None, council: Scope) -> list[EntryLine]:
+    """The ward's most objected-to entries, then the council's, each once."""
+    items: list[EntryLine] = []
+    for scope in ([ward] if ward else []) + [council]:
+        for line in scope.detailed:
+            if line.entry_id not in {i.entry_id for i in items}:
+                items.append(line)
+    return items[:TELEGRAM_ITEMS]
+
+
+def render_digest(figures: WeekFigures, ward: str | None = None,
+                  councillor: Councillor | None = None, chart: bool = True) -> Digest:
+    """One digest: `ward`'s part first (when given), then the whole council's."""
+    scope = figures.scope(ward) if ward else None
+    first = scope or figures.council
+    picture = cached_chart(first.name, figures.weeks, first.weekly_totals) if chart else None
+    items = telegram_items(scope, figures.council)
+    subject = (f"Local Support weekly digest, {figures.week.label}"
+               + (f": {scope.name}" if scope else ""))
+    context = {
+        "week": figures.week, "weeks": figures.weeks, "ward": scope,
+        "council": figures.council, "councillor": councillor, "subject": subject,
+        "chart": {"cid": CHART_CID, "alt": picture.alt} if picture else None,
+        "items": items, "unmet": (scope or figures.council).unmet[:3],
+    }
+    env = environment()
+    sms = env.get_template("sms.txt").render(context).strip()
+    return Digest(
+        subject=subject,
+        text=env.get_template("digest.txt").render(context),
+        html=env.get_template("digest.html").render(context),
+        telegram=env.get_template("telegram.html").render(context).strip(),  # autoescaped
+        sms=fit(to_gsm7(sms), 306),
+        chart=picture,
+        items=tuple(line.entry_id for line in items),
+    )
+

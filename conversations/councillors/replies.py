@@ -1,0 +1,148 @@
+"""A councillor answers on Telegram by replying to an alert or a digest.
+
+The Telegram adapter fills `Inbound.reply_to` with the id of the message replied to; the
+outbox keeps each sent row's `provider_id`, so the reply finds the alert or digest, and
+through it the entry ("items" in the row's extra; a digest's items are numbered and the
+reply starts with the number when there are several). Nothing goes to residents until the
+councillor presses "Send it": the draft waits in `councillor_drafts` for a day, and any
+other message drops it (and goes to the conversation engine as usual).
+
+`handle_councillor_reply` is called before the engine; None means "not a councillor's
+reply: carry on".
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timedelta
+
+import sqlite_utils
+
+from catalogue.model import Entry
+from catalogue.store import row_to_entry
+from conversations.councillors.directory import Councillor, councillor_by_chat
+from conversations.councillors.responses import (
+    ResponseError,
+    audience,
+    check_text,
+    send_response,
+    sms_text,
+)
+from conversations.outbox import iso
+from conversations.types import Inbound, Outbound
+
+DRAFT_LIFETIME = timedelta(days=1)
+SEND, DONT = "Send it", "Don't send"
+REPLIABLE = ("objection-alert", "digest")
+_NUMBERED = re.compile(r"^\s*#?(\d{1,2})\s*[.):-]?\s+(.+)$", re.S)
+_SEND_WORDS = {"send", "send it", "yes", "y", "ok", "okay", "go", "confirm"}
+_DONT_WORDS = {"no", "n", "don't send", "dont send", "cancel", "stop", "don't", "dont"}
+
+
+def handle_councillor_reply(db: sqlite_utils.Database, inbound: Inbound,
+                            now: datetime) -> list[Outbound] | None:
+    """A councillor's reply to an alert or digest, or their answer to "Send it?"; None for
+    any other message. Call inside the transaction that handles the message."""
+    if inbound.channel != "telegram":
+        return None
+    councillor = councillor_by_chat(db, inbound.address)
+    if councillor is None:
+        return None
+    if inbound.reply_to:
+        items = replied_items(db, inbound.address, inbound.reply_to)
+        if items is None:
+            return None
+        return draft(db, councillor, items, inbound.text, now)
+    return decide(db, councillor, inbound, now)
+
+
+def replied_items(db: sqlite_utils.Database, chat_id: str, provider_id: str
+                  ) -> list[str] | None:
+    """The entry ids of the alert or digest replied to, or None when it is neither."""
+    marks = ", ".join("?" for _ in REPLIABLE)
+    row = db.execute(
+        f"SELECT extra FROM outbox WHERE channel = 'telegram' AND address = ? AND "
+        f"provider_id = ? AND kind IN ({marks}) ORDER BY id DESC LIMIT 1",
+        [chat_id, provider_id, *REPLIABLE]).fetchone()
+    if row is None:
+        return None
+    extra = json.loads(row[0]) if row[0] else {}
+    return [str(item) for item in extra.get("items", [])]
+
+
+def get_entry(db: sqlite_utils.Database, entry_id: str) -> Entry | None:
+    rows = list(db.table("entries").rows_where("id = ?", [entry_id]))
+    return row_to_entry(rows[0]) if rows else None
+
+
+def draft(db: sqlite_utils.Database, councillor: Councillor, items: list[str], text: str,
+          now: datetime) -> list[Outbound]:
+    entries = [e for e in (get_entry(db, i) for i in items) if e is not None]
+    if not entries:
+        return [Outbound("That message is about nothing residents objected to, so there is "
+                         "nobody to answer.")]
+    entry, text = pick_item(entries, text)
+    if entry is None:
+        listed = "\n".join(f"{n}. {e.title}" for n, e in enumerate(entries, 1))
+        return [Outbound("Which item is your response about? Reply to the digest again, "
+                         f'starting with its number, e.g. "1 We have paused it".\n{listed}')]
+    try:
+        check_text(entry, text, councillor)
+    except ResponseError as error:
+        return [Outbound(f"Not sent: {error}.")]
+    reach = audience(db, entry.id, text)
+    if not reach.count:
+        return [Outbound(f"Nobody who objected to {entry.title} can be told now: "
+                         f"{reach.describe()}.")]
+    db.execute("INSERT INTO councillor_drafts (councillor_id, entry_id, text, created_at) "
+               "VALUES (?, ?, ?, ?) ON CONFLICT (councillor_id) DO UPDATE SET "
+               "entry_id = excluded.entry_id, text = excluded.text, "
+               "created_at = excluded.created_at",
+               [councillor.id, entry.id, text.strip(), iso(now)])
+    return [Outbound(f"This goes to {reach.describe()}, who objected to {entry.title}. "
+                     f"By SMS they will read:\n\n{sms_text(entry, text, councillor)}\n\n"
+                     "Send it?", choices=(SEND, DONT))]
+
+
+def pick_item(entries: list[Entry], text: str) -> tuple[Entry | None, str]:
+    """The entry a reply is about, and the response without its item number."""
+    numbered = _NUMBERED.match(text)
+    if numbered and 1 <= int(numbered.group(1)) <= len(entries):
+        return entries[int(numbered.group(1)) - 1], numbered.group(2).strip()
+    if len(entries) == 1:
+        return entries[0], text.strip()
+    return None, text
+
+
+def decide(db: sqlite_utils.Database, councillor: Councillor, inbound: Inbound,
+           now: datetime) -> list[Outbound] | None:
+    """The councillor's answer to "Send it?"."""
+    row = db.execute("SELECT entry_id, text, created_at FROM councillor_drafts WHERE "
+                     "councillor_id = ?", [councillor.id]).fetchone()
+    if row is None:
+        return None
+    db.execute("DELETE FROM councillor_drafts WHERE councillor_id = ?", [councillor.id])
+    entry_id, text, created_at = row
+    said = inbound.text.strip().lower().strip(".!")
+    if inbound.choice is not None:  # a button: only ours count (its label comes as text)
+        sending, dropping = said == SEND.lower(), said == DONT.lower()
+    else:
+        sending, dropping = said in _SEND_WORDS, said in _DONT_WORDS
+    if dropping:
+        return [Outbound("Not sent.")]
+    if not sending:
+        return None  # something else: the draft is dropped and the engine answers
+    if now - datetime.fromisoformat(created_at) > DRAFT_LIFETIME:
+        return [Outbound("Not sent: that draft is more than a day old. Reply to the alert "
+                         "or digest again.")]
+    entry = get_entry(db, entry_id)
+    if entry is None:
+        return [Outbound("Not sent: that entry is no longer in the catalogue.")]
+    sent = send_response(db, entry, text, now, councillor)
+    count = sum(sent.queued.values())
+    parts = ", ".join(f"{n} by {'SMS' if c == 'sms' else 'Telegram'}"
+                      for c, n in sorted(sent.queued.items()))
+    return [Outbound(f"Sent to {count} {'person' if count == 1 else 'people'} who objected "
+                     f"to {entry.title}" + (f" ({parts})" if parts else "")
+                     + ". The next digest shows it as answered.")]

@@ -1,0 +1,165 @@
+"""The weekly digest's figures and how they read: the ward first, then the whole council;
+counts, trend, representative reasons without personal data, rare voices kept, web-chat
+objections apart, feedback, unmet needs grouped (small talk and gibberish left out),
+people by channel and under 19, answered items marked; the email's HTML has the chart
+inline with alt text and the same figures as a table; a short Telegram summary."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from conversation_kit import CIRCUMSTANCES, ENTRIES, WARDS
+from digest_kit import WEEK, Activity, add_councillors
+
+from bot.cli import main
+from bot.digest.figures import build_figures
+from bot.digest.render import CHART_CID, render_digest
+from bot.store import open_store
+from catalogue.store import save_catalogue
+from conversations.councillors import send_response
+from conversations.councillors.directory import councillors_for_ward
+from conversations.records import save_wards
+
+NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+LIBRARY = next(e for e in ENTRIES if e.id == "close-library")
+
+
+@pytest.fixture
+def council(tmp_path: Path) -> sqlite_utils.Database:
+    db = open_store(tmp_path / "digest.db")
+    save_catalogue(db, ENTRIES, CIRCUMSTANCES)
+    save_wards(db, WARDS)
+    add_councillors(db, tmp_path, NOW)
+    for weeks_ago, count in ((3, 1), (2, 2), (1, 4)):
+        Activity(db, WEEK.previous(weeks_ago)).objection("close-library", "Riverside",
+                                                         count=count)
+    week = Activity(db, WEEK)
+    week.objection("close-library", "Riverside", "We use the library every Saturday", count=4)
+    week.objection("close-library", "Riverside", "My neighbour Mrs Jones (07700 900999) needs "
+                   "it, email me at me@example.com")
+    week.objection("close-library", "Riverside", "Saturday is the only day I can go")
+    week.objection("close-library", "Hillside", "Bad for families", count=2)
+    week.objection("car-park", "Hillside", "Keep the green", count=3)
+    week.objection("car-park", "Riverside", "One lonely voice")
+    week.objection("close-library", "Riverside", channel="web", count=5)
+    week.feedback("fsm", "Riverside", helpful=True)
+    week.feedback("fsm", "Riverside", helpful=True)
+    week.feedback("fsm", "Hillside", helpful=False)
+    week.feedback("youth", "Riverside", rating=4)
+    week.feedback("youth", "Riverside", rating=5)
+    week.unmet("how do I renew my bus pass", "Riverside", count=3)
+    week.unmet("bus pass renewal", "Hillside")
+    week.unmet("renew bus pass?", "Riverside")
+    week.unmet("dog poo on the pavement", "Riverside", count=2)
+    week.unmet("hi", "Riverside")
+    week.unmet("thanks lol", "Riverside")
+    week.unmet("asdfghjkl qwrtzp", "Riverside")
+    for age in (15, 17, 40):
+        week.person("telegram", "Riverside", age=age)
+    return db
+
+
+def test_the_figures_for_a_ward_and_the_council(council: sqlite_utils.Database) -> None:
+    figures = build_figures(council, WEEK)
+    riverside = figures.scope("Riverside")
+    assert [(e.entry_id, e.count) for e in riverside.objections] == [
+        ("close-library", 6), ("car-park", 1)]  # a single objection still appears
+    library = riverside.objections[0]
+    assert library.weekly == (0, 0, 1, 2, 4, 6) and library.standing == 13
+    assert library.trend == "up from 4 the week before"
+    assert riverside.web_objections == 5
+    assert riverside.weekly_totals == (0, 0, 1, 2, 4, 7)
+    assert [(f.entry_id, f.helpful, f.not_helpful, f.ratings, f.mean_rating)
+            for f in riverside.feedback] == [("fsm", 2, 0, 0, 0.0), ("youth", 0, 0, 2, 4.5)]
+    assert riverside.unmet == (("how do I renew my bus pass", 4), ("dog poo on the pavement", 2))
+    council_scope = figures.council
+    assert [(e.entry_id, e.count) for e in council_scope.objections] == [
+        ("close-library", 8), ("car-park", 4)]
+    assert council_scope.unmet[0] == ("how do I renew my bus pass", 5)
+    assert figures.unmet_left_out == 3  # "hi", "thanks lol", "asdfghjkl qwrtzp"
+    assert council_scope.unmet_total == 7
+    assert riverside.people.gave_age == 3 and riverside.people.under_19 == 2
+
+
+def test_reasons_stand_for_many_and_carry_no_personal_data(
+    council: sqlite_utils.Database
+) -> None:
+    library = build_figures(council, WEEK).scope("Riverside").objections[0]
+    assert library.reasons[0] == ("We use the library every Saturday", 4)
+    shown = " ".join(text for text, _ in library.reasons)
+    assert "Jones" not in shown and "07700 900999" not in shown and "me@example.com" not in shown
+    assert "My neighbour [name] [phone]) needs it, email me at [email]" in shown
+
+
+def test_the_plain_text_puts_the_ward_first_and_marks_answered_items(
+    council: sqlite_utils.Database
+) -> None:
+    send_response(council, LIBRARY, "Saturdays stay open until March.", NOW)
+    [jo, _] = councillors_for_ward(council, "Riverside")
+    digest = render_digest(build_figures(council, WEEK), "Riverside", jo)
+    text = digest.text
+    assert text.index("RIVERSIDE\n=========") < text.index("THE WHOLE COUNCIL")
+    assert "Week 2026-W48 (23 to 29 November 2026)" in text
+    assert "For Jo Bloggs, Riverside councillor" in text
+    assert ("1. Close Riverside library on Saturdays: 6 (up from 4 the week before; 13 in all)"
+            in text)
+    assert ('   Answered 30 Nov by an officer: "Saturdays stay open until March." (sent to 15 '
+            "people)") in text
+    assert '   - "We use the library every Saturday" (and 3 more like it)' in text
+    assert "2. New car park on Mill Lane: 1 (new this week; 1 in all)" in text
+    assert "(and 5 from the web chat, not counted: it has no sign-in)" in text
+    assert "Objections a week: W43 0 | W44 0 | W45 1 | W46 2 | W47 4 | W48 7" in text
+    assert "- Youth club: 0 helpful, 0 not helpful; 2 ratings, average 4.5 of 5" in text
+    assert '- "how do I renew my bus pass" (4)' in text
+    assert "Under 19: 2 of the 3 who gave their age." in text
+    assert "Mrs Jones" not in text and "asdfgh" not in text
+
+
+def test_the_html_has_the_chart_inline_and_the_same_figures_as_a_table(
+    council: sqlite_utils.Database
+) -> None:
+    digest = render_digest(build_figures(council, WEEK), "Riverside")
+    assert digest.chart is not None and digest.chart.png.startswith(b"\x89PNG")
+    assert digest.chart.alt == ("Bar chart of objections a week in Riverside: week 43 0, week "
+                                "44 0, week 45 1, week 46 2, week 47 4, week 48 7 (this week "
+                                "last).")
+    page = digest.html
+    assert f'<img src="cid:{CHART_CID}" alt="{digest.chart.alt}"' in page
+    assert page.count("<img ") == 1
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
+    row = "".join(f'<td style="padding:2px 8px;text-align:center{bold}">{n}</td>'
+                  for n, bold in ((0, ""), (0, ""), (1, ""), (2, ""), (4, ""),
+                                  (7, ";font-weight:bold")))
+    assert row in page
+    assert "My neighbour [name] [phone])" in page and "Jones" not in page
+    extra = digest.email_extra()
+    assert [i["cid"] for i in extra["images"]] == [CHART_CID]  # type: ignore[attr-defined]
+
+
+def test_the_telegram_summary_is_short_and_numbered(council: sqlite_utils.Database) -> None:
+    digest = render_digest(build_figures(council, WEEK), "Riverside")
+    assert digest.telegram.startswith("<b>Weekly digest: Riverside, 2026-W48</b>\n"
+                                      "7 objections in Riverside (12 in the council); ")
+    assert "1. Close Riverside library on Saturdays: 6\n2. New car park on Mill Lane: 1" in (
+        digest.telegram)
+    assert digest.items == ("close-library", "car-park")
+    assert len(digest.telegram) < 1000
+    assert "Reply to this message starting with an item number" in digest.telegram
+
+
+def test_preview_prints_a_ward_or_names_the_wards(
+    council: sqlite_utils.Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = str(tmp_path / "digest.db")
+    assert main(["digest", "preview", "--ward", "riverside", "--week", "2026-W48",
+                 "--db", path]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Local Support: weekly digest for Riverside\n")
+    assert main(["digest", "preview", "--ward", "Rivrside", "--db", path]) == 1
+    assert ('"Rivrside" is not a ward (did you mean "riverside"?); the wards are: Hillside, '
+            "Riverside") in capsys.readouterr().err
+    assert main(["digest", "preview", "--week", "2026-W99", "--db", path]) == 1
+    assert "2026 has no week 99" in capsys.readouterr().err
