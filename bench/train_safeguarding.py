@@ -3,14 +3,15 @@
     .venv/bin/pip install -e '.[train]'
     .venv/bin/python -m bench.train_safeguarding
 
-Trains on the TUNE split of the real messages (tests/data/safeguarding-real-tune.tsv), the
+Trains on the real messages of the TUNE and TEST splits (tests/data/safeguarding-real-*.tsv;
+TEST was looked at too often to stay held out, so the second round tuned on it too), the
 synthetic sets (safeguarding-danger.txt, safeguarding-ordinary.txt) and, as everyday
 messages that must stay quiet, the matching query sets EVERYDAY (those no phrase flags);
-never on the TEST split, nor on blind-c.tsv, kept to check everyday messages stay quiet.
-The two thresholds are chosen on out-of-fold scores of the TUNE split, combined with the
-phrase rules as the assistant combines them (conversations/safeguarding.py): the lowest
-that keeps at least QUIET_GOAL of the real look-alikes quiet, erring towards showing
-contacts.
+never on the CHECK split, nor on blind-c.tsv, kept to check everyday messages stay quiet.
+The two thresholds are chosen on out-of-fold scores of those real messages (five folds,
+repeated with SEEDS), combined with the phrase rules as the assistant combines them
+(conversations/safeguarding.py): the lowest that keeps at least QUIET_GOAL of the real
+look-alikes quiet, erring towards showing contacts.
 """
 
 from __future__ import annotations
@@ -26,16 +27,18 @@ from scipy.sparse import csr_matrix
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
-from conversations.safeguarding import GROUP_OF, Detector, default_detector
-from conversations.safeguarding_model import MODEL_FILE, features
+from conversations.safeguarding import GROUP_OF, Detector, default_detector, long_enough
+from conversations.safeguarding_model import FEWEST_FEATURES, MODEL_FILE, features
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
 OUT = ROOT / "conversations" / MODEL_FILE
-QUIET_GOAL = 0.95  # share of TUNE look-alikes that must stay quiet (out of fold)
+QUIET_GOAL = 0.95  # share of real look-alikes that must stay quiet (out of fold)
+REAL_SPLITS = ("tune", "test")  # never "check"
+SEEDS = (7, 11, 13)  # the out-of-fold scores are repeated with these shuffles
 EVERYDAY = ("dev-queries.tsv", "extra-queries.tsv", "blind-a.tsv", "blind-b.tsv")
 REAL_WEIGHT = 3.0  # a real message counts for this many synthetic ones
-C = 4.0
+C = 2.0
 PRUNE = 0.02  # weights smaller than this are left out of the file
 # the concern each collected category calls for (tests/data/safeguarding-real-*.tsv)
 REAL_GROUP = {
@@ -54,7 +57,9 @@ GROUPS = ("suicide", "child", "domestic abuse", "unsafe")
 class Example:
     def __init__(self, text: str, danger: bool, group: str, real: bool, detector: Detector):
         self.text, self.danger, self.group, self.real = text, danger, group, real
-        self.features = features(detector.words(text))
+        weighed = detector.for_classifier(detector.words(text))
+        self.features = features(weighed)
+        self.long_enough = long_enough(weighed)
         concern = detector.assess(text)
         self.rule = None if concern is None else ("weak" if concern.weak else "strong")
 
@@ -65,9 +70,11 @@ def read_lines(name: str) -> list[str]:
 
 
 def load(detector: Detector) -> tuple[list[Example], list[Example]]:
-    """(real TUNE examples, synthetic examples)."""
-    with open(DATA / "safeguarding-real-tune.tsv", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f, delimiter="\t"))
+    """(real tuning examples, synthetic examples)."""
+    rows = []
+    for split in REAL_SPLITS:
+        with open(DATA / f"safeguarding-real-{split}.tsv", encoding="utf-8") as f:
+            rows += list(csv.DictReader(f, delimiter="\t"))
     real = [Example(r["text"], r["label"] == "danger", REAL_GROUP.get(r["category"], ""),
                     True, detector) for r in rows]
     synthetic = []
@@ -95,7 +102,7 @@ def matrix(examples: Sequence[Example], vocabulary: dict[str, int]) -> csr_matri
     rows, cols, values = [], [], []
     for i, example in enumerate(examples):
         known = [vocabulary[f] for f in example.features if f in vocabulary]
-        scale = 1.0 / math.sqrt(len(example.features)) if example.features else 0.0
+        scale = 1.0 / math.sqrt(max(len(example.features), FEWEST_FEATURES))
         rows += [i] * len(known)
         cols += known
         values += [scale] * len(known)
@@ -114,10 +121,10 @@ def fit(examples: Sequence[Example]) -> tuple[LogisticRegression, dict[str, int]
     return model, vocabulary
 
 
-def out_of_fold(real: list[Example], synthetic: list[Example]) -> np.ndarray:
-    """Each TUNE example scored by a model that did not see it."""
+def out_of_fold(real: list[Example], synthetic: list[Example], seed: int) -> np.ndarray:
+    """Each real example scored by a model that did not see it."""
     scores = np.zeros(len(real))
-    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=7)
+    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=seed)
     for train, held in folds.split(real, [e.danger for e in real]):
         model, vocabulary = fit([real[i] for i in train] + synthetic)
         held_examples = [real[i] for i in held]
@@ -128,7 +135,7 @@ def out_of_fold(real: list[Example], synthetic: list[Example]) -> np.ndarray:
 def fires(example: Example, score: float, threshold: float, weak: float) -> bool:
     """The assistant's decision (conversations/safeguarding.py `assess`)."""
     return (example.rule == "strong" or (example.rule == "weak" and score >= weak)
-            or score >= threshold)
+            or (score >= threshold and example.long_enough))
 
 
 def rates(real: list[Example], scores: np.ndarray, threshold: float, weak: float
@@ -139,14 +146,15 @@ def rates(real: list[Example], scores: np.ndarray, threshold: float, weak: float
     return sum(danger) / len(danger), 1 - sum(ordinary) / len(ordinary)
 
 
-def choose(real: list[Example], scores: np.ndarray) -> tuple[float, float]:
-    """The lowest thresholds (most contacts shown) that keep QUIET_GOAL of look-alikes quiet."""
+def choose(real: list[Example], scores: np.ndarray, goal: float = QUIET_GOAL
+           ) -> tuple[float, float]:
+    """The lowest thresholds (most contacts shown) that keep `goal` of look-alikes quiet."""
     grid = [round(x, 3) for x in np.arange(0.05, 0.951, 0.01)]
     best: tuple[float, float, float] | None = None
     for threshold in grid:
         for weak in [w for w in grid if w <= threshold]:
             recall, quiet = rates(real, scores, threshold, weak)
-            if quiet >= QUIET_GOAL and (best is None or recall > best[0] + 1e-9):
+            if quiet >= goal and (best is None or recall > best[0] + 1e-9):
                 best = (recall, threshold, weak)
     assert best is not None, "no threshold keeps enough look-alikes quiet"
     return best[1], best[2]
@@ -177,20 +185,27 @@ def concern_model(examples: Sequence[Example]) -> dict[str, object]:
 def main() -> None:
     detector = default_detector()
     real, synthetic = load(detector)
-    scores = out_of_fold(real, synthetic)
-    threshold, weak = choose(real, scores)
-    recall, quiet = rates(real, scores, threshold, weak)
+    repeated = real * len(SEEDS)
+    scores = np.concatenate([out_of_fold(real, synthetic, seed) for seed in SEEDS])
+    threshold, weak = choose(repeated, scores)
+    recall, quiet = rates(repeated, scores, threshold, weak)
     rules_recall, rules_quiet = rates(real, np.zeros(len(real)), 2.0, 2.0)
-    print(f"TUNE out of fold: rules alone recall {rules_recall:.1%} quiet {rules_quiet:.1%}; "
-          f"rules + classifier (threshold {threshold}, weak {weak}) "
+    print(f"{len(real)} real messages out of fold: rules alone recall {rules_recall:.1%} "
+          f"quiet {rules_quiet:.1%}; rules + classifier (threshold {threshold}, weak {weak}) "
           f"recall {recall:.1%} quiet {quiet:.1%}")
+    for goal in (0.90, 0.93, 0.95):
+        t, w = choose(repeated, scores, goal)
+        r, q = rates(repeated, scores, t, w)
+        print(f"  at {goal:.0%} quiet: threshold {t}, weak {w}: recall {r:.1%} quiet {q:.1%}")
     model, vocabulary = fit(real + synthetic)
     weights = {f: round(float(model.coef_[0][i]), 4) for f, i in vocabulary.items()
                if abs(model.coef_[0][i]) >= PRUNE}
     data = {
-        "about": "bench/train_safeguarding.py; trained on safeguarding-real-tune.tsv and the "
-                 "synthetic sets in tests/data",
+        "about": "bench/train_safeguarding.py; trained on safeguarding-real-tune.tsv, "
+                 "-test.tsv and the synthetic sets in tests/data",
         "threshold": threshold, "weak_threshold": weak,
+        "out_of_fold": {"messages": len(real), "recall": round(recall, 4),
+                        "quiet": round(quiet, 4)},
         "danger": {"bias": round(float(model.intercept_[0]), 4), "weights": weights},
         "concern": concern_model(real + synthetic),
     }

@@ -33,6 +33,8 @@ from conversations.safeguarding_model import Model, default_model, features
 
 PHRASES_FILE = "safeguarding_phrases.txt"
 GAP = 3  # how many words `...` may stand for
+MIN_WORDS = 3  # the classifier alone does not speak for a message shorter than this ("help me")
+MISSPELT_KEPT = 20_000  # misspelling look-ups remembered before starting afresh
 CRISIS_TEXT = GENERAL  # the helplines for any concern (conversations/crisis.py has the rest)
 ORDINARY = "ordinary"
 WEAK = "?"  # marks a phrase that is a bare topic (see the module docstring)
@@ -95,6 +97,15 @@ class Phrase:
         """End (exclusive) of a match starting at word `start`, or None."""
         return _match(self.slots, 0, forms, start)
 
+    def starts(self, forms: Sequence[frozenset[str]],
+               positions: dict[str, list[int]]) -> Iterable[int]:
+        """Where a match could start: where its first word is, when that word must be
+        (`positions`: where each word of `forms` is)."""
+        first = self.slots[0]
+        if first.gap or first.optional:
+            return range(len(forms))
+        return sorted({i for word in first.words & positions.keys() for i in positions[word]})
+
 
 def _match(
     slots: tuple[Slot, ...], k: int, forms: Sequence[frozenset[str]], pos: int
@@ -125,6 +136,7 @@ class Detector:
         self.fuzzy: set[str] = set()
         self.danger: list[Phrase] = []
         self.ordinary: list[Phrase] = []
+        self._misspelt_seen: dict[str, list[str]] = {}
         self._parse(text)
         self._longest_shorthand = max((len(k) for k in self.shorthand), default=1)
         self._danger_index = _index(self.danger)
@@ -227,6 +239,15 @@ class Detector:
     def _misspelt(self, word: str) -> list[str]:
         if len(word) < 5 or word in self.fuzzy or word in self.real_words:
             return []
+        known = self._misspelt_seen.get(word)
+        if known is not None:
+            return known
+        if len(self._misspelt_seen) > MISSPELT_KEPT:
+            self._misspelt_seen.clear()
+        self._misspelt_seen[word] = found = self._misspelt_uncached(word)
+        return found
+
+    def _misspelt_uncached(self, word: str) -> list[str]:
         found = []
         for target in self.fuzzy:
             allowed = 1 if len(target) <= 8 else 2
@@ -235,6 +256,21 @@ class Detector:
             ):
                 found.append(target)
         return found
+
+    def for_classifier(self, words: list[str]) -> list[str]:
+        """The words the classifier weighs: misspellings of phrase words spelt right
+        ("sucidal" -> "suicidal"), and the words of any [ordinary] phrase left out, a
+        sentence break in their place ("my brother always beats me at fifa")."""
+        forms = self.forms(words)
+        spans = self._spans(self.ordinary, self._ordinary_index, forms, _positions(forms))
+        out: list[str] = []
+        for i, (word, form) in enumerate(zip(words, forms, strict=True)):
+            if any(start <= i < end for start, end in spans):
+                if out and out[-1] != END:
+                    out.append(END)
+                continue
+            out.append(min(form - {word}, default=word))
+        return out
 
     def assess(self, text: str) -> Concern | None:
         """The first sign of danger in `text` not explained away as ordinary (a strong
@@ -245,17 +281,18 @@ class Detector:
         """`assess` for a message already read by `words`."""
         forms = self.forms(words)
         present = frozenset().union(*forms) if forms else frozenset()
+        positions = _positions(forms)
         ordinary: list[tuple[int, int]] | None = None
         weak: Concern | None = None
         for phrase in _candidates(self._danger_index, self.danger, present):
             if phrase.weak and weak is not None:
                 continue
-            for start in range(len(forms)):
+            for start in phrase.starts(forms, positions):
                 end = phrase.match(forms, start)
                 if end is None or end == start:
                     continue
                 if ordinary is None:
-                    ordinary = self._spans(self.ordinary, self._ordinary_index, forms, present)
+                    ordinary = self._spans(self.ordinary, self._ordinary_index, forms, positions)
                 if any(s < end and start < e for s, e in ordinary):
                     continue
                 matched = " ".join(w for w in words[start:end] if w != END)
@@ -269,11 +306,11 @@ class Detector:
     @staticmethod
     def _spans(
         phrases: list[Phrase], index: dict[str, list[int]],
-        forms: Sequence[frozenset[str]], present: frozenset[str],
+        forms: Sequence[frozenset[str]], positions: dict[str, list[int]],
     ) -> list[tuple[int, int]]:
         spans = []
-        for phrase in _candidates(index, phrases, present):
-            for start in range(len(forms)):
+        for phrase in _candidates(index, phrases, positions.keys()):
+            for start in phrase.starts(forms, positions):
                 end = phrase.match(forms, start)
                 if end is not None and end > start:
                     spans.append((start, end))
@@ -291,8 +328,17 @@ def _index(phrases: list[Phrase]) -> dict[str, list[int]]:
     return index
 
 
+def _positions(forms: Sequence[frozenset[str]]) -> dict[str, list[int]]:
+    """Where each word (or word it could be a misspelling of) is in a message."""
+    positions: dict[str, list[int]] = {}
+    for i, form in enumerate(forms):
+        for word in form:
+            positions.setdefault(word, []).append(i)
+    return positions
+
+
 def _candidates(
-    index: dict[str, list[int]], phrases: list[Phrase], present: frozenset[str]
+    index: dict[str, list[int]], phrases: list[Phrase], present: Iterable[str]
 ) -> list[Phrase]:
     numbers = sorted({n for word in present for n in index.get(word, ())})
     return [phrases[n] for n in numbers]
@@ -315,19 +361,27 @@ def default_detector() -> Detector:
 
 def combined(detector: Detector, model: Model, text: str) -> Concern | None:
     """Rules and classifier together: a strong phrase, a weak phrase the classifier leans
-    towards, or the classifier alone above its threshold."""
+    towards, or the classifier alone above its threshold (for a message of MIN_WORDS or
+    more, not counting the words an [ordinary] phrase explains)."""
     words = detector.words(text)
     rule = detector.assess_words(words)
     if rule is not None and not rule.weak:
         return rule
-    found = features(words)
+    weighed = detector.for_classifier(words)
+    found = features(weighed)
     probability = model.probability(found)
     if rule is not None and probability >= model.weak_threshold:
         return rule
-    if probability >= model.threshold:  # its guess is named, but all helplines are shown
+    if probability >= model.threshold and long_enough(weighed):
+        # its guess is named, but all helplines are shown
         return Concern(f"possibly {model.group(found)}", CLASSIFIER,
                        ", ".join(model.telling(found)))
     return None
+
+
+def long_enough(weighed: Sequence[str]) -> bool:
+    """Whether the classifier may speak alone for a message (its words as it weighs them)."""
+    return sum(word != END for word in weighed) >= MIN_WORDS
 
 
 @lru_cache(maxsize=256)  # one message is checked by the engine and again for its alert

@@ -2,9 +2,18 @@
 
 Phrase rules (safeguarding_phrases.txt) miss people who describe what happens instead of
 naming it ("he threw a glass at my head", "I want to drop out of existence"). A logistic
-regression over words, word pairs and letter groups, trained by
+regression over words, word pairs and *concepts* (below), trained by
 bench/train_safeguarding.py on the collected real messages (tests/data/README.md) and the
 synthetic sets, scores every message; the file beside this one holds its weights.
+
+A concept is a small family of words that mean much the same thing to a safeguarding
+reader: being afraid, hurting, dying, drink, being followed, the first person. The
+classifier sees which concepts a sentence holds and which two of them meet in one
+sentence ("fear" with "home", "first person" with "death"), so "I'm terrified of going
+back there" and "scared to go home" share most of what it weighs even though they share no
+word pair. Measured on the collected messages this generalises better than the letter
+groups the first classifier used (out of fold, 84% of danger messages caught at 93% of
+look-alikes quiet, against 80%).
 
 `features` is shared with the training script, so both read a message the same way.
 """
@@ -15,36 +24,68 @@ import json
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from importlib import resources
 
 MODEL_FILE = "safeguarding_model.json"
 END = "$"  # the detector's end-of-sentence marker (conversations/safeguarding.py)
-GRAMS = (3, 4)  # letter groups taken from each word, padded with spaces
+# A message's weights are summed and divided by the square root of its number of features,
+# but never fewer than this: a short message ("sign me up") has too little to go on for a
+# few words shared with danger messages ("me") to make it look like one.
+FEWEST_FEATURES = 12
+# Words as the detector leaves them: lower case, apostrophes dropped, text-speak expanded.
+CONCEPTS = {
+    "first person": "i me my myself im ive mine id",
+    "fear": "scared afraid frightened terrified petrified fear feared scary scare frightening "
+            "panic",
+    "death": "die died dead death dying suicide suicidal kill killing alive live living gone "
+             "disappear exist existing wake",
+    "hopeless": "hopeless pointless worthless point burden anymore alone trapped nobody "
+                "nothing tired exhausted cope struggling",
+    "drink": "drunk drinking drinks drink alcohol drugs vodka",
+    "threat": "threaten threatened threatens threat threatening knife knives gun weapon "
+              "blackmail blackmailing",
+    "sexual": "touch touched touches touching sexual sex sexually naked nude nudes pictures "
+              "photos pics private underwear",
+    "escape": "leave leaving escape away run ran out",
+    "home": "home house room bedroom flat kitchen",
+    "pain": "hurt hurts hurting pain bruise bruises bruised bleeding blood cut cuts cutting "
+            "bleed scars",
+    "food": "food eaten eat hungry starving meals",
+    "followed": "following followed follow watching stalking stalker outside behind",
+    "control": "control controlling controls allowed let phone monitored monitor checks money",
+    "pills": "pills tablets overdose paracetamol medication",
+    "family": "dad mum mom father mother stepdad parents brother uncle boyfriend husband "
+              "partner ex he she",
+    "topic": "per cent percent sessions statistics research survey figures report charity "
+             "campaign awareness helpline counselling year estimated according",
+    "violence": "hit hits hitting beat beats beating punch punched kick kicked slap slapped "
+                "strangle strangled choke choked abuse abused abusive violent violence",
+}
+CONCEPT_OF: dict[str, tuple[str, ...]] = {}
+for _name, _words in CONCEPTS.items():
+    for _word in _words.split():
+        CONCEPT_OF[_word] = (*CONCEPT_OF.get(_word, ()), _name)
 
 
 def features(words: Sequence[str]) -> set[str]:
-    """What the classifier looks at: each word, each pair of words within a sentence, and
-    the letter groups of each word (so misspellings share most of their features)."""
+    """What the classifier looks at: each word, each pair of neighbouring words, each
+    concept of a sentence and each pair of concepts met in one sentence."""
     found: set[str] = set()
     previous = END
-    for word in words:
+    concepts: set[str] = set()
+    for word in [*words, END]:
         if word == END:
-            previous = END
+            found.update("g:" + name for name in concepts)
+            found.update(f"gg:{a}+{b}" for a in concepts for b in concepts if a < b)
+            previous, concepts = END, set()
             continue
         found.add("w:" + word)
         if previous != END:
             found.add(f"b:{previous} {word}")
-        found.update(letter_groups(word))
+        concepts.update(CONCEPT_OF.get(word, ()))
         previous = word
     return found
-
-
-@lru_cache(maxsize=8192)  # most words of a message have been seen before
-def letter_groups(word: str) -> frozenset[str]:
-    padded = f" {word} "
-    return frozenset("c:" + padded[i : i + size] for size in GRAMS
-                     for i in range(len(padded) - size + 1))
 
 
 @dataclass(frozen=True)
@@ -64,7 +105,8 @@ class Model:
         found = list(found)
         if not found:
             return 0.0
-        total = sum(self.weights.get(f, 0.0) for f in found) / math.sqrt(len(found))
+        weight = sum(self.weights.get(f, 0.0) for f in found)
+        total = weight / math.sqrt(max(len(found), FEWEST_FEATURES))
         return 1.0 / (1.0 + math.exp(-(self.bias + total)))
 
     def group(self, found: Iterable[str]) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,6 +34,7 @@ from conversations.safeguarding import (
     combined,
     default_detector,
     in_danger,
+    long_enough,
     remainder,
 )
 from conversations.safeguarding_model import MODEL_FILE, default_model, read_model
@@ -101,7 +103,7 @@ def test_every_synthetic_danger_message_is_caught_and_the_look_alikes_stay_quiet
     recall, quiet, missed, flagged = rates(DANGER, ORDINARY)
     print(f"\nsynthetic: recall {recall:.1%}, quiet {quiet:.1%}, flagged {flagged}")
     assert missed == []
-    assert quiet >= 0.98  # measured 95 of 96 (README, Safeguarding)
+    assert quiet >= 0.99  # measured 103 of 104 (README, Safeguarding)
 
 
 def test_the_phrase_rules_alone_still_catch_every_synthetic_danger_message() -> None:
@@ -109,11 +111,13 @@ def test_the_phrase_rules_alone_still_catch_every_synthetic_danger_message() -> 
     assert [text for text in DANGER if detector.assess(text) is None] == []
 
 
-# Floors a little under the figures in the README; TUNE trained and tuned the detector,
-# TEST was never looked at while tuning (tests/data/README.md).
+# Floors a little under the figures in the README. TUNE and TEST trained and tuned the
+# detector (so their figures flatter it); CHECK was never looked at while tuning and is the
+# honest figure (tests/data/README.md).
 @pytest.mark.parametrize(("split", "recall_floor", "quiet_floor"), [
-    ("tune", 0.98, 0.96),  # measured 94/94, 94/96
-    ("test", 0.66, 0.81),  # measured 42/62, 53/64
+    ("tune", 0.97, 0.97),  # measured 153/157, 181/185
+    ("test", 0.98, 0.95),  # measured 61/62, 61/64
+    ("check", 0.68, 0.93),  # measured 29/42, 55/59
 ])
 def test_real_messages_reach_the_reported_figures(
     split: str, recall_floor: float, quiet_floor: float
@@ -130,20 +134,63 @@ def test_everyday_questions_stay_quiet() -> None:
     with open(DATA / "blind-c.tsv", encoding="utf-8") as f:
         questions = [row["query"] for row in csv.DictReader(f, delimiter="\t")]
     flagged = [q for q in questions if assess(q) is not None]
-    assert 1 - len(flagged) / len(questions) >= 0.97, flagged  # measured 202/206
+    assert 1 - len(flagged) / len(questions) >= 0.97, flagged  # measured 203/206
 
 
 @pytest.mark.parametrize("text", ["help", "help me", "hi", "thanks", "i need help", "MENU",
-                                  "what can I get?", "my bin wasnt collected"])
+                                  "what can I get?", "my bin wasnt collected", "sign me up",
+                                  "count me in", "tell me more", "show me", "book me in",
+                                  "i want to volunteer", "remind me"])
 def test_the_commonest_short_messages_stay_quiet(text: str) -> None:
     assert assess(text) is None
 
 
 def test_the_splits_are_disjoint_and_big_enough() -> None:
-    tune, test = read_real("tune"), read_real("test")
-    tune_texts, test_texts = set(tune[0] + tune[1]), set(test[0] + test[1])
-    assert not tune_texts & test_texts
-    assert len(tune[0]) + len(test[0]) >= 150 and len(tune[1]) + len(test[1]) >= 150
+    splits = {name: read_real(name) for name in ("tune", "test", "check")}
+    texts = {name: set(danger + ordinary) for name, (danger, ordinary) in splits.items()}
+    assert not texts["tune"] & texts["test"]
+    assert not texts["check"] & (texts["tune"] | texts["test"])
+    assert sum(len(danger) for danger, _ in splits.values()) >= 260
+    assert sum(len(ordinary) for _, ordinary in splits.values()) >= 300
+    assert len(splits["check"][0]) >= 40 and len(splits["check"][1]) >= 55
+
+
+def test_the_out_of_fold_figures_the_model_was_chosen_by() -> None:
+    """bench/train_safeguarding.py records how the rules and classifier did on TUNE and
+    TEST out of fold (each message scored by a model that did not see it)."""
+    measured = json.loads((PACKAGE / MODEL_FILE).read_text(encoding="utf-8"))["out_of_fold"]
+    assert measured["messages"] >= 460
+    assert measured["recall"] >= 0.92  # measured 92.4%
+    assert measured["quiet"] >= 0.95  # measured 95.2%
+
+
+@pytest.mark.parametrize("text", [
+    "mums boyfriend comes into my room at night", "he said no one would believe me",
+    "I can't do this anymore", "I've taken a load of pills", "he keeps turning up at my work",
+    "they make me hold stuff for them", "I'm scared to go home",
+    "she checks my phone and won't let me see my friends",
+    "I haven't eaten in days, there's no food",
+])
+def test_indirect_wording_gets_the_contacts(text: str) -> None:
+    assert in_danger(text)
+
+
+@pytest.mark.parametrize("text", [
+    "I could murder a pizza", "dying to see you", "this homework is killing me",
+    "my nan died, can you help with the funeral", "my brother always beats me at fifa",
+    "we are doing a school project on self-harm", "I'm this close to giving up on this essay",
+])
+def test_look_alikes_stay_quiet(text: str) -> None:
+    assert not in_danger(text)
+
+
+def test_the_classifier_reads_misspellings_right_and_leaves_out_what_is_ordinary() -> None:
+    rules = default_detector()
+    assert rules.for_classifier(rules.words("feeling sucidal again")) == [
+        "feeling", "suicidal", "again", "$"]
+    weighed = rules.for_classifier(rules.words("my brother always beats me at fifa"))
+    assert weighed[:3] == ["my", "brother", "always"] and "beats" not in weighed
+    assert not long_enough(rules.for_classifier(rules.words("help me")))
 
 
 def test_the_classifier_catches_what_is_described_not_named() -> None:
@@ -169,7 +216,7 @@ def test_a_bare_topic_phrase_needs_the_classifier_to_agree() -> None:
 
 def test_the_model_is_a_small_bundled_file_read_without_network() -> None:
     path = PACKAGE / MODEL_FILE
-    assert path.stat().st_size < 400_000
+    assert path.stat().st_size < 500_000
     model = read_model(path.read_text(encoding="utf-8"))
     assert 0 < model.weak_threshold <= model.threshold < 1
     assert set(model.groups) <= set(CRISIS)
@@ -178,7 +225,7 @@ def test_the_model_is_a_small_bundled_file_read_without_network() -> None:
 @pytest.mark.parametrize(("text", "category", "words"), [
     ("i wanna kms", "suicide", "kill myself"),
     ("dont want 2 b here anymore", "suicide", "not want to be here anymore"),
-    ("feeling sucidal again", "suicide", "sucidal"),
+    ("feeling sucidal again", "suicide", "feeling sucidal"),
     ("gonna kil my self", "suicide", "kil myself"),
     ("my step dad hits me", "abuse at home", "stepdad hits me"),
     ("my partner hits me", "domestic abuse", "my partner hits me"),
