@@ -32,7 +32,7 @@ from catalogue.english import is_common
 from catalogue.index import Index
 from catalogue.lexicon import Lexicon
 from catalogue.model import Entry, Kind
-from catalogue.narrative import clauses
+from catalogue.narrative import clauses, without_clocks
 from catalogue.normalise import ACTIONS, EVERYDAY, FILLER, PARTICLES, STOPWORDS, WEAK, stem, tokens
 
 # Query term weights: written, typo-corrected, added by the lexicon, weak, a number.
@@ -157,7 +157,7 @@ class Matcher:
 
     def _words(self, text: str) -> Iterator[tuple[str, float]]:
         """The message's words after spelling rules, each with its clause's weight."""
-        for part, clause in clauses(text):
+        for part, clause in clauses(without_clocks(text)):
             for word in self.lexicon.rewrite(tokens(part)):
                 yield word, clause
 

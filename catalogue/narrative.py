@@ -49,6 +49,16 @@ def sentences(text: str) -> list[str]:
     return [part.strip() for part in _SENTENCES.split(text) if part and part.strip()]
 
 
+_CLOCK = re.compile(r"(?<![£$.\d])\b\d{1,2}[.:]\d{2}\s*(?:am|pm)?\b|\b\d{1,2}\s*(?:am|pm)\b"
+                    r"|\b(\d+)(?:st|nd|rd|th)\b", re.IGNORECASE)
+
+
+def without_clocks(text: str) -> str:
+    """`text` without times of day ("8.15 pm", "2am"), whose dot would end a sentence and
+    whose numbers look like ages or amounts, and with ordinals as plain numbers ("3rd")."""
+    return _CLOCK.sub(lambda m: m.group(1) or " ", text)
+
+
 def clauses(text: str) -> list[tuple[str, float]]:
     """(piece of text, weight): a question or request (ASKED) is kept whole; the first
     sentence of a story counts FIRST up to its first comma, the rest of the story TOLD,
