@@ -1,4 +1,4 @@
-"""Matching quality scored as /work/shared/data/README.md says: a query with right answers
+"""Matching quality, scored the way the held-out sets are: a query with right answers
 scores top-1 when the assistant answered and its first match is right, top-3 when any of
 the first three is; a query with none (NONE) scores when the assistant did not answer."""
 

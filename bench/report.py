@@ -258,7 +258,7 @@ How it was measured:
   matcher runs.
 - Naive: `rapidfuzz.process.extractOne(query, ["title. summary", ...], scorer=fuzz.WRatio)`
   on the same entries, on a seeded sample of the same queries within a time budget.
-- Quality: scored as /work/shared/data/README.md says (top-1 needs `answered`; NONE
+- Quality: scored as the held-out sets are (top-1 needs `answered`; NONE
   queries score when not answered), from the same searches that were timed.
 - End to end: `python -m bot serve` in its own process (temp database, bundled sample
   catalogue), a local Bot API stand-in (bench/fakebot.py) in another, and an aiohttp client

@@ -92,6 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
     outbox = sub.add_parser("outbox", parents=[common], help="messages waiting, retrying or "
                             "failed (without their text)")
     outbox.add_argument("--failed", action="store_true", help="only those that failed")
+    outbox.add_argument("--retry", action="store_true",
+                        help="queue every failed message again (after fixing the cause)")
     outbox.set_defaults(func=cmd_outbox)
     add_timebank_commands(sub, common)
     add_councillor_commands(sub, common)
@@ -356,9 +358,17 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def cmd_outbox(args: argparse.Namespace) -> int:
-    from conversations.outbox import counts, listing
+    from datetime import UTC, datetime
+
+    from catalogue.storage import write
+    from conversations.outbox import counts, listing, requeue
 
     db = database(args)
+    if args.retry:
+        with write(db):
+            again = [row.key for row in listing(db, failed_only=True)
+                     if requeue(db, row.key, datetime.now(UTC))]
+        print(f"Queued {len(again)} failed message(s) again; the server sends them next.")
     rows = listing(db, failed_only=args.failed)
     totals = counts(db)
     print("Outbox: " + (", ".join(f"{n} {state}" for state, n in sorted(totals.items()))

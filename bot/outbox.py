@@ -75,7 +75,7 @@ class Backoff:
     first: float = 5.0  # seconds before the first retry
     factor: float = 2.0
     longest: float = 3600.0
-    attempts: int = 12  # then the row is failed (about four hours of trying)
+    attempts: int = 40  # then the row is failed (about a day and a half of trying)
 
     def delay(self, attempts: int) -> float:
         return float(min(self.longest, self.first * self.factor ** max(0, attempts - 1)))

@@ -170,7 +170,7 @@ class Settings:
 
 # -- checked at start (`localsupport serve`) ---------------------------------------------------
 
-# Every setting in ../shared/INTERFACE.md "Settings", and the stand-ins' base URLs.
+# Every setting in the README's settings table, and the stand-ins' base URLs.
 KNOWN = frozenset({
     "LOCALSUPPORT_DB", "PUBLIC_URL", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN",
     "TWILIO_FROM_NUMBER", "TWILIO_API_BASE_URL", "TELEGRAM_BOT_TOKEN", "TELEGRAM_SECRET_TOKEN",

@@ -96,6 +96,10 @@ def test_a_key_is_queued_once_and_failures_are_kept_and_listed(
     out = capsys.readouterr().out
     assert "1 failed" in out and "digest:cllr-1:2026-W48" in out and "smtp 451" in out
     assert "Private words" not in out and "cllr@example.org" not in out
+    assert main(["outbox", "--retry", "--db", str(path)]) == 0
+    assert "Queued 1 failed message(s) again" in capsys.readouterr().out
+    again = open_store(path)
+    assert again.execute("SELECT state, attempts FROM outbox").fetchall() == [("queued", 0)]
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import aiohttp
 import pytest
 from conftest import Server
 
+from bot.cli import main
 from bot.render import GSM7_BASIC, GSM7_EXTENDED
 from bot.settings import Settings
 
@@ -126,3 +127,16 @@ async def test_a_browser_types_into_the_page_and_reads_the_reply(server: Server)
             assert await page.locator("li.me").last.inner_text() == f"You\n{label}"
         finally:
             await browser.close()
+
+
+async def test_the_page_says_when_the_sample_council_is_in_use(
+    http: aiohttp.ClientSession, server: Server, db_path: Path, tmp_path: Path
+) -> None:
+    async with http.get(server.url + "/") as response:
+        assert "Sample council." in await response.text()
+    own = tmp_path / "own.csv"
+    own.write_text("id,kind,title,summary\nhub,service,Westside Hub,Advice and a warm space.\n")
+    assert main(["catalogue", "import", str(own), "--yes", "--db", str(db_path)]) == 0
+    async with http.get(server.url + "/") as response:
+        page = await response.text()
+    assert "Sample council." not in page and "<!--sample-->" in page

@@ -36,12 +36,16 @@ from bot.guard import BadInput, json_body, read_body
 from bot.inbox import Arrival, Inbox
 from bot.keywords import always_heard
 from bot.render import render_sms_all, render_telegram_all, segments
+from catalogue.store import sample_in_use
 from conversations.types import Outbound
 
 Look = Literal["sms", "telegram"]
 MAX_USER = 64
 MAX_TEXT = 4096
 MAX_BODY_BYTES = 32 * 1024  # MAX_TEXT characters of four bytes each, and the rest
+SAMPLE_NOTICE = ('<p class="sample"><strong>Sample council.</strong> These answers come from '
+                 "the bundled SAMPLE catalogue of a made-up council, not a real one. Import "
+                 "the council's own with <code>localsupport catalogue import</code>.</p>")
 VISITOR_COOKIE = "localsupport_visitor"
 VISITOR_DAYS = 30
 _VISITOR_ID = re.compile(r"^[A-Za-z0-9_-]{32}$")
@@ -117,7 +121,11 @@ class WebChat:
         self.style = static("chat.css")
 
     async def index(self, request: web.Request) -> web.Response:
-        return web.Response(body=self.page, content_type="text/html", charset="utf-8",
+        """The page; while the bundled sample catalogue is in use, it says so."""
+        page = self.page
+        if await self.db.call(lambda inbox: sample_in_use(inbox.assistant.db)):
+            page = page.replace(b"<!--sample-->", SAMPLE_NOTICE.encode())
+        return web.Response(body=page, content_type="text/html", charset="utf-8",
                             headers={"Cache-Control": "no-store",
                                      "Content-Security-Policy": CSP})
 
