@@ -49,7 +49,6 @@ class Index:
         self.max_idf = math.log(1 + (self.size + 0.5) / 0.5)
         self.topical: set[str] = set()  # stems found in some title or keywords
         self.titles: list[str] = []  # stemmed, for rapidfuzz
-        self.title_words: list[frozenset[str]] = []  # the same, as a set
         self.backoffice: list[bool] = []
         self._ids: dict[str, int] = {}  # term -> id, for the per-entry term arrays
         self._strong: list[array[int]] = []  # sorted term ids in title or keywords
@@ -129,7 +128,6 @@ class Index:
             terms[name] = [stem(w) for w in words if w not in STOPWORDS]
         self.topical.update(terms["title"], terms["keywords"])
         self.titles.append(" ".join(terms["title"]))
-        self.title_words.append(frozenset(terms["title"]))
         self.backoffice.append(lexicon.is_backoffice(entry.title))
         return terms
 

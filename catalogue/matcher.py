@@ -53,7 +53,6 @@ OFF_TOPIC = 0.5  # confidence kept per "=> -" phrase in the message ("who won", 
 BACKOFFICE = 0.6  # rank and confidence of entries listed in data/backoffice.txt
 STORY_CONCEPTS, STORY_BM25 = 8, 2  # concepts beyond which BM25 counts less, and how fast
 RANK_CLAUSE = 1.0  # exponent of a concept's clause weight in its BM25 query weight
-TITLE_FIT = 0.06  # rank weight of the share of an entry's title words the message has
 FIELD_SHARE = (0.0, WEAK_FIELD, 1.0)  # by Index.places: not there, elsewhere, title/keywords
 Group = tuple[list[tuple[str, float]], float]  # (term, IDF weight) pairs and their total
 
@@ -204,7 +203,6 @@ class Matcher:
             fit, confidence = self._coverage(judged, concepts, where)
             similarity = fuzz.token_set_ratio(query_text, self.index.titles[doc]) / 100
             rank = fit_share * fit + bm25_share * totals[doc] / best_total + 0.15 * similarity
-            rank += TITLE_FIT * self._title_share(doc, query)
             confidence *= 0.8 + 0.2 * similarity
             if self.index.backoffice[doc]:
                 rank, confidence = rank * BACKOFFICE, confidence * BACKOFFICE
@@ -212,13 +210,6 @@ class Matcher:
         ranked.sort(key=lambda r: (-r[0], r[2]))
         matches = tuple(Match(self.entries[doc], score) for _, score, doc in ranked[:limit])
         return SearchResult(text, bool(matches) and matches[0].score >= self.ANSWER_AT, matches)
-
-    def _title_share(self, doc: int, query: dict[str, float]) -> float:
-        """The share of entry `doc`'s title words that the message has: of two entries
-        covering the same words, "School transport" beats "School transport - additional
-        support", whose "additional support" nobody asked for."""
-        words = self.index.title_words[doc]
-        return sum(1 for w in words if w in query) / len(words) if words else 0.0
 
     def _accumulate(self, query: dict[str, float]) -> dict[int, float]:
         """BM25F score of every entry sharing a term with the query (bounded per term)."""
