@@ -5,11 +5,14 @@ coordinators' settings. Knows no transport."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import phonenumbers
 
 DEFAULT_REGION = "GB"
 
 
+@lru_cache(maxsize=65_536)  # every SMS asks, twice; parsing costs ~0.05 ms and numbers repeat
 def normalise_phone(text: str, region: str = DEFAULT_REGION) -> str | None:
     """"07700 900123", "+44 (0)7700 900123", "447700900123" -> "+447700900123"; None
     when the text is not a possible phone number."""

@@ -118,6 +118,7 @@ def test_the_phrase_rules_alone_still_catch_every_synthetic_danger_message() -> 
     ("tune", 0.97, 0.97),  # measured 153/157, 181/185
     ("test", 0.98, 0.95),  # measured 61/62, 61/64
     ("check", 0.68, 0.93),  # measured 29/42, 55/59
+    ("check2", 0.75, 0.75),  # measured 16/20, 23/29: a third round, collected and never tuned on
 ])
 def test_real_messages_reach_the_reported_figures(
     split: str, recall_floor: float, quiet_floor: float
@@ -146,10 +147,11 @@ def test_the_commonest_short_messages_stay_quiet(text: str) -> None:
 
 
 def test_the_splits_are_disjoint_and_big_enough() -> None:
-    splits = {name: read_real(name) for name in ("tune", "test", "check")}
+    splits = {name: read_real(name) for name in ("tune", "test", "check", "check2")}
     texts = {name: set(danger + ordinary) for name, (danger, ordinary) in splits.items()}
     assert not texts["tune"] & texts["test"]
     assert not texts["check"] & (texts["tune"] | texts["test"])
+    assert not texts["check2"] & (texts["tune"] | texts["test"] | texts["check"])
     assert sum(len(danger) for danger, _ in splits.values()) >= 260
     assert sum(len(ordinary) for _, ordinary in splits.values()) >= 300
     assert len(splits["check"][0]) >= 40 and len(splits["check"][1]) >= 55
