@@ -190,15 +190,17 @@ OnDb = Callable[[Callable[[sqlite_utils.Database], Any]], Awaitable[Any]]
 
 
 class OutboxWorker:
-    """Delivers due rows through the adapters, `concurrency` at a time, until stopped.
+    """Delivers due rows through the adapters, `concurrency` at a time and at most `rate`
+    a second (deliveries share the process with the webhooks), until stopped.
     `wake()` (after a transaction queued something) starts a round at once; otherwise it
     sleeps until the next row is due, at most `idle` seconds."""
 
     def __init__(self, on_db: OnDb, adapters: Mapping[str, Deliverer],
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC),
                  backoff: Backoff = Backoff(), concurrency: int = 16,
-                 idle: float = 5.0) -> None:
+                 idle: float = 5.0, rate: float = 100.0) -> None:
         self.on_db = on_db
+        self.rate = rate  # messages a second at most, so webhooks keep their latency
         self.adapters = dict(adapters)
         self.clock = clock
         self.backoff = backoff
@@ -257,8 +259,10 @@ class OutboxWorker:
             return Delivery("retry", type(error).__name__)
 
     async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
         while True:
             self._wake.clear()
+            started = loop.time()
             try:
                 handled = await self.run_once()
             except asyncio.CancelledError:
@@ -266,7 +270,8 @@ class OutboxWorker:
             except Exception:
                 log.exception("outbox: a delivery round failed; trying again shortly")
                 handled = 0
-            if handled:
+            if handled:  # a long queue drains at `rate`: people writing in come first
+                await asyncio.sleep(max(0.0, handled / self.rate - (loop.time() - started)))
                 continue
             due = await self.on_db(partial(next_due, channels=tuple(self.adapters)))
             wait = self.idle
