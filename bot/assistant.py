@@ -60,11 +60,6 @@ class Assistant:
     def _build(self, entries: list[Entry], version: int) -> None:
         self._built = (version, Matcher(entries))
 
-    def wait_for_index(self) -> None:
-        """Block until a rebuild under way is done (tests); the next message swaps it in."""
-        rebuilding = self._rebuilding
-        if rebuilding is not None:
-            rebuilding.join()
 
     def handle(self, inbound: Inbound, now: datetime | None = None) -> list[Outbound]:
         """Step the conversation and save its state in one transaction (a savepoint when

@@ -18,6 +18,7 @@ from datetime import datetime
 import sqlite_utils
 
 from bot.messages import is_opted_out, opt_in, opt_out
+from conversations.flows.privacy import wants_forget
 from conversations.types import Inbound, Outbound
 
 SMS_STOP = frozenset({"stop", "stopall", "unsubscribe", "cancel", "end", "quit",
@@ -71,16 +72,13 @@ def keyword_replies(
     return None
 
 
-ERASE_WORDS = frozenset({"forget me", "forgetme", "delete my data", "erase my data"})
-
-
 def always_heard(channel: str, text: str) -> bool:
     """STOP (and its family), START and FORGET ME are acted on even from someone over their
     fair use: a request to send nothing, or to be forgotten, is never dropped. They cost
     no search."""
     word = command_word(text)
     stops = SMS_STOP | SMS_START if channel == "sms" else CHAT_STOP | CHAT_START
-    return word in stops or word in ERASE_WORDS
+    return word in stops or wants_forget(text)
 
 
 def help_hint(inbound: Inbound) -> Outbound | None:

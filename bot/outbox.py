@@ -36,8 +36,9 @@ from typing import Any, Literal, Protocol
 
 import sqlite_utils
 
+from bot.messages import BLOCKED
 from catalogue.storage import write
-from conversations.outbox import FAREWELL, Message, iso
+from conversations.outbox import FAREWELL, REPLY, Message, iso
 
 log = logging.getLogger("localsupport.outbox")
 
@@ -94,7 +95,7 @@ _DUE = """
 SELECT o.id, o.key, o.kind, o.channel, o.address, o.subject, o.body, o.choices, o.extra,
        o.attempts,
        EXISTS (SELECT 1 FROM optouts x WHERE x.channel = o.channel AND x.address = o.address
-               AND (o.kind NOT IN ('reply', 'farewell') OR x.reason = 'blocked the bot'))
+               AND (o.kind NOT IN (?, ?) OR x.reason = ?))
        AS opted_out
 FROM outbox o
 WHERE o.state = 'queued' AND o.next_attempt_at <= ?
@@ -113,7 +114,8 @@ def claim(db: sqlite_utils.Database, now: datetime, limit: int,
     for a channel not set up in this process (`channels`) wait without holding up others."""
     claimed: list[Queued] = []
     with write(db):
-        for row in db.execute(_DUE, [iso(now), json.dumps(list(channels)), limit]).fetchall():
+        for row in db.execute(_DUE, [REPLY, FAREWELL, BLOCKED, iso(now), json.dumps(list(channels)),
+                                      limit]).fetchall():
             (row_id, key, kind, channel, address, subject, body, choices, extra,
              attempts, opted_out) = row
             if opted_out:
