@@ -40,6 +40,7 @@ LITERAL, TYPO, EXPANDED, WEAK_WEIGHT, NUMBER_WEIGHT = 1.0, 0.85, 0.7, 0.2, 0.6
 EXPANDED_POSTINGS = 600  # an added term only looks at its best entries
 LONG_QUERY = 12  # terms beyond which every term does (bounds the work on long messages)
 CANDIDATES = 15  # re-ranked with concept coverage and rapidfuzz
+LEADING_CONCEPTS, LEADER_POSTINGS = 6, 30  # ... and the best entry for each leading concept
 INCIDENTAL = 0.35  # importance of a word no title or keyword uses, or an everyday word
 UNKNOWN = 0.7  # importance (share of the largest IDF) of a word nobody knows
 ACTION = 0.5  # importance kept by a word for what to do ("appeal", "complain"): normalise.py
@@ -72,6 +73,16 @@ class SearchResult:
     @property
     def best(self) -> Match | None:
         return self.matches[0] if self.matches else None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An entry in the re-rank: its number, rank (the order), score (see Match), fit."""
+
+    doc: int
+    rank: float
+    score: float
+    fit: float  # importance-weighted share of the message's concepts it covers
 
 
 @dataclass(frozen=True)
@@ -146,8 +157,11 @@ class Matcher:
             targets = tuple(frozenset(t) for t in firing.targets)
             found.append(Concept(terms, scale * clause * self._importance(terms), False,
                                  frozenset(literal), targets, clause))
+        # A word already read as part of a phrase counts once ("waiting list for an
+        # allotment ... a 10 year wait" is not two needs about waiting).
+        in_phrases = {t for concept in found for t in concept.literal}
         for i, term in enumerate(stems):
-            if not (covered[i] or stop[i] or term in PARTICLES):
+            if not (covered[i] or stop[i] or term in PARTICLES or term in in_phrases):
                 concept = self._word_concept(term, weights[i], term in everyday, term in story)
                 scale = counts[i] * (ACTION if term in actions else 1.0)
                 found.append(replace(concept, importance=scale * concept.importance,
@@ -177,6 +191,12 @@ class Matcher:
     def search(
         self, text: str, limit: int = 5, kinds: Collection[Kind] | None = None
     ) -> SearchResult:
+        ranked = self.rank(text, kinds)
+        matches = tuple(Match(self.entries[c.doc], c.score) for c in ranked[:limit])
+        return SearchResult(text, bool(matches) and matches[0].score >= self.ANSWER_AT, matches)
+
+    def rank(self, text: str, kinds: Collection[Kind] | None = None) -> list[Candidate]:
+        """The leading CANDIDATES for `text`, best first, with what decided their order."""
         concepts = self.concepts(text)
         query: dict[str, float] = {}
         for concept in concepts:
@@ -187,12 +207,13 @@ class Matcher:
             totals = {d: s for d, s in totals.items() if self.entries[d].kind in kinds}
         top = heapq.nlargest(CANDIDATES, totals, key=totals.__getitem__)
         if not top:
-            return SearchResult(text, False, ())
+            return []
         best_total = totals[top[0]]
         query_text = " ".join(query)
         judged = [self._weigh(c) for c in concepts if not c.weak]
+        top += [d for d in self._leaders(concepts, kinds) if d not in set(top)]
         asked = list({term for _, groups in judged for parts, _ in groups for term, _ in parts})
-        ranked: list[tuple[float, float, int]] = []
+        ranked: list[Candidate] = []
         # BM25 sums every word of the message; in a story most words are not the need, so
         # there the share of the concepts covered (fit) decides more.
         bm25_share = 0.3 * min(1.0, STORY_CONCEPTS / max(1, len(judged))) ** STORY_BM25
@@ -202,14 +223,31 @@ class Matcher:
             where = {term: FIELD_SHARE[place] for term, place in zip(asked, places, strict=True)}
             fit, confidence = self._coverage(judged, concepts, where)
             similarity = fuzz.token_set_ratio(query_text, self.index.titles[doc]) / 100
-            rank = fit_share * fit + bm25_share * totals[doc] / best_total + 0.15 * similarity
+            bm25 = totals.get(doc, 0.0) / best_total
+            rank = fit_share * fit + bm25_share * bm25 + 0.15 * similarity
             confidence *= 0.8 + 0.2 * similarity
             if self.index.backoffice[doc]:
                 rank, confidence = rank * BACKOFFICE, confidence * BACKOFFICE
-            ranked.append((rank, round(min(100.0, 100 * confidence), 1), doc))
-        ranked.sort(key=lambda r: (-r[0], r[2]))
-        matches = tuple(Match(self.entries[doc], score) for _, score, doc in ranked[:limit])
-        return SearchResult(text, bool(matches) and matches[0].score >= self.ANSWER_AT, matches)
+            ranked.append(Candidate(doc, rank, round(min(100.0, 100 * confidence), 1), fit))
+        ranked.sort(key=lambda c: (-c.rank, c.doc))
+        return ranked
+
+    def _leaders(self, concepts: list[Concept], kinds: Collection[Kind] | None) -> list[int]:
+        """The best entry for each of the most important concepts' words (its own and the
+        lexicon's), so that one need of a long story is re-ranked even when the story's
+        other words fill the BM25 candidates."""
+        out: list[int] = []
+        judged = [c for c in concepts if not c.weak and c.terms]
+        for concept in heapq.nlargest(LEADING_CONCEPTS, judged, key=lambda c: c.importance):
+            scores: dict[int, float] = {}
+            for term, weight in concept.terms.items():
+                for doc, score in self.index.postings(term, LEADER_POSTINGS):
+                    scores[doc] = scores.get(doc, 0.0) + weight * score
+            if kinds is not None:
+                scores = {d: v for d, v in scores.items() if self.entries[d].kind in kinds}
+            if scores:
+                out.append(max(scores, key=scores.__getitem__))
+        return out
 
     def _accumulate(self, query: dict[str, float]) -> dict[int, float]:
         """BM25F score of every entry sharing a term with the query (bounded per term)."""
