@@ -50,7 +50,7 @@ WEAK_FIELD = 0.35  # a term found only in summary or description counts this muc
 COVERED = 0.6  # share of a concept's terms at which it counts as fully covered
 EVIDENCE = 0.5  # share of the largest IDF a confident answer must have matched
 LONG = 2  # concepts beyond which uncovered ones weigh progressively less
-OFF_TOPIC = 0.5  # confidence kept per "=> -" phrase in the message ("who won", "buy")
+OFF_TOPIC = 0.4  # confidence kept per "=> -" phrase in the message ("who won", "buy")
 BACKOFFICE = 0.6  # rank and confidence of entries listed in data/backoffice.txt
 STORY_CONCEPTS, STORY_BM25 = 8, 2  # concepts beyond which BM25 counts less, and how fast
 RANK_CLAUSE = 1.0  # exponent of a concept's clause weight in its BM25 query weight

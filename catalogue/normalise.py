@@ -15,6 +15,9 @@ import re
 import unicodedata
 from functools import lru_cache
 
+# "she'd", "we'll", "we're" without their apostrophe are "shed", "well", "were": the
+# pronoun alone is kept (the rest is a small word anyway).
+_CONTRACTION = re.compile(r"\b(i|you|he|she|we|they|it|who|there)['\u2019](?:d|ll|re|ve)\b")
 _APOSTROPHES = re.compile(r"['\u2018\u2019\u02bc`]")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _DIGIT_LETTER = re.compile(r"(?<=\d)(?=[a-z])|(?<=[a-z])(?=\d)")
@@ -150,7 +153,7 @@ def fold(text: str) -> str:
         text = unicodedata.normalize("NFKD", text)
         text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.replace("&", " and ").replace("+", " plus ")
-    text = _APOSTROPHES.sub("", text)
+    text = _APOSTROPHES.sub("", _CONTRACTION.sub(r"\1", text))
     return _NON_WORD.sub(" ", text).strip()
 
 
