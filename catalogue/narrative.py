@@ -53,15 +53,15 @@ _CLOCK = re.compile(r"(?<![£$.\d])\b\d{1,2}[.:]\d{2}\s*(?:am|pm)?\b|\b\d{1,2}\s
                     r"|\b(\d+)(?:st|nd|rd|th)\b", re.IGNORECASE)
 
 
-_NIGHT = re.compile(r"\b(?:11(?:[.:]\d{2})?\s*pm|(?:12|[1-5])(?:[.:]\d{2})?\s*am)\b",
+_NIGHT = re.compile(r"(?:\bat\s+)?\b(?:11(?:[.:]\d{2})?\s*pm|(?:12|[1-5])(?:[.:]\d{2})?\s*am)\b",
                     re.IGNORECASE)
 
 
 def without_clocks(text: str) -> str:
     """`text` without times of day ("8.15 pm", "2am"), whose dot would end a sentence and
     whose numbers look like ages or amounts, and with ordinals as plain numbers ("3rd").
-    A time in the night (11pm to 5am) becomes "late at night": music at 3am is noise."""
-    text = _NIGHT.sub(" late at night ", text)
+    A time in the night (11pm to 5am) becomes "at night" ("music at 3am", "home at 2am")."""
+    text = _NIGHT.sub(" at night ", text)
     return _CLOCK.sub(lambda m: m.group(1) or " ", text)
 
 

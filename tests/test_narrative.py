@@ -69,5 +69,7 @@ def test_times_of_day_are_dropped_and_ordinals_kept_as_numbers() -> None:
     from catalogue.narrative import without_clocks
 
     text = "It started at 8.15 pm and again at 2am; we were 3rd, it cost £8.50"
-    assert without_clocks(text) == "It started at   and again at  ; we were 3, it cost £8.50"
+    assert without_clocks(text) == "It started at   and again  at night ; we were 3, it cost £8.50"
+    assert without_clocks("music from 11pm till 4.30am, open 12pm") == (
+        "music from  at night  till  at night , open  ")
     assert len(clauses(without_clocks("It started at 8.15 pm and went on."))) == 1
