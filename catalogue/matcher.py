@@ -128,6 +128,8 @@ class Matcher:
                     word, weight = corrected, TYPO
                 elif is_common(word):
                     story.add(stem(word))
+            elif not is_stop and is_common(word) and stem(word) not in self.index.idf:
+                story.add(stem(word))  # known from the lexicon only: no entry has it
             if word in EVERYDAY:
                 everyday.add(stem(word))
             if word in ACTIONS:

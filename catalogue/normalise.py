@@ -141,6 +141,7 @@ _STEM_EXCEPTIONS: dict[str, str] = {
     "dumped": "dumped", "dumping": "dumped",  # fly-tipping, not "the dump" (tip)
     "listed": "listed",  # listed buildings, not "list"
     "traveller": "traveller", "travellers": "traveller",  # not "travel"
+    "leaves": "leaf", "leaf": "leaf",  # autumn leaves, not "leaving my allotment"
     "register": "regist", "registers": "regist", "registered": "regist",
     "registering": "regist", "registration": "regist", "registrations": "regist",
 }
