@@ -169,14 +169,19 @@ class Index:
             out.append(1 if i < len(weak) and weak[i] == term_id else 0)
         return out
 
+    def naming(self, terms: Sequence[str], limit: int = MAX_POSTINGS) -> int | None:
+        """The best-scored entry with all of `terms` in its title or keywords, or None
+        (looking at the first `limit` entries with the rarest of them)."""
+        if not terms or any(t not in self._postings for t in terms):
+            return None
+        rarest = min(terms, key=lambda t: len(self._postings[t][0]))
+        return next((doc for doc, _ in self.postings(rarest, limit)
+                     if all(place == 2 for place in self.places(doc, terms))), None)
+
     def offers(self, terms: Sequence[str]) -> bool:
         """Some entry has all of `terms` in its title or keywords (a council whose catalogue
         has a "Food bank" entry does offer what the lexicon calls off topic)."""
-        if not terms or any(t not in self._postings for t in terms):
-            return False
-        rarest = min(terms, key=lambda t: len(self._postings[t][0]))
-        return any(all(place == 2 for place in self.places(doc, terms))
-                   for doc, _ in self.postings(rarest))
+        return self.naming(terms) is not None
 
     def knows(self, word: str) -> bool:
         """A word of the catalogue or lexicon, or another form of one ("stinking")."""

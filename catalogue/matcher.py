@@ -40,7 +40,7 @@ LITERAL, TYPO, EXPANDED, WEAK_WEIGHT, NUMBER_WEIGHT = 1.0, 0.85, 0.7, 0.2, 0.6
 EXPANDED_POSTINGS = 600  # an added term only looks at its best entries
 LONG_QUERY = 12  # terms beyond which every term does (bounds the work on long messages)
 CANDIDATES = 15  # re-ranked with concept coverage and rapidfuzz
-LEADING_CONCEPTS, LEADER_POSTINGS = 6, 30  # ... and the best entry for each leading concept
+LEADING_CONCEPTS, LEADER_POSTINGS = 6, 50  # ... and the entry naming each leading concept
 INCIDENTAL = 0.35  # importance of a word no title or keyword uses, or an everyday word
 UNKNOWN = 0.7  # importance (share of the largest IDF) of a word nobody knows
 ACTION = 0.5  # importance kept by a word for what to do ("appeal", "complain"): normalise.py
@@ -235,20 +235,17 @@ class Matcher:
         return ranked
 
     def _leaders(self, concepts: list[Concept], kinds: Collection[Kind] | None) -> list[int]:
-        """The best entry for each of the most important concepts' words (its own and the
-        lexicon's), so that one need of a long story is re-ranked even when the story's
-        other words fill the BM25 candidates."""
+        """For each of the most important concepts, the entries that name it in their title or
+        keywords (each set of words the lexicon added, or the word written), so that one need
+        of a long story is re-ranked even when the story's other words fill the BM25
+        candidates."""
         out: list[int] = []
         judged = [c for c in concepts if not c.weak and c.terms]
         for concept in heapq.nlargest(LEADING_CONCEPTS, judged, key=lambda c: c.importance):
-            scores: dict[int, float] = {}
-            for term, weight in concept.terms.items():
-                for doc, score in self.index.postings(term, LEADER_POSTINGS):
-                    scores[doc] = scores.get(doc, 0.0) + weight * score
-            if kinds is not None:
-                scores = {d: v for d, v in scores.items() if self.entries[d].kind in kinds}
-            if scores:
-                out.append(max(scores, key=scores.__getitem__))
+            for words in concept.targets or (concept.literal,):
+                doc = self.index.naming(sorted(words), LEADER_POSTINGS)
+                if doc is not None and (kinds is None or self.entries[doc].kind in kinds):
+                    out.append(doc)
         return out
 
     def _accumulate(self, query: dict[str, float]) -> dict[int, float]:
