@@ -39,6 +39,7 @@ from catalogue.normalise import ACTIONS, EVERYDAY, FILLER, PARTICLES, STOPWORDS,
 LITERAL, TYPO, EXPANDED, WEAK_WEIGHT, NUMBER_WEIGHT = 1.0, 0.85, 0.7, 0.2, 0.6
 EXPANDED_POSTINGS = 600  # an added term only looks at its best entries
 LONG_QUERY = 12  # terms beyond which every term does (bounds the work on long messages)
+NARROWER = 0.1  # rank lost by an entry that is another candidate plus words not asked
 CANDIDATES = 15  # re-ranked with concept coverage and rapidfuzz
 LEADING_CONCEPTS, LEADER_POSTINGS = 6, 50  # ... and the entry naming each leading concept
 INCIDENTAL = 0.35  # importance of a word no title or keyword uses, or an everyday word
@@ -232,7 +233,23 @@ class Matcher:
                 rank, confidence = rank * BACKOFFICE, confidence * BACKOFFICE
             ranked.append(Candidate(doc, rank, round(min(100.0, 100 * confidence), 1), fit))
         ranked.sort(key=lambda c: (-c.rank, c.doc))
-        return ranked
+        return self._broad_first(ranked, query)
+
+    def _broad_first(self, ranked: list[Candidate], query: dict[str, float]) -> list[Candidate]:
+        """An entry whose title is another candidate's plus words the message does not have
+        ("School transport - additional support" beside "School transport"), and which does
+        not cover more of the message, ranks NARROWER lower: residents mean the broad one."""
+        titles = {c.doc: frozenset(self.index.titles[c.doc].split()) for c in ranked}
+        fits = {c.doc: c.fit for c in ranked}
+        out = []
+        for c in ranked:
+            mine = titles[c.doc]
+            narrower = any(other < mine and fits[d] >= c.fit
+                           and not any(t in query for t in mine - other)
+                           for d, other in titles.items() if d != c.doc and other)
+            out.append(replace(c, rank=c.rank * (1 - NARROWER)) if narrower else c)
+        out.sort(key=lambda c: (-c.rank, c.doc))
+        return out
 
     def _leaders(self, concepts: list[Concept], kinds: Collection[Kind] | None) -> list[int]:
         """For each of the most important concepts, the entries that name it in their title or

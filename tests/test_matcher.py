@@ -225,3 +225,16 @@ def test_a_means_test_is_about_care_charges_not_a_test_message(lgsl: Matcher) ->
     text = ("I've booked Mum into a council care home for two weeks so we can have a break, "
             "now social services say they'll means test it")
     assert lgsl.search(text).answered
+
+
+def test_the_broad_entry_comes_before_a_narrower_one_the_message_does_not_ask_for(
+    lgsl: Matcher,
+) -> None:
+    assert first(lgsl, "free bus to school") == "lgsl-891"  # not "... - additional support"
+    assert first(lgsl, "extra help with school transport for low income families") == "lgsl-3"
+    plain = [Entry("a", "service", "Complaints procedure", "How to complain."),
+             Entry("b", "service", "School complaints procedure", "How to complain about a "
+                   "school, its staff or governors; first talk to the head teacher.")]
+    narrow = Matcher(plain, Lexicon())
+    assert [m.entry.id for m in narrow.search("make a complaint").matches] == ["a", "b"]
+    assert narrow.search("complaint about my school").matches[0].entry.id == "b"
