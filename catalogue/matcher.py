@@ -40,6 +40,7 @@ LITERAL, TYPO, EXPANDED, WEAK_WEIGHT, NUMBER_WEIGHT = 1.0, 0.85, 0.7, 0.2, 0.6
 EXPANDED_POSTINGS = 600  # an added term only looks at its best entries
 LONG_QUERY = 12  # terms beyond which every term does (bounds the work on long messages)
 NARROWER = 0.1  # rank lost by an entry that is another candidate plus words not asked
+WHOLE_TITLE = 0.02  # rank added when the message has every word of an entry's title
 CANDIDATES = 15  # re-ranked with concept coverage and rapidfuzz
 LEADING_CONCEPTS, LEADER_POSTINGS = 6, 50  # ... and the entry naming each leading concept
 INCIDENTAL = 0.35  # importance of a word no title or keyword uses, or an everyday word
@@ -228,6 +229,8 @@ class Matcher:
             similarity = fuzz.token_set_ratio(query_text, self.index.titles[doc]) / 100
             bm25 = totals.get(doc, 0.0) / best_total
             rank = fit_share * fit + bm25_share * bm25 + 0.15 * similarity
+            if all(t in query for t in self.index.titles[doc].split()):
+                rank += WHOLE_TITLE  # the message has every word of its title
             confidence *= 0.8 + 0.2 * similarity
             if self.index.backoffice[doc]:
                 rank, confidence = rank * BACKOFFICE, confidence * BACKOFFICE
