@@ -238,3 +238,10 @@ def test_the_broad_entry_comes_before_a_narrower_one_the_message_does_not_ask_fo
     narrow = Matcher(plain, Lexicon())
     assert [m.entry.id for m in narrow.search("make a complaint").matches] == ["a", "b"]
     assert narrow.search("complaint about my school").matches[0].entry.id == "b"
+
+
+def test_an_entry_whose_whole_title_the_message_names_comes_first(lgsl: Matcher) -> None:
+    # "bins" is in the title "Dog waste bins", but the message names all of
+    # "Household waste collection" through the lexicon (bins emptied -> waste collection)
+    assert first(lgsl, "bins aint been emptied for 2 weeks its stinking") == "lgsl-524"
+    assert first(lgsl, "support for kids in care") == "lgsl-840"  # not educational support
