@@ -23,37 +23,41 @@ DATA = Path(__file__).parent / "data"
 CATALOGUE = DATA / "lgsl-catalogue.csv"
 
 # Floors a little under what was measured when the matcher was last changed (issue 10,
-# round 3: times of day read as times, lexicon families by area), so that a drop fails.
-# Measured: dev top-1 96.2%, top-3 100%, declined 4 of 4; extra 95.1%, 99.7%, 26 of 26;
-# blind-a 91.6%, 100%, 22 of 22; blind-b 94.3%, 99.3%, 15 of 16; blind-c 81.6%, 94.1%, 20
-# of 21; real-tune 78.6%, 96.4%, 4 of 5; real-test 72.2%, 83.3%, 4 of 4; real-tune2 68.2%,
-# 93.2%, 2 of 2; real-check 65.4%, 88.5%, 3 of 4; real-tune3 57.7%, 84.6%, 0 of 2;
-# real-check2 58.8%, 82.4%, 1 of 2. blind-a and blind-b were written blind, then tuned on;
-# blind-c (other voices) has only ever had its totals read. The real-* sets are real
-# questions from public forums (tests/data/README.md): real-tune, real-test (round 1),
-# real-tune2 and real-tune3 have been tuned on; real-check (round 2) and real-check2
-# (round 3), each a random 40% of its round's new questions split off before anything was
-# run on them, have only ever had their totals read, so they are the honest estimates for
-# real people's messages (and rough ones: 26 and 17 questions, one question is 3.8 and 5.9
-# points).
+# round 4: leading concepts reach the re-rank, broad entries before narrower siblings, an
+# entry whose whole title the message names lifted a little, off-topic phrases weigh more,
+# lexicon families by area from every real set), so that a drop fails. Measured: dev top-1
+# 96.2%, top-3 100%, declined 4 of 4; extra 97.0%, 99.7%, 26 of 26; blind-a 92.7%, 100%,
+# 22 of 22; blind-b 95.0%, 100%, 15 of 16; blind-c 84.9%, 95.1%, 20 of 21; real-tune 83.9%,
+# 98.2%, 5 of 5; real-test 77.8%, 91.7%, 4 of 4; real-tune2 72.7%, 95.5%, 2 of 2;
+# real-check 69.2%, 88.5%, 3 of 4; real-tune3 61.5%, 84.6%, 2 of 2; real-check2 76.5%,
+# 88.2%, 2 of 2; real-tune4 76.9%, 92.3%, 7 of 8. blind-a and blind-b were written blind,
+# then tuned on; blind-c (other voices) has only ever had its totals read. The real-* sets
+# are real questions from public forums (tests/data/README.md), and since round 4 every one
+# of them is a tuning set: real-check and real-check2, whose untouched figures are on record
+# there, were folded in, and real-tune4 (round 4's new questions) was read once before
+# tuning (48.1% / 69.2% / 1 of 8 on main, 50.0% / 71.2% / 1 of 8 early in the round). The
+# untouched estimate for real people's messages is real-check3, kept out of the repository
+# and scored by the lead (the README's matching section).
 FLOORS = {
     "dev": {"top1": 0.94, "top3": 0.98, "declined": 1.0},
-    "extra": {"top1": 0.95, "top3": 0.99, "declined": 0.99},
-    "blind-a": {"top1": 0.91, "top3": 0.99, "declined": 0.99},
+    "extra": {"top1": 0.96, "top3": 0.99, "declined": 0.99},
+    "blind-a": {"top1": 0.92, "top3": 0.99, "declined": 0.99},
     "blind-b": {"top1": 0.94, "top3": 0.99, "declined": 0.93},
-    "blind-c": {"top1": 0.81, "top3": 0.93, "declined": 0.95},
-    "real-tune": {"top1": 0.78, "top3": 0.96, "declined": 0.79},
-    "real-test": {"top1": 0.72, "top3": 0.83, "declined": 0.99},
-    "real-tune2": {"top1": 0.68, "top3": 0.93, "declined": 0.99},
-    "real-check": {"top1": 0.65, "top3": 0.88, "declined": 0.74},
-    "real-tune3": {"top1": 0.57, "top3": 0.84, "declined": 0.0},
-    "real-check2": {"top1": 0.58, "top3": 0.82, "declined": 0.49},
+    "blind-c": {"top1": 0.84, "top3": 0.94, "declined": 0.95},
+    "real-tune": {"top1": 0.83, "top3": 0.98, "declined": 0.99},
+    "real-test": {"top1": 0.77, "top3": 0.91, "declined": 0.99},
+    "real-tune2": {"top1": 0.72, "top3": 0.95, "declined": 0.99},
+    "real-check": {"top1": 0.69, "top3": 0.88, "declined": 0.74},
+    "real-tune3": {"top1": 0.61, "top3": 0.84, "declined": 0.99},
+    "real-check2": {"top1": 0.76, "top3": 0.88, "declined": 0.99},
+    "real-tune4": {"top1": 0.76, "top3": 0.92, "declined": 0.87},
 }
 FILES = {"dev": "dev-queries.tsv", "extra": "extra-queries.tsv",
          "blind-a": "blind-a.tsv", "blind-b": "blind-b.tsv",
          "blind-c": "blind-c.tsv", "real-tune": "real-tune.tsv", "real-test": "real-test.tsv",
          "real-tune2": "real-tune2.tsv", "real-check": "real-check.tsv",
-         "real-tune3": "real-tune3.tsv", "real-check2": "real-check2.tsv"}
+         "real-tune3": "real-tune3.tsv", "real-check2": "real-check2.tsv",
+         "real-tune4": "real-tune4.tsv"}
 
 
 @dataclass(frozen=True)
