@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite_utils
 from conversation_kit import Talk
 
-from conversations.engine import WHICH_ONE
+from conversations.wording import WHICH_ONE
 
 
 def unmet(db: sqlite_utils.Database) -> int:
