@@ -21,10 +21,12 @@ from conversations.flows.common import parse_yes_no as yes_no
 from conversations.flows.timebank_matches import (
     answer_intros,
     ask_introduction,
+    close_listing,
     intro_answer,
     matches,
     post_listing,
     relay,
+    show_listings,
 )
 from conversations.timebank import Exchange, LedgerError, Member
 from conversations.timebank_words import Said
@@ -75,6 +77,10 @@ def route(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
         return answered
     if (listing := timebank_words.listing_said(text)) is not None:
         return post_listing(ctx, me, *listing)
+    if timebank_words.wants_listings(text):
+        return show_listings(ctx, session, me)
+    if (number := timebank_words.close_said(text)) is not None:
+        return close_listing(ctx, session, me, number)
     if timebank_words.wants_matches(text):
         return matches(ctx, session, me)
     if (relayed := timebank_words.relay_said(text)) is not None:
