@@ -110,12 +110,13 @@ class Engine:
         found = circumstances if circumstances is not None else load_circumstances(self.db)
         self.questions = {code: c.question for code, c in found.items()}
 
-    def context(self, now: datetime) -> Context:
-        return Context(self.db, self.matcher, self.entries, self.questions, now, self.timebank)
+    def context(self, now: datetime, replying_to: str | None = None) -> Context:
+        return Context(self.db, self.matcher, self.entries, self.questions, now, self.timebank,
+                       replying_to)
 
     def step(self, session: Session, inbound: Inbound, now: datetime) -> list[Outbound]:
         """Safeguarding first: crisis contacts lead the replies whatever else was asked."""
-        ctx = self.context(now)
+        ctx = self.context(now, inbound.reply_to)
         replies = self._step(session, inbound, ctx)
         concern = assess(inbound.text)
         return replies if concern is None else self.disclosure(session, inbound.text, concern)
