@@ -59,7 +59,10 @@ from conversations.wording import (
     MENU_WORDS,
     MORE_WORDS,
     NOTHING,
+    NOTHING_TO_RESUME,
     NUMBER,
+    RESUMABLE,
+    RESUME_WORDS,
     SET_ASIDE,
     WELCOME,
     WELCOME_SMS,
@@ -153,6 +156,8 @@ class Engine:
             return [Outbound(LEFT)]
         if word in MORE_WORDS and (page := more(session)) is not None:
             return [page]
+        if word in RESUME_WORDS and session.state not in WAITING:
+            return resume(session)
         picked = self._picked(session, inbound, text, ctx)
         if picked is not None:
             return picked
@@ -171,6 +176,7 @@ class Engine:
         if state in WAITING and (answer := self._follow_up(session, text, ctx)) is not None:
             return [answer, *self._ask_again(session)]
         if flow is not None and text:
+            set_aside(session)
             end_flow(session)  # not an answer to the question: a new message
             replies = self.route(session, text, ctx, first=first)
             aside = SET_ASIDE.get(state)
@@ -444,6 +450,30 @@ def services_first(result: SearchResult, text: str) -> SearchResult:
         return result
     rest = tuple(m for m in result.matches if m is not service)
     return replace(result, matches=(service, *rest))
+
+
+def set_aside(session: Session) -> None:
+    """Keep a check's or an objection's place (its state, question and choices) so that
+    CARRY ON can take it up again; the answers themselves stay in the session anyway."""
+    if not session.state.startswith(RESUMABLE) or not session.data.get("asked"):
+        return
+    session.data["set_aside"] = {
+        "state": session.state, "flow": session.data.get("flow"),
+        "asked": session.data["asked"], "choices": session.data.get("choices"),
+        "labels": session.data.get("labels")}
+
+
+def resume(session: Session) -> list[Outbound]:
+    """CARRY ON: the set-aside check or objection, its question put again."""
+    kept = session.data.pop("set_aside", None)
+    if not isinstance(kept, dict):
+        return [Outbound(NOTHING_TO_RESUME)]
+    session.state = str(kept["state"])
+    if kept.get("flow") is not None:
+        session.data["flow"] = kept["flow"]
+    offer(session, list(zip(kept.get("labels") or [], kept.get("choices") or [], strict=False)))
+    session.data["asked"] = kept["asked"]
+    return [Outbound(str(kept["asked"]), choices=tuple(kept.get("labels") or ()))]
 
 
 def alternatives(result: SearchResult) -> list[Entry]:

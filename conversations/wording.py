@@ -11,6 +11,10 @@ GREETINGS = {"hi", "hello", "hey", "hiya", "yo", "/start", "start", "good mornin
 MENU_WORDS = {"help", "menu", "/help", "/menu", "?", "options", "main menu"}
 LEAVE_WORDS = {"stop", "cancel", "quit", "end", "exit", "never mind", "nevermind",
                "forget it", "start again"}
+RESUME_WORDS = {"carry on", "continue", "go back", "resume", "back to it", "carry on with it",
+                "go back to it", "carry on with the check", "back to the check"}
+RESUMABLE = ("entitlement:", "objection:")  # flows CARRY ON takes up again (never FORGET ME)
+NOTHING_TO_RESUME = "There's nothing to go back to. Ask me anything, or send MENU."
 MORE_WORDS = {"more", "next", "more please", "show more", "next page", "others"}
 EXAMPLES = ("What can I get?", "What is the council planning?", "Help with council tax")
 NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
@@ -36,13 +40,17 @@ WHICH_ONE = ("Which service do you mean? Tell me its name, or what you need in y
              "words, and I'll find it.")
 LEFT = "OK, I've stopped that. Ask me anything, or send MENU to see what I can do."
 # Said when a new question arrives while a flow waits for an answer; what was answered stays.
+# A check or an objection set aside can be taken up again with CARRY ON (RESUME_WORDS).
 SET_ASIDE = {
-    "entitlement:ask": "I've stopped the check (your answers so far are kept).",
-    "entitlement:who": "I've stopped the check.",
-    "objection:what": "I've put the objection aside; nothing is recorded.",
-    "objection:confirm": "I've put the objection aside; nothing is recorded.",
-    "objection:postcode": "I've put the objection aside; nothing is recorded.",
-    "objection:reason": "I've put the objection aside; nothing is recorded.",
+    "entitlement:ask": "I've stopped the check (answers kept: CARRY ON goes back to it).",
+    "entitlement:who": "I've stopped the check (CARRY ON goes back to it).",
+    "objection:what": "I've put the objection aside; nothing is recorded (CARRY ON to go back).",
+    "objection:confirm": "I've put the objection aside; nothing is recorded (CARRY ON to go "
+                         "back).",
+    "objection:postcode": "I've put the objection aside; nothing is recorded (CARRY ON to go "
+                          "back).",
+    "objection:reason": "I've put the objection aside; nothing is recorded (CARRY ON to go "
+                        "back).",
     "feedback:rating": "I've left the rating.",
     "privacy:forget": "I have not deleted anything.",
 }

@@ -208,7 +208,7 @@ async def test_a_new_question_inside_a_check_says_the_check_is_left(texter: Any)
     person = texter()
     await person.say("what can I get?")
     left = await person.say("where is the food bank")
-    assert left.startswith("I've stopped the check (your answers so far are kept).")
+    assert left.startswith("I've stopped the check (answers kept: CARRY ON goes back to it).")
     assert "Sample Borough Food Bank" in left
 
 
