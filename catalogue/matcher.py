@@ -13,7 +13,10 @@ How a search works (the index is built once, in `Matcher.__init__`; see index.py
 4. The best CANDIDATES are re-ranked by how much of each concept they cover (in title or
    keywords above all), by their BM25 score and by a rapidfuzz comparison with the title.
    BM25 sums every word of the message, so in a story (more than STORY_CONCEPTS concepts,
-   most of them its details) it counts less and the concepts covered decide more.
+   most of them its details) it counts less and the concepts covered decide more. The
+   entry naming each of the LEADING_CONCEPTS joins the candidates; an entry naming every
+   word of its title gets WHOLE_TITLE more; one that is another candidate plus title words
+   not asked ranks NARROWER lower (`_broad_first`).
 5. `score` (0..100) is the importance-weighted share of the concepts the entry covers
    (in a long message, what is left uncovered counts less), lowered when only common
    words matched or when the lexicon marks a phrase as not about council services
