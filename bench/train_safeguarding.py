@@ -94,9 +94,9 @@ def read_lines(name: str) -> list[str]:
     return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
 
-def read_real(detector: Detector, splits: Sequence[str] = REAL_SPLITS) -> list[Example]:
+def read_real(detector: Detector, splits: Sequence[str] | None = None) -> list[Example]:
     real = []
-    for split in splits:
+    for split in REAL_SPLITS if splits is None else splits:
         with open(DATA / f"safeguarding-real-{split}.tsv", encoding="utf-8") as f:
             real += [Example(r["text"], r["label"] == "danger", REAL_GROUP.get(r["category"], ""),
                              detector, page_of(r["source"]), split)

@@ -400,7 +400,7 @@ def combined(detector: Detector, model: Model, text: str) -> Concern | None:
     if probability >= model.threshold and long_enough(weighed):
         # its guess is named, but all helplines are shown
         return Concern(f"possibly {model.group(found)}", CLASSIFIER,
-                       ", ".join(model.telling(found)))
+                       ", ".join(model.telling(found, weighed)))
     return None
 
 
