@@ -23,6 +23,7 @@ import csv
 import json
 import math
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -37,13 +38,17 @@ from conversations.safeguarding_model import FEWEST_FEATURES, MODEL_FILE, featur
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
 OUT = ROOT / "conversations" / MODEL_FILE
-QUIET_GOAL = 0.95  # share of real look-alikes that must stay quiet (out of fold)
+# Share of real look-alikes that must stay quiet (out of fold). The goal is 90% of danger
+# messages caught with 93% quiet; the two cannot both be had on the collected messages, so
+# the threshold leans a little towards showing contacts (README, Safeguarding).
+QUIET_GOAL = 0.92
 REAL_SPLITS = ("tune", "test", "check", "check2", "tune4")
 SEEDS = (7, 11, 13)  # the out-of-fold scores are repeated with these shuffles
 EVERYDAY = ("dev-queries.tsv", "extra-queries.tsv", "blind-a.tsv", "blind-b.tsv")
 REAL_WEIGHT = 3.0  # a real message counts for this many synthetic ones
 C = 2.0
 PRUNE = 0.02  # weights smaller than this are left out of the file
+MIN_PAIR_COUNT = 2  # a word pair seen fewer times in training is not weighed (half the file)
 # the concern each collected category calls for (tests/data/safeguarding-real-*.tsv)
 REAL_GROUP = {
     "suicide": "suicide", "self-harm": "suicide", "overdose": "suicide",
@@ -53,7 +58,7 @@ REAL_GROUP = {
     "locked in": "child",
     "domestic abuse": "domestic abuse", "forced marriage": "domestic abuse",
     "stalking": "domestic abuse",
-    "being followed": "unsafe", "unsafe": "unsafe", "adult at risk": "unsafe",
+    "being followed": "unsafe", "unsafe": "unsafe", "adult at risk": "unsafe", "food": "unsafe",
 }
 GROUPS = ("suicide", "child", "domestic abuse", "unsafe")
 _SITE = re.compile(r"([a-z0-9-]+(?:\.[a-z0-9-]+)+)(/[^\s),]*)?")
@@ -137,10 +142,13 @@ def matrix(examples: Sequence[Example], vocabulary: dict[str, int]) -> csr_matri
 
 
 def fit(examples: Sequence[Example]) -> tuple[LogisticRegression, dict[str, int]]:
+    """The danger classifier: word pairs seen fewer than MIN_PAIR_COUNT times are left out."""
+    counts = Counter(f for example in examples for f in example.features)
     vocabulary: dict[str, int] = {}
     for example in examples:
         for feature in sorted(example.features):
-            vocabulary.setdefault(feature, len(vocabulary))
+            if not feature.startswith("b:") or counts[feature] >= MIN_PAIR_COUNT:
+                vocabulary.setdefault(feature, len(vocabulary))
     labels = np.array([e.danger for e in examples])
     weights = np.array([REAL_WEIGHT if e.real else 1.0 for e in examples])
     model = LogisticRegression(C=C, class_weight="balanced", max_iter=5000)
@@ -179,16 +187,18 @@ def rates(real: Sequence[Example], scores: Sequence[float], threshold: float, we
 
 def choose(real: list[Example], scores: np.ndarray, goal: float = QUIET_GOAL
            ) -> tuple[float, float]:
-    """The lowest thresholds (most contacts shown) that keep `goal` of look-alikes quiet."""
-    grid = [round(x, 3) for x in np.arange(0.05, 0.951, 0.01)]
-    best: tuple[float, float, float] | None = None
+    """The lowest thresholds (most contacts shown) that keep `goal` of look-alikes quiet,
+    or, when none does, the quietest."""
+    grid = [round(x, 3) for x in np.arange(0.05, 0.991, 0.01)]
+    best: tuple[bool, float, float, float, float] | None = None
     for threshold in grid:
         for weak in [w for w in grid if w <= threshold]:
             recall, quiet = rates(real, scores, threshold, weak)
-            if quiet >= goal and (best is None or recall > best[0] + 1e-9):
-                best = (recall, threshold, weak)
-    assert best is not None, "no threshold keeps enough look-alikes quiet"
-    return best[1], best[2]
+            key = (quiet >= goal, recall if quiet >= goal else quiet)
+            if best is None or key[0] > best[0] or (key[0] == best[0] and key[1] > best[1] + 1e-9):
+                best = (*key, threshold, weak, recall)
+    assert best is not None
+    return best[2], best[3]
 
 
 def concern_model(examples: Sequence[Example]) -> dict[str, object]:
@@ -238,7 +248,7 @@ def main() -> None:
     print(f"{len(real)} real messages from {len({e.page for e in real})} pages, out of fold "
           f"grouped by page (threshold {threshold}, weak {weak}):")
     report(real, scores, threshold, weak)
-    for goal in (0.90, 0.93, 0.95):
+    for goal in (0.88, 0.90, 0.92, 0.93, 0.95):
         t, w = choose(repeated, scores, goal)
         r, q = rates(repeated, scores, t, w)
         print(f"  at {goal:.0%} quiet: threshold {t}, weak {w}: recall {r:.1%} quiet {q:.1%}")
