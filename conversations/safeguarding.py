@@ -9,7 +9,10 @@ misspellings of the words marked `~` tolerated. A danger phrase that overlaps an
 
 A phrase marked `?` in the file is a bare topic ("self-harm", "overdose") that people also
 use when talking about the subject; it counts only when the classifier
-(safeguarding_model.py) also leans towards danger. The classifier alone, above the threshold
+(safeguarding_model.py) also leans towards danger. So does any danger phrase in a sentence
+a `[topic]` phrase frames as talk about other people ("young people who have been
+groomed", "if you find someone who has taken an overdose") when the sentence has no word of
+the first person (I, me, my, we, our). The classifier alone, above the threshold
 chosen when it was trained, counts too: the rules catch what is named, the classifier what
 is described.
 

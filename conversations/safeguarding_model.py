@@ -2,7 +2,7 @@
 
 Phrase rules (safeguarding_phrases.txt) miss people who describe what happens instead of
 naming it ("he threw a glass at my head", "I want to drop out of existence"). A logistic
-regression over words, word pairs and *concepts* (below), trained by
+regression over word stems, pairs of them and *concepts* (below), trained by
 bench/train_safeguarding.py on the collected real messages (tests/data/README.md) and the
 synthetic sets, scores every message; the file beside this one holds its weights.
 
@@ -13,7 +13,8 @@ sentence ("fear" with "home", "first person" with "death"), so "I'm terrified of
 back there" and "scared to go home" share most of what it weighs even though they share no
 word pair. Measured on the collected messages this generalises better than the letter
 groups the first classifier used (out of fold, 84% of danger messages caught at 93% of
-look-alikes quiet, against 80%).
+look-alikes quiet, against 80%). Words are weighed without their endings (`stem`), so
+"hitting" counts as "hit" and a message worded unlike any seen still shares its stems.
 
 `features` is shared with the training script, so both read a message the same way.
 """
