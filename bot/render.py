@@ -38,6 +38,7 @@ __all__ = [  # the SMS alphabet's names come from conversations/gsm7.py
     "SMS_MAX_SEGMENTS",
     "TELEGRAM_LIMIT",
     "choice_prompt",
+    "escape",
     "fit",
     "render_plain",
     "render_sms",
@@ -160,20 +161,26 @@ def _floor(reply: Outbound, label_limit: int) -> int:
     return min(whole, SINGLE_SEGMENT)
 
 
+def escape(text: str) -> str:
+    """Text safe in Telegram's HTML: only <, > and & need it; quotes stay as typed, so a
+    stored or logged reply reads as the person saw it."""
+    return html.escape(text, quote=False)
+
+
 def render_telegram(reply: Outbound) -> str:
     """Telegram HTML text (parse_mode=HTML); choices are sent as buttons beside it."""
     if reply.entry is None:
-        return html.escape(reply.text)
+        return escape(reply.text)
     entry = reply.entry
-    parts = [f"<b>{html.escape(entry.title)}</b>", html.escape(reply.text)]
+    parts = [f"<b>{escape(entry.title)}</b>", escape(reply.text)]
     if entry.description and entry.description != reply.text:
-        parts.append(html.escape(entry.description))
+        parts.append(escape(entry.description))
     details = [
         ("How to apply", entry.how_to_apply), ("Phone", entry.phone), ("Email", entry.email),
         ("Website", entry.url), ("Where", entry.address), ("Open", entry.opening_hours),
         ("Run by", entry.provider),
     ]
-    lines = [f"{label}: {html.escape(value)}" for label, value in details if value]
+    lines = [f"{label}: {escape(value)}" for label, value in details if value]
     if lines:
         parts.append("\n".join(lines))
     return "\n\n".join(parts)[:TELEGRAM_LIMIT]

@@ -49,49 +49,29 @@ from conversations.store import ensure_conversations
 from conversations.timebank import Policy, ensure_timebank
 from conversations.types import Inbound, Outbound, Session
 from conversations.volunteering import ensure_volunteering
+from conversations.wording import (
+    EXAMPLES,
+    GREETINGS,
+    LEAVE_WORDS,
+    LEFT,
+    MENU_TEXT,
+    MENU_TEXT_SMS,
+    MENU_WORDS,
+    MORE_WORDS,
+    NOTHING,
+    NOTHING_TO_RESUME,
+    NUMBER,
+    RESUMABLE,
+    RESUME_WORDS,
+    SET_ASIDE,
+    WELCOME,
+    WELCOME_SMS,
+    WHICH_ONE,
+)
 
 IDLE_RESET = timedelta(days=1)
 MAX_CHOICES = 3
 SMS_ALTERNATIVES = 2  # an answer, its question and its choices fit two texts
-GREETINGS = {"hi", "hello", "hey", "hiya", "yo", "/start", "start", "good morning", "hi there"}
-MENU_WORDS = {"help", "menu", "/help", "/menu", "?", "options", "main menu"}
-LEAVE_WORDS = {"stop", "cancel", "quit", "end", "exit", "never mind", "nevermind",
-               "forget it", "start again"}
-MORE_WORDS = {"more", "next", "more please", "show more", "next page", "others"}
-EXAMPLES = ("What can I get?", "What is the council planning?", "Help with council tax")
-NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
-
-MENU_TEXT = (
-    "I can help you find local support from the council. Ask me in your own words, "
-    "for example \"help paying rent\". I can also check what you can get, show the council's "
-    "plans and take objections. Send MENU at any time to come back here, MY DATA to see what "
-    "I hold about you, FORGET ME to delete it."
-)
-WELCOME = "Hi! I'm Local Support, the council's assistant. " + MENU_TEXT
-# SMS: the menu, its three choices and HELP's STOP line fit two texts (bot/render.py)
-MENU_TEXT_SMS = (
-    "Ask me in your own words, e.g. \"help paying rent\". Send MENU to come back here, "
-    "MY DATA or FORGET ME for your data."
-)
-WELCOME_SMS = "Hi! I'm the council's Local Support assistant. " + MENU_TEXT_SMS
-NOTHING = (
-    "Sorry, I couldn't find anything that fits that. Try saying it another way, "
-    "or send MENU to see what I can help with."
-)
-WHICH_ONE = ("Which service do you mean? Tell me its name, or what you need in your own "
-             "words, and I'll find it.")
-LEFT = "OK, I've stopped that. Ask me anything, or send MENU to see what I can do."
-# Said when a new question arrives while a flow waits for an answer; what was answered stays.
-SET_ASIDE = {
-    "entitlement:ask": "I've stopped the check (your answers so far are kept).",
-    "entitlement:who": "I've stopped the check.",
-    "objection:what": "I've put the objection aside; nothing is recorded.",
-    "objection:confirm": "I've put the objection aside; nothing is recorded.",
-    "objection:postcode": "I've put the objection aside; nothing is recorded.",
-    "objection:reason": "I've put the objection aside; nothing is recorded.",
-    "feedback:rating": "I've left the rating.",
-    "privacy:forget": "I have not deleted anything.",
-}
 # States whose question is asked again after small talk or a follow-up answer.
 WAITING = {"entitlement:ask", "entitlement:who", "objection:what", "objection:confirm",
            "objection:postcode", "objection:reason", "feedback:rating", "privacy:forget"}
@@ -133,12 +113,13 @@ class Engine:
         found = circumstances if circumstances is not None else load_circumstances(self.db)
         self.questions = {code: c.question for code, c in found.items()}
 
-    def context(self, now: datetime) -> Context:
-        return Context(self.db, self.matcher, self.entries, self.questions, now, self.timebank)
+    def context(self, now: datetime, replying_to: str | None = None) -> Context:
+        return Context(self.db, self.matcher, self.entries, self.questions, now, self.timebank,
+                       replying_to)
 
     def step(self, session: Session, inbound: Inbound, now: datetime) -> list[Outbound]:
         """Safeguarding first: crisis contacts lead the replies whatever else was asked."""
-        ctx = self.context(now)
+        ctx = self.context(now, inbound.reply_to)
         replies = self._step(session, inbound, ctx)
         concern = assess(inbound.text)
         return replies if concern is None else self.disclosure(session, inbound.text, concern)
@@ -175,6 +156,8 @@ class Engine:
             return [Outbound(LEFT)]
         if word in MORE_WORDS and (page := more(session)) is not None:
             return [page]
+        if word in RESUME_WORDS and session.state not in WAITING:
+            return resume(session)
         picked = self._picked(session, inbound, text, ctx)
         if picked is not None:
             return picked
@@ -193,6 +176,7 @@ class Engine:
         if state in WAITING and (answer := self._follow_up(session, text, ctx)) is not None:
             return [answer, *self._ask_again(session)]
         if flow is not None and text:
+            set_aside(session)
             end_flow(session)  # not an answer to the question: a new message
             replies = self.route(session, text, ctx, first=first)
             aside = SET_ASIDE.get(state)
@@ -466,6 +450,30 @@ def services_first(result: SearchResult, text: str) -> SearchResult:
         return result
     rest = tuple(m for m in result.matches if m is not service)
     return replace(result, matches=(service, *rest))
+
+
+def set_aside(session: Session) -> None:
+    """Keep a check's or an objection's place (its state, question and choices) so that
+    CARRY ON can take it up again; the answers themselves stay in the session anyway."""
+    if not session.state.startswith(RESUMABLE) or not session.data.get("asked"):
+        return
+    session.data["set_aside"] = {
+        "state": session.state, "flow": session.data.get("flow"),
+        "asked": session.data["asked"], "choices": session.data.get("choices"),
+        "labels": session.data.get("labels")}
+
+
+def resume(session: Session) -> list[Outbound]:
+    """CARRY ON: the set-aside check or objection, its question put again."""
+    kept = session.data.pop("set_aside", None)
+    if not isinstance(kept, dict):
+        return [Outbound(NOTHING_TO_RESUME)]
+    session.state = str(kept["state"])
+    if kept.get("flow") is not None:
+        session.data["flow"] = kept["flow"]
+    offer(session, list(zip(kept.get("labels") or [], kept.get("choices") or [], strict=False)))
+    session.data["asked"] = kept["asked"]
+    return [Outbound(str(kept["asked"]), choices=tuple(kept.get("labels") or ()))]
 
 
 def alternatives(result: SearchResult) -> list[Entry]:

@@ -15,6 +15,7 @@ from typing import Any
 import sqlite_utils
 
 from catalogue.storage import Personal, people_tables
+from conversations.timebank import exchanges_for_export
 
 _DESCRIBED = {"sessions", "people", "feedback", "objections", "unmet_needs"}
 
@@ -48,6 +49,9 @@ def export_person(db: sqlite_utils.Database, channel: str, address: str) -> dict
                 row["data"] = json.loads(row.get("data") or "{}")
         if rows:
             tables[table] = rows
+    for membership in tables.get("timebank_members", []):
+        if exchanges := exchanges_for_export(db, int(membership["id"])):
+            tables.setdefault("timebank_exchanges", []).extend(exchanges)
     return {"channel": channel, "address": address, "tables": tables}
 
 

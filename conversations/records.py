@@ -160,7 +160,13 @@ def redact(text: str) -> str:
     """Phone numbers, email addresses and UK postcodes replaced by placeholders."""
     text = _EMAIL.sub("[email]", text)
     text = _POSTCODE_IN_TEXT.sub("[postcode]", text)
-    return _PHONE.sub("[phone]", text)
+    return _PHONE.sub(_phone_placeholder, text)
+
+
+def _phone_placeholder(found: re.Match[str]) -> str:
+    """"[phone]", keeping an opening bracket the number does not close: "(07700 900123)"."""
+    number = found.group()
+    return "([phone]" if number.startswith("(") and ")" not in number else "[phone]"
 
 
 def add_unmet_need(

@@ -27,7 +27,7 @@ NOTE_SHOWN = 60  # characters of an exchange's note in a message (two SMS segmen
 
 
 def body_for(channel: str, text: str) -> str:
-    return html.escape(text) if channel == "telegram" else text
+    return html.escape(text, quote=False) if channel == "telegram" else text
 
 
 def tell(db: sqlite_utils.Database, member: Member, key: str, text: str, now: datetime,

@@ -77,6 +77,10 @@ _JOIN = re.compile(r"^(?:i want to |i'd like to |i would like to |can i |how do 
 _OFFER = re.compile(r"^(?:post an? )?(offer|request)[:\s]+(.{3,})$"
                     r"|^i can offer (.{3,})$|^i(?:'d| would) like help with (.{3,})$")
 _MATCHES = re.compile(r"^(?:see |show |show me |my )?matches$|^who can help(?: me)?\??$")
+_LISTINGS = re.compile(r"^(?:my|show(?: me)? my|see my|list my) (?:open )?(?:offers?|requests?|"
+                       r"offers? and requests?|listings?|posts?)$")
+_CLOSE = re.compile(r"^(?:close|remove|delete|take down) (?:my )?(?:offer |request |listing |"
+                    r"number |no\.? )?#?(\d{1,2})$")
 _APPROVE = re.compile(r"^approve (\d+)$")
 _RELAY = re.compile(r"^(?:to|tell|message) ([a-z][a-z'-]*)[:,]\s*(.+)$", re.S)
 
@@ -116,6 +120,17 @@ def listing_said(text: str) -> tuple[str, str] | None:
 
 def wants_matches(text: str) -> bool:
     return _MATCHES.match(plain(text)) is not None
+
+
+def wants_listings(text: str) -> bool:
+    """"MY OFFERS", "show my requests"."""
+    return _LISTINGS.match(plain(text).rstrip("?")) is not None
+
+
+def close_said(text: str) -> int | None:
+    """The number in "CLOSE 2", "remove offer 1", or None."""
+    found = _CLOSE.match(plain(text))
+    return int(found.group(1)) if found else None
 
 
 def approval_said(text: str) -> int | None:

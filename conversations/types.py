@@ -24,7 +24,8 @@ class Inbound:
     address: str
     text: str
     choice: int | None = None
-    reply_to: str | None = None  # the provider's id of our message this replies to (Telegram)
+    # the provider's id of our message this replies to, or whose button was pressed (Telegram)
+    reply_to: str | None = None
 
 
 @dataclass(frozen=True)

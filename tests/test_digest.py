@@ -91,7 +91,7 @@ def test_reasons_stand_for_many_and_carry_no_personal_data(
     assert library.reasons[0] == ("We use the library every Saturday", 4)
     shown = " ".join(text for text, _ in library.reasons)
     assert "Jones" not in shown and "07700 900999" not in shown and "me@example.com" not in shown
-    assert "My neighbour [name] [phone]) needs it, email me at [email]" in shown
+    assert "My neighbour [name] ([phone]) needs it, email me at [email]" in shown
 
 
 def test_the_plain_text_puts_the_ward_first_and_marks_answered_items(
@@ -134,7 +134,7 @@ def test_the_html_has_the_chart_inline_and_the_same_figures_as_a_table(
                   for n, bold in ((0, ""), (0, ""), (1, ""), (2, ""), (4, ""),
                                   (7, ";font-weight:bold")))
     assert row in page
-    assert "My neighbour [name] [phone])" in page and "Jones" not in page
+    assert "My neighbour [name] ([phone])" in page and "Jones" not in page
     extra = digest.email_extra()
     assert [i["cid"] for i in extra["images"]] == [CHART_CID]  # type: ignore[attr-defined]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite_utils
 from conversation_kit import Talk
 
-from conversations.engine import WHICH_ONE
+from conversations.wording import WHICH_ONE
 
 
 def unmet(db: sqlite_utils.Database) -> int:
@@ -56,8 +56,36 @@ def test_small_talk_inside_a_flow_keeps_it_and_is_no_unmet_need(
 def test_a_new_question_inside_an_objection_says_nothing_is_recorded(talk: Talk) -> None:
     talk.say("object to the car park")
     reply = talk.say("where can I find books?")
-    assert reply.startswith("I've put the objection aside; nothing is recorded.")
+    assert reply.startswith("I've put the objection aside; nothing is recorded (CARRY ON")
     assert "Riverside library" in reply
+
+
+def test_carry_on_takes_up_an_objection_where_it_was_left(talk: Talk, db) -> None:
+    talk.say("object to the car park")
+    talk.say("yes")
+    assert talk.state == "objection:postcode"
+    assert "Riverside library" in talk.say("where can I find books?")
+    assert talk.state != "objection:postcode"
+    assert "What is your postcode?" in talk.say("carry on")
+    assert talk.state == "objection:postcode"
+    assert "Why do you object" in talk.say("RV1 1AA")
+    talk.say("It will make the lane dangerous for children walking to school")
+    assert db.execute("SELECT count(*) FROM objections").fetchone()[0] == 1
+    assert "nothing to go back to" in talk.say("carry on")
+
+
+def test_carry_on_takes_up_a_check_with_its_answers_kept(talk: Talk) -> None:
+    talk.say("free school meals")
+    asked = talk.say("check for me")
+    assert "How old are you?" in asked
+    talk.say("where can I find books?")
+    assert "How old are you?" in talk.say("continue")
+    assert "Universal Credit" in talk.say("12")
+    assert talk.state == "entitlement:ask"
+
+
+def test_carry_on_with_nothing_set_aside_says_so(talk: Talk) -> None:
+    assert "nothing to go back to" in talk.say("carry on")
 
 
 def test_them_after_a_list_asks_which_one(talk: Talk) -> None:

@@ -119,6 +119,8 @@ def test_unmatched_messages_are_kept_redacted_as_unmet_needs(
     ("email a.b+c@council.gov.uk now", "email [email] now"),
     ("sw1a 1aa and SW1A1AA", "[postcode] and [postcode]"),
     ("I am 15 and need help in year 10", "I am 15 and need help in year 10"),
+    ("call me (07700 900123) after 5", "call me ([phone]) after 5"),
+    ("call (0161) 496 0000 now", "call [phone] now"),
 ])
 def test_redaction(text: str, expected: str) -> None:
     assert redact(text) == expected

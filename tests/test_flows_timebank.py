@@ -196,6 +196,22 @@ def test_offers_and_requests_are_posted_and_matched(engine, db, sam) -> None:
     assert "Sam (Riverside) offers gardening" in jo.say("who can help?")
 
 
+def test_an_offer_is_closed_by_its_number_and_stops_matching(engine, db, sam) -> None:
+    assert "Posted your offer" in sam.say("offer dog walking")
+    assert "Posted your request" in sam.say("request a lift to the hospital")
+    listed = sam.say("MY OFFERS")
+    assert "1. offer: dog walking" in listed and "2. request: a lift to the hospital" in listed
+    jo = person(engine, db, "sms", "+447700900008")
+    join(jo, "Jo", "RV1 1AA", "skip", "dog walking")
+    assert "Sam (Riverside) offers dog walking" in jo.say("MATCHES")
+    assert "I can't find number 3" in sam.say("close 3")
+    assert 'Closed your offer: "dog walking"' in sam.say("CLOSE 1")
+    assert "already closed" in sam.say("close 1")
+    assert "dog walking" not in sam.say("my offers")
+    assert "No matches yet" in jo.say("MATCHES")
+    assert "no open offers" in jo.say("my offers")
+
+
 def test_forget_me_keeps_the_ledger_balanced(sam, priya, db) -> None:
     sam.say("I helped Priya with her garden for 2 hours")
     priya.say("yes")

@@ -122,7 +122,7 @@ def test_telegram_card_is_html_escaped_and_richer_than_sms() -> None:
     entry = Entry(id="x", kind="service", title="Tom & Jerry's <club>", summary="Fun & games",
                   phone="01632 960002", opening_hours="Mon-Fri 4pm-8pm")
     text = render_telegram(Outbound(entry.summary, entry=entry))
-    assert text.startswith("<b>Tom &amp; Jerry&#x27;s &lt;club&gt;</b>")
+    assert text.startswith("<b>Tom &amp; Jerry's &lt;club&gt;</b>")
     assert "Open: Mon-Fri 4pm-8pm" in text
     assert "Phone: 01632 960002" in text
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from bot.store import open_store
 from conversations import timebank
-from conversations.erasure import erase_person
+from conversations.erasure import erase_person, export_person
 from conversations.timebank import LedgerError, Policy
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
@@ -120,6 +120,23 @@ def test_forget_me_keeps_the_ledger_balanced_and_others_statements_true(store) -
     assert [(line.other, line.minutes, line.exchange.note) for line in lines] == [
         (timebank.FORMER, 60, "")]
     assert timebank.named(store, "Priya") == []
+
+
+def test_export_user_shows_a_members_exchanges_with_their_notes(store) -> None:
+    sam, priya = join(store, "Sam", 1), join(store, "Priya", 2)
+    timebank.record(store, sam, priya, 60, "Priya's garden", "coordinator", NOW, POLICY,
+                    confirmed=True)
+    timebank.record(store, priya, sam, 30, "lift to the clinic", f"member:{priya}",
+                    NOW + timedelta(days=1), POLICY)
+    exchanges = export_person(store, "sms", "+447700900002")["tables"]["timebank_exchanges"]
+    assert [(e["you"], e["minutes"], e["with"], e["state"], e["note"]) for e in exchanges] == [
+        ("received", 60, "Sam", "confirmed", "Priya's garden"),
+        ("gave", 30, "Sam", "pending", "lift to the clinic")]
+    erase_person(store, "sms", "+447700900001")
+    exchanges = export_person(store, "sms", "+447700900002")["tables"]["timebank_exchanges"]
+    assert [(e["with"], e["state"], e["note"]) for e in exchanges] == [
+        (timebank.FORMER, "confirmed", None), (timebank.FORMER, "declined", None)]
+    assert "timebank_exchanges" not in export_person(store, "sms", "+447700900001")["tables"]
 
 
 @pytest.mark.parametrize(("minutes", "text", "signed"), [

@@ -17,7 +17,7 @@ from conftest import ACCOUNT_SID, BOT_TOKEN, Server
 from fakes.telegram_api import FakeBotApi
 from fakes.twilio_api import FakeTwilioApi
 from test_sms import messages_of, post_sms, twilio_form
-from test_telegram import SECRET, post_update, text_update
+from test_telegram import BOT_USER, SECRET, button_update, post_update, text_update
 
 from bot.settings import Settings
 
@@ -185,3 +185,64 @@ async def test_approval_introductions_and_forget_me(http, make_server, settings:
     assert rows(db_path, "SELECT count(*) FROM timebank_members WHERE address = ?",
                 (JO,)) == [(0,)]
     assert rows(db_path, "SELECT sum(minutes) FROM timebank_postings") == [(0,)]
+
+
+def answering(update: dict[str, Any], message_id: str) -> dict[str, Any]:
+    """`update` (a text or a button press) made about our message `message_id`."""
+    ours = {"message_id": int(message_id), "date": 1735732800, "from": BOT_USER,
+            "chat": {"id": PRIYA_CHAT, "type": "private"}, "text": "Time bank: ..."}
+    if "callback_query" in update:
+        update["callback_query"]["message"] = ours
+    else:
+        update["message"]["reply_to_message"] = ours
+    return update
+
+
+async def test_on_telegram_a_yes_answers_the_exchange_whose_message_it_replies_to(
+        http, make_server, settings: Settings, bot_api: FakeBotApi,
+        twilio_api: FakeTwilioApi, db_path: Path) -> None:
+    """Two exchanges wait for Priya. A bare YES would be asked "which one?"; replying to
+    one's message, or pressing a button on it, answers that one."""
+    server = await make_server(replace(
+        settings, telegram_bot_token=BOT_TOKEN, telegram_api_base_url=bot_api.base_url,
+        telegram_webhook_url="https://support.example.org/telegram",
+        telegram_secret_token=SECRET, twilio_account_sid=ACCOUNT_SID,
+        twilio_from_number="+447700900000", twilio_api_base_url=twilio_api.url,
+        outbox_idle=0.05))
+    await join_by_sms(http, server, SAM, "Sam", "gardening")
+    await join_by_sms(http, server, JO, "Jo", "lifts")
+    for text in ("join the time bank", "Priya", "skip", "cooking", "a lift"):
+        await telegram(http, server, bot_api, text)
+    await sms(http, server, SAM, "I helped Priya with her garden for 2 hours")
+    await sms(http, server, JO, "I drove Priya to the station, 1 hour")
+    assert await telegram_got(bot_api, "Jo says they helped you")
+    for _ in range(200):
+        sent = rows(db_path, "SELECT key, provider_id FROM outbox "
+                    "WHERE key LIKE 'timebank-confirm:%' AND state = 'sent' ORDER BY id")
+        if len(sent) == 2:
+            break
+        await asyncio.sleep(0.05)
+    (sams, sams_message), (jos, jos_message) = sent
+
+    before = len(bot_api.sent)
+    reply = answering(text_update("yes", chat=PRIYA_CHAT), jos_message)
+    assert await post_update(http, server, reply) == 200
+    said = html.unescape(str((await bot_api.wait_sent(before + 1))[before]["text"]))
+    assert said.startswith("Thank you, confirmed") and "balance is -1 hour" in said
+    assert "Priya confirmed 1 hour" in (await texts_to(twilio_api, JO, 2))[-1]
+    decided = rows(db_path, "SELECT exchange, state FROM timebank_decisions")
+    assert decided == [(int(jos.rpartition(":")[2]), "confirmed")]
+
+    before = len(bot_api.sent)
+    press = answering(button_update("1|No", chat=PRIYA_CHAT), sams_message)
+    assert await post_update(http, server, press) == 200
+    said = html.unescape(str((await bot_api.wait_sent(before + 1))[before]["text"]))
+    assert "it won't count" in said
+    assert sorted(rows(db_path, "SELECT exchange, state FROM timebank_decisions")) == sorted([
+        (int(jos.rpartition(":")[2]), "confirmed"), (int(sams.rpartition(":")[2]), "declined")])
+
+    before = len(bot_api.sent)
+    again = answering(text_update("yes", chat=PRIYA_CHAT), sams_message)
+    assert await post_update(http, server, again) == 200
+    said = html.unescape(str((await bot_api.wait_sent(before + 1))[before]["text"]))
+    assert "already been answered" in said

@@ -108,7 +108,9 @@ def arrival(update: Update, now: datetime) -> Arrival | None:
         if picked is None:
             return None
         index, label = picked
+        pressed_on = query.message.message_id if query.message is not None else None
         return Arrival("telegram", key, str(chat.id), label, now, choice=index,
+                       reply_to=str(pressed_on) if pressed_on is not None else None,
                        kind="group" if group else "text")
     message = update.message
     if message is None:

@@ -49,7 +49,7 @@ def handle_councillor_reply(db: sqlite_utils.Database, inbound: Inbound,
     councillor = councillor_by_chat(db, inbound.address)
     if councillor is None:
         return None
-    if inbound.reply_to:
+    if inbound.reply_to and inbound.choice is None:  # a button press names its message too
         items = replied_items(db, inbound.address, inbound.reply_to)
         if items is None:
             return None

@@ -71,6 +71,7 @@ class Context:
     questions: Mapping[str, str]  # circumstance code -> question
     now: datetime
     timebank: Policy = field(default_factory=Policy)  # TIMEBANK_* (bot/settings.py)
+    replying_to: str | None = None  # the provider's id of our message answered (Telegram)
 
 
 def words(text: str) -> str:

@@ -21,10 +21,12 @@ from conversations.flows.common import parse_yes_no as yes_no
 from conversations.flows.timebank_matches import (
     answer_intros,
     ask_introduction,
+    close_listing,
     intro_answer,
     matches,
     post_listing,
     relay,
+    show_listings,
 )
 from conversations.timebank import Exchange, LedgerError, Member
 from conversations.timebank_words import Said
@@ -75,6 +77,10 @@ def route(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
         return answered
     if (listing := timebank_words.listing_said(text)) is not None:
         return post_listing(ctx, me, *listing)
+    if timebank_words.wants_listings(text):
+        return show_listings(ctx, session, me)
+    if (number := timebank_words.close_said(text)) is not None:
+        return close_listing(ctx, session, me, number)
     if timebank_words.wants_matches(text):
         return matches(ctx, session, me)
     if (relayed := timebank_words.relay_said(text)) is not None:
@@ -92,7 +98,9 @@ def answer_waiting(ctx: Context, session: Session, text: str) -> list[Outbound] 
     if me is None:
         return None
     if timebank.awaiting(ctx.db, me.id):
-        return answer_pending(ctx, session, me, said == "yes")
+        return answer_pending(ctx, session, me, said == "yes", answered_exchange(ctx, me))
+    if answered_exchange(ctx, me) is not None:
+        return [Outbound(ALREADY_ANSWERED)]
     return answer_intros(ctx, session, me, said == "yes")
 
 
@@ -251,10 +259,12 @@ def answer_pending(ctx: Context, session: Session, me: Member, yes: bool,
     waiting = timebank.awaiting(ctx.db, me.id)
     if exchange_id is None and len(waiting) > 1:
         return ask_which_exchange(ctx, session, me, waiting, yes)
-    chosen = next((e for e in waiting if e.id == exchange_id), waiting[0] if waiting else None)
+    if exchange_id is None:
+        chosen = waiting[0] if waiting else None
+    else:  # the one meant, never another in its place
+        chosen = next((e for e in waiting if e.id == exchange_id), None)
     if chosen is None:
-        return [Outbound("That exchange has already been answered. Send STATEMENT to see "
-                         "yours.")]
+        return [Outbound(ALREADY_ANSWERED)]
     if not yes:
         timebank.decline(ctx.db, chosen.id, by(me), ctx.now)
         notices.answered(ctx.db, chosen, me, False, ctx.timebank, ctx.now)
@@ -269,6 +279,22 @@ def answer_pending(ctx: Context, session: Session, me: Member, yes: bool,
         return [Outbound("That exchange has already been answered.")]
     notices.answered(ctx.db, chosen, me, True, ctx.timebank, ctx.now)
     return [Outbound(f"Thank you, confirmed. {balance_text(ctx, me)}")]
+
+
+ALREADY_ANSWERED = "That exchange has already been answered. Send STATEMENT to see yours."
+
+
+def answered_exchange(ctx: Context, me: Member) -> int | None:
+    """The exchange whose "please confirm" message the member replied to or pressed a
+    button on (Telegram gives its id; the outbox kept it when it was sent), or None."""
+    if not ctx.replying_to or not me.channel:
+        return None
+    row = ctx.db.execute(
+        "SELECT key FROM outbox WHERE channel = ? AND address = ? AND provider_id = ? "
+        "AND key LIKE 'timebank-confirm:%' ORDER BY id DESC LIMIT 1",
+        [me.channel, me.address, ctx.replying_to]).fetchone()
+    number = str(row[0]).rpartition(":")[2] if row else ""
+    return int(number) if number.isdigit() else None
 
 
 def ask_which_exchange(ctx: Context, session: Session, me: Member, waiting: list[Exchange],
@@ -341,9 +367,10 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
         return answer_pending(ctx, session, me, bool(flow.get("yes")), int(text[9:]))
     said = yes_no(text)
     if state == "confirm" and said in ("yes", "no"):
-        # with several waiting, a button pressed on an older message looks the same: ask
+        # with several waiting, a YES means the one whose message it answers (Telegram's
+        # reply or button); a bare YES could be any of them: ask
         several = len(timebank.awaiting(ctx.db, me.id)) > 1
-        chosen = None if several else flow.get("exchange")
+        chosen = answered_exchange(ctx, me) if several else flow.get("exchange")
         return answer_pending(ctx, session, me, said == "yes", chosen)
     if state == "intro" and said in ("yes", "no"):
         return answer_intros(ctx, session, me, said == "yes", int(flow.get("intro", 0))) or [

@@ -16,6 +16,7 @@ from conversations.types import Outbound, Session
 
 ALIKE = 70  # rapidfuzz token_set_ratio: an offer and a need this alike match
 MAX_MATCHES = 3
+SHOWN_LISTINGS = 4  # MY OFFERS fits two texts; closing one shows the next
 
 
 def post_listing(ctx: Context, me: Member, kind: str, text: str) -> list[Outbound]:
@@ -25,6 +26,43 @@ def post_listing(ctx: Context, me: Member, kind: str, text: str) -> list[Outboun
                                       iso(ctx.now)])
     return [Outbound(f"Posted your {kind}: \"{text[:80]}\". Send MATCHES to see members "
                      "who may fit.")]
+
+
+def open_listings(ctx: Context, me: Member) -> list[tuple[int, str, str]]:
+    """(id, kind, text) of the member's offers and requests still open, oldest first."""
+    return [(int(i), str(kind), str(text)) for i, kind, text in ctx.db.execute(
+        "SELECT id, kind, text FROM timebank_listings WHERE member = ? AND closed_at IS NULL "
+        "ORDER BY id", [me.id])]
+
+
+def show_listings(ctx: Context, session: Session, me: Member) -> list[Outbound]:
+    """MY OFFERS: the open ones numbered, so CLOSE 2 means what the member saw."""
+    listed = open_listings(ctx, me)[:SHOWN_LISTINGS]
+    if not listed:
+        return [Outbound("You have no open offers or requests. Post one with \"offer ...\" or "
+                         "\"request ...\".")]
+    session.data["listings"] = [listing_id for listing_id, _, _ in listed]
+    lines = [f"{n}. {kind}: {text[:60]}" for n, (_, kind, text) in enumerate(listed, 1)]
+    return [Outbound("Your open offers and requests:\n" + "\n".join(lines)
+                     + "\nWhen one is done or no longer needed, send CLOSE and its number.")]
+
+
+def close_listing(ctx: Context, session: Session, me: Member, number: int) -> list[Outbound]:
+    """CLOSE N: the offer or request numbered N in the last MY OFFERS stops showing in
+    matches (it is kept, closed, for the time bank's activity figures until FORGET ME)."""
+    shown = session.data.get("listings")
+    ids = [int(i) for i in shown] if isinstance(shown, list) else [
+        listing_id for listing_id, _, _ in open_listings(ctx, me)]
+    if not 1 <= number <= len(ids):
+        return [Outbound(f"I can't find number {number}. Send MY OFFERS to see yours numbered.")]
+    row = ctx.db.execute("SELECT kind, text FROM timebank_listings WHERE id = ? AND member = ? "
+                         "AND closed_at IS NULL", [ids[number - 1], me.id]).fetchone()
+    if row is None:
+        return [Outbound("That one is already closed. Send MY OFFERS to see what is open.")]
+    ctx.db.execute("UPDATE timebank_listings SET closed_at = ? WHERE id = ?",
+                   [iso(ctx.now), ids[number - 1]])
+    return [Outbound(f"Closed your {row[0]}: \"{str(row[1])[:60]}\". It no longer shows in "
+                     "matches.")]
 
 
 def wishes(ctx: Context, member: Member, kind: str) -> list[str]:
