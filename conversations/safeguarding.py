@@ -9,7 +9,10 @@ misspellings of the words marked `~` tolerated. A danger phrase that overlaps an
 
 A phrase marked `?` in the file is a bare topic ("self-harm", "overdose") that people also
 use when talking about the subject; it counts only when the classifier
-(safeguarding_model.py) also leans towards danger. The classifier alone, above the threshold
+(safeguarding_model.py) also leans towards danger. So does any danger phrase in a sentence
+a `[topic]` phrase frames as talk about other people ("young people who have been
+groomed", "if you find someone who has taken an overdose") when the sentence has no word of
+the first person (I, me, my, we, our). The classifier alone, above the threshold
 chosen when it was trained, counts too: the rules catch what is named, the classifier what
 is described.
 
@@ -37,6 +40,8 @@ MIN_WORDS = 3  # the classifier alone does not speak for a message shorter than 
 MISSPELT_KEPT = 20_000  # misspelling look-ups remembered before starting afresh
 CRISIS_TEXT = GENERAL  # the helplines for any concern (conversations/crisis.py has the rest)
 ORDINARY = "ordinary"
+FIRST_PERSON = frozenset({"i", "me", "my", "myself", "mine", "we", "us", "our", "ourselves"})
+TOPIC = "topic"  # phrases that frame a sentence as talk about others ("people who", "if you")
 WEAK = "?"  # marks a phrase that is a bare topic (see the module docstring)
 CLASSIFIER = "(classifier)"  # Concern.phrase when the classifier alone raised the concern
 # which helplines each category of the phrase file (or the classifier's guess) calls for
@@ -136,11 +141,13 @@ class Detector:
         self.fuzzy: set[str] = set()
         self.danger: list[Phrase] = []
         self.ordinary: list[Phrase] = []
+        self.topic: list[Phrase] = []
         self._misspelt_seen: dict[str, list[str]] = {}
         self._parse(text)
         self._longest_shorthand = max((len(k) for k in self.shorthand), default=1)
         self._danger_index = _index(self.danger)
         self._ordinary_index = _index(self.ordinary)
+        self._topic_index = _index(self.topic)
 
     # -- reading the file -----------------------------------------------------------
 
@@ -182,7 +189,8 @@ class Detector:
             phrase = Phrase(section, line, tuple(self._slot(part) for part in body.split()), weak)
             if not any(not s.gap and not s.optional for s in phrase.slots):
                 raise PhraseError("a phrase needs at least one word that must be there")
-            (self.ordinary if section == ORDINARY else self.danger).append(phrase)
+            kept = {ORDINARY: self.ordinary, TOPIC: self.topic}.get(section, self.danger)
+            kept.append(phrase)
 
     def _slot(self, part: str) -> Slot:
         if part == "...":
@@ -278,11 +286,14 @@ class Detector:
         return self.assess_words(self.words(text))
 
     def assess_words(self, words: list[str]) -> Concern | None:
-        """`assess` for a message already read by `words`."""
+        """`assess` for a message already read by `words`. A strong phrase in a sentence
+        framed as talk about others (a [topic] phrase: "people who have been groomed")
+        counts as weak."""
         forms = self.forms(words)
         present = frozenset().union(*forms) if forms else frozenset()
         positions = _positions(forms)
         ordinary: list[tuple[int, int]] | None = None
+        framed: set[int] | None = None
         weak: Concern | None = None
         for phrase in _candidates(self._danger_index, self.danger, present):
             if phrase.weak and weak is not None:
@@ -293,15 +304,27 @@ class Detector:
                     continue
                 if ordinary is None:
                     ordinary = self._spans(self.ordinary, self._ordinary_index, forms, positions)
+                    framed = self._framed_sentences(words, forms, positions)
                 if any(s < end and start < e for s, e in ordinary):
                     continue
                 matched = " ".join(w for w in words[start:end] if w != END)
-                concern = Concern(phrase.category, phrase.source, matched, phrase.weak)
-                if not phrase.weak:
+                is_weak = phrase.weak or _sentence_of(words, start) in (framed or set())
+                concern = Concern(phrase.category, phrase.source, matched, is_weak)
+                if not is_weak:
                     return concern
                 weak = weak or concern
                 break
         return weak
+
+    def _framed_sentences(self, words: list[str], forms: Sequence[frozenset[str]],
+                          positions: dict[str, list[int]]) -> set[int]:
+        """The sentences (numbered from 0) that a [topic] phrase frames as talk about
+        others: those with no word of the first person ("I was groomed by men who ...")."""
+        spans = self._spans(self.topic, self._topic_index, forms, positions)
+        framed = {_sentence_of(words, start) for start, _ in spans}
+        personal = {_sentence_of(words, i) for i, word in enumerate(words)
+                    if word in FIRST_PERSON}
+        return framed - personal
 
     @staticmethod
     def _spans(
@@ -315,6 +338,11 @@ class Detector:
                 if end is not None and end > start:
                     spans.append((start, end))
         return spans
+
+
+def _sentence_of(words: list[str], position: int) -> int:
+    """Which sentence (from 0) the word at `position` is in."""
+    return words[:position].count(END)
 
 
 def _index(phrases: list[Phrase]) -> dict[str, list[int]]:
@@ -375,7 +403,7 @@ def combined(detector: Detector, model: Model, text: str) -> Concern | None:
     if probability >= model.threshold and long_enough(weighed):
         # its guess is named, but all helplines are shown
         return Concern(f"possibly {model.group(found)}", CLASSIFIER,
-                       ", ".join(model.telling(found)))
+                       ", ".join(model.telling(found, weighed)))
     return None
 
 

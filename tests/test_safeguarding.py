@@ -37,7 +37,13 @@ from conversations.safeguarding import (
     long_enough,
     remainder,
 )
-from conversations.safeguarding_model import MODEL_FILE, default_model, read_model
+from conversations.safeguarding_model import (
+    MODEL_FILE,
+    default_model,
+    features,
+    read_model,
+    stem,
+)
 from conversations.types import Inbound, Session
 
 DATA = Path(__file__).parent / "data"
@@ -103,7 +109,7 @@ def test_every_synthetic_danger_message_is_caught_and_the_look_alikes_stay_quiet
     recall, quiet, missed, flagged = rates(DANGER, ORDINARY)
     print(f"\nsynthetic: recall {recall:.1%}, quiet {quiet:.1%}, flagged {flagged}")
     assert missed == []
-    assert quiet >= 0.99  # measured 103 of 104 (README, Safeguarding)
+    assert quiet >= 0.99  # measured 104 of 104 (README, Safeguarding)
 
 
 def test_the_phrase_rules_alone_still_catch_every_synthetic_danger_message() -> None:
@@ -111,14 +117,17 @@ def test_the_phrase_rules_alone_still_catch_every_synthetic_danger_message() -> 
     assert [text for text in DANGER if detector.assess(text) is None] == []
 
 
-# Floors a little under the figures in the README. TUNE and TEST trained and tuned the
-# detector (so their figures flatter it); CHECK was never looked at while tuning and is the
-# honest figure (tests/data/README.md).
+# Floors a little under the figures in the README. Every split is now trained and tuned on
+# (CHECK and CHECK2 were folded in in round 4, after their honest figures, 29/42 & 55/59 and
+# 16/20 & 23/29, were recorded; TUNE4 was collected for round 4 to tune on), so these
+# figures flatter the detector: they guard against it getting worse, they do not say how
+# well it does on new messages (the out-of-fold figure below and CHECK3 in the README do).
 @pytest.mark.parametrize(("split", "recall_floor", "quiet_floor"), [
-    ("tune", 0.97, 0.97),  # measured 153/157, 181/185
-    ("test", 0.98, 0.95),  # measured 61/62, 61/64
-    ("check", 0.68, 0.93),  # measured 29/42, 55/59
-    ("check2", 0.75, 0.75),  # measured 16/20, 23/29: a third round, collected and never tuned on
+    ("tune", 0.91, 0.97),  # measured 145/157, 182/185
+    ("test", 0.92, 0.97),  # measured 58/62, 63/64
+    ("check", 0.67, 0.95),  # measured 29/42, 57/59
+    ("check2", 0.75, 0.82),  # measured 16/20, 25/29
+    ("tune4", 0.51, 0.86),  # measured 84/158, 141/160
 ])
 def test_real_messages_reach_the_reported_figures(
     split: str, recall_floor: float, quiet_floor: float
@@ -135,7 +144,7 @@ def test_everyday_questions_stay_quiet() -> None:
     with open(DATA / "blind-c.tsv", encoding="utf-8") as f:
         questions = [row["query"] for row in csv.DictReader(f, delimiter="\t")]
     flagged = [q for q in questions if assess(q) is not None]
-    assert 1 - len(flagged) / len(questions) >= 0.97, flagged  # measured 203/206
+    assert 1 - len(flagged) / len(questions) >= 0.97, flagged  # measured 204/206
 
 
 @pytest.mark.parametrize("text", ["help", "help me", "hi", "thanks", "i need help", "MENU",
@@ -146,24 +155,27 @@ def test_the_commonest_short_messages_stay_quiet(text: str) -> None:
     assert assess(text) is None
 
 
+SPLITS = ("tune", "test", "check", "check2", "tune4")  # in the order they were collected
+
+
 def test_the_splits_are_disjoint_and_big_enough() -> None:
-    splits = {name: read_real(name) for name in ("tune", "test", "check", "check2")}
-    texts = {name: set(danger + ordinary) for name, (danger, ordinary) in splits.items()}
-    assert not texts["tune"] & texts["test"]
-    assert not texts["check"] & (texts["tune"] | texts["test"])
-    assert not texts["check2"] & (texts["tune"] | texts["test"] | texts["check"])
-    assert sum(len(danger) for danger, _ in splits.values()) >= 260
-    assert sum(len(ordinary) for _, ordinary in splits.values()) >= 300
-    assert len(splits["check"][0]) >= 40 and len(splits["check"][1]) >= 55
+    splits = {name: read_real(name) for name in SPLITS}
+    seen: set[str] = set()
+    for name in SPLITS:
+        danger, ordinary = splits[name]
+        assert not set(danger + ordinary) & seen, name
+        seen |= set(danger + ordinary)
+    assert sum(len(danger) for danger, _ in splits.values()) >= 435  # 439
+    assert sum(len(ordinary) for _, ordinary in splits.values()) >= 490  # 497
 
 
 def test_the_out_of_fold_figures_the_model_was_chosen_by() -> None:
-    """bench/train_safeguarding.py records how the rules and classifier did on TUNE and
-    TEST out of fold (each message scored by a model that did not see it)."""
+    """bench/train_safeguarding.py records how the rules and classifier did on every real
+    message out of fold, each scored by a model that saw no message of its page."""
     measured = json.loads((PACKAGE / MODEL_FILE).read_text(encoding="utf-8"))["out_of_fold"]
-    assert measured["messages"] >= 460
-    assert measured["recall"] >= 0.92  # measured 92.4%
-    assert measured["quiet"] >= 0.95  # measured 95.2%
+    assert measured["messages"] >= 930 and measured["grouped_by"] == "page"
+    assert measured["recall"] >= 0.66  # measured 67.6%
+    assert measured["quiet"] >= 0.91  # measured 92.0%
 
 
 @pytest.mark.parametrize("text", [
@@ -184,6 +196,28 @@ def test_indirect_wording_gets_the_contacts(text: str) -> None:
 ])
 def test_look_alikes_stay_quiet(text: str) -> None:
     assert not in_danger(text)
+
+
+def test_a_sentence_about_other_people_needs_the_classifier_to_agree() -> None:
+    rules = default_detector()
+    for topic in ("Childline counsels young people who have been groomed.",
+                  "If you find someone who has taken an overdose, call 999."):
+        concern = rules.assess(topic)
+        assert concern is not None and concern.weak, topic
+        assert assess(topic) is None
+    personal = "I was groomed by a group of men who said they were my friends"
+    concern = rules.assess(personal)
+    assert concern is not None and not concern.weak  # "I": not talk about others
+    assert in_danger(personal)
+
+
+def test_the_classifier_weighs_stems_and_names_the_words_as_written() -> None:
+    assert [stem(w) for w in ("hitting", "stopped", "worries", "followed", "miss")] == [
+        "hit", "stop", "worry", "follow", "miss"]
+    model = default_model()
+    words = ["he", "keeps", "hitting", "me", "$"]
+    telling = model.telling(features(words), words, count=20)
+    assert telling and all(part in words for item in telling for part in item.split())
 
 
 def test_the_classifier_reads_misspellings_right_and_leaves_out_what_is_ordinary() -> None:
