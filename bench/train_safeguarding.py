@@ -38,11 +38,15 @@ from conversations.safeguarding_model import FEWEST_FEATURES, MODEL_FILE, featur
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
 OUT = ROOT / "conversations" / MODEL_FILE
-# Share of real look-alikes that must stay quiet (out of fold). The goal is 90% of danger
-# messages caught with 93% quiet; the two cannot both be had on the collected messages, so
-# the threshold leans a little towards showing contacts (README, Safeguarding).
-QUIET_GOAL = 0.92
-REAL_SPLITS = ("tune", "test", "check", "check2", "tune4")
+# Share of real look-alikes that must stay quiet (out of fold), counted over the look-alikes
+# a council must not alarm (talk about a topic, jokes and sayings, grief, advice, news,
+# everyday worries), not over people telling of harm they came through (PAST_ACCOUNTS): the
+# contacts do such a person no harm. The goal is 90% of danger caught with 93% quiet; the
+# collected messages allow neither at once (out of fold, 93% quiet catches 61%), so the
+# assistant errs towards showing the contacts, as the issue asks: 90% quiet catches 69%.
+QUIET_GOAL = 0.90
+PAST_ACCOUNTS = frozenset({"recovery", "story"})
+REAL_SPLITS = ("tune", "test", "check", "check2", "tune4", "tune5")
 SEEDS = (7, 11, 13)  # the out-of-fold scores are repeated with these shuffles
 EVERYDAY = ("dev-queries.tsv", "extra-queries.tsv", "blind-a.tsv", "blind-b.tsv")
 REAL_WEIGHT = 3.0  # a real message counts for this many synthetic ones
@@ -84,9 +88,10 @@ def page_of(source: str) -> str:
 
 class Example:
     def __init__(self, text: str, danger: bool, group: str, detector: Detector,
-                 page: str = "", split: str = "") -> None:
+                 page: str = "", split: str = "", category: str = "") -> None:
         self.text, self.danger, self.group = text, danger, group
         self.page, self.split, self.real = page, split, bool(split)
+        self.past_account = not danger and category in PAST_ACCOUNTS
         weighed = detector.for_classifier(detector.words(text))
         self.features = features(weighed)
         self.long_enough = long_enough(weighed)
@@ -104,7 +109,7 @@ def read_real(detector: Detector, splits: Sequence[str] | None = None) -> list[E
     for split in REAL_SPLITS if splits is None else splits:
         with open(DATA / f"safeguarding-real-{split}.tsv", encoding="utf-8") as f:
             real += [Example(r["text"], r["label"] == "danger", REAL_GROUP.get(r["category"], ""),
-                             detector, page_of(r["source"]), split)
+                             detector, page_of(r["source"]), split, r["category"])
                      for r in csv.DictReader(f, delimiter="\t")]
     return real
 
@@ -187,18 +192,32 @@ def rates(real: Sequence[Example], scores: Sequence[float], threshold: float, we
 
 def choose(real: list[Example], scores: np.ndarray, goal: float = QUIET_GOAL
            ) -> tuple[float, float]:
-    """The lowest thresholds (most contacts shown) that keep `goal` of look-alikes quiet,
-    or, when none does, the quietest."""
+    """The lowest thresholds (most contacts shown) that keep `goal` of the look-alikes
+    quiet, past accounts aside (PAST_ACCOUNTS), or, when none does, the quietest."""
     grid = [round(x, 3) for x in np.arange(0.05, 0.991, 0.01)]
     best: tuple[bool, float, float, float, float] | None = None
+    counted = [(e, s) for e, s in zip(real, scores, strict=True) if not e.past_account]
+    weighed, weighed_scores = [e for e, _ in counted], [s for _, s in counted]
     for threshold in grid:
         for weak in [w for w in grid if w <= threshold]:
-            recall, quiet = rates(real, scores, threshold, weak)
+            recall, quiet = rates(weighed, weighed_scores, threshold, weak)
             key = (quiet >= goal, recall if quiet >= goal else quiet)
             if best is None or key[0] > best[0] or (key[0] == best[0] and key[1] > best[1] + 1e-9):
                 best = (*key, threshold, weak, recall)
     assert best is not None
     return best[2], best[3]
+
+
+def quiet_apart(real: Sequence[Example], scores: Sequence[float], threshold: float,
+                weak: float) -> tuple[float, float]:
+    """(share quiet of the look-alikes the goal counts, share quiet of past accounts)."""
+    shares = []
+    for past in (False, True):
+        part = [(e, s) for e, s in zip(real, scores, strict=True)
+                if not e.danger and e.past_account == past]
+        loud = sum(fires(e, s, threshold, weak) for e, s in part)
+        shares.append(1 - loud / max(len(part), 1))
+    return shares[0], shares[1]
 
 
 def concern_model(examples: Sequence[Example]) -> dict[str, object]:
@@ -248,10 +267,14 @@ def main() -> None:
     print(f"{len(real)} real messages from {len({e.page for e in real})} pages, out of fold "
           f"grouped by page (threshold {threshold}, weak {weak}):")
     report(real, scores, threshold, weak)
+    counted, past = quiet_apart(repeated, scores, threshold, weak)
+    print(f"  quiet: {counted:.1%} of the look-alikes counted, {past:.1%} of past accounts")
     for goal in (0.88, 0.90, 0.92, 0.93, 0.95):
         t, w = choose(repeated, scores, goal)
         r, q = rates(repeated, scores, t, w)
-        print(f"  at {goal:.0%} quiet: threshold {t}, weak {w}: recall {r:.1%} quiet {q:.1%}")
+        c, a = quiet_apart(repeated, scores, t, w)
+        print(f"  at {goal:.0%} quiet: threshold {t}, weak {w}: recall {r:.1%} quiet {q:.1%} "
+              f"(counted {c:.1%}, past accounts {a:.1%})")
     model, vocabulary = fit(real + synthetic)
     weights = {f: round(float(model.coef_[0][i]), 4) for f, i in vocabulary.items()
                if abs(model.coef_[0][i]) >= PRUNE}
@@ -260,7 +283,7 @@ def main() -> None:
                  + ", -".join(REAL_SPLITS) + ".tsv and the synthetic sets in tests/data",
         "threshold": threshold, "weak_threshold": weak,
         "out_of_fold": {"messages": len(real), "grouped_by": "page", "recall": round(recall, 4),
-                        "quiet": round(quiet, 4)},
+                        "quiet": round(quiet, 4), "quiet_counted": round(counted, 4)},
         "danger": {"bias": round(float(model.intercept_[0]), 4), "weights": weights},
         "concern": concern_model(real + synthetic),
     }

@@ -117,17 +117,21 @@ def test_the_phrase_rules_alone_still_catch_every_synthetic_danger_message() -> 
     assert [text for text in DANGER if detector.assess(text) is None] == []
 
 
-# Floors a little under the figures in the README. Every split is now trained and tuned on
+# Floors a little under the figures in the README. TUNE to TUNE5 are trained and tuned on
 # (CHECK and CHECK2 were folded in in round 4, after their honest figures, 29/42 & 55/59 and
-# 16/20 & 23/29, were recorded; TUNE4 was collected for round 4 to tune on), so these
-# figures flatter the detector: they guard against it getting worse, they do not say how
-# well it does on new messages (the out-of-fold figure below and CHECK3 in the README do).
+# 16/20 & 23/29, were recorded), so their figures flatter the detector: they guard against it
+# getting worse. CHECK3 (split from round 4's collection) and CHECK4 (a third helper's
+# collection, kept whole) were never trained on and only their totals were read, by the
+# lead: they are the honest figures (tests/data/README.md).
 @pytest.mark.parametrize(("split", "recall_floor", "quiet_floor"), [
-    ("tune", 0.91, 0.97),  # measured 145/157, 182/185
+    ("tune", 0.93, 0.98),  # measured 149/157, 183/185
     ("test", 0.92, 0.97),  # measured 58/62, 63/64
-    ("check", 0.67, 0.95),  # measured 29/42, 57/59
-    ("check2", 0.75, 0.82),  # measured 16/20, 25/29
-    ("tune4", 0.51, 0.86),  # measured 84/158, 141/160
+    ("check", 0.82, 0.95),  # measured 35/42, 57/59
+    ("check2", 0.84, 0.85),  # measured 17/20, 25/29
+    ("tune4", 0.64, 0.86),  # measured 104/158, 140/160
+    ("tune5", 0.79, 0.90),  # measured 188/234, 248/271
+    ("check3", 0.53, 0.81),  # measured 57/106, 87/106: never trained on
+    ("check4", 0.71, 0.87),  # measured 76/105, 95/108: never trained on
 ])
 def test_real_messages_reach_the_reported_figures(
     split: str, recall_floor: float, quiet_floor: float
@@ -155,7 +159,7 @@ def test_the_commonest_short_messages_stay_quiet(text: str) -> None:
     assert assess(text) is None
 
 
-SPLITS = ("tune", "test", "check", "check2", "tune4")  # in the order they were collected
+SPLITS = ("tune", "test", "check", "check2", "tune4", "check3", "tune5", "check4")  # collected
 
 
 def test_the_splits_are_disjoint_and_big_enough() -> None:
@@ -165,17 +169,18 @@ def test_the_splits_are_disjoint_and_big_enough() -> None:
         danger, ordinary = splits[name]
         assert not set(danger + ordinary) & seen, name
         seen |= set(danger + ordinary)
-    assert sum(len(danger) for danger, _ in splits.values()) >= 435  # 439
-    assert sum(len(ordinary) for _, ordinary in splits.values()) >= 490  # 497
+    assert sum(len(danger) for danger, _ in splits.values()) >= 880  # 884
+    assert sum(len(ordinary) for _, ordinary in splits.values()) >= 975  # 982
 
 
 def test_the_out_of_fold_figures_the_model_was_chosen_by() -> None:
     """bench/train_safeguarding.py records how the rules and classifier did on every real
     message out of fold, each scored by a model that saw no message of its page."""
     measured = json.loads((PACKAGE / MODEL_FILE).read_text(encoding="utf-8"))["out_of_fold"]
-    assert measured["messages"] >= 930 and measured["grouped_by"] == "page"
-    assert measured["recall"] >= 0.66  # measured 67.6%
-    assert measured["quiet"] >= 0.91  # measured 92.0%
+    assert measured["messages"] >= 1440 and measured["grouped_by"] == "page"
+    assert measured["recall"] >= 0.68  # measured 69.0%
+    assert measured["quiet_counted"] >= 0.895  # measured 90.0% (past accounts aside)
+    assert measured["quiet"] >= 0.87  # measured 87.9%
 
 
 @pytest.mark.parametrize("text", [
