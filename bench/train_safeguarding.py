@@ -7,7 +7,7 @@ Trains on every collected real message (tests/data/safeguarding-real-*.tsv, REAL
 CHECK and CHECK2 joined in round 4, after their honest figures were recorded), the
 synthetic sets (safeguarding-danger.txt, safeguarding-ordinary.txt) and, as everyday
 messages that must stay quiet, the matching query sets EVERYDAY (those no phrase flags);
-never on blind-c.tsv, kept to check everyday messages stay quiet, nor on a CHECK3 set.
+never on blind-c.tsv, kept to check everyday messages stay quiet, nor on CHECK3 or CHECK4 (never trained on: the honest figures).
 
 The two thresholds are chosen on out-of-fold scores of the real messages, combined with
 the phrase rules as the assistant combines them (conversations/safeguarding.py): the
@@ -43,7 +43,7 @@ OUT = ROOT / "conversations" / MODEL_FILE
 # everyday worries), not over people telling of harm they came through (PAST_ACCOUNTS): the
 # contacts do such a person no harm. The goal is 90% of danger caught with 93% quiet; the
 # collected messages allow neither at once (out of fold, 93% quiet catches 61%), so the
-# assistant errs towards showing the contacts, as the issue asks: 90% quiet catches 69%.
+# assistant errs towards showing the contacts, as the issue asks: 90% quiet catches 68%.
 QUIET_GOAL = 0.90
 PAST_ACCOUNTS = frozenset({"recovery", "story"})
 REAL_SPLITS = ("tune", "test", "check", "check2", "tune4", "tune5")

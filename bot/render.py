@@ -23,6 +23,7 @@ from conversations.gsm7 import (
     septets,
     to_gsm7,
 )
+from conversations.telegram_html import escape
 from conversations.types import Outbound
 
 __all__ = [  # the SMS alphabet's names come from conversations/gsm7.py
@@ -159,12 +160,6 @@ def _floor(reply: Outbound, label_limit: int) -> int:
     if reply.choices:
         return whole
     return min(whole, SINGLE_SEGMENT)
-
-
-def escape(text: str) -> str:
-    """Text safe in Telegram's HTML: only <, > and & need it; quotes stay as typed, so a
-    stored or logged reply reads as the person saw it."""
-    return html.escape(text, quote=False)
 
 
 def render_telegram(reply: Outbound) -> str:

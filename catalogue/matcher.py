@@ -218,7 +218,8 @@ class Matcher:
         best_total = totals[top[0]]
         query_text = " ".join(query)
         judged = [self._weigh(c) for c in concepts if not c.weak]
-        top += [d for d in self._leaders(concepts, kinds) if d not in set(top)]
+        seen = set(top)
+        top += [d for d in dict.fromkeys(self._leaders(concepts, kinds)) if d not in seen]
         asked = list({term for _, groups in judged for parts, _ in groups for term, _ in parts})
         ranked: list[Candidate] = []
         # BM25 sums every word of the message; in a story most words are not the need, so

@@ -49,12 +49,13 @@ def sentences(text: str) -> list[str]:
     return [part.strip() for part in _SENTENCES.split(text) if part and part.strip()]
 
 
+_NOT_AM_I = r"(?!\s+i\b)"  # "my son is 5 am i entitled": an age, then a question
 _CLOCK = re.compile(r"(?<![£$.\d])\b\d{1,2}[.:]\d{2}\s*(?:am|pm)?\b|\b\d{1,2}\s*(?:am|pm)\b"
-                    r"|\b(\d+)(?:st|nd|rd|th)\b", re.IGNORECASE)
+                    + _NOT_AM_I + r"|\b(\d+)(?:st|nd|rd|th)\b", re.IGNORECASE)
 
 
-_NIGHT = re.compile(r"(?:\bat\s+)?\b(?:11(?:[.:]\d{2})?\s*pm|(?:12|[1-5])(?:[.:]\d{2})?\s*am)\b",
-                    re.IGNORECASE)
+_NIGHT = re.compile(r"(?:\bat\s+)?(?<![£$.\d])\b(?:11(?:[.:]\d{2})?\s*pm|(?:12|[1-5])(?:[.:]\d{2})?"
+                    r"\s*am)\b" + _NOT_AM_I, re.IGNORECASE)
 
 
 def without_clocks(text: str) -> str:

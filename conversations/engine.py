@@ -144,6 +144,7 @@ class Engine:
         session.updated_at = ctx.now
         text = inbound.text.strip()
         word = normalise_command(text)
+        forget_set_aside_if_taken_up(session)
 
         if privacy.wants_forget(text) and session.state != "privacy:forget":
             return privacy.ask_forget(session)
@@ -158,6 +159,9 @@ class Engine:
             return [page]
         if word in RESUME_WORDS and session.state not in WAITING:
             return resume(session)
+        if inbound.reply_to and (
+                answered := timebank_flow.answer_replied(ctx, session, text)) is not None:
+            return [*answered, *self._ask_again(session)] if session.state in WAITING else answered
         picked = self._picked(session, inbound, text, ctx)
         if picked is not None:
             return picked
@@ -463,6 +467,15 @@ def set_aside(session: Session) -> None:
         "labels": session.data.get("labels")}
 
 
+def forget_set_aside_if_taken_up(session: Session) -> None:
+    """A check or objection set aside and then started afresh (the person is in that kind
+    of flow again) is not brought back by a later CARRY ON."""
+    kept = session.data.get("set_aside")
+    if isinstance(kept, dict) and session.state.partition(":")[0] == str(
+            kept.get("state", "")).partition(":")[0]:
+        session.data.pop("set_aside")
+
+
 def resume(session: Session) -> list[Outbound]:
     """CARRY ON: the set-aside check or objection, its question put again."""
     kept = session.data.pop("set_aside", None)
@@ -471,6 +484,8 @@ def resume(session: Session) -> list[Outbound]:
     session.state = str(kept["state"])
     if kept.get("flow") is not None:
         session.data["flow"] = kept["flow"]
+    else:
+        session.data.pop("flow", None)
     offer(session, list(zip(kept.get("labels") or [], kept.get("choices") or [], strict=False)))
     session.data["asked"] = kept["asked"]
     return [Outbound(str(kept["asked"]), choices=tuple(kept.get("labels") or ()))]

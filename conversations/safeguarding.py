@@ -41,6 +41,9 @@ MISSPELT_KEPT = 20_000  # misspelling look-ups remembered before starting afresh
 CRISIS_TEXT = GENERAL  # the helplines for any concern (conversations/crisis.py has the rest)
 ORDINARY = "ordinary"
 FIRST_PERSON = frozenset({"i", "me", "my", "myself", "mine", "we", "us", "our", "ourselves"})
+# A sentence naming one person ("she is going to kill herself tonight", "a girl who lives
+# next door is being beaten by her dad") is about someone at risk now, never a topic.
+SOMEONE = frozenset({"he", "she", "him", "her", "his", "hers", "himself", "herself"})
 TOPIC = "topic"  # phrases that frame a sentence as talk about others ("people who", "if you")
 WEAK = "?"  # marks a phrase that is a bare topic (see the module docstring)
 CLASSIFIER = "(classifier)"  # Concern.phrase when the classifier alone raised the concern
@@ -319,11 +322,12 @@ class Detector:
     def _framed_sentences(self, words: list[str], forms: Sequence[frozenset[str]],
                           positions: dict[str, list[int]]) -> set[int]:
         """The sentences (numbered from 0) that a [topic] phrase frames as talk about
-        others: those with no word of the first person ("I was groomed by men who ...")."""
+        others: those with no word of the first person ("I was groomed by men who ...")
+        and naming no one person ("if you can help, she is going to ...")."""
         spans = self._spans(self.topic, self._topic_index, forms, positions)
         framed = {_sentence_of(words, start) for start, _ in spans}
         personal = {_sentence_of(words, i) for i, word in enumerate(words)
-                    if word in FIRST_PERSON}
+                    if word in FIRST_PERSON or word in SOMEONE}
         return framed - personal
 
     @staticmethod

@@ -69,10 +69,10 @@ CONCEPTS = {
     "advice": "if signs sign should may might advice tips information worried concerned support "
               "often many most",
 }
-# Word endings taken off before a word is weighed, so "hitting", "hits" and "hit" are one
-# word to the classifier (the concepts above are looked up before this).
-SUFFIXES = (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""),
-            ("ly", ""))
+# Word endings taken off before a word is weighed, so "hitting" and "hit", "worries" and
+# "worry", "bullied" and "bully" are one word to the classifier (the concepts above are
+# looked up before this). Words of four letters or fewer are kept whole ("hits", "this").
+SUFFIXES = (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""))
 STEMS_KEPT = 20_000  # stems remembered
 CONCEPT_OF: dict[str, tuple[str, ...]] = {}
 for _name, _words in CONCEPTS.items():

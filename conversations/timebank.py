@@ -349,7 +349,8 @@ def exchanges_for_export(db: sqlite_utils.Database, member_id: int) -> list[dict
         "ELSE e.giver END) "
         "WHERE e.giver = ? OR e.receiver = ? ORDER BY e.recorded_at, e.id",
         [member_id, FORMER, member_id, member_id, member_id]).fetchall()
-    keys = ("exchange", "you", "minutes", "with", "state", "note", "recorded_at", "decided_at")
+    keys = ("exchange", "direction", "minutes", "with", "state", "note", "recorded_at",
+            "decided_at")
     return [dict(zip(keys, row, strict=True)) for row in rows]
 
 

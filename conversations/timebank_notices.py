@@ -9,7 +9,6 @@ another member's message.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Sequence
 from datetime import datetime
@@ -19,6 +18,7 @@ import sqlite_utils
 from conversations import timebank
 from conversations.outbox import Message, enqueue
 from conversations.store import load_session, save_session
+from conversations.telegram_html import escape
 from conversations.timebank import Exchange, Member, Policy
 from conversations.types import CHANNELS
 
@@ -27,7 +27,7 @@ NOTE_SHOWN = 60  # characters of an exchange's note in a message (two SMS segmen
 
 
 def body_for(channel: str, text: str) -> str:
-    return html.escape(text, quote=False) if channel == "telegram" else text
+    return escape(text) if channel == "telegram" else text
 
 
 def tell(db: sqlite_utils.Database, member: Member, key: str, text: str, now: datetime,

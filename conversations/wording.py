@@ -41,16 +41,12 @@ WHICH_ONE = ("Which service do you mean? Tell me its name, or what you need in y
 LEFT = "OK, I've stopped that. Ask me anything, or send MENU to see what I can do."
 # Said when a new question arrives while a flow waits for an answer; what was answered stays.
 # A check or an objection set aside can be taken up again with CARRY ON (RESUME_WORDS).
+OBJECTION_ASIDE = "I've put the objection aside; nothing is recorded (CARRY ON to go back)."
 SET_ASIDE = {
     "entitlement:ask": "I've stopped the check (answers kept: CARRY ON goes back to it).",
     "entitlement:who": "I've stopped the check (CARRY ON goes back to it).",
-    "objection:what": "I've put the objection aside; nothing is recorded (CARRY ON to go back).",
-    "objection:confirm": "I've put the objection aside; nothing is recorded (CARRY ON to go "
-                         "back).",
-    "objection:postcode": "I've put the objection aside; nothing is recorded (CARRY ON to go "
-                          "back).",
-    "objection:reason": "I've put the objection aside; nothing is recorded (CARRY ON to go "
-                        "back).",
+    "objection:what": OBJECTION_ASIDE, "objection:confirm": OBJECTION_ASIDE,
+    "objection:postcode": OBJECTION_ASIDE, "objection:reason": OBJECTION_ASIDE,
     "feedback:rating": "I've left the rating.",
     "privacy:forget": "I have not deleted anything.",
 }

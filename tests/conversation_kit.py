@@ -89,13 +89,13 @@ class Talk:
     now: datetime = START
     replies: list[Outbound] = field(default_factory=list)
 
-    def say(self, text: str, choice: int | None = None, later: timedelta = timedelta(minutes=1)
-            ) -> str:
+    def say(self, text: str, choice: int | None = None, later: timedelta = timedelta(minutes=1),
+            reply_to: str | None = None) -> str:
         self.now += later
         with self.db.conn:
             session = load_session(self.db, self.channel, self.address)
             self.replies = self.engine.step(
-                session, Inbound(self.channel, self.address, text, choice), self.now)
+                session, Inbound(self.channel, self.address, text, choice, reply_to), self.now)
             save_session(self.db, session)
         if self.channel == "sms":
             return "\n\n".join(render_sms_all(self.replies))

@@ -84,6 +84,18 @@ def test_carry_on_takes_up_a_check_with_its_answers_kept(talk: Talk) -> None:
     assert talk.state == "entitlement:ask"
 
 
+def test_carry_on_does_not_bring_back_an_objection_made_afresh(talk: Talk, db) -> None:
+    talk.say("object to the car park")
+    talk.say("yes")
+    talk.say("where can I find books?")  # set aside at the postcode
+    talk.say("object to the car park")
+    talk.say("yes")
+    talk.say("RV1 1AA")
+    talk.say("It will make the lane dangerous for children walking to school")
+    assert db.execute("SELECT count(*) FROM objections").fetchone()[0] == 1
+    assert "nothing to go back to" in talk.say("carry on")
+
+
 def test_carry_on_with_nothing_set_aside_says_so(talk: Talk) -> None:
     assert "nothing to go back to" in talk.say("carry on")
 

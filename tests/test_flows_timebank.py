@@ -256,6 +256,28 @@ def test_with_two_exchanges_waiting_a_later_yes_asks_which(engine, db, sam, priy
     assert [timebank.exchange(db, n).state for n in (1, 2)] == ["pending", "confirmed"]
 
 
+def test_a_yes_pressed_on_an_exchanges_message_answers_it_inside_another_question(
+        engine, db, sam, priya) -> None:
+    """On Telegram a button press carries the id of the message it was on: the YES answers
+    that exchange, even while Priya is in the middle of an objection, which is asked again."""
+    jo = person(engine, db, "sms", "+447700900003")
+    join(jo, "Jo")
+    sam.say("I helped Priya with her garden for 2 hours")
+    jo.say("I helped Priya with shopping for 1 hour")
+    for n, message_id in ((1, "501"), (2, "502")):
+        db.execute("UPDATE outbox SET state = 'sent', provider_id = ? WHERE key = ?",
+                   [message_id, f"timebank-confirm:{n}"])
+    priya.say("object to the car park")
+    asking = priya.state
+    reply = priya.say("Yes", choice=0, reply_to="502")
+    assert reply.startswith("Thank you, confirmed")
+    assert [timebank.exchange(db, n).state for n in (1, 2)] == ["pending", "confirmed"]
+    assert priya.state == asking and "car park" in reply.split("\n\n", 1)[1]
+    assert "already been answered" in priya.say("yes", reply_to="502")
+    assert "it won't count" in priya.say("no", reply_to="501")
+    assert timebank.exchange(db, 1).state == "declined"
+
+
 def test_every_message_the_time_bank_starts_fits_two_sms_segments(engine, db, sam) -> None:
     jo = person(engine, db, "sms", "+447700900004")
     join(jo, "Jo", needs="help in the garden")

@@ -73,3 +73,5 @@ def test_times_of_day_are_dropped_and_ordinals_kept_as_numbers() -> None:
     assert without_clocks("music from 11pm till 4.30am, open 12pm") == (
         "music from  at night  till  at night , open  ")
     assert len(clauses(without_clocks("It started at 8.15 pm and went on."))) == 1
+    assert without_clocks("my son is 5 am i entitled to free meals") == (
+        "my son is 5 am i entitled to free meals")  # an age, then a question

@@ -129,7 +129,7 @@ def test_export_user_shows_a_members_exchanges_with_their_notes(store) -> None:
     timebank.record(store, priya, sam, 30, "lift to the clinic", f"member:{priya}",
                     NOW + timedelta(days=1), POLICY)
     exchanges = export_person(store, "sms", "+447700900002")["tables"]["timebank_exchanges"]
-    assert [(e["you"], e["minutes"], e["with"], e["state"], e["note"]) for e in exchanges] == [
+    assert [(e["direction"], e["minutes"], e["with"], e["state"], e["note"]) for e in exchanges] == [
         ("received", 60, "Sam", "confirmed", "Priya's garden"),
         ("gave", 30, "Sam", "pending", "lift to the clinic")]
     erase_person(store, "sms", "+447700900001")

@@ -233,6 +233,8 @@ async def test_on_telegram_a_yes_answers_the_exchange_whose_message_it_replies_t
     decided = rows(db_path, "SELECT exchange, state FROM timebank_decisions")
     assert decided == [(int(jos.rpartition(":")[2]), "confirmed")]
 
+    await sms(http, server, SAM, "I helped Priya with her shopping for 1 hour")
+    assert await telegram_got(bot_api, "with your shopping")  # two wait again
     before = len(bot_api.sent)
     press = answering(button_update("1|No", chat=PRIYA_CHAT), sams_message)
     assert await post_update(http, server, press) == 200
@@ -240,6 +242,8 @@ async def test_on_telegram_a_yes_answers_the_exchange_whose_message_it_replies_t
     assert "it won't count" in said
     assert sorted(rows(db_path, "SELECT exchange, state FROM timebank_decisions")) == sorted([
         (int(jos.rpartition(":")[2]), "confirmed"), (int(sams.rpartition(":")[2]), "declined")])
+    assert len(rows(db_path, "SELECT id FROM timebank_exchanges WHERE id NOT IN "
+                    "(SELECT exchange FROM timebank_decisions)")) == 1  # the new one waits
 
     before = len(bot_api.sent)
     again = answering(text_update("yes", chat=PRIYA_CHAT), sams_message)

@@ -13,7 +13,6 @@ anyone could fill it (COUNTED_CHANNELS).
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -25,6 +24,7 @@ from conversations.councillors.directory import Councillor, councillors_for_ward
 from conversations.councillors.reasons import known_words, redact_reason, representative, shorten
 from conversations.gsm7 import MULTI_SEGMENT, SMS_MAX_SEGMENTS, fit, to_gsm7
 from conversations.outbox import Message, enqueue, iso
+from conversations.telegram_html import escape
 
 DEFAULT_ALERT_AT = 10
 COUNTED_CHANNELS = ("sms", "telegram")
@@ -165,11 +165,6 @@ def email_body(alert: Alert, councillor: Councillor) -> str:
         "Objections from the web chat are not counted here: anyone can use it without "
         "signing in. The weekly digest has the full picture.",
     ])
-
-
-def escape(text: str) -> str:
-    """For Telegram's HTML: <, > and & only (quotes stay as written)."""
-    return html.escape(text, quote=False)
 
 
 def telegram_body(alert: Alert) -> str:

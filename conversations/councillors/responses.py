@@ -19,10 +19,10 @@ import sqlite_utils
 
 from catalogue.model import Entry
 from catalogue.storage import write
-from conversations.councillors.alerts import escape
 from conversations.councillors.directory import Councillor
 from conversations.gsm7 import MULTI_SEGMENT, SMS_MAX_SEGMENTS, septets, to_gsm7
 from conversations.outbox import Message, enqueue, iso
+from conversations.telegram_html import escape
 
 REACHABLE = ("sms", "telegram")
 SMS_LIMIT = MULTI_SEGMENT * SMS_MAX_SEGMENTS  # septets in two segments

@@ -97,11 +97,27 @@ def answer_waiting(ctx: Context, session: Session, text: str) -> list[Outbound] 
     me = member_of(ctx, session)
     if me is None:
         return None
+    replied = answered_exchange(ctx, me)
     if timebank.awaiting(ctx.db, me.id):
-        return answer_pending(ctx, session, me, said == "yes", answered_exchange(ctx, me))
-    if answered_exchange(ctx, me) is not None:
+        return answer_pending(ctx, session, me, said == "yes", replied)
+    if replied is not None:
         return [Outbound(ALREADY_ANSWERED)]
     return answer_intros(ctx, session, me, said == "yes")
+
+
+def answer_replied(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
+    """A YES or NO replying to an exchange's message (or pressed on its button) answers
+    that exchange whatever else the session waits for; that question stays open (the
+    engine puts it again). None when the message answers no exchange's message."""
+    said = yes_no(text)
+    me = member_of(ctx, session)
+    if said not in ("yes", "no") or me is None:
+        return None
+    replied = answered_exchange(ctx, me)
+    if replied is None:
+        return None
+    elsewhere = not session.state.startswith("timebank:")
+    return answer_pending(ctx, session, me, said == "yes", replied, keep_flow=elsewhere)
 
 
 # -- joining ----------------------------------------------------------------------------------
@@ -254,8 +270,9 @@ def _hours(ctx: Context, session: Session, me: Member, text: str) -> list[Outbou
 # -- answering YES or NO to an exchange -------------------------------------------------------
 
 def answer_pending(ctx: Context, session: Session, me: Member, yes: bool,
-                   exchange_id: int | None = None) -> list[Outbound]:
-    end_flow(session)
+                   exchange_id: int | None = None, keep_flow: bool = False) -> list[Outbound]:
+    if not keep_flow:
+        end_flow(session)
     waiting = timebank.awaiting(ctx.db, me.id)
     if exchange_id is None and len(waiting) > 1:
         return ask_which_exchange(ctx, session, me, waiting, yes)
@@ -370,7 +387,7 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
         # with several waiting, a YES means the one whose message it answers (Telegram's
         # reply or button); a bare YES could be any of them: ask
         several = len(timebank.awaiting(ctx.db, me.id)) > 1
-        chosen = answered_exchange(ctx, me) if several else flow.get("exchange")
+        chosen = answered_exchange(ctx, me) or (None if several else flow.get("exchange"))
         return answer_pending(ctx, session, me, said == "yes", chosen)
     if state == "intro" and said in ("yes", "no"):
         return answer_intros(ctx, session, me, said == "yes", int(flow.get("intro", 0))) or [

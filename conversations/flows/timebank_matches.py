@@ -16,7 +16,7 @@ from conversations.types import Outbound, Session
 
 ALIKE = 70  # rapidfuzz token_set_ratio: an offer and a need this alike match
 MAX_MATCHES = 3
-SHOWN_LISTINGS = 4  # MY OFFERS fits two texts; closing one shows the next
+SHOWN_LISTINGS = 4  # MY OFFERS fits two texts; the rest are counted, and shown once some close
 
 
 def post_listing(ctx: Context, me: Member, kind: str, text: str) -> list[Outbound]:
@@ -37,12 +37,15 @@ def open_listings(ctx: Context, me: Member) -> list[tuple[int, str, str]]:
 
 def show_listings(ctx: Context, session: Session, me: Member) -> list[Outbound]:
     """MY OFFERS: the open ones numbered, so CLOSE 2 means what the member saw."""
-    listed = open_listings(ctx, me)[:SHOWN_LISTINGS]
-    if not listed:
+    every = open_listings(ctx, me)
+    if not every:
         return [Outbound("You have no open offers or requests. Post one with \"offer ...\" or "
                          "\"request ...\".")]
+    listed = every[:SHOWN_LISTINGS]
     session.data["listings"] = [listing_id for listing_id, _, _ in listed]
     lines = [f"{n}. {kind}: {text[:60]}" for n, (_, kind, text) in enumerate(listed, 1)]
+    if len(every) > len(listed):
+        lines.append(f"(and {len(every) - len(listed)} more)")
     return [Outbound("Your open offers and requests:\n" + "\n".join(lines)
                      + "\nWhen one is done or no longer needed, send CLOSE and its number.")]
 
@@ -52,7 +55,7 @@ def close_listing(ctx: Context, session: Session, me: Member, number: int) -> li
     matches (it is kept, closed, for the time bank's activity figures until FORGET ME)."""
     shown = session.data.get("listings")
     ids = [int(i) for i in shown] if isinstance(shown, list) else [
-        listing_id for listing_id, _, _ in open_listings(ctx, me)]
+        listing_id for listing_id, _, _ in open_listings(ctx, me)[:SHOWN_LISTINGS]]
     if not 1 <= number <= len(ids):
         return [Outbound(f"I can't find number {number}. Send MY OFFERS to see yours numbered.")]
     row = ctx.db.execute("SELECT kind, text FROM timebank_listings WHERE id = ? AND member = ? "
