@@ -39,7 +39,8 @@ class Personal:
     columns set to NULL so totals stay right (`anonymise`), or the table holds nobody
     (`none`). `keep_where`: rows of the person that survive erasure on purpose, and why
     (an SQL condition). `retain_days`: how long any row is kept; then `retain_action`
-    happens to rows older than that by `age_column` and matching `retain_only`."""
+    happens to rows older than that by `age_column` and matching `retain_only`.
+    `export_via`: how export finds rows that name the person only by an id."""
 
     erase: ErasureAction
     why: str
@@ -51,6 +52,9 @@ class Personal:
     retain_only: str = "1"
     label: str = ""  # how MY DATA counts these rows ("message(s) you sent")
     person: tuple[str, str] = ("channel", "address")  # the columns naming the person
+    # For a table naming people by another table's id (the time bank's exchanges): a SELECT
+    # of the rows about the person, given their channel and address, for `export-user`.
+    export_via: str = ""
 
 
 NOBODY = Personal("none", "holds nothing about a person")

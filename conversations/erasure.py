@@ -14,8 +14,7 @@ from typing import Any
 
 import sqlite_utils
 
-from catalogue.storage import Personal, people_tables
-from conversations.timebank import exchanges_for_export
+from catalogue.storage import Personal, people_tables, personal_rules
 
 _DESCRIBED = {"sessions", "people", "feedback", "objections", "unmet_needs"}
 
@@ -49,9 +48,13 @@ def export_person(db: sqlite_utils.Database, channel: str, address: str) -> dict
                 row["data"] = json.loads(row.get("data") or "{}")
         if rows:
             tables[table] = rows
-    for membership in tables.get("timebank_members", []):
-        if exchanges := exchanges_for_export(db, int(membership["id"])):
-            tables.setdefault("timebank_exchanges", []).extend(exchanges)
+    present = set(db.table_names())
+    for table, rule in personal_rules(db).items():
+        if rule.export_via and table in present:
+            cursor = db.execute(rule.export_via, [channel, address])
+            columns = [c[0] for c in cursor.description]
+            if rows := [dict(zip(columns, row, strict=True)) for row in cursor]:
+                tables[table] = rows
     return {"channel": channel, "address": address, "tables": tables}
 
 

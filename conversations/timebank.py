@@ -336,24 +336,6 @@ def pending_count(db: sqlite_utils.Database, member_id: int) -> int:
     return int(row[0])
 
 
-def exchanges_for_export(db: sqlite_utils.Database, member_id: int) -> list[dict[str, object]]:
-    """Every exchange the member took part in, whatever its state, with its note and the
-    other member's first name (the member already sees both in their statements): what
-    `export-user` adds to the member's row, since exchanges name members by id."""
-    rows = db.execute(
-        "SELECT e.id, CASE WHEN e.giver = ? THEN 'gave' ELSE 'received' END, e.minutes, "
-        "coalesce(o.first_name, ?), coalesce(d.state, 'pending'), e.note, e.recorded_at, "
-        "d.decided_at FROM timebank_exchanges e "
-        "LEFT JOIN timebank_decisions d ON d.exchange = e.id "
-        "JOIN timebank_members o ON o.id = (CASE WHEN e.giver = ? THEN e.receiver "
-        "ELSE e.giver END) "
-        "WHERE e.giver = ? OR e.receiver = ? ORDER BY e.recorded_at, e.id",
-        [member_id, FORMER, member_id, member_id, member_id]).fetchall()
-    keys = ("exchange", "direction", "minutes", "with", "state", "note", "recorded_at",
-            "decided_at")
-    return [dict(zip(keys, row, strict=True)) for row in rows]
-
-
 LEDGER_COLUMNS = ("exchange", "member", "name", "hours", "state", "recorded_at",
                   "confirmed_at", "recorded_by", "note")
 

@@ -148,7 +148,7 @@ def test_everyday_questions_stay_quiet() -> None:
     with open(DATA / "blind-c.tsv", encoding="utf-8") as f:
         questions = [row["query"] for row in csv.DictReader(f, delimiter="\t")]
     flagged = [q for q in questions if assess(q) is not None]
-    assert 1 - len(flagged) / len(questions) >= 0.97, flagged  # measured 204/206 (README, Safeguarding)
+    assert 1 - len(flagged) / len(questions) >= 0.97, flagged  # measured 204/206
 
 
 @pytest.mark.parametrize("text", ["help", "help me", "hi", "thanks", "i need help", "MENU",

@@ -129,14 +129,22 @@ def test_export_user_shows_a_members_exchanges_with_their_notes(store) -> None:
     timebank.record(store, priya, sam, 30, "lift to the clinic", f"member:{priya}",
                     NOW + timedelta(days=1), POLICY)
     exchanges = export_person(store, "sms", "+447700900002")["tables"]["timebank_exchanges"]
-    assert [(e["direction"], e["minutes"], e["with"], e["state"], e["note"]) for e in exchanges] == [
+    assert [(e["direction"], e["minutes"], e["with_member"], e["state"], e["note"])
+            for e in exchanges] == [
         ("received", 60, "Sam", "confirmed", "Priya's garden"),
         ("gave", 30, "Sam", "pending", "lift to the clinic")]
+    store.execute("INSERT INTO timebank_introductions (asker, asked, about, state, created_at) "
+                  "VALUES (?, ?, 'a lift', 'asked', ?)", [priya, sam, NOW.isoformat()])
+    asked = export_person(store, "sms", "+447700900002")["tables"]["timebank_introductions"]
+    assert [(i["direction"], i["with_member"], i["about"]) for i in asked] == [
+        ("you asked", "Sam", "a lift")]
     erase_person(store, "sms", "+447700900001")
     exchanges = export_person(store, "sms", "+447700900002")["tables"]["timebank_exchanges"]
-    assert [(e["with"], e["state"], e["note"]) for e in exchanges] == [
+    assert [(e["with_member"], e["state"], e["note"]) for e in exchanges] == [
         (timebank.FORMER, "confirmed", None), (timebank.FORMER, "declined", None)]
     assert "timebank_exchanges" not in export_person(store, "sms", "+447700900001")["tables"]
+    assert "timebank_introductions" not in export_person(store, "sms", "+447700900002")[
+        "tables"]  # deleted with Sam
 
 
 @pytest.mark.parametrize(("minutes", "text", "signed"), [
