@@ -52,6 +52,7 @@ class Queued:
     id: int
     message: Message
     attempts: int
+    pieces_sent: int = 0  # pieces of a long message delivered by earlier attempts
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ class Delivery:
     provider_id: str = ""  # Twilio's MessageSid, Telegram's message id
     retry_after: float | None = None  # seconds, when the provider said how long to wait
     opt_out: str = ""  # the provider says the person wants no messages: why (kept as reason)
+    pieces_sent: int = 0  # "retry" after some pieces went: how many are delivered in all
 
 
 class Deliverer(Protocol):
@@ -93,7 +95,7 @@ def recover(db: sqlite_utils.Database) -> int:
 
 _DUE = """
 SELECT o.id, o.key, o.kind, o.channel, o.address, o.subject, o.body, o.choices, o.extra,
-       o.attempts,
+       o.attempts, o.pieces_sent,
        EXISTS (SELECT 1 FROM optouts x WHERE x.channel = o.channel AND x.address = o.address
                AND (o.kind NOT IN (?, ?) OR x.reason = ?))
        AS opted_out
@@ -117,7 +119,7 @@ def claim(db: sqlite_utils.Database, now: datetime, limit: int,
         for row in db.execute(_DUE, [REPLY, FAREWELL, BLOCKED, iso(now), json.dumps(list(channels)),
                                       limit]).fetchall():
             (row_id, key, kind, channel, address, subject, body, choices, extra,
-             attempts, opted_out) = row
+             attempts, pieces_sent, opted_out) = row
             if opted_out:
                 db.execute("UPDATE outbox SET state = 'refused', last_error = 'opted out' "
                            "WHERE id = ?", [row_id])
@@ -127,7 +129,7 @@ def claim(db: sqlite_utils.Database, now: datetime, limit: int,
             message = Message(key, kind, channel, address, body, subject or "",
                               tuple(json.loads(choices)) if choices else (),
                               json.loads(extra) if extra else {})
-            claimed.append(Queued(int(row_id), message, int(attempts) + 1))
+            claimed.append(Queued(int(row_id), message, int(attempts) + 1, int(pieces_sent)))
     return claimed
 
 
@@ -147,8 +149,10 @@ def settle(db: sqlite_utils.Database, results: Sequence[tuple[Queued, Delivery]]
                 wait = result.retry_after if result.retry_after is not None \
                     else backoff.delay(item.attempts)
                 db.execute("UPDATE outbox SET state = 'queued', next_attempt_at = ?, "
-                           "last_error = ? WHERE id = ? AND state = 'sending'",
-                           [iso(now + timedelta(seconds=wait)), detail, item.id])
+                           "last_error = ?, pieces_sent = max(pieces_sent, ?) "
+                           "WHERE id = ? AND state = 'sending'",
+                           [iso(now + timedelta(seconds=wait)), detail, result.pieces_sent,
+                            item.id])
             else:
                 db.execute("UPDATE outbox SET state = ?, last_error = ? WHERE id = ? "
                            "AND state = 'sending'", [outcome, detail, item.id])

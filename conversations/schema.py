@@ -173,4 +173,8 @@ CREATE TABLE IF NOT EXISTS "optouts" (
 SCHEMA = Schema("conversations", (SESSIONS, PEOPLE, FEEDBACK, UNMET_NEEDS, OBJECTIONS, WARDS,
                                     OUTBOX, OPTOUTS), migrations=(
     Migration("conversations.0002_wards_by_postcode_part", rekey_wards),
+    # a message sent in pieces (Telegram's 4,096 characters) resumes after the last piece
+    # delivered when a later one fails, so no piece reaches the person twice
+    Migration("conversations.0003_outbox_pieces_sent",
+              'ALTER TABLE "outbox" ADD COLUMN "pieces_sent" INTEGER NOT NULL DEFAULT 0;'),
 ))

@@ -181,6 +181,24 @@ async def test_a_reply_whose_sends_fail_is_retried_and_delivered_once(
     assert len(bot_api.sent) == 1
 
 
+async def test_a_long_message_resumes_after_the_pieces_already_delivered(
+    webhook: Server, bot_api: FakeBotApi, db_path: Path
+) -> None:
+    """A message over Telegram's 4,096 characters goes in two pieces; when the second
+    fails, the retry sends the second alone: the person never gets the first twice."""
+    body = "\n".join(f"Riverside ward, item {n}: residents asked about the library." for n in
+                     range(90))
+    bot_api.failures = ["ok", 500]
+    await send_later(webhook, OutboxMessage("long-1", "digest", "telegram", str(CHAT), body))
+    sent = await bot_api.wait_sent(2, timeout=60)
+    await delivered(webhook)
+    assert len(bot_api.sent) == 2 and bot_api.failures == []
+    assert sent[0]["text"].startswith("Riverside ward, item 0:")
+    assert sent[1]["text"].endswith("item 89: residents asked about the library.")
+    assert "item 0:" not in sent[1]["text"]
+    assert query(db_path, "SELECT state, attempts, pieces_sent FROM outbox") == [("sent", 2, 1)]
+
+
 async def test_webhook_not_json_is_a_bad_request(
     http: aiohttp.ClientSession, webhook: Server
 ) -> None:

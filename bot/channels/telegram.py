@@ -291,22 +291,27 @@ class TelegramChannel:
     # -- out ------------------------------------------------------------------------------
 
     async def deliver(self, item: Queued) -> Delivery:
+        """Send the message, in pieces when it is long; a retry starts after the pieces an
+        earlier attempt delivered (`Queued.pieces_sent`), so none arrives twice."""
         message = item.message
         pieces = split_telegram(message.body)
-        sent_id = ""
+        sent_id, done = "", item.pieces_sent
         try:
             for n, piece in enumerate(pieces, 1):
+                if n <= item.pieces_sent:
+                    continue
                 markup = keyboard(message.choices) if n == len(pieces) else None
                 sent = await self.application.bot.send_message(
                     int(message.address), piece, parse_mode=ParseMode.HTML,
                     reply_markup=markup)
-                sent_id = str(sent.message_id)
+                sent_id, done = str(sent.message_id), n
         except RetryAfter as error:
-            return Delivery("retry", "429 retry_after", retry_after=retry_seconds(error))
+            return Delivery("retry", "429 retry_after", retry_after=retry_seconds(error),
+                            pieces_sent=done)
         except Forbidden:
             return Delivery("refused", "403 blocked", opt_out=BLOCKED)
         except BadRequest as error:
             return Delivery("failed", f"400 {error.message}"[:120])
         except NetworkError as error:  # includes timeouts and 5xx answers
-            return Delivery("retry", type(error).__name__)
+            return Delivery("retry", type(error).__name__, pieces_sent=done)
         return Delivery("sent", provider_id=sent_id)
