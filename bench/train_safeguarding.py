@@ -7,8 +7,8 @@ Trains on every collected real message (tests/data/safeguarding-real-*.tsv, REAL
 CHECK and CHECK2 joined in round 4, after their honest figures were recorded), the
 synthetic sets (safeguarding-danger.txt, safeguarding-ordinary.txt) and, as everyday
 messages that must stay quiet, the matching query sets EVERYDAY (those no phrase flags);
-never on blind-c.tsv, kept to check everyday messages stay quiet, nor on CHECK3 or
-CHECK4 (never trained on: the honest figures).
+never on blind-c.tsv, kept to check everyday messages stay quiet, nor on CHECK3, CHECK4 or
+CHECK5 (never trained on: the honest figures).
 
 The two thresholds are chosen on out-of-fold scores of the real messages, combined with
 the phrase rules as the assistant combines them (conversations/safeguarding.py): the

@@ -132,6 +132,7 @@ def test_the_phrase_rules_alone_still_catch_every_synthetic_danger_message() -> 
     ("tune5", 0.79, 0.90),  # measured 186/234, 247/271
     ("check3", 0.52, 0.81),  # measured 56/106, 87/106: never trained on
     ("check4", 0.70, 0.87),  # measured 74/105, 95/108: never trained on
+    ("check5", 0.56, 0.87),  # measured 42/73, 61/69: collected last, read once
 ])
 def test_real_messages_reach_the_reported_figures(
     split: str, recall_floor: float, quiet_floor: float
@@ -159,7 +160,8 @@ def test_the_commonest_short_messages_stay_quiet(text: str) -> None:
     assert assess(text) is None
 
 
-SPLITS = ("tune", "test", "check", "check2", "tune4", "check3", "tune5", "check4")  # collected
+SPLITS = ("tune", "test", "check", "check2", "tune4", "check3", "tune5", "check4",
+          "check5")  # in the order they were collected
 
 
 def test_the_splits_are_disjoint_and_big_enough() -> None:
@@ -169,8 +171,8 @@ def test_the_splits_are_disjoint_and_big_enough() -> None:
         danger, ordinary = splits[name]
         assert not set(danger + ordinary) & seen, name
         seen |= set(danger + ordinary)
-    assert sum(len(danger) for danger, _ in splits.values()) >= 880  # 884
-    assert sum(len(ordinary) for _, ordinary in splits.values()) >= 975  # 982
+    assert sum(len(danger) for danger, _ in splits.values()) >= 955  # 957
+    assert sum(len(ordinary) for _, ordinary in splits.values()) >= 1045  # 1051
 
 
 def test_the_out_of_fold_figures_the_model_was_chosen_by() -> None:
