@@ -29,6 +29,7 @@ from catalogue.matcher import Matcher, SearchResult
 from catalogue.model import Circumstance, Entry
 from catalogue.store import ensure_catalogue, load_circumstances
 from conversations import follow_up, people, records, smalltalk
+from conversations.aside import forget_set_aside_if_taken_up, resume, set_aside
 from conversations.crisis import crisis_text, next_step
 from conversations.eligibility import checkable
 from conversations.flows import entitlement, feedback, objection, privacy
@@ -59,9 +60,7 @@ from conversations.wording import (
     MENU_WORDS,
     MORE_WORDS,
     NOTHING,
-    NOTHING_TO_RESUME,
     NUMBER,
-    RESUMABLE,
     RESUME_WORDS,
     SET_ASIDE,
     WELCOME,
@@ -454,41 +453,6 @@ def services_first(result: SearchResult, text: str) -> SearchResult:
         return result
     rest = tuple(m for m in result.matches if m is not service)
     return replace(result, matches=(service, *rest))
-
-
-def set_aside(session: Session) -> None:
-    """Keep a check's or an objection's place (its state, question and choices) so that
-    CARRY ON can take it up again; the answers themselves stay in the session anyway."""
-    if not session.state.startswith(RESUMABLE) or not session.data.get("asked"):
-        return
-    session.data["set_aside"] = {
-        "state": session.state, "flow": session.data.get("flow"),
-        "asked": session.data["asked"], "choices": session.data.get("choices"),
-        "labels": session.data.get("labels")}
-
-
-def forget_set_aside_if_taken_up(session: Session) -> None:
-    """A check or objection set aside and then started afresh (the person is in that kind
-    of flow again) is not brought back by a later CARRY ON."""
-    kept = session.data.get("set_aside")
-    if isinstance(kept, dict) and session.state.partition(":")[0] == str(
-            kept.get("state", "")).partition(":")[0]:
-        session.data.pop("set_aside")
-
-
-def resume(session: Session) -> list[Outbound]:
-    """CARRY ON: the set-aside check or objection, its question put again."""
-    kept = session.data.pop("set_aside", None)
-    if not isinstance(kept, dict):
-        return [Outbound(NOTHING_TO_RESUME)]
-    session.state = str(kept["state"])
-    if kept.get("flow") is not None:
-        session.data["flow"] = kept["flow"]
-    else:
-        session.data.pop("flow", None)
-    offer(session, list(zip(kept.get("labels") or [], kept.get("choices") or [], strict=False)))
-    session.data["asked"] = kept["asked"]
-    return [Outbound(str(kept["asked"]), choices=tuple(kept.get("labels") or ()))]
 
 
 def alternatives(result: SearchResult) -> list[Entry]:
