@@ -216,8 +216,7 @@ def quiet_apart(real: Sequence[Example], scores: Sequence[float], threshold: flo
     for past in (False, True):
         part = [(e, s) for e, s in zip(real, scores, strict=True)
                 if not e.danger and e.past_account == past]
-        loud = sum(fires(e, s, threshold, weak) for e, s in part)
-        shares.append(1 - loud / max(len(part), 1))
+        shares.append(rates([e for e, _ in part], [s for _, s in part], threshold, weak)[1])
     return shares[0], shares[1]
 
 

@@ -58,6 +58,26 @@ def enqueue(db: sqlite_utils.Database, message: Message, now: datetime,
     return cursor.rowcount == 1
 
 
+@dataclass(frozen=True)
+class Sent:
+    """A message we sent, found by the provider's id a reply names (Telegram's reply_to)."""
+
+    key: str
+    kind: str
+    extra: dict[str, Any]
+
+
+def replied_to(db: sqlite_utils.Database, channel: str, address: str,
+               provider_id: str) -> Sent | None:
+    """The outbox row of our message to this person with that provider id, or None."""
+    row = db.execute("SELECT key, kind, extra FROM outbox WHERE channel = ? AND address = ? "
+                     "AND provider_id = ? ORDER BY id DESC LIMIT 1",
+                     [channel, address, provider_id]).fetchone()
+    if row is None:
+        return None
+    return Sent(str(row[0]), str(row[1]), json.loads(row[2]) if row[2] else {})
+
+
 def requeue(db: sqlite_utils.Database, key: str, now: datetime) -> bool:
     """Send a failed or refused row again (an officer's `--force`); True when one was."""
     cursor = db.execute(

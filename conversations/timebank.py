@@ -20,10 +20,9 @@ import sqlite_utils
 
 from catalogue.storage import migrate, write
 from conversations.outbox import iso
-from conversations.timebank_schema import SCHEMA
+from conversations.timebank_schema import FORMER, SCHEMA
 
 State = Literal["pending", "confirmed", "declined"]
-FORMER = "a former member"
 MAX_MINUTES = 24 * 60  # one exchange is at most a day's help
 
 

@@ -23,6 +23,7 @@ from conversations.timebank import Exchange, Member, Policy
 from conversations.types import CHANNELS
 
 KIND = "timebank"
+CONFIRM_KEY = "timebank-confirm"  # "timebank-confirm:<exchange id>": asks the other member
 NOTE_SHOWN = 60  # characters of an exchange's note in a message (two SMS segments a reply)
 
 
@@ -89,7 +90,7 @@ def ask_to_confirm(db: sqlite_utils.Database, exchange: Exchange, recorder: Memb
         said = f"{recorder.name} says you helped them{what_of(exchange, True)} for {hours}."
     text = f"Time bank: {said} Is that right? Reply YES to confirm or NO if not."
     expect_answer(db, other, "timebank:confirm", {"exchange": exchange.id}, now)
-    return tell(db, other, f"timebank-confirm:{exchange.id}", text, now, ("Yes", "No"))
+    return tell(db, other, f"{CONFIRM_KEY}:{exchange.id}", text, now, ("Yes", "No"))
 
 
 def answered(db: sqlite_utils.Database, exchange: Exchange, answerer: Member, yes: bool,

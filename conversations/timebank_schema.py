@@ -36,18 +36,19 @@ CREATE UNIQUE INDEX IF NOT EXISTS "idx_timebank_members_person"
     ON "timebank_members" ("channel", "address");
 CREATE INDEX IF NOT EXISTS "idx_timebank_members_name" ON "timebank_members" ("first_name");""")
 
+FORMER = "a former member"  # how a forgotten member is named to the others
 # A member's rows in the tables that name members by id, as `export-user` shows them.
 _MEMBER = ("JOIN timebank_members m ON m.id IN ({0}, {1}) AND m.channel = ? AND m.address = ? "
            "JOIN timebank_members o ON o.id = (CASE WHEN {0} = m.id THEN {1} ELSE {0} END)")
 EXCHANGES_OF_MEMBER = (
     "SELECT e.id AS exchange, CASE WHEN e.giver = m.id THEN 'gave' ELSE 'received' END "
-    "AS direction, e.minutes, coalesce(o.first_name, 'a former member') AS with_member, "
+    "AS direction, e.minutes, coalesce(o.first_name, '" + FORMER + "') AS with_member, "
     "coalesce(d.state, 'pending') AS state, e.note, e.recorded_at, d.decided_at "
     "FROM timebank_exchanges e " + _MEMBER.format("e.giver", "e.receiver")
     + " LEFT JOIN timebank_decisions d ON d.exchange = e.id ORDER BY e.recorded_at, e.id")
 INTRODUCTIONS_OF_MEMBER = (
     "SELECT i.id AS introduction, CASE WHEN i.asker = m.id THEN 'you asked' ELSE 'you were "
-    "asked' END AS direction, coalesce(o.first_name, 'a former member') AS with_member, "
+    "asked' END AS direction, coalesce(o.first_name, '" + FORMER + "') AS with_member, "
     "i.about, i.state, i.created_at FROM timebank_introductions i "
     + _MEMBER.format("i.asker", "i.asked") + " ORDER BY i.id")
 

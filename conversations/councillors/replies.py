@@ -13,7 +13,6 @@ reply: carry on".
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import datetime, timedelta
 
@@ -29,7 +28,7 @@ from conversations.councillors.responses import (
     send_response,
     sms_text,
 )
-from conversations.outbox import iso
+from conversations.outbox import iso, replied_to
 from conversations.types import Inbound, Outbound
 
 DRAFT_LIFETIME = timedelta(days=1)
@@ -60,15 +59,10 @@ def handle_councillor_reply(db: sqlite_utils.Database, inbound: Inbound,
 def replied_items(db: sqlite_utils.Database, chat_id: str, provider_id: str
                   ) -> list[str] | None:
     """The entry ids of the alert or digest replied to, or None when it is neither."""
-    marks = ", ".join("?" for _ in REPLIABLE)
-    row = db.execute(
-        f"SELECT extra FROM outbox WHERE channel = 'telegram' AND address = ? AND "
-        f"provider_id = ? AND kind IN ({marks}) ORDER BY id DESC LIMIT 1",
-        [chat_id, provider_id, *REPLIABLE]).fetchone()
-    if row is None:
+    sent = replied_to(db, "telegram", chat_id, provider_id)
+    if sent is None or sent.kind not in REPLIABLE:
         return None
-    extra = json.loads(row[0]) if row[0] else {}
-    return [str(item) for item in extra.get("items", [])]
+    return [str(item) for item in sent.extra.get("items", [])]
 
 
 def get_entry(db: sqlite_utils.Database, entry_id: str) -> Entry | None:

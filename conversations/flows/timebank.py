@@ -28,6 +28,7 @@ from conversations.flows.timebank_matches import (
     relay,
     show_listings,
 )
+from conversations.outbox import replied_to
 from conversations.timebank import Exchange, LedgerError, Member
 from conversations.timebank_words import Said
 from conversations.types import Outbound, Session
@@ -110,8 +111,10 @@ def answer_replied(ctx: Context, session: Session, text: str) -> list[Outbound] 
     that exchange whatever else the session waits for; that question stays open (the
     engine puts it again). None when the message answers no exchange's message."""
     said = yes_no(text)
+    if said not in ("yes", "no"):
+        return None
     me = member_of(ctx, session)
-    if said not in ("yes", "no") or me is None:
+    if me is None:
         return None
     replied = answered_exchange(ctx, me)
     if replied is None:
@@ -304,14 +307,11 @@ ALREADY_ANSWERED = "That exchange has already been answered. Send STATEMENT to s
 def answered_exchange(ctx: Context, me: Member) -> int | None:
     """The exchange whose "please confirm" message the member replied to or pressed a
     button on (Telegram gives its id; the outbox kept it when it was sent), or None."""
-    if not ctx.replying_to or not me.channel:
+    if not ctx.replying_to or not me.channel or not me.address:
         return None
-    row = ctx.db.execute(
-        "SELECT key FROM outbox WHERE channel = ? AND address = ? AND provider_id = ? "
-        "AND key LIKE 'timebank-confirm:%' ORDER BY id DESC LIMIT 1",
-        [me.channel, me.address, ctx.replying_to]).fetchone()
-    number = str(row[0]).rpartition(":")[2] if row else ""
-    return int(number) if number.isdigit() else None
+    sent = replied_to(ctx.db, me.channel, me.address, ctx.replying_to)
+    prefix, _, number = sent.key.rpartition(":") if sent else ("", "", "")
+    return int(number) if prefix == notices.CONFIRM_KEY and number.isdigit() else None
 
 
 def ask_which_exchange(ctx: Context, session: Session, me: Member, waiting: list[Exchange],
