@@ -27,12 +27,13 @@ class Query:
 
 
 def read_queries(path: Path) -> list[Query]:
-    """`expected<TAB>query` lines; ids without the `lgsl-` prefix, `;` = any, NONE = none."""
+    """`expected<TAB>query[<TAB>source]` lines; ids without the `lgsl-` prefix, `;` = any,
+    NONE = none."""
     out = []
     for line in path.read_text(encoding="utf-8").splitlines()[1:]:
         if not line.strip():
             continue
-        expected, text = line.split("\t", 1)
+        expected, text = line.split("\t")[:2]
         ids = frozenset() if expected.strip() == "NONE" else frozenset(
             f"lgsl-{i.strip()}" for i in expected.split(";"))
         out.append(Query(text, ids))

@@ -21,6 +21,8 @@ How a search works (the index is built once, in `Matcher.__init__`; see index.py
    (in a long message, what is left uncovered counts less), lowered when only common
    words matched or when the lexicon marks a phrase as not about council services
    ("who won", "order a pizza"). Below `ANSWER_AT`, `answered` is false.
+6. An entry linked to the LGA's service list gains LEARNED times the probability that
+   residents' questions like this one were about its service (questions.py).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from catalogue.lexicon import Lexicon
 from catalogue.model import Entry, Kind
 from catalogue.narrative import clauses, without_clocks
 from catalogue.normalise import ACTIONS, EVERYDAY, FILLER, PARTICLES, STOPWORDS, WEAK, stem, tokens
+from catalogue.questions import QuestionModel, default_model, lgsl_code
 
 # Query term weights: written, typo-corrected, added by the lexicon, weak, a number.
 LITERAL, TYPO, EXPANDED, WEAK_WEIGHT, NUMBER_WEIGHT = 1.0, 0.85, 0.7, 0.2, 0.6
@@ -60,6 +63,7 @@ BACKOFFICE = 0.6  # rank and confidence of entries listed in data/backoffice.txt
 STORY_CONCEPTS, STORY_BM25 = 8, 2  # concepts beyond which BM25 counts less, and how fast
 RANK_CLAUSE = 1.0  # exponent of a concept's clause weight in its BM25 query weight
 FIELD_SHARE = (0.0, WEAK_FIELD, 1.0)  # by Index.places: not there, elsewhere, title/keywords
+LEARNED = 0.5  # rank added per unit of residents' questions' probability (questions.py)
 Group = tuple[list[tuple[str, float]], float]  # (term, IDF weight) pairs and their total
 
 
@@ -107,10 +111,13 @@ class Matcher:
 
     ANSWER_AT = 36.0
 
-    def __init__(self, entries: Sequence[Entry], lexicon: Lexicon | None = None) -> None:
+    def __init__(self, entries: Sequence[Entry], lexicon: Lexicon | None = None,
+                 questions: QuestionModel | None = None) -> None:
         self.entries = list(entries)
         self.lexicon = lexicon if lexicon is not None else Lexicon.default()
         self.index = Index(self.entries, self.lexicon)
+        self.questions = questions if questions is not None else default_model()
+        self.codes = [lgsl_code(entry.id) for entry in self.entries]
 
     # -- understanding the message ----------------------------------------------------------
 
@@ -205,10 +212,7 @@ class Matcher:
     def rank(self, text: str, kinds: Collection[Kind] | None = None) -> list[Candidate]:
         """The leading CANDIDATES for `text`, best first, with what decided their order."""
         concepts = self.concepts(text)
-        query: dict[str, float] = {}
-        for concept in concepts:
-            for term, weight in concept.terms.items():
-                query[term] = max(query.get(term, 0.0), weight * concept.clause ** RANK_CLAUSE)
+        query = _query(concepts)
         totals = self._accumulate(query)
         if kinds is not None:
             totals = {d: s for d, s in totals.items() if self.entries[d].kind in kinds}
@@ -226,6 +230,7 @@ class Matcher:
         # there the share of the concepts covered (fit) decides more.
         bm25_share = 0.3 * min(1.0, STORY_CONCEPTS / max(1, len(judged))) ** STORY_BM25
         fit_share = 0.85 - bm25_share
+        likely = self.questions.likely(query) if any(self.codes[d] for d in top) else {}
         for doc in top:
             places = self.index.places(doc, asked)
             where = {term: FIELD_SHARE[place] for term, place in zip(asked, places, strict=True)}
@@ -235,12 +240,18 @@ class Matcher:
             rank = fit_share * fit + bm25_share * bm25 + 0.15 * similarity
             if all(t in query for t in self.index.titles[doc].split()):
                 rank += WHOLE_TITLE  # the message has every word of its title
+            if (code := self.codes[doc]) is not None:
+                rank += LEARNED * likely.get(code, 0.0)
             confidence *= 0.8 + 0.2 * similarity
             if self.index.backoffice[doc]:
                 rank, confidence = rank * BACKOFFICE, confidence * BACKOFFICE
             ranked.append(Candidate(doc, rank, round(min(100.0, 100 * confidence), 1), fit))
         ranked.sort(key=lambda c: (-c.rank, c.doc))
         return self._broad_first(ranked, query)
+
+    def terms(self, text: str) -> list[str]:
+        """The terms a search for `text` looks up (what questions.py weighs)."""
+        return list(_query(self.concepts(text)))
 
     def _broad_first(self, ranked: list[Candidate], query: dict[str, float]) -> list[Candidate]:
         """An entry whose title is another candidate's plus words the message does not have
@@ -324,6 +335,15 @@ class Matcher:
         off_topic = OFF_TOPIC ** sum(1 for c in concepts if not c.terms)
         understood = covered / (covered + leniency * (total - covered))
         return fit / total, understood * evidence * off_topic
+
+
+def _query(concepts: list[Concept]) -> dict[str, float]:
+    """Each term of the concepts with its weight, scaled by how much its clause counts."""
+    query: dict[str, float] = {}
+    for concept in concepts:
+        for term, weight in concept.terms.items():
+            query[term] = max(query.get(term, 0.0), weight * concept.clause ** RANK_CLAUSE)
+    return query
 
 
 def _merge(concepts: list[Concept]) -> list[Concept]:

@@ -22,41 +22,35 @@ import pytest
 DATA = Path(__file__).parent / "data"
 CATALOGUE = DATA / "lgsl-catalogue.csv"
 
-# Floors a little under what was measured when the matcher was last changed (issue 10,
-# round 4: leading concepts reach the re-rank, broad entries before narrower siblings, an
-# entry whose whole title the message names lifted a little, off-topic phrases weigh more,
-# lexicon families by area from every real set), so that a drop fails. Measured: dev top-1
-# 96.2%, top-3 100%, declined 4 of 4; extra 97.0%, 99.7%, 26 of 26; blind-a 92.7%, 100%,
-# 22 of 22; blind-b 95.0%, 100%, 15 of 16; blind-c 84.9%, 95.1%, 20 of 21; real-tune 83.9%,
-# 98.2%, 5 of 5; real-test 77.8%, 91.7%, 4 of 4; real-tune2 72.7%, 95.5%, 2 of 2;
-# real-check 69.2%, 92.3%, 3 of 4; real-tune3 61.5%, 84.6%, 2 of 2; real-check2 76.5%,
-# 88.2%, 2 of 2; real-tune4 76.9%, 92.3%, 7 of 8. blind-a and blind-b were written blind,
-# then tuned on; blind-c (other voices) has only ever had its totals read. The real-* sets
-# are real questions from public forums (tests/data/README.md), and since round 4 every one
-# of them is a tuning set: real-check and real-check2, whose untouched figures are on record
-# there, were folded in, and real-tune4 (round 4's new questions) was read once before
-# tuning (48.1% / 69.2% / 1 of 8 on main, 50.0% / 71.2% / 1 of 8 early in the round). The
-# untouched estimates for real people's messages are real-check3 (40, split from real-tune4's
-# collection) and real-check4 (112, a fifth round kept whole), scored by the lead before and
-# after round 4, totals only: 70.6% / 85.3% / 1 of 6 and 56.1% / 75.5% / 1 of 14; and
-# real-check5 (50, collected after every change, read once: 36.4% / 59.1% / 2 of 6; round 3's
-# matcher 34.1% / 52.3% / 2 of 6) (the README's matching section).
+# Floors a little under what was measured when the matcher was last changed, so that a drop
+# fails. Round 6 (issue 10) added the residents' questions classifier (catalogue/questions.py),
+# trained on every set here but blind-c and real-check6, so on those sets the figures below
+# are largely what the classifier memorised, and they guard against a broken model or index
+# rather than measure quality. The measures: blind-c (written blind in other voices, totals
+# only ever read) 86.5% / 96.8% / 20 of 21 (84.9% / 95.1% / 20 of 21 without the classifier);
+# real-check6 (72 + 11 NONE real questions collected in round 6 after the rules' last change,
+# never trained on) 63.9% / 81.9% / 3 of 11 (54.2% / 77.8% / 3 of 11 without). Each real set
+# scored by a classifier trained without it, and by the matcher alone (bench/train_questions.py):
+# real-check3 79.4% / 91.2% against 70.6% / 85.3%, real-check4 57.1% / 75.5% against 56.1% /
+# 75.5%, real-check5 45.5% / 65.9% against 36.4% / 59.1% (the matcher's rules were never tuned
+# on these three); tests/data/README.md says how each set was collected and used.
 FLOORS = {
-    "dev": {"top1": 0.94, "top3": 0.98, "declined": 1.0},
-    "extra": {"top1": 0.96, "top3": 0.99, "declined": 0.99},
-    "blind-a": {"top1": 0.92, "top3": 0.99, "declined": 0.99},
-    "blind-b": {"top1": 0.94, "top3": 0.99, "declined": 0.93},
-    "blind-c": {"top1": 0.84, "top3": 0.94, "declined": 0.95},
-    "real-tune": {"top1": 0.83, "top3": 0.98, "declined": 0.99},
-    "real-test": {"top1": 0.77, "top3": 0.91, "declined": 0.99},
-    "real-tune2": {"top1": 0.72, "top3": 0.95, "declined": 0.99},
-    "real-check": {"top1": 0.69, "top3": 0.88, "declined": 0.74},
-    "real-tune3": {"top1": 0.61, "top3": 0.84, "declined": 0.99},
-    "real-check2": {"top1": 0.76, "top3": 0.88, "declined": 0.99},
-    "real-tune4": {"top1": 0.76, "top3": 0.92, "declined": 0.87},
-    "real-check3": {"top1": 0.70, "top3": 0.85, "declined": 0.16},
-    "real-check4": {"top1": 0.56, "top3": 0.75, "declined": 0.07},
-    "real-check5": {"top1": 0.36, "top3": 0.59, "declined": 0.33},
+    "dev": {"top1": 0.98, "top3": 0.98, "declined": 1.0},
+    "extra": {"top1": 0.98, "top3": 0.99, "declined": 0.99},
+    "blind-a": {"top1": 0.98, "top3": 0.99, "declined": 0.99},
+    "blind-b": {"top1": 0.98, "top3": 0.99, "declined": 0.93},
+    "blind-c": {"top1": 0.86, "top3": 0.96, "declined": 0.95},
+    "real-tune": {"top1": 0.98, "top3": 0.98, "declined": 0.99},
+    "real-test": {"top1": 0.94, "top3": 0.94, "declined": 0.99},
+    "real-tune2": {"top1": 0.98, "top3": 0.98, "declined": 0.99},
+    "real-check": {"top1": 0.92, "top3": 0.92, "declined": 0.74},
+    "real-tune3": {"top1": 0.92, "top3": 0.92, "declined": 0.99},
+    "real-check2": {"top1": 0.94, "top3": 0.94, "declined": 0.99},
+    "real-tune4": {"top1": 0.94, "top3": 0.94, "declined": 0.87},
+    "real-check3": {"top1": 0.94, "top3": 0.94, "declined": 0.16},
+    "real-check4": {"top1": 0.80, "top3": 0.81, "declined": 0.07},
+    "real-check5": {"top1": 0.70, "top3": 0.70, "declined": 0.33},
+    "real-check6": {"top1": 0.63, "top3": 0.81, "declined": 0.27},
 }
 FILES = {"dev": "dev-queries.tsv", "extra": "extra-queries.tsv",
          "blind-a": "blind-a.tsv", "blind-b": "blind-b.tsv",
@@ -64,7 +58,8 @@ FILES = {"dev": "dev-queries.tsv", "extra": "extra-queries.tsv",
          "real-tune2": "real-tune2.tsv", "real-check": "real-check.tsv",
          "real-tune3": "real-tune3.tsv", "real-check2": "real-check2.tsv",
          "real-tune4": "real-tune4.tsv", "real-check3": "real-check3.tsv",
-         "real-check4": "real-check4.tsv", "real-check5": "real-check5.tsv"}
+         "real-check4": "real-check4.tsv", "real-check5": "real-check5.tsv",
+         "real-check6": "real-check6.tsv"}
 
 
 @dataclass(frozen=True)
