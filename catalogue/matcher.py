@@ -22,7 +22,8 @@ How a search works (the index is built once, in `Matcher.__init__`; see index.py
    words matched or when the lexicon marks a phrase as not about council services
    ("who won", "order a pizza"). Below `ANSWER_AT`, `answered` is false.
 6. An entry linked to the LGA's service list gains LEARNED times the probability that
-   residents' questions like this one were about its service (questions.py).
+   residents' questions like this one were about its service (questions.py); the likeliest
+   service joins the candidates when that probability is SUGGESTED or more.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from catalogue.lexicon import Lexicon
 from catalogue.model import Entry, Kind
 from catalogue.narrative import clauses, without_clocks
 from catalogue.normalise import ACTIONS, EVERYDAY, FILLER, PARTICLES, STOPWORDS, WEAK, stem, tokens
-from catalogue.questions import QuestionModel, default_model, lgsl_code
+from catalogue.questions import Likely, QuestionModel, default_model, lgsl_code
 
 # Query term weights: written, typo-corrected, added by the lexicon, weak, a number.
 LITERAL, TYPO, EXPANDED, WEAK_WEIGHT, NUMBER_WEIGHT = 1.0, 0.85, 0.7, 0.2, 0.6
@@ -63,6 +64,7 @@ BACKOFFICE = 0.6  # rank and confidence of entries listed in data/backoffice.txt
 STORY_CONCEPTS, STORY_BM25 = 8, 2  # concepts beyond which BM25 counts less, and how fast
 RANK_CLAUSE = 1.0  # exponent of a concept's clause weight in its BM25 query weight
 FIELD_SHARE = (0.0, WEAK_FIELD, 1.0)  # by Index.places: not there, elsewhere, title/keywords
+SUGGESTED = 0.3  # probability at which the classifier's first service joins the candidates
 LEARNED = 0.5  # rank added per unit of residents' questions' probability (questions.py)
 Group = tuple[list[tuple[str, float]], float]  # (term, IDF weight) pairs and their total
 
@@ -118,6 +120,7 @@ class Matcher:
         self.index = Index(self.entries, self.lexicon)
         self.questions = questions if questions is not None else default_model()
         self.codes = [lgsl_code(entry.id) for entry in self.entries]
+        self.doc_of_code = {code: doc for doc, code in enumerate(self.codes) if code is not None}
 
     # -- understanding the message ----------------------------------------------------------
 
@@ -222,15 +225,17 @@ class Matcher:
         best_total = totals[top[0]]
         query_text = " ".join(query)
         judged = [self._weigh(c) for c in concepts if not c.weak]
+        likely = self.questions.likely(query if self.doc_of_code else ())
         seen = set(top)
         top += [d for d in dict.fromkeys(self._leaders(concepts, kinds)) if d not in seen]
+        seen = set(top)
+        top += [d for d in self._suggested(likely, kinds) if d not in seen]
         asked = list({term for _, groups in judged for parts, _ in groups for term, _ in parts})
         ranked: list[Candidate] = []
         # BM25 sums every word of the message; in a story most words are not the need, so
         # there the share of the concepts covered (fit) decides more.
         bm25_share = 0.3 * min(1.0, STORY_CONCEPTS / max(1, len(judged))) ** STORY_BM25
         fit_share = 0.85 - bm25_share
-        likely = self.questions.likely(query) if any(self.codes[d] for d in top) else {}
         for doc in top:
             places = self.index.places(doc, asked)
             where = {term: FIELD_SHARE[place] for term, place in zip(asked, places, strict=True)}
@@ -248,6 +253,15 @@ class Matcher:
             ranked.append(Candidate(doc, rank, round(min(100.0, 100 * confidence), 1), fit))
         ranked.sort(key=lambda c: (-c.rank, c.doc))
         return self._broad_first(ranked, query)
+
+    def _suggested(self, likely: Likely, kinds: Collection[Kind] | None) -> list[int]:
+        """The entry residents' questions like this one were most often about, when the
+        classifier gives it at least SUGGESTED ([] otherwise)."""
+        best = likely.best()
+        doc = self.doc_of_code.get(best[0]) if best and best[1] >= SUGGESTED else None
+        if doc is None or (kinds is not None and self.entries[doc].kind not in kinds):
+            return []
+        return [doc]
 
     def terms(self, text: str) -> list[str]:
         """The terms a search for `text` looks up (what questions.py weighs)."""

@@ -20,11 +20,12 @@ import json
 import math
 import re
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
 MODEL_FILE = "data/questions_model.json"
+MAX_SCORE = 700.0  # exp() of more overflows; no trained score comes near
 _LGSL_ID = re.compile(r"lgsl-(\d+)")
 
 
@@ -35,28 +36,59 @@ def lgsl_code(entry_id: str) -> str | None:
 
 
 @dataclass(frozen=True)
+class Likely:
+    """The classifier's probabilities for one question: worked out for the classes its
+    terms weigh on, and from the bias alone for the rest."""
+
+    model: QuestionModel
+    scores: dict[int, float]  # class -> exp(score), for the classes the terms weigh on
+    total: float  # sum of exp(score) over every class
+
+    def get(self, code: str, default: float = 0.0) -> float:
+        i = self.model.index.get(code)
+        if i is None or not self.total:
+            return default
+        return self.scores.get(i, self.model.exp_bias[i]) / self.total
+
+    def best(self) -> tuple[str, float] | None:
+        """The likeliest class the terms weigh on and its probability."""
+        if not self.scores:
+            return None
+        i = max(self.scores, key=self.scores.__getitem__)
+        return self.model.codes[i], self.scores[i] / self.total
+
+
+@dataclass(frozen=True)
 class QuestionModel:
     codes: tuple[str, ...]  # the classes: LGSL codes, and "NONE" (nothing in the list fits)
     bias: tuple[float, ...]
     idf: dict[str, float]
     weights: dict[str, tuple[tuple[int, float], ...]]  # term -> (class, weight) pairs
+    index: dict[str, int] = field(init=False)
+    exp_bias: tuple[float, ...] = field(init=False)
+    exp_bias_total: float = field(init=False)
 
-    def likely(self, terms: Collection[str]) -> dict[str, float]:
-        """The probability of each class for a question with these terms ({} when the model
-        knows none of them)."""
+    def __post_init__(self) -> None:
+        exp_bias = tuple(math.exp(b) for b in self.bias)
+        object.__setattr__(self, "index", {c: i for i, c in enumerate(self.codes)})
+        object.__setattr__(self, "exp_bias", exp_bias)
+        object.__setattr__(self, "exp_bias_total", sum(exp_bias))
+
+    def likely(self, terms: Collection[str]) -> Likely:
+        """The probability of each class for a question with these terms (all 0 when the
+        model knows none of them). Only the classes the terms weigh on are worked out."""
         known = [t for t in terms if t in self.idf]
         if not known:
-            return {}
+            return Likely(self, {}, 0.0)
         norm = math.sqrt(sum(self.idf[t] ** 2 for t in known))
-        scores = list(self.bias)
+        scores: dict[int, float] = {}
         for term in known:
             value = self.idf[term] / norm
             for i, weight in self.weights.get(term, ()):
-                scores[i] += value * weight
-        top = max(scores)
-        exps = [math.exp(s - top) for s in scores]
-        total = sum(exps)
-        return {code: e / total for code, e in zip(self.codes, exps, strict=True)}
+                scores[i] = scores.get(i, self.bias[i]) + value * weight
+        exps = {i: math.exp(min(score, MAX_SCORE)) for i, score in scores.items()}
+        total = self.exp_bias_total + sum(e - self.exp_bias[i] for i, e in exps.items())
+        return Likely(self, exps, total)
 
 
 UNTRAINED = QuestionModel((), (), {}, {})  # knows no term: the matcher ranks on its own
