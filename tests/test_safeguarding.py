@@ -122,7 +122,7 @@ def test_the_phrase_rules_alone_still_catch_every_synthetic_danger_message() -> 
 # 16/20 & 23/29, were recorded), so their figures flatter the detector: they guard against it
 # getting worse. CHECK3 (split from round 4's collection) and CHECK4 (a third helper's
 # collection, kept whole) were never trained on and only their totals were read, by the
-# lead: they are the honest figures (tests/data/README.md).
+# lead: they are the honest figures (tests/data/README.md), with CHECK5 and CHECK6 (round 6).
 @pytest.mark.parametrize(("split", "recall_floor", "quiet_floor"), [
     ("tune", 0.93, 0.98),  # measured 149/157, 182/185
     ("test", 0.92, 0.97),  # measured 58/62, 63/64
@@ -133,6 +133,7 @@ def test_the_phrase_rules_alone_still_catch_every_synthetic_danger_message() -> 
     ("check3", 0.52, 0.81),  # measured 56/106, 87/106: never trained on
     ("check4", 0.70, 0.87),  # measured 74/105, 95/108: never trained on
     ("check5", 0.56, 0.87),  # measured 42/73, 61/69: collected last, read once
+    ("check6", 0.58, 0.85),  # measured 62/105, 79/92: round 6, never trained on
 ])
 def test_real_messages_reach_the_reported_figures(
     split: str, recall_floor: float, quiet_floor: float
@@ -161,7 +162,7 @@ def test_the_commonest_short_messages_stay_quiet(text: str) -> None:
 
 
 SPLITS = ("tune", "test", "check", "check2", "tune4", "check3", "tune5", "check4",
-          "check5")  # in the order they were collected
+          "check5", "check6")  # in the order they were collected
 
 
 def test_the_splits_are_disjoint_and_big_enough() -> None:
@@ -171,8 +172,8 @@ def test_the_splits_are_disjoint_and_big_enough() -> None:
         danger, ordinary = splits[name]
         assert not set(danger + ordinary) & seen, name
         seen |= set(danger + ordinary)
-    assert sum(len(danger) for danger, _ in splits.values()) >= 955  # 957
-    assert sum(len(ordinary) for _, ordinary in splits.values()) >= 1045  # 1051
+    assert sum(len(danger) for danger, _ in splits.values()) >= 1060  # 1062
+    assert sum(len(ordinary) for _, ordinary in splits.values()) >= 1140  # 1143
 
 
 def test_the_out_of_fold_figures_the_model_was_chosen_by() -> None:
