@@ -23,7 +23,10 @@ How a search works (the index is built once, in `Matcher.__init__`; see index.py
    ("who won", "order a pizza"). Below `ANSWER_AT`, `answered` is false.
 6. An entry linked to the LGA's service list gains LEARNED times the probability that
    residents' questions like this one were about its service (questions.py); the likeliest
-   service joins the candidates when that probability is SUGGESTED or more.
+   service joins the candidates when that probability is SUGGESTED or more. For such an
+   entry the classifier also has a say in `answered` (`_answers`): its service answers
+   at TRUSTED or more even below ANSWER_AT, and nothing answers when questions like this
+   one were NOTHING_FITS or more about something no council service covers.
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ from catalogue.lexicon import Lexicon
 from catalogue.model import Entry, Kind
 from catalogue.narrative import clauses, without_clocks
 from catalogue.normalise import ACTIONS, EVERYDAY, FILLER, PARTICLES, STOPWORDS, WEAK, stem, tokens
-from catalogue.questions import Likely, QuestionModel, default_model, lgsl_code
+from catalogue.questions import NOTHING, Likely, QuestionModel, default_model, lgsl_code
 
 # Query term weights: written, typo-corrected, added by the lexicon, weak, a number.
 LITERAL, TYPO, EXPANDED, WEAK_WEIGHT, NUMBER_WEIGHT = 1.0, 0.85, 0.7, 0.2, 0.6
@@ -65,6 +68,8 @@ STORY_CONCEPTS, STORY_BM25 = 8, 2  # concepts beyond which BM25 counts less, and
 RANK_CLAUSE = 1.0  # exponent of a concept's clause weight in its BM25 query weight
 FIELD_SHARE = (0.0, WEAK_FIELD, 1.0)  # by Index.places: not there, elsewhere, title/keywords
 SUGGESTED = 0.3  # probability at which the classifier's first service joins the candidates
+TRUSTED = 0.3  # ... at which its service answers even below ANSWER_AT
+NOTHING_FITS = 0.5  # ... of "nothing in the list fits" at which an LGA entry does not answer
 LEARNED = 0.5  # rank added per unit of residents' questions' probability (questions.py)
 Group = tuple[list[tuple[str, float]], float]  # (term, IDF weight) pairs and their total
 
@@ -208,24 +213,39 @@ class Matcher:
     def search(
         self, text: str, limit: int = 5, kinds: Collection[Kind] | None = None
     ) -> SearchResult:
-        ranked = self.rank(text, kinds)
+        ranked, likely = self._rank(text, kinds)
         matches = tuple(Match(self.entries[c.doc], c.score) for c in ranked[:limit])
-        return SearchResult(text, bool(matches) and matches[0].score >= self.ANSWER_AT, matches)
+        return SearchResult(text, bool(ranked) and self._answers(ranked[0], likely), matches)
+
+    def _answers(self, best: Candidate, likely: Likely) -> bool:
+        """Whether the first entry answers the message: its score is ANSWER_AT or more, or
+        residents' questions like this one were about its service (TRUSTED or more); and,
+        for an entry of the LGA list, such questions were not mostly about something no
+        council service covers (NOTHING_FITS)."""
+        code = self.codes[best.doc]
+        if code is None:
+            return best.score >= self.ANSWER_AT
+        return ((best.score >= self.ANSWER_AT or likely.get(code) >= TRUSTED)
+                and likely.get(NOTHING) < NOTHING_FITS)
 
     def rank(self, text: str, kinds: Collection[Kind] | None = None) -> list[Candidate]:
         """The leading CANDIDATES for `text`, best first, with what decided their order."""
+        return self._rank(text, kinds)[0]
+
+    def _rank(self, text: str, kinds: Collection[Kind] | None
+              ) -> tuple[list[Candidate], Likely]:
         concepts = self.concepts(text)
         query = _query(concepts)
+        likely = self.questions.likely(query if self.doc_of_code else ())
         totals = self._accumulate(query)
         if kinds is not None:
             totals = {d: s for d, s in totals.items() if self.entries[d].kind in kinds}
         top = heapq.nlargest(CANDIDATES, totals, key=totals.__getitem__)
         if not top:
-            return []
+            return [], likely
         best_total = totals[top[0]]
         query_text = " ".join(query)
         judged = [self._weigh(c) for c in concepts if not c.weak]
-        likely = self.questions.likely(query if self.doc_of_code else ())
         seen = set(top)
         top += [d for d in dict.fromkeys(self._leaders(concepts, kinds)) if d not in seen]
         seen = set(top)
@@ -252,7 +272,7 @@ class Matcher:
                 rank, confidence = rank * BACKOFFICE, confidence * BACKOFFICE
             ranked.append(Candidate(doc, rank, round(min(100.0, 100 * confidence), 1), fit))
         ranked.sort(key=lambda c: (-c.rank, c.doc))
-        return self._broad_first(ranked, query)
+        return self._broad_first(ranked, query), likely
 
     def _suggested(self, likely: Likely, kinds: Collection[Kind] | None) -> list[int]:
         """The entry residents' questions like this one were most often about, when the

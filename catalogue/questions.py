@@ -25,6 +25,7 @@ from functools import cache
 from importlib import resources
 
 MODEL_FILE = "data/questions_model.json"
+NOTHING = "NONE"  # the class of questions no service of the list answers
 MAX_SCORE = 700.0  # exp() of more overflows; no trained score comes near
 _LGSL_ID = re.compile(r"lgsl-(\d+)")
 
@@ -60,7 +61,7 @@ class Likely:
 
 @dataclass(frozen=True)
 class QuestionModel:
-    codes: tuple[str, ...]  # the classes: LGSL codes, and "NONE" (nothing in the list fits)
+    codes: tuple[str, ...]  # the classes: LGSL codes, and NOTHING
     bias: tuple[float, ...]
     idf: dict[str, float]
     weights: dict[str, tuple[tuple[int, float], ...]]  # term -> (class, weight) pairs
