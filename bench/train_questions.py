@@ -4,15 +4,15 @@
     .venv/bin/python -m bench.train_questions            # train, report, write the file
     .venv/bin/python -m bench.train_questions --report   # also score the sets never trained on
 
-Trains on the labelled query sets TRAINED (the written sets and the real questions tuned
-on, tests/data/README.md), never on the sets kept to measure it: blind-c and real-check9.
+Trains on the labelled query sets TRAINED (the written sets and every real set but one,
+tests/data/README.md), never on the sets kept to measure it: blind-c and real-check9.
 The matcher's rules were never tuned on real-check3 to -check8, real-tune5 or -tune6, so
 the first report below is an honest measure of the classifier's gain there. A question labelled with
 several right entries counts once, shared among them; a real question counts REAL_WEIGHT
 written ones.
 
 What it reports, scored as the held-out sets are (bench/quality.py): the matcher without
-the classifier and with it (a) on each real set tuned on, by a classifier trained without
+the classifier and with it (a) on each real set trained on, by a classifier trained without
 that set, and (b) with `--report`, on the sets never trained on, by the one written.
 """
 
@@ -59,9 +59,10 @@ def fit(sets: dict[str, list[Query]], terms: dict[str, list[str]]) -> QuestionMo
         for query in queries:
             codes = labels(query)
             rows += [(terms[query.text], code, weight / len(codes)) for code in codes]
-    documents = len({tuple(r[0]) for r in rows})
+    questions = {tuple(r[0]) for r in rows}
+    documents = len(questions)
     frequency: dict[str, int] = {}
-    for found in {tuple(r[0]) for r in rows}:
+    for found in questions:
         for term in found:
             frequency[term] = frequency.get(term, 0) + 1
     idf = {t: math.log((1 + documents) / (1 + n)) + 1 for t, n in frequency.items()}
@@ -126,7 +127,7 @@ def main() -> None:
                 if (DATA / f"{name}.tsv").exists()} if args.report else {}
     terms = {q.text: plain.terms(q.text)
              for queries in (*sets.values(), *measured.values()) for q in queries}
-    print("each real set tuned on, by a classifier trained without it:")
+    print("each real set trained on, by a classifier trained without it:")
     for held in REAL:
         model = fit({n: q for n, q in sets.items() if n != held}, terms)
         learned = Matcher(entries, questions=model)

@@ -20,13 +20,14 @@ How a search works (the index is built once, in `Matcher.__init__`; see index.py
 5. `score` (0..100) is the importance-weighted share of the concepts the entry covers
    (in a long message, what is left uncovered counts less), lowered when only common
    words matched or when the lexicon marks a phrase as not about council services
-   ("who won", "order a pizza"). Below `ANSWER_AT`, `answered` is false.
+   ("who won", "order a pizza"). Below `ANSWER_AT`, `answered` is false (but see 6).
 6. An entry linked to the LGA's service list gains LEARNED times the probability that
    residents' questions like this one were about its service (questions.py); the likeliest
    service joins the candidates when that probability is SUGGESTED or more. For such an
    entry the classifier also has a say in `answered` (`_answers`): its service answers
    at TRUSTED or more even below ANSWER_AT, and nothing answers when questions like this
-   one were NOTHING_FITS or more about something no council service covers.
+   one were NOTHING_FITS or more about something no council service covers. An entry
+   answered on the classifier's word is given the score ANSWER_AT.
 """
 
 from __future__ import annotations
@@ -215,7 +216,12 @@ class Matcher:
     ) -> SearchResult:
         ranked, likely = self._rank(text, kinds)
         matches = tuple(Match(self.entries[c.doc], c.score) for c in ranked[:limit])
-        return SearchResult(text, bool(ranked) and self._answers(ranked[0], likely), matches)
+        answered = bool(matches) and self._answers(ranked[0], likely)
+        if answered and matches[0].score < self.ANSWER_AT:
+            # answered on the classifier's word: as confident as an answer must be, so the
+            # alternatives shown beside it are judged against that (engine.alternatives)
+            matches = (replace(matches[0], score=self.ANSWER_AT), *matches[1:])
+        return SearchResult(text, answered, matches)
 
     def _answers(self, best: Candidate, likely: Likely) -> bool:
         """Whether the first entry answers the message: its score is ANSWER_AT or more, or
@@ -246,10 +252,8 @@ class Matcher:
         best_total = totals[top[0]]
         query_text = " ".join(query)
         judged = [self._weigh(c) for c in concepts if not c.weak]
-        seen = set(top)
-        top += [d for d in dict.fromkeys(self._leaders(concepts, kinds)) if d not in seen]
-        seen = set(top)
-        top += [d for d in self._suggested(likely, kinds) if d not in seen]
+        top = list(dict.fromkeys([*top, *self._leaders(concepts, kinds),
+                                  *self._suggested(likely, kinds)]))
         asked = list({term for _, groups in judged for parts, _ in groups for term, _ in parts})
         ranked: list[Candidate] = []
         # BM25 sums every word of the message; in a story most words are not the need, so
@@ -266,7 +270,7 @@ class Matcher:
             if all(t in query for t in self.index.titles[doc].split()):
                 rank += WHOLE_TITLE  # the message has every word of its title
             if (code := self.codes[doc]) is not None:
-                rank += LEARNED * likely.get(code, 0.0)
+                rank += LEARNED * likely.get(code)
             confidence *= 0.8 + 0.2 * similarity
             if self.index.backoffice[doc]:
                 rank, confidence = rank * BACKOFFICE, confidence * BACKOFFICE

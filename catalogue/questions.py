@@ -46,10 +46,11 @@ class Likely:
     model: QuestionModel
     probabilities: npt.NDArray[np.float64] | None
 
-    def get(self, code: str, default: float = 0.0) -> float:
+    def get(self, code: str) -> float:
+        """The probability of `code` (0 for a class the model does not have)."""
         i = self.model.index.get(code)
         if i is None or self.probabilities is None:
-            return default
+            return 0.0
         return float(self.probabilities[i])
 
     def best(self) -> tuple[str, float] | None:
