@@ -12,8 +12,9 @@ question).
 
 The matcher (matcher.py) adds LEARNED times the classifier's probability to the rank of each
 candidate entry linked to an LGSL code (an id `lgsl-<code>`, as the LGA list's entries
-have). Entries with other ids rank as before: a council's own catalogue gains from it only
-where its entries carry LGSL codes.
+have), and lets it answer for or decline such an entry (`Matcher._answers`). Entries with
+other ids rank and answer as before: a council's own catalogue gains from it only where
+its entries carry LGSL codes.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def lgsl_code(entry_id: str) -> str | None:
     return found.group(1) if found else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # NumPy arrays do not compare as one value
 class Likely:
     """The classifier's probabilities for one question (None: it knows none of its terms)."""
 
@@ -61,7 +62,7 @@ class Likely:
         return self.model.codes[i], float(self.probabilities[i])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class QuestionModel:
     codes: tuple[str, ...]  # the classes: LGSL codes, and NOTHING
     bias: tuple[float, ...]
