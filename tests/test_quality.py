@@ -19,6 +19,9 @@ from pathlib import Path
 
 import pytest
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # bench/: not installed
+from bench.data import Query, read_queries  # the query sets' TSV format
+
 DATA = Path(__file__).parent / "data"
 CATALOGUE = DATA / "lgsl-catalogue.csv"
 
@@ -68,12 +71,6 @@ FILES = {"dev": "dev-queries.tsv", "extra": "extra-queries.tsv",
 
 
 @dataclass(frozen=True)
-class Query:
-    text: str
-    expected: frozenset[str]  # empty: nothing in the catalogue fits
-
-
-@dataclass(frozen=True)
 class Figures:
     top1: float
     top3: float
@@ -84,20 +81,6 @@ class Figures:
     def __str__(self) -> str:
         return (f"top-1 {self.top1:.1%}, top-3 {self.top3:.1%} of {self.answerable}; "
                 f"declined {self.declined:.1%} of {self.unanswerable}")
-
-
-def read_queries(path: Path) -> list[Query]:
-    """The TSV format of dev-queries.tsv: `expected<TAB>query`, ids without `lgsl-`; a
-    third column (real-*.tsv: where the question was posted) is ignored."""
-    queries = []
-    for line in path.read_text(encoding="utf-8").splitlines()[1:]:
-        if not line.strip():
-            continue
-        expected, text = line.split("\t")[:2]
-        ids = frozenset() if expected == "NONE" else frozenset(
-            f"lgsl-{i.strip()}" for i in expected.split(";"))
-        queries.append(Query(text, ids))
-    return queries
 
 
 def score(queries: list[Query], answers: list[dict[str, object]]) -> Figures:

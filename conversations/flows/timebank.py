@@ -92,35 +92,38 @@ def route(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
 def answer_waiting(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
     """A YES or NO from a member with exchanges waiting for them: it answers those (the
     engine asks this before reading a lone "yes" as small talk)."""
-    said = yes_no(text)
-    if said not in ("yes", "no"):
+    if (answer := member_answering(ctx, session, text)) is None:
         return None
-    me = member_of(ctx, session)
-    if me is None:
-        return None
-    replied = answered_exchange(ctx, me)
+    me, yes, replied = answer
     if timebank.awaiting(ctx.db, me.id):
-        return answer_pending(ctx, session, me, said == "yes", replied)
+        return answer_pending(ctx, session, me, yes, replied)
     if replied is not None:
         return [Outbound(ALREADY_ANSWERED)]
-    return answer_intros(ctx, session, me, said == "yes")
+    return answer_intros(ctx, session, me, yes)
 
 
 def answer_replied(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
     """A YES or NO replying to an exchange's message (or pressed on its button) answers
     that exchange whatever else the session waits for; that question stays open (the
     engine puts it again). None when the message answers no exchange's message."""
+    if (answer := member_answering(ctx, session, text)) is None or answer[2] is None:
+        return None
+    me, yes, replied = answer
+    elsewhere = not session.state.startswith("timebank:")
+    return answer_pending(ctx, session, me, yes, replied, keep_flow=elsewhere)
+
+
+def member_answering(ctx: Context, session: Session, text: str
+                     ) -> tuple[Member, bool, int | None] | None:
+    """(the member, whether they said yes, the exchange their message replies to) for a YES
+    or NO from a time-bank member; None for anything else."""
     said = yes_no(text)
     if said not in ("yes", "no"):
         return None
     me = member_of(ctx, session)
     if me is None:
         return None
-    replied = answered_exchange(ctx, me)
-    if replied is None:
-        return None
-    elsewhere = not session.state.startswith("timebank:")
-    return answer_pending(ctx, session, me, said == "yes", replied, keep_flow=elsewhere)
+    return me, said == "yes", answered_exchange(ctx, me)
 
 
 # -- joining ----------------------------------------------------------------------------------
