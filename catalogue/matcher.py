@@ -21,13 +21,13 @@ How a search works (the index is built once, in `Matcher.__init__`; see index.py
    (in a long message, what is left uncovered counts less), lowered when only common
    words matched or when the lexicon marks a phrase as not about council services
    ("who won", "order a pizza"). Below `ANSWER_AT`, `answered` is false (but see 6).
-6. An entry linked to the LGA's service list gains LEARNED times the probability that
-   residents' questions like this one were about its service (questions.py); the likeliest
-   service joins the candidates when that probability is SUGGESTED or more. For such an
-   entry the classifier also has a say in `answered` (`_answers`): its service answers
-   at TRUSTED or more even below ANSWER_AT, and nothing answers when questions like this
-   one were NOTHING_FITS or more about something no council service covers. An entry
-   answered on the classifier's word is given the score ANSWER_AT.
+6. An entry linked to the LGA's service list (its LGSL code, questions.py) gains LEARNED
+   times the probability that residents' questions like this one were about its service;
+   the likeliest service joins the candidates when that probability is SUGGESTED or more.
+   For such an entry the classifier also has a say in `answered` (`_answers`): its service
+   answers at TRUSTED or more even below ANSWER_AT, and nothing answers when questions
+   like this one were NOTHING_FITS or more about something no council service covers. An
+   entry answered on the classifier's word is given the score ANSWER_AT.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ from catalogue.lexicon import Lexicon
 from catalogue.model import Entry, Kind
 from catalogue.narrative import clauses, without_clocks
 from catalogue.normalise import ACTIONS, EVERYDAY, FILLER, PARTICLES, STOPWORDS, WEAK, stem, tokens
-from catalogue.questions import NOTHING, Likely, QuestionModel, default_model, lgsl_code
+from catalogue.questions import NOTHING, Likely, QuestionModel, default_model, entry_code
 
 # Query term weights: written, typo-corrected, added by the lexicon, weak, a number.
 LITERAL, TYPO, EXPANDED, WEAK_WEIGHT, NUMBER_WEIGHT = 1.0, 0.85, 0.7, 0.2, 0.6
@@ -125,8 +125,11 @@ class Matcher:
         self.lexicon = lexicon if lexicon is not None else Lexicon.default()
         self.index = Index(self.entries, self.lexicon)
         self.questions = questions if questions is not None else default_model()
-        self.codes = [lgsl_code(entry.id) for entry in self.entries]
-        self.doc_of_code = {code: doc for doc, code in enumerate(self.codes) if code is not None}
+        self.codes = [entry_code(entry) for entry in self.entries]
+        self.doc_of_code: dict[str, int] = {}  # each code's first entry
+        for doc, code in enumerate(self.codes):
+            if code is not None:
+                self.doc_of_code.setdefault(code, doc)
 
     # -- understanding the message ----------------------------------------------------------
 
@@ -226,7 +229,7 @@ class Matcher:
     def _answers(self, best: Candidate, likely: Likely) -> bool:
         """Whether the first entry answers the message: its score is ANSWER_AT or more, or
         residents' questions like this one were about its service (TRUSTED or more); and,
-        for an entry of the LGA list, such questions were not mostly about something no
+        for an entry linked to the LGA list, such questions were not mostly about something no
         council service covers (NOTHING_FITS)."""
         code = self.codes[best.doc]
         if code is None:

@@ -21,13 +21,16 @@ from collections.abc import Sequence
 from typing import Any
 
 from catalogue.model import Entry
-from catalogue.oruk_fields import EXTRA, ID_PREFIX, JSON
+from catalogue.oruk_fields import ESD_SERVICE, EXTRA, ID_PREFIX, JSON
 
 NAMESPACE = uuid.UUID("8a0b5c1e-3f44-5d6a-9e1b-2c7d4e5f6a70")  # ours, for derived ids
 UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 SCHEME = re.compile(r"(https?|ftp)://", re.IGNORECASE)
 POSTCODE_AT_END = re.compile(r",?\s*\b([A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2})\s*$", re.IGNORECASE)
 BARE_DOMAIN = re.compile(r"(www\.)?[\w-]+(\.[\w-]+)+(/\S*)?", re.IGNORECASE)
+# an entry's `lgsl` code goes out as a term of the LGA's service list, with its address
+ESD_SERVICE_URI = "http://" + ESD_SERVICE
+LGSL_NAME = "Local Government Service List"
 
 
 def feed_id(entry: Entry) -> str:
@@ -81,6 +84,8 @@ def extra_of(entry: Entry, url: str, email: str) -> JSON:
                    "wards": list(entry.wards), "criteria": [str(c) for c in entry.criteria],
                    "provider": entry.provider, "keywords": list(entry.keywords),
                    "summary": entry.summary}
+    if entry.lgsl:
+        extra["lgsl"] = entry.lgsl
     if url != entry.url:
         extra["url"] = entry.url
     if email != entry.email:
@@ -143,7 +148,11 @@ def service_v3(entry: Entry) -> JSON:
                         "taxonomy_term": {"id": part_uuid(entry, f"term/{n}"), "name": word,
                                           "description": word,
                                           "taxonomy": "localsupport-keywords"}}
-                       for n, word in enumerate(entry.keywords)],
+                       for n, word in enumerate(entry.keywords)]
+        + ([{"id": part_uuid(entry, "attribute/lgsl"),
+             "taxonomy_term": {"id": part_uuid(entry, "term/lgsl"), "name": f"LGSL {entry.lgsl}",
+                               "description": LGSL_NAME, "taxonomy": "LGSL",
+                               "term_uri": ESD_SERVICE_URI + entry.lgsl}}] if entry.lgsl else []),
     }
     service.update({key: value for key, value in lists.items() if value})
     service[EXTRA] = extra_of(entry, url, email)
@@ -200,7 +209,10 @@ def service_v1(entry: Entry) -> JSON:
         "service_taxonomys": [{"id": part_uuid(entry, f"taxonomy/{n}"),
                                "taxonomy": {"id": part_uuid(entry, f"term/{n}"), "name": word,
                                             "vocabulary": "localsupport-keywords"}}
-                              for n, word in enumerate(entry.keywords)],
+                              for n, word in enumerate(entry.keywords)]
+        + ([{"id": part_uuid(entry, "taxonomy/lgsl"),
+             "taxonomy": {"id": ESD_SERVICE_URI + entry.lgsl, "name": f"LGSL {entry.lgsl}",
+                          "vocabulary": "LGSL"}}] if entry.lgsl else []),
     }
     service.update({key: value for key, value in lists.items() if value})
     service[EXTRA] = extra_of(entry, url, email)

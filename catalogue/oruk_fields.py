@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from catalogue.htmltext import body_text, html_lines, joined, plain_text, tidy
+from catalogue.questions import lgsl_code_in
 
 JSON = dict[str, Any]
 EXTRA = "localsupport"
@@ -28,7 +29,11 @@ SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 DAYS = {"MO": "Mon", "TU": "Tue", "WE": "Wed", "TH": "Thu", "FR": "Fri", "SA": "Sat",
         "SU": "Sun"}
 # our extra's keys that stand for a catalogue column as they are
-EXTRA_TEXT = ("kind", "category", "provider", "url", "email", "summary", "address")
+EXTRA_TEXT = ("kind", "category", "provider", "url", "email", "summary", "address", "lgsl")
+# vocabularies that are the LGA's Local Government Service List, lower-case letters only
+LGSL_VOCABULARIES = frozenset({"lgsl", "esdservices", "esdservice", "esdservicelist",
+                               "localgovernmentservicelist", "lgaservicelist"})
+ESD_SERVICE = "id.esd.org.uk/service/"
 EXTRA_LISTS = ("wards", "criteria", "keywords")
 
 
@@ -163,13 +168,37 @@ def widest(values: list[str], *, low: bool) -> str:
     return str(min(numbers) if low else max(numbers))
 
 
-def taxonomy_names(service: JSON) -> list[str]:
-    names = [t.get("name") for link in objects(service.get("service_taxonomys"))
+def taxonomy_terms(service: JSON) -> list[JSON]:
+    """The service's taxonomy terms, 1.0 (`service_taxonomys`) and 3.0 (`attributes`)."""
+    terms = [t for link in objects(service.get("service_taxonomys"))
              for t in objects(link.get("taxonomy"))]
-    names += [t.get("name") for link in objects(service.get("attributes"))
+    terms += [t for link in objects(service.get("attributes"))
               for t in objects(link.get("taxonomy_term"))]
-    names += [t.get("name") for t in objects(service.get("taxonomy_terms"))]
-    return unique(names)
+    return terms + objects(service.get("taxonomy_terms"))
+
+
+def lgsl_of(term: JSON) -> str | None:
+    """The LGSL code a term gives, when it is a term of the LGA's service list: its
+    vocabulary (1.0) or taxonomy (3.0) names the list, or its address is the list's."""
+    detail = objects(term.get("taxonomy_detail"))
+    names = [term.get("vocabulary"), term.get("taxonomy"), *(d.get("name") for d in detail)]
+    named = any(re.sub(r"[^a-z]", "", line_of(n).lower()) in LGSL_VOCABULARIES for n in names)
+    for value in (term.get("code"), term.get("term_uri"), term.get("id"), term.get("name")):
+        text = line_of(value)
+        if (named or ESD_SERVICE in text) and lgsl_code_in(text):
+            return lgsl_code_in(text)
+    return None
+
+
+def taxonomy_names(service: JSON) -> list[str]:
+    """The terms' names, as keywords (an LGSL term named only by its code is left out)."""
+    return unique(t.get("name") for t in taxonomy_terms(service)
+                  if not (lgsl_of(t) and lgsl_code_in(line_of(t.get("name")))))
+
+
+def lgsl_cell(service: JSON) -> str:
+    """The first LGSL code the service's terms give ("" when none)."""
+    return first(lgsl_of(t) for t in taxonomy_terms(service))
 
 
 def phone_of(service: JSON) -> str:
@@ -307,7 +336,7 @@ def service_values(service: JSON) -> dict[str, str]:
         "wards": "", "criteria": "", "eligibility": eligibility_of(service),
         "fees": fees_of(service), "languages": languages_of(service),
         "areas_served": areas_of(service), "accessibility": accessibility_of(service),
-        "required_documents": documents_of(service),
+        "required_documents": documents_of(service), "lgsl": lgsl_cell(service),
     }
     values["min_age"], values["max_age"] = age_range(service)
     for key in EXTRA_TEXT:

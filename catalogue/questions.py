@@ -11,10 +11,10 @@ NumPy over a dense terms-by-classes matrix built when the file is read (about 0.
 question).
 
 The matcher (matcher.py) adds LEARNED times the classifier's probability to the rank of each
-candidate entry linked to an LGSL code (an id `lgsl-<code>`, as the LGA list's entries
-have), and lets it answer for or decline such an entry (`Matcher._answers`). Entries with
-other ids rank and answer as before: a council's own catalogue gains from it only where
-its entries carry LGSL codes.
+candidate entry linked to an LGSL code (the catalogue's `lgsl` column, a feed's LGSL
+taxonomy term, or an id `lgsl-<code>` as the LGA list's entries have), and lets it answer
+for or decline such an entry (`Matcher._answers`). Entries with no code rank and answer as
+before: a council's own catalogue gains from it where its entries carry LGSL codes.
 """
 
 from __future__ import annotations
@@ -29,15 +29,32 @@ from importlib import resources
 import numpy as np
 import numpy.typing as npt
 
+from catalogue.model import Entry
+
 MODEL_FILE = "data/questions_model.json"
 NOTHING = "NONE"  # the class of questions no service of the list answers
 _LGSL_ID = re.compile(r"lgsl-(\d+)")
+# how a council writes an entry's LGSL code: "4", "LGSL 4", "lgsl-4", or the esd standards
+# address of the service, "http://id.esd.org.uk/service/4"
+_LGSL_WRITTEN = re.compile(
+    r"(?:lgsl[\s:-]*|(?:https?://)?id\.esd\.org\.uk/service/)?0*(\d{1,5})/?", re.IGNORECASE)
 
 
 def lgsl_code(entry_id: str) -> str | None:
     """The LGSL code an entry's id names ("lgsl-59" -> "59"), or None."""
     found = _LGSL_ID.fullmatch(entry_id)
     return found.group(1) if found else None
+
+
+def lgsl_code_in(text: str) -> str | None:
+    """The LGSL code a catalogue cell or feed's taxonomy term writes ("LGSL 4" -> "4")."""
+    found = _LGSL_WRITTEN.fullmatch(text.strip())
+    return found.group(1) if found and int(found.group(1)) > 0 else None
+
+
+def entry_code(entry: Entry) -> str | None:
+    """The LGSL code an entry provides: its `lgsl` cell, else the one its id names."""
+    return entry.lgsl or lgsl_code(entry.id)
 
 
 @dataclass(frozen=True, eq=False)  # NumPy arrays do not compare as one value

@@ -54,7 +54,7 @@ def entry_to_row(entry: Entry) -> dict[str, Any]:
         "fees": entry.fees, "eligibility": entry.eligibility,
         "languages": ";".join(entry.languages), "areas_served": ";".join(entry.areas_served),
         "accessibility": entry.accessibility, "required_documents": entry.required_documents,
-        "alert_at": entry.alert_at,
+        "alert_at": entry.alert_at, "lgsl": entry.lgsl,
     }
 
 
@@ -74,7 +74,7 @@ def row_to_entry(row: dict[str, Any]) -> Entry:
         languages=split_list(row.get("languages")),
         areas_served=split_list(row.get("areas_served")),
         accessibility=text("accessibility"), required_documents=text("required_documents"),
-        alert_at=row.get("alert_at"),
+        alert_at=row.get("alert_at"), lgsl=text("lgsl"),
     )
 
 

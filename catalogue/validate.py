@@ -11,6 +11,7 @@ from collections.abc import Collection, Mapping
 
 from catalogue.model import COLUMNS, KINDS, REQUIRED, Criterion, Entry, Kind
 from catalogue.problems import Log, Problem
+from catalogue.questions import lgsl_code_in
 
 CODE_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
 WHOLE_NUMBER = re.compile(r"\d+(?:\.0+)?")
@@ -44,6 +45,7 @@ def build_entry(
         log.error(row, "min_age", f"{min_age} is more than max_age {max_age}")
     criteria = parse_criteria(values.get("criteria", ""), row, known_codes, log)
     alert_at = parse_alert_at(values.get("alert_at", ""), row, log)
+    lgsl = parse_lgsl(values.get("lgsl", ""), row, log)
     warn_about(values, row, log)
     if len(log.problems) > before or kind is None:
         log.problems[before:] = sorted(log.problems[before:], key=column_order)
@@ -63,7 +65,7 @@ def build_entry(
         areas_served=split_cell(values.get("areas_served", "")),
         accessibility=values.get("accessibility", ""),
         required_documents=values.get("required_documents", ""),
-        alert_at=alert_at,
+        alert_at=alert_at, lgsl=lgsl,
     )
 
 
@@ -103,6 +105,19 @@ def parse_alert_at(value: str, row: int, log: Log) -> int | None:
                   "of 1 or more, like 10; leave it empty for the council's OBJECTION_ALERT_AT)")
         return None
     return int(float(value))
+
+
+def parse_lgsl(value: str, row: int, log: Log) -> str:
+    """The `lgsl` column: the entry's code in the LGA's service list ("4", "LGSL 4", or
+    the list's address for it, http://id.esd.org.uk/service/4)."""
+    if not value:
+        return ""
+    code = lgsl_code_in(value)
+    if code is None:
+        log.error(row, "lgsl", f'"{value}" is not a code of the LGA service list (a number, '
+                  "like 4 for free school meals; leave it empty if none fits)")
+        return ""
+    return code
 
 
 def parse_criteria(

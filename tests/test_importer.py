@@ -3,6 +3,8 @@ refused (naming row and column, importing nothing), re-import, --replace, ORUK, 
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -335,3 +337,21 @@ def test_lgsl_catalogue_imports(tmp_path: Path) -> None:
     summary = import_file(database, DATA / "lgsl-catalogue.csv")
     assert (summary.entries, summary.added, summary.warnings) == (1519, 1519, [])
     assert import_file(database, DATA / "lgsl-catalogue.csv").unchanged == 1519
+
+
+def test_the_lgsl_column_links_entries_to_the_lga_service_list(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    header = HEADER.replace("criteria\n", "criteria,lgsl\n")
+    text = (header + "fsm,entitlement,Free school meals,Free lunch.,,4,18,,LGSL 4\n"
+            + "dhp,service,Rent top-up,Help with rent.,,,,,http://id.esd.org.uk/service/1148\n"
+            + "youth,service,Youth club,Evening sessions.,,11,19,,\n")
+    import_file(db, write(tmp_path, text))
+    assert {e.id: e.lgsl for e in load_entries(db)} == {"fsm": "4", "dhp": "1148", "youth": ""}
+    path = tmp_path / "out.csv"
+    export_file(db, path)
+    rows = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig")))
+    assert {r["id"]: r["lgsl"] for r in rows} == {"fsm": "4", "dhp": "1148", "youth": ""}
+    report = refused(db, write(tmp_path, header + "a,service,T,S,,,,,free meals\n", "bad.csv"))
+    assert ('row 2, column "lgsl": "free meals" is not a code of the LGA service list'
+            in report)

@@ -5,6 +5,7 @@ imported), HTML to plain text, and what people ask about kept as entry fields.""
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 
 import pytest
@@ -210,3 +211,27 @@ def test_v1_services_are_listed_in_a_plain_list_too(
     path = tmp_path / "list.json"
     path.write_text(json.dumps(v1_services()), encoding="utf-8")
     assert import_file(db, path).entries == 3
+
+
+def test_a_term_of_the_lga_service_list_links_the_service_to_it(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    import_file(db, DATA / "oruk-sample.json")
+    by_title = {e.title: e for e in load_entries(db)}
+    clinic = by_title["Sampleton Young Adults Money Clinic"]
+    assert clinic.lgsl == "651"  # vocabulary esdServices, the list's address as its id
+    assert "Debt counselling" in clinic.keywords  # the term's name is still a keyword
+    assert all(e.lgsl == "" for t, e in by_title.items() if t != clinic.title)  # serviceTypes
+    # 3.0: a term of the taxonomy "LGSL", by its code, whose name says nothing more
+    service = counselling(1)
+    service["attributes"] = [
+        {"id": str(uuid.UUID(int=7)), "taxonomy_term": {
+            "id": str(uuid.UUID(int=8)), "name": "LGSL 1148", "description": "-",
+            "taxonomy": "LGSL"}},
+        {"id": str(uuid.UUID(int=9)), "taxonomy_term": {
+            "id": str(uuid.UUID(int=10)), "name": "Counselling", "description": "-",
+            "taxonomy": "esdServiceTypes", "term_uri": "http://id.esd.org.uk/serviceType/4"}},
+    ]
+    import_file(db, write_feed(tmp_path / "feed.json", [service]))
+    counselled = next(e for e in load_entries(db) if e.title == "Community Counselling 1")
+    assert (counselled.lgsl, counselled.keywords) == ("1148", ("Counselling",))

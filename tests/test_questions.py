@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,14 @@ import pytest
 from catalogue.importer import load_sample
 from catalogue.matcher import Matcher
 from catalogue.model import Entry, Kind
-from catalogue.questions import UNTRAINED, QuestionModel, default_model, lgsl_code
+from catalogue.questions import (
+    UNTRAINED,
+    QuestionModel,
+    default_model,
+    entry_code,
+    lgsl_code,
+    lgsl_code_in,
+)
 from catalogue.store import load_entries, open_db
 
 DATA = Path(__file__).parent / "data"
@@ -146,9 +154,51 @@ def test_a_council_catalogue_of_its_own_ranks_and_answers_as_without_the_classif
     db = open_db(tmp_path / "sample.db")
     load_sample(db)
     entries = load_entries(db)
-    assert not any(lgsl_code(e.id) for e in entries)
+    assert not any(entry_code(e) for e in entries)
     learned, plain = Matcher(entries), Matcher(entries, questions=UNTRAINED)
     with (DATA / "dev-queries.tsv").open(encoding="utf-8") as f:
         questions = [row["query"] for row in csv.DictReader(f, delimiter="\t")]
     for text in questions:
         assert learned.search(text) == plain.search(text), text
+
+
+@pytest.mark.parametrize(("written", "code"), [
+    ("4", "4"), ("LGSL 4", "4"), ("lgsl-4", "4"), ("lgsl:0004", "4"),
+    ("http://id.esd.org.uk/service/4", "4"), ("https://id.esd.org.uk/service/1148/", "1148"),
+    ("4a", None), ("0", None), ("free school meals", None),
+    ("http://id.esd.org.uk/serviceType/4", None), ("", None),
+])
+def test_lgsl_codes_are_read_as_councils_write_them(written: str, code: str | None) -> None:
+    assert lgsl_code_in(written) == code
+
+
+def test_a_council_entry_with_an_lgsl_code_gains_as_an_lga_entry_does() -> None:
+    coded = [*TWINS[:2], replace(TWINS[2], lgsl="2")]  # own-2, now linked to LGSL 2
+    ranks = {c.doc: c.rank for c in Matcher(coded, questions=LEANS_TO_2).rank(
+        "help with my rent")}
+    assert ranks[2] == pytest.approx(ranks[1])
+    assert ranks[2] > ranks[0]
+    assert Matcher(help_with_rent("own-1"), questions=NOTHING_FITS).search(
+        "help with my rent").answered
+    assert not Matcher([replace(e, lgsl="1") for e in help_with_rent("own-1")],
+                       questions=NOTHING_FITS).search("help with my rent").answered
+
+
+def test_the_lga_list_under_a_councils_own_ids_matches_as_the_list_itself(
+    lgsl: list[Entry],
+) -> None:
+    # a council that gives its services its own ids and an `lgsl` column gets what the
+    # LGA list gets, question for question
+    own = [replace(e, id=f"council-{i}", lgsl=lgsl_code(e.id) or "") for i, e in enumerate(lgsl)]
+    named = {f"council-{i}": e.id for i, e in enumerate(lgsl)}
+    listed, council, plain = Matcher(lgsl), Matcher(own), Matcher(own, questions=UNTRAINED)
+    with (DATA / "real-check9.tsv").open(encoding="utf-8") as f:
+        questions = [row["query"] for row in csv.DictReader(f, delimiter="\t")][:60]
+    differ = 0
+    for text in questions:
+        a, b = listed.search(text), council.search(text)
+        assert [m.entry.id for m in a.matches] == [named[m.entry.id] for m in b.matches], text
+        assert (a.answered, [m.score for m in a.matches]) == (
+            b.answered, [m.score for m in b.matches]), text
+        differ += b != plain.search(text)  # the classifier had a say
+    assert differ > 10
