@@ -1,7 +1,8 @@
 """Whether a person is likely to get an entitlement, from what they have told us. Pure.
 
-Answers are a mapping: `"age"` -> whole years or None, circumstance code -> True/False/None.
-A key that is present was asked; None means the person did not know (or would not say).
+Answers are a mapping: `"age"` -> whole years, a list of them (several children: "my kids
+are 7 and 12") or None, circumstance code -> True/False/None. A key that is present was
+asked; None means the person did not know (or would not say).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Literal
 from catalogue.model import Criterion, Entry
 
 Status = Literal["likely", "unlikely", "unknown"]
-Answers = Mapping[str, "int | bool | None"]
+Answers = Mapping[str, "int | bool | list[int] | None"]
 AGE = "age"
 
 
@@ -21,13 +22,16 @@ AGE = "age"
 class Assessment:
     """The verdict for one entry: `reasons` say why it is unlikely, `unsure` lists what the
     person did not know, `next_question` is the first thing not yet asked (None when the
-    answers already decide it)."""
+    answers already decide it). For several children, `ages` are those of the children it
+    is about (the ages it is for) and `too_old_or_young` those of the others."""
 
     entry: Entry
     status: Status
     reasons: tuple[str, ...] = ()
     unsure: tuple[str, ...] = ()
     next_question: str | None = None
+    ages: tuple[int, ...] = ()
+    too_old_or_young: tuple[int, ...] = ()
 
 
 def question_for(code: str, questions: Mapping[str, str]) -> str:
@@ -73,9 +77,17 @@ def assess(
     reasons: list[str] = []
     unsure: list[str] = []
     unasked: list[str] = []
+    ages: tuple[int, ...] = ()
+    others: tuple[int, ...] = ()
     if AGE in conditions(entry):
         age = answers.get(AGE)
-        if AGE not in answers:
+        if isinstance(age, list) and age:  # several children: it fits if it fits one
+            ages = tuple(a for a in age if not age_fails(entry, a))
+            others = tuple(a for a in age if age_fails(entry, a))
+            if not ages:
+                reasons.append(f"it is for {age_range(entry)} and you said {who} are "
+                               + and_list(age))
+        elif AGE not in answers:
             unasked.append(AGE)
         elif not isinstance(age, int) or isinstance(age, bool):
             unsure.append(AGE)
@@ -93,8 +105,15 @@ def assess(
     if reasons:
         return Assessment(entry, "unlikely", tuple(reasons), tuple(unsure))
     if unasked or unsure:
-        return Assessment(entry, "unknown", (), tuple(unsure), unasked[0] if unasked else None)
-    return Assessment(entry, "likely")
+        return Assessment(entry, "unknown", (), tuple(unsure), unasked[0] if unasked else None,
+                          ages, others)
+    return Assessment(entry, "likely", ages=ages, too_old_or_young=others)
+
+
+def and_list(numbers: Iterable[int]) -> str:
+    """"7", "7 and 12", "3, 7 and 12"."""
+    said = [str(n) for n in numbers]
+    return ", ".join(said[:-1]) + " and " + said[-1] if len(said) > 1 else "".join(said)
 
 
 def checkable(entry: Entry) -> bool:

@@ -27,7 +27,8 @@ _CHILDREN = {"son": "he", "daughter": "she", "boy": "he", "girl": "she", "lad": 
              "kid": "they", "kids": "they", "child": "they", "children": "they",
              "baby": "they", "toddler": "they", "teenager": "they", "grandson": "he",
              "granddaughter": "she", "grandchild": "they", "grandkids": "they",
-             "stepson": "he", "stepdaughter": "she", "nephew": "he", "niece": "she"}
+             "stepson": "he", "stepdaughter": "she", "nephew": "he", "niece": "she",
+             "grandchildren": "they", "twins": "they", "boys": "they", "girls": "they"}
 _ADULTS = {"mum": "she", "mom": "she", "mam": "she", "mother": "she", "dad": "he",
            "father": "he", "nan": "she", "nana": "she", "gran": "she", "grandma": "she",
            "granny": "she", "grandad": "he", "grandpa": "he", "grandmother": "she",
@@ -35,7 +36,12 @@ _ADULTS = {"mum": "she", "mom": "she", "mam": "she", "mother": "she", "dad": "he
            "sister": "she", "brother": "he", "friend": "they", "neighbour": "they",
            "aunt": "she", "auntie": "she", "uncle": "he", "boyfriend": "he",
            "girlfriend": "she", "flatmate": "they", "carer": "they", "parents": "they"}
-_SINGULAR = {"kids": "child", "children": "child", "grandkids": "grandchild"}
+_SINGULAR = {"kids": "child", "children": "child", "grandkids": "grandchild",
+             "grandchildren": "grandchild", "twins": "child", "boys": "child", "girls": "child"}
+_MANY = frozenset({"kids", "children", "grandkids", "grandchildren", "twins", "boys", "girls"})
+CHILDREN = "your children"  # who a check is for when several children's ages were given
+_MANY_WORDS = r"(?:my|our)\s+(?:" + "|".join(sorted(_MANY)) + r")\b"
+_MANY_NAMED = re.compile(r"\b" + _MANY_WORDS)
 _RELATION = re.compile(r"\b(?:my|our)\s+(?:(?:\d{1,2}|\w+)[- ](?:year|yr)[- ]old\s+)?("
                        + "|".join(sorted({*_CHILDREN, *_ADULTS}, key=len, reverse=True))
                        + r")\b")
@@ -74,6 +80,14 @@ _NUMBERS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "si
             "eighteen": 18, "nineteen": 19}
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
          "eighty": 80, "ninety": 90, "hundred": 100}
+# several ages in a row: "7 and 12", "3, 7 & 12", "seven n nine"
+_AGE_ITEM = r"(?:\d{1,2}|" + "|".join(sorted(_NUMBERS, key=len, reverse=True)) + ")"
+_AGE_LIST = rf"{_AGE_ITEM}(?:\s*,\s*{_AGE_ITEM})*,?\s+(?:and|&|n)\s+{_AGE_ITEM}"
+_SEVERAL_AGES = re.compile(
+    rf"\b(?:{_MANY_WORDS}[^.?!]{{0,40}}?\b(?:are|aged|ages|r)"
+    rf"|they(?:'re|re| are| r))\s+(?:aged\s+|only\s+|just\s+)?({_AGE_LIST})\b")
+_ONLY_AGES = re.compile(rf"(?:they(?:'re|re| are| r)\s+|aged?\s+)?({_AGE_LIST})"
+                        r"(?:\s*(?:years?|yrs?|y/?o)(?: old)?)?")
 
 
 def number(text: str) -> int | None:
@@ -125,7 +139,8 @@ def note_subject(session: Session, text: str) -> None:
     other = session.data.get("other") or {}
     if found is not None:
         who, pronoun, child = found
-        if other.get("who") != who:
+        again = other.get("who") == CHILDREN and _MANY_NAMED.search(words(text))  # "my kids"
+        if other.get("who") != who and not again:
             other = {"who": who, "pronoun": pronoun, "child": child, "answers": {}}
     elif not other and _YEAR_OLD.search(words(text)):
         other = {"who": "your child", "pronoun": "they", "child": True, "answers": {}}
@@ -144,10 +159,14 @@ def note_facts(session: Session, text: str) -> list[str]:
     said = words(text)
     learned: list[str] = []
     found = relation(said)
-    other_age = _other_age(said)
+    several = several_ages(said)
+    other_age = None if several else _other_age(said)
     if found is not None or other_age is not None:
         note_subject(session, said)
-    if other_age is not None:
+    if several:
+        for_children(session, several)
+        learned.append("other:age")
+    elif other_age is not None:
         _store(session, "other", AGE, other_age)
         learned.append("other:age")
         other = session.data["other"]
@@ -167,6 +186,28 @@ def note_facts(session: Session, text: str) -> list[str]:
             _store(session, benefit_for, code, True)
             learned.append(f"{benefit_for}:{code}")
     return learned
+
+
+def several_ages(said: str, *, answer: bool = False) -> list[int] | None:
+    """The ages of several children, from "my kids are 7 and 12" or "they're 3, 7 and 12"
+    (or, as the whole `answer` to "How old ...?", "7 and 12"); None for fewer than two."""
+    found = (_ONLY_AGES.fullmatch(said.strip(" .!?")) if answer else None) or \
+        _SEVERAL_AGES.search(said)
+    if found is None:
+        return None
+    ages = [number(part) for part in re.split(r"\s*(?:,|\band\b|&|\bn\b)\s*",
+                                               found.group(1)) if part]
+    known = [age for age in ages if age is not None]
+    return known if len(known) > 1 and len(known) == len(ages) else None
+
+
+def for_children(session: Session, ages: list[int]) -> None:
+    """A check about several children at once: `who` says so and each age is kept."""
+    other = session.data.get("other") or {"answers": {}}
+    other.update(who=CHILDREN, pronoun="they", child=True)
+    other.setdefault("answers", {})[AGE] = ages
+    session.data["other"] = other
+    session.data.setdefault("answers", {}).setdefault("has_children", True)
 
 
 def stated_age(said: str) -> int | None:
@@ -257,7 +298,7 @@ def whom(session: Session, subject: Subject) -> str:
 
 
 def plural(name: str) -> bool:
-    return name in ("you", "they")
+    return name in ("you", "they", CHILDREN)
 
 
 def capital(text: str) -> str:

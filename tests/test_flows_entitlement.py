@@ -177,3 +177,29 @@ def test_sms_replies_fit_sensibly(db: sqlite_utils.Database) -> None:
     assert sum(segments(body) for body in bodies) <= 2
     assert "You are likely to be able to get Free school meals" in bodies[0]
     assert bodies[-1].endswith("Reply 1 or 2")
+
+
+def test_several_childrens_ages_are_checked_for_each_child(talk: Talk) -> None:
+    # free school meals here are for ages 4 to 16
+    talk.say("my kids are 7 and 17")
+    question = talk.say("can my kids get free school meals?")
+    assert "How old" not in question and "Universal Credit" in question
+    result = talk.say("yes")
+    assert "Your child aged 7 is likely to be able to get Free school meals." in result
+    assert "It is for ages 4 to 16, so not for your child aged 17." in result
+    assert "a guide, not a decision" in result
+
+
+def test_ages_given_together_in_answer_to_how_old(talk: Talk) -> None:
+    assert "How old is your child?" in talk.say("can my kids get free school meals?")
+    assert "Universal Credit" in talk.say("5, 9 and 12")
+    result = talk.say("yes we get UC")
+    assert "Your children are likely to be able to get Free school meals." in result
+    assert "so not for" not in result  # every one of them fits
+
+
+def test_when_no_child_fits_the_age_limit_it_says_so(talk: Talk) -> None:
+    talk.say("can my kids get free school meals?")
+    result = talk.say("17 and 19")
+    assert ("It looks like your children can't get Free school meals, because it is for "
+            "ages 4 to 16 and you said your children are 17 and 19.") in result

@@ -107,3 +107,27 @@ def test_yes_no_and_dont_know_in_many_forms(said: str, meaning: str | None) -> N
 ])
 def test_small_talk(said: str, reply: str | None) -> None:
     assert smalltalk.reply_to(said) == reply
+
+
+@pytest.mark.parametrize(("said", "ages"), [
+    ("my kids are 7 and 12", [7, 12]),
+    ("can my children get it? they're 3, 7 and 12", [3, 7, 12]),
+    ("my boys r 4 & 6", [4, 6]),
+    ("our twins are aged seven and nine", [7, 9]),
+    ("my son is 7", None),  # one child: the single-age reading
+    ("i have 2 and 3 bedroom flats to choose from", None),
+    ("my kids are 7 and 200", None),
+])
+def test_several_childrens_ages_in_a_sentence(said: str, ages: list[int] | None) -> None:
+    assert people.several_ages(said) == ages
+
+
+def test_several_ages_are_kept_for_the_children_not_the_writer() -> None:
+    session = Session("sms", "+447700900123")
+    learned = people.note_facts(session, "my kids are 7 and 12 and I'm 34")
+    assert set(learned) == {"other:age", "you:age"}
+    assert session.data["other"]["answers"]["age"] == [7, 12]
+    assert session.data["other"]["who"] == "your children"
+    assert session.data["answers"]["age"] == 34
+    assert people.question_about("Are you in full-time education?", session, "other",
+                                 "in_education") == "Are your children in full-time education?"

@@ -16,6 +16,8 @@ from catalogue.model import Entry
 from conversations import people
 from conversations.eligibility import (
     AGE,
+    age_range,
+    and_list,
     assess,
     checkable,
     fitting,
@@ -147,12 +149,15 @@ def subject_of(session: Session) -> people.Subject:
     return "other" if flow_data(session).get("for") == "other" else "you"
 
 
-def parse_age(text: str) -> int | str | None:
-    """Whole years, None for "dunno"/"skip", "bad" for an impossible age, "" when the text
-    is not an answer at all."""
+def parse_age(text: str) -> int | list[int] | str | None:
+    """Whole years (a list of them for several children: "7 and 12"), None for
+    "dunno"/"skip", "bad" for an impossible age, "" when the text is not an answer at all."""
     said = words(text)
     if parse_yes_no(said) == "unknown":
         return None
+    several = people.several_ages(said, answer=True) or people.several_ages(said)
+    if several is not None:
+        return several if max(several) <= 120 else "bad"
     found = _AGE.match(said)
     if found is not None:
         age = int(found.group(1))
@@ -190,7 +195,11 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
             whose = "your age" if subject == "you" else "the age"
             return [ask(session, "entitlement:ask", f"Please reply with {whose} in years, "
                         "for example 15, or SKIP.")]
-        people.record(session, subject, AGE, age)
+        if isinstance(age, list):  # "7 and 12": the check is for the children
+            flow["for"] = subject = "other"
+            people.for_children(session, age)
+        else:
+            people.record(session, subject, AGE, age)
     else:
         value, note = _circumstance(text, asking)
         if value == "":
@@ -243,12 +252,17 @@ def result_one(ctx: Context, session: Session, entry_id: str) -> list[Outbound]:
     answers = people.answers_for(session, subject)
     name = people.who(session, subject)
     verdict = assess(entry, answers, ctx.questions, name)
+    guide = GUIDE
+    if verdict.too_old_or_young:  # several children, and it is not for all of them
+        name = _children_aged(verdict.ages)
+        guide = (f"It is for {age_range(entry)}, so not for "
+                 f"{_children_aged(verdict.too_old_or_young)}. {GUIDE}")
     be = people.capital(name) + (" are" if people.plural(name) else " is")
     if verdict.status == "likely":
-        text = (f"{be} likely to be able to get {entry.title}. {GUIDE} "
+        text = (f"{be} likely to be able to get {entry.title}. {guide} "
                 f"How to apply: {how_to_apply(entry)}.")
     elif verdict.status == "unknown":
-        text = (f"{people.capital(name)} may be able to get {entry.title}. {GUIDE} "
+        text = (f"{people.capital(name)} may be able to get {entry.title}. {guide} "
                 f"How to apply: {how_to_apply(entry)}. Check: "
                 f"{_unsure_text(ctx, verdict.unsure)}")
     else:
@@ -262,6 +276,11 @@ def result_one(ctx: Context, session: Session, entry_id: str) -> list[Outbound]:
         text += " " + GUIDE
     end_flow(session)
     return [Outbound(text), feedback.ask_helpful(session, entry, ())]
+
+
+def _children_aged(ages: Sequence[int]) -> str:
+    """"your child aged 7", "your children aged 7 and 9"."""
+    return ("your child" if len(ages) == 1 else people.CHILDREN) + " aged " + and_list(ages)
 
 
 def result_all(ctx: Context, session: Session) -> list[Outbound]:
