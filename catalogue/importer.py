@@ -27,6 +27,7 @@ import sqlite_utils
 from catalogue import csvfile, oruk, oruk_export
 from catalogue.model import Circumstance, Entry
 from catalogue.problems import CatalogueError, Log, Problem, report_lines
+from catalogue.questions import entry_code
 from catalogue.schema import SAMPLE_SOURCE
 from catalogue.storage import write as write_transaction
 from catalogue.store import (
@@ -66,6 +67,7 @@ class ImportSummary:
     skipped_services: int = 0
     closed: int = 0  # services the feed marks inactive or defunct
     repeated: int = 0  # services a feed lists twice, identically
+    linked: int = 0  # entries with an LGSL code (catalogue/questions.py)
     sample_removed: int = 0  # the sample's entries this import replaces
     written: bool = False  # the import was saved (not a check or a dry run)
 
@@ -85,6 +87,8 @@ class ImportSummary:
             text += f"; {plural(self.closed, 'service')} marked inactive or defunct left out"
         if self.repeated:
             text += f"; {plural(self.repeated, 'service')} listed twice read once"
+        if self.linked:
+            text += f"; {self.linked} linked to the LGA service list"
         if self.warnings:
             text += f"; {plural(self.warnings, 'warning')}"
         text += "."
@@ -267,7 +271,8 @@ def looks_like_json(data: bytes, source: str) -> bool:
 
 
 def compare_entries(parsed: Parsed, existing: list[Entry], replace: bool) -> ImportSummary:
-    summary = ImportSummary(parsed.kind, entries=len(parsed.entries))
+    summary = ImportSummary(parsed.kind, entries=len(parsed.entries),
+                            linked=sum(1 for e in parsed.entries if entry_code(e)))
     count_changes(summary, {e.id: e for e in parsed.entries}, {e.id: e for e in existing},
                   replace, keep=parsed.feed.skipped_ids if parsed.feed else set())
     return summary

@@ -346,7 +346,9 @@ def test_the_lgsl_column_links_entries_to_the_lga_service_list(
     text = (header + "fsm,entitlement,Free school meals,Free lunch.,,4,18,,LGSL 4\n"
             + "dhp,service,Rent top-up,Help with rent.,,,,,http://id.esd.org.uk/service/1148\n"
             + "youth,service,Youth club,Evening sessions.,,11,19,,\n")
-    import_file(db, write(tmp_path, text))
+    summary = import_file(db, write(tmp_path, text))
+    assert "3 new, 0 changed, 0 unchanged, 0 removed; 2 linked to the LGA service list." in (
+        summary.describe())
     assert {e.id: e.lgsl for e in load_entries(db)} == {"fsm": "4", "dhp": "1148", "youth": ""}
     path = tmp_path / "out.csv"
     export_file(db, path)
