@@ -25,9 +25,9 @@ from typing import Any, Literal
 import sqlite_utils
 
 from catalogue import csvfile, oruk, oruk_export
+from catalogue.lgsl import entry_code
 from catalogue.model import Circumstance, Entry
 from catalogue.problems import CatalogueError, Log, Problem, report_lines
-from catalogue.questions import entry_code
 from catalogue.schema import SAMPLE_SOURCE
 from catalogue.storage import write as write_transaction
 from catalogue.store import (

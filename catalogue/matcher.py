@@ -41,10 +41,11 @@ from rapidfuzz import fuzz
 from catalogue.english import is_common
 from catalogue.index import Index
 from catalogue.lexicon import Lexicon
+from catalogue.lgsl import entry_code
 from catalogue.model import Entry, Kind
 from catalogue.narrative import clauses, without_clocks
 from catalogue.normalise import ACTIONS, EVERYDAY, FILLER, PARTICLES, STOPWORDS, WEAK, stem, tokens
-from catalogue.questions import NOTHING, Likely, QuestionModel, default_model, entry_code
+from catalogue.questions import NOTHING, Likely, QuestionModel, default_model
 
 # Query term weights: written, typo-corrected, added by the lexicon, weak, a number.
 LITERAL, TYPO, EXPANDED, WEAK_WEIGHT, NUMBER_WEIGHT = 1.0, 0.85, 0.7, 0.2, 0.6
@@ -126,10 +127,10 @@ class Matcher:
         self.index = Index(self.entries, self.lexicon)
         self.questions = questions if questions is not None else default_model()
         self.codes = [entry_code(entry) for entry in self.entries]
-        self.doc_of_code: dict[str, int] = {}  # each code's first entry
+        self.docs_of_code: dict[str, list[int]] = {}  # a council may give one code to several
         for doc, code in enumerate(self.codes):
             if code is not None:
-                self.doc_of_code.setdefault(code, doc)
+                self.docs_of_code.setdefault(code, []).append(doc)
 
     # -- understanding the message ----------------------------------------------------------
 
@@ -245,7 +246,7 @@ class Matcher:
               ) -> tuple[list[Candidate], Likely]:
         concepts = self.concepts(text)
         query = _query(concepts)
-        likely = self.questions.likely(query if self.doc_of_code else ())
+        likely = self.questions.likely(query if self.docs_of_code else ())
         totals = self._accumulate(query)
         if kinds is not None:
             totals = {d: s for d, s in totals.items() if self.entries[d].kind in kinds}
@@ -285,10 +286,8 @@ class Matcher:
         """The entry residents' questions like this one were most often about, when the
         classifier gives it at least SUGGESTED ([] otherwise)."""
         best = likely.best()
-        doc = self.doc_of_code.get(best[0]) if best and best[1] >= SUGGESTED else None
-        if doc is None or (kinds is not None and self.entries[doc].kind not in kinds):
-            return []
-        return [doc]
+        docs = self.docs_of_code.get(best[0], []) if best and best[1] >= SUGGESTED else []
+        return [d for d in docs if kinds is None or self.entries[d].kind in kinds][:1]
 
     def terms(self, text: str) -> list[str]:
         """The terms a search for `text` looks up (what questions.py weighs)."""

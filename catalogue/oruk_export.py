@@ -150,7 +150,8 @@ def service_v3(entry: Entry) -> JSON:
                                           "taxonomy": "localsupport-keywords"}}
                        for n, word in enumerate(entry.keywords)]
         + ([{"id": part_uuid(entry, "attribute/lgsl"),
-             "taxonomy_term": {"id": part_uuid(entry, "term/lgsl"), "name": f"LGSL {entry.lgsl}",
+             "taxonomy_term": {"id": str(uuid.uuid5(NAMESPACE, ESD_SERVICE_URI + entry.lgsl)),
+                               "name": f"LGSL {entry.lgsl}",
                                "description": LGSL_NAME, "taxonomy": "LGSL",
                                "term_uri": ESD_SERVICE_URI + entry.lgsl}}] if entry.lgsl else []),
     }

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from catalogue.htmltext import body_text, html_lines, joined, plain_text, tidy
-from catalogue.questions import lgsl_code_in
+from catalogue.lgsl import lgsl_code_in
 
 JSON = dict[str, Any]
 EXTRA = "localsupport"
@@ -183,7 +183,7 @@ def lgsl_of(term: JSON) -> str | None:
     detail = objects(term.get("taxonomy_detail"))
     names = [term.get("vocabulary"), term.get("taxonomy"), *(d.get("name") for d in detail)]
     named = any(re.sub(r"[^a-z]", "", line_of(n).lower()) in LGSL_VOCABULARIES for n in names)
-    for value in (term.get("code"), term.get("term_uri"), term.get("id"), term.get("name")):
+    for value in (term.get("code"), term.get("term_uri"), term.get("name"), term.get("id")):
         text = line_of(value)
         if (named or ESD_SERVICE in text) and lgsl_code_in(text):
             return lgsl_code_in(text)

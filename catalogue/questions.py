@@ -20,7 +20,6 @@ before: a council's own catalogue gains from it where its entries carry LGSL cod
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cache
@@ -29,34 +28,8 @@ from importlib import resources
 import numpy as np
 import numpy.typing as npt
 
-from catalogue.model import Entry
-
 MODEL_FILE = "data/questions_model.json"
 NOTHING = "NONE"  # the class of questions no service of the list answers
-_LGSL_ID = re.compile(r"lgsl-(\d+)")
-# how a council writes an entry's LGSL code: "4", "LGSL 4", "lgsl-4", or the esd standards
-# address of the service, "http://id.esd.org.uk/service/4"
-_LGSL_WRITTEN = re.compile(
-    r"(?:lgsl[\s:-]*|(?:https?://)?id\.esd\.org\.uk/service/)?0*(\d{1,5})/?", re.IGNORECASE)
-
-
-def lgsl_code(entry_id: str) -> str | None:
-    """The LGSL code an entry's id names ("lgsl-59" -> "59"), or None."""
-    found = _LGSL_ID.fullmatch(entry_id)
-    return found.group(1) if found else None
-
-
-def lgsl_code_in(text: str) -> str | None:
-    """The LGSL code a catalogue cell or feed's taxonomy term writes ("LGSL 4" -> "4")."""
-    found = _LGSL_WRITTEN.fullmatch(text.strip())
-    return found.group(1) if found and int(found.group(1)) > 0 else None
-
-
-def entry_code(entry: Entry) -> str | None:
-    """The LGSL code an entry provides: its `lgsl` cell, else the one its id names."""
-    return entry.lgsl or lgsl_code(entry.id)
-
-
 @dataclass(frozen=True, eq=False)  # NumPy arrays do not compare as one value
 class Likely:
     """The classifier's probabilities for one question (None: it knows none of its terms)."""

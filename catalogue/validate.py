@@ -9,9 +9,9 @@ import difflib
 import re
 from collections.abc import Collection, Mapping
 
+from catalogue.lgsl import lgsl_code_in
 from catalogue.model import COLUMNS, KINDS, REQUIRED, Criterion, Entry, Kind
 from catalogue.problems import Log, Problem
-from catalogue.questions import lgsl_code_in
 
 CODE_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
 WHOLE_NUMBER = re.compile(r"\d+(?:\.0+)?")

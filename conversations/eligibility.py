@@ -92,7 +92,7 @@ def assess(
         elif not isinstance(age, int) or isinstance(age, bool):
             unsure.append(AGE)
         elif age_fails(entry, age):
-            verb = "are" if who in ("you", "they") else "is"
+            verb = "are" if who in ("you", "they") or who.endswith(" children") else "is"
             reasons.append(f"it is for {age_range(entry)} and you said {who} {verb} {age}")
     for criterion in entry.criteria:
         value = answers.get(criterion.code)

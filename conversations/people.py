@@ -38,7 +38,7 @@ _ADULTS = {"mum": "she", "mom": "she", "mam": "she", "mother": "she", "dad": "he
            "girlfriend": "she", "flatmate": "they", "carer": "they", "parents": "they"}
 _SINGULAR = {"kids": "child", "children": "child", "grandkids": "grandchild",
              "grandchildren": "grandchild", "twins": "child", "boys": "child", "girls": "child"}
-_MANY = frozenset({"kids", "children", "grandkids", "grandchildren", "twins", "boys", "girls"})
+_MANY = frozenset(_SINGULAR)  # words for several children
 CHILDREN = "your children"  # who a check is for when several children's ages were given
 _MANY_WORDS = r"(?:my|our)\s+(?:" + "|".join(sorted(_MANY)) + r")\b"
 _MANY_NAMED = re.compile(r"\b" + _MANY_WORDS)
@@ -80,13 +80,18 @@ _NUMBERS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "si
             "eighteen": 18, "nineteen": 19}
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
          "eighty": 80, "ninety": 90, "hundred": 100}
-# several ages in a row: "7 and 12", "3, 7 & 12", "seven n nine"
-_AGE_ITEM = r"(?:\d{1,2}|" + "|".join(sorted(_NUMBERS, key=len, reverse=True)) + ")"
-_AGE_LIST = rf"{_AGE_ITEM}(?:\s*,\s*{_AGE_ITEM})*,?\s+(?:and|&|n)\s+{_AGE_ITEM}"
-_SEVERAL_AGES = re.compile(
-    rf"\b(?:{_MANY_WORDS}[^.?!]{{0,40}}?\b(?:are|aged|ages|r)"
-    rf"|they(?:'re|re| are| r))\s+(?:aged\s+|only\s+|just\s+)?({_AGE_LIST})\b")
-_ONLY_AGES = re.compile(rf"(?:they(?:'re|re| are| r)\s+|aged?\s+)?({_AGE_LIST})"
+# several ages in a row: "7 and 12", "3, 7 & 12", "4 and 5 and 17", "seven n nine"; not
+# "2 and 3 bedroom flats", "2 and 3 miles", "3 and 6 months"
+_AGE_ITEM = r"(?:\d{1,3}|" + "|".join(sorted(_NUMBERS, key=len, reverse=True)) + ")"
+_AGE_LIST = (rf"{_AGE_ITEM}(?:(?:\s*,\s*|,?\s+(?:and|&|n)\s+){_AGE_ITEM})+"
+             r"\b(?!\s*(?:-\s*)?(?:bed|mile|min|hour|hr|day|week|month|mth|km|metre|meter|"
+             r"pound|quid|percent|%|times|o'?clock|am\b|pm\b|kid|child|of\b))")
+_THEY_ARE = r"they(?:'re|re| are| r)"
+_SEVERAL_AGES = re.compile(  # "my kids are ...", and nobody else named on the way
+    rf"\b{_MANY_WORDS}(?:(?!\b(?:my|our|and)\b)[^.?!]){{0,40}}?\b(?:are|aged|ages|r)"
+    rf"\s+(?:aged\s+|only\s+|just\s+)?({_AGE_LIST})")
+_THEY_AGES = re.compile(rf"\b{_THEY_ARE}\s+(?:aged\s+|only\s+|just\s+)?({_AGE_LIST})")
+_ONLY_AGES = re.compile(rf"(?:{_THEY_ARE}\s+|aged?\s+)?({_AGE_LIST})"
                         r"(?:\s*(?:years?|yrs?|y/?o)(?: old)?)?")
 
 
@@ -139,7 +144,8 @@ def note_subject(session: Session, text: str) -> None:
     other = session.data.get("other") or {}
     if found is not None:
         who, pronoun, child = found
-        again = other.get("who") == CHILDREN and _MANY_NAMED.search(words(text))  # "my kids"
+        # "my kids" or "for my child" again: the child (or children) already spoken of
+        again = other.get("child") and who == "your child"
         if other.get("who") != who and not again:
             other = {"who": who, "pronoun": pronoun, "child": child, "answers": {}}
     elif not other and _YEAR_OLD.search(words(text)):
@@ -163,7 +169,7 @@ def note_facts(session: Session, text: str) -> list[str]:
     other_age = None if several else _other_age(said)
     if found is not None or other_age is not None:
         note_subject(session, said)
-    if several:
+    if several and max(several) <= 120:
         for_children(session, several)
         learned.append("other:age")
     elif other_age is not None:
@@ -189,11 +195,12 @@ def note_facts(session: Session, text: str) -> list[str]:
 
 
 def several_ages(said: str, *, answer: bool = False) -> list[int] | None:
-    """The ages of several children, from "my kids are 7 and 12" or "they're 3, 7 and 12"
-    (or, as the whole `answer` to "How old ...?", "7 and 12"); None for fewer than two."""
+    """The ages of several children, from "my kids are 7 and 12" or "can my kids get it?
+    they're 3, 7 and 12" (or, as the whole `answer` to "How old ...?", "7 and 12"); None
+    for fewer than two."""
     found = (_ONLY_AGES.fullmatch(said.strip(" .!?")) if answer else None) or \
-        _SEVERAL_AGES.search(said)
-    if found is None:
+        _SEVERAL_AGES.search(said) or (_MANY_NAMED.search(said) and _THEY_AGES.search(said))
+    if not found:
         return None
     ages = [number(part) for part in re.split(r"\s*(?:,|\band\b|&|\bn\b)\s*",
                                                found.group(1)) if part]

@@ -185,9 +185,27 @@ def test_several_childrens_ages_are_checked_for_each_child(talk: Talk) -> None:
     question = talk.say("can my kids get free school meals?")
     assert "How old" not in question and "Universal Credit" in question
     result = talk.say("yes")
-    assert "Your child aged 7 is likely to be able to get Free school meals." in result
-    assert "It is for ages 4 to 16, so not for your child aged 17." in result
+    assert ("Your child aged 7 is likely to be able to get Free school meals. Not for your "
+            "child aged 17: it is for ages 4 to 16.") in result
     assert "a guide, not a decision" in result
+
+
+def test_what_to_check_comes_before_the_ages_it_is_not_for(talk: Talk) -> None:
+    talk.say("my kids are 3, 7, 12 and 17")
+    talk.say("can my kids get free school meals?")
+    result = talk.say("not sure")
+    assert result.startswith("Your children aged 7 and 12 may be able to get Free school "
+                             "meals. Check: Do you (or your parents) get Universal Credit")
+    assert "Not for your children aged 3 and 17: it is for ages 4 to 16." in result
+
+
+def test_two_ages_for_the_writer_or_an_impossible_one_are_asked_again(talk: Talk) -> None:
+    talk.say("free school meals")
+    talk.say("Check for me", choice=0)
+    assert "Please reply with your age in years" in talk.say("34 and 36")
+    assert talk.state == "entitlement:ask"
+    talk.say("can my kids get free school meals?")
+    assert "Please reply with the age in years" in talk.say("7 and 150")
 
 
 def test_ages_given_together_in_answer_to_how_old(talk: Talk) -> None:

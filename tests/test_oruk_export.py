@@ -93,3 +93,19 @@ def test_ids_that_are_not_uuids_get_the_same_uuid_every_time(
     fsm = next(s for s in one if s["localsupport"]["id"] == "free-school-meals")
     assert fsm["id"] != "free-school-meals" and len(fsm["id"]) == 36
     assert len({s["id"] for s in one}) == len(one)
+
+
+@pytest.mark.parametrize("fmt", ["oruk", "oruk-v1"])
+def test_an_lgsl_code_reaches_readers_that_know_only_the_standard(
+    catalogue: sqlite_utils.Database, tmp_path: Path, fmt: str
+) -> None:
+    path = tmp_path / "export.json"
+    export_file(catalogue, path, fmt=fmt)
+    services = json.loads(path.read_text(encoding="utf-8"))[LIST_KEY[fmt]]
+    for service in services:
+        del service["localsupport"]  # what another directory's reader sees
+    reader = open_db(tmp_path / "reader.db")
+    import_file(reader, write_feed(tmp_path / "plain.json", services))
+    coded = {e.title: e.lgsl for e in load_entries(reader) if e.lgsl}
+    assert coded == {e.title: e.lgsl for e in load_entries(catalogue) if e.lgsl} != {}
+    assert not any(k.startswith("LGSL ") for e in load_entries(reader) for k in e.keywords)

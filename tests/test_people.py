@@ -114,9 +114,14 @@ def test_small_talk(said: str, reply: str | None) -> None:
     ("can my children get it? they're 3, 7 and 12", [3, 7, 12]),
     ("my boys r 4 & 6", [4, 6]),
     ("our twins are aged seven and nine", [7, 9]),
+    ("my kids are 4 and 5 and 17", [4, 5, 17]),
     ("my son is 7", None),  # one child: the single-age reading
     ("i have 2 and 3 bedroom flats to choose from", None),
-    ("my kids are 7 and 200", None),
+    ("they're 2 and 3 bedroom flats", None),
+    ("they're 7 and 12", None),  # nobody named: not children
+    ("my kids' schools are 2 and 3 miles away", None),
+    ("my kids and my parents are 70 and 72", None),
+    ("my kids are 3 and 6 months", None),
 ])
 def test_several_childrens_ages_in_a_sentence(said: str, ages: list[int] | None) -> None:
     assert people.several_ages(said) == ages
@@ -131,3 +136,8 @@ def test_several_ages_are_kept_for_the_children_not_the_writer() -> None:
     assert session.data["answers"]["age"] == 34
     assert people.question_about("Are you in full-time education?", session, "other",
                                  "in_education") == "Are your children in full-time education?"
+    people.note_facts(session, "for my child")  # the children already spoken of
+    assert session.data["other"]["answers"]["age"] == [7, 12]
+    impossible = Session("sms", "+447700900124")
+    people.note_facts(impossible, "my kids are 7 and 200")
+    assert impossible.data["other"]["answers"] == {}  # the children, but no age

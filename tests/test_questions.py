@@ -10,16 +10,10 @@ from pathlib import Path
 import pytest
 
 from catalogue.importer import load_sample
+from catalogue.lgsl import entry_code, lgsl_code, lgsl_code_in
 from catalogue.matcher import Matcher
 from catalogue.model import Entry, Kind
-from catalogue.questions import (
-    UNTRAINED,
-    QuestionModel,
-    default_model,
-    entry_code,
-    lgsl_code,
-    lgsl_code_in,
-)
+from catalogue.questions import UNTRAINED, QuestionModel, default_model
 from catalogue.store import load_entries, open_db
 
 DATA = Path(__file__).parent / "data"
@@ -163,9 +157,9 @@ def test_a_council_catalogue_of_its_own_ranks_and_answers_as_without_the_classif
 
 
 @pytest.mark.parametrize(("written", "code"), [
-    ("4", "4"), ("LGSL 4", "4"), ("lgsl-4", "4"), ("lgsl:0004", "4"),
+    ("4", "4"), ("LGSL 4", "4"), ("lgsl-4", "4"), ("lgsl:0004", "4"), ("4.0", "4"),
     ("http://id.esd.org.uk/service/4", "4"), ("https://id.esd.org.uk/service/1148/", "1148"),
-    ("4a", None), ("0", None), ("free school meals", None),
+    ("4a", None), ("0", None), ("free school meals", None), ("\uff14", None),
     ("http://id.esd.org.uk/serviceType/4", None), ("", None),
 ])
 def test_lgsl_codes_are_read_as_councils_write_them(written: str, code: str | None) -> None:
@@ -202,3 +196,15 @@ def test_the_lga_list_under_a_councils_own_ids_matches_as_the_list_itself(
             b.answered, [m.score for m in b.matches]), text
         differ += b != plain.search(text)  # the classifier had a say
     assert differ > 10
+
+
+def test_several_entries_with_one_code_any_of_them_can_be_suggested() -> None:
+    # a council may give one code to several entries (a proposal and a service here): the
+    # first of an allowed kind joins the candidates
+    library = [Entry("plan", "proposal", "Close the book bus", "A plan.", lgsl="3"),
+               Entry("branch", "service", "Library books", "Borrow books.", lgsl="3")]
+    model = QuestionModel(("1", "2", "3", "NONE"), (0.0,) * 4, {"rent": 1.0},
+                          {"rent": ((2, 4.0),)})
+    matcher = Matcher([*TWINS, *library], questions=model)
+    assert "plan" in ids(matcher, "help with my rent")
+    assert "branch" in ids(matcher, "help with my rent", kinds=("service",))

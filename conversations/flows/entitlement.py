@@ -155,7 +155,7 @@ def parse_age(text: str) -> int | list[int] | str | None:
     said = words(text)
     if parse_yes_no(said) == "unknown":
         return None
-    several = people.several_ages(said, answer=True) or people.several_ages(said)
+    several = people.several_ages(said, answer=True)
     if several is not None:
         return several if max(several) <= 120 else "bad"
     found = _AGE.match(said)
@@ -195,8 +195,10 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
             whose = "your age" if subject == "you" else "the age"
             return [ask(session, "entitlement:ask", f"Please reply with {whose} in years, "
                         "for example 15, or SKIP.")]
-        if isinstance(age, list):  # "7 and 12": the check is for the children
-            flow["for"] = subject = "other"
+        if isinstance(age, list) and subject == "you":  # "34 and 36" to "How old are you?"
+            return [ask(session, "entitlement:ask", "Please reply with your age in years, "
+                        "for example 15, or SKIP.")]
+        if isinstance(age, list):  # "7 and 12" to "How old is your child?"
             people.for_children(session, age)
         else:
             people.record(session, subject, AGE, age)
@@ -252,19 +254,19 @@ def result_one(ctx: Context, session: Session, entry_id: str) -> list[Outbound]:
     answers = people.answers_for(session, subject)
     name = people.who(session, subject)
     verdict = assess(entry, answers, ctx.questions, name)
-    guide = GUIDE
+    not_for = ""
     if verdict.too_old_or_young:  # several children, and it is not for all of them
         name = _children_aged(verdict.ages)
-        guide = (f"It is for {age_range(entry)}, so not for "
-                 f"{_children_aged(verdict.too_old_or_young)}. {GUIDE}")
+        not_for = (f" Not for {_children_aged(verdict.too_old_or_young)}: it is for "
+                   f"{age_range(entry)}.")
     be = people.capital(name) + (" are" if people.plural(name) else " is")
     if verdict.status == "likely":
-        text = (f"{be} likely to be able to get {entry.title}. {guide} "
+        text = (f"{be} likely to be able to get {entry.title}.{not_for} {GUIDE} "
                 f"How to apply: {how_to_apply(entry)}.")
-    elif verdict.status == "unknown":
-        text = (f"{people.capital(name)} may be able to get {entry.title}. {guide} "
-                f"How to apply: {how_to_apply(entry)}. Check: "
-                f"{_unsure_text(ctx, verdict.unsure)}")
+    elif verdict.status == "unknown":  # what to check first: an SMS may show no more
+        text = (f"{people.capital(name)} may be able to get {entry.title}. Check: "
+                f"{_unsure_text(ctx, verdict.unsure)}{not_for} {GUIDE} "
+                f"How to apply: {how_to_apply(entry)}.")
     else:
         others = fitting(ctx.entries.values(), answers, ctx.questions, exclude=entry.id)[:3]
         text = (f"It looks like {name} can't get {entry.title}, because "
