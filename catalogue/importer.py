@@ -67,7 +67,7 @@ class ImportSummary:
     skipped_services: int = 0
     closed: int = 0  # services the feed marks inactive or defunct
     repeated: int = 0  # services a feed lists twice, identically
-    linked: int = 0  # entries with an LGSL code (catalogue/questions.py)
+    linked: int = 0  # entries with an LGSL code (catalogue/lgsl.py)
     sample_removed: int = 0  # the sample's entries this import replaces
     written: bool = False  # the import was saved (not a check or a dry run)
 

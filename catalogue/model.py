@@ -21,7 +21,7 @@ COLUMNS: tuple[str, ...] = (
     "url", "phone", "email", "address", "opening_hours", "provider", "how_to_apply",
     "wards", "min_age", "max_age", "criteria", *DETAIL_COLUMNS,
     "alert_at",  # objections from one ward that alert its councillors (conversations/councillors)
-    "lgsl",  # the LGA service list code the entry provides (catalogue/questions.py)
+    "lgsl",  # the LGA service list code the entry provides (catalogue/lgsl.py)
 )
 REQUIRED: tuple[str, ...] = ("id", "kind", "title", "summary")
 
@@ -66,7 +66,7 @@ class Entry:
     accessibility: str = ""  # step-free access, hearing loops, ...
     required_documents: str = ""  # what to bring or send when applying
     alert_at: int | None = None  # None: the council's OBJECTION_ALERT_AT
-    lgsl: str = ""  # its code in the LGA's service list, e.g. "4" (catalogue/questions.py)
+    lgsl: str = ""  # its code in the LGA's service list, e.g. "4" (catalogue/lgsl.py)
 
     @property
     def has_conditions(self) -> bool:

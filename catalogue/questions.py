@@ -11,10 +11,11 @@ NumPy over a dense terms-by-classes matrix built when the file is read (about 0.
 question).
 
 The matcher (matcher.py) adds LEARNED times the classifier's probability to the rank of each
-candidate entry linked to an LGSL code (the catalogue's `lgsl` column, a feed's LGSL
-taxonomy term, or an id `lgsl-<code>` as the LGA list's entries have), and lets it answer
-for or decline such an entry (`Matcher._answers`). Entries with no code rank and answer as
-before: a council's own catalogue gains from it where its entries carry LGSL codes.
+candidate entry linked to an LGSL code (catalogue/lgsl.py: the catalogue's `lgsl` column,
+a feed's LGSL taxonomy term, or an id `lgsl-<code>` as the LGA list's entries have), and
+lets it answer for or decline such an entry (`Matcher._answers`). Entries with no code rank
+and answer as before: a council's own catalogue gains from it where its entries carry
+LGSL codes.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ import numpy.typing as npt
 
 MODEL_FILE = "data/questions_model.json"
 NOTHING = "NONE"  # the class of questions no service of the list answers
+
+
 @dataclass(frozen=True, eq=False)  # NumPy arrays do not compare as one value
 class Likely:
     """The classifier's probabilities for one question (None: it knows none of its terms)."""

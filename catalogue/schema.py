@@ -73,6 +73,6 @@ SCHEMA = Schema("catalogue", (ENTRIES, CIRCUMSTANCES, CATALOGUE_VERSION), migrat
     Migration("catalogue.0003_mark_sample_entries", mark_sample_entries),
     # The catalogue CSV's `alert_at` column (conversations/councillors/alerts.py).
     Migration("catalogue.0004_entries_alert_at", add_column("entries", "alert_at", "INTEGER")),
-    # The catalogue CSV's `lgsl` column (catalogue/questions.py).
+    # The catalogue CSV's `lgsl` column (catalogue/lgsl.py).
     Migration("catalogue.0005_entries_lgsl", add_column("entries", "lgsl", "TEXT")),
 ))
