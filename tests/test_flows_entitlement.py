@@ -221,3 +221,15 @@ def test_when_no_child_fits_the_age_limit_it_says_so(talk: Talk) -> None:
     result = talk.say("17 and 19")
     assert ("It looks like your children can't get Free school meals, because it is for "
             "ages 4 to 16 and you said your children are 17 and 19.") in result
+
+
+def test_what_can_my_kids_get_says_when_not_all_fit_each_child(talk: Talk) -> None:
+    talk.say("my kids are 7 and 17")
+    listed = talk.say("what can my kids get?")
+    assert "How old" not in listed
+    result = talk.say("yes")
+    assert "Your children are likely to be able to get 1 thing." in result
+    assert "Pick one to see how to apply and which of them it is for." in result
+    talk.say("Free school meals", choice=0)
+    verdict = talk.say("For your children", choice=1)
+    assert "Your child aged 7 is likely to be able to get Free school meals." in verdict

@@ -303,7 +303,9 @@ def result_all(ctx: Context, session: Session) -> list[Outbound]:
         text += f", and may get {len(maybe)} more{unsure}." if maybe else "."
     else:
         text = f"{people.capital(name)} may be able to get {_things(len(maybe))}{unsure}."
-    text += f" Pick one to see how to apply. {GUIDE}"
+    partly = any(v.too_old_or_young for v in verdicts if v.status != "unlikely")
+    which = " and which of them it is for" if partly else ""  # several children's ages
+    text += f" Pick one to see how to apply{which}. {GUIDE}"
     return [ask_list(session, text, entry_choices(likely + maybe))]
 
 
