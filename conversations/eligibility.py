@@ -34,6 +34,11 @@ class Assessment:
     too_old_or_young: tuple[int, ...] = ()
 
 
+def plural(who: str) -> bool:
+    """Whether `who` takes "are": "you", "they", "your children" (aged 7 and 12)."""
+    return who in ("you", "they") or who.startswith("your children")
+
+
 def question_for(code: str, questions: Mapping[str, str]) -> str:
     """The question to ask for a circumstance code (a readable fallback when none is set)."""
     if code == AGE:
@@ -92,7 +97,7 @@ def assess(
         elif not isinstance(age, int) or isinstance(age, bool):
             unsure.append(AGE)
         elif age_fails(entry, age):
-            verb = "are" if who in ("you", "they") or who.endswith(" children") else "is"
+            verb = "are" if plural(who) else "is"
             reasons.append(f"it is for {age_range(entry)} and you said {who} {verb} {age}")
     for criterion in entry.criteria:
         value = answers.get(criterion.code)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from conversations.eligibility import AGE
+from conversations.eligibility import AGE, plural
 from conversations.flows.common import words
 from conversations.types import Session
 
@@ -302,10 +302,6 @@ def whom(session: Session, subject: Subject) -> str:
     """"you", "your son", "her": `who` as the object of a sentence."""
     name = who(session, subject)
     return {"he": "him", "she": "her", "they": "them"}.get(name, name)
-
-
-def plural(name: str) -> bool:
-    return name in ("you", "they", CHILDREN)
 
 
 def capital(text: str) -> str:

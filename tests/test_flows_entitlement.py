@@ -233,3 +233,11 @@ def test_what_can_my_kids_get_says_when_not_all_fit_each_child(talk: Talk) -> No
     talk.say("Free school meals", choice=0)
     verdict = talk.say("For your children", choice=1)
     assert "Your child aged 7 is likely to be able to get Free school meals." in verdict
+
+
+def test_several_children_it_fits_are_spoken_of_as_several(talk: Talk) -> None:
+    talk.say("my kids are 3, 7, 12 and 17")
+    talk.say("can my kids get free school meals?")
+    result = talk.say("yes")
+    assert result.startswith("Your children aged 7 and 12 are likely to be able to get Free "
+                             "school meals. Not for your children aged 3 and 17")

@@ -22,6 +22,7 @@ from conversations.eligibility import (
     checkable,
     fitting,
     next_question_across,
+    plural,
     question_for,
 )
 from conversations.flows import feedback
@@ -259,7 +260,7 @@ def result_one(ctx: Context, session: Session, entry_id: str) -> list[Outbound]:
         name = _children_aged(verdict.ages)
         not_for = (f" Not for {_children_aged(verdict.too_old_or_young)}: it is for "
                    f"{age_range(entry)}.")
-    be = people.capital(name) + (" are" if people.plural(name) else " is")
+    be = people.capital(name) + (" are" if plural(name) else " is")
     if verdict.status == "likely":
         text = (f"{be} likely to be able to get {entry.title}.{not_for} {GUIDE} "
                 f"How to apply: {how_to_apply(entry)}.")
@@ -296,7 +297,7 @@ def result_all(ctx: Context, session: Session) -> list[Outbound]:
     if not likely and not maybe:
         return [Outbound("From the answers I couldn't find an entitlement that fits. "
                          "Ask me about anything else, or send MENU. " + GUIDE)]
-    be = people.capital(name) + (" are" if people.plural(name) else " is")
+    be = people.capital(name) + (" are" if plural(name) else " is")
     unsure = " (something was \"not sure\")"
     if likely:
         text = f"{be} likely to be able to get {_things(len(likely))}"
