@@ -95,6 +95,24 @@ def extra_of(entry: Entry, url: str, email: str) -> JSON:
     return extra
 
 
+def lgsl_attributes(entry: Entry) -> list[JSON]:
+    """ORUK 3.0: the entry's LGSL code as a term of the list, one term id per code."""
+    if not entry.lgsl:
+        return []
+    uri = ESD_SERVICE_URI + entry.lgsl
+    return [{"id": part_uuid(entry, "attribute/lgsl"), "taxonomy_term": {
+        "id": str(uuid.uuid5(NAMESPACE, uri)), "name": f"LGSL {entry.lgsl}",
+        "description": LGSL_NAME, "taxonomy": "LGSL", "term_uri": uri}}]
+
+
+def lgsl_taxonomys(entry: Entry) -> list[JSON]:
+    """ORUK 1.0: the entry's LGSL code as a term of the vocabulary "LGSL"."""
+    if not entry.lgsl:
+        return []
+    return [{"id": part_uuid(entry, "taxonomy/lgsl"), "taxonomy": {
+        "id": ESD_SERVICE_URI + entry.lgsl, "name": f"LGSL {entry.lgsl}", "vocabulary": "LGSL"}}]
+
+
 def organization(entry: Entry) -> JSON:
     name = entry.provider or entry.title
     return {"id": part_uuid(entry, "organization"), "name": name,
@@ -148,12 +166,7 @@ def service_v3(entry: Entry) -> JSON:
                         "taxonomy_term": {"id": part_uuid(entry, f"term/{n}"), "name": word,
                                           "description": word,
                                           "taxonomy": "localsupport-keywords"}}
-                       for n, word in enumerate(entry.keywords)]
-        + ([{"id": part_uuid(entry, "attribute/lgsl"),
-             "taxonomy_term": {"id": str(uuid.uuid5(NAMESPACE, ESD_SERVICE_URI + entry.lgsl)),
-                               "name": f"LGSL {entry.lgsl}",
-                               "description": LGSL_NAME, "taxonomy": "LGSL",
-                               "term_uri": ESD_SERVICE_URI + entry.lgsl}}] if entry.lgsl else []),
+                       for n, word in enumerate(entry.keywords)] + lgsl_attributes(entry),
     }
     service.update({key: value for key, value in lists.items() if value})
     service[EXTRA] = extra_of(entry, url, email)
@@ -211,9 +224,7 @@ def service_v1(entry: Entry) -> JSON:
                                "taxonomy": {"id": part_uuid(entry, f"term/{n}"), "name": word,
                                             "vocabulary": "localsupport-keywords"}}
                               for n, word in enumerate(entry.keywords)]
-        + ([{"id": part_uuid(entry, "taxonomy/lgsl"),
-             "taxonomy": {"id": ESD_SERVICE_URI + entry.lgsl, "name": f"LGSL {entry.lgsl}",
-                          "vocabulary": "LGSL"}}] if entry.lgsl else []),
+        + lgsl_taxonomys(entry),
     }
     service.update({key: value for key, value in lists.items() if value})
     service[EXTRA] = extra_of(entry, url, email)

@@ -185,8 +185,8 @@ def lgsl_of(term: JSON) -> str | None:
     named = any(re.sub(r"[^a-z]", "", line_of(n).lower()) in LGSL_VOCABULARIES for n in names)
     for value in (term.get("code"), term.get("term_uri"), term.get("name"), term.get("id")):
         text = line_of(value)
-        if (named or ESD_SERVICE in text) and lgsl_code_in(text):
-            return lgsl_code_in(text)
+        if (named or ESD_SERVICE in text) and (code := lgsl_code_in(text)):
+            return code
     return None
 
 

@@ -192,12 +192,9 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
         age = parse_age(text)
         if age == "":
             return None
-        if age == "bad":
+        if age == "bad" or (isinstance(age, list) and subject == "you"):  # or "34 and 36"
             whose = "your age" if subject == "you" else "the age"
             return [ask(session, "entitlement:ask", f"Please reply with {whose} in years, "
-                        "for example 15, or SKIP.")]
-        if isinstance(age, list) and subject == "you":  # "34 and 36" to "How old are you?"
-            return [ask(session, "entitlement:ask", "Please reply with your age in years, "
                         "for example 15, or SKIP.")]
         if isinstance(age, list):  # "7 and 12" to "How old is your child?"
             people.for_children(session, age)
