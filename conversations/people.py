@@ -142,6 +142,10 @@ def note_subject(session: Session, text: str) -> None:
     """Remember who "someone else" is, from "my son", "my daughter is 9", "she's 9"."""
     found = relation(text)
     other = session.data.get("other") or {}
+    if found is not None and _MANY_NAMED.search(words(text)) and other.get("who") != CHILDREN \
+            and (ages := children_known(session)):
+        for_children(session, ages)  # "my kids" again after one of them was spoken of
+        return
     if found is not None:
         who, pronoun, child = found
         # "my kids" or "for my child" again: the child (or children) already spoken of
@@ -209,12 +213,26 @@ def several_ages(said: str, *, answer: bool = False) -> list[int] | None:
 
 
 def for_children(session: Session, ages: list[int]) -> None:
-    """A check about several children at once: `who` says so and each age is kept."""
+    """A check about several children at once: `who` says so and each age is kept, also
+    apart (`children_known`), for when one child is spoken of and then all of them again."""
     other = session.data.get("other") or {"answers": {}}
     other.update(who=CHILDREN, pronoun="they", child=True)
     other.setdefault("answers", {})[AGE] = ages
     session.data["other"] = other
+    session.data["children"] = ages
     session.data.setdefault("answers", {}).setdefault("has_children", True)
+
+
+def children_known(session: Session) -> list[int] | None:
+    """The children's ages given together ("my kids are 7 and 12"), with the age of the one
+    child spoken of since ("my son is 9") when it is not one of them; None when no ages
+    were given together."""
+    ages: list[int] = list(session.data.get("children") or [])
+    other = session.data.get("other") or {}
+    age = (other.get("answers") or {}).get(AGE)
+    if ages and other.get("child") and isinstance(age, int) and age not in ages:
+        ages.append(age)
+    return ages or None
 
 
 def stated_age(said: str) -> int | None:

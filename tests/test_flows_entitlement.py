@@ -241,3 +241,12 @@ def test_several_children_it_fits_are_spoken_of_as_several(talk: Talk) -> None:
     result = talk.say("yes")
     assert result.startswith("Your children aged 7 and 12 are likely to be able to get Free "
                              "school meals. Not for your children aged 3 and 17")
+
+
+def test_my_kids_after_one_child_was_spoken_of_means_all_of_them(talk: Talk) -> None:
+    talk.say("my kids are 7 and 17")
+    talk.say("my son is 9")
+    talk.say("can my kids get free school meals?")
+    result = talk.say("yes")
+    assert ("Your children aged 7 and 9 are likely to be able to get Free school meals. Not "
+            "for your child aged 17: it is for ages 4 to 16.") in result

@@ -141,3 +141,20 @@ def test_several_ages_are_kept_for_the_children_not_the_writer() -> None:
     impossible = Session("sms", "+447700900124")
     people.note_facts(impossible, "my kids are 7 and 200")
     assert impossible.data["other"]["answers"] == {}  # the children, but no age
+
+
+def test_the_children_are_remembered_after_one_of_them_is_spoken_of() -> None:
+    session = fresh()
+    people.note_facts(session, "my kids are 7 and 12")
+    people.note_facts(session, "my son is 9")  # a third child: the one checked next
+    assert session.data["other"]["who"] == "your son"
+    people.note_facts(session, "can my kids get free school meals?")
+    assert session.data["other"]["who"] == "your children"
+    assert session.data["other"]["answers"]["age"] == [7, 12, 9]
+    people.note_facts(session, "my daughter is 12")  # one of them
+    people.note_facts(session, "what about my children")
+    assert session.data["other"]["answers"]["age"] == [7, 12, 9]
+    only_one = fresh()
+    people.note_facts(only_one, "my son is 9")
+    people.note_facts(only_one, "can my kids get it?")  # no ages given together: him
+    assert only_one.data["other"]["who"] == "your son"
