@@ -22,8 +22,9 @@ How a search works (the index is built once, in `Matcher.__init__`; see index.py
    words matched or when the lexicon marks a phrase as not about council services
    ("who won", "order a pizza"). Below `ANSWER_AT`, `answered` is false (but see 6).
 6. An entry linked to the LGA's service list (its LGSL code, questions.py) gains LEARNED
-   times the probability that residents' questions like this one were about its service;
-   the likeliest service joins the candidates when that probability is SUGGESTED or more.
+   (LEARNED_SHORT for a short message) times the probability that residents' questions like
+   this one were about its service; the likeliest service joins the candidates when that
+   probability is SUGGESTED or more.
    For such an entry the classifier also has a say in `answered` (`_answers`): its service
    answers at TRUSTED or more even below ANSWER_AT, and nothing answers when questions
    like this one were NOTHING_FITS or more about something no council service covers. An
@@ -72,7 +73,9 @@ FIELD_SHARE = (0.0, WEAK_FIELD, 1.0)  # by Index.places: not there, elsewhere, t
 SUGGESTED = 0.3  # probability at which the classifier's first service joins the candidates
 TRUSTED = 0.3  # ... at which its service answers even below ANSWER_AT
 NOTHING_FITS = 0.5  # ... of "nothing in the list fits" at which an LGA entry does not answer
-LEARNED = 0.5  # rank added per unit of residents' questions' probability (questions.py)
+# rank added per unit of residents' questions' probability (questions.py): less for a short
+# message (SHORT_CONCEPTS or fewer concepts), whose words the rules read well, more for a story
+LEARNED, LEARNED_SHORT, SHORT_CONCEPTS = 0.8, 0.3, 5
 Group = tuple[list[tuple[str, float]], float]  # (term, IDF weight) pairs and their total
 
 
@@ -264,6 +267,7 @@ class Matcher:
         # there the share of the concepts covered (fit) decides more.
         bm25_share = 0.3 * min(1.0, STORY_CONCEPTS / max(1, len(judged))) ** STORY_BM25
         fit_share = 0.85 - bm25_share
+        learned = LEARNED_SHORT if len(judged) <= SHORT_CONCEPTS else LEARNED
         for doc in top:
             places = self.index.places(doc, asked)
             where = {term: FIELD_SHARE[place] for term, place in zip(asked, places, strict=True)}
@@ -274,7 +278,7 @@ class Matcher:
             if all(t in query for t in self.index.titles[doc].split()):
                 rank += WHOLE_TITLE  # the message has every word of its title
             if (code := self.codes[doc]) is not None:
-                rank += LEARNED * likely.get(code)
+                rank += learned * likely.get(code)
             confidence *= 0.8 + 0.2 * similarity
             if self.index.backoffice[doc]:
                 rank, confidence = rank * BACKOFFICE, confidence * BACKOFFICE

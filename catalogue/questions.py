@@ -10,10 +10,11 @@ trained by bench/train_questions.py and kept in `data/questions_model.json`; sco
 NumPy over a dense terms-by-classes matrix built when the file is read (about 0.02 ms a
 question).
 
-The matcher (matcher.py) adds LEARNED times the classifier's probability to the rank of each
-candidate entry linked to an LGSL code (catalogue/lgsl.py: the catalogue's `lgsl` column,
-a feed's LGSL taxonomy term, or an id `lgsl-<code>` as the LGA list's entries have), and
-lets it answer for or decline such an entry (`Matcher._answers`). Entries with no code rank
+The matcher (matcher.py) adds LEARNED (less for a short message) times the classifier's
+probability to the rank of each candidate entry linked to an LGSL code (catalogue/lgsl.py:
+the catalogue's `lgsl` column, a feed's LGSL taxonomy term, or an id `lgsl-<code>` as the
+LGA list's entries have), and lets it answer for or decline such an entry
+(`Matcher._answers`). Entries with no code rank
 and answer as before: a council's own catalogue gains from it where its entries carry
 LGSL codes.
 """

@@ -12,7 +12,7 @@ import pytest
 
 from catalogue.importer import load_sample
 from catalogue.lgsl import entry_code, lgsl_code, lgsl_code_in
-from catalogue.matcher import Matcher
+from catalogue.matcher import LEARNED, LEARNED_SHORT, SHORT_CONCEPTS, Matcher
 from catalogue.model import Entry, Kind
 from catalogue.questions import MODEL_FILE, UNTRAINED, QuestionModel, default_model
 from catalogue.store import load_entries, open_db
@@ -221,3 +221,21 @@ def test_the_bundled_model_learned_from_every_set_but_those_kept_to_measure_it()
     assert real - trained == {"real-check12", "real-check13"}
     assert "blind-c" not in trained
     assert trained - real == {"dev-queries", "extra-queries", "blind-a", "blind-b"}
+
+
+def test_the_classifier_weighs_more_in_a_story_than_in_a_short_message() -> None:
+    # the twins' words are the same, so the gap between their ranks is the classifier's lift
+    # alone: LEARNED_SHORT for a message of a few words, LEARNED for a story
+    matcher = Matcher(TWINS[:2], questions=LEANS_TO_2)
+
+    def lift(text: str) -> float:
+        ranks = {matcher.entries[c.doc].id: c.rank for c in matcher.rank(text)}
+        return ranks["lgsl-2"] - ranks["lgsl-1"]
+
+    short = "help with my rent"
+    story = ("my hours got cut at work, the landlord put the rent up again, the boiler broke "
+             "and the car failed its MOT, can I get help with my rent")
+    assert len([c for c in matcher.concepts(story) if not c.weak]) > SHORT_CONCEPTS
+    assert len([c for c in matcher.concepts(short) if not c.weak]) <= SHORT_CONCEPTS
+    assert 0 < lift(short) < lift(story)
+    assert lift(story) == pytest.approx(lift(short) * LEARNED / LEARNED_SHORT)
