@@ -40,6 +40,7 @@ _SINGULAR = {"kids": "child", "children": "child", "grandkids": "grandchild",
              "grandchildren": "grandchild", "twins": "child", "boys": "child", "girls": "child"}
 _MANY = frozenset(_SINGULAR)  # words for several children
 CHILDREN = "your children"  # who a check is for when several children's ages were given
+_THE_CHILDREN = frozenset({CHILDREN, "your child", "your grandchild"})  # "my kids", no ages
 _MANY_WORDS = r"(?:my|our)\s+(?:" + "|".join(sorted(_MANY)) + r")\b"
 _MANY_NAMED = re.compile(r"\b" + _MANY_WORDS)
 _RELATION = re.compile(r"\b(?:my|our)\s+(?:(?:\d{1,2}|\w+)[- ](?:year|yr)[- ]old\s+)?("
@@ -214,11 +215,13 @@ def several_ages(said: str, *, answer: bool = False) -> list[int] | None:
 
 def for_children(session: Session, ages: list[int]) -> None:
     """A check about several children at once: `who` says so and each age is kept, also
-    apart (`children_known`), for when one child is spoken of and then all of them again."""
-    other = session.data.get("other") or {"answers": {}}
-    other.update(who=CHILDREN, pronoun="they", child=True)
-    other.setdefault("answers", {})[AGE] = ages
-    session.data["other"] = other
+    apart (`children_known`), for when one child is spoken of and then all of them again.
+    What was said about the children ("my kids", "your child") stays; answers about someone
+    else ("your son", "your mum") are theirs alone, so the children's start afresh."""
+    other = session.data.get("other") or {}
+    answers = dict(other.get("answers") or {}) if other.get("who") in _THE_CHILDREN else {}
+    session.data["other"] = {"who": CHILDREN, "pronoun": "they", "child": True,
+                             "answers": {**answers, AGE: ages}}
     session.data["children"] = ages
     session.data.setdefault("answers", {}).setdefault("has_children", True)
 

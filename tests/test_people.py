@@ -158,3 +158,19 @@ def test_the_children_are_remembered_after_one_of_them_is_spoken_of() -> None:
     people.note_facts(only_one, "my son is 9")
     people.note_facts(only_one, "can my kids get it?")  # no ages given together: him
     assert only_one.data["other"]["who"] == "your son"
+
+
+def test_answers_about_one_child_are_not_carried_to_all_the_children() -> None:
+    session = fresh()
+    people.note_facts(session, "can my kids get help? they're 7 and 12")
+    people.record(session, "other", "in_education", True)  # asked of the children
+    people.note_facts(session, "my son is 9")
+    people.record(session, "other", people.DISABLED, True)  # "Is your son disabled?"
+    people.note_facts(session, "what about my kids?")
+    assert people.answers_for(session, "other") == {"age": [7, 12, 9], "has_children": True}
+    asked = fresh()
+    people.note_facts(asked, "can my kids get free school meals?")
+    people.record(asked, "other", "in_education", True)
+    people.for_children(asked, [7, 12])  # "7 and 12" to "How old is your child?"
+    assert people.answers_for(asked, "other") == {"in_education": True, "age": [7, 12],
+                                                  "has_children": True}
