@@ -117,22 +117,21 @@ def test_the_phrase_rules_alone_still_catch_every_synthetic_danger_message() -> 
     assert [text for text in DANGER if detector.assess(text) is None] == []
 
 
-# Floors a little under the figures in the README. TUNE to TUNE5 are trained and tuned on
-# (CHECK and CHECK2 were folded in in round 4, after their honest figures, 29/42 & 55/59 and
-# 16/20 & 23/29, were recorded), so their figures flatter the detector: they guard against it
-# getting worse. CHECK3 (split from round 4's collection) and CHECK4 (a third helper's
-# collection, kept whole) were never trained on and only their totals were read, by the
-# lead: they are the honest figures (tests/data/README.md), with CHECK5 and CHECK6 (round 6).
+# Floors a little under the figures in the README. TUNE to TUNE5 and CHECK to CHECK5 are
+# trained and tuned on (CHECK and CHECK2 were folded in in round 4, CHECK3 to CHECK5 in
+# round 7, each after its honest figures were recorded: tests/data/README.md), so their
+# figures flatter the detector: they guard against it getting worse. CHECK6 (round 6) was
+# never trained on and only its totals were read, by the lead: the honest figure.
 @pytest.mark.parametrize(("split", "recall_floor", "quiet_floor"), [
-    ("tune", 0.93, 0.98),  # measured 149/157, 182/185
-    ("test", 0.92, 0.97),  # measured 58/62, 63/64
+    ("tune", 0.92, 0.97),  # measured 146/157, 181/185
+    ("test", 0.91, 0.97),  # measured 57/62, 63/64
     ("check", 0.80, 0.95),  # measured 34/42, 57/59
     ("check2", 0.84, 0.85),  # measured 17/20, 25/29
-    ("tune4", 0.63, 0.86),  # measured 101/158, 140/160
-    ("tune5", 0.79, 0.90),  # measured 186/234, 247/271
-    ("check3", 0.52, 0.81),  # measured 56/106, 87/106: never trained on
-    ("check4", 0.70, 0.87),  # measured 74/105, 95/108: never trained on
-    ("check5", 0.56, 0.87),  # measured 42/73, 61/69: collected last, read once
+    ("tune4", 0.65, 0.88),  # measured 104/158, 143/160
+    ("tune5", 0.78, 0.91),  # measured 184/234, 250/271
+    ("check3", 0.63, 0.92),  # measured 68/106, 99/106 (honest, round 6: 56/106, 87/106)
+    ("check4", 0.86, 0.92),  # measured 92/105, 101/108 (honest: 74/105, 95/108)
+    ("check5", 0.72, 0.92),  # measured 54/73, 65/69 (honest: 42/73, 61/69)
     ("check6", 0.58, 0.85),  # measured 62/105, 79/92: round 6, never trained on
 ])
 def test_real_messages_reach_the_reported_figures(
@@ -180,10 +179,10 @@ def test_the_out_of_fold_figures_the_model_was_chosen_by() -> None:
     """bench/train_safeguarding.py records how the rules and classifier did on every real
     message out of fold, each scored by a model that saw no message of its page."""
     measured = json.loads((PACKAGE / MODEL_FILE).read_text(encoding="utf-8"))["out_of_fold"]
-    assert measured["messages"] >= 1440 and measured["grouped_by"] == "page"
-    assert measured["recall"] >= 0.675  # measured 68.2%
-    assert measured["quiet_counted"] >= 0.895  # measured 90.0% (past accounts aside)
-    assert measured["quiet"] >= 0.87  # measured 87.9%
+    assert measured["messages"] >= 2000 and measured["grouped_by"] == "page"
+    assert measured["recall"] >= 0.675  # measured 67.9%
+    assert measured["quiet_counted"] >= 0.895  # measured 90.1% (past accounts aside)
+    assert measured["quiet"] >= 0.88  # measured 88.6%
 
 
 @pytest.mark.parametrize("text", [
