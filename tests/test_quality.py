@@ -27,22 +27,21 @@ CATALOGUE = DATA / "lgsl-catalogue.csv"
 
 # Floors a point under what was measured when the matcher was last changed, so that a drop
 # fails. The residents' questions classifier (catalogue/questions.py) is trained on every
-# set here but blind-c, real-check12 and real-check13, so on the other sets the figures are
-# largely what the classifier memorised: those floors guard against a broken model or index
-# rather than measure quality. The measures: blind-c (written blind in other voices, totals
-# only ever read) 84.3% / 94.1% / 21 of 21 (84.9% / 95.1% / 20 of 21 without the
-# classifier); real-check12 (172 + 19 NONE real questions collected last, never tuned or
-# trained on) 67.4% / 79.1% / 10 of 19 (45.4% / 63.4% / 2 of 19 without) and real-check13
-# (89 + 10, its second pass) 58.4% / 74.2% / 8 of 10 (37.1% / 57.3% / 1 of 10 without).
-# Each real set scored by a classifier trained without it: `python -m bench.train_questions
-# --report` and the README's "Quality and speed"; tests/data/README.md says how each set was
-# collected and used.
+# set here but blind-c and real-check14, so on the other sets the figures are largely what
+# the classifier memorised: those floors guard against a broken model or index rather than
+# measure quality. The measures: blind-c (written blind in other voices, totals only ever
+# read) 83.8% / 94.1% / 21 of 21 (84.9% / 95.1% / 20 of 21 without the classifier);
+# real-check14 (69 + 8 NONE real questions collected last, round 15, never tuned or
+# trained on) 58.0% / 68.1% / 2 of 8 (34.8% / 65.2% / 0 of 8 without; round 8's
+# classifier 56.5% / 71.0% / 2 of 8). Each real set scored by a classifier trained without
+# it: `python -m bench.train_questions --report` and the README's "Quality and speed";
+# tests/data/README.md says how each set was collected and used.
 FLOORS = {
     "dev": {"top1": 0.97, "top3": 0.99, "declined": 1.00},
-    "extra": {"top1": 0.98, "top3": 0.99, "declined": 0.95},
+    "extra": {"top1": 0.97, "top3": 0.99, "declined": 0.95},
     "blind-a": {"top1": 0.97, "top3": 0.99, "declined": 0.94},
     "blind-b": {"top1": 0.96, "top3": 0.99, "declined": 0.92},
-    "blind-c": {"top1": 0.83, "top3": 0.93, "declined": 1.00},
+    "blind-c": {"top1": 0.82, "top3": 0.93, "declined": 1.00},
     "real-tune": {"top1": 0.99, "top3": 0.99, "declined": 1.00},
     "real-test": {"top1": 0.96, "top3": 0.96, "declined": 1.00},
     "real-tune2": {"top1": 0.99, "top3": 0.99, "declined": 1.00},
@@ -51,22 +50,24 @@ FLOORS = {
     "real-check2": {"top1": 0.99, "top3": 0.99, "declined": 1.00},
     "real-tune4": {"top1": 0.99, "top3": 0.99, "declined": 1.00},
     "real-check3": {"top1": 0.99, "top3": 0.99, "declined": 1.00},
-    "real-check4": {"top1": 0.95, "top3": 0.97, "declined": 1.00},
-    "real-check5": {"top1": 0.94, "top3": 0.96, "declined": 1.00},
+    "real-check4": {"top1": 0.97, "top3": 0.97, "declined": 1.00},
+    "real-check5": {"top1": 0.92, "top3": 0.92, "declined": 1.00},
     "real-check6": {"top1": 0.96, "top3": 0.99, "declined": 1.00},
-    "real-tune5": {"top1": 0.95, "top3": 0.98, "declined": 1.00},
+    "real-tune5": {"top1": 0.95, "top3": 0.97, "declined": 1.00},
     "real-check7": {"top1": 0.96, "top3": 0.96, "declined": 1.00},
     "real-tune6": {"top1": 0.93, "top3": 0.94, "declined": 1.00},
     "real-check8": {"top1": 0.95, "top3": 0.97, "declined": 1.00},
-    "real-check9": {"top1": 0.96, "top3": 0.97, "declined": 1.00},
+    "real-check9": {"top1": 0.95, "top3": 0.97, "declined": 1.00},
     "real-tune7": {"top1": 0.95, "top3": 0.97, "declined": 1.00},
     "real-check10": {"top1": 0.94, "top3": 0.96, "declined": 1.00},
-    "real-tune8": {"top1": 0.94, "top3": 0.96, "declined": 1.00},
-    "real-check11": {"top1": 0.97, "top3": 0.98, "declined": 1.00},
-    "real-tune9": {"top1": 0.90, "top3": 0.94, "declined": 1.00},
-    "real-check12": {"top1": 0.66, "top3": 0.78, "declined": 0.51},
-    "real-tune10": {"top1": 0.94, "top3": 0.96, "declined": 1.00},
-    "real-check13": {"top1": 0.57, "top3": 0.73, "declined": 0.79},
+    "real-tune8": {"top1": 0.94, "top3": 0.97, "declined": 1.00},
+    "real-check11": {"top1": 0.97, "top3": 0.97, "declined": 1.00},
+    "real-tune9": {"top1": 0.91, "top3": 0.95, "declined": 1.00},
+    "real-check12": {"top1": 0.90, "top3": 0.92, "declined": 1.00},
+    "real-tune10": {"top1": 0.95, "top3": 0.96, "declined": 1.00},
+    "real-check13": {"top1": 0.91, "top3": 0.94, "declined": 1.00},
+    "real-tune11": {"top1": 0.95, "top3": 0.96, "declined": 1.00},
+    "real-check14": {"top1": 0.57, "top3": 0.67, "declined": 0.24},
 }
 FILES = {"dev": "dev-queries.tsv", "extra": "extra-queries.tsv",
          "blind-a": "blind-a.tsv", "blind-b": "blind-b.tsv",
@@ -81,7 +82,8 @@ FILES = {"dev": "dev-queries.tsv", "extra": "extra-queries.tsv",
          "real-tune7": "real-tune7.tsv", "real-check10": "real-check10.tsv",
          "real-tune8": "real-tune8.tsv", "real-check11": "real-check11.tsv",
          "real-tune9": "real-tune9.tsv", "real-check12": "real-check12.tsv",
-         "real-tune10": "real-tune10.tsv", "real-check13": "real-check13.tsv"}
+         "real-tune10": "real-tune10.tsv", "real-check13": "real-check13.tsv",
+         "real-tune11": "real-tune11.tsv", "real-check14": "real-check14.tsv"}
 
 
 @dataclass(frozen=True)
