@@ -23,8 +23,9 @@ How a search works (the index is built once, in `Matcher.__init__`; see index.py
    ("who won", "order a pizza"). Below `ANSWER_AT`, `answered` is false (but see 6).
 6. An entry linked to the LGA's service list (its LGSL code, questions.py) gains LEARNED
    (LEARNED_SHORT for a short message) times the probability that residents' questions like
-   this one were about its service; the likeliest service joins the candidates when that
-   probability is SUGGESTED or more.
+   this one were about its service; its SUGGESTIONS likeliest services join the candidates
+   when that probability is SUGGESTED or more, and the likeliest is shown among the first
+   SHOWN_AMONG when it is SHOWN or more (`_likeliest_shown`).
    For such an entry the classifier also has a say in `answered` (`_answers`): its service
    answers at TRUSTED or more even below ANSWER_AT, and nothing answers when questions
    like this one were NOTHING_FITS or more about something no council service covers. An
@@ -34,6 +35,7 @@ How a search works (the index is built once, in `Matcher.__init__`; see index.py
 from __future__ import annotations
 
 import heapq
+import math
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 
@@ -70,7 +72,10 @@ BACKOFFICE = 0.6  # rank and confidence of entries listed in data/backoffice.txt
 STORY_CONCEPTS, STORY_BM25 = 8, 2  # concepts beyond which BM25 counts less, and how fast
 RANK_CLAUSE = 1.0  # exponent of a concept's clause weight in its BM25 query weight
 FIELD_SHARE = (0.0, WEAK_FIELD, 1.0)  # by Index.places: not there, elsewhere, title/keywords
-SUGGESTED = 0.3  # probability at which the classifier's first service joins the candidates
+SUGGESTED, SUGGESTIONS = 0.1, 2  # probability at which the classifier's likeliest services
+# (this many) join the candidates
+SHOWN, SHOWN_AMONG = 0.15, 3  # ... at which its likeliest is among the first SHOWN_AMONG
+ALTERNATIVE = 0.6  # share of the first's score an entry needs to be offered beside it
 TRUSTED = 0.3  # ... at which its service answers even below ANSWER_AT
 NOTHING_FITS = 0.5  # ... of "nothing in the list fits" at which an LGA entry does not answer
 # rank added per unit of residents' questions' probability (questions.py): less for a short
@@ -222,13 +227,36 @@ class Matcher:
         self, text: str, limit: int = 5, kinds: Collection[Kind] | None = None
     ) -> SearchResult:
         ranked, likely = self._rank(text, kinds)
+        ranked, shown = self._likeliest_shown(ranked, likely)
         matches = tuple(Match(self.entries[c.doc], c.score) for c in ranked[:limit])
         answered = bool(matches) and self._answers(ranked[0], likely)
         if answered and matches[0].score < self.ANSWER_AT:
             # answered on the classifier's word: as confident as an answer must be, so the
             # alternatives shown beside it are judged against that (engine.alternatives)
             matches = (replace(matches[0], score=self.ANSWER_AT), *matches[1:])
+        if shown is not None and shown < len(matches):
+            # offered on the classifier's word: scored so that the chat offers it too
+            least = math.ceil(ALTERNATIVE * matches[0].score * 10) / 10  # scores have 1 decimal
+            if matches[shown].score < least:
+                matches = (*matches[:shown], replace(matches[shown], score=least),
+                           *matches[shown + 1:])
         return SearchResult(text, answered, matches)
+
+    def _likeliest_shown(self, ranked: list[Candidate], likely: Likely
+                         ) -> tuple[list[Candidate], int | None]:
+        """`ranked` with the entry of the service residents' questions like this one were
+        most often about (SHOWN or more) moved up to place SHOWN_AMONG when it ranks lower,
+        and that place (None when nothing moved). Real questions' right answer is often the
+        classifier's first service while the rules rank it lower (tests/data/README.md)."""
+        best = likely.best()
+        if best is None or best[1] < SHOWN:
+            return ranked, None
+        docs = set(self.docs_of_code.get(best[0], ()))
+        at = next((i for i, c in enumerate(ranked) if c.doc in docs), None)
+        place = SHOWN_AMONG - 1
+        if at is None or at <= place:
+            return ranked, None
+        return [*ranked[:place], ranked[at], *ranked[place:at], *ranked[at + 1:]], place
 
     def _answers(self, best: Candidate, likely: Likely) -> bool:
         """Whether the first entry answers the message: its score is ANSWER_AT or more, or
@@ -287,11 +315,15 @@ class Matcher:
         return self._broad_first(ranked, query), likely
 
     def _suggested(self, likely: Likely, kinds: Collection[Kind] | None) -> list[int]:
-        """The entry residents' questions like this one were most often about, when the
-        classifier gives it at least SUGGESTED ([] otherwise)."""
-        best = likely.best()
-        docs = self.docs_of_code.get(best[0], []) if best and best[1] >= SUGGESTED else []
-        return [d for d in docs if kinds is None or self.entries[d].kind in kinds][:1]
+        """An entry of each of the SUGGESTIONS services residents' questions like this one
+        were most often about, each given at least SUGGESTED by the classifier."""
+        out: list[int] = []
+        for code, probability in likely.likeliest(SUGGESTIONS):
+            if probability < SUGGESTED:
+                break
+            docs = self.docs_of_code.get(code, [])
+            out += [d for d in docs if kinds is None or self.entries[d].kind in kinds][:1]
+        return out
 
     def terms(self, text: str) -> list[str]:
         """The terms a search for `text` looks up (what questions.py weighs)."""

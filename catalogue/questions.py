@@ -55,6 +55,13 @@ class Likely:
         i = int(np.argmax(self.probabilities))
         return self.model.codes[i], float(self.probabilities[i])
 
+    def likeliest(self, count: int) -> list[tuple[str, float]]:
+        """The `count` likeliest classes with their probabilities, likeliest first."""
+        if self.probabilities is None:
+            return []
+        order = np.argsort(-self.probabilities, kind="stable")[:count]
+        return [(self.model.codes[i], float(self.probabilities[i])) for i in order]
+
 
 @dataclass(frozen=True, eq=False)
 class QuestionModel:

@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 
 import sqlite_utils
 
-from catalogue.matcher import Matcher, SearchResult
+from catalogue.matcher import ALTERNATIVE, Matcher, SearchResult
 from catalogue.model import Circumstance, Entry
 from catalogue.store import ensure_catalogue, load_circumstances
 from conversations import follow_up, people, records, smalltalk
@@ -460,7 +460,8 @@ def alternatives(result: SearchResult) -> list[Entry]:
     best = result.best
     if best is None:
         return []
-    return [m.entry for m in result.matches[1 : MAX_CHOICES + 1] if m.score >= best.score * 0.6]
+    return [m.entry for m in result.matches[1 : MAX_CHOICES + 1]
+            if m.score >= best.score * ALTERNATIVE]
 
 
 def is_request(text: str) -> bool:

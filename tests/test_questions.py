@@ -12,10 +12,11 @@ import pytest
 
 from catalogue.importer import load_sample
 from catalogue.lgsl import entry_code, lgsl_code, lgsl_code_in
-from catalogue.matcher import LEARNED, LEARNED_SHORT, SHORT_CONCEPTS, Matcher
+from catalogue.matcher import ALTERNATIVE, LEARNED, LEARNED_SHORT, SHORT_CONCEPTS, Matcher
 from catalogue.model import Entry, Kind
 from catalogue.questions import MODEL_FILE, UNTRAINED, QuestionModel, default_model
 from catalogue.store import load_entries, open_db
+from conversations.engine import alternatives
 
 DATA = Path(__file__).parent / "data"
 
@@ -197,6 +198,46 @@ def test_the_lga_list_under_a_councils_own_ids_matches_as_the_list_itself(
             b.answered, [m.score for m in b.matches]), text
         differ += b != plain.search(text)  # the classifier had a say
     assert differ > 10
+
+
+# Four entries whose words a search for "help with my rent" matches, and one it does not.
+RENTS = [Entry(f"lgsl-{n}", "service", f"Rent {what}", f"Rent {what} from the council.")
+         for n, what in ((1, "support"), (2, "arrears"), (3, "deposits"), (4, "guarantees"))]
+LIBRARY = Entry("lgsl-9", "service", "Library books", "Borrow books.")
+
+
+def leaning(probabilities: dict[str, float]) -> QuestionModel:
+    """A model that knows only "rent" and gives each code of `probabilities` that share, the
+    rest shared by the other codes (many, so each is unlikely)."""
+    codes = ("1", "2", "3", "4", "9", "10", "NONE", *(f"other {n}" for n in range(20)))
+    rest = (1 - sum(probabilities.values())) / (len(codes) - len(probabilities))
+    share = [probabilities.get(c, rest) for c in codes]
+    return QuestionModel(codes, (0.0,) * len(codes), {"rent": 1.0},
+                         {"rent": tuple((i, math.log(p / rest)) for i, p in enumerate(share))})
+
+
+def test_the_two_likeliest_services_join_the_candidates() -> None:
+    books = Entry("lgsl-10", "service", "Book club", "Meet readers.")
+    matcher = Matcher([*TWINS, LIBRARY, books], questions=leaning({"9": 0.2, "10": 0.12}))
+    assert {"lgsl-9", "lgsl-10"} <= set(ids(matcher, "help with my rent"))
+    rare = Matcher([*TWINS, LIBRARY, books], questions=leaning({"9": 0.2, "10": 0.05}))
+    assert "lgsl-10" not in ids(rare, "help with my rent")  # below SUGGESTED
+
+
+def test_the_likeliest_service_is_offered_among_the_first_three() -> None:
+    # the rules put the four rent entries first; questions like this one were mostly about
+    # the library, so it is third, scored so that the chat offers it beside the first
+    catalogue = [*RENTS, LIBRARY]
+    plain = ids(Matcher(catalogue, questions=UNTRAINED), "help with my rent")
+    assert "lgsl-9" not in plain[:4]
+    result = Matcher(catalogue, questions=leaning({"9": 0.4})).search("help with my rent")
+    shown = [m.entry.id for m in result.matches]
+    assert shown[2] == "lgsl-9" and shown[3:] == [i for i in plain if i not in shown[:3]][:2]
+    assert result.matches[2].score >= ALTERNATIVE * result.matches[0].score
+    assert LIBRARY in alternatives(result)
+    # less sure than SHOWN: a candidate, but ranked by its words
+    unsure = ids(Matcher(catalogue, questions=leaning({"9": 0.12})), "help with my rent")
+    assert unsure.index("lgsl-9") > 2
 
 
 def test_several_entries_with_one_code_any_of_them_can_be_suggested() -> None:
