@@ -24,8 +24,9 @@ How a search works (the index is built once, in `Matcher.__init__`; see index.py
 6. An entry linked to the LGA's service list (its LGSL code, questions.py) gains LEARNED
    (LEARNED_SHORT for a short message) times the probability that residents' questions like
    this one were about its service; its SUGGESTIONS likeliest services join the candidates
-   when that probability is SUGGESTED or more, and the likeliest is shown among the first
-   SHOWN_AMONG when it is SHOWN or more (`_likeliest_shown`).
+   when that probability is SUGGESTED or more, and the likeliest not among the first two
+   entries is moved up to third when it is SHOWN or more (SHOWN_SHORT in a short message;
+   `_likeliest_shown`).
    For such an entry the classifier also has a say in `answered` (`_answers`): its service
    answers at TRUSTED or more even below ANSWER_AT, and nothing answers when questions
    like this one were NOTHING_FITS or more about something no council service covers. An
@@ -35,6 +36,7 @@ How a search works (the index is built once, in `Matcher.__init__`; see index.py
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -72,9 +74,10 @@ BACKOFFICE = 0.6  # rank and confidence of entries listed in data/backoffice.txt
 STORY_CONCEPTS, STORY_BM25 = 8, 2  # concepts beyond which BM25 counts less, and how fast
 RANK_CLAUSE = 1.0  # exponent of a concept's clause weight in its BM25 query weight
 FIELD_SHARE = (0.0, WEAK_FIELD, 1.0)  # by Index.places: not there, elsewhere, title/keywords
-SUGGESTED, SUGGESTIONS = 0.1, 2  # probability at which the classifier's likeliest services
+SUGGESTED, SUGGESTIONS = 0.05, 3  # probability at which the classifier's likeliest services
 # (this many) join the candidates
-SHOWN, SHOWN_AMONG = 0.15, 3  # ... at which its likeliest is among the first SHOWN_AMONG
+SHOWN, SHOWN_SHORT, SHOWN_AMONG = 0.05, 0.15, 3  # ... at which the likeliest not shown yet is
+# moved up to place SHOWN_AMONG: in a story, in a short message (SHORT_CONCEPTS or fewer)
 ALTERNATIVE = 0.6  # share of the first's score an entry needs to be offered beside it
 TRUSTED = 0.3  # ... at which its service answers even below ANSWER_AT
 NOTHING_FITS = 0.5  # ... of "nothing in the list fits" at which an LGA entry does not answer
@@ -226,8 +229,8 @@ class Matcher:
     def search(
         self, text: str, limit: int = 5, kinds: Collection[Kind] | None = None
     ) -> SearchResult:
-        ranked, likely = self._rank(text, kinds)
-        ranked, shown = self._likeliest_shown(ranked, likely)
+        ranked, likely, story = self._rank(text, kinds)
+        ranked, shown = self._likeliest_shown(ranked, likely, story)
         matches = tuple(Match(self.entries[c.doc], c.score) for c in ranked[:limit])
         answered = bool(matches) and self._answers(ranked[0], likely)
         if answered and matches[0].score < self.ANSWER_AT:
@@ -242,21 +245,26 @@ class Matcher:
                            *matches[shown + 1:])
         return SearchResult(text, answered, matches)
 
-    def _likeliest_shown(self, ranked: list[Candidate], likely: Likely
+    def _likeliest_shown(self, ranked: list[Candidate], likely: Likely, story: bool
                          ) -> tuple[list[Candidate], int | None]:
-        """`ranked` with the entry of the service residents' questions like this one were
-        most often about (SHOWN or more) moved up to place SHOWN_AMONG when it ranks lower,
-        and that place (None when nothing moved). Real questions' right answer is often the
-        classifier's first service while the rules rank it lower (tests/data/README.md)."""
-        best = likely.best()
-        if best is None or best[1] < SHOWN:
-            return ranked, None
-        docs = set(self.docs_of_code.get(best[0], ()))
-        at = next((i for i, c in enumerate(ranked) if c.doc in docs), None)
+        """`ranked` with an entry of the service residents' questions like this one were most
+        often about, of those not already among the first SHOWN_AMONG - 1, moved up to place
+        SHOWN_AMONG (when the classifier gives it SHOWN or more), and that place (None when
+        nothing moved). Real questions' right answer is often one of the classifier's first
+        services while the rules rank it lower (tests/data/README.md)."""
         place = SHOWN_AMONG - 1
-        if at is None or at <= place:
-            return ranked, None
-        return [*ranked[:place], ranked[at], *ranked[place:at], *ranked[at + 1:]], place
+        first = {c.doc for c in ranked[:place]}
+        for code, probability in self._services(likely, SUGGESTIONS):
+            if probability < (SHOWN if story else SHOWN_SHORT):
+                break
+            docs = set(self.docs_of_code[code])
+            if docs & first:
+                continue
+            at = next((i for i, c in enumerate(ranked) if c.doc in docs), None)
+            if at is None or at <= place:
+                break
+            return [*ranked[:place], ranked[at], *ranked[place:at], *ranked[at + 1:]], place
+        return ranked, None
 
     def _answers(self, best: Candidate, likely: Likely) -> bool:
         """Whether the first entry answers the message: its score is ANSWER_AT or more, or
@@ -274,7 +282,7 @@ class Matcher:
         return self._rank(text, kinds)[0]
 
     def _rank(self, text: str, kinds: Collection[Kind] | None
-              ) -> tuple[list[Candidate], Likely]:
+              ) -> tuple[list[Candidate], Likely, bool]:
         concepts = self.concepts(text)
         query = _query(concepts)
         likely = self.questions.likely(query if self.docs_of_code else ())
@@ -283,7 +291,7 @@ class Matcher:
             totals = {d: s for d, s in totals.items() if self.entries[d].kind in kinds}
         top = heapq.nlargest(CANDIDATES, totals, key=totals.__getitem__)
         if not top:
-            return [], likely
+            return [], likely, False
         best_total = totals[top[0]]
         query_text = " ".join(query)
         judged = [self._weigh(c) for c in concepts if not c.weak]
@@ -295,7 +303,8 @@ class Matcher:
         # there the share of the concepts covered (fit) decides more.
         bm25_share = 0.3 * min(1.0, STORY_CONCEPTS / max(1, len(judged))) ** STORY_BM25
         fit_share = 0.85 - bm25_share
-        learned = LEARNED_SHORT if len(judged) <= SHORT_CONCEPTS else LEARNED
+        story = len(judged) > SHORT_CONCEPTS
+        learned = LEARNED if story else LEARNED_SHORT
         for doc in top:
             places = self.index.places(doc, asked)
             where = {term: FIELD_SHARE[place] for term, place in zip(asked, places, strict=True)}
@@ -312,18 +321,25 @@ class Matcher:
                 rank, confidence = rank * BACKOFFICE, confidence * BACKOFFICE
             ranked.append(Candidate(doc, rank, round(min(100.0, 100 * confidence), 1), fit))
         ranked.sort(key=lambda c: (-c.rank, c.doc))
-        return self._broad_first(ranked, query), likely
+        return self._broad_first(ranked, query), likely, story
 
     def _suggested(self, likely: Likely, kinds: Collection[Kind] | None) -> list[int]:
         """An entry of each of the SUGGESTIONS services residents' questions like this one
         were most often about, each given at least SUGGESTED by the classifier."""
         out: list[int] = []
-        for code, probability in likely.likeliest(SUGGESTIONS):
+        for code, probability in self._services(likely, SUGGESTIONS):
             if probability < SUGGESTED:
                 break
             docs = self.docs_of_code.get(code, [])
             out += [d for d in docs if kinds is None or self.entries[d].kind in kinds][:1]
         return out
+
+    def _services(self, likely: Likely, count: int) -> list[tuple[str, float]]:
+        """The `count` services of the catalogue the classifier finds likeliest (not
+        NOTHING), with their probabilities."""
+        found = ((code, p) for code, p in likely.likeliest()
+                 if code != NOTHING and code in self.docs_of_code)
+        return list(itertools.islice(found, count))
 
     def terms(self, text: str) -> list[str]:
         """The terms a search for `text` looks up (what questions.py weighs)."""

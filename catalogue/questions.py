@@ -22,7 +22,7 @@ LGSL codes.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -48,19 +48,12 @@ class Likely:
             return 0.0
         return float(self.probabilities[i])
 
-    def best(self) -> tuple[str, float] | None:
-        """The likeliest class and its probability."""
+    def likeliest(self) -> Iterator[tuple[str, float]]:
+        """Every class with its probability, likeliest first."""
         if self.probabilities is None:
-            return None
-        i = int(np.argmax(self.probabilities))
-        return self.model.codes[i], float(self.probabilities[i])
-
-    def likeliest(self, count: int) -> list[tuple[str, float]]:
-        """The `count` likeliest classes with their probabilities, likeliest first."""
-        if self.probabilities is None:
-            return []
-        order = np.argsort(-self.probabilities, kind="stable")[:count]
-        return [(self.model.codes[i], float(self.probabilities[i])) for i in order]
+            return
+        for i in np.argsort(-self.probabilities, kind="stable"):
+            yield self.model.codes[i], float(self.probabilities[i])
 
 
 @dataclass(frozen=True, eq=False)

@@ -12,7 +12,15 @@ import pytest
 
 from catalogue.importer import load_sample
 from catalogue.lgsl import entry_code, lgsl_code, lgsl_code_in
-from catalogue.matcher import ALTERNATIVE, LEARNED, LEARNED_SHORT, SHORT_CONCEPTS, Matcher
+from catalogue.matcher import (
+    ALTERNATIVE,
+    LEARNED,
+    LEARNED_SHORT,
+    SHORT_CONCEPTS,
+    SHOWN,
+    SHOWN_SHORT,
+    Matcher,
+)
 from catalogue.model import Entry, Kind
 from catalogue.questions import MODEL_FILE, UNTRAINED, QuestionModel, default_model
 from catalogue.store import load_entries, open_db
@@ -40,10 +48,11 @@ def test_likely_gives_probabilities_over_every_class() -> None:
     assert math.isclose(sum(got.get(c) for c in ("1", "2", "NONE")), 1.0)
     assert got.get("2") > 0.99
     assert got.get("1") == pytest.approx(got.get("NONE"))  # the bias alone, the same for both
-    assert got.best() == ("2", got.get("2"))
+    assert next(got.likeliest()) == ("2", got.get("2"))
+    assert [code for code, _ in got.likeliest()][1:] == ["1", "NONE"]  # equal: in class order
     assert got.get("7") == 0.0  # not a class
     unknown = LEANS_TO_2.likely(["unknown"])
-    assert unknown.best() is None and unknown.get("2") == 0.0
+    assert list(unknown.likeliest()) == [] and unknown.get("2") == 0.0
 
 
 def test_an_entry_linked_to_the_lga_list_gains_what_residents_asked_about() -> None:
@@ -216,12 +225,15 @@ def leaning(probabilities: dict[str, float]) -> QuestionModel:
                          {"rent": tuple((i, math.log(p / rest)) for i, p in enumerate(share))})
 
 
-def test_the_two_likeliest_services_join_the_candidates() -> None:
+def test_the_likeliest_services_join_the_candidates() -> None:
     books = Entry("lgsl-10", "service", "Book club", "Meet readers.")
-    matcher = Matcher([*TWINS, LIBRARY, books], questions=leaning({"9": 0.2, "10": 0.12}))
+    catalogue = [*TWINS, LIBRARY, books]
+    matcher = Matcher(catalogue, questions=leaning({"9": 0.3, "10": 0.06}))
     assert {"lgsl-9", "lgsl-10"} <= set(ids(matcher, "help with my rent"))
-    rare = Matcher([*TWINS, LIBRARY, books], questions=leaning({"9": 0.2, "10": 0.05}))
+    rare = Matcher(catalogue, questions=leaning({"9": 0.3, "10": 0.03}))
     assert "lgsl-10" not in ids(rare, "help with my rent")  # below SUGGESTED
+    nothing = Matcher(catalogue, questions=leaning({"NONE": 0.3, "10": 0.06}))
+    assert "lgsl-10" in ids(nothing, "help with my rent")  # "nothing fits" is not a service
 
 
 def test_the_likeliest_service_is_offered_among_the_first_three() -> None:
@@ -235,9 +247,30 @@ def test_the_likeliest_service_is_offered_among_the_first_three() -> None:
     assert shown[2] == "lgsl-9" and shown[3:] == [i for i in plain if i not in shown[:3]][:2]
     assert result.matches[2].score >= ALTERNATIVE * result.matches[0].score
     assert LIBRARY in alternatives(result)
-    # less sure than SHOWN: a candidate, but ranked by its words
+    # in a short message, less sure than SHOWN_SHORT: a candidate, but ranked by its words
     unsure = ids(Matcher(catalogue, questions=leaning({"9": 0.12})), "help with my rent")
     assert unsure.index("lgsl-9") > 2
+
+
+def test_in_a_story_a_less_likely_service_is_offered_too() -> None:
+    # a story's words rank worse than a short message's, so the classifier is heeded sooner
+    catalogue = [*RENTS, LIBRARY]
+    story = ("my hours got cut at work, the landlord put the rent up again, the boiler broke "
+             "and the car failed its MOT, can I get help with my rent")
+    short = "help with my rent"
+    model = leaning({"9": SHOWN + 0.02})
+    assert SHOWN + 0.02 < SHOWN_SHORT
+    assert ids(Matcher(catalogue, questions=model), story)[2] == "lgsl-9"
+    assert ids(Matcher(catalogue, questions=model), short).index("lgsl-9") > 2
+
+
+def test_the_third_place_goes_to_the_likeliest_service_not_shown_yet() -> None:
+    # the classifier's first service is first already, so its second is offered third
+    catalogue = [*RENTS, LIBRARY]
+    first = ids(Matcher(catalogue, questions=UNTRAINED), "help with my rent")[0]
+    model = leaning({first.removeprefix("lgsl-"): 0.5, "9": 0.3})
+    shown = ids(Matcher(catalogue, questions=model), "help with my rent")
+    assert shown[0] == first and shown[2] == "lgsl-9"
 
 
 def test_several_entries_with_one_code_any_of_them_can_be_suggested() -> None:
