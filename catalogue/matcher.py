@@ -29,8 +29,9 @@ How a search works (the index is built once, in `Matcher.__init__`; see index.py
    `_likeliest_shown`).
    For such an entry the classifier also has a say in `answered` (`_answers`): its service
    answers at TRUSTED or more even below ANSWER_AT, and nothing answers when questions
-   like this one were NOTHING_FITS or more about something no council service covers. An
-   entry answered on the classifier's word is given the score ANSWER_AT.
+   like this one were NOTHING_FITS or more about something no council service covers (in
+   a story; a short message's words are the rules' to judge). An entry answered on the
+   classifier's word is given the score ANSWER_AT.
 """
 
 from __future__ import annotations
@@ -78,9 +79,10 @@ SUGGESTED, SUGGESTIONS = 0.05, 3  # probability at which the classifier's likeli
 # (this many) join the candidates
 SHOWN, SHOWN_SHORT, SHOWN_AMONG = 0.05, 0.15, 3  # ... at which the likeliest not shown yet is
 # moved up to place SHOWN_AMONG: in a story, in a short message (SHORT_CONCEPTS or fewer)
-ALTERNATIVE = 0.6  # share of the first's score an entry needs to be offered beside it
-TRUSTED = 0.3  # ... at which its service answers even below ANSWER_AT
+TRUSTED = 0.2  # ... at which its service answers even below ANSWER_AT
 NOTHING_FITS = 0.5  # ... of "nothing in the list fits" at which an LGA entry does not answer
+# (in a story: SHORT_CONCEPTS or fewer concepts leave the classifier too little to go on)
+ALTERNATIVE = 0.6  # share of the first's score an entry needs to be offered beside it
 # rank added per unit of residents' questions' probability (questions.py): less for a short
 # message (SHORT_CONCEPTS or fewer concepts), whose words the rules read well, more for a story
 LEARNED, LEARNED_SHORT, SHORT_CONCEPTS = 0.8, 0.3, 5
@@ -232,7 +234,7 @@ class Matcher:
         ranked, likely, story = self._rank(text, kinds)
         ranked, shown = self._likeliest_shown(ranked, likely, story)
         matches = tuple(Match(self.entries[c.doc], c.score) for c in ranked[:limit])
-        answered = bool(matches) and self._answers(ranked[0], likely)
+        answered = bool(matches) and self._answers(ranked[0], likely, story)
         if answered and matches[0].score < self.ANSWER_AT:
             # answered on the classifier's word: as confident as an answer must be, so the
             # alternatives shown beside it are judged against that (engine.alternatives)
@@ -266,16 +268,18 @@ class Matcher:
             return [*ranked[:place], ranked[at], *ranked[place:at], *ranked[at + 1:]], place
         return ranked, None
 
-    def _answers(self, best: Candidate, likely: Likely) -> bool:
+    def _answers(self, best: Candidate, likely: Likely, story: bool) -> bool:
         """Whether the first entry answers the message: its score is ANSWER_AT or more, or
         residents' questions like this one were about its service (TRUSTED or more); and,
-        for an entry linked to the LGA list, such questions were not mostly about something no
-        council service covers (NOTHING_FITS)."""
+        for an entry linked to the LGA list in a story, such questions were not mostly about
+        something no council service covers (NOTHING_FITS). A short message has too few
+        words for that: the classifier gives most of them "nothing fits" when it has not
+        seen their words, and the rules decline what they do not cover."""
         code = self.codes[best.doc]
         if code is None:
             return best.score >= self.ANSWER_AT
         return ((best.score >= self.ANSWER_AT or likely.get(code) >= TRUSTED)
-                and likely.get(NOTHING) < NOTHING_FITS)
+                and not (story and likely.get(NOTHING) >= NOTHING_FITS))
 
     def rank(self, text: str, kinds: Collection[Kind] | None = None) -> list[Candidate]:
         """The leading CANDIDATES for `text`, best first, with what decided their order."""
