@@ -249,11 +249,11 @@ class Matcher:
 
     def _likeliest_shown(self, ranked: list[Candidate], likely: Likely, story: bool
                          ) -> tuple[list[Candidate], int | None]:
-        """`ranked` with an entry of the service residents' questions like this one were most
-        often about, of those not already among the first SHOWN_AMONG - 1, moved up to place
-        SHOWN_AMONG (when the classifier gives it SHOWN or more), and that place (None when
-        nothing moved). Real questions' right answer is often one of the classifier's first
-        services while the rules rank it lower (tests/data/README.md)."""
+        """`ranked` with an entry of the likeliest service by the classifier that the first
+        SHOWN_AMONG - 1 entries do not already give moved up to place SHOWN_AMONG (when the
+        classifier gives it SHOWN or more), and that place (None when nothing moved). On
+        real questions the classifier's own first three hold the right answer more often
+        than the re-rank's (README.md, "Quality and speed")."""
         place = SHOWN_AMONG - 1
         first = {c.doc for c in ranked[:place]}
         for code, probability in self._services(likely, SUGGESTIONS):
