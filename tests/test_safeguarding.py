@@ -125,7 +125,7 @@ def test_the_phrase_rules_alone_still_catch_every_synthetic_danger_message() -> 
 # that: 56/106 & 87/106, 74/105 & 95/108, 42/73 & 61/69). TUNE6 was collected with CHECK7
 # in round 7 and only looked at in detail; CHECK6 (round 6) and CHECK7 (round 7) were
 # never trained or tuned on and only their totals were read, by the lead: the honest figures.
-# Round 8's TUNE7 and CHECK8 (split by page) were not trained on either; CHECK8 is honest.
+# Round 16's TUNE7 and CHECK8 (split by page) were not trained on either; CHECK8 is honest.
 @pytest.mark.parametrize(("split", "recall_floor", "quiet_floor"), [
     ("tune", 0.93, 0.98),  # measured 149/157, 182/185
     ("test", 0.92, 0.97),  # measured 58/62, 63/64
@@ -139,8 +139,8 @@ def test_the_phrase_rules_alone_still_catch_every_synthetic_danger_message() -> 
     ("check6", 0.58, 0.85),  # measured 62/105, 79/92: round 6, never trained on
     ("tune6", 0.61, 0.82),  # measured 96/155, 142/172: round 7, not trained on
     ("check7", 0.70, 0.80),  # measured 71/99, 95/117: round 7, never trained or tuned on
-    ("tune7", 0.54, 0.85),  # measured 65/118, 112/130: round 8, not trained on
-    ("check8", 0.50, 0.78),  # measured 39/77, 73/92: round 8, never trained or tuned on
+    ("tune7", 0.54, 0.85),  # measured 65/118, 112/130: round 16, not trained on
+    ("check8", 0.50, 0.78),  # measured 39/77, 73/92: round 16, never trained or tuned on
 ])
 def test_real_messages_reach_the_reported_figures(
     split: str, recall_floor: float, quiet_floor: float
