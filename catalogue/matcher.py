@@ -334,7 +334,7 @@ class Matcher:
         for code, probability in self._services(likely, SUGGESTIONS):
             if probability < SUGGESTED:
                 break
-            docs = self.docs_of_code.get(code, [])
+            docs = self.docs_of_code[code]
             out += [d for d in docs if kinds is None or self.entries[d].kind in kinds][:1]
         return out
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 
 import numpy as np
@@ -52,8 +52,15 @@ class Likely:
         """Every class with its probability, likeliest first."""
         if self.probabilities is None:
             return
-        for i in np.argsort(-self.probabilities, kind="stable"):
+        for i in self._order:
             yield self.model.codes[i], float(self.probabilities[i])
+
+    @cached_property
+    def _order(self) -> npt.NDArray[np.intp]:
+        """The classes by number, likeliest first: sorted once, though a search asks twice
+        (catalogue/matcher.py, `_suggested` and `_likeliest_shown`)."""
+        assert self.probabilities is not None
+        return np.argsort(-self.probabilities, kind="stable")
 
 
 @dataclass(frozen=True, eq=False)
