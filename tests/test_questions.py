@@ -264,8 +264,7 @@ def test_the_likeliest_service_is_offered_among_the_first_three() -> None:
 def test_in_a_story_a_less_likely_service_is_offered_too() -> None:
     # a story's words rank worse than a short message's, so the classifier is heeded sooner
     catalogue = [*RENTS, LIBRARY]
-    story = ("my hours got cut at work, the landlord put the rent up again, the boiler broke "
-             "and the car failed its MOT, can I get help with my rent")
+    story = RENT_STORY
     short = "help with my rent"
     model = leaning({"9": SHOWN + 0.02})
     assert SHOWN + 0.02 < SHOWN_SHORT
@@ -316,8 +315,7 @@ def test_the_classifier_weighs_more_in_a_story_than_in_a_short_message() -> None
         return ranks["lgsl-2"] - ranks["lgsl-1"]
 
     short = "help with my rent"
-    story = ("my hours got cut at work, the landlord put the rent up again, the boiler broke "
-             "and the car failed its MOT, can I get help with my rent")
+    story = RENT_STORY
     assert len([c for c in matcher.concepts(story) if not c.weak]) > SHORT_CONCEPTS
     assert len([c for c in matcher.concepts(short) if not c.weak]) <= SHORT_CONCEPTS
     assert 0 < lift(short) < lift(story)
