@@ -160,6 +160,36 @@ def test_everyday_questions_stay_quiet() -> None:
     assert 1 - len(flagged) / len(questions) >= 0.97, flagged  # measured 204/206
 
 
+@pytest.mark.parametrize(("split", "floor"), [
+    ("tune", 0.99),  # measured 149/150: the chores phrases were written from its misses
+    ("check", 0.975),  # measured 147/150, never tuned on
+])
+def test_the_assistants_own_flows_stay_quiet(split: str, floor: float) -> None:
+    """Time-bank offers and exchanges, volunteering, feedback and objections, written by a
+    helper who never saw the detector (tests/data/README.md): "I can cut hair" or "stop the
+    cuts to our library" must not get crisis contacts."""
+    with open(DATA / f"safeguarding-flows-{split}.tsv", encoding="utf-8") as f:
+        texts = [row["text"] for row in csv.DictReader(f, delimiter="\t")]
+    flagged = [text for text in texts if assess(text) is not None]
+    assert len(texts) == 150 and 1 - len(flagged) / len(texts) >= floor, flagged
+
+
+@pytest.mark.parametrize("text", [
+    "I can cut hair", "I gave Sam an hour cutting her hair", "I can mow grass and cut hedges",
+    "I can chop wood and cut logs", "I do dressmaking, cutting patterns and alterations",
+    "stop the cuts to our library", "I'm not happy with the cuts to the library hours",
+])
+def test_chores_and_council_cuts_stay_quiet(text: str) -> None:
+    assert assess(text) is None
+
+
+@pytest.mark.parametrize("text", ["the cuts were pretty deep", "my cuts are getting deeper",
+                                  "i cut myself again last night"])
+def test_cuts_on_the_body_still_count(text: str) -> None:
+    concern = assess(text)
+    assert concern is not None and concern.category == "self-harm"
+
+
 @pytest.mark.parametrize("text", ["help", "help me", "hi", "thanks", "i need help", "MENU",
                                   "what can I get?", "my bin wasnt collected", "sign me up",
                                   "count me in", "tell me more", "show me", "book me in",
