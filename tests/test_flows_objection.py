@@ -111,6 +111,52 @@ def test_complain_without_saying_what_asks_what(talk: Talk, db: sqlite_utils.Dat
     assert objection_counts(db) == {"car-park": 1}
 
 
+@pytest.mark.parametrize(("said", "reason"), [
+    ("yes, it will ruin the only green space we have", "it will ruin the only green space we have"),
+    ("Yeah because there's nowhere for the kids to play", "there's nowhere for the kids to play"),
+    ("it'll kill the shops on Mill Lane", "it'll kill the shops on Mill Lane"),
+])
+def test_the_reason_said_with_the_yes_is_kept(talk: Talk, db: sqlite_utils.Database,
+                                              said: str, reason: str) -> None:
+    talk.say("object to the car park")
+    assert talk.say(said).startswith("Thank you, I've noted your reason. What is your postcode?")
+    assert "is recorded" in talk.say("RV1 1AA")  # no "Why do you object?" after it
+    [row] = db.table("objections").rows
+    assert (row["entry_id"], row["ward"], row["reason"]) == ("car-park", "Riverside", reason)
+
+
+def test_with_the_postcode_known_the_reason_records_at_once(talk: Talk,
+                                                            db: sqlite_utils.Database) -> None:
+    object_to_library(talk)
+    talk.say("what is the council planning?")
+    talk.say(str(talk.choices.index("New car park on Mill Lane") + 1))
+    assert "is recorded" in talk.say("because we need the green more than parking")
+    assert [r["reason"] for r in db.table("objections").rows if r["entry_id"] == "car-park"] \
+        == ["because we need the green more than parking"]
+
+
+def test_a_reason_given_for_the_postcode_is_kept_and_the_postcode_asked_again(
+    talk: Talk, db: sqlite_utils.Database
+) -> None:
+    talk.say("object to the car park")
+    talk.say("yes")
+    again = talk.say("it will bring more traffic past the school")
+    assert again.startswith("Thank you, I've noted your reason.") and "postcode" in again
+    assert "is recorded" in talk.say("SKIP")
+    [row] = db.table("objections").rows
+    assert row["reason"] == "it will bring more traffic past the school"
+
+
+@pytest.mark.parametrize("said", ["where is my nearest library?", "my bin wasn't collected",
+                                  "yes but how do I object in person?", "council tax help"])
+def test_a_new_request_at_the_question_still_sets_the_objection_aside(
+    talk: Talk, db: sqlite_utils.Database, said: str
+) -> None:
+    talk.say("object to the car park")
+    assert "nothing is recorded" in talk.say(said)
+    assert objection_counts(db) == {}
+
+
 def test_changing_mind_halfway_records_nothing(talk: Talk, db: sqlite_utils.Database) -> None:
     talk.say("object to the car park")
     talk.say("yes")

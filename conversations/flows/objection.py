@@ -55,6 +55,16 @@ _PLANS = re.compile(
 )
 _STRIP = re.compile(r"^(?:the|a|an|this|that|it|them)\b ?|[?.!]+$")
 _POSTCODE_IN_TEXT = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})\b", re.IGNORECASE)
+# An answer to "Do you want to object?" that gives the reason with it: "yes, it will ruin
+# the green", "because there's nowhere else to park", "it'll kill the high street".
+_YES_AND = re.compile(r"^(?:y|yes|yeah|yep|yup|yh|ya|aye|definitely|absolutely|of course|i do)"
+                      r"\b[\s,.!:;-]*(?:(?:and|but|because|cos|coz)\b\s*)?(?P<reason>.{3,})$",
+                      re.IGNORECASE | re.DOTALL)
+_REASON = re.compile(
+    r"^(?:because|cos|coz|cause|it will|it'?ll|it would|it'?d|it is|it'?s|its|this will|"
+    r"this would|that will|that would|they will|they'?ll|they would|it has|there is|"
+    r"there'?s|theres|there are|there aren'?t|we need|we don'?t|we dont|we have|we'?ve|"
+    r"too|no one|nobody|the (?:plan|scheme|idea|proposal|council))\b")
 PRONOUNS = {"", "it", "that", "this", "them", "that one", "this one", "plan", "that plan",
             "this plan", "one", "service", "that service", "this service", "answer"}
 
@@ -164,18 +174,48 @@ def find(ctx: Context, session: Session, target: str) -> list[Outbound]:
                 "the service or council plan?")]
 
 
-def confirmed(ctx: Context, session: Session, entry_id: str) -> list[Outbound]:
-    """The person confirmed the entry: check they haven't objected, then ask what's missing."""
+def reason_given(text: str) -> str | None:
+    """The reason in an answer that says more than yes ("yes, it will ruin the green",
+    "because there's nowhere else to park"); None for a plain yes or no, a new question, or
+    anything else (then it is a new request, and the objection is set aside)."""
+    if parse_yes_no(text) is not None or looks_like_question(text):
+        return None
+    text = text.strip()
+    if (found := _YES_AND.match(text)) is not None:
+        reason = found.group("reason").strip(" ,.;:-")
+        return None if looks_like_question(reason) else reason[:REASON_LIMIT]
+    if _REASON.match(words(text)) and len(text.split()) >= 3:
+        return text[:REASON_LIMIT]
+    return None
+
+
+def confirmed(ctx: Context, session: Session, entry_id: str, reason: str | None = None
+              ) -> list[Outbound]:
+    """The person confirmed the entry (`reason`: the reason they gave with it): check they
+    haven't objected, then ask what's missing."""
     entry = ctx.entries[entry_id]
     if objections.find_objection(ctx.db, session.channel, session.address, entry_id):
         end_flow(session)
         return [Outbound(f"You already objected to {entry.title}. Send WITHDRAW MY OBJECTION "
                          "to take it back.")]
     session.data["flow"] = {"kind": "object", "entry": entry_id}
+    if reason is not None:
+        session.data["flow"]["reason"] = reason
     if records.get_person(ctx.db, session.channel, session.address) is None:
-        return [ask(session, "objection:postcode", "What is your postcode? It tells "
-                    "councillors which ward you live in. Reply SKIP to leave it out.")]
-    return ask_reason(session, entry)
+        return [ask_postcode(session, noted=reason is not None)]
+    return reason_or_record(ctx, session, entry)
+
+
+def ask_postcode(session: Session, noted: bool = False) -> Outbound:
+    return ask(session, "objection:postcode", ("Thank you, I've noted your reason. " if noted
+               else "") + "What is your postcode? It tells councillors which ward you live "
+               "in. Reply SKIP to leave it out.")
+
+
+def reason_or_record(ctx: Context, session: Session, entry: Entry) -> list[Outbound]:
+    """Record the objection when its reason was given already, else ask for it."""
+    reason = flow_data(session).get("reason")
+    return ask_reason(session, entry) if reason is None else record(ctx, session, entry, reason)
 
 
 def ask_reason(session: Session, entry: Entry) -> list[Outbound]:
@@ -191,6 +231,8 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
         said = parse_yes_no(text)
         if said == "yes" and flow.get("entry") in ctx.entries:
             return confirmed(ctx, session, flow["entry"])
+        if (reason := reason_given(text)) is not None and flow.get("entry") in ctx.entries:
+            return confirmed(ctx, session, flow["entry"], reason)
         if said in ("no", "unknown"):
             others = [ctx.entries[i] for i in flow.get("others", []) if i in ctx.entries]
             if others and "entry" in flow:
@@ -203,7 +245,10 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
     if flow.get("entry") not in ctx.entries:
         return None
     if session.state == "objection:offer":
-        return confirmed(ctx, session, flow["entry"]) if parse_yes_no(text) == "yes" else None
+        if parse_yes_no(text) == "yes":
+            return confirmed(ctx, session, flow["entry"])
+        reason = reason_given(text)
+        return None if reason is None else confirmed(ctx, session, flow["entry"], reason)
     if session.state == "objection:postcode":
         return _postcode(ctx, session, text)
     if session.state == "objection:reason":
@@ -213,20 +258,24 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
 
 
 def _postcode(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
-    entry = ctx.entries[flow_data(session)["entry"]]
+    flow = flow_data(session)
+    entry = ctx.entries[flow["entry"]]
     if is_skip(text) or parse_yes_no(text) == "unknown":
         records.set_postcode(ctx.db, session.channel, session.address, None, None, ctx.now)
-        return ask_reason(session, entry)
+        return reason_or_record(ctx, session, entry)
     if (postcode := postcode_in(text)) is not None:
         ward = records.ward_for_postcode(ctx.db, postcode)
         records.set_postcode(ctx.db, session.channel, session.address, postcode, ward, ctx.now)
-        return ask_reason(session, entry)
+        return reason_or_record(ctx, session, entry)
     if ward := records.ward_named(ctx.db, text):
         records.set_postcode(ctx.db, session.channel, session.address, None, ward, ctx.now)
-        return ask_reason(session, entry)
+        return reason_or_record(ctx, session, entry)
     if len(text.split()) <= 2 and any(c.isdigit() for c in text):
         return [ask(session, "objection:postcode", "That doesn't look like a UK postcode. "
                     "Send it like AB1 2CD, or SKIP.")]
+    if "reason" not in flow and (reason := reason_given(text)) is not None:
+        flow["reason"] = reason  # the reason, given before the postcode
+        return [ask_postcode(session, noted=True)]
     return None
 
 
