@@ -51,6 +51,8 @@ from conversations.timebank import Policy, ensure_timebank
 from conversations.types import Inbound, Outbound, Session
 from conversations.volunteering import ensure_volunteering
 from conversations.wording import (
+    DID_YOU_MEAN,
+    DID_YOU_MEAN_MEMBER,
     EXAMPLES,
     GREETINGS,
     LEAVE_WORDS,
@@ -60,6 +62,7 @@ from conversations.wording import (
     MENU_WORDS,
     MORE_WORDS,
     NOTHING,
+    NOTHING_MEMBER,
     NUMBER,
     RESUME_WORDS,
     SET_ASIDE,
@@ -325,9 +328,11 @@ class Engine:
         if is_request(text) and not in_danger(text):
             records.add_unmet_need(ctx.db, session.channel, session.address, text,
                                    len(suggestions), ctx.now)
+        member = timebank_flow.member_of(ctx, session) is not None  # others may help
         if suggestions:
-            return [self._offer(session, "I'm not sure I found that. Did you mean:", suggestions)]
-        return [Outbound(NOTHING)]
+            return [self._offer(session, DID_YOU_MEAN_MEMBER if member else DID_YOU_MEAN,
+                                suggestions)]
+        return [Outbound(NOTHING_MEMBER if member else NOTHING)]
 
     def show(self, session: Session, entry: Entry, ctx: Context, others: Sequence[Entry] = (),
              subject: people.Subject | None = None) -> list[Outbound]:

@@ -36,6 +36,15 @@ NOTHING = (
     "Sorry, I couldn't find anything that fits that. Try saying it another way, "
     "or send MENU to see what I can help with."
 )
+# A time-bank member's request the catalogue has nothing for ("help putting up shelves"):
+# other members may help (conversations/flows/timebank_matches.py)
+NOTHING_MEMBER = (
+    "I couldn't find a council service for that. Time bank members may help: send REQUEST "
+    "and what you need (e.g. \"request help putting up shelves\"), then MATCHES."
+)
+DID_YOU_MEAN = "I'm not sure I found that. Did you mean:"
+DID_YOU_MEAN_MEMBER = ("I'm not sure I found a council service for that. Time bank members "
+                       "may help: send REQUEST and what you need. Or did you mean:")
 WHICH_ONE = ("Which service do you mean? Tell me its name, or what you need in your own "
              "words, and I'll find it.")
 LEFT = "OK, I've stopped that. Ask me anything, or send MENU to see what I can do."

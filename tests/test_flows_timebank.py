@@ -133,6 +133,16 @@ def test_someone_not_a_member_is_told_how_to_join(engine, db, priya) -> None:
     assert stranger.state != "timebank:which"
 
 
+def test_a_member_asking_for_what_the_council_has_not_is_pointed_to_the_time_bank(
+    engine, db, sam
+) -> None:
+    stranger = person(engine, db, "sms", "+447700900077")
+    assert "Time bank members may help" not in stranger.say("help putting up my shelves")
+    assert "Time bank members may help: send REQUEST" in sam.say("help putting up my shelves")
+    assert "Time bank members may help: send REQUEST" in sam.say("zzzz qqqq xxxx")
+    assert "Posted your request" in sam.say("request help putting up my shelves")
+
+
 def test_receiving_help_first_is_allowed_down_to_the_limit(engine, db, sam, priya) -> None:
     engine.timebank = Policy(min_balance_minutes=-180, coordinators=(COORDINATOR,))
     assert "asked Sam to confirm 3 hours" in priya.say("Sam helped me for 3 hours")
