@@ -81,6 +81,30 @@ def test_a_sign_up_emails_the_organiser(talk: Talk, db) -> None:
     assert f"How to reach them: {reach}" in body
 
 
+@pytest.mark.parametrize(("said", "reach"), [
+    ("my email is sam.r@example.org", "sam.r@example.org"),
+    ("yes, ring me on 07700 900123 after 5", "07700 900123"),
+])
+def test_a_contact_given_instead_of_yes_is_consent_and_the_contact(
+    talk: Talk, db, said: str, reach: str
+) -> None:
+    reply = sign_up(talk, "17", consent=said)
+    assert "you're signed up for Friends of Riverside Park" in reply
+    assert f"How to reach them: {reach}" in emails(db)[0][3]
+
+
+def test_a_contact_in_a_sentence_is_read(db) -> None:
+    talk = Talk(Engine(TitleMatcher([*ENTRIES, *ROLES]), db), db, channel="telegram")
+    talk.say("friends of riverside park")
+    talk.say("1")
+    talk.say("Sam")
+    talk.say("30")
+    talk.say("weekends")
+    assert "What phone number or email" in talk.say("yes")
+    assert "signed up" in talk.say("you can email me at sam@example.org thanks")
+    assert "How to reach them: sam@example.org" in emails(db)[0][3]
+
+
 def test_without_consent_no_contact_goes_to_the_organiser(talk: Talk, db) -> None:
     reply = sign_up(talk, "30", "any time", consent="no")
     assert "To arrange it: Just turn up or email first" in reply

@@ -140,8 +140,9 @@ def _when(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
 
 def _consent(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
     said = parse_yes_no(text)
-    if said is None:
-        return None
+    if said is None:  # "my email is jo@example.org", "yes, ring me on 07700 900123"
+        contact = contact_in(text)
+        return None if contact is None else record(ctx, session, contact)
     if said == "yes" and session.channel != "sms":
         return [ask(session, "volunteering:contact", "What phone number or email should "
                     "the organiser use?")]
@@ -149,16 +150,24 @@ def _consent(ctx: Context, session: Session, text: str) -> list[Outbound] | None
     return record(ctx, session, contact)
 
 
-_CONTACT = re.compile(r"^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$|^\+?[\d ()-]{9,16}$")
+_CONTACT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\+?\d[\d ()-]{7,14}\d")
+
+
+def contact_in(text: str) -> str | None:
+    """The email address or phone number in a message, alone or in a sentence ("my email
+    is jo@example.org"), or None."""
+    found = _CONTACT.search(text)
+    return None if found is None else found.group(0)
 
 
 def _contact(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
     if is_skip(text):
         return record(ctx, session, "")
-    if not _CONTACT.match(text.strip()):
+    contact = contact_in(text)
+    if contact is None:
         return [ask(session, "volunteering:contact", "That doesn't look like a phone number "
                     "or email. Send one, or SKIP to share nothing.")]
-    return record(ctx, session, text.strip())
+    return record(ctx, session, contact)
 
 
 def record(ctx: Context, session: Session, contact: str) -> list[Outbound]:
