@@ -153,6 +153,16 @@ def test_changing_mind_halfway_answers_the_new_question_and_keeps_answers(talk: 
     assert "Universal Credit" in talk.say("check for me")
 
 
+def test_an_answer_to_another_question_is_kept_and_the_check_goes_on(talk: Talk) -> None:
+    talk.say("free school meals")
+    talk.say("1")
+    again = talk.say("yes we get universal credit")  # to "How old are you?"
+    assert "Thanks, I've noted that." in again and "How old are you?" in again
+    assert talk.state == "entitlement:ask"
+    result = talk.say("12")  # the benefit is not asked
+    assert "You are likely to be able to get Free school meals." in result
+
+
 def test_menu_leaves_the_check(talk: Talk) -> None:
     talk.say("free school meals")
     talk.say("check for me")

@@ -39,6 +39,7 @@ from conversations.flows.common import (
     entry_choices,
     flow_data,
     how_to_apply,
+    looks_like_question,
     parse_yes_no,
     words,
 )
@@ -191,7 +192,7 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
     if asking == AGE:
         age = parse_age(text)
         if age == "":
-            return None
+            return _other_facts(ctx, session, text)
         if age == "bad" or (isinstance(age, list) and subject == "you"):  # or "34 and 36"
             whose = "your age" if subject == "you" else "the age"
             return [ask(session, "entitlement:ask", f"Please reply with {whose} in years, "
@@ -203,11 +204,20 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
     else:
         value, note = _circumstance(text, asking)
         if value == "":
-            return None
+            return _other_facts(ctx, session, text)
         people.record(session, subject, asking, value)
     people.note_facts(session, text)
     replies = step(ctx, session)
     return [Outbound(note), *replies] if note else replies
+
+
+def _other_facts(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
+    """A reply that answers another question than the one asked ("we get universal credit"
+    to "How old are you?"): kept, and the check goes on; None for anything else (a new
+    question leaves the check)."""
+    if looks_like_question(text) or not people.note_facts(session, text):
+        return None
+    return [Outbound("Thanks, I've noted that."), *step(ctx, session)]
 
 
 def _offered(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
