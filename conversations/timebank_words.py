@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
            "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
@@ -85,6 +86,7 @@ _APPROVE = re.compile(r"^approve (\d+)$")
 _RELAY = re.compile(r"^(?:to|tell|message) ([a-z][a-z'-]*)[:,]\s*(.+)$", re.S)
 
 
+@lru_cache(maxsize=256)  # one message is read by each of the patterns above
 def plain(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("\u2019", "'").lower()).strip().strip(".!")
 

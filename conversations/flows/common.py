@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, Literal
 
 from catalogue.matcher import Matcher
@@ -74,6 +75,7 @@ class Context:
     replying_to: str | None = None  # the provider's id of our message answered (Telegram)
 
 
+@lru_cache(maxsize=1024)  # one message is read by many of the parsers below
 def words(text: str) -> str:
     """Lower case, single spaces, no surrounding punctuation, straight apostrophes."""
     text = text.replace("\u2019", "'").lower()
