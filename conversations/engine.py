@@ -262,10 +262,11 @@ class Engine:
         if (target := objection.wants_to_withdraw(text)) is not None:
             return objection.withdraw(ctx, session, target)
         last = self.entries.get(str(session.data.get("last_entry", "")))
-        if (target := objection.wants_to_object(text)) is not None:
+        if (wanted := objection.wanted(text)) is not None:
+            target, reason = wanted
             if last is not None and target in objection.PRONOUNS:
-                return objection.about(ctx, session, last)
-            return objection.start(ctx, session, target)
+                return objection.about(ctx, session, last, reason)
+            return objection.start(ctx, session, target, reason)
         if (rating := self._rating(text)) is not None:
             return feedback.start_rating(ctx, session, *rating)
         if (thing := entitlement.wants_one(text)) is not None:

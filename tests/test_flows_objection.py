@@ -135,6 +135,32 @@ def test_with_the_postcode_known_the_reason_records_at_once(talk: Talk,
         == ["because we need the green more than parking"]
 
 
+def test_not_happy_with_that_and_a_reason_is_about_what_was_shown(
+    talk: Talk, db: sqlite_utils.Database
+) -> None:
+    talk.say("what is the council planning?")
+    talk.say(str(talk.choices.index("New car park on Mill Lane") + 1))
+    confirm = talk.say("im not happy with that, my kids play there every week")
+    assert "Do you want to object to New car park on Mill Lane?" in confirm
+    talk.say("yes")
+    assert "is recorded" in talk.say("RV1 1AA")  # the reason is not asked again
+    talk.say("youth club")
+    assert "object to Youth club, or was it the wrong answer?" in talk.say(
+        "not happy with that because they keep closing early")
+    assert "is recorded" in talk.say("1")
+    assert [(r["entry_id"], r["reason"]) for r in db.table("objections").rows] == [
+        ("car-park", "my kids play there every week"), ("youth", "they keep closing early")]
+
+
+def test_a_reason_in_the_first_message_is_kept(talk: Talk, db: sqlite_utils.Database) -> None:
+    assert "Do you want to object to New car park on Mill Lane?" in talk.say(
+        "I don't want the car park because it's the only green space")
+    talk.say("yes")
+    assert "is recorded" in talk.say("skip")
+    [row] = db.table("objections").rows
+    assert (row["entry_id"], row["reason"]) == ("car-park", "it's the only green space")
+
+
 def test_a_reason_given_for_the_postcode_is_kept_and_the_postcode_asked_again(
     talk: Talk, db: sqlite_utils.Database
 ) -> None:

@@ -65,6 +65,8 @@ _REASON = re.compile(
     r"this would|that will|that would|they will|they'?ll|they would|it has|there is|"
     r"there'?s|theres|there are|there aren'?t|we need|we don'?t|we dont|we have|we'?ve|"
     r"too|no one|nobody|the (?:plan|scheme|idea|proposal|council))\b")
+_WITH_REASON = re.compile(r"\s*(?:[,;]|\s[-\u2013]\s|\b(?:because|cos|coz|as)\b)\s*",
+                          re.IGNORECASE)
 PRONOUNS = {"", "it", "that", "this", "them", "that one", "this one", "plan", "that plan",
             "this plan", "one", "service", "that service", "this service", "answer"}
 
@@ -76,6 +78,20 @@ def wants_to_object(text: str) -> str | None:
         return None
     target = next((g for g in found.groups() if g is not None), "")
     return _STRIP.sub("", target.strip()).strip()
+
+
+def wanted(text: str) -> tuple[str, str | None] | None:
+    """(what the person objects to, the reason they gave with it) for "I'm not happy with
+    that, my kids go there every week" or "I don't want the car park because it's ugly";
+    None when the message is not an objection."""
+    target = wants_to_object(text)
+    if target is None:
+        return None
+    head, *rest = _WITH_REASON.split(text.strip(), maxsplit=1)
+    reason = rest[0].strip(" .!") if rest else ""
+    if len(reason.split()) >= 2 and (named := wants_to_object(head)) is not None:
+        return named, reason[:REASON_LIMIT]
+    return target, None
 
 
 def wants_to_withdraw(text: str) -> str | None:
@@ -109,10 +125,13 @@ def list_plans(ctx: Context, session: Session) -> list[Outbound]:
                      "about it; you can object to it.", entry_choices(plans))]
 
 
-def about(ctx: Context, session: Session, entry: Entry) -> list[Outbound]:
+def about(ctx: Context, session: Session, entry: Entry, reason: str | None = None
+          ) -> list[Outbound]:
     """"I'm not happy with that" after an answer: object to that plan, or (after a service)
-    object to it or say the answer was wrong."""
+    object to it or say the answer was wrong (`reason`: one given with it, kept)."""
     session.data["flow"] = {"kind": "object", "entry": entry.id, "tries": 1}
+    if reason is not None:
+        session.data["flow"]["reason"] = reason
     if entry.kind == "proposal":
         return [ask(session, "objection:confirm", f"Do you want to object to {entry.title}?",
                     [YES, NO])]
@@ -122,8 +141,11 @@ def about(ctx: Context, session: Session, entry: Entry) -> list[Outbound]:
                  ("Wrong answer", f"unhelpful:{entry.id}")])]
 
 
-def start(ctx: Context, session: Session, target: str) -> list[Outbound]:
+def start(ctx: Context, session: Session, target: str, reason: str | None = None
+          ) -> list[Outbound]:
     session.data["flow"] = {"kind": "object"}
+    if reason is not None:
+        session.data["flow"]["reason"] = reason
     if not target:
         return [ask(session, "objection:what", "What would you like to object to? Tell me "
                     "the name of the service or council plan.")]
@@ -194,6 +216,9 @@ def confirmed(ctx: Context, session: Session, entry_id: str, reason: str | None 
     """The person confirmed the entry (`reason`: the reason they gave with it): check they
     haven't objected, then ask what's missing."""
     entry = ctx.entries[entry_id]
+    kept = session.data.get("flow") or {}
+    if reason is None and kept.get("kind") == "object":
+        reason = kept.get("reason")  # given with "I'm not happy with that, ..."
     if objections.find_objection(ctx.db, session.channel, session.address, entry_id):
         end_flow(session)
         return [Outbound(f"You already objected to {entry.title}. Send WITHDRAW MY OBJECTION "
