@@ -150,7 +150,9 @@ class Engine:
 
         if privacy.wants_forget(text) and session.state != "privacy:forget":
             return privacy.ask_forget(session)
-        if privacy.wants_my_data(text):
+        if privacy.wants_my_data(text):  # in the middle of a question, it stays open
+            if session.state in WAITING:
+                return [privacy.summary(ctx, session), *self._ask_again(session)]
             return privacy.my_data(ctx, session)
         if word in MENU_WORDS:
             return self._menu(session, self._menu_text(session))

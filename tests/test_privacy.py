@@ -132,6 +132,41 @@ def test_forget_me_erases_every_table_and_keeps_objection_totals(
     assert "How old are you?" in me.say("check for me")
 
 
+@pytest.mark.parametrize("said", ["please forget me", "forget me please",
+                                  "Can you delete my data thanks", "I want to delete my details",
+                                  "erase everything about me"])
+def test_forget_me_however_politely_put_and_never_kept_as_a_need(
+    db: sqlite_utils.Database, said: str
+) -> None:
+    talk = Talk(engine_for(db), db)
+    assert "This cannot be undone" in talk.say(said)
+    assert db.table("unmet_needs").count == 0
+    assert "I have deleted what I held about you" in talk.say("yes")
+
+
+@pytest.mark.parametrize("said", ["can i see my data", "what data do you have on me",
+                                  "what do you know about me?", "show me my data please"])
+def test_my_data_however_asked(db: sqlite_utils.Database, said: str) -> None:
+    assert "I hold nothing about you" in Talk(engine_for(db), db).say(said)
+
+
+@pytest.mark.parametrize("said", ["forget it", "delete my objection", "my data usage is high"])
+def test_words_near_the_commands_are_not_them(db: sqlite_utils.Database, said: str) -> None:
+    reply = Talk(engine_for(db), db).say(said)
+    assert "This cannot be undone" not in reply and "I hold" not in reply
+
+
+def test_my_data_in_the_middle_of_a_question_keeps_it_open(db: sqlite_utils.Database) -> None:
+    talk = Talk(engine_for(db), db)
+    talk.say("object to the car park")
+    talk.say("yes")
+    assert talk.state == "objection:postcode"
+    reply = talk.say("MY DATA")
+    assert "I hold" in reply and "What is your postcode?" in reply
+    talk.say("RV1 1AA")
+    assert "is recorded" in talk.say("too much traffic")
+
+
 def test_forget_me_in_the_middle_of_a_flow(db: sqlite_utils.Database) -> None:
     talk = busy_person(db, "sms", "person-1")
     talk.say("rate the youth club")

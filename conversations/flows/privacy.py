@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from conversations.erasure import describe_person, erase_person
 from conversations.flows.common import NO, Context, ask, end_flow, parse_yes_no, words
 from conversations.people import person_answers
@@ -14,18 +16,47 @@ FORGET = {"forget me", "delete my data", "erase my data", "delete me", "forgetme
           "remove my data", "delete everything"}
 
 
+# What people put around the words: "please forget me", "can you delete my data thanks"
+_POLITE = re.compile(
+    r"^(?:(?:please|pls|plz|can you|could you|can u|could u|will you|would you|"
+    r"i want you to|i'?d like you to|i would like you to|i want to|i wanna|i'?d like to|"
+    r"i would like to|can i|could i|how do i|how can i|how to|i need to|hi|hello|hey)\b[ ,]*)+"
+    r"|(?:[ ,]+(?:please|pls|plz|thanks|thank you|thx|now|asap))+$")
+_MY_DATA = re.compile(
+    r"^(?:(?:show|see|send|give|get)(?: me)? (?:all )?my (?:data|details|info|information)"
+    r"|what (?:data|info|information|details|personal data) (?:do you (?:hold|have|keep|store)|"
+    r"have you got)(?: (?:on|about) me)?"
+    r"|what do you (?:know|hold|have|keep|store) (?:on|about) me|what have you got on me)$")
+_FORGET = re.compile(
+    r"^(?:forget (?:about )?me|(?:delete|erase|remove|wipe|clear)(?: all)?(?: of)? my "
+    r"(?:data|details|info|information|messages|account|personal data|number)"
+    r"|(?:delete|erase|wipe|forget) everything(?: (?:you (?:know|hold|have) )?about me)?"
+    r"|(?:delete|erase) me)$")
+
+
+def _plain(text: str) -> str:
+    return _POLITE.sub("", words(text).rstrip("?")).strip(" ,")
+
+
 def wants_my_data(text: str) -> bool:
-    return words(text) in MY_DATA
+    said = _plain(text)
+    return words(text) in MY_DATA or said in MY_DATA or _MY_DATA.match(said) is not None
 
 
 def wants_forget(text: str) -> bool:
-    return words(text) in FORGET
+    said = _plain(text)
+    return words(text) in FORGET or said in FORGET or _FORGET.match(said) is not None
+
+
+def summary(ctx: Context, session: Session) -> Outbound:
+    """What is held about the person (MY DATA), leaving any question open."""
+    answers = person_answers(session)
+    return Outbound(describe_person(ctx.db, session.channel, session.address, answers))
 
 
 def my_data(ctx: Context, session: Session) -> list[Outbound]:
     end_flow(session)
-    answers = person_answers(session)
-    return [Outbound(describe_person(ctx.db, session.channel, session.address, answers))]
+    return [summary(ctx, session)]
 
 
 def ask_forget(session: Session) -> list[Outbound]:
@@ -39,7 +70,7 @@ def ask_forget(session: Session) -> list[Outbound]:
 
 def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
     said = parse_yes_no(text)
-    if said == "yes" or words(text) in FORGET:
+    if said == "yes" or wants_forget(text):
         erase_person(ctx.db, session.channel, session.address)
         session.state, session.data = ERASED, {}
         return [Outbound("Done: I have deleted what I held about you. If you message again, "
