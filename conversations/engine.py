@@ -173,6 +173,8 @@ class Engine:
         flow = FLOWS.get(state.partition(":")[0])
         if state not in WAITING and self._asks_something(text):
             return self.route(session, text, ctx, first=first)
+        if state in WAITING and smalltalk.reply_to(text) == smalltalk.WAIT:
+            return self._small_talk(session, smalltalk.WAIT)  # before "one sec" is an age
         if flow is not None and text:
             replies = flow(ctx, session, text)
             if replies is not None:

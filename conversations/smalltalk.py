@@ -14,6 +14,7 @@ BYE = "Bye for now. Message me any time."
 LAUGH = "Glad to cheer you up! Ask me anything whenever you like."
 HERE = "Yes, I'm here. Tell me what help you are looking for, or send MENU."
 SORRY = "Sorry about that. Tell me in your own words what you need and I'll try again."
+WAIT = "No rush, take your time."  # "one sec": never an answer ("one" is not an age)
 
 _REPLIES: dict[str, tuple[str, ...]] = {
     THANKS: ("thanks", "thank you", "thank u", "thanks a lot", "thanks so much", "ta", "cheers",
@@ -38,6 +39,14 @@ _REPLIES: dict[str, tuple[str, ...]] = {
            "are you there", "are you there?", "you there", "you there?", "hellooo", "helloooo",
            "is this working", "are you real", "are you a bot", "are you a robot", "?", "??",
            "???"),
+    WAIT: ("one sec", "1 sec", "one second", "a sec", "sec", "just a sec", "just a second",
+           "wait", "wait a sec", "wait a second", "wait a minute", "wait a min", "hang on",
+           "hold on", "hang on a sec", "hold on a sec", "hang on a minute", "hold on a minute",
+           "brb", "be right back", "give me a minute", "give me a min", "give me a sec",
+           "give me a second", "one moment", "just a moment", "one min", "1 min", "one minute",
+           "just a min", "just a minute", "let me check", "hang on let me check",
+           "hold on let me check", "let me look", "bear with me", "one mo", "two secs",
+           "2 secs", "2 mins", "two minutes", "sec let me check", "one sec let me check"),
     SORRY: ("useless", "you're useless", "your useless", "you are useless", "rubbish",
             "that's rubbish", "thats rubbish", "not helpful", "that's not helpful",
             "thats not helpful", "wrong", "that's wrong", "thats wrong", "what", "what?",

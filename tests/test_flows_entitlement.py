@@ -7,6 +7,7 @@ import sqlite_utils
 from conversation_kit import Talk, engine_for
 
 from bot.render import render_sms_all, segments
+from conversations.store import load_session
 from conversations.types import Channel
 
 CHANNELS: tuple[Channel, ...] = ("sms", "telegram")
@@ -161,6 +162,43 @@ def test_an_answer_to_another_question_is_kept_and_the_check_goes_on(talk: Talk)
     assert talk.state == "entitlement:ask"
     result = talk.say("12")  # the benefit is not asked
     assert "You are likely to be able to get Free school meals." in result
+
+
+def test_its_for_my_son_to_how_old_are_you_asks_his_age(talk: Talk) -> None:
+    talk.say("can i get free school meals")
+    assert "How old is your son?" in talk.say("its for my son")
+    assert "Universal Credit" in talk.say("hes 9")
+    assert "Your son is likely to be able to get Free school meals." in talk.say("yes")
+
+
+@pytest.mark.parametrize(("said", "verdict"), [
+    ("yes but only some months", "You are likely to be able to get Free school meals."),
+    ("no, my partner works though", "It looks like you can't get Free school meals"),
+])
+def test_a_yes_or_no_with_more_said_answers_the_question(talk: Talk, said: str,
+                                                         verdict: str) -> None:
+    talk.say("free school meals")
+    talk.say("1")
+    assert "Universal Credit" in talk.say("12")
+    assert verdict in talk.say(said)
+
+
+@pytest.mark.parametrize("said", ["one sec", "hang on let me check", "brb"])
+def test_a_moment_asked_for_keeps_the_question_and_is_no_answer(talk: Talk, said: str) -> None:
+    talk.say("free school meals")
+    talk.say("1")
+    reply = talk.say(said)
+    assert "No rush" in reply and "How old are you?" in reply
+    session = load_session(talk.db, talk.channel, talk.address)
+    assert talk.state == "entitlement:ask" and "age" not in session.data.get("answers", {})
+    assert "Universal Credit" in talk.say("12")
+
+
+def test_not_wanting_to_say_is_a_not_sure(talk: Talk) -> None:
+    talk.say("free school meals")
+    talk.say("1")
+    assert "Universal Credit" in talk.say("i dont want to say")
+    assert talk.state == "entitlement:ask"
 
 
 def test_menu_leaves_the_check(talk: Talk) -> None:

@@ -29,7 +29,9 @@ _NO = {"n", "no", "nah", "nope", "no thanks", "no thank you", "not really", "i d
        "i don't think so", "i dont think so", "don't think so", "dont think so"}
 _UNKNOWN = {"dunno", "not sure", "don't know", "dont know", "idk", "unsure", "maybe",
             "no idea", "i don't know", "i dont know", "i'm not sure", "im not sure", "?",
-            "unknown", "not certain", "dk", "rather not say", "skip", "pass"}
+            "unknown", "not certain", "dk", "rather not say", "skip", "pass",
+            "i don't want to say", "i dont want to say", "prefer not to say",
+            "i'd rather not say", "id rather not say", "i would rather not say", "not saying"}
 _SKIP = {"skip", "no", "n", "nah", "nope", "no thanks", "none", "nothing", "no comment",
          "pass", "-", "nothing else", "that's all", "thats all"}
 _UNKNOWN_SIGN = re.compile(
@@ -113,6 +115,20 @@ def parse_yes_no(text: str) -> YesNo | None:
     if yes:
         return "yes"
     return None
+
+
+_LEADING = re.compile(r"^(?:(yes|yeah|yep|yup|yh|aye)|(no|nope|nah|naw))\b[ ,.!;:-]+"
+                      r"(?:(?:and|but|although|though|cos|because)\b)?.{2,}$")
+
+
+def leading_yes_no(text: str) -> YesNo | None:
+    """The yes or no a longer answer starts with ("yes but only 16 hours a week", "no, I
+    rent from a private landlord"); None when it does not start with one or is a question."""
+    said = words(text)
+    found = _LEADING.match(said)
+    if found is None or said.endswith("?") or _QUESTION_START.match(said.partition(" ")[2]):
+        return None
+    return "yes" if found.group(1) else "no"
 
 
 def is_skip(text: str) -> bool:

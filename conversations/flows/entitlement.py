@@ -39,6 +39,7 @@ from conversations.flows.common import (
     entry_choices,
     flow_data,
     how_to_apply,
+    leading_yes_no,
     looks_like_question,
     parse_yes_no,
     words,
@@ -191,6 +192,8 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
         note = f"OK, I'll check for {people.whom(session, subject)}."
     if asking == AGE:
         age = parse_age(text)
+        if age == "" and note:  # "it's for my son": now ask how old he is
+            return [Outbound(note), *step(ctx, session)]
         if age == "":
             return _other_facts(ctx, session, text)
         if age == "bad" or (isinstance(age, list) and subject == "you"):  # or "34 and 36"
@@ -245,7 +248,7 @@ def _circumstance(text: str, code: str) -> tuple[bool | str | None, str]:
         named = people.benefit_answer(text)
         if named is not None:
             return named
-    said = parse_yes_no(text)
+    said = parse_yes_no(text) or leading_yes_no(text)  # "yes but only 16 hours a week"
     if said is None:
         return "", ""
     return {"yes": True, "no": False, "unknown": None}[said], ""
