@@ -105,6 +105,28 @@ def test_a_contact_in_a_sentence_is_read(db) -> None:
     assert "How to reach them: sam@example.org" in emails(db)[0][3]
 
 
+@pytest.mark.parametrize(("said", "name"), [
+    ("its Jess", "Jess"), ("Jess Smith", "Jess"), ("my name is jess", "Jess"),
+    ("jess here", "Jess"), ("Mohammed Ali", "Mohammed"), ("o'brien", "O'Brien"),
+])
+def test_a_first_name_however_given(talk: Talk, db, said: str, name: str) -> None:
+    talk.say("friends of riverside park")
+    talk.say("1")
+    assert "How old are you?" in talk.say(said)
+    talk.say("17")
+    talk.say("weekends")
+    talk.say("no")
+    assert f"{name} has signed up" in emails(db)[0][3]
+
+
+@pytest.mark.parametrize("said", ["weekends", "no", "yes", "skip"])
+def test_an_answer_to_another_question_is_not_taken_for_a_name(talk: Talk, said: str) -> None:
+    talk.say("friends of riverside park")
+    talk.say("1")
+    assert "Please send just your first name." in talk.say(said)
+    assert talk.state == "volunteering:name"
+
+
 def test_without_consent_no_contact_goes_to_the_organiser(talk: Talk, db) -> None:
     reply = sign_up(talk, "30", "any time", consent="no")
     assert "To arrange it: Just turn up or email first" in reply

@@ -131,6 +131,28 @@ def leading_yes_no(text: str) -> YesNo | None:
     return "yes" if found.group(1) else "no"
 
 
+_FIRST_NAME = re.compile(
+    r"^(?:(?:hi|hello|hey|hiya)[ ,!]+)?(?:(?:my name is|my names|my name's|name's|names|"
+    r"i'm|im|i am|it's|its|it is|this is|call me)\s+)?"
+    r"([a-z][a-z'-]{0,29})(?:\s+[a-z][a-z'-]{0,29}){0,2}(?:\s+here)?$", re.IGNORECASE)
+# Words sent where a first name was asked that are no name: answers to other questions.
+NOT_A_NAME = frozenset({"yes", "yeah", "yep", "no", "nope", "nah", "ok", "okay", "skip",
+    "none", "nothing", "menu", "help", "stop", "start", "cancel", "hi", "hello", "hey",
+    "thanks", "weekends", "weekend", "weekdays", "evenings", "evening", "mornings",
+    "afternoons", "any", "anytime", "sure", "join", "why", "what", "who", "me", "you", "it",
+    "not", "maybe", "dunno", "idk"})
+
+
+def first_name(text: str) -> str | None:
+    """The first name in "Jess", "it's Jess", "Jess Smith", "my name is Jess", "jess here";
+    None for anything else, and for words that answer another question ("weekends", "no")."""
+    found = _FIRST_NAME.match(text.strip().strip(".!").replace("\u2019", "'"))
+    if found is None or found.group(1).lower() in NOT_A_NAME:
+        return None
+    name = found.group(1)
+    return name.title() if name.islower() or name.isupper() else name  # "o'brien": O'Brien
+
+
 def is_skip(text: str) -> bool:
     return words(text) in _SKIP
 

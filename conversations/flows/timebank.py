@@ -11,12 +11,11 @@ for introductions).
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from conversations import records, timebank, timebank_words
 from conversations import timebank_notices as notices
-from conversations.flows.common import Context, ask, end_flow, flow_data, is_skip
+from conversations.flows.common import Context, ask, end_flow, first_name, flow_data, is_skip
 from conversations.flows.common import parse_yes_no as yes_no
 from conversations.flows.timebank_matches import (
     answer_intros,
@@ -41,9 +40,6 @@ REACHABLE = ("sms", "telegram")  # channels the outbox can start a message on
 SKILLS = "gardening, shopping, lifts, company, DIY, tech help, cooking"
 NOT_MEMBER = ("That's for time bank members. Send JOIN TIME BANK to join: it's free, and "
               "you can ask for help before you have given any.")
-_NAME = re.compile(r"^(?:(?:my name is|i'm|im|i am|it's|its|call me)\s+)?([a-z][a-z'-]{0,29})$",
-                   re.IGNORECASE)
-
 
 def member_of(ctx: Context, session: Session) -> Member | None:
     return timebank.member_for(ctx.db, session.channel, session.address)
@@ -146,11 +142,11 @@ def start_join(ctx: Context, session: Session) -> list[Outbound]:
 
 
 def _name(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
-    found = _NAME.match(text.strip().strip(".!"))
-    if found is None:
+    name = first_name(text)
+    if name is None:
         return [ask(session, "timebank:name", "Please send just your first name, in "
                     "letters (for example Sam).")]
-    flow_data(session)["name"] = found.group(1).capitalize()
+    flow_data(session)["name"] = name
     person = records.get_person(ctx.db, session.channel, session.address) or {}
     if person.get("ward"):
         flow_data(session)["ward"] = person["ward"]

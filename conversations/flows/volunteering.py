@@ -19,6 +19,7 @@ from conversations.flows.common import (
     ask,
     end_flow,
     entry_choices,
+    first_name,
     flow_data,
     how_to_apply,
     is_skip,
@@ -44,9 +45,6 @@ _WITHDRAW = re.compile(r"^(?:i want to |please )?(?:withdraw|cancel|take back|re
                        r"of|pull out of)(?: my| the)? (?:volunteer(?:ing)? )?(?:sign ?-?ups?|"
                        r"volunteering)(?: (?:for|from) .+)?$|^i can'?t volunteer any ?more$")
 _AGE = re.compile(r"^(?:i'?m |i am |im )?(\d{1,3})(?: years? old| yrs?| yo)?$")
-_NAME = re.compile(r"^(?:(?:my name is|i'm|im|i am|it's|call me)\s+)?([a-z][a-z'-]{0,29})$",
-                   re.IGNORECASE)
-
 
 def offer(session: Session, entry: Entry) -> Outbound:
     """After showing a volunteering role: "Sign up?"."""
@@ -87,10 +85,10 @@ def _age_known(session: Session) -> int | None:
 
 
 def _name(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
-    found = _NAME.match(text.strip().strip(".!"))
-    if found is None:
+    name = first_name(text)
+    if name is None:
         return [ask(session, "volunteering:name", "Please send just your first name.")]
-    flow_data(session)["name"] = found.group(1).capitalize()
+    flow_data(session)["name"] = name
     age = _age_known(session)
     if age is not None:
         return _check_age(ctx, session, age)
