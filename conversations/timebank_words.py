@@ -12,6 +12,7 @@ NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5
 _AMOUNT = r"(\d+(?:[.,]\d+)?|" + "|".join(NUMBERS) + r")"
 _DURATION = re.compile(r"\b" + _AMOUNT + r"\s*(hours?|hrs?|h|minutes?|mins?|m)\b")
 _HALF_HOUR = re.compile(r"\bhalf (?:an|a) ?(?:hour|hr)\b")
+_N_AND_A_HALF = re.compile(r"\b" + _AMOUNT + r" and a half (?:hours?|hrs?|h)\b")
 _AND_A_HALF = re.compile(r"\b(?:hours?|hrs?|h) and a half\b|\band a half (?:hours?|hrs?)\b"
                          r"|\d\s*(?:1/2|½)")
 _ME_GAVE = re.compile(
@@ -42,6 +43,9 @@ class Said:
 def duration(text: str) -> int | None:
     """Minutes in "2 hours", "1.5 hrs", "an hour and a half", "90 minutes", "half an hour"."""
     said = text.lower()
+    if (whole := _N_AND_A_HALF.search(said)) is not None:  # "2 and a half hours"
+        amount = whole.group(1)
+        return round(float(NUMBERS.get(amount, 0) or amount.replace(",", ".")) * 60) + 30
     if _HALF_HOUR.search(said):
         return 30
     minutes, found = 0.0, False

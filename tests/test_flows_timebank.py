@@ -95,6 +95,25 @@ def test_recording_asks_the_other_member_on_their_channel_and_yes_confirms(sam, 
     assert "balance is 2 hours" in sam.say("BALANCE")
 
 
+def test_a_yes_or_no_with_more_said_is_read(sam, priya, db) -> None:
+    sam.say("I helped Priya with her garden for 2 hours")
+    assert "confirmed" in priya.say("yeah thanks sam x")
+    sam.say("I helped Priya with her shopping for 2 and a half hours")  # no "How long?"
+    assert "2.5 hours" in str(outbox(db, "timebank-confirm:")[-1]["body"])
+    assert "it won't count" in priya.say("No, he didnt come")
+    assert "-2 hours" in priya.say("balance")
+
+
+def test_a_yes_with_another_time_confirms_nothing_and_says_how_to_put_it_right(
+    sam, priya, db
+) -> None:
+    sam.say("I helped Priya with her garden for 2 hours")
+    reply = priya.say("yes but it was only an hour and a half really")
+    assert reply.startswith("Sam recorded 2 hours. If it was 1.5 hours, reply NO")
+    assert "balance is 0 hours. 1 exchange waiting" in priya.say("balance")
+    assert "confirmed" in priya.say("yes")  # a plain yes still confirms the 2 hours
+
+
 def test_no_declines_and_the_coordinator_is_told(sam, priya, db) -> None:
     priya.say("Sam helped me with shopping for an hour and a half")
     assert "asked Sam to confirm 1.5 hours" in priya.replies[0].text

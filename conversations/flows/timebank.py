@@ -15,7 +15,15 @@ from typing import Any
 
 from conversations import records, timebank, timebank_words
 from conversations import timebank_notices as notices
-from conversations.flows.common import Context, ask, end_flow, first_name, flow_data, is_skip
+from conversations.flows.common import (
+    Context,
+    ask,
+    end_flow,
+    first_name,
+    flow_data,
+    is_skip,
+    leading_yes_no,
+)
 from conversations.flows.common import parse_yes_no as yes_no
 from conversations.flows.timebank_matches import (
     answer_intros,
@@ -90,9 +98,9 @@ def answer_waiting(ctx: Context, session: Session, text: str) -> list[Outbound] 
     engine asks this before reading a lone "yes" as small talk)."""
     if (answer := member_answering(ctx, session, text)) is None:
         return None
-    me, yes, replied = answer
+    me, yes, replied, minutes = answer
     if timebank.awaiting(ctx.db, me.id):
-        return answer_pending(ctx, session, me, yes, replied)
+        return answer_pending(ctx, session, me, yes, replied, minutes=minutes)
     if replied is not None:
         return [Outbound(ALREADY_ANSWERED)]
     return answer_intros(ctx, session, me, yes)
@@ -104,22 +112,33 @@ def answer_replied(ctx: Context, session: Session, text: str) -> list[Outbound] 
     engine puts it again). None when the message answers no exchange's message."""
     if (answer := member_answering(ctx, session, text)) is None or answer[2] is None:
         return None
-    me, yes, replied = answer
+    me, yes, replied, minutes = answer
     elsewhere = not session.state.startswith("timebank:")
-    return answer_pending(ctx, session, me, yes, replied, keep_flow=elsewhere)
+    return answer_pending(ctx, session, me, yes, replied, keep_flow=elsewhere, minutes=minutes)
+
+
+def said_yes_no(text: str) -> tuple[str | None, int | None]:
+    """(yes / no / None, the minutes said with a yes) for "YES", "no, he didn't come",
+    "yeah thanks sam x", "yes but it was only an hour and a half"."""
+    said = yes_no(text)
+    if said is not None:
+        return said, None
+    led = leading_yes_no(text)
+    return led, timebank_words.duration(text) if led == "yes" else None
 
 
 def member_answering(ctx: Context, session: Session, text: str
-                     ) -> tuple[Member, bool, int | None] | None:
-    """(the member, whether they said yes, the exchange their message replies to) for a YES
-    or NO from a time-bank member; None for anything else."""
-    said = yes_no(text)
+                     ) -> tuple[Member, bool, int | None, int | None] | None:
+    """(the member, whether they said yes, the exchange their message replies to, the
+    minutes they said with a yes) for a YES or NO from a time-bank member; None for
+    anything else."""
+    said, minutes = said_yes_no(text)
     if said not in ("yes", "no"):
         return None
     me = member_of(ctx, session)
     if me is None:
         return None
-    return me, said == "yes", answered_exchange(ctx, me)
+    return me, said == "yes", answered_exchange(ctx, me), minutes
 
 
 # -- joining ----------------------------------------------------------------------------------
@@ -272,7 +291,10 @@ def _hours(ctx: Context, session: Session, me: Member, text: str) -> list[Outbou
 # -- answering YES or NO to an exchange -------------------------------------------------------
 
 def answer_pending(ctx: Context, session: Session, me: Member, yes: bool,
-                   exchange_id: int | None = None, keep_flow: bool = False) -> list[Outbound]:
+                   exchange_id: int | None = None, keep_flow: bool = False,
+                   minutes: int | None = None) -> list[Outbound]:
+    """YES or NO to an exchange waiting for `me`; a yes that gives another time than the
+    one recorded (`minutes`) confirms nothing, and says how to put it right."""
     if not keep_flow:
         end_flow(session)
     waiting = timebank.awaiting(ctx.db, me.id)
@@ -284,6 +306,14 @@ def answer_pending(ctx: Context, session: Session, me: Member, yes: bool,
         chosen = next((e for e in waiting if e.id == exchange_id), None)
     if chosen is None:
         return [Outbound(ALREADY_ANSWERED)]
+    if yes and minutes is not None and minutes != chosen.minutes:
+        other = timebank.member(ctx.db, chosen.giver if chosen.receiver == me.id
+                                else chosen.receiver)
+        name = other.name if other else "They"
+        recorded = timebank.hours_text(chosen.minutes)
+        return [Outbound(f"{name} recorded {recorded}. If it was {timebank.hours_text(minutes)}, "
+                         f"reply NO, then tell me, e.g. \"{name} helped me for "
+                         f"{timebank.hours_text(minutes)}\". Or reply YES to confirm {recorded}.")]
     if not yes:
         timebank.decline(ctx.db, chosen.id, by(me), ctx.now)
         notices.answered(ctx.db, chosen, me, False, ctx.timebank, ctx.now)
@@ -381,13 +411,13 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
         return _hours(ctx, session, me, text)
     if state == "pick" and text.startswith("exchange:") and text[9:].isdigit():
         return answer_pending(ctx, session, me, bool(flow.get("yes")), int(text[9:]))
-    said = yes_no(text)
+    said, minutes = said_yes_no(text)
     if state == "confirm" and said in ("yes", "no"):
         # with several waiting, a YES means the one whose message it answers (Telegram's
         # reply or button); a bare YES could be any of them: ask
         several = len(timebank.awaiting(ctx.db, me.id)) > 1
         chosen = answered_exchange(ctx, me) or (None if several else flow.get("exchange"))
-        return answer_pending(ctx, session, me, said == "yes", chosen)
+        return answer_pending(ctx, session, me, said == "yes", chosen, minutes=minutes)
     if state == "intro" and said in ("yes", "no"):
         return answer_intros(ctx, session, me, said == "yes", int(flow.get("intro", 0))) or [
             Outbound("That request has already been answered.")]
