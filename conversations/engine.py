@@ -251,6 +251,10 @@ class Engine:
                               + self._menu_text(session))
         if (replies := timebank_flow.route(ctx, session, text)) is not None:
             return replies
+        last = self.entries.get(str(session.data.get("last_entry", "")))
+        if last is not None and timebank_flow.is_time_bank(last) and \
+                volunteering_flow.wants_to_sign_up(text):  # "sign me up" after the time bank
+            return timebank_flow.start_join(ctx, session)
         if (replies := volunteering_flow.route(ctx, session, text)) is not None:
             return replies
         if (chat := smalltalk.reply_to(text)) is not None:
@@ -265,7 +269,6 @@ class Engine:
             return objection.list_plans(ctx, session)
         if (target := objection.wants_to_withdraw(text)) is not None:
             return objection.withdraw(ctx, session, target)
-        last = self.entries.get(str(session.data.get("last_entry", "")))
         if (wanted := objection.wanted(text)) is not None:
             target, reason = wanted
             if last is not None and target in objection.PRONOUNS:
@@ -355,6 +358,8 @@ class Engine:
             return [card, *offered]
         if entry.kind == "proposal":
             return [card, objection.offer(session, entry)]
+        if entry.kind == "volunteering" and timebank_flow.is_time_bank(entry):
+            return [card, timebank_flow.offer_join(session)]
         if entry.kind == "volunteering":
             return [card, volunteering_flow.offer(session, entry)]
         return [card, feedback.ask_helpful(session, entry, others)]

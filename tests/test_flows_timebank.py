@@ -8,9 +8,10 @@ import json
 
 import pytest
 import sqlite_utils
-from conversation_kit import Talk, engine_for
+from conversation_kit import ENTRIES, Talk, TitleMatcher, engine_for
 
 from bot.render import render_sms, segments
+from catalogue.model import Entry
 from conversations import timebank
 from conversations.engine import Engine
 from conversations.timebank import Policy
@@ -323,6 +324,24 @@ def test_every_message_the_time_bank_starts_fits_two_sms_segments(engine, db, sa
     for key, body, choices in sent:
         shown = render_sms(Outbound(body, choices=tuple(json.loads(choices or "[]"))))
         assert segments(shown) <= 2, key
+
+
+@pytest.mark.parametrize("then", ["1", "sign me up"])
+def test_the_time_banks_own_catalogue_entry_joins_the_time_bank(db, then: str) -> None:
+    """A council lists its time bank as a volunteering role: joining it is joining, not a
+    volunteering sign-up that would leave the person no member."""
+    listed = Entry("vol-timebank", "volunteering", "Riverside Time Bank",
+                   "Give an hour of help, get an hour back.", email="tb@example.org",
+                   keywords=("time bank",))
+    engine = Engine(TitleMatcher([*ENTRIES, listed]), db)
+    dave = person(engine, db, "sms", "+447700900044")
+    assert "Join the time bank" in dave.say("riverside time bank")
+    assert "What's your first name?" in dave.say(then)
+    assert dave.state == "timebank:name"
+    for said in ("Dave", "skip", "gardening", "skip"):
+        dave.say(said)
+    assert timebank.member_for(db, "sms", "+447700900044") is not None
+    assert db.table("volunteering_signups").count == 0
 
 
 def test_the_web_chat_cannot_join_as_nobody_could_reach_it(engine, db) -> None:

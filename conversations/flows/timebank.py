@@ -11,8 +11,10 @@ for introductions).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from catalogue.model import Entry
 from conversations import records, timebank, timebank_words
 from conversations import timebank_notices as notices
 from conversations.flows.common import (
@@ -142,6 +144,21 @@ def member_answering(ctx: Context, session: Session, text: str
 
 
 # -- joining ----------------------------------------------------------------------------------
+
+_TIME_BANK = re.compile(r"\btime ?bank\b", re.IGNORECASE)
+
+
+def is_time_bank(entry: Entry) -> bool:
+    """A catalogue entry that is the time bank itself ("Sample Borough Time Bank"): joining
+    it is joining this time bank, not a volunteering sign-up for an organiser."""
+    return _TIME_BANK.search(entry.title) is not None
+
+
+def offer_join(session: Session) -> Outbound:
+    """After showing the time bank's entry: join it here."""
+    return ask(session, "answered", "You can join it here: I'll ask your first name, where you "
+               "live and what you could offer.", [("Join the time bank", "ask:join time bank")])
+
 
 def start_join(ctx: Context, session: Session) -> list[Outbound]:
     me = member_of(ctx, session)

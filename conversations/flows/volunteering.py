@@ -66,6 +66,11 @@ def route(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
     return None
 
 
+def wants_to_sign_up(text: str) -> bool:
+    """"sign me up", "can I join?", "how do I get involved"."""
+    return _SIGN_UP.match(words(text)) is not None
+
+
 # -- signing up ---------------------------------------------------------------------------------
 
 def start(ctx: Context, session: Session, entry: Entry) -> list[Outbound]:
