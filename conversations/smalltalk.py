@@ -23,7 +23,12 @@ _REPLIES: dict[str, tuple[str, ...]] = {
              "thanks mate", "cheers mate", "ok thanks", "ok thank you", "okay thanks",
              "okay thank you", "ok ta", "ok cheers", "k thanks", "thanks for your help",
              "thank you for your help", "thanks for the help", "that helps thanks",
-             "perfect thanks", "ok great thanks", "nice one", "ok thx", "kk thanks"),
+             "perfect thanks", "ok great thanks", "nice one", "ok thx", "kk thanks",
+             "perfect thank you", "great thank you", "lovely thank you", "brilliant thank you",
+             "amazing thanks", "amazing thank you", "thank you so much",
+             "thanks so much for your help",
+             "that's perfect thanks", "thats perfect thanks", "that's great thank you",
+             "thats great thank you", "super thanks", "awesome thanks", "thanks a million"),
     OK: ("ok", "okay", "k", "kk", "okey", "okie", "alright", "all right", "cool", "great",
          "nice", "fine", "got it", "right", "ok cool", "ok great", "sound", "lovely",
          "perfect", "brilliant", "fab", "noted", "understood", "i see", "ah ok", "oh ok",
@@ -67,7 +72,7 @@ def reply_to(text: str) -> str | None:
     if _only_emoji(stripped):
         marks = set(stripped)
         return LAUGH if marks & _LAUGHING_EMOJI and not marks & _THANKFUL_EMOJI else THANKS
-    said = words(re.sub(r"[!.]+", " ", stripped.lower()))
+    said = words(re.sub(r"[!.,]+", " ", stripped.lower()))
     said = re.sub(r"\s+", " ", said).strip()
     if said in _BY_TEXT:
         return _BY_TEXT[said]

@@ -214,7 +214,7 @@ async def test_a_new_question_inside_a_check_says_the_check_is_left(texter: Any)
 
 # -- 4. small talk -----------------------------------------------------------------------------
 
-SMALL_TALK = ["thanks", "ok thanks", "bye", "lol", "\U0001f44d", "hello?"]
+SMALL_TALK = ["thanks", "ok thanks", "bye", "lol", "\U0001f44d", "hello?", "Perfect, thank you!"]
 
 
 async def test_small_talk_gets_a_human_reply_and_is_no_unmet_need(

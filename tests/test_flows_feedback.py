@@ -47,6 +47,26 @@ def test_a_long_comment_is_cut_to_500_and_the_person_is_told(
     assert isinstance(row["comment"], str) and len(row["comment"]) == COMMENT_LIMIT
 
 
+@pytest.mark.parametrize(("said", "helpful", "comment", "reply"), [
+    ("yes but it says its closed on mondays", 1, "it says its closed on mondays",
+     "Thank you for your feedback."),
+    ("no, they had closed down", 0, "they had closed down", "Sorry about that, and thank you"),
+])
+def test_a_yes_or_no_with_a_comment_keeps_both(talk: Talk, db: sqlite_utils.Database, said: str,
+                                               helpful: int, comment: str, reply: str) -> None:
+    talk.say("youth club")
+    assert reply in talk.say(said)
+    [row] = feedback_rows(db)
+    assert (row["helpful"], row["comment"]) == (helpful, comment)
+
+
+def test_a_score_with_a_comment_keeps_both(talk: Talk, db: sqlite_utils.Database) -> None:
+    talk.say("rate riverside library")
+    assert "Thank you for your feedback." in talk.say("4 - good but closes too early")
+    [row] = feedback_rows(db)
+    assert (row["rating"], row["comment"]) == (4, "good but closes too early")
+
+
 def test_a_new_question_instead_of_yes_no_is_answered(talk: Talk, db: sqlite_utils.Database
                                                       ) -> None:
     talk.say("youth club")

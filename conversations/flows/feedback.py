@@ -20,6 +20,7 @@ from conversations.flows.common import (
     entry_choices,
     flow_data,
     is_skip,
+    leading_yes_no,
     looks_like_question,
     parse_yes_no,
     words,
@@ -29,6 +30,8 @@ from conversations.types import Outbound, Session
 _RATE = re.compile(r"^rate\s+(.+?)(?:\s+(\d{1,2})(?:\s*(?:/|out of)\s*5)?)?$")
 _SCORE = re.compile(r"^(?:i'?d (?:give|say) (?:it )?)?(\d{1,2}|one|two|three|four|five)"
                     r"(?:\s*(?:/|out of)\s*5)?(?: stars?)?$")
+_SCORE_AND = re.compile(r"^(\d|one|two|three|four|five)(?:\s*(?:/|out of)\s*5)?(?: stars?)?"
+                        r"\s*[-,.:;!]+\s*(?P<comment>.{3,})$", re.IGNORECASE | re.DOTALL)
 _WORD_SCORES = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 _THIS = {"it", "this", "that", "this one", "that one", "this service", "that service"}
 
@@ -111,6 +114,11 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
         return _helpful(ctx, session, text)
     if session.state == "feedback:rating":
         score = parse_score(text)
+        if score is None and (both := _SCORE_AND.match(text.strip())) is not None:
+            # "4 - good but closes too early": the score and the comment at once
+            number = both.group(1).lower()
+            record_rating(ctx, session, _WORD_SCORES.get(number) or int(number))
+            return _comment(ctx, session, both.group("comment"))
         if score is None:
             return None
         if not 1 <= score <= 5:
@@ -123,6 +131,8 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
 
 def _helpful(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
     said = parse_yes_no(text)
+    if said is None and leading_yes_no(text) is not None and not looks_like_question(text):
+        return _helpful_and_more(ctx, session, text)
     if said is None:
         return None
     if said == "unknown":
@@ -135,6 +145,25 @@ def _helpful(ctx: Context, session: Session, text: str) -> list[Outbound] | None
     prompt = ("Thank you, I'm glad it helped. Anything you'd like to add?" if said == "yes"
               else "Sorry about that. What were you looking for?")
     return [ask(session, "feedback:comment", prompt + " Reply with a comment, or SKIP.")]
+
+
+def _helpful_and_more(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
+    """"yes but it says it's closed on mondays": helpful, with that comment; "no, it's
+    closed now": not helpful, with that comment."""
+    yes = leading_yes_no(text) == "yes"
+    rest = _LEADING_WORD.sub("", text.strip()).strip(" ,.;:-")
+    flow = flow_data(session)
+    flow["id"] = records.add_feedback(ctx.db, session.channel, session.address, flow["entry"],
+                                      ctx.now, helpful=yes)
+    records.set_feedback_comment(ctx.db, flow["id"], rest)
+    end_flow(session)
+    if not yes:
+        return [Outbound("Sorry about that, and thank you: I've passed it on. Ask me again in "
+                         "other words, or send MENU.")]
+    return [Outbound("Thank you for your feedback.")]
+
+
+_LEADING_WORD = re.compile(r"^\S+\s*(?:(?:and|but|although|though)\b)?", re.IGNORECASE)
 
 
 def _comment(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
