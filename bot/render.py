@@ -126,6 +126,15 @@ def render_sms_all(replies: Sequence[Outbound]) -> list[str]:
         joined = "\n".join(b for b in bodies if b)
         if septets(joined) <= BUDGET:
             return [*urgent, joined]
+    # the floors themselves do not fit: the texts without choices share what the choices
+    # leave, so "Reply 1 or 2" is never what is cut
+    asking = [n for n, reply in enumerate(rest) if reply.choices]
+    others = [n for n in range(len(rest)) if n not in asking]
+    left = BUDGET - sum(septets(bodies[n]) for n in asking) - (len(bodies) - 1)
+    if others and left >= 20 * len(others):
+        bodies = [fit(body, left // len(others)) if n in others else body
+                  for n, body in enumerate(bodies)]
+        joined = "\n".join(b for b in bodies if b)
     return [*urgent, fit(joined, BUDGET)]
 
 

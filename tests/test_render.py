@@ -106,6 +106,23 @@ def test_an_entry_card_and_its_choices_fit_two_segments_choices_whole() -> None:
     assert bodies[0].endswith("5. Discretionary Housing Payment (DHP)\nReply 1, 2, 3, 4 or 5")
 
 
+def test_a_card_a_long_verdict_and_a_question_keep_the_reply_prompt_whole() -> None:
+    """Their floors alone are over the budget: the texts are cut, never "Reply 1, 2 or 3"."""
+    bus = Entry(id="bus", kind="entitlement", title="Free bus pass for older and disabled people",
+                summary="Free off-peak bus travel in England once you reach State Pension age, "
+                        "or if you are disabled. " * 2, phone="01632 960112")
+    verdict = Outbound("Your mum is likely to be able to get Free bus pass for older and "
+                       "disabled people. This is a guide, not a decision: the council decides "
+                       "when you apply. How to apply: Apply online at the council website.")
+    question = Outbound("Was this helpful? If not, it might be one of these:",
+                        choices=("Yes", "No", "Blue badge"))
+    [body] = render_sms_all([Outbound(bus.summary, entry=bus), verdict, question])
+    assert segments(body) <= 2
+    assert body.endswith("one of these:\n1. Yes\n2. No\n3. Blue badge\nReply 1, 2 or 3")
+    assert body.startswith("Free bus pass for older and disabled people: Free off-peak")
+    assert "\nYour mum is likely to be able to get" in body
+
+
 def test_crisis_contacts_stand_first_and_whole_outside_the_budget() -> None:
     crisis = Outbound("Call 999 now. " * 20, urgent=True)
     bodies = render_sms_all([crisis, Outbound("x " * 200)])
