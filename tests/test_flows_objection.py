@@ -83,6 +83,25 @@ def test_a_ward_name_or_a_bad_postcode(talk: Talk, db: sqlite_utils.Database) ->
     assert objection_counts_by_ward(db, "car-park") == {"Hillside": 1}
 
 
+@pytest.mark.parametrize("said", ["i live in hillside", "Hillside ward", "its in Hillside."])
+def test_a_ward_named_in_a_sentence(talk: Talk, db: sqlite_utils.Database, said: str) -> None:
+    talk.say("complain about the car park")
+    talk.say("yes")
+    assert "Why do you object" in talk.say(said)
+    talk.say("skip")
+    assert objection_counts_by_ward(db, "car-park") == {"Hillside": 1}
+
+
+def test_why_the_postcode_is_answered_and_asked_again(talk: Talk, db: sqlite_utils.Database
+                                                      ) -> None:
+    talk.say("object to the car park")
+    talk.say("yes")
+    reply = talk.say("why do you need my postcode?")
+    assert "which ward your objection comes from" in reply and "SKIP" in reply
+    assert talk.state == "objection:postcode"
+    assert "Why do you object" in talk.say("RV1 1AA")
+
+
 def test_one_objection_per_person_per_entry(talk: Talk, db: sqlite_utils.Database) -> None:
     object_to_library(talk)
     talk.say("object to closing riverside library on saturdays")

@@ -65,6 +65,8 @@ _REASON = re.compile(
     r"this would|that will|that would|they will|they'?ll|they would|it has|there is|"
     r"there'?s|theres|there are|there aren'?t|we need|we don'?t|we dont|we have|we'?ve|"
     r"too|no one|nobody|the (?:plan|scheme|idea|proposal|council))\b")
+_WHY_POSTCODE = re.compile(r"\bwhy\b|what(?:'s| is| do you need)? (?:it|that|my postcode|the "
+                           r"postcode) for|do i have to")
 _WITH_REASON = re.compile(r"\s*(?:[,;]|\s[-\u2013]\s|\b(?:because|cos|coz|as)\b)\s*",
                           re.IGNORECASE)
 PRONOUNS = {"", "it", "that", "this", "them", "that one", "this one", "plan", "that plan",
@@ -298,6 +300,10 @@ def _postcode(ctx: Context, session: Session, text: str) -> list[Outbound] | Non
     if len(text.split()) <= 2 and any(c.isdigit() for c in text):
         return [ask(session, "objection:postcode", "That doesn't look like a UK postcode. "
                     "Send it like AB1 2CD, or SKIP.")]
+    if _WHY_POSTCODE.search(words(text)):
+        return [ask(session, "objection:postcode", "It tells councillors which ward your "
+                    "objection comes from; they never see your postcode itself. Send it (like "
+                    "AB1 2CD) or your ward's name, or SKIP.")]
     if "reason" not in flow and (reason := reason_given(text)) is not None:
         flow["reason"] = reason  # the reason, given before the postcode
         return [ask_postcode(session, noted=True)]
