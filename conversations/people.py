@@ -61,7 +61,8 @@ _PRONOUN_AGE = re.compile(r"\b(she|he|they)(?:'s| is| are|s)\s+(?:only |just |ne
                           r"(\w+(?:[- ]\w+)?)(?:\b|$)")
 _SELF_AGE = re.compile(r"\b(?:i'?m|im|i am|i'm aged|i am aged)\s+(?:only |just |"
                        r"nearly |almost )?(\w+(?:[- ]\w+)?)(?=\s+(?:years?|yrs?|y/?o|and|but|so|"
-                       r"now|in|at|,)\b|\s*[,.!?]|\s*$|\s+years? old)")
+                       r"now|in|at|can|could|how|what|do|does|will|would|need|want|is|are|"
+                       r"looking|living|with|,)\b|\s*[,.!?]|\s*$|\s+years? old)")
 _RELATION_AGE = re.compile(r"\bmy\s+(" + "|".join(sorted({*_CHILDREN, *_ADULTS}, key=len,
                            reverse=True))
                            + r")(?:'s|s\b|\s+(?:is|who is|who's|aged|turned|just turned|,))\s+"

@@ -39,6 +39,16 @@ def test_facts_about_the_writer_and_a_child_are_kept_apart() -> None:
     assert people.answers_for(session, "you")["age"] == 16
 
 
+@pytest.mark.parametrize(("said", "age"), [
+    ("im 68 can i get a free bus pass", 68), ("im 15 how do i get free school meals", 15),
+    ("i'm fine with that", None), ("im on universal credit", None),
+])
+def test_the_writers_age_before_a_question(said: str, age: int | None) -> None:
+    session = Session("sms", "+447700900001")
+    people.note_facts(session, said)
+    assert (session.data.get("answers") or {}).get("age") == age
+
+
 def test_household_answers_are_shared_with_a_child_but_not_with_an_adult() -> None:
     session = fresh()
     people.note_facts(session, "my daughter is 7")
