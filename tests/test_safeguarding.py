@@ -183,6 +183,21 @@ def test_chores_and_council_cuts_stay_quiet(text: str) -> None:
     assert assess(text) is None
 
 
+@pytest.mark.parametrize(("text", "category"), [
+    ("chcę się zabić", "suicide"), ("nie chcę już żyć", "suicide"),  # Polish
+    ("chciałbym umrzeć", "suicide"), ("mój tata mnie bije", "abuse at home"),
+    ("vreau să mă sinucid", "suicide"), ("tata mă bate", "abuse at home"),  # Romanian
+    ("noriu nusižudyti", "suicide"),  # Lithuanian
+    ("quiero morir", "suicide"), ("mi padre me pega", "abuse at home"),  # Spanish
+    ("vou me matar", "suicide"), ("je veux mourir", "suicide"),  # Portuguese, French
+    ("ich will mich umbringen", "suicide"), ("mein Vater schlägt mich", "abuse at home"),
+    ("voglio morire", "suicide"), ("main marna chahta hoon", "suicide"),  # Italian, Urdu
+])
+def test_other_languages_get_the_contacts(text: str, category: str) -> None:
+    concern = assess(text)
+    assert concern is not None and concern.category == category
+
+
 @pytest.mark.parametrize("text", ["the cuts were pretty deep", "my cuts are getting deeper",
                                   "i cut myself again last night"])
 def test_cuts_on_the_body_still_count(text: str) -> None:
