@@ -474,7 +474,7 @@ def add_councillor_commands(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def person_key(value: str) -> tuple[str, str]:
-    from conversations.phones import normalise_phone
+    from conversations.phones import texting_number
     from conversations.types import CHANNELS
 
     channel, sep, address = value.partition(":")
@@ -482,7 +482,11 @@ def person_key(value: str) -> tuple[str, str]:
         raise UserError(f"expected CHANNEL:ADDRESS with CHANNEL one of {', '.join(CHANNELS)}, "
                         f"e.g. sms:+447700900123; got {value!r}")
     if channel == "sms":  # kept as Twilio gives it (E.164), whatever way it is written here
-        address = normalise_phone(address) or address
+        phone = texting_number(address)
+        if phone is None:  # a typo must not read as "nothing held about them"
+            raise UserError(f"{address!r} is not a mobile number (a UK one has 11 digits, "
+                            "like 07700 900123)")
+        address = phone
     return channel, address
 
 

@@ -39,3 +39,16 @@ def possible(number: phonenumbers.PhoneNumber) -> bool:
     that is only dialled locally."""
     reason = phonenumbers.is_possible_number_with_reason(number)
     return bool(reason == phonenumbers.ValidationResult.IS_POSSIBLE)
+
+
+def texting_number(text: str, region: str = DEFAULT_REGION) -> str | None:
+    """A number that can receive texts, as E.164: a possible mobile number (the drama range
+    07700 900xxx included), not a landline; None otherwise ("0161 496 0000", "07700 90001")."""
+    phone = normalise_phone(text, region)
+    if phone is None:
+        return None
+    number = phonenumbers.parse(phone)
+    if phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.FIXED_LINE:
+        return None
+    mobile = phonenumbers.PhoneNumberType.MOBILE
+    return phone if phonenumbers.is_possible_number_for_type(number, mobile) else None

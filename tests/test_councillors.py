@@ -77,6 +77,17 @@ def test_what_was_queued_for_a_removed_councillor_is_not_sent(
         "digest:alex": "cancelled", "digest:jo": "queued"}
 
 
+@pytest.mark.parametrize("phone", ["0161 496 0000", "07700 90010"])
+def test_a_number_that_cannot_get_texts_is_named(db: sqlite_utils.Database, tmp_path: Path,
+                                                 phone: str) -> None:
+    """A landline, or a mobile with a digit missing, would never get the SMS digest."""
+    bad = f"name,ward,email,phone,telegram_chat_id\nKim Lee,Hillside,,{phone},\n"
+    with pytest.raises(CatalogueError) as caught:
+        import_councillors(db, write(tmp_path, bad), NOW)
+    assert f'row 2, column "phone": "{phone}" is not a mobile number that can get texts' \
+        in caught.value.report()
+
+
 def test_every_problem_is_named_and_nothing_is_imported(
     db: sqlite_utils.Database, tmp_path: Path
 ) -> None:
@@ -98,8 +109,8 @@ Alex Chen,hillside,alex2@example.org,,
         '"Riverside"?); the wards are: Hillside, Riverside',
         'row 3, column "name": must not be empty',
         'row 4, column "email": "not-an-email" is not an email address',
-        'row 4, column "phone": "12345" is not a phone number (write it like 07700 900123 '
-        "or +44 7700 900123)",
+        'row 4, column "phone": "12345" is not a mobile number that can get texts (write it '
+        "like 07700 900123 or +44 7700 900123; for a landline, give an email instead)",
         'row 4, column "telegram_chat_id": "@kimlee" is not a Telegram chat id (a whole '
         "number; Telegram's @userinfobot tells anyone theirs)",
         "row 5: needs at least one contact: email, phone or telegram_chat_id",

@@ -302,3 +302,7 @@ def test_wards_file_needs_both_columns(tmp_path: Path) -> None:
 def test_cli_rejects_a_bad_person_key(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert main(["forget", "--db", str(tmp_path / "x.db"), "nobody"]) == 1
     assert "CHANNEL:ADDRESS" in capsys.readouterr().err
+    # a typo in a number must not read as "nothing held about them"
+    for command in ("forget", "export-user"):
+        assert main([command, "--db", str(tmp_path / "x.db"), "sms:07700 90001"]) == 1
+        assert "'07700 90001' is not a mobile number" in capsys.readouterr().err

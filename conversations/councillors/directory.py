@@ -23,7 +23,7 @@ from catalogue.problems import CatalogueError, Log
 from catalogue.storage import write
 from catalogue.validate import did_you_mean
 from conversations.outbox import iso
-from conversations.phones import normalise_phone
+from conversations.phones import texting_number
 
 COLUMNS = ("name", "ward", "email", "phone", "telegram_chat_id")
 REQUIRED = ("name", "ward")
@@ -57,9 +57,10 @@ def councillor_id(ward: str, name: str) -> str:
 
 
 def uk_phone(text: str) -> str | None:
-    """A phone number as E.164 (+447700900123), read as a UK one without a country code;
-    None when it is not one (conversations/phones.py)."""
-    return normalise_phone(text)
+    """A number digests can be texted to, as E.164 (+447700900123), read as a UK one
+    without a country code; None when it is not one, or is a landline
+    (conversations/phones.py)."""
+    return texting_number(text)
 
 
 # -- reading the file ---------------------------------------------------------------------
@@ -108,8 +109,9 @@ def read_row(values: dict[str, str], row: int, wards: dict[str, str],
     phone = values.get("phone", "")
     normalised = uk_phone(phone) if phone else ""
     if normalised is None:
-        log.error(row, "phone", f'"{phone}" is not a phone number (write it like '
-                  "07700 900123 or +44 7700 900123)")
+        log.error(row, "phone", f'"{phone}" is not a mobile number that can get texts '
+                  "(write it like 07700 900123 or +44 7700 900123; for a landline, give an "
+                  "email instead)")
     chat = values.get("telegram_chat_id", "")
     if chat and not _CHAT_ID.match(chat):
         log.error(row, "telegram_chat_id", f'"{chat}" is not a Telegram chat id (a whole '
