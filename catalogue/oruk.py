@@ -62,8 +62,42 @@ def services_in(text: str, source: str) -> list[Any]:
     return services_of(load_json(text, source), source)
 
 
+# Keys that mark the other kinds of ORUK record (a feed's /organizations, /taxonomies,
+# /taxonomy_terms or /locations, pointed at by mistake), and keys only services have.
+OTHER_KINDS = {
+    "organizations": {"parent_organization_id", "legal_status", "logo", "year_incorporated",
+                      "tax_status", "tax_id"},
+    "taxonomy terms": {"term", "term_uri", "taxonomy", "taxonomy_id", "parent_id", "code"},
+    "taxonomies": {"version"},
+    "locations": {"location_type", "latitude", "longitude", "transportation"},
+}
+SERVICE_KEYS = {"status", "organization", "organization_id", "service_at_locations",
+                "eligibility_description", "fees", "fees_description", "service_areas",
+                "minimum_age", "maximum_age", "accreditations", "assured_date"}
+
+
 def services_of(data: Any, source: str) -> list[Any]:
-    return gathered(page_records(data, source))
+    records = gathered(page_records(data, source))
+    kind = other_kind(records)
+    if kind is not None:
+        raise CatalogueError([Problem(None, None, (
+            f"this JSON holds {kind}, not services: nothing was imported. Import the feed's "
+            "/services (for an API, its address ends in /services)"))], source)
+    return records
+
+
+def other_kind(records: list[Any]) -> str | None:
+    """The kind of record every one of `records` is, when none of them is a service."""
+    kinds = set()
+    for record in records:
+        keys = set(record) if isinstance(record, dict) else set()
+        if keys & SERVICE_KEYS:
+            return None
+        found = [kind for kind, marks in OTHER_KINDS.items() if keys & marks]
+        if not found:
+            return None
+        kinds.add(found[0])
+    return " and ".join(sorted(kinds)) if kinds else None
 
 
 def gathered(records: list[Any]) -> list[Any]:

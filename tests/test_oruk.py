@@ -177,6 +177,22 @@ def test_files_that_are_not_feeds_are_refused(
     assert expected in refused.value.report()
 
 
+@pytest.mark.parametrize(("name", "kind"), [
+    ("taxonomy_list.json", "taxonomies"), ("taxonomy_term_list.json", "taxonomy terms"),
+    ("organization_list.json", "organizations"), ("location.json", "locations"),
+])
+def test_a_feeds_other_kinds_of_record_are_refused_and_replace_nothing(
+    db: sqlite_utils.Database, name: str, kind: str
+) -> None:
+    """Pointed at /taxonomies or /locations by mistake, `--replace` must not swap the whole
+    catalogue for one "service" called "name"."""
+    import_file(db, EXAMPLES / "v3-uk-profile" / "service_list.json")
+    with pytest.raises(CatalogueError, match="nothing was imported") as refused:
+        import_file(db, EXAMPLES.parent / "oruk-other-kinds" / name, replace=True)
+    assert f"this JSON holds {kind}, not services" in refused.value.report()
+    assert [e.id for e in load_entries(db)] == [COUNSELLING_ID]
+
+
 def test_bad_values_skip_the_service_and_name_the_field(
     db: sqlite_utils.Database, tmp_path: Path
 ) -> None:
