@@ -86,6 +86,8 @@ def extra_of(entry: Entry, url: str, email: str) -> JSON:
                    "summary": entry.summary}
     if entry.lgsl:
         extra["lgsl"] = entry.lgsl
+    if entry.alert_at is not None:
+        extra["alert_at"] = entry.alert_at
     if url != entry.url:
         extra["url"] = entry.url
     if email != entry.email:

@@ -345,4 +345,6 @@ def service_values(service: JSON) -> dict[str, str]:
     for key in EXTRA_LISTS:
         if isinstance(extra.get(key), list):
             values[key] = ";".join(line_of(v) for v in extra[key])
+    if isinstance(extra.get("alert_at"), int) and not isinstance(extra["alert_at"], bool):
+        values["alert_at"] = str(extra["alert_at"])  # checked as the CSV's column is
     return values

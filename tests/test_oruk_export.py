@@ -5,6 +5,7 @@ kept, so that importing an export updates rather than duplicates."""
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 from typing import Any
@@ -80,6 +81,31 @@ def test_a_feed_keeps_its_ids_and_a_reimport_updates(tmp_path: Path) -> None:
         summary = import_file(db, path)
         assert (summary.added, summary.unchanged) == (0, len(before))
     assert load_entries(db) == before
+
+
+@pytest.mark.parametrize("fmt", ["oruk", "oruk-v1"])
+def test_the_sample_catalogue_comes_back_unchanged_alert_thresholds_too(
+    tmp_path: Path, fmt: str
+) -> None:
+    with open(SAMPLE / "sample-catalogue.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    plan = next(r for r in rows if r["kind"] == "proposal")
+    plan["alert_at"] = "3"  # councillors alerted at 3 objections from a ward, not the default
+    own = tmp_path / "own.csv"
+    with open(own, "w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=[*rows[0], "alert_at"], restval="")
+        writer.writeheader()
+        writer.writerows(rows)
+    db = open_db(tmp_path / "own.db")
+    import_file(db, SAMPLE / "sample-circumstances.csv")
+    import_file(db, own)
+    before = load_entries(db)
+    export_file(db, tmp_path / "feed.json", fmt=fmt)
+    summary = import_file(db, tmp_path / "feed.json")
+    assert (summary.added, summary.updated) == (0, 0)
+    after = {e.id: e for e in load_entries(db)}
+    assert after[plan["id"]].alert_at == 3
+    assert [after[e.id] for e in before] == before
 
 
 def test_ids_that_are_not_uuids_get_the_same_uuid_every_time(
