@@ -59,7 +59,8 @@ def test_dunno_gives_may_be_able_and_what_to_check(talk: Talk) -> None:
     assert "a guide, not a decision" in result
 
 
-@pytest.mark.parametrize("reply", ["y", "yes", "yeah", "yep", "Yes!", "YES", "1"])
+@pytest.mark.parametrize("reply", ["y", "yes", "yeah", "yep", "Yes!", "YES", "1", "deffo",
+                                   "ye innit", "my mum does"])
 def test_yes_is_understood_however_typed(talk: Talk, reply: str) -> None:
     talk.say("free school meals")
     talk.say("check for me")
@@ -67,7 +68,7 @@ def test_yes_is_understood_however_typed(talk: Talk, reply: str) -> None:
     assert "You are likely to be able to get" in talk.say(reply)
 
 
-@pytest.mark.parametrize("reply", ["no", "nah", "n", "2"])
+@pytest.mark.parametrize("reply", ["no", "nah", "n", "2", "nah fam"])
 def test_no_is_understood_however_typed(talk: Talk, reply: str) -> None:
     talk.say("free school meals")
     talk.say("check for me")
@@ -75,7 +76,7 @@ def test_no_is_understood_however_typed(talk: Talk, reply: str) -> None:
     assert "It looks like you can't get Free school meals" in talk.say(reply)
 
 
-@pytest.mark.parametrize("reply", ["dunno", "not sure", "Not sure", "idk", "3"])
+@pytest.mark.parametrize("reply", ["dunno", "not sure", "Not sure", "idk", "3", "idk tbh"])
 def test_not_sure_is_understood_however_typed(talk: Talk, reply: str) -> None:
     talk.say("free school meals")
     talk.say("check for me")

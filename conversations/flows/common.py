@@ -23,7 +23,9 @@ NOT_SURE: Choice = ("Not sure", "answer:unknown")
 GUIDE = "This is a guide, not a decision: the council decides when you apply."
 
 _YES = {"y", "yes", "yeah", "yep", "yup", "ya", "yea", "yes please", "sure", "ok", "okay",
-        "correct", "i do", "i am", "true", "aye", "yes i do", "yes i am", "check", "go on"}
+        "correct", "i do", "i am", "true", "aye", "yes i do", "yes i am", "check", "go on",
+        "deffo", "defo", "def", "definitely", "ye innit", "yeah innit", "yes innit", "ya innit",
+        "for sure", "obviously", "obvs", "course", "of course", "100%", "yh", "yass", "yas"}
 _NO = {"n", "no", "nah", "nope", "no thanks", "no thank you", "not really", "i don't",
        "i dont", "i'm not", "im not", "false", "no i don't", "no i dont", "none",
        "i don't think so", "i dont think so", "don't think so", "dont think so"}
@@ -31,7 +33,8 @@ _UNKNOWN = {"dunno", "not sure", "don't know", "dont know", "idk", "unsure", "ma
             "no idea", "i don't know", "i dont know", "i'm not sure", "im not sure", "?",
             "unknown", "not certain", "dk", "rather not say", "skip", "pass",
             "i don't want to say", "i dont want to say", "prefer not to say",
-            "i'd rather not say", "id rather not say", "i would rather not say", "not saying"}
+            "i'd rather not say", "id rather not say", "i would rather not say", "not saying",
+            "idk tbh", "tbh idk", "dunno tbh", "idek", "no clue", "not a clue", "idk really"}
 _SKIP = {"skip", "no", "n", "nah", "nope", "no thanks", "none", "nothing", "no comment",
          "pass", "-", "nothing else", "that's all", "thats all"}
 _UNKNOWN_SIGN = re.compile(
@@ -43,7 +46,9 @@ _YES_SIGN = re.compile(
     r"right|true|indeed|certainly)\b"
     r"|\b(?:yes|yeah|yep|yup|i do|we do|i am|we are|he is|she is|they are|he does|she does|"
     r"they do|i have|we have|i was|he was|she was|that's right|thats right|that's me|"
-    r"thats me|definitely|of course|absolutely)\b")
+    r"thats me|definitely|of course|absolutely)\b"
+    r"|\bmy (?:mum|mam|mom|dad|parents?|carer|nan|gran|step ?dad|step ?mum) "
+    r"(?:does|do|is|gets|has)$")
 _NO_SIGN = re.compile(
     r"^(?:n|no|nah|nope|naw|nay|never|none|negative)\b"
     r"|\b(?:no|nah|nope|not really|i don'?t|we don'?t|i'm not|im not|i am not|we'?re not|"
@@ -56,7 +61,7 @@ _FILLERS = (
     "really moment at anymore more now yet currently still on them him her my our us son "
     "daughter mum dad kids kid child children wife husband partner both all of just sure "
     "course actually check for me uc pip dla benefit benefits universal credit sadly "
-    "unfortunately lol haha i'm im it's that's thats")
+    "unfortunately lol haha i'm im it's that's thats fam innit tbh bro")
 _FILLER = frozenset(_FILLERS.split())
 _QUESTION_START = re.compile(
     r"^(what|where|when|how|who|which|why|can|could|is there|are there|do you|does|i need|"
