@@ -115,6 +115,9 @@ def test_a_mail_server_refusing_connections_leaves_them_queued_then_each_goes_on
     assert states == [("queued", 1)] * 3
     assert main(["digest", "send", "--week", "2026-W48", "--db", db_file]) == 1  # not doubled
     assert db.execute("SELECT COUNT(*) FROM outbox WHERE channel = 'email'").fetchone()[0] == 3
+    # nor by --force while those copies still wait: each councillor would get two
+    main(["digest", "send", "--week", "2026-W48", "--force", "--db", db_file])
+    assert db.execute("SELECT COUNT(*) FROM outbox WHERE channel = 'email'").fetchone()[0] == 3
 
     server = MailServer(port)
     server.start()

@@ -77,10 +77,20 @@ def queue_prepared(db: sqlite_utils.Database, prepared: Prepared, now: datetime,
             ).rowcount == 1
             if not first and not force:
                 continue
-            for message in digest_messages(councillor, prepared.week, digest, again):
+            fresh = [m for m in digest_messages(councillor, prepared.week, digest, again)
+                     if first or not waiting(db, m.key.removesuffix(again))]
+            for message in fresh:  # with --force too, a copy still waiting is not doubled
                 enqueue(db, message, now)
-            queued += 1
+            queued += bool(fresh)
     return queued
+
+
+def waiting(db: sqlite_utils.Database, key: str) -> bool:
+    """Whether a copy of the message `key` names (digest:ID:WEEK:CHANNEL) is still queued or
+    being sent."""
+    return db.execute(
+        "SELECT 1 FROM outbox WHERE (key = ? OR key LIKE ?) AND state IN ('queued', 'sending') "
+        "LIMIT 1", [key, f"{key}:again-%"]).fetchone() is not None
 
 
 def queue_week(db: sqlite_utils.Database, week: Week, now: datetime, force: bool = False
