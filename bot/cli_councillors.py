@@ -188,8 +188,25 @@ def deliver(db: sqlite_utils.Database, settings: Settings, keys: str) -> int:
             print(f"{n} {channel} message(s) not delivered ({error or 'not yet'}); they stay "
                   "queued and the server retries them.", file=sys.stderr)
             failed = True
+        elif not set_up(settings, channel):
+            print(f"{n} {channel} message(s) NOT sent: {SETTINGS_FOR[channel]} not set, so "
+                  "nothing can send them. They stay queued and go once it is set and "
+                  "localsupport serve runs (README: Connecting Telegram and Twilio).",
+                  file=sys.stderr)
+            failed = True
         else:
             print(f"{n} {channel} message(s) queued for the server (localsupport serve) "
                   "to send.")
     return 1 if failed else 0
+
+
+SETTINGS_FOR = {"sms": "Twilio (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM_NUMBER) is",
+                "email": "email (SMTP_HOST and DIGEST_FROM) is",
+                "telegram": "Telegram (TELEGRAM_BOT_TOKEN) is"}
+
+
+def set_up(settings: Settings, channel: str) -> bool:
+    """Whether the server could deliver on `channel` with these settings."""
+    return {"sms": settings.sms_outbound, "email": settings.email,
+            "telegram": settings.telegram}.get(channel, True)
 
