@@ -13,7 +13,7 @@ of that member's exchanges, which may name them.
 
 from __future__ import annotations
 
-from catalogue.storage import NOBODY, Personal, Schema, Table
+from catalogue.storage import NOBODY, Migration, Personal, Schema, Table
 
 MEMBERS = Table("timebank_members", Personal(
     "anonymise", "time bank members: first name, ward, what they offer and need. Erased, the "
@@ -149,5 +149,31 @@ CREATE TABLE IF NOT EXISTS "timebank_introductions" (
 CREATE UNIQUE INDEX IF NOT EXISTS "idx_timebank_introductions_pair"
     ON "timebank_introductions" ("asker", "asked");""")
 
+# A forgotten member's name, ward and offers must not go out after all in a message still
+# waiting for someone else: asking another member to confirm an exchange with them, to be
+# put in touch, a relayed message, the coordinators' notices. Those rows are emptied and
+# cancelled before the member's row is (a BEFORE trigger: the introductions still exist).
+CANCEL_ON_FORGET = """
+CREATE TRIGGER IF NOT EXISTS "timebank_forget_cancels_messages"
+BEFORE UPDATE OF "first_name" ON "timebank_members"
+WHEN NEW."first_name" IS NULL AND OLD."first_name" IS NOT NULL
+BEGIN
+   UPDATE "outbox" SET "state" = 'cancelled', "body" = '', "choices" = NULL
+   WHERE "state" = 'queued' AND (
+      "key" IN (SELECT 'timebank-' || kind || ':' || e."id"
+                FROM "timebank_exchanges" e,
+                     (SELECT 'confirm' AS kind UNION SELECT 'confirmed' UNION
+                      SELECT 'declined' UNION SELECT 'limit')
+                WHERE e."giver" = OLD."id" OR e."receiver" = OLD."id")
+      OR "key" IN (SELECT 'timebank-' || kind || ':' || i."id"
+                   FROM "timebank_introductions" i,
+                        (SELECT 'intro' AS kind UNION SELECT 'intro-answer')
+                   WHERE i."asker" = OLD."id" OR i."asked" = OLD."id")
+      OR "key" = 'timebank-join:' || OLD."id"
+      OR "key" LIKE 'timebank-relay:' || OLD."id" || ':%');  -- those to them: their own
+END;"""
+
 # the introductions table comes before the trigger on exchanges that names it
-SCHEMA = Schema("timebank", (MEMBERS, INTRODUCTIONS, EXCHANGES, POSTINGS, DECISIONS, LISTINGS))
+SCHEMA = Schema("timebank", (MEMBERS, INTRODUCTIONS, EXCHANGES, POSTINGS, DECISIONS, LISTINGS),
+                migrations=(Migration("timebank.0002_forget_cancels_messages",
+                                      CANCEL_ON_FORGET),))

@@ -254,6 +254,23 @@ def test_forget_me_keeps_the_ledger_balanced(sam, priya, db) -> None:
     assert "I don't know a time bank member called Priya" in sam.say("I helped Priya for 1h")
 
 
+def test_forget_me_cancels_the_messages_still_waiting_that_name_the_member(
+    sam, priya, db
+) -> None:
+    """Erased means gone: "Sam says they helped you ..." must not reach Priya afterwards."""
+    sam.say("I helped Priya with her garden for 2 hours")
+    [asked] = outbox(db, "timebank-confirm:")
+    assert "Sam says" in str(asked["body"])
+    sam.say("forget me")
+    assert "deleted" in sam.say("yes")
+    rows = db.execute("SELECT key, state, body FROM outbox WHERE key LIKE 'timebank-%'"
+                      ).fetchall()
+    assert rows and all(state == "cancelled" and body == "" for _, state, body in rows
+                        if state != "sent")
+    assert not any("Sam" in str(body) for _, state, body in rows if state != "sent")
+    assert "waiting" not in priya.say("balance")  # declined: it never counted
+
+
 def test_every_time_bank_reply_fits_two_sms_segments(sam, priya) -> None:
     for text in ("I helped Priya with her garden for 2 hours", "balance", "statement",
                  "matches", "join the time bank"):
