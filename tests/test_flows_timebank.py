@@ -143,6 +143,18 @@ def test_ambiguous_names_ask_which_member_and_a_missing_time_is_asked(engine, db
     assert "+447700900002" not in sam.say("statement") + str(asked)
 
 
+@pytest.mark.parametrize(("said", "address"), [
+    ("the one in hillside", "5550002"), ("Riverside", "+447700900002"),
+    ("the cooking one", "+447700900002"), ("the second one", "5550002"),
+])
+def test_which_member_answered_in_words(engine, db, sam, said: str, address: str) -> None:
+    join(person(engine, db, "sms", "+447700900002"), "Priya", "RV1 1AA", "cooking")
+    join(person(engine, db, "telegram", "5550002"), "Priya", "HL1 1AA", "lifts")
+    assert "Which Priya do you mean?" in sam.say("I helped Priya for 2 hours")
+    assert "asked Priya to confirm 2 hours" in sam.say(said)
+    assert [m["address"] for m in outbox(db, "timebank-confirm:")] == [address]
+
+
 def test_someone_not_a_member_is_told_how_to_join(engine, db, priya) -> None:
     stranger = person(engine, db, "sms", "+447700900077")
     assert "JOIN TIME BANK" in stranger.say("I helped Priya for 2 hours")

@@ -158,6 +158,27 @@ def first_name(text: str) -> str | None:
     return name.title() if name.islower() or name.isupper() else name  # "o'brien": O'Brien
 
 
+_ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2,
+             "fourth": 3, "4th": 3}
+_LABEL_WORD = re.compile(r"[a-z0-9']+")
+
+
+def choice_named(session: Session, text: str) -> str | None:
+    """The stored action of the one choice offered that the words pick out ("northgate" or
+    "the gardening one" for "Priya (Northgate, gardening)", "the first one"), by the words
+    only its label has; None when no choice, or more than one, fits."""
+    labels: list[str] = session.data.get("labels") or []
+    actions: list[str] = session.data.get("choices") or []
+    said = set(_LABEL_WORD.findall(words(text)))
+    for word, n in _ORDINALS.items():
+        if word in said and n < len(actions):
+            return actions[n]
+    own = [set(_LABEL_WORD.findall(label.lower())) for label in labels]
+    shared = set.intersection(*own) if own else set()
+    fits = [n for n, label_words in enumerate(own) if (label_words - shared) & said]
+    return actions[fits[0]] if len(fits) == 1 and fits[0] < len(actions) else None
+
+
 def is_skip(text: str) -> bool:
     return words(text) in _SKIP
 

@@ -20,6 +20,7 @@ from conversations import timebank_notices as notices
 from conversations.flows.common import (
     Context,
     ask,
+    choice_named,
     end_flow,
     first_name,
     flow_data,
@@ -293,6 +294,9 @@ def _which(ctx: Context, session: Session, me: Member, text: str) -> list[Outbou
     if yes_no(text) == "no":
         end_flow(session)
         return [Outbound("OK, nothing recorded.")]
+    picked = choice_named(session, text)  # "the one in northgate"
+    if picked is not None and picked.startswith("answer:"):
+        return _which(ctx, session, me, picked.removeprefix("answer:"))
     return None
 
 
