@@ -13,7 +13,8 @@ LEAVE_WORDS = {"stop", "cancel", "quit", "end", "exit", "never mind", "nevermind
                "forget it", "start again"}
 RESUME_WORDS = {"carry on", "continue", "go back", "resume", "back to it", "carry on with it",
                 "go back to it", "carry on with the check", "back to the check"}
-RESUMABLE = ("entitlement:", "objection:")  # flows CARRY ON takes up again (never FORGET ME)
+# flows CARRY ON takes up again (never FORGET ME)
+RESUMABLE = ("entitlement:", "objection:", "timebank:", "volunteering:")
 NOTHING_TO_RESUME = "There's nothing to go back to. Ask me anything, or send MENU."
 MORE_WORDS = {"more", "next", "more please", "show more", "next page", "others"}
 EXAMPLES = ("What can I get?", "What is the council planning?", "Help with council tax")
@@ -57,5 +58,16 @@ SET_ASIDE = {
     "objection:what": OBJECTION_ASIDE, "objection:confirm": OBJECTION_ASIDE,
     "objection:postcode": OBJECTION_ASIDE, "objection:reason": OBJECTION_ASIDE,
     "feedback:rating": "I've left the rating.",
+    "timebank:which": "I've put the time bank record aside; nothing is recorded yet (CARRY ON "
+                      "to go back).",
+    "timebank:hours": "I've put the time bank record aside; nothing is recorded yet (CARRY ON "
+                      "to go back).",
+    "timebank:name": "I've put joining the time bank aside (CARRY ON to go back).",
+    "timebank:ward": "I've put joining the time bank aside (CARRY ON to go back).",
+    "volunteering:name": "I've put the sign-up aside (CARRY ON to go back).",
+    "volunteering:age": "I've put the sign-up aside (CARRY ON to go back).",
+    "volunteering:when": "I've put the sign-up aside (CARRY ON to go back).",
+    "volunteering:consent": "I've put the sign-up aside (CARRY ON to go back).",
+    "volunteering:contact": "I've put the sign-up aside (CARRY ON to go back).",
     "privacy:forget": "I have not deleted anything.",
 }

@@ -54,5 +54,9 @@ def test_every_readme_command_runs(tmp_path: Path) -> None:
         line = line.replace(".venv/bin/", "")
         done = subprocess.run(["bash", "-c", line], cwd=tmp_path, env=env, capture_output=True,
                               text=True, timeout=60, check=False)
+        if "NOT sent:" in done.stderr and "is not set" in done.stderr:
+            # digest send or respond with no Twilio or mail server here: said, and non-zero
+            assert done.returncode == 1 and line.split()[1] in ("digest", "respond"), line
+            continue
         assert done.returncode == 0, (line, done.stdout, done.stderr)
     assert (tmp_path / "catalogue.csv").exists() and (tmp_path / "services.json").exists()

@@ -155,6 +155,15 @@ def test_which_member_answered_in_words(engine, db, sam, said: str, address: str
     assert [m["address"] for m in outbox(db, "timebank-confirm:")] == [address]
 
 
+def test_a_question_in_the_middle_of_a_record_sets_it_aside_and_carry_on_takes_it_up(
+    sam, priya, db
+) -> None:
+    assert "How long was it?" in sam.say("I helped Priya with cooking")
+    assert "I've put the time bank record aside" in sam.say("where is the youth club?")
+    assert "How long was it?" in sam.say("carry on")
+    assert "asked Priya to confirm 2 hours" in sam.say("2 hours")
+
+
 def test_someone_not_a_member_is_told_how_to_join(engine, db, priya) -> None:
     stranger = person(engine, db, "sms", "+447700900077")
     assert "JOIN TIME BANK" in stranger.say("I helped Priya for 2 hours")
