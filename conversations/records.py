@@ -26,6 +26,19 @@ COMMENT_LIMIT = 500
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _POSTCODE_IN_TEXT = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)
 _PHONE = re.compile(r"(?<!\w)\+?\(?\d(?:[\s().-]{0,2}\d){8,}(?!\w)")
+# a postcode written wrong ("ZZ13 AB"): capitals only, so "the M1 is" stays
+_POSTCODE_MISTYPED = re.compile(r"\b[A-Z]{1,2}\d{1,2}[A-Z]?\s?\d?[A-Z]{2}\b")
+_NUMBER_WORDS = r"(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine|double|treble|\d+)"
+_SPELT_PHONE = re.compile(rf"\b{_NUMBER_WORDS}(?:[\s,.-]+{_NUMBER_WORDS}){{5,}}\b",
+                          re.IGNORECASE)
+_STREETS = ("road|rd|street|st|avenue|ave|lane|ln|close|drive|dr|way|court|ct|crescent|"
+            "place|grove|gardens|terrace|walk|row|square|mews|rise|parade|view|green")
+_NOT_A_STREET_NAME = (r"(?!(?:and|the|a|an|of|to|for|on|in|at|is|are|was|more|people|"
+                      r"years?|months?|weeks?|days?|hours?|minutes?|mins?|times?|bins?|"
+                      r"buses|cars?)\b)")
+_ADDRESS = re.compile(
+    rf"\b(?:(?:number|no\.?)\s+)?\d{{1,4}}[a-z]?,?\s+(?:{_NOT_A_STREET_NAME}[A-Za-z'-]+\s+)"
+    rf"{{1,3}}(?:{_STREETS})\b|\b(?:flat|apartment|apt)\s*\d+[a-z]?\b", re.IGNORECASE)
 
 
 def ensure_records(db: sqlite_utils.Database) -> None:
@@ -166,10 +179,14 @@ def feedback_summary(db: sqlite_utils.Database) -> dict[str, dict[str, float]]:
 # -- unmet needs --------------------------------------------------------------------------
 
 def redact(text: str) -> str:
-    """Phone numbers, email addresses and UK postcodes replaced by placeholders."""
+    """Phone numbers (in digits or words), email addresses, UK postcodes (mistyped ones
+    too) and house addresses ("14 Oak Road", "number 7") replaced by placeholders."""
     text = _EMAIL.sub("[email]", text)
     text = _POSTCODE_IN_TEXT.sub("[postcode]", text)
-    return _PHONE.sub(_phone_placeholder, text)
+    text = _POSTCODE_MISTYPED.sub("[postcode]", text)
+    text = _PHONE.sub(_phone_placeholder, text)
+    text = _SPELT_PHONE.sub("[phone]", text)
+    return _ADDRESS.sub("[address]", text)
 
 
 def _phone_placeholder(found: re.Match[str]) -> str:

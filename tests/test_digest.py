@@ -94,6 +94,21 @@ def test_reasons_stand_for_many_and_carry_no_personal_data(
     assert "My neighbour [name] ([phone]) needs it, email me at [email]" in shown
 
 
+def test_names_and_addresses_are_hidden_in_reasons_and_unmet_needs(tmp_path: Path) -> None:
+    db = open_store(tmp_path / "names.db")
+    save_catalogue(db, ENTRIES, CIRCUMSTANCES)
+    save_wards(db, WARDS)
+    week = Activity(db, WEEK)
+    week.objection("close-library", "Riverside", "my name is sarah connor and I go daily")
+    week.objection("close-library", "Riverside", "I live at 14 Oak Road, it's my only library")
+    week.unmet("can Mary Smith get help with her boiler", "Riverside", count=2)
+    riverside = build_figures(db, WEEK).scope("Riverside")
+    shown = " ".join(text for text, _ in riverside.objections[0].reasons)
+    assert "connor" not in shown and "my name is [name] and I go daily" in shown
+    assert "Oak Road" not in shown and "I live at [address]" in shown
+    assert riverside.unmet == (("can [name] get help with her boiler", 2),)
+
+
 def test_the_plain_text_puts_the_ward_first_and_marks_answered_items(
     council: sqlite_utils.Database
 ) -> None:

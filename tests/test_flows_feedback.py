@@ -141,6 +141,15 @@ def test_unmatched_messages_are_kept_redacted_as_unmet_needs(
     ("I am 15 and need help in year 10", "I am 15 and need help in year 10"),
     ("call me (07700 900123) after 5", "call me ([phone]) after 5"),
     ("call (0161) 496 0000 now", "call [phone] now"),
+    ("text me on zero seven seven zero zero, 900 123", "text me on [phone]"),
+    ("I live at 14 Oak Road and it floods", "I live at [address] and it floods"),
+    ("ask for jane at number 7 elm close", "ask for jane at [address]"),
+    ("flat 3, 22 High Street", "[address], [address]"),
+    ("5 Castle Street, ZZ13 AB", "[address], [postcode]"),
+    ("I have lived here for 20 years and the road is dangerous",
+     "I have lived here for 20 years and the road is dangerous"),
+    ("the number 12 bus is always late", "the number 12 bus is always late"),
+    ("the M1 is busy", "the M1 is busy"),
 ])
 def test_redaction(text: str, expected: str) -> None:
     assert redact(text) == expected

@@ -296,7 +296,8 @@ class ScopeBuilder:
         return tuple(lines)
 
     def unmet(self, ward: Ward, shown: int = 10) -> tuple[tuple[str, int], ...]:
-        found = [(g.text, g.in_ward(ward)) for g in self.grouped.groups]
+        found = [(redact_reason(g.text, self.known), g.in_ward(ward))
+                 for g in self.grouped.groups]  # names too ("can Mary Smith get ...")
         found = sorted((pair for pair in found if pair[1]), key=lambda p: (-p[1], p[0]))
         return tuple(found[:shown])
 

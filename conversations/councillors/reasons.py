@@ -1,10 +1,11 @@
 """What councillors read of residents' own words: redacted, and a few that stand for many.
 
-Reasons are redacted before anyone sees them: phone numbers, email addresses and
-postcodes (conversations/records.py `redact`), then names. A name is a capitalised word
-inside a sentence that is neither a word the council itself uses (entry titles, ward
-names) nor an everyday capitalised word; words after "Mr", "Mrs", "my name is", "I'm"
-and `@handles` always are. This errs on the side of hiding too much.
+Reasons are redacted before anyone sees them: phone numbers (in digits or words), email
+addresses, postcodes and house addresses (conversations/records.py `redact`), then
+names. A name is a capitalised word inside a sentence that is neither a word the council
+itself uses (entry titles, ward names) nor an everyday capitalised word; words after
+"Mr", "Mrs", "my name is", "I'm" and `@handles` always are, and the word after "my name
+is" too, whatever its case. This errs on the side of hiding too much.
 """
 
 from __future__ import annotations
@@ -33,8 +34,12 @@ god jesus please thanks thank yes no
 """)
 _TITLE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Cllr|Councillor)\.?\s+[A-Z][\w'-]*"
                     r"(?:\s+[A-Z][\w'-]*)?")
-_SELF = re.compile(r"\b(my name is|my names|i am called|call me|i'?m|this is)\s+"
+_SELF = re.compile(r"\b(my name is|my names|my name's|i am called|call me|i'?m|this is)\s+"
                    r"([A-Z][\w'-]*)", re.IGNORECASE)
+# after "my name is", the next word too ("my name is sarah connor"), whatever its case
+_FULL_NAME = re.compile(r"\b((?:my name is|my names|my name's|i am called|call me)\s+"
+                        + re.escape(NAME) + r")\s+(?!and\b|i\b|from\b|of\b)[a-z][\w'-]*",
+                        re.IGNORECASE)
 _HANDLE = re.compile(r"(?<!\w)@\w{2,}")
 _WORD = re.compile(r"[A-Za-z][\w'-]*")
 _SENTENCE_END = re.compile(r"[.!?]\s*$")
@@ -52,6 +57,7 @@ def redact_reason(text: str, known: frozenset[str] = frozenset()) -> str:
     text = _TITLE.sub(NAME, text)
     text = _SELF.sub(lambda m: f"{m.group(1)} {NAME}" if m.group(2)[0].isupper()
                      or m.group(1).lower().startswith("my name") else m.group(0), text)
+    text = _FULL_NAME.sub(r"\1", text)
     return _hide_capitalised(text, known)
 
 
