@@ -373,6 +373,8 @@ def cmd_outbox(args: argparse.Namespace) -> int:
     totals = counts(db)
     print("Outbox: " + (", ".join(f"{n} {state}" for state, n in sorted(totals.items()))
                         or "empty") + ".")
+    if args.failed and not rows:
+        print("No failed messages.")
     for row in rows:
         error = f"  last error: {row.last_error}" if row.last_error else ""
         print(f"{row.id:>6}  {row.state:<8} {row.channel:<9} {row.kind:<13} tries {row.attempts}"

@@ -73,6 +73,8 @@ def test_a_key_is_queued_once_and_failures_are_kept_and_listed(
 ) -> None:
     path = tmp_path / "o.db"
     db = open_store(path)
+    assert main(["outbox", "--failed", "--db", str(path)]) == 0
+    assert "No failed messages." in capsys.readouterr().out
     message = OutboxMessage("digest:cllr-1:2026-W48", "digest", "email",
                             "cllr@example.org", "Private words about Riverside")
     with write(db):
@@ -95,6 +97,7 @@ def test_a_key_is_queued_once_and_failures_are_kept_and_listed(
     assert main(["outbox", "--failed", "--db", str(path)]) == 0
     out = capsys.readouterr().out
     assert "1 failed" in out and "digest:cllr-1:2026-W48" in out and "smtp 451" in out
+    assert "No failed messages." not in out
     assert "Private words" not in out and "cllr@example.org" not in out
     assert main(["outbox", "--retry", "--db", str(path)]) == 0
     assert "Queued 1 failed message(s) again" in capsys.readouterr().out
