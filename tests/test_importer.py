@@ -82,6 +82,9 @@ BAD_FILES = [
                  id="empty-title"),
     pytest.param(GOOD + "youth,service,Again,Summary,,,,\n",
                  'row 5, column "id": "youth" is already used on row 3', id="duplicate-id"),
+    pytest.param(GOOD + "Youth,service,Again,Summary,,,,\n",
+                 'row 5, column "id": "Youth" is already used on row 3 (ids must differ by '
+                 'more than capitals or spaces)', id="duplicate-id-but-for-case"),
     pytest.param(GOOD + "b,servise,T,S,,,,\n",
                  'row 5, column "kind": "servise" is not one of service, entitlement, '
                  'volunteering, proposal (did you mean "service"?)', id="unknown-kind"),
