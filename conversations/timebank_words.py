@@ -87,7 +87,9 @@ _LISTINGS = re.compile(r"^(?:my|show(?: me)? my|see my|list my) (?:open )?(?:off
 _CLOSE = re.compile(r"^(?:close|remove|delete|take down) (?:my )?(?:offer |request |listing |"
                     r"number |no\.? )?#?(\d{1,2})$")
 _APPROVE = re.compile(r"^approve (\d+)$")
-_RELAY = re.compile(r"^(?:to|tell|message) ([a-z][a-z'-]*)[:,]\s*(.+)$", re.S)
+_RELAY = re.compile(r"^(?:to|tell|message) ([a-z][a-z'-]*)"
+                    r"(?:\s*(?:\(|in |from |at |of )\s*([a-z][a-z '-]*?)\s*\)?)?[:,]\s*(.+)$",
+                    re.S)
 
 
 @lru_cache(maxsize=256)  # one message is read by each of the patterns above
@@ -144,10 +146,11 @@ def approval_said(text: str) -> int | None:
     return int(found.group(1)) if found else None
 
 
-def relay_said(text: str) -> tuple[str, str] | None:
-    """("priya", "can you come on Tuesday?") for "to Priya: can you come on Tuesday?"."""
+def relay_said(text: str) -> tuple[str, str, str] | None:
+    """("priya", "", "can you come on Tuesday?") for "to Priya: can you come on Tuesday?";
+    ("priya", "riverside", ...) for "to Priya in Riverside: ..." or "to Priya (Riverside): ..."."""
     found = _RELAY.match(text.strip().replace("\u2019", "'").lower())
     if found is None or found.group(1) in NOT_NAMES:
         return None
-    start = len(text.strip()) - len(found.group(2))
-    return found.group(1), text.strip()[start:].strip()
+    start = len(text.strip()) - len(found.group(3))
+    return found.group(1), found.group(2) or "", text.strip()[start:].strip()

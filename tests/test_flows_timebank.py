@@ -240,6 +240,28 @@ def test_matches_and_an_introduction_with_both_sides_consent(sam, priya, db) -> 
     assert "5550001" not in str(relayed)
 
 
+def test_a_message_to_one_of_two_members_of_a_name_is_never_guessed(engine, db, sam,
+                                                                      priya) -> None:
+    other = person(engine, db, "sms", "+447700900009")
+    join(other, "Sam", "HL1 1AA", "gardening")
+    matched = priya.say("matches")
+    assert "Sam (Riverside) offers gardening" in matched
+    assert "Sam (Hillside) offers gardening" in matched
+    priya.say("1")
+    priya.say("matches")
+    priya.say("2")
+    sam.say("yes")
+    other.say("yes")
+    asked = priya.say("to Sam: are you free on Saturday?")
+    assert "You're in touch with 2 members called Sam" in asked
+    assert '"to Sam in Riverside: ..."' in asked and "Nothing was passed on" in asked
+    assert outbox(db, "timebank-relay:") == []
+    assert "Passed on to Sam" in priya.say("to Sam in Riverside: are you free on Saturday?")
+    assert [m["address"] for m in outbox(db, "timebank-relay:")] == ["+447700900001"]
+    assert "Passed on to Sam" in priya.say("to Sam (hillside): and you?")
+    assert [m["address"] for m in outbox(db, "timebank-relay:")][-1] == "+447700900009"
+
+
 def test_offers_and_requests_are_posted_and_matched(engine, db, sam) -> None:
     jo = person(engine, db, "sms", "+447700900008")
     join(jo, "Jo", "RV1 1AA", "skip", "skip")

@@ -187,15 +187,24 @@ def intro_answer(ctx: Context, session: Session, me: Member, intro_id: int, yes:
     return [Outbound(f"OK, I'll tell {asker.name} you can't this time.")]
 
 
-def relay(ctx: Context, me: Member, name: str, text: str) -> list[Outbound]:
-    """Pass a message to a member I was introduced to (either way round)."""
+def relay(ctx: Context, me: Member, name: str, where: str, text: str) -> list[Outbound]:
+    """Pass a message to a member I was introduced to (either way round); `where`, their
+    ward, tells two of one name apart, who are otherwise asked about, never guessed."""
     rows = ctx.db.execute(
         "SELECT CASE WHEN asker = ? THEN asked ELSE asker END FROM timebank_introductions "
-        "WHERE state = 'accepted' AND (asker = ? OR asked = ?)", [me.id, me.id, me.id])
-    for (other_id,) in rows.fetchall():
-        other = timebank.member(ctx.db, int(other_id))
-        if other is not None and (other.first_name or "").lower() == name.lower():
-            notices.relay(ctx.db, me, other, text, ctx.now)
-            return [Outbound(f"Passed on to {other.name}.")]
+        "WHERE state = 'accepted' AND (asker = ? OR asked = ?) ORDER BY id",
+        [me.id, me.id, me.id])
+    named = [other for (other_id,) in rows.fetchall()
+             if (other := timebank.member(ctx.db, int(other_id))) is not None
+             and (other.first_name or "").lower() == name.lower()]
+    if where:
+        named = [m for m in named if (m.ward or "").lower().startswith(where.lower())]
+    if len(named) == 1:
+        notices.relay(ctx.db, me, named[0], text, ctx.now)
+        return [Outbound(f"Passed on to {named[0].name}.")]
+    if named:
+        ways = " or ".join(f'"to {m.name} in {m.ward}: ..."' for m in named if m.ward)
+        return [Outbound(f"You're in touch with {len(named)} members called {named[0].name}. "
+                         f"Say which: {ways}. Nothing was passed on.")]
     return [Outbound(f"You're not in touch with a member called {name.capitalize()} yet. Send "
                      "MATCHES to find members, and I'll ask them first.")]
