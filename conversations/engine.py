@@ -92,6 +92,10 @@ def memory_db() -> sqlite_utils.Database:
     return sqlite_utils.Database(sqlite3.connect(":memory:", check_same_thread=False))
 
 
+# Channels whose welcome and menu must fit two SMS: SMS, and the web chat, which can show
+# its replies as SMS would (bot/channels/web.py)
+SHORT_MENU = frozenset({"sms", "web"})
+
 class Engine:
     """Holds the catalogue index; `step` is the whole conversation logic.
 
@@ -245,7 +249,8 @@ class Engine:
         if word in MENU_WORDS:
             return self._menu(session, self._menu_text(session))
         if word in GREETINGS or (first and not text):
-            return self._menu(session, WELCOME_SMS if session.channel == "sms" else WELCOME)
+            return self._menu(session, WELCOME_SMS if session.channel in SHORT_MENU
+                              else WELCOME)
         if not text:
             return self._menu(session, "I didn't get any words there. "
                               + self._menu_text(session))
@@ -310,7 +315,7 @@ class Engine:
         return [*card, *entitlement.start(ctx, session, found.id, subject or "you")]
 
     def _menu_text(self, session: Session) -> str:
-        return MENU_TEXT_SMS if session.channel == "sms" else MENU_TEXT
+        return MENU_TEXT_SMS if session.channel in SHORT_MENU else MENU_TEXT
 
     def _rating(self, text: str) -> tuple[str, int | None] | None:
         """"rate X", unless the whole message names something with "rate" in it

@@ -77,6 +77,17 @@ async def test_a_danger_message_is_emailed_to_the_safeguarding_contact(
     assert "web chat" in text.decode() and "web-17" not in text.decode()  # a label only
 
 
+async def test_the_web_chats_sms_view_shows_the_welcome_whole(
+    http: aiohttp.ClientSession, server: Server
+) -> None:
+    """The page can show replies as SMS would: the welcome must fit, choices and all."""
+    body = {"user": "web-18", "text": "hi", "channel": "sms"}
+    async with http.post(server.url + "/web/message", json=body) as response:
+        [reply] = (await response.json())["replies"]
+    assert reply["text"].endswith("Reply 1, 2 or 3") and "FORGET ME" in reply["text"]
+    assert "..." not in reply["text"]
+
+
 async def test_healthz(http: aiohttp.ClientSession, server: Server) -> None:
     async with http.get(server.url + "/healthz") as response:
         assert response.status == 200
