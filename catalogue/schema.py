@@ -68,6 +68,26 @@ def mark_sample_entries(db: sqlite_utils.Database) -> None:
                    [SAMPLE_SOURCE, row["id"], row["title"]])
 
 
+
+REMOVED_ENTRIES = """
+CREATE TABLE IF NOT EXISTS "removed_entries" (
+   "id" TEXT PRIMARY KEY,
+   "kind" TEXT NOT NULL,
+   "title" TEXT NOT NULL,
+   "summary" TEXT NOT NULL,
+   "removed_at" TEXT NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS "entries_remember_removed" AFTER DELETE ON "entries"
+BEGIN
+   INSERT OR REPLACE INTO "removed_entries" ("id", "kind", "title", "summary", "removed_at")
+   VALUES (OLD."id", OLD."kind", OLD."title", OLD."summary",
+           strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+END;
+CREATE TRIGGER IF NOT EXISTS "entries_back_again" AFTER INSERT ON "entries"
+BEGIN
+   DELETE FROM "removed_entries" WHERE "id" = NEW."id";
+END;"""
+
 SCHEMA = Schema("catalogue", (ENTRIES, CIRCUMSTANCES, CATALOGUE_VERSION), migrations=(
     Migration("catalogue.0002_entry_details", add_entry_details),
     Migration("catalogue.0003_mark_sample_entries", mark_sample_entries),
@@ -75,4 +95,7 @@ SCHEMA = Schema("catalogue", (ENTRIES, CIRCUMSTANCES, CATALOGUE_VERSION), migrat
     Migration("catalogue.0004_entries_alert_at", add_column("entries", "alert_at", "INTEGER")),
     # The catalogue CSV's `lgsl` column (catalogue/lgsl.py).
     Migration("catalogue.0005_entries_lgsl", add_column("entries", "lgsl", "TEXT")),
+    # An entry an import removes is remembered by its title, so the people who objected to
+    # a plan the council dropped can still be answered and the digest still names it.
+    Migration("catalogue.0006_removed_entries", REMOVED_ENTRIES),
 ))

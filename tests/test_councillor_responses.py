@@ -131,6 +131,22 @@ def test_the_command_shows_who_will_be_told_and_asks_first(
     assert len(responses(db)) == 5
 
 
+def test_the_objectors_of_a_plan_the_council_dropped_can_still_be_answered(
+    cli_db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = open_db(cli_db)
+    save_catalogue(db, [e for e in ENTRIES if e.id != LIBRARY.id], replace=True)
+    assert db.execute("SELECT title FROM removed_entries WHERE id = ?",
+                      [LIBRARY.id]).fetchone() == (LIBRARY.title,)
+    db.close()
+    main(["respond", LIBRARY.id, "We have dropped the plan.", "--db", cli_db, "--yes"])
+    assert "Queued 5 messages" in capsys.readouterr().out
+    db = open_db(cli_db)
+    assert all(LIBRARY.title in body for _, _, body in responses(db))
+    save_catalogue(db, ENTRIES)  # back in the catalogue: no longer remembered as removed
+    assert db.execute("SELECT COUNT(*) FROM removed_entries").fetchone() == (0,)
+
+
 def test_the_command_names_a_mistyped_entry(
     cli_db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -109,6 +109,17 @@ def test_names_and_addresses_are_hidden_in_reasons_and_unmet_needs(tmp_path: Pat
     assert riverside.unmet == (("can [name] get help with her boiler", 2),)
 
 
+def test_a_plan_removed_from_the_catalogue_is_named_as_removed(tmp_path: Path) -> None:
+    db = open_store(tmp_path / "removed.db")
+    save_catalogue(db, ENTRIES, CIRCUMSTANCES)
+    save_wards(db, WARDS)
+    Activity(db, WEEK).objection("car-park", "Hillside", "Keep the green", count=2)
+    save_catalogue(db, [e for e in ENTRIES if e.id != "car-park"], CIRCUMSTANCES, replace=True)
+    [line] = build_figures(db, WEEK).scope("Hillside").objections
+    assert (line.entry_id, line.count) == ("car-park", 2)
+    assert line.title == "New car park on Mill Lane (removed from the catalogue)"
+
+
 def test_the_plain_text_puts_the_ward_first_and_marks_answered_items(
     council: sqlite_utils.Database
 ) -> None:

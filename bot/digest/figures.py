@@ -213,7 +213,9 @@ def build_figures(db: sqlite_utils.Database, week: Week) -> WeekFigures:
     read_objections(db, weeks, raw)
     read_people(db, week, raw)
     grouped = read_unmet(db, week)
-    titles = {row[0]: row[1] for row in db.execute("SELECT id, title FROM entries")}
+    titles = {row[0]: f"{row[1]} (removed from the catalogue)"
+              for row in db.execute("SELECT id, title FROM removed_entries")}
+    titles |= {row[0]: row[1] for row in db.execute("SELECT id, title FROM entries")}
     names = ward_names(db)
     known = known_words([*titles.values(), *names.values()])
     wards = sorted({ward for _, ward in raw.objections} | {w for _, w in raw.feedback}

@@ -66,8 +66,14 @@ def replied_items(db: sqlite_utils.Database, chat_id: str, provider_id: str
 
 
 def get_entry(db: sqlite_utils.Database, entry_id: str) -> Entry | None:
+    """The entry, or one an import removed since (catalogue/schema.py `removed_entries`),
+    so that a dropped plan's objectors can still be answered."""
     rows = list(db.table("entries").rows_where("id = ?", [entry_id]))
-    return row_to_entry(rows[0]) if rows else None
+    if rows:
+        return row_to_entry(rows[0])
+    gone = db.execute("SELECT kind, title, summary FROM removed_entries WHERE id = ?",
+                      [entry_id]).fetchone()
+    return Entry(entry_id, gone[0], gone[1], gone[2]) if gone else None
 
 
 def draft(db: sqlite_utils.Database, councillor: Councillor, items: list[str], text: str,
