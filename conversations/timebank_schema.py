@@ -159,18 +159,21 @@ BEFORE UPDATE OF "first_name" ON "timebank_members"
 WHEN NEW."first_name" IS NULL AND OLD."first_name" IS NOT NULL
 BEGIN
    UPDATE "outbox" SET "state" = 'cancelled', "body" = '', "choices" = NULL
-   WHERE "state" = 'queued' AND (
-      "key" IN (SELECT 'timebank-' || kind || ':' || e."id"
-                FROM "timebank_exchanges" e,
-                     (SELECT 'confirm' AS kind UNION SELECT 'confirmed' UNION
-                      SELECT 'declined' UNION SELECT 'limit')
-                WHERE e."giver" = OLD."id" OR e."receiver" = OLD."id")
-      OR "key" IN (SELECT 'timebank-' || kind || ':' || i."id"
-                   FROM "timebank_introductions" i,
-                        (SELECT 'intro' AS kind UNION SELECT 'intro-answer')
-                   WHERE i."asker" = OLD."id" OR i."asked" = OLD."id")
-      OR "key" = 'timebank-join:' || OLD."id"
-      OR "key" LIKE 'timebank-relay:' || OLD."id" || ':%');  -- those to them: their own
+   WHERE "state" = 'queued' AND EXISTS (
+      SELECT 1 FROM (
+         SELECT 'timebank-' || kind || ':' || e."id" AS prefix
+         FROM "timebank_exchanges" e,
+              (SELECT 'confirm' AS kind UNION SELECT 'confirmed' UNION SELECT 'declined'
+               UNION SELECT 'limit' UNION SELECT 'unreachable')
+         WHERE e."giver" = OLD."id" OR e."receiver" = OLD."id"
+         UNION
+         SELECT 'timebank-' || kind || ':' || i."id"
+         FROM "timebank_introductions" i,
+              (SELECT 'intro' AS kind UNION SELECT 'intro-answer')
+         WHERE i."asker" = OLD."id" OR i."asked" = OLD."id"
+         UNION SELECT 'timebank-join:' || OLD."id"
+         UNION SELECT 'timebank-relay:' || OLD."id")  -- those to them: their own, erased
+      WHERE "key" = prefix OR "key" LIKE prefix || ':%');  -- coordinators: key:channel:address
 END;"""
 
 # the introductions table comes before the trigger on exchanges that names it

@@ -314,6 +314,18 @@ def test_forget_me_cancels_the_messages_still_waiting_that_name_the_member(
     assert "waiting" not in priya.say("balance")  # declined: it never counted
 
 
+def test_forget_me_cancels_the_coordinators_notices_that_name_the_member(sam, priya, db
+                                                                       ) -> None:
+    sam.say("I helped Priya with her garden for 2 hours")
+    priya.say("no")
+    [notice] = [m for m in outbox(db, "timebank-declined:") if m["address"] == COORDINATOR[1]]
+    assert "Priya" in str(notice["body"])
+    priya.say("forget me")
+    priya.say("yes")
+    assert db.execute("SELECT state, body FROM outbox WHERE key = ?",
+                      [notice["key"]]).fetchone() == ("cancelled", "")
+
+
 def test_every_time_bank_reply_fits_two_sms_segments(sam, priya) -> None:
     for text in ("I helped Priya with her garden for 2 hours", "balance", "statement",
                  "matches", "join the time bank"):
