@@ -199,7 +199,10 @@ def test_other_languages_get_the_contacts(text: str, category: str) -> None:
 
 
 @pytest.mark.parametrize("text", ["the cuts were pretty deep", "my cuts are getting deeper",
-                                  "i cut myself again last night"])
+                                  "i cut myself again last night", "the cuts have got worse",
+                                  "the cuts are bigger now", "the cuts are really bad",
+                                  "the cuts to my arm are bleeding",
+                                  "the cuts to my wrists are deep"])
 def test_cuts_on_the_body_still_count(text: str) -> None:
     concern = assess(text)
     assert concern is not None and concern.category == "self-harm"
