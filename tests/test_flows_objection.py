@@ -133,7 +133,7 @@ def test_complain_without_saying_what_asks_what(talk: Talk, db: sqlite_utils.Dat
 @pytest.mark.parametrize(("said", "reason"), [
     ("yes, it will ruin the only green space we have", "it will ruin the only green space we have"),
     ("Yeah because there's nowhere for the kids to play", "there's nowhere for the kids to play"),
-    ("it'll kill the shops on Mill Lane", "it'll kill the shops on Mill Lane"),
+    ("because it'll kill the shops on Mill Lane", "because it'll kill the shops on Mill Lane"),
 ])
 def test_the_reason_said_with_the_yes_is_kept(talk: Talk, db: sqlite_utils.Database,
                                               said: str, reason: str) -> None:
@@ -171,6 +171,35 @@ def test_not_happy_with_that_and_a_reason_is_about_what_was_shown(
         ("car-park", "my kids play there every week"), ("youth", "they keep closing early")]
 
 
+@pytest.mark.parametrize("said", ["yes go ahead", "yes i object", "yes RV1 1AA",
+                                  "yes please object"])
+def test_a_yes_with_words_that_are_no_reason_asks_for_the_reason(
+    talk: Talk, db: sqlite_utils.Database, said: str
+) -> None:
+    object_to_library(talk)  # the postcode is known now
+    talk.say("object to the car park")
+    assert "Why do you object to New car park on Mill Lane?" in talk.say(said)
+
+
+@pytest.mark.parametrize("said", ["it's a great idea", "we need more parking round here"])
+def test_a_comment_on_a_plan_is_no_objection(talk: Talk, db: sqlite_utils.Database,
+                                             said: str) -> None:
+    object_to_library(talk)
+    talk.say("what is the council planning?")
+    talk.say(str(talk.choices.index("New car park on Mill Lane") + 1))
+    talk.say(said)
+    assert "car-park" not in objection_counts(db)
+
+
+def test_a_question_given_with_the_objection_is_no_reason(talk: Talk,
+                                                          db: sqlite_utils.Database) -> None:
+    talk.say("youth club")
+    talk.say("I'm not happy with that, can I complain?")
+    talk.say("1")
+    talk.say("skip")  # the postcode
+    assert "Why do you object to Youth club?" in talk.replies[-1].text
+
+
 def test_a_reason_in_the_first_message_is_kept(talk: Talk, db: sqlite_utils.Database) -> None:
     assert "Do you want to object to New car park on Mill Lane?" in talk.say(
         "I don't want the car park because it's the only green space")
@@ -193,7 +222,9 @@ def test_a_reason_given_for_the_postcode_is_kept_and_the_postcode_asked_again(
 
 
 @pytest.mark.parametrize("said", ["where is my nearest library?", "my bin wasn't collected",
-                                  "yes but how do I object in person?", "council tax help"])
+                                  "yes but how do I object in person?", "council tax help",
+                                  "it's fine thanks anyway", "it's ok I changed my mind",
+                                  "we don't mind it really"])
 def test_a_new_request_at_the_question_still_sets_the_objection_aside(
     talk: Talk, db: sqlite_utils.Database, said: str
 ) -> None:

@@ -24,6 +24,7 @@ from conversations.flows.common import (
     entry_choices,
     flow_data,
     is_skip,
+    leading_yes_no,
     looks_like_question,
     parse_yes_no,
     words,
@@ -60,6 +61,13 @@ _POSTCODE_IN_TEXT = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})\b", re.
 _YES_AND = re.compile(r"^(?:y|yes|yeah|yep|yup|yh|ya|aye|definitely|absolutely|of course|i do)"
                       r"\b[\s,.!:;-]*(?:(?:and|but|because|cos|coz)\b\s*)?(?P<reason>.{3,})$",
                       re.IGNORECASE | re.DOTALL)
+_BECAUSE = re.compile(r"^(?:because|cos|coz|cause|as)\b")
+_LABEL_WORDS = re.compile(r"[a-z0-9']+")
+_NO_REASON = frozenset({
+    "yes", "yeah", "please", "go", "ahead", "do", "it", "i", "object", "objection", "to",
+    "that", "this", "one", "the", "plan", "right", "correct", "is", "ok", "okay", "sure",
+    "definitely", "thanks", "thank", "you", "mate", "that's", "thats", "it's", "its", "a", "an",
+    "me", "my", "want", "wanna", "would", "like"})
 _REASON = re.compile(
     r"^(?:because|cos|coz|cause|it will|it'?ll|it would|it'?d|it is|it'?s|its|this will|"
     r"this would|that will|that would|they will|they'?ll|they would|it has|there is|"
@@ -92,7 +100,7 @@ def wanted(text: str) -> tuple[str, str | None] | None:
     head, *rest = _WITH_REASON.split(text.strip(), maxsplit=1)
     reason = rest[0].strip(" .!") if rest else ""
     if len(reason.split()) >= 2 and (named := wants_to_object(head)) is not None:
-        return named, reason[:REASON_LIMIT]
+        return named, a_reason(reason)
     return target, None
 
 
@@ -198,19 +206,35 @@ def find(ctx: Context, session: Session, target: str) -> list[Outbound]:
                 "the service or council plan?")]
 
 
-def reason_given(text: str) -> str | None:
+def reason_given(text: str, openers: bool = False) -> str | None:
     """The reason in an answer that says more than yes ("yes, it will ruin the green",
-    "because there's nowhere else to park"); None for a plain yes or no, a new question, or
-    anything else (then it is a new request, and the objection is set aside)."""
+    "because there's nowhere else to park"; with `openers`, once the person has said yes,
+    "it will bring more traffic" too); None for a plain yes or no, a new question, words
+    that are no reason ("yes go ahead", "yes RV1 1AA"), or anything else (then it is a new
+    request, and the objection is set aside)."""
     if parse_yes_no(text) is not None or looks_like_question(text):
         return None
     text = text.strip()
     if (found := _YES_AND.match(text)) is not None:
-        reason = found.group("reason").strip(" ,.;:-")
-        return None if looks_like_question(reason) else reason[:REASON_LIMIT]
-    if _REASON.match(words(text)) and len(text.split()) >= 3:
-        return text[:REASON_LIMIT]
+        return a_reason(found.group("reason").strip(" ,.;:-"))
+    said = words(text)
+    if _BECAUSE.match(said) or (openers and _REASON.match(said)):
+        return a_reason(text)
     return None
+
+
+def said_yes(text: str) -> bool:
+    """A yes with words that are no reason ("yes go ahead", "yes i object"), not a question."""
+    return leading_yes_no(text) == "yes" and not looks_like_question(text)
+
+
+def a_reason(text: str) -> str | None:
+    """`text` when it gives a reason: not a question, not a postcode, and at least two words
+    that are more than "go ahead", "I object", "that one"."""
+    if looks_like_question(text) or postcode_in(text) is not None:
+        return None
+    meant = [w for w in _LABEL_WORDS.findall(words(text)) if w not in _NO_REASON]
+    return text[:REASON_LIMIT] if len(meant) >= 2 else None
 
 
 def confirmed(ctx: Context, session: Session, entry_id: str, reason: str | None = None
@@ -260,6 +284,8 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
             return confirmed(ctx, session, flow["entry"])
         if (reason := reason_given(text)) is not None and flow.get("entry") in ctx.entries:
             return confirmed(ctx, session, flow["entry"], reason)
+        if said_yes(text) and flow.get("entry") in ctx.entries:  # "yes go ahead"
+            return confirmed(ctx, session, flow["entry"])
         if said in ("no", "unknown"):
             others = [ctx.entries[i] for i in flow.get("others", []) if i in ctx.entries]
             if others and "entry" in flow:
@@ -274,7 +300,9 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
     if session.state == "objection:offer":
         if parse_yes_no(text) == "yes":
             return confirmed(ctx, session, flow["entry"])
-        reason = reason_given(text)
+        reason = reason_given(text)  # "yes, it will ruin the green", "because ..."
+        if reason is None and said_yes(text):  # "yes please object"
+            return confirmed(ctx, session, flow["entry"])
         return None if reason is None else confirmed(ctx, session, flow["entry"], reason)
     if session.state == "objection:postcode":
         return _postcode(ctx, session, text)
@@ -304,7 +332,7 @@ def _postcode(ctx: Context, session: Session, text: str) -> list[Outbound] | Non
         return [ask(session, "objection:postcode", "It tells councillors which ward your "
                     "objection comes from; they never see your postcode itself. Send it (like "
                     "AB1 2CD) or your ward's name, or SKIP.")]
-    if "reason" not in flow and (reason := reason_given(text)) is not None:
+    if "reason" not in flow and (reason := reason_given(text, openers=True)) is not None:
         flow["reason"] = reason  # the reason, given before the postcode
         return [ask_postcode(session, noted=True)]
     return None
