@@ -31,14 +31,18 @@ _POSTCODE_MISTYPED = re.compile(r"\b[A-Z]{1,2}\d{1,2}[A-Z]?\s?\d?[A-Z]{2}\b")
 _NUMBER_WORDS = r"(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine|double|treble|\d+)"
 _SPELT_PHONE = re.compile(rf"\b{_NUMBER_WORDS}(?:[\s,.-]+{_NUMBER_WORDS}){{5,}}\b",
                           re.IGNORECASE)
-_STREETS = ("road|rd|street|st|avenue|ave|lane|ln|close|drive|dr|way|court|ct|crescent|"
-            "place|grove|gardens|terrace|walk|row|square|mews|rise|parade|view|green")
+_STREETS = ("road|rd|street|st|avenue|ave|lane|ln|drive|crescent|grove|gardens|terrace|"
+            "mews|parade")
+_WEAK_STREETS = "Close|Way|Walk|View|Green|Place|Court|Row|Square|Rise|Hill|Park"  # words too
 _NOT_A_STREET_NAME = (r"(?!(?:and|the|a|an|of|to|for|on|in|at|is|are|was|more|people|"
                       r"years?|months?|weeks?|days?|hours?|minutes?|mins?|times?|bins?|"
-                      r"buses|cars?)\b)")
+                      r"buses|bus|cars?|kids|children|schools?|parks?|miles?|pounds?|stars?)\b)")
 _ADDRESS = re.compile(
     rf"\b(?:(?:number|no\.?)\s+)?\d{{1,4}}[a-z]?,?\s+(?:{_NOT_A_STREET_NAME}[A-Za-z'-]+\s+)"
-    rf"{{1,3}}(?:{_STREETS})\b|\b(?:flat|apartment|apt)\s*\d+[a-z]?\b", re.IGNORECASE)
+    rf"{{1,3}}(?i:{_STREETS})\b"
+    rf"|\b(?:(?:[Nn]umber|[Nn]o\.?)\s+)?\d{{1,4}}[a-z]?,?\s+(?:[A-Z][a-z'-]+\s+){{1,3}}"
+    rf"(?:{_WEAK_STREETS})\b"
+    rf"|\b(?i:flat|apartment|apt)\s*\d+[a-z]?\b")
 
 
 def ensure_records(db: sqlite_utils.Database) -> None:

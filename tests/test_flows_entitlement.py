@@ -195,6 +195,15 @@ def test_a_moment_asked_for_keeps_the_question_and_is_no_answer(talk: Talk, said
     assert "Universal Credit" in talk.say("12")
 
 
+@pytest.mark.parametrize("said", ["no but my partner gets universal credit", "no wait yes",
+                                  "no i mean yes"])
+def test_a_no_taken_back_is_not_a_no(talk: Talk, said: str) -> None:
+    talk.say("free school meals")
+    talk.say("1")
+    talk.say("12")
+    assert "can't get" not in talk.say(said)
+
+
 def test_not_wanting_to_say_is_a_not_sure(talk: Talk) -> None:
     talk.say("free school meals")
     talk.say("1")

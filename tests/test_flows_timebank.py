@@ -105,6 +105,13 @@ def test_a_yes_or_no_with_more_said_is_read(sam, priya, db) -> None:
     assert "-2 hours" in priya.say("balance")
 
 
+def test_a_no_that_is_no_answer_declines_nothing(sam, priya, db) -> None:
+    sam.say("I helped Priya with her garden for 2 hours")
+    priya.say("no worries, thanks sam x")
+    assert outbox(db, "timebank-declined:") == []
+    assert "confirmed" in priya.say("yeah thanks, see you in 2 mins")  # a time, no correction
+
+
 def test_a_yes_with_another_time_confirms_nothing_and_says_how_to_put_it_right(
     sam, priya, db
 ) -> None:
@@ -141,6 +148,14 @@ def test_ambiguous_names_ask_which_member_and_a_missing_time_is_asked(engine, db
     asked = outbox(db, "timebank-confirm:")
     assert [m["address"] for m in asked] == ["5550002"]
     assert "+447700900002" not in sam.say("statement") + str(asked)
+
+
+def test_words_that_pick_no_member_pick_none(engine, db, sam) -> None:
+    join(person(engine, db, "sms", "+447700900002"), "Priya", "RV1 1AA", "cooking")
+    join(person(engine, db, "telegram", "5550002"), "Priya", "HL1 1AA", "lifts")
+    sam.say("I helped Priya for 2 hours")
+    sam.say("hang on a second")
+    assert outbox(db, "timebank-confirm:") == []
 
 
 @pytest.mark.parametrize(("said", "address"), [

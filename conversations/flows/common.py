@@ -126,26 +126,37 @@ _LEADING = re.compile(r"^(?:(yes|yeah|yep|yup|yh|aye)|(no|nope|nah|naw))\b[ ,.!;
                       r"(?:(?:and|but|although|though|cos|because)\b)?.{2,}$")
 
 
+_NOT_A_NO = re.compile(r"^(?:no|nope|nah|naw)\b[ ,.!;:-]*(?:problem|probs?|worries|worry|"
+                       r"bother|trouble|doubt|need|rush|but|wait|i mean|sorry)\b")
+_YES_LATER = re.compile(r"\b(?:yes|yeah|yep|i do|we do|she does|he does|they do)\b")
+
+
 def leading_yes_no(text: str) -> YesNo | None:
     """The yes or no a longer answer starts with ("yes but only 16 hours a week", "no, I
-    rent from a private landlord"); None when it does not start with one or is a question."""
+    rent from a private landlord"); None when it does not start with one, is a question, or
+    its "no" is no answer ("no worries", "no but my partner does", "no wait yes")."""
     said = words(text)
     found = _LEADING.match(said)
     if found is None or said.endswith("?") or _QUESTION_START.match(said.partition(" ")[2]):
         return None
-    return "yes" if found.group(1) else "no"
+    if found.group(1):
+        return "yes"
+    rest = said.partition(" ")[2]
+    return None if _NOT_A_NO.match(said) or _YES_LATER.search(rest) else "no"
 
 
 _FIRST_NAME = re.compile(
-    r"^(?:(?:hi|hello|hey|hiya)[ ,!]+)?(?:(?:my name is|my names|my name's|name's|names|"
-    r"i'm|im|i am|it's|its|it is|this is|call me)\s+)?"
-    r"([a-z][a-z'-]{0,29})(?:\s+[a-z][a-z'-]{0,29}){0,2}(?:\s+here)?$", re.IGNORECASE)
+    r"^(?:(?:[Hh]i|[Hh]ello|[Hh]ey|[Hh]iya)[ ,!]+)?(?:(?:[Mm]y name is|[Mm]y names|[Mm]y name's|"
+    r"[Nn]ame's|[Nn]ames|[Ii]'m|[Ii]m|[Ii] am|[Ii]t's|[Ii]ts|[Ii]t is|[Tt]his is|[Cc]all me)\s+)?"
+    r"([A-Za-z][A-Za-z'-]{0,29})(?:\s+[A-Z][A-Za-z'-]{0,29}){0,2}(?:\s+here)?$")
 # Words sent where a first name was asked that are no name: answers to other questions.
 NOT_A_NAME = frozenset({"yes", "yeah", "yep", "no", "nope", "nah", "ok", "okay", "skip",
     "none", "nothing", "menu", "help", "stop", "start", "cancel", "hi", "hello", "hey",
     "thanks", "weekends", "weekend", "weekdays", "evenings", "evening", "mornings",
     "afternoons", "any", "anytime", "sure", "join", "why", "what", "who", "me", "you", "it",
-    "not", "maybe", "dunno", "idk"})
+    "not", "maybe", "dunno", "idk", "i", "my", "mr", "mrs", "ms", "miss", "dr", "thank", "whats",
+    "how", "can", "rather", "prefer", "sorry", "just", "only", "at", "wait", "the", "a", "an",
+    "hang", "hold", "please", "yo", "wot", "what's"})
 
 
 def first_name(text: str) -> str | None:
@@ -161,6 +172,7 @@ def first_name(text: str) -> str | None:
 _ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2,
              "fourth": 3, "4th": 3}
 _LABEL_WORD = re.compile(r"[a-z0-9']+")
+_ORDINAL_ANSWER = re.compile(r"^(?:the )?(" + "|".join(_ORDINALS) + r")(?: one)?(?: please)?$")
 
 
 def choice_named(session: Session, text: str) -> str | None:
@@ -169,14 +181,17 @@ def choice_named(session: Session, text: str) -> str | None:
     only its label has; None when no choice, or more than one, fits."""
     labels: list[str] = session.data.get("labels") or []
     actions: list[str] = session.data.get("choices") or []
-    said = set(_LABEL_WORD.findall(words(text)))
-    for word, n in _ORDINALS.items():
-        if word in said and n < len(actions):
-            return actions[n]
+    said_text = words(text)
+    said = set(_LABEL_WORD.findall(said_text))
     own = [set(_LABEL_WORD.findall(label.lower())) for label in labels]
     shared = set.intersection(*own) if own else set()
     fits = [n for n, label_words in enumerate(own) if (label_words - shared) & said]
-    return actions[fits[0]] if len(fits) == 1 and fits[0] < len(actions) else None
+    if len(fits) == 1 and fits[0] < len(actions):
+        return actions[fits[0]]
+    ordinal = _ORDINAL_ANSWER.match(said_text)  # "the second one", not "hang on a second"
+    if ordinal is not None and _ORDINALS[ordinal.group(1)] < len(actions):
+        return actions[_ORDINALS[ordinal.group(1)]]
+    return None
 
 
 def is_skip(text: str) -> bool:

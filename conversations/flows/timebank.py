@@ -127,7 +127,8 @@ def said_yes_no(text: str) -> tuple[str | None, int | None]:
     if said is not None:
         return said, None
     led = leading_yes_no(text)
-    return led, timebank_words.duration(text) if led == "yes" else None
+    corrects = led == "yes" and _CORRECTION.search(text.lower()) is not None
+    return led, timebank_words.duration(text) if corrects else None
 
 
 def member_answering(ctx: Context, session: Session, text: str
@@ -147,6 +148,9 @@ def member_answering(ctx: Context, session: Session, text: str
 # -- joining ----------------------------------------------------------------------------------
 
 _TIME_BANK = re.compile(r"\btime ?bank\b", re.IGNORECASE)
+# a yes that gives another time ("yes but it was only an hour"), not "yes see you in 2 mins"
+_CORRECTION = re.compile(r"\b(?:but|only|actually|really|more like|nearer|closer to|was|were|"
+                         r"took)\b")
 
 
 def is_time_bank(entry: Entry) -> bool:
