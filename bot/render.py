@@ -132,7 +132,8 @@ def render_sms_all(replies: Sequence[Outbound]) -> list[str]:
     others = [n for n in range(len(rest)) if n not in asking]
     left = BUDGET - sum(septets(bodies[n]) for n in asking) - (len(bodies) - 1)
     if others and left >= 20 * len(others):
-        bodies = [fit(body, left // len(others)) if n in others else body
+        share = left // len(others)  # a card keeps its title and contact (render_sms)
+        bodies = [render_sms(rest[n], share, label_limit) if n in others else body
                   for n, body in enumerate(bodies)]
         joined = "\n".join(b for b in bodies if b)
     return [*urgent, fit(joined, BUDGET)]

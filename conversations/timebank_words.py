@@ -88,8 +88,8 @@ _CLOSE = re.compile(r"^(?:close|remove|delete|take down) (?:my )?(?:offer |reque
                     r"number |no\.? )?#?(\d{1,2})$")
 _APPROVE = re.compile(r"^approve (\d+)$")
 _RELAY = re.compile(r"^(?:to|tell|message) ([a-z][a-z'-]*)"
-                    r"(?:\s*(?:\(|in |from |at |of )\s*([a-z][a-z '-]*?)\s*\)?)?[:,]\s*(.+)$",
-                    re.S)
+                    r"(?:\s*\(\s*([a-z][a-z '-]*?)\s*\)|\s+(?:in|from|at|of)\s+([a-z][a-z '-]*?)"
+                    r"(?=\s*:))?\s*[:,]\s*(.+)$", re.S)  # a ward: "(Riverside)" or "in Riverside:"
 
 
 @lru_cache(maxsize=256)  # one message is read by each of the patterns above
@@ -152,5 +152,5 @@ def relay_said(text: str) -> tuple[str, str, str] | None:
     found = _RELAY.match(text.strip().replace("\u2019", "'").lower())
     if found is None or found.group(1) in NOT_NAMES:
         return None
-    start = len(text.strip()) - len(found.group(3))
-    return found.group(1), found.group(2) or "", text.strip()[start:].strip()
+    start = len(text.strip()) - len(found.group(4))
+    return found.group(1), found.group(2) or found.group(3) or "", text.strip()[start:].strip()

@@ -120,6 +120,7 @@ def test_a_card_a_long_verdict_and_a_question_keep_the_reply_prompt_whole() -> N
     assert segments(body) <= 2
     assert body.endswith("one of these:\n1. Yes\n2. No\n3. Blue badge\nReply 1, 2 or 3")
     assert body.startswith("Free bus pass for older and disabled people: Free off-peak")
+    assert "Call 01632 960112\nYour mum" in body  # the card keeps its contact
     assert "\nYour mum is likely to be able to get" in body
 
 
