@@ -161,6 +161,7 @@ def test_words_that_pick_no_member_pick_none(engine, db, sam) -> None:
 @pytest.mark.parametrize(("said", "address"), [
     ("the one in hillside", "5550002"), ("Riverside", "+447700900002"),
     ("the cooking one", "+447700900002"), ("the second one", "5550002"),
+    ("Priya from Hillside", "5550002"),
 ])
 def test_which_member_answered_in_words(engine, db, sam, said: str, address: str) -> None:
     join(person(engine, db, "sms", "+447700900002"), "Priya", "RV1 1AA", "cooking")

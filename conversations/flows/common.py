@@ -176,17 +176,20 @@ _ORDINAL_ANSWER = re.compile(r"^(?:the )?(" + "|".join(_ORDINALS) + r")(?: one)?
 
 
 def choice_named(session: Session, text: str) -> str | None:
-    """The stored action of the one choice offered that the words pick out ("northgate" or
-    "the gardening one" for "Priya (Northgate, gardening)", "the first one"), by the words
-    only its label has; None when no choice, or more than one, fits."""
+    """The stored action of the one choice offered that the words pick out ("northgate",
+    "priya from northgate" or "the gardening one" for "Priya (Northgate, gardening)", "the
+    first one"), by the most words that not every label has; None when no choice, or more
+    than one, fits best."""
     labels: list[str] = session.data.get("labels") or []
     actions: list[str] = session.data.get("choices") or []
     said_text = words(text)
     said = set(_LABEL_WORD.findall(said_text))
     own = [set(_LABEL_WORD.findall(label.lower())) for label in labels]
     shared = set.intersection(*own) if own else set()
-    fits = [n for n, label_words in enumerate(own) if (label_words - shared) & said]
-    if len(fits) == 1 and fits[0] < len(actions):
+    scores = [len((label_words - shared) & said) for label_words in own]
+    best = max(scores, default=0)
+    fits = [n for n, score in enumerate(scores) if score == best]
+    if best and len(fits) == 1 and fits[0] < len(actions):  # "priya from hillside"
         return actions[fits[0]]
     ordinal = _ORDINAL_ANSWER.match(said_text)  # "the second one", not "hang on a second"
     if ordinal is not None and _ORDINALS[ordinal.group(1)] < len(actions):
