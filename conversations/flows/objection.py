@@ -56,8 +56,9 @@ _PLANS = re.compile(
 )
 _STRIP = re.compile(r"^(?:the|a|an|this|that|it|them)\b ?|[?.!]+$")
 _POSTCODE_IN_TEXT = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})\b", re.IGNORECASE)
-# An answer to "Do you want to object?" that gives the reason with it: "yes, it will ruin
-# the green", "because there's nowhere else to park", "it'll kill the high street".
+# An answer to "Do you want to object?" that gives the reason with the yes: "yes, it will
+# ruin the green" (`_BECAUSE`: "because there's nowhere else to park"; `_REASON`, only once
+# the person has said yes: "it'll kill the high street").
 _YES_AND = re.compile(r"^(?:y|yes|yeah|yep|yup|yh|ya|aye|definitely|absolutely|of course|i do)"
                       r"\b[\s,.!:;-]*(?:(?:and|but|because|cos|coz)\b\s*)?(?P<reason>.{3,})$",
                       re.IGNORECASE | re.DOTALL)
