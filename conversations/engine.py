@@ -153,6 +153,7 @@ class Engine:
         forget_set_aside_if_taken_up(session)
 
         if privacy.wants_forget(text) and session.state != "privacy:forget":
+            set_aside(session)  # a No goes back to the question being asked
             return privacy.ask_forget(session)
         if privacy.wants_my_data(text):  # in the middle of a question, it stays open
             if session.state in WAITING:

@@ -167,6 +167,17 @@ def test_my_data_in_the_middle_of_a_question_keeps_it_open(db: sqlite_utils.Data
     assert "is recorded" in talk.say("too much traffic")
 
 
+def test_no_to_forget_me_goes_back_to_the_question_being_asked(db: sqlite_utils.Database
+                                                                ) -> None:
+    talk = Talk(engine_for(db), db)
+    talk.say("object to the car park")
+    talk.say("yes")
+    talk.say("FORGET ME")
+    reply = talk.say("no")
+    assert "I have not deleted anything" in reply and "What is your postcode?" in reply
+    assert talk.state == "objection:postcode"
+
+
 def test_forget_me_in_the_middle_of_a_flow(db: sqlite_utils.Database) -> None:
     talk = busy_person(db, "sms", "person-1")
     talk.say("rate the youth club")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from conversations.aside import resume
 from conversations.erasure import describe_person, erase_person
 from conversations.flows.common import NO, Context, ask, end_flow, parse_yes_no, words
 from conversations.people import person_answers
@@ -77,5 +78,6 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
                          "I start afresh.", erased=True)]
     if said in ("no", "unknown"):
         end_flow(session)
-        return [Outbound("OK, I have not deleted anything.")]
+        kept = [] if session.data.get("set_aside") is None else resume(session)
+        return [Outbound("OK, I have not deleted anything."), *kept]
     return None
