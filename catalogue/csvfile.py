@@ -114,8 +114,7 @@ def read_catalogue(table: Table, known_codes: Collection[str], log: Log) -> list
     if not table.rows:
         log.error(None, None, "the file has a header row but no entries")
     entries = []
-    first_row: dict[str, int] = {}  # id, in lower case -> the row it is first on
-    seen: set[str] = set()  # the ids as written
+    first_row: dict[str, tuple[int, str]] = {}  # id in lower case -> (its row, as written)
     for number, cells in table.rows:
         values = row_values(table, number, cells, log)
         if values is None:
@@ -123,12 +122,12 @@ def read_catalogue(table: Table, known_codes: Collection[str], log: Log) -> list
         entry_id = values.get("id", "")
         folded = entry_id.strip().casefold()  # "FSM" and "fsm " would be two entries
         if folded in first_row:
-            log.error(number, "id", f'"{entry_id}" is already used on row {first_row[folded]}'
-                      + ("" if entry_id in seen else " (ids must differ by more than capitals "
+            row, written = first_row[folded]
+            log.error(number, "id", f'"{entry_id}" is already used on row {row}'
+                      + ("" if entry_id == written else " (ids must differ by more than capitals "
                          "or spaces)"))
         elif entry_id:
-            first_row[folded] = number
-            seen.add(entry_id)
+            first_row[folded] = number, entry_id
         entry = build_entry(values, number, known_codes, log)
         if entry is not None:
             entries.append(entry)

@@ -86,14 +86,14 @@ def ward_row_for_postcode(db: sqlite_utils.Database, postcode: str) -> tuple[str
 
 _IN_WARD = re.compile(
     r"^(?:(?:i|we) (?:live|am|are|'m|m) in|i'?m in|im in|it'?s in|its in|in|my ward is|"
-    r"(?:the )?ward is|ward)\s+|\s+(?:ward|area|please|thanks)$|[.!]+$")
+    r"(?:the )?ward is|ward)\s+|\s+(?:ward|area|please|thanks)$")
 
 
 def ward_named(db: sqlite_utils.Database, text: str) -> str | None:
     """A ward the person named instead of giving a postcode: "Millbrook", "i live in
     millbrook", "Millbrook ward"."""
     said = text.strip().lower().replace("\u2019", "'")
-    for name in dict.fromkeys((said, _IN_WARD.sub("", _IN_WARD.sub("", said)).strip())):
+    for name in dict.fromkeys((said, _IN_WARD.sub("", said.rstrip(".!")).strip())):
         row = db.execute("SELECT ward FROM wards WHERE lower(ward) = ? LIMIT 1",
                          [name]).fetchone()
         if row:

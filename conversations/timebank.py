@@ -77,6 +77,10 @@ class Exchange:
     state: State
     decided_at: str
 
+    def other(self, member_id: int) -> int:
+        """The member on the other side of the exchange from `member_id`."""
+        return self.giver if self.receiver == member_id else self.receiver
+
 
 _MEMBER = ("SELECT id, channel, address, first_name, ward, coalesce(offers, ''), "
            "coalesce(needs, ''), status FROM timebank_members")

@@ -96,7 +96,7 @@ def ask_to_confirm(db: sqlite_utils.Database, exchange: Exchange, recorder: Memb
 def answered(db: sqlite_utils.Database, exchange: Exchange, answerer: Member, yes: bool,
              policy: Policy, now: datetime) -> None:
     """Tell whoever recorded the exchange; on a NO, the coordinators too."""
-    recorder_id = exchange.giver if exchange.receiver == answerer.id else exchange.receiver
+    recorder_id = exchange.other(answerer.id)
     recorder = timebank.member(db, recorder_id)
     hours = timebank.hours_text(exchange.minutes)
     if yes:

@@ -44,13 +44,12 @@ def duration(text: str) -> int | None:
     """Minutes in "2 hours", "1.5 hrs", "an hour and a half", "90 minutes", "half an hour"."""
     said = text.lower()
     if (whole := _N_AND_A_HALF.search(said)) is not None:  # "2 and a half hours"
-        amount = whole.group(1)
-        return round(float(NUMBERS.get(amount, 0) or amount.replace(",", ".")) * 60) + 30
+        return round(_amount(whole.group(1)) * 60) + 30
     if _HALF_HOUR.search(said):
         return 30
     minutes, found = 0.0, False
     for amount, unit in _DURATION.findall(said):
-        value = float(NUMBERS.get(amount, 0) or amount.replace(",", "."))
+        value = _amount(amount)
         minutes += value * (1 if unit.startswith("m") else 60)
         found = True
     if not found:
@@ -58,6 +57,11 @@ def duration(text: str) -> int | None:
     if _AND_A_HALF.search(said):
         minutes += 30
     return round(minutes)
+
+
+def _amount(said: str) -> float:
+    """"2", "1,5", "two" -> the number."""
+    return float(NUMBERS.get(said, 0) or said.replace(",", "."))
 
 
 def exchange_said(text: str) -> Said | None:

@@ -58,16 +58,12 @@ SET_ASIDE = {
     "objection:what": OBJECTION_ASIDE, "objection:confirm": OBJECTION_ASIDE,
     "objection:postcode": OBJECTION_ASIDE, "objection:reason": OBJECTION_ASIDE,
     "feedback:rating": "I've left the rating.",
-    "timebank:which": "I've put the time bank record aside; nothing is recorded yet (CARRY ON "
-                      "to go back).",
-    "timebank:hours": "I've put the time bank record aside; nothing is recorded yet (CARRY ON "
-                      "to go back).",
-    "timebank:name": "I've put joining the time bank aside (CARRY ON to go back).",
-    "timebank:ward": "I've put joining the time bank aside (CARRY ON to go back).",
-    "volunteering:name": "I've put the sign-up aside (CARRY ON to go back).",
-    "volunteering:age": "I've put the sign-up aside (CARRY ON to go back).",
-    "volunteering:when": "I've put the sign-up aside (CARRY ON to go back).",
-    "volunteering:consent": "I've put the sign-up aside (CARRY ON to go back).",
-    "volunteering:contact": "I've put the sign-up aside (CARRY ON to go back).",
+    **dict.fromkeys(("timebank:which", "timebank:hours"), "I've put the time bank record "
+                    "aside; nothing is recorded yet (CARRY ON to go back)."),
+    **dict.fromkeys(("timebank:name", "timebank:ward"), "I've put joining the time bank aside "
+                    "(CARRY ON to go back)."),
+    **dict.fromkeys(("volunteering:name", "volunteering:age", "volunteering:when",
+                     "volunteering:consent", "volunteering:contact"),
+                    "I've put the sign-up aside (CARRY ON to go back)."),
     "privacy:forget": "I have not deleted anything.",
 }

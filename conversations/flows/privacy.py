@@ -41,12 +41,12 @@ def _plain(text: str) -> str:
 
 def wants_my_data(text: str) -> bool:
     said = _plain(text)
-    return words(text) in MY_DATA or said in MY_DATA or _MY_DATA.match(said) is not None
+    return said in MY_DATA or _MY_DATA.match(said) is not None
 
 
 def wants_forget(text: str) -> bool:
     said = _plain(text)
-    return words(text) in FORGET or said in FORGET or _FORGET.match(said) is not None
+    return said in FORGET or _FORGET.match(said) is not None
 
 
 def summary(ctx: Context, session: Session) -> Outbound:

@@ -332,13 +332,12 @@ def answer_pending(ctx: Context, session: Session, me: Member, yes: bool,
     if chosen is None:
         return [Outbound(ALREADY_ANSWERED)]
     if yes and minutes is not None and minutes != chosen.minutes:
-        other = timebank.member(ctx.db, chosen.giver if chosen.receiver == me.id
-                                else chosen.receiver)
+        other = timebank.member(ctx.db, chosen.other(me.id))
         name = other.name if other else "They"
-        recorded = timebank.hours_text(chosen.minutes)
-        return [Outbound(f"{name} recorded {recorded}. If it was {timebank.hours_text(minutes)}, "
-                         f"reply NO, then tell me, e.g. \"{name} helped me for "
-                         f"{timebank.hours_text(minutes)}\". Or reply YES to confirm {recorded}.")]
+        recorded, said = timebank.hours_text(chosen.minutes), timebank.hours_text(minutes)
+        return [Outbound(f"{name} recorded {recorded}. If it was {said}, reply NO, then tell "
+                         f"me, e.g. \"{name} helped me for {said}\". Or reply YES to confirm "
+                         f"{recorded}.")]
     if not yes:
         timebank.decline(ctx.db, chosen.id, by(me), ctx.now)
         notices.answered(ctx.db, chosen, me, False, ctx.timebank, ctx.now)
@@ -372,8 +371,7 @@ def ask_which_exchange(ctx: Context, session: Session, me: Member, waiting: list
                        yes: bool) -> list[Outbound]:
     choices = []
     for pending in waiting[:4]:
-        other = timebank.member(ctx.db, pending.giver if pending.receiver == me.id
-                                else pending.receiver)
+        other = timebank.member(ctx.db, pending.other(me.id))
         label = f"{other.name if other else 'Someone'}, {timebank.hours_text(pending.minutes)}"
         if pending.note:
             label += f", {pending.note[:20]}"

@@ -197,13 +197,13 @@ def relay(ctx: Context, me: Member, name: str, where: str, text: str) -> list[Ou
     named = [other for (other_id,) in rows.fetchall()
              if (other := timebank.member(ctx.db, int(other_id))) is not None
              and (other.first_name or "").lower() == name.lower()]
-    if where and named and not any((m.ward or "").lower().startswith(where.lower())
-                                   for m in named):
+    in_ward = [m for m in named if (m.ward or "").lower().startswith(where.lower())]
+    if where and named and not in_ward:
         wards = ", ".join(f"{m.name} ({m.ward or 'no ward'})" for m in named)
         return [Outbound(f"You're in touch with {wards}, not one in \"{where}\". To send it, "
                          f"write \"to {named[0].name}: ...\". Nothing was passed on.")]
     if where:
-        named = [m for m in named if (m.ward or "").lower().startswith(where.lower())]
+        named = in_ward
     if len(named) == 1:
         notices.relay(ctx.db, me, named[0], text, ctx.now)
         return [Outbound(f"Passed on to {named[0].name}.")]
