@@ -21,6 +21,7 @@ Subject = Literal["you", "other"]
 HOUSEHOLD = frozenset({"income_benefit", "lives_alone", "renting", "council_tenant",
                        "has_children", "child_aged_two", "at_risk_homeless", "working"})
 INCOME_BENEFIT = "income_benefit"
+CHILD_AGED_TWO = "child_aged_two"
 DISABLED = "disabled"
 
 _CHILDREN = {"son": "he", "daughter": "she", "boy": "he", "girl": "she", "lad": "he",
@@ -154,6 +155,8 @@ def note_subject(session: Session, text: str) -> None:
         again = other.get("child") and who == "your child"
         if other.get("who") != who and not again:
             other = {"who": who, "pronoun": pronoun, "child": child, "answers": {}}
+        if _MANY_NAMED.search(words(text)):
+            other["many"] = True  # "my kids", no ages yet: ask for each of them
     elif not other and _YEAR_OLD.search(words(text)):
         other = {"who": "your child", "pronoun": "they", "child": True, "answers": {}}
     elif not other:
@@ -184,7 +187,7 @@ def note_facts(session: Session, text: str) -> list[str]:
         other = session.data["other"]
         if other.get("child") or other_age < 18:
             other["child"] = True
-            session.data.setdefault("answers", {}).setdefault("has_children", True)
+            _household_children(session, [other_age])
     self_age = _self_age(said)
     if self_age is not None:
         _store(session, "you", AGE, self_age)
@@ -224,7 +227,15 @@ def for_children(session: Session, ages: list[int]) -> None:
     session.data["other"] = {"who": CHILDREN, "pronoun": "they", "child": True,
                              "answers": {**answers, AGE: ages}}
     session.data["children"] = ages
-    session.data.setdefault("answers", {}).setdefault("has_children", True)
+    _household_children(session, ages)
+
+
+def _household_children(session: Session, ages: list[int]) -> None:
+    """What a child's age says of the writer's household: children, and one aged 2."""
+    mine = session.data.setdefault("answers", {})
+    mine.setdefault("has_children", True)
+    if 2 in ages:
+        mine.setdefault(CHILD_AGED_TWO, True)
 
 
 def children_known(session: Session) -> list[int] | None:
@@ -300,6 +311,9 @@ def shared(session: Session, code: str) -> bool:
 def record(session: Session, subject: Subject, code: str, value: Any) -> None:
     """An answer given in a check: the subject's own, or the household's."""
     _store(session, subject, code, value)
+    if code == AGE and subject == "other" and (session.data.get("other") or {}).get("child") \
+            and value is not None:
+        _household_children(session, value if isinstance(value, list) else [value])
 
 
 def answers_for(session: Session, subject: Subject) -> dict[str, Any]:
@@ -352,7 +366,8 @@ def question_about(question: str, session: Session, subject: Subject, code: str)
             rest = pattern.sub("", question, count=1)
             rest = re.sub(r"\byou\b", pronoun, rest)
             rest = re.sub(r"\byour\b", {"he": "his", "she": "her"}.get(pronoun, "their"), rest)
-            lead = (many if plural(name) else singular).format(who=name)
+            several = "any of " + name if name.startswith(CHILDREN) else name
+            lead = (many if plural(name) else singular).format(who=several)
             return lead + rest
     return f"About {name}: {question}"
 
@@ -361,6 +376,8 @@ def age_question(session: Session, subject: Subject) -> str:
     if subject == "you":
         return "How old are you? Reply with your age in years, or SKIP."
     name = who(session, subject)
+    if (session.data.get("other") or {}).get("many") and name == "your child":
+        return "How old are your children? Reply with their ages (like 7 and 12), or SKIP."
     verb = "are" if plural(name) else "is"
     return f"How old {verb} {name}? Reply with the age in years, or SKIP."
 

@@ -155,7 +155,7 @@ async def test_not_happy_with_that_after_a_service_offers_to_object_or_correct(
 async def test_a_parent_asking_for_their_kids_is_asked_the_childs_age(texter: Any) -> None:
     person = texter()
     asked = await person.say("can my kids get free school dinners?")
-    assert "How old is your child?" in asked
+    assert "How old are your children?" in asked
     assert "How old are you?" not in asked
     assert "Universal Credit" in await person.say("she's 9")
     result = await person.say("yes")
@@ -314,7 +314,7 @@ async def test_telegram_follow_ups_and_a_childs_check(
         "Sample Borough Food Bank is at St Mark's Hall, 4 Church Street, Sampleton ZZ1 6JK."
     assert "Thursday" not in await person.say("what time does it open")
     asked = await person.say("can my kids get free school dinners?")
-    assert "How old is your child?" in asked
+    assert "How old are your children?" in asked
     await person.say("my son is 9")
     result = await person.say("yes")
     assert "Your son is likely to be able to get Free school meals." in result

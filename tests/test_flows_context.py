@@ -122,9 +122,10 @@ def test_a_check_for_someone_else_is_phrased_about_them(talk: Talk) -> None:
 
 def test_my_data_counts_the_other_persons_answers_too(talk: Talk) -> None:
     talk.say("can my son get free school meals?")
+    # his age, the household's Universal Credit, and that there is a child at home
     talk.say("9")
     talk.say("yes")
-    assert "your answers in this chat (2 other answers)" in talk.say("MY DATA")
+    assert "your answers in this chat (3 other answers)" in talk.say("MY DATA")
 
 
 def test_yes_after_a_plan_is_shown_objects_to_it(talk: Talk) -> None:

@@ -267,7 +267,7 @@ def test_two_ages_for_the_writer_or_an_impossible_one_are_asked_again(talk: Talk
 
 
 def test_ages_given_together_in_answer_to_how_old(talk: Talk) -> None:
-    assert "How old is your child?" in talk.say("can my kids get free school meals?")
+    assert "How old are your children?" in talk.say("can my kids get free school meals?")
     assert "Universal Credit" in talk.say("5, 9 and 12")
     result = talk.say("yes we get UC")
     assert "Your children are likely to be able to get Free school meals." in result

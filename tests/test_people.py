@@ -137,6 +137,21 @@ def test_several_childrens_ages_in_a_sentence(said: str, ages: list[int] | None)
     assert people.several_ages(said) == ages
 
 
+def test_my_kids_without_ages_are_asked_each_age_and_a_two_year_old_is_known() -> None:
+    session = Session("sms", "+447700900125")
+    people.note_facts(session, "what can my kids get?")
+    assert people.age_question(session, "other").startswith("How old are your children?")
+    people.record(session, "other", "age", [2, 5])
+    assert session.data["answers"]["child_aged_two"] is True  # not asked again
+    one = Session("sms", "+447700900126")
+    people.note_facts(one, "my son is 2")
+    assert one.data["answers"]["child_aged_two"] is True
+    assert people.age_question(one, "other").startswith("How old is your son?")
+    older = Session("sms", "+447700900127")
+    people.note_facts(older, "my kids are 3 and 8")
+    assert "child_aged_two" not in older.data["answers"]
+
+
 def test_several_ages_are_kept_for_the_children_not_the_writer() -> None:
     session = Session("sms", "+447700900123")
     learned = people.note_facts(session, "my kids are 7 and 12 and I'm 34")
@@ -145,7 +160,7 @@ def test_several_ages_are_kept_for_the_children_not_the_writer() -> None:
     assert session.data["other"]["who"] == "your children"
     assert session.data["answers"]["age"] == 34
     assert people.question_about("Are you in full-time education?", session, "other",
-                                 "in_education") == "Are your children in full-time education?"
+                                 "in_education") == "Are any of your children in full-time education?"
     people.note_facts(session, "for my child")  # the children already spoken of
     assert session.data["other"]["answers"]["age"] == [7, 12]
     impossible = Session("sms", "+447700900124")
