@@ -149,6 +149,11 @@ class Engine:
         first = session.updated_at is None
         session.updated_at = ctx.now
         text = inbound.text.strip()
+        if session.state != "objection:postcode" and \
+                (given := objection.postcode_first(text)) is not None:
+            postcode, text = given  # "my postcode is ZZ1 1AA and I want to object to ..."
+            records.set_postcode(ctx.db, session.channel, session.address, postcode,
+                                 records.ward_for_postcode(ctx.db, postcode), ctx.now)
         word = normalise_command(text)
         forget_set_aside_if_taken_up(session)
 

@@ -92,6 +92,19 @@ def test_a_ward_named_in_a_sentence(talk: Talk, db: sqlite_utils.Database, said:
     assert objection_counts_by_ward(db, "car-park") == {"Hillside": 1}
 
 
+@pytest.mark.parametrize("said", [
+    "my postcode is HL1 1AA and I want to object to the car park",
+    "I live in hl11aa, I don't want the car park",
+])
+def test_a_postcode_given_before_the_objection_is_not_asked_again(
+    talk: Talk, db: sqlite_utils.Database, said: str
+) -> None:
+    assert "Do you want to object to New car park on Mill Lane?" in talk.say(said)
+    assert "Why do you object" in talk.say("yes")
+    talk.say("it is the only green space")
+    assert objection_counts_by_ward(db, "car-park") == {"Hillside": 1}
+
+
 def test_why_the_postcode_is_answered_and_asked_again(talk: Talk, db: sqlite_utils.Database
                                                       ) -> None:
     talk.say("object to the car park")

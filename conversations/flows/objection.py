@@ -56,6 +56,10 @@ _PLANS = re.compile(
 )
 _STRIP = re.compile(r"^(?:the|a|an|this|that|it|them)\b ?|[?.!]+$")
 _POSTCODE_IN_TEXT = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})\b", re.IGNORECASE)
+_POSTCODE_FIRST = re.compile(
+    r"^(?:my\s+post\s*code\s+is|my\s+post\s*code'?s|post\s*code:?|i\s+live\s+(?:at|in)|"
+    r"i'?m\s+in|i\s+am\s+in)\s+(?P<postcode>[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2})\b"
+    r"(?:\s*(?:[,.;&-]|\band\b)\s*)+(?P<rest>\S.*)$", re.IGNORECASE | re.DOTALL)
 # An answer to "Do you want to object?" that gives the reason with the yes: "yes, it will
 # ruin the green" (`_BECAUSE`: "because there's nowhere else to park"; `_REASON`, only once
 # the person has said yes: "it'll kill the high street").
@@ -349,6 +353,16 @@ def postcode_in(text: str) -> str | None:
     if found is None:
         return None
     return f"{found.group(1).upper()} {found.group(2).upper()}"
+
+
+def postcode_first(text: str) -> tuple[str, str] | None:
+    """(postcode, the rest) for a message that gives the postcode before what it asks: "my
+    postcode is ZZ1 1AA and I want to object to the car park"."""
+    found = _POSTCODE_FIRST.match(text.strip())
+    if found is None:
+        return None
+    postcode = postcode_in(found.group("postcode"))
+    return (postcode, found.group("rest")) if postcode else None
 
 
 def record(ctx: Context, session: Session, entry: Entry, reason: str) -> list[Outbound]:
