@@ -179,6 +179,8 @@ class Engine:
         picked = self._picked(session, inbound, text, ctx)
         if picked is not None:
             return picked
+        if (changed := entitlement.correct_verdict(ctx, session, text)) is not None:
+            return changed
         state = session.state
         flow = FLOWS.get(state.partition(":")[0])
         if state not in WAITING and self._asks_something(text):
@@ -251,6 +253,7 @@ class Engine:
 
     def route(self, session: Session, text: str, ctx: Context, first: bool = False
               ) -> list[Outbound]:
+        session.data.pop("checked", None)  # a new request: no "oops i meant no" to a check
         word = normalise_command(text)
         if word in MENU_WORDS:
             return self._menu(session, self._menu_text(session))

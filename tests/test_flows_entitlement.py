@@ -308,3 +308,32 @@ def test_my_kids_after_one_child_was_spoken_of_means_all_of_them(talk: Talk) -> 
     result = talk.say("yes")
     assert ("Your children aged 7 and 9 are likely to be able to get Free school meals. Not "
             "for your child aged 17: it is for ages 4 to 16.") in result
+
+
+
+def test_oops_i_meant_no_changes_the_answer_just_given(talk: Talk) -> None:
+    talk.say("what can I get?")
+    talk.say("34")
+    asked = talk.replies[-1].text
+    session = load_session(talk.db, talk.channel, talk.address)
+    code = session.data["flow"]["asking"]
+    talk.say("yes")
+    assert load_session(talk.db, talk.channel, talk.address).data["answers"][code] is True
+    changed = talk.say("oops i meant no")
+    assert changed.startswith("OK, I've changed that answer to No.")
+    assert asked not in changed  # the check goes on, not back to the start
+    session = load_session(talk.db, talk.channel, talk.address)
+    assert session.data["answers"][code] is False
+    assert talk.state == "entitlement:ask"
+
+
+def test_a_correction_after_the_verdict_gives_the_verdict_again(talk: Talk) -> None:
+    talk.say("free school meals")
+    talk.say("Check for me", choice=0)
+    talk.say("12")
+    assert "You are likely to be able to get Free school meals" in talk.say("yes")
+    again = talk.say("sorry, I meant no")
+    assert again.startswith("OK, I've changed that answer to No.")
+    assert "It looks like you can't get Free school meals" in again
+    talk.say("how do I report a pothole")  # a new request: nothing left to correct
+    assert "changed that answer" not in talk.say("oops i meant yes")

@@ -159,8 +159,9 @@ def test_several_ages_are_kept_for_the_children_not_the_writer() -> None:
     assert session.data["other"]["answers"]["age"] == [7, 12]
     assert session.data["other"]["who"] == "your children"
     assert session.data["answers"]["age"] == 34
-    assert people.question_about("Are you in full-time education?", session, "other",
-                                 "in_education") == "Are any of your children in full-time education?"
+    asked = people.question_about("Are you in full-time education?", session, "other",
+                                  "in_education")
+    assert asked == "Are any of your children in full-time education?"
     people.note_facts(session, "for my child")  # the children already spoken of
     assert session.data["other"]["answers"]["age"] == [7, 12]
     impossible = Session("sms", "+447700900124")

@@ -61,6 +61,12 @@ _ONE_CHECK = re.compile(
     rf"entitled to)|(?:am i|is {_WHO}|are {_WHO}) (?:entitled to|eligible for)|"
     r"check if (?:i|we|my \w+|he|she|they) can get) (.+)$"
 )
+# "oops i meant no", "sorry, my mistake, yes": a change to the answer just given
+_CORRECTION = re.compile(
+    r"^(?:(?:oops|oh|sorry|soz|whoops|no|wait|hang on|actually|my bad|my mistake|mistake|"
+    r"wrong one|wrong|typo|correction)\W+)*(?:i meant|i mean|meant|meant to say|it should be|"
+    r"should be|should have said|make that|change (?:it|that) to|my bad|my mistake|oops|"
+    r"whoops|wrong one|typo|correction)\W+(?P<answer>.+?)\W*$")
 _PRONOUN_THING = {"it", "that", "this", "them", "that one", "this one", "one"}
 OFFER = "Would you like to check if you can get it?"
 WHO_QUESTION = "Is this for you or for someone else?"
@@ -138,7 +144,9 @@ def step(ctx: Context, session: Session) -> list[Outbound]:
     subject = subject_of(session)
     answers = people.answers_for(session, subject)
     question = next_question_across(candidates(ctx, target), answers, ctx.questions)
-    if question is None:
+    if question is None:  # kept for "oops i meant no" after the verdict
+        session.data["checked"] = {key: value for key, value in flow_data(session).items()
+                                   if key in ("check", "for", "answered")}
         return result_all(ctx, session) if target == ALL else result_one(ctx, session, target)
     flow_data(session)["asking"] = question
     if question == AGE:
@@ -184,6 +192,8 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
     asking = flow.get("asking")
     if asking is None:
         return None
+    if (changed := _corrected(ctx, session, text)) is not None:
+        return changed
     subject = subject_of(session)
     note = ""
     if asking == AGE and subject == "you" and people.subject_of(text) == "other":
@@ -209,9 +219,40 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
         if value == "":
             return _other_facts(ctx, session, text)
         people.record(session, subject, asking, value)
+        flow["answered"] = asking  # "oops i meant no" changes it
     people.note_facts(session, text)
     replies = step(ctx, session)
     return [Outbound(note), *replies] if note else replies
+
+
+def _corrected(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
+    """"oops i meant no" just after a yes/no answer: that answer changed, and the check
+    goes on from there; None when the message is no such change."""
+    flow = flow_data(session)
+    code = flow.get("answered")
+    found = _CORRECTION.match(words(text))
+    if not code or found is None:
+        return None
+    value, _ = _circumstance(found.group("answer"), code)
+    if value == "":
+        return None
+    people.record(session, subject_of(session), code, value)
+    said = {True: "Yes", False: "No", None: "Not sure"}[value]  # type: ignore[index]
+    return [Outbound(f"OK, I've changed that answer to {said}."), *step(ctx, session)]
+
+
+def correct_verdict(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
+    """"oops i meant no" just after a check's verdict: the last answer changed, and the
+    verdict given again."""
+    checked = session.data.get("checked")
+    if not checked or session.state not in ("answered", "feedback:helpful") \
+            or _CORRECTION.match(words(text)) is None:
+        return None
+    session.data["flow"] = dict(checked)
+    replies = _corrected(ctx, session, text)
+    if replies is None:
+        end_flow(session, session.state)
+    return replies
 
 
 def _other_facts(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
