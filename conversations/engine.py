@@ -124,11 +124,15 @@ class Engine:
                        replying_to)
 
     def step(self, session: Session, inbound: Inbound, now: datetime) -> list[Outbound]:
-        """Safeguarding first: crisis contacts lead the replies whatever else was asked."""
+        """Safeguarding first: crisis contacts lead the replies whatever else was asked, and
+        the message goes nowhere else (not into an objection's reason for the councillors,
+        a feedback comment or a message passed on to another member)."""
         ctx = self.context(now, inbound.reply_to)
-        replies = self._step(session, inbound, ctx)
         concern = assess(inbound.text)
-        return replies if concern is None else self.disclosure(session, inbound.text, concern)
+        if concern is None:
+            return self._step(session, inbound, ctx)
+        session.updated_at = now
+        return self.disclosure(session, inbound.text, concern)
 
     def disclosure(self, session: Session, text: str, concern: Concern) -> list[Outbound]:
         """The helplines for the concern, the answer to anything else the message asked

@@ -156,3 +156,15 @@ def test_unmatched_messages_are_kept_redacted_as_unmet_needs(
 ])
 def test_redaction(text: str, expected: str) -> None:
     assert redact(text) == expected
+
+
+def test_a_disclosure_given_as_the_comment_is_not_kept_as_feedback(
+    talk: Talk, db: sqlite_utils.Database
+) -> None:
+    talk.say("youth club")
+    talk.say("yes")
+    reply = talk.say("my stepdad hits me when he drinks")
+    assert "Childline" in reply and "Thank you for your feedback" not in reply
+    [row] = feedback_rows(db)  # the yes stays; the comment, read by staff, does not
+    assert row["comment"] is None
+    assert talk.state != "feedback:comment"

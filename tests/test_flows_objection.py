@@ -105,6 +105,19 @@ def test_a_postcode_given_before_the_objection_is_not_asked_again(
     assert objection_counts_by_ward(db, "car-park") == {"Hillside": 1}
 
 
+def test_a_disclosure_given_as_the_reason_is_never_an_objection(
+    talk: Talk, db: sqlite_utils.Database
+) -> None:
+    talk.say("object to the car park")
+    talk.say("yes")
+    talk.say("skip")
+    reply = talk.say("my dad hits me and i dont want to go home")
+    assert "Childline" in reply and "objection" not in reply
+    # the reason would reach the councillors' digest: nothing is recorded
+    assert db.table("objections").count == 0
+    assert talk.state != "objection:reason"
+
+
 def test_why_the_postcode_is_answered_and_asked_again(talk: Talk, db: sqlite_utils.Database
                                                       ) -> None:
     talk.say("object to the car park")
