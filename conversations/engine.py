@@ -76,7 +76,8 @@ MAX_CHOICES = 3
 SMS_ALTERNATIVES = 2  # an answer, its question and its choices fit two texts
 # States whose question is asked again after small talk or a follow-up answer.
 WAITING = {"entitlement:ask", "entitlement:who", "objection:what", "objection:confirm",
-           "objection:postcode", "objection:reason", "feedback:rating", "privacy:forget"}
+           "objection:postcode", "objection:reason", "objection:later", "feedback:rating",
+           "privacy:forget"}
 WAITING |= timebank_flow.WAITING | volunteering_flow.WAITING
 
 Handler = Callable[[Context, Session, str], list[Outbound] | None]
@@ -185,6 +186,8 @@ class Engine:
             return picked
         if (changed := entitlement.correct_verdict(ctx, session, text)) is not None:
             return changed
+        if (reason := objection.later_reason(ctx, session, text)) is not None:
+            return reason
         state = session.state
         flow = FLOWS.get(state.partition(":")[0])
         if state not in WAITING and self._asks_something(text):
@@ -257,7 +260,8 @@ class Engine:
 
     def route(self, session: Session, text: str, ctx: Context, first: bool = False
               ) -> list[Outbound]:
-        session.data.pop("checked", None)  # a new request: no "oops i meant no" to a check
+        for kept in ("checked", "objected"):  # a new request: "oops i meant no" or "because
+            session.data.pop(kept, None)  # ..." no longer change a check or an objection
         word = normalise_command(text)
         if word in MENU_WORDS:
             return self._menu(session, self._menu_text(session))

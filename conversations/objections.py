@@ -44,6 +44,17 @@ def add_objection(
     return True
 
 
+def add_reason(
+    db: sqlite_utils.Database, channel: str, address: str, entry_id: str, reason: str
+) -> bool:
+    """A reason given after the objection was recorded without one; False when there is
+    no such objection (or it has a reason already)."""
+    cursor = db.execute(
+        f"UPDATE {TABLE} SET reason = ? WHERE channel = ? AND address = ? AND entry_id = ? "
+        "AND (reason IS NULL OR reason = '')", [reason, channel, address, entry_id])
+    return bool(cursor.rowcount)
+
+
 def withdraw_objection(
     db: sqlite_utils.Database, channel: str, address: str, entry_id: str
 ) -> bool:

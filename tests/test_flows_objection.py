@@ -118,6 +118,32 @@ def test_a_disclosure_given_as_the_reason_is_never_an_objection(
     assert talk.state != "objection:reason"
 
 
+def test_a_reason_given_after_the_objection_is_added_to_it(
+    talk: Talk, db: sqlite_utils.Database
+) -> None:
+    object_to_library(talk)  # the reason skipped
+    added = talk.say("because we use it every saturday")
+    assert "I've added your reason to your objection to Close Riverside library" in added
+    [row] = db.table("objections").rows
+    assert row["reason"] == "because we use it every saturday"
+
+
+def test_asking_to_add_a_reason_asks_for_it_and_only_just_after(
+    talk: Talk, db: sqlite_utils.Database
+) -> None:
+    object_to_library(talk)
+    assert "What is your reason for objecting" in talk.say("can I add a reason?")
+    assert "I've added your reason" in talk.say("It is the only quiet place to study")
+    [row] = db.table("objections").rows
+    assert row["reason"] == "It is the only quiet place to study"
+    other = person(db, 9)
+    object_to_library(other)
+    other.say("youth club")  # something else in between: "because ..." is no reason now
+    assert "added your reason" not in other.say("because it is the only library")
+    assert [r["reason"] for r in db.table("objections").rows_where(
+        "address = ?", [other.address])] == [None]
+
+
 def test_why_the_postcode_is_answered_and_asked_again(talk: Talk, db: sqlite_utils.Database
                                                       ) -> None:
     talk.say("object to the car park")

@@ -56,6 +56,10 @@ _PLANS = re.compile(
 )
 _STRIP = re.compile(r"^(?:the|a|an|this|that|it|them)\b ?|[?.!]+$")
 _POSTCODE_IN_TEXT = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})\b", re.IGNORECASE)
+_ADD_REASON = re.compile(  # after an objection without a reason: "because ...", "my reason is"
+    r"^(?:(?P<because>because|cos|coz)\b|(?:(?:can|could|may) i |i want to |i'?d like to |"
+    r"i wanna |let me )?(?:add|give) (?:a|my|the) reason\b|(?:my|the) reason is\b)"
+    r"\W*(?P<reason>.*)$", re.IGNORECASE | re.DOTALL)
 _POSTCODE_FIRST = re.compile(
     r"^(?:my\s+post\s*code\s+is|my\s+post\s*code'?s|post\s*code:?|i\s+live\s+(?:at|in)|"
     r"i'?m\s+in|i\s+am\s+in)\s+(?P<postcode>[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2})\b"
@@ -314,7 +318,37 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
     if session.state == "objection:reason":
         reason = "" if is_skip(text) else text.strip()[:REASON_LIMIT]
         return record(ctx, session, ctx.entries[flow["entry"]], reason)
+    if session.state == "objection:later":
+        end_flow(session)
+        if is_skip(text) or looks_like_question(text):
+            return [Outbound("OK, your objection stays as it is.")] if is_skip(text) else None
+        return _add_reason(ctx, session, ctx.entries[flow["entry"]], text.strip())
     return None
+
+
+def later_reason(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
+    """A reason given just after an objection recorded without one ("because it's the
+    only green space", "can I add a reason?"); None when the message is not that."""
+    entry = ctx.entries.get(str(session.data.get("objected", "")))
+    found = _ADD_REASON.match(text.strip())
+    if entry is None or session.state != "answered" or found is None:
+        return None
+    session.data.pop("objected")
+    reason = found.group("reason").strip(" .!")
+    if len(reason.split()) < 2:
+        session.data["flow"] = {"kind": "object", "entry": entry.id}
+        return [ask(session, "objection:later", f"What is your reason for objecting to "
+                    f"{entry.title}? Reply with it, or SKIP.")]
+    return _add_reason(ctx, session, entry, found.group(0) if found.group("because")
+                       else reason)
+
+
+def _add_reason(ctx: Context, session: Session, entry: Entry, reason: str
+                ) -> list[Outbound]:
+    if not objections.add_reason(ctx.db, session.channel, session.address, entry.id,
+                                 reason[:REASON_LIMIT]):
+        return [Outbound(f"I couldn't find your objection to {entry.title} without a reason.")]
+    return [Outbound(f"Thank you, I've added your reason to your objection to {entry.title}.")]
 
 
 def _postcode(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
@@ -372,6 +406,8 @@ def record(ctx: Context, session: Session, entry: Entry, reason: str) -> list[Ou
         ctx.db, session.channel, session.address, entry.id, ward, reason, ctx.now)
     councillors.objection_recorded(ctx.db, entry, ward, ctx.now, channel=session.channel)
     end_flow(session)
+    if not reason:
+        session.data["objected"] = entry.id  # "because ..." next adds the reason
     return [Outbound(f"Thank you, your objection to {entry.title} is recorded. "
                      + acknowledgement(ctx, entry.id, ward)
                      + " Send WITHDRAW MY OBJECTION to take it back.")]
