@@ -184,7 +184,12 @@ def cmd_approve(args: argparse.Namespace) -> int:
 def cmd_forget(args: argparse.Namespace) -> int:
     db = open_ledger(args)
     found = find_member(db, args.member)
-    timebank.forget_member(db, found.id)
+    with write(db):
+        withdrawn = notices.leaving(db, found, datetime.now(UTC))
+        timebank.forget_member(db, found.id)
+    if withdrawn:
+        print(f"{withdrawn} exchange(s) still waiting for a YES no longer count; the other "
+              "members are told.")
     print(f"Forgot member #{found.id}: name, ward, offers, needs and contact emptied; their "
           "exchanges stay in the ledger as a former member's.")
     return 0

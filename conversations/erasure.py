@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlite_utils
 
 from catalogue.storage import Personal, people_tables, personal_rules
+from conversations import timebank, timebank_notices
 
 _DESCRIBED = {"sessions", "people", "feedback", "objections", "unmet_needs"}
 
@@ -58,10 +60,17 @@ def export_person(db: sqlite_utils.Database, channel: str, address: str) -> dict
     return {"channel": channel, "address": address, "tables": tables}
 
 
-def erase_person(db: sqlite_utils.Database, channel: str, address: str) -> dict[str, int]:
+def erase_person(db: sqlite_utils.Database, channel: str, address: str,
+                 now: datetime | None = None) -> dict[str, int]:
     """Delete or anonymise the person's rows as each table declares; returns rows touched
-    a table. The caller owns the transaction (and checkpoints the log afterwards)."""
+    a table. The other member of a time-bank exchange still waiting for a YES is told
+    first (conversations/timebank_notices.py `leaving`). The caller owns the transaction
+    (and checkpoints the log afterwards)."""
     touched: dict[str, int] = {}
+    member = timebank.member_for(db, channel, address) \
+        if "timebank_members" in db.table_names() else None
+    if member is not None:
+        timebank_notices.leaving(db, member, now or datetime.now(UTC))
     for table, rule in people_tables(db).items():
         where, args = _where(rule), [channel, address]
         if rule.keep_where:

@@ -283,6 +283,13 @@ def awaiting(db: sqlite_utils.Database, member_id: int) -> list[Exchange]:
     return [Exchange(*row) for row in rows]
 
 
+def undecided(db: sqlite_utils.Database, member_id: int) -> list[Exchange]:
+    """Every pending exchange this member is one side of, whoever recorded it."""
+    rows = db.execute(_EXCHANGE + " WHERE d.exchange IS NULL AND (e.giver = ? OR "
+                      "e.receiver = ?) ORDER BY e.id", [member_id, member_id]).fetchall()
+    return [Exchange(*row) for row in rows]
+
+
 # -- statements and the coordinator's ledger --------------------------------------------------
 
 @dataclass(frozen=True)

@@ -115,6 +115,30 @@ def answered(db: sqlite_utils.Database, exchange: Exchange, answerer: Member, ye
                       f"declined by {answerer.name} #{answerer.id}. Please look into it.", now)
 
 
+def leaving(db: sqlite_utils.Database, member: Member, now: datetime) -> int:
+    """Just before a member is forgotten, which declines each exchange still waiting for a
+    YES (conversations/timebank_schema.py): the other member of each is told, without the
+    name being erased. Returns how many exchanges that is."""
+    waiting = timebank.undecided(db, member.id)
+    for found in waiting:
+        other = timebank.member(db, found.other(member.id))
+        mine = other is not None and found.recorded_by == f"member:{other.id}"
+        if other is None or not (mine or _was_asked(db, found.id)):
+            continue  # a question still queued is cancelled: they never heard of it
+        hours = timebank.hours_text(found.minutes)
+        what = (f"the {hours}{what_of(found)} you recorded" if mine
+                else f"the {hours}{what_of(found, True)} you were asked to confirm")
+        tell(db, other, f"timebank-left:{found.id}", f"Time bank: the other member of {what} "
+             "has left the time bank, so it cannot be confirmed and does not count.", now)
+    return len(waiting)
+
+
+def _was_asked(db: sqlite_utils.Database, exchange_id: int) -> bool:
+    """Whether the other member's "Is that right?" has gone out (or is going)."""
+    return db.execute("SELECT 1 FROM outbox WHERE key = ? AND state IN ('sent', 'sending')",
+                      [f"{CONFIRM_KEY}:{exchange_id}"]).fetchone() is not None
+
+
 def over_limit(db: sqlite_utils.Database, exchange: Exchange, policy: Policy,
                now: datetime) -> None:
     tell_coordinators(db, policy, f"timebank-limit:{exchange.id}",

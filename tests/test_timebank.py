@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from bot.store import open_store
 from conversations import timebank
+from conversations import timebank_notices as notices
 from conversations.erasure import erase_person, export_person
 from conversations.timebank import LedgerError, Policy
 
@@ -269,3 +270,25 @@ def test_forgetting_a_member_declines_what_waits_on_them(store) -> None:
     assert timebank.exchange(store, waiting.id).state == "declined"
     assert timebank.awaiting(store, priya) == []
     assert timebank.statement(store, sam).pending == 0
+
+
+def test_the_other_member_is_told_when_a_member_leaves_with_an_exchange_waiting(store) -> None:
+    sam, priya, ada = join(store, "Sam", 1), join(store, "Priya", 2), join(store, "Ada", 3)
+    mine = timebank.record(store, sam, priya, 120, "her garden", f"member:{sam}", NOW, POLICY)
+    theirs = timebank.record(store, priya, ada, 60, "a lift", f"member:{priya}", NOW, POLICY)
+    unheard = timebank.record(store, priya, sam, 30, "", f"member:{priya}", NOW, POLICY)
+    for exchange in (theirs, unheard):
+        notices.ask_to_confirm(store, exchange, timebank.member(store, priya),
+                               timebank.member(store, exchange.receiver), NOW)
+    store.execute("UPDATE outbox SET state = 'sent' WHERE key = ?",
+                  [f"timebank-confirm:{theirs.id}"])  # Ada has been asked; Sam not yet
+    erase_person(store, "sms", "+447700900002", NOW)  # Priya
+    told = {row["key"]: row for row in store.table("outbox").rows_where("state = 'queued'")}
+    to_sam, to_ada = told[f"timebank-left:{mine.id}"], told[f"timebank-left:{theirs.id}"]
+    assert to_sam["address"] == "+447700900001" and to_ada["address"] == "+447700900003"
+    assert "the 2 hours with her garden you recorded has left the time bank" in to_sam["body"]
+    assert "the 1 hour with a lift you were asked to confirm" in to_ada["body"]
+    assert "Priya" not in to_sam["body"] + to_ada["body"]
+    assert f"timebank-left:{unheard.id}" not in told  # his question was cancelled unsent
+    assert {timebank.exchange(store, e.id).state for e in (mine, theirs)} == {"declined"}
+    assert timebank.balance(store, sam) == timebank.balance(store, ada) == 0

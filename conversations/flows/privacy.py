@@ -72,7 +72,7 @@ def ask_forget(session: Session) -> list[Outbound]:
 def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
     said = parse_yes_no(text)
     if said == "yes" or wants_forget(text):
-        erase_person(ctx.db, session.channel, session.address)
+        erase_person(ctx.db, session.channel, session.address, ctx.now)
         session.state, session.data = ERASED, {}
         return [Outbound("Done: I have deleted what I held about you. If you message again, "
                          "I start afresh.", erased=True)]
