@@ -109,6 +109,23 @@ def test_names_and_addresses_are_hidden_in_reasons_and_unmet_needs(tmp_path: Pat
     assert riverside.unmet == (("can [name] get help with her boiler", 2),)
 
 
+def test_reasons_beyond_the_three_shown_are_counted(tmp_path: Path) -> None:
+    db = open_store(tmp_path / "many.db")
+    save_catalogue(db, ENTRIES, CIRCUMSTANCES)
+    save_wards(db, WARDS)
+    week = Activity(db, WEEK)
+    for reason in ("It is the only green space", "Parking is fine as it is",
+                   "Lorries will use Mill Lane", "My kids play football there",
+                   "Bats roost in the hedges"):
+        week.objection("car-park", "Hillside", reason)
+    week.objection("car-park", "Hillside", "It is the only green space left", count=2)
+    [line] = build_figures(db, WEEK).scope("Hillside").objections
+    assert len(line.reasons) == 3 and line.reasons[0] == ("It is the only green space", 3)
+    assert line.other_reasons == 2  # 7 reasons: 3 alike, then 1 and 1 shown, 2 not
+    text = render_digest(build_figures(db, WEEK), "Hillside").text
+    assert "   - and 2 other reasons" in text
+
+
 def test_a_plan_removed_from_the_catalogue_is_named_as_removed(tmp_path: Path) -> None:
     db = open_store(tmp_path / "removed.db")
     save_catalogue(db, ENTRIES, CIRCUMSTANCES)

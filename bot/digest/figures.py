@@ -41,6 +41,7 @@ class EntryLine:
     standing: int  # every standing objection, any week
     reasons: tuple[tuple[str, int], ...] = ()
     answered: Answered | None = None
+    other_reasons: int = 0  # reasons given this week that the shown ones do not stand for
 
     @property
     def trend(self) -> str:
@@ -265,10 +266,11 @@ class ScopeBuilder:
         answers = answered(self.db, this_week)
         lines = []
         for rank, entry_id in enumerate(this_week):
-            reasons = self.reasons(entry_id, ward) if rank < DETAILED else ()
+            reasons, others = self.reasons(entry_id, ward) if rank < DETAILED else ((), 0)
             lines.append(EntryLine(entry_id, self.titles.get(entry_id, entry_id),
                                    weekly[entry_id][-1], tuple(weekly[entry_id]),
-                                   standing[entry_id], reasons, answers.get(entry_id)))
+                                   standing[entry_id], reasons, answers.get(entry_id),
+                                   others))
         totals = [0] * TREND_WEEKS
         for counts in weekly.values():
             totals = [a + b for a, b in zip(totals, counts, strict=True)]
@@ -278,13 +280,15 @@ class ScopeBuilder:
             self.feedback(mine), self.unmet(ward), self.unmet_total(ward),
             self.people(mine))
 
-    def reasons(self, entry_id: str, ward: Ward) -> tuple[tuple[str, int], ...]:
+    def reasons(self, entry_id: str, ward: Ward) -> tuple[tuple[tuple[str, int], ...], int]:
+        """The reasons that stand for the most others, and how many more were given."""
         if entry_id not in self.reasons_cache:
             self.reasons_cache[entry_id] = read_reasons(self.db, self.week, entry_id)
         texts = [reason for w, reason in self.reasons_cache[entry_id]
-                 if ward is None or w == ward]
-        return tuple((shorten(redact_reason(text, self.known)), n)
-                     for text, n in representative(texts, REASONS))
+                 if (ward is None or w == ward) and reason.strip()]
+        shown = representative(texts, REASONS)
+        return (tuple((shorten(redact_reason(text, self.known)), n) for text, n in shown),
+                len(texts) - sum(n for _, n in shown))
 
     def feedback(self, mine: Mine) -> tuple[FeedbackLine, ...]:
         sums: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
