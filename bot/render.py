@@ -136,6 +136,12 @@ def render_sms_all(replies: Sequence[Outbound]) -> list[str]:
         bodies = [render_sms(rest[n], share, label_limit) if n in others else body
                   for n, body in enumerate(bodies)]
         joined = "\n".join(b for b in bodies if b)
+    if septets(joined) > BUDGET and asking:  # a question's own text is too long: cut it,
+        used = sum(septets(bodies[n]) for n in others) + len(bodies) - 1  # not its choices
+        share = (BUDGET - used) // len(asking)
+        bodies = [render_sms(rest[n], share, label_limit) if n in asking else body
+                  for n, body in enumerate(bodies)]
+        joined = "\n".join(b for b in bodies if b)
     return [*urgent, fit(joined, BUDGET)]
 
 

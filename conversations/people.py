@@ -250,6 +250,11 @@ def children_known(session: Session) -> list[int] | None:
     return ages or None
 
 
+def names_benefit(said: str) -> bool:
+    """Whether the words name an income-related benefit ("uc", "universal credit")."""
+    return _INCOME.search(said) is not None
+
+
 def stated_age(said: str) -> int | None:
     """An age given in answer to "how old ...?": "nine", "she's 9", "I'm 38", "9 years"."""
     whole = re.sub(r"\s*(?:years?|yrs?|y/?o)(?: old)?$", "", said.strip(" .!?"))

@@ -43,7 +43,7 @@ def test_not_entitled_says_why_and_suggests_what_fits(talk: Talk) -> None:
     verdict = talk.say("council tax reduction")  # already decided: the verdict straight away
     assert "It looks like you can't get Council Tax Reduction, because" in verdict
     assert 'you answered No to "Do you (or your parents) get Universal Credit' in verdict
-    assert "You might try: Single person discount" in verdict
+    assert "You might try this." in verdict
     assert "a guide, not a decision" in verdict
     assert talk.choices == ("Single person discount",)
 
@@ -337,3 +337,23 @@ def test_a_correction_after_the_verdict_gives_the_verdict_again(talk: Talk) -> N
     assert "It looks like you can't get Free school meals" in again
     talk.say("how do I report a pothole")  # a new request: nothing left to correct
     assert "changed that answer" not in talk.say("oops i meant yes")
+
+
+def test_naming_a_partner_in_a_household_answer_keeps_the_check_for_the_child(
+    talk: Talk
+) -> None:
+    talk.say("can my daughter get free school meals? she is 8")
+    result = talk.say("my husband gets uc")
+    assert "Your daughter is likely to be able to get Free school meals." in result
+    assert "husband" not in result
+
+
+@pytest.mark.parametrize("said", ["we're not on uc actually", "actually we dont get uc anymore"])
+def test_a_benefit_said_again_after_the_verdict_corrects_it(talk: Talk, said: str) -> None:
+    talk.say("free school meals")
+    talk.say("Check for me", choice=0)
+    talk.say("12")
+    assert "You are likely to be able to get Free school meals" in talk.say("yes")
+    again = talk.say(said)
+    assert "It looks like you can't get Free school meals" in again
+    assert talk.db.table("feedback").count == 0  # not taken as "No, not helpful"

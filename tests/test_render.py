@@ -178,3 +178,17 @@ def test_telegram_joins_an_answer_and_its_question_into_one_message() -> None:
     assert len(render_telegram_all([question, card])) == 2
     long = Outbound("x" * 4090)
     assert len(render_telegram_all([long, question])) == 2
+
+
+def test_a_question_too_long_for_two_texts_is_cut_not_its_choices() -> None:
+    verdict = Outbound("It looks like your son can't get the 16 to 19 Bursary Fund, because "
+                       + "it is for ages 16 to 19 and you said your son is 14. " * 5
+                       + "This is a guide, not a decision.",
+                       choices=("Free school meals", "Free swimming for under 16s",
+                                "Holiday Activities and Food (HAF)"))
+    [body] = render_sms_all([Outbound("OK."), verdict])
+    assert segments(body) <= 2
+    lines = body.split("\n")  # labels shorten first (LABEL_LIMITS), then the text is cut
+    assert lines[-4:-1] == ["1. Free school meals", "2. Free swimming for...",
+                            "3. Holiday Activities..."] and lines[-1] == "Reply 1, 2 or 3"
+    assert body.startswith("OK.\nIt looks like your son can't get")

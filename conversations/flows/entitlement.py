@@ -67,6 +67,7 @@ _CORRECTION = re.compile(
     r"wrong one|wrong|typo|correction)\W+)*(?:i meant|i mean|meant|meant to say|it should be|"
     r"should be|should have said|make that|change (?:it|that) to|my bad|my mistake|oops|"
     r"whoops|wrong one|typo|correction)\W+(?P<answer>.+?)\W*$")
+_RESTATED = re.compile(r"\b(?:actually|any ?more|no longer|not now|these days)\b")
 _PRONOUN_THING = {"it", "that", "this", "them", "that one", "this one", "one"}
 OFFER = "Would you like to check if you can get it?"
 WHO_QUESTION = "Is this for you or for someone else?"
@@ -220,38 +221,53 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
             return _other_facts(ctx, session, text)
         people.record(session, subject, asking, value)
         flow["answered"] = asking  # "oops i meant no" changes it
-    people.note_facts(session, text)
+    named = people.relation(text)  # "my husband gets uc": the household's answer, and the
+    # check stays the daughter's
+    if asking == AGE or named is None or named[0] == people.who(session, subject):
+        people.note_facts(session, text)
     replies = step(ctx, session)
     return [Outbound(note), *replies] if note else replies
 
 
-def _corrected(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
-    """"oops i meant no" just after a yes/no answer: that answer changed, and the check
-    goes on from there; None when the message is no such change."""
+def _corrected(ctx: Context, session: Session, text: str, verdict: bool = False
+               ) -> list[Outbound] | None:
+    """"oops i meant no" just after a yes/no answer, or "we're not on uc actually": that
+    answer changed, and the check goes on from there (or, just after the `verdict`, the
+    verdict given again); None when the message is no such change."""
     flow = flow_data(session)
+    said = words(text)
     code = flow.get("answered")
-    found = _CORRECTION.match(words(text))
-    if not code or found is None:
+    found = _CORRECTION.match(said)
+    answer = found.group("answer") if found else None
+    if answer is None and _RESTATED.search(said):
+        if people.names_benefit(said) and people.INCOME_BENEFIT in \
+                people.answers_for(session, subject_of(session)):
+            code, answer = people.INCOME_BENEFIT, said
+        elif verdict:  # nothing else is being asked: it is about the last answer
+            answer = said
+    if not code or answer is None:
         return None
-    value, _ = _circumstance(found.group("answer"), code)
+    value, _ = _circumstance(answer, code)
     if value == "":
         return None
     people.record(session, subject_of(session), code, value)
-    said = {True: "Yes", False: "No", None: "Not sure"}[value]  # type: ignore[index]
-    return [Outbound(f"OK, I've changed that answer to {said}."), *step(ctx, session)]
+    shown = {True: "Yes", False: "No", None: "Not sure"}[value]  # type: ignore[index]
+    return [Outbound(f"OK, I've changed that answer to {shown}."), *step(ctx, session)]
 
 
 def correct_verdict(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
-    """"oops i meant no" just after a check's verdict: the last answer changed, and the
-    verdict given again."""
+    """"oops i meant no" or "we're not on uc actually" just after a check's verdict: the
+    answer changed, and the verdict given again."""
     checked = session.data.get("checked")
-    if not checked or session.state not in ("answered", "feedback:helpful") \
-            or _CORRECTION.match(words(text)) is None:
+    if not checked or session.state not in ("answered", "feedback:helpful"):
         return None
+    asked = session.data.get("flow")  # "Was this helpful?", which stays the question
     session.data["flow"] = dict(checked)
-    replies = _corrected(ctx, session, text)
-    if replies is None:
-        end_flow(session, session.state)
+    replies = _corrected(ctx, session, text, verdict=True)
+    if replies is None and asked is None:
+        session.data.pop("flow")
+    elif replies is None:
+        session.data["flow"] = asked
     return replies
 
 
@@ -325,7 +341,8 @@ def result_one(ctx: Context, session: Session, entry_id: str) -> list[Outbound]:
                 + " and ".join(verdict.reasons) + ".")
         if others:
             end_flow(session)
-            text += " You might try: " + "; ".join(e.title for e in others) + ". " + GUIDE
+            text += (" You might try " + ("this" if len(others) == 1 else "one of these")
+                     + ". " + GUIDE)  # the choices name them
             return [ask(session, "answered", text, entry_choices(others))]
         text += " " + GUIDE
     end_flow(session)
