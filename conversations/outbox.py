@@ -42,6 +42,12 @@ def iso(moment: datetime) -> str:
 
 # -- queueing (inside the caller's transaction) ----------------------------------------------
 
+def opted_out(db: sqlite_utils.Database, channel: str, address: str) -> bool:
+    """Whether the person asked for no messages (STOP): what is queued for them is refused."""
+    return db.execute("SELECT 1 FROM optouts WHERE channel = ? AND address = ?",
+                      [channel, address]).fetchone() is not None
+
+
 def enqueue(db: sqlite_utils.Database, message: Message, now: datetime,
             not_before: datetime | None = None) -> bool:
     """Queue a message unless its key is queued already; True when this call queued it.

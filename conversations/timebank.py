@@ -200,7 +200,11 @@ def record(db: sqlite_utils.Database, giver: int, receiver: int, minutes: int, n
             if found.status != "active" or found.first_name is None:
                 raise LedgerError(f"{found.name} is not an active member yet.")
         projected = balance(db, receiver) + pending_debits(db, receiver) - minutes
-        if projected < policy.min_balance_minutes:
+        # the receiver's own limit, checked when they record it (or a coordinator does);
+        # recorded by the giver, it is checked when the receiver says YES, so no member
+        # learns how far below zero another is
+        if (confirmed or recorded_by != f"member:{giver}") and \
+                projected < policy.min_balance_minutes:
             limit = hours_text(-policy.min_balance_minutes)
             raise LedgerError(f"That would take {receiver_name(db, receiver)} more than "
                               f"{limit} below zero, the time bank's limit.")

@@ -16,7 +16,7 @@ from datetime import datetime
 import sqlite_utils
 
 from conversations import timebank
-from conversations.outbox import Message, enqueue
+from conversations.outbox import Message, enqueue, opted_out
 from conversations.store import load_session, save_session
 from conversations.telegram_html import escape
 from conversations.timebank import Exchange, Member, Policy
@@ -33,8 +33,10 @@ def body_for(channel: str, text: str) -> str:
 
 def tell(db: sqlite_utils.Database, member: Member, key: str, text: str, now: datetime,
          choices: Sequence[str] = ()) -> bool:
-    """Queue a message to a member on their own channel (none for a member without one)."""
-    if not member.channel or not member.address:
+    """Queue a message to a member on their own channel (none for a member without one, or
+    who sent STOP: False, so the caller can tell a coordinator instead)."""
+    if not member.channel or not member.address or \
+            opted_out(db, member.channel, member.address):
         return False
     return enqueue(db, Message(key, KIND, member.channel, member.address,
                                body_for(member.channel, text), choices=tuple(choices)), now)

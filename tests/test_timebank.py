@@ -62,10 +62,16 @@ def test_receiving_help_needs_no_credit_until_the_limit(store) -> None:
     first = timebank.record(store, sam, priya, 540, "", "coordinator", NOW, POLICY,
                             confirmed=True)
     assert first.state == "confirmed" and timebank.balance(store, priya) == -540
-    timebank.record(store, sam, priya, 60, "", f"member:{sam}", NOW, POLICY)  # to -10 h
+    hour = timebank.record(store, sam, priya, 60, "", f"member:{priya}", NOW, POLICY)
+    assert timebank.confirm(store, hour.id, f"member:{sam}", NOW, POLICY) == "confirmed"
     with pytest.raises(LedgerError, match="Priya more than 10 hours below zero"):
-        timebank.record(store, sam, priya, 15, "", f"member:{sam}", NOW, POLICY)
+        timebank.record(store, sam, priya, 15, "", f"member:{priya}", NOW, POLICY)
     assert store.execute("SELECT count(*) FROM timebank_exchanges").fetchone()[0] == 2
+    # recorded by the giver, who must not learn Priya's standing: kept, and the limit is
+    # checked when she confirms
+    given = timebank.record(store, sam, priya, 15, "", f"member:{sam}", NOW, POLICY)
+    assert given.state == "pending"
+    assert timebank.confirm(store, given.id, f"member:{priya}", NOW, POLICY) == "over_limit"
 
 
 def test_the_limit_is_checked_again_when_confirming(store) -> None:

@@ -283,10 +283,10 @@ def _ready(ctx: Context, session: Session, me: Member) -> list[Outbound]:
     if not notices.ask_to_confirm(ctx.db, made, me, other, ctx.now):
         notices.tell_coordinators(ctx.db, ctx.timebank, f"timebank-unreachable:{made.id}",
                                   f"Time bank: exchange {made.id} ({hours}) needs "
-                                  f"{other.name} #{other.id} to confirm; they have no phone.",
-                                  ctx.now)
-        return [Outbound(f"Recorded {hours} with {other.name}. They can't get messages, so a "
-                         "coordinator will confirm it.")]
+                                  f"{other.name} #{other.id} to confirm; they have no phone "
+                                  "or have asked for no messages.", ctx.now)
+        return [Outbound(f"Recorded {hours} with {other.name}. {other.name} can't get "
+                         "messages, so a coordinator will confirm it.")]
     return [Outbound(f"Thanks! I've asked {other.name} to confirm {hours}. It counts once "
                      "they say yes; I'll let you know.")]
 
