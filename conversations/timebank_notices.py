@@ -96,8 +96,11 @@ def ask_to_confirm(db: sqlite_utils.Database, exchange: Exchange, recorder: Memb
 
 
 def answered(db: sqlite_utils.Database, exchange: Exchange, answerer: Member, yes: bool,
-             policy: Policy, now: datetime) -> None:
-    """Tell whoever recorded the exchange; on a NO, the coordinators too."""
+             policy: Policy, now: datetime, why: str = "", minutes: int | None = None) -> None:
+    """Tell whoever recorded the exchange; on a NO, the coordinators too, with what the
+    member said (`why`: "he never turned up"). A NO that gives the time it really took
+    (`minutes`) is a correction: the recorder is told how to record that instead, and the
+    coordinators are not troubled."""
     recorder_id = exchange.other(answerer.id)
     recorder = timebank.member(db, recorder_id)
     hours = timebank.hours_text(exchange.minutes)
@@ -107,14 +110,23 @@ def answered(db: sqlite_utils.Database, exchange: Exchange, answerer: Member, ye
                     f"balance is {timebank.hours_text(timebank.balance(db, recorder.id))}.")
             tell(db, recorder, f"timebank-confirmed:{exchange.id}", text, now)
         return
+    said = f' ("{why[:NOTE_SHOWN]}")' if why else ""
+    if recorder is not None and minutes is not None:
+        really = timebank.hours_text(minutes)
+        verb = "helped" if exchange.giver == recorder.id else "was helped by"
+        tell(db, recorder, f"timebank-declined:{exchange.id}", f"Time bank: {answerer.name} "
+             f"says it was {really}, not {hours}, so the {hours} do not count. To record "
+             f'{really}, send "I {verb} {answerer.name} for {really}".', now)
+        return
     if recorder is not None:
         tell(db, recorder, f"timebank-declined:{exchange.id}", f"Time bank: {answerer.name} "
-             f"said no to the {hours}{what_of(exchange)} you recorded, so it does not count. "
-             "A coordinator may be in touch.", now)
+             f"said no{said} to the {hours}{what_of(exchange)} you recorded, so it does not "
+             "count. A coordinator may be in touch.", now)
     tell_coordinators(db, policy, f"timebank-declined:{exchange.id}",
                       f"Time bank: exchange {exchange.id} ({hours}, recorded by "
                       f"{recorder.name if recorder else 'a member'} #{recorder_id}) was "
-                      f"declined by {answerer.name} #{answerer.id}. Please look into it.", now)
+                      f"declined by {answerer.name} #{answerer.id}{said}. Please look into "
+                      "it.", now)
 
 
 def leaving(db: sqlite_utils.Database, member: Member, now: datetime) -> int:

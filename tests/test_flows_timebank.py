@@ -117,7 +117,7 @@ def test_a_yes_with_another_time_confirms_nothing_and_says_how_to_put_it_right(
 ) -> None:
     sam.say("I helped Priya with her garden for 2 hours")
     reply = priya.say("yes but it was only an hour and a half really")
-    assert reply.startswith("Sam recorded 2 hours. If it was 1.5 hours, reply NO")
+    assert reply.startswith('Sam recorded 2 hours. If it was 1.5 hours, reply "NO, 1.5 hours"')
     assert "balance is 0 hours. 1 exchange waiting" in priya.say("balance")
     assert "confirmed" in priya.say("yes")  # a plain yes still confirms the 2 hours
 
@@ -476,3 +476,29 @@ def test_two_introductions_waiting_a_yes_asks_which(engine, db, sam, priya) -> N
     assert "Sam (Riverside, gardening)" in reply and "Jo (Riverside, lifts)" in reply
     assert "to Jo: your message" in priya.say("2")
     assert "to Sam: your message" in priya.say("yes")  # the one left
+
+
+def test_a_no_about_hours_answers_the_exchange_not_a_newer_introduction(sam, priya, db
+                                                                        ) -> None:
+    priya.say("I helped Sam with his laptop for 3 hours")
+    priya.say("matches")
+    priya.say("1")  # now Sam is also asked to be put in touch with Priya
+    told = sam.say("no it was 1 hour not 3")
+    assert "the 3 hours won't count. I've told Priya it was 1 hour" in told
+    assert outbox(db, "timebank-intro-answer:") == []  # the introduction still waits
+    [correction] = outbox(db, "timebank-declined:")  # to Priya only: no coordinator alarm
+    assert correction["address"] == "5550001"
+    assert "Sam says it was 1 hour, not 3 hours" in str(correction["body"])
+    assert 'send "I helped Sam for 1 hour"' in str(correction["body"])
+
+
+def test_a_time_said_alone_asks_for_yes_or_no_and_a_no_passes_its_reason_on(sam, priya, db
+                                                                             ) -> None:
+    sam.say("I helped Priya with her garden for 3 hours")
+    assert 'If it was 1.5 hours, reply "NO, 1.5 hours"' in priya.say("it was more like 90 mins")
+    assert outbox(db, "timebank-declined:") == []  # nothing decided
+    assert "Reply YES to confirm 3 hours" in priya.say("it was 3 hours")
+    priya.say("no, he never turned up")
+    bodies = [str(row["body"]) for row in outbox(db, "timebank-declined:")]
+    assert len(bodies) == 2  # Sam, and the coordinator
+    assert all('("he never turned up")' in body for body in bodies)

@@ -317,9 +317,11 @@ def _hours(ctx: Context, session: Session, me: Member, text: str) -> list[Outbou
 
 def answer_pending(ctx: Context, session: Session, me: Member, yes: bool,
                    exchange_id: int | None = None, keep_flow: bool = False,
-                   minutes: int | None = None) -> list[Outbound]:
+                   minutes: int | None = None, why: str = "", vague: bool = False
+                   ) -> list[Outbound]:
     """YES or NO to an exchange waiting for `me`; a yes that gives another time than the
-    one recorded (`minutes`) confirms nothing, and says how to put it right."""
+    one recorded (`minutes`) confirms nothing, and says how to put it right; a no that
+    does is passed on as a correction, and a no's other words (`why`) as its reason."""
     if not keep_flow:
         end_flow(session)
     waiting = timebank.awaiting(ctx.db, me.id)
@@ -331,16 +333,25 @@ def answer_pending(ctx: Context, session: Session, me: Member, yes: bool,
         chosen = next((e for e in waiting if e.id == exchange_id), None)
     if chosen is None:
         return [Outbound(ALREADY_ANSWERED)]
+    if vague and minutes == chosen.minutes:
+        return [Outbound(f"Reply YES to confirm {timebank.hours_text(chosen.minutes)}, or NO "
+                         "if not.")]
     if yes and minutes is not None and minutes != chosen.minutes:
         other = timebank.member(ctx.db, chosen.other(me.id))
         name = other.name if other else "They"
         recorded, said = timebank.hours_text(chosen.minutes), timebank.hours_text(minutes)
-        return [Outbound(f"{name} recorded {recorded}. If it was {said}, reply NO, then tell "
-                         f"me, e.g. \"{name} helped me for {said}\". Or reply YES to confirm "
-                         f"{recorded}.")]
+        return [Outbound(f"{name} recorded {recorded}. If it was {said}, reply \"NO, {said}\" "
+                         f"and I'll tell {name}. Or reply YES to confirm {recorded}.")]
     if not yes:
         timebank.decline(ctx.db, chosen.id, by(me), ctx.now)
-        notices.answered(ctx.db, chosen, me, False, ctx.timebank, ctx.now)
+        other = timebank.member(ctx.db, chosen.other(me.id))
+        name = other.name if other else "them"
+        if minutes is not None and minutes != chosen.minutes:
+            notices.answered(ctx.db, chosen, me, False, ctx.timebank, ctx.now, minutes=minutes)
+            return [Outbound(f"OK, the {timebank.hours_text(chosen.minutes)} won't count. I've "
+                             f"told {name} it was {timebank.hours_text(minutes)}, so they can "
+                             "record that.")]
+        notices.answered(ctx.db, chosen, me, False, ctx.timebank, ctx.now, why=why)
         return [Outbound("OK, it won't count. I've told them, and a coordinator may check "
                          "with you both.")]
     outcome = timebank.confirm(ctx.db, chosen.id, by(me), ctx.now, ctx.timebank)
@@ -355,6 +366,12 @@ def answer_pending(ctx: Context, session: Session, me: Member, yes: bool,
 
 
 ALREADY_ANSWERED = "That exchange has already been answered. Send STATEMENT to see yours."
+
+
+def _reason_of_no(text: str) -> str:
+    """"he never turned up" from "no, he never turned up"; "" for a bare NO."""
+    rest = re.sub(r"^\W*(?:no+|nope|nah|na)\b\W*", "", text.strip(), flags=re.IGNORECASE)
+    return rest.strip(" .!") if len(rest.split()) >= 2 else ""
 
 
 def answered_exchange(ctx: Context, me: Member) -> int | None:
@@ -435,12 +452,21 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
     if state == "pick" and text.startswith("exchange:") and text[9:].isdigit():
         return answer_pending(ctx, session, me, bool(flow.get("yes")), int(text[9:]))
     said, minutes = said_yes_no(text)
-    if state == "confirm" and said in ("yes", "no"):
+    about_time = timebank_words.duration(text)  # "no it was 1 hour not 3": an exchange's
+    if state == "intro" and about_time is not None and timebank.awaiting(ctx.db, me.id):
+        state = "confirm"  # answer, not the introduction asked about since
+    if state == "confirm" and (said in ("yes", "no") or about_time is not None):
         # with several waiting, a YES means the one whose message it answers (Telegram's
         # reply or button); a bare YES could be any of them: ask
         several = len(timebank.awaiting(ctx.db, me.id)) > 1
         chosen = answered_exchange(ctx, me) or (None if several else flow.get("exchange"))
-        return answer_pending(ctx, session, me, said == "yes", chosen, minutes=minutes)
+        if said == "no":
+            return answer_pending(ctx, session, me, False, chosen, minutes=about_time,
+                                  why=_reason_of_no(text))
+        if said is None:  # "it was more like 90 mins": how to put it right, nothing decided
+            return answer_pending(ctx, session, me, True, chosen, keep_flow=True,
+                                  minutes=about_time, vague=True)
+        return answer_pending(ctx, session, me, True, chosen, minutes=minutes)
     if state == "intro" and said in ("yes", "no"):
         return answer_intros(ctx, session, me, said == "yes", int(flow.get("intro", 0))) or [
             Outbound("That request has already been answered.")]
