@@ -144,6 +144,12 @@ def test_asking_to_add_a_reason_asks_for_it_and_only_just_after(
         "address = ?", [other.address])] == [None]
 
 
+@pytest.mark.parametrize("said", ["i dont want riverside library to close",
+                                  "not happy with riverside library closing"])
+def test_a_plan_named_by_its_change_is_the_plan_not_the_service(talk: Talk, said: str) -> None:
+    assert "Do you want to object to Close Riverside library on Saturdays?" in talk.say(said)
+
+
 def test_why_the_postcode_is_answered_and_asked_again(talk: Talk, db: sqlite_utils.Database
                                                       ) -> None:
     talk.say("object to the car park")

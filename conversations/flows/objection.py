@@ -60,6 +60,11 @@ _ADD_REASON = re.compile(  # after an objection without a reason: "because ...",
     r"^(?:(?P<because>because|cos|coz)\b|(?:(?:can|could|may) i |i want to |i'?d like to |"
     r"i wanna |let me )?(?:add|give) (?:a|my|the) reason\b|(?:my|the) reason is\b)"
     r"\W*(?P<reason>.*)$", re.IGNORECASE | re.DOTALL)
+_A_CHANGE = re.compile(r"\b(?:clos(?:e|ed|es|ing|ure)|shut(?:ting|s)?|cut(?:s|ting)?|"
+                       r"build(?:ing)?|built|scrap(?:ped|ping)?|sell(?:ing)?|sold|demolish\w*|"
+                       r"knock(?:ing)? down|charg(?:e|es|ing)|mov(?:e|ing)|merg(?:e|ing)|"
+                       r"replac\w+|plan(?:s|ned)?|proposal|going)\b")
+PLAN_BOOST = 15.0  # a plan named by the change it makes wins over the place it changes
 _POSTCODE_FIRST = re.compile(
     r"^(?:my\s+post\s*code\s+is|my\s+post\s*code'?s|post\s*code:?|i\s+live\s+(?:at|in)|"
     r"i'?m\s+in|i\s+am\s+in)\s+(?P<postcode>[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2})\b"
@@ -189,6 +194,9 @@ def ranked(ctx: Context, target: str) -> list[tuple[float, Entry]]:
                                               limit=4):
         scores[entry_id] = max(scores.get(entry_id, 0.0), float(score))
     found = [(score, ctx.entries[i]) for i, score in scores.items() if i in ctx.entries]
+    if _A_CHANGE.search(target.lower()):  # "millbrook library to close": the plan to close
+        found = [(min(score + PLAN_BOOST, 100.0), entry) if entry.kind == "proposal"
+                 else (score, entry) for score, entry in found]  # it, not the library
     found.sort(key=lambda pair: (-pair[0], pair[1].kind != "proposal", pair[1].title))
     return found
 
