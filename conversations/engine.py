@@ -169,8 +169,13 @@ class Engine:
             if session.state in WAITING:
                 return [privacy.summary(ctx, session), *self._ask_again(session)]
             return privacy.my_data(ctx, session)
-        if word in MENU_WORDS:
-            return self._menu(session, self._menu_text(session))
+        if word in MENU_WORDS:  # a question being asked is set aside: CARRY ON takes it up
+            state = session.state
+            set_aside(session)
+            kept = session.data.get("set_aside") or {}
+            aside = SET_ASIDE.get(state) if kept.get("state") == state else None
+            menu = self._menu(session, self._menu_text(session))
+            return [Outbound(aside), *menu] if aside else menu
         if word in LEAVE_WORDS:
             end_flow(session, "start")
             return [Outbound(LEFT)]

@@ -168,3 +168,15 @@ def test_laughing_inside_a_check_is_one_short_line_then_the_question(talk: Talk)
     talk.say("lol")
     assert talk.replies[0].text == "Glad to cheer you up!"
     assert talk.replies[-1].text.startswith("How old are you?")
+
+
+def test_menu_in_the_middle_of_a_check_sets_it_aside_and_carry_on_takes_it_up(talk: Talk
+                                                                            ) -> None:
+    talk.say("free school meals")
+    talk.say("Check for me", choice=0)
+    question = talk.say("12")
+    assert "Universal Credit" in question
+    menu = talk.say("MENU")
+    assert "I've stopped the check (answers kept: CARRY ON goes back to it)." in menu
+    assert "Universal Credit" in talk.say("carry on")
+    assert "You are likely to be able to get Free school meals." in talk.say("yes")
