@@ -257,7 +257,8 @@ def names_benefit(said: str) -> bool:
 
 def stated_age(said: str) -> int | None:
     """An age given in answer to "how old ...?": "nine", "she's 9", "I'm 38", "9 years"."""
-    whole = re.sub(r"\s*(?:years?|yrs?|y/?o)(?: old)?$", "", said.strip(" .!?"))
+    whole = re.sub(r"\s*(?:and a half|n a half|\u00bd|1/2)(?=\s|$)", "", said.strip(" .!?"))
+    whole = re.sub(r"\s*(?:years?|yrs?|y/?o)(?: old)?$", "", whole)  # "nine and a half"
     direct = _age(whole) if len(whole.split()) <= 2 else None
     if direct is not None and number(whole.replace("-", " ").split()[0]) is not None:
         return direct

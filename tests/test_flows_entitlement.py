@@ -357,3 +357,13 @@ def test_a_benefit_said_again_after_the_verdict_corrects_it(talk: Talk, said: st
     again = talk.say(said)
     assert "It looks like you can't get Free school meals" in again
     assert talk.db.table("feedback").count == 0  # not taken as "No, not helpful"
+
+
+@pytest.mark.parametrize("asked", ["why do you need to know?", "what does that mean?"])
+def test_a_question_about_the_question_keeps_the_check(talk: Talk, asked: str) -> None:
+    talk.say("can my daughter get free school meals?")
+    reply = talk.say(asked)
+    assert "I only ask what the rules for it depend on." in reply
+    assert "How old is your daughter?" in reply
+    assert "Universal Credit" in talk.say("nine and a half")  # the age, 9, is taken
+    assert "Your daughter is likely to be able to get Free school meals." in talk.say("yes")

@@ -68,6 +68,11 @@ _CORRECTION = re.compile(
     r"should be|should have said|make that|change (?:it|that) to|my bad|my mistake|oops|"
     r"whoops|wrong one|typo|correction)\W+(?P<answer>.+?)\W*$")
 _RESTATED = re.compile(r"\b(?:actually|any ?more|no longer|not now|these days)\b")
+_ABOUT_THE_QUESTION = re.compile(
+    r"^(?:why|how come|whats? (?:that|it|this) for|what does (?:that|it|this) mean|what do you "
+    r"mean|i don'?t understand|dont understand|what'?s? that mean)\b.{0,30}$")
+WHY_ASKED = ("I only ask what the rules for it depend on. Answers are kept for this chat only "
+             "and never shared. Not sure? Say so, or SKIP.")
 _PRONOUN_THING = {"it", "that", "this", "them", "that one", "this one", "one"}
 OFFER = "Would you like to check if you can get it?"
 WHO_QUESTION = "Is this for you or for someone else?"
@@ -195,6 +200,8 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
         return None
     if (changed := _corrected(ctx, session, text)) is not None:
         return changed
+    if _ABOUT_THE_QUESTION.search(words(text)):  # "why do you need to know?"
+        return [Outbound(WHY_ASKED), *step(ctx, session)]
     subject = subject_of(session)
     note = ""
     if asking == AGE and subject == "you" and people.subject_of(text) == "other":
