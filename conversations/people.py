@@ -19,7 +19,8 @@ from conversations.types import Session
 
 Subject = Literal["you", "other"]
 HOUSEHOLD = frozenset({"income_benefit", "lives_alone", "renting", "council_tenant",
-                       "has_children", "child_aged_two", "at_risk_homeless", "working"})
+                       "has_children", "child_aged_two", "at_risk_homeless", "working",
+                       "pregnant_or_under_4"})
 INCOME_BENEFIT = "income_benefit"
 CHILD_AGED_TWO = "child_aged_two"
 DISABLED = "disabled"
@@ -236,6 +237,8 @@ def _household_children(session: Session, ages: list[int]) -> None:
     mine.setdefault("has_children", True)
     if 2 in ages:
         mine.setdefault(CHILD_AGED_TWO, True)
+    if any(age < 4 for age in ages):  # the sample's Healthy Start (catalogue/sample/)
+        mine.setdefault("pregnant_or_under_4", True)
 
 
 def children_known(session: Session) -> list[int] | None:

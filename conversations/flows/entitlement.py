@@ -282,7 +282,12 @@ def _other_facts(ctx: Context, session: Session, text: str) -> list[Outbound] | 
     """A reply that answers another question than the one asked ("we get universal credit"
     to "How old are you?"): kept, and the check goes on; None for anything else (a new
     question leaves the check)."""
-    if looks_like_question(text) or not people.note_facts(session, text):
+    if looks_like_question(text):
+        return None
+    ages = people.several_ages(words(text), answer=True)  # "2 and 5", about the children
+    if ages and (session.data.get("other") or {}).get("child") and max(ages) <= 120:
+        people.for_children(session, ages)
+    elif not people.note_facts(session, text):
         return None
     return [Outbound("Thanks, I've noted that."), *step(ctx, session)]
 
