@@ -25,9 +25,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from importlib import resources
+from itertools import pairwise
 
 from rapidfuzz.distance import OSA
 
@@ -398,7 +399,7 @@ def combined(detector: Detector, model: Model, text: str) -> Concern | None:
     words = detector.words(text)
     rule = detector.assess_words(words)
     if rule is not None and not rule.weak:
-        return rule
+        return partner_violence(rule, words)
     weighed = detector.for_classifier(words)
     found = features(weighed)
     probability = model.probability(found)
@@ -409,6 +410,28 @@ def combined(detector: Detector, model: Model, text: str) -> Concern | None:
         return Concern(f"possibly {model.group(found)}", CLASSIFIER,
                        ", ".join(model.telling(found, weighed)))
     return None
+
+
+# Violence at home by the writer's own partner, or against a mother, calls for the domestic
+# abuse helpline (conversations/crisis.py) rather than the child's: "my husband found out
+# and he hit me again", "mąż mnie bije", "dad hits mum". "my mums boyfriend hits me" stays
+# a child's.
+_SPOUSES = frozenset({"husband", "wife", "boyfriend", "girlfriend", "partner", "ex", "fiance",
+                      "fiancee", "bf", "gf", "hubby"})
+_SPOUSES_ABROAD = frozenset({"maz", "meza", "marido", "novio", "esposo", "pareja", "mari",
+                             "copain", "ehemann", "marito", "ragazzo", "pati", "shohar",
+                             "sotul", "vyras"})
+_MOTHERS = frozenset({"mum", "mam", "mom", "mummy", "mommy", "mother", "mums", "moms"})
+
+
+def partner_violence(concern: Concern, words: Sequence[str]) -> Concern:
+    if concern.category != "abuse at home":
+        return concern
+    own = any(a == "my" and b in _SPOUSES for a, b in pairwise(words))
+    victim = bool(set(concern.words.split()[-1:]) & _MOTHERS)  # the last word matched
+    if own or victim or _SPOUSES_ABROAD & set(words):
+        return replace(concern, category="domestic abuse")
+    return concern
 
 
 def long_enough(weighed: Sequence[str]) -> bool:

@@ -109,7 +109,7 @@ def test_every_synthetic_danger_message_is_caught_and_the_look_alikes_stay_quiet
     recall, quiet, missed, flagged = rates(DANGER, ORDINARY)
     print(f"\nsynthetic: recall {recall:.1%}, quiet {quiet:.1%}, flagged {flagged}")
     assert missed == []
-    assert quiet >= 0.98  # measured 107 of 109 (README, Safeguarding)
+    assert quiet >= 0.98  # measured 111 of 113 (README, Safeguarding)
 
 
 def test_the_phrase_rules_alone_still_catch_every_synthetic_danger_message() -> None:
@@ -389,6 +389,13 @@ def test_a_bad_phrase_line_is_named() -> None:
     ("i keep cutting myself", ("Samaritans 116 123", "SHOUT to 85258", "Childline 0800 1111")),
     ("my step dad hits me", ("Childline 0800 1111", "NSPCC 0808 800 5000", "999")),
     ("my partner hits me", ("0808 2000 247", "Refuge", "999", "press 55")),
+    ("my husband found out and he hit me again", ("0808 2000 247", "Refuge")),
+    ("my boyfriend checks my phone and he hit me last week", ("0808 2000 247",)),
+    ("mąż mnie bije", ("0808 2000 247",)),
+    ("mi novio me pega", ("0808 2000 247",)),
+    ("my dad hits my mum", ("0808 2000 247", "Childline 0800 1111")),
+    ("my mums bf hits me", ("Childline 0800 1111", "NSPCC 0808 800 5000")),
+    ("someone is breaking into my house", ("Please call 999 now",)),
     ("my parents are forcing me to marry a man i have never met", ("0808 2000 247", "999")),
     ("i have just taken 30 tablets", ("Please call 999 now", "Samaritans 116 123")),
 ])
