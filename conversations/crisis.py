@@ -63,6 +63,32 @@ NEXT_STEP = {
 }
 
 
+# the message straight after a disclosure, when it is "ok", "what do i do" or "i can't call"
+CANT_TALK = (
+    "If you can't talk, you can text SHOUT to 85258, free and any time, and under 19s can "
+    "chat online at childline.org.uk. In danger and can't speak? Call 999 and press 55 "
+    "when asked."
+)
+STILL_HERE = (
+    "You don't have to decide anything now. The people on those numbers listen, won't "
+    "judge you, and can help you work out what to do next. I'm here too: tell me what "
+    "help you're looking for whenever you like."
+)
+_CANT_TALK = ("cant call", "cant talk", "cant speak", "cant phone", "can not call",
+              "cannot call", "cannot talk", "will hear", "hear me", "no credit", "no signal")
+_STILL = ("ok", "okay", "k", "kk", "thanks", "thank you", "ty", "what do i do", "what now",
+          "what should i do", "what can i do", "idk", "i dont know", "dunno", "help", "yes",
+          "no", "what do i say", "now what", "and then", "ok thanks", "ok thank you")
+
+
+def after_disclosure(said: str) -> str | None:
+    """The reply to the message right after the helplines (`said` in plain lower-case
+    words), when it is an acknowledgement or asks what now; None for anything else."""
+    if any(phrase in said for phrase in _CANT_TALK):
+        return CANT_TALK
+    return STILL_HERE if said.strip(" ?.!") in _STILL else None
+
+
 def crisis_text(group: str) -> str:
     """The helplines for a concern group (GENERAL for one it does not know)."""
     return CRISIS.get(group, GENERAL)

@@ -30,7 +30,7 @@ from catalogue.model import Circumstance, Entry
 from catalogue.store import ensure_catalogue, load_circumstances
 from conversations import follow_up, people, records, smalltalk
 from conversations.aside import forget_set_aside_if_taken_up, resume, set_aside
-from conversations.crisis import crisis_text, next_step
+from conversations.crisis import CANT_TALK, after_disclosure, crisis_text, next_step
 from conversations.eligibility import checkable
 from conversations.flows import entitlement, feedback, objection, privacy
 from conversations.flows import timebank as timebank_flow
@@ -41,9 +41,11 @@ from conversations.flows.common import (
     ask_list,
     end_flow,
     entry_choices,
+    leading_yes_no,
     more,
     offer,
     parse_yes_no,
+    words,
 )
 from conversations.safeguarding import Concern, assess, in_danger, remainder
 from conversations.store import ensure_conversations
@@ -130,9 +132,16 @@ class Engine:
         a feedback comment or a message passed on to another member)."""
         ctx = self.context(now, inbound.reply_to)
         concern = assess(inbound.text)
+        disclosed = session.data.pop("disclosed", None)
+        quiet = after_disclosure(words(inbound.text).replace("'", "")) if disclosed else None
+        if quiet is not None and (concern is None or quiet == CANT_TALK):
+            session.updated_at = now  # "ok", "what do i do": never a YES to anything;
+            return [Outbound(quiet, urgent=concern is not None)]  # "i can't call": texts
         if concern is None:
             return self._step(session, inbound, ctx)
         session.updated_at = now
+        if session.state == "timebank:confirm" and leading_yes_no(inbound.text) == "no":
+            timebank_flow.decline_after_disclosure(ctx, session)  # "NO. hes my ex, he ..."
         return self.disclosure(session, inbound.text, concern)
 
     def disclosure(self, session: Session, text: str, concern: Concern) -> list[Outbound]:
@@ -140,6 +149,7 @@ class Engine:
         (the entry alone, no follow-up question), then a gentle next step: never "Was this
         helpful?" or "Did you mean" after a disclosure (conversations/crisis.py)."""
         session.data["safeguarding"] = True
+        session.data["disclosed"] = concern.group  # the next message gets a gentle reply
         end_flow(session)
         replies = [Outbound(crisis_text(concern.group), urgent=True)]
         rest = self.matcher.search(remainder(text, concern), limit=1)

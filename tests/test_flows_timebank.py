@@ -502,3 +502,26 @@ def test_a_time_said_alone_asks_for_yes_or_no_and_a_no_passes_its_reason_on(sam,
     bodies = [str(row["body"]) for row in outbox(db, "timebank-declined:")]
     assert len(bodies) == 2  # Sam, and the coordinator
     assert all('("he never turned up")' in body for body in bodies)
+
+
+def test_a_no_that_discloses_danger_declines_and_tells_only_the_coordinators(sam, priya, db
+                                                                             ) -> None:
+    sam.say("I helped Priya with her garden for 2 hours")
+    reply = priya.say("NO. hes my ex, he keeps following me and im scared, please dont let "
+                      "him contact me")
+    assert "999" in reply
+    [exchange] = [timebank.exchange(db, 1)]
+    assert exchange is not None and exchange.state == "declined"
+    told = outbox(db, "timebank-declined:")
+    assert [row["address"] for row in told] == [COORDINATOR[1]]  # not Sam, the recorder
+    assert "following" not in str(told[0]["body"])
+    assert "You don't have to decide anything now" in priya.say("ok")
+
+
+def test_ok_after_the_helplines_confirms_nothing(sam, priya, db) -> None:
+    sam.say("I helped Priya with her garden for 2 hours")
+    priya.say("my dad hits me")
+    assert "You don't have to decide anything now" in priya.say("ok")
+    exchange = timebank.exchange(db, 1)
+    assert exchange is not None and exchange.state == "pending"
+    assert "confirmed" in priya.say("yes")  # a YES afterwards still answers it

@@ -22,7 +22,15 @@ from bot.render import render_sms, segments, to_gsm7
 from catalogue.matcher import Matcher
 from catalogue.model import Entry
 from catalogue.store import open_db, save_catalogue
-from conversations.crisis import CRISIS, GENERAL, NEXT_STEP, crisis_text, next_step
+from conversations.crisis import (
+    CANT_TALK,
+    CRISIS,
+    GENERAL,
+    NEXT_STEP,
+    STILL_HERE,
+    crisis_text,
+    next_step,
+)
 from conversations.engine import Engine
 from conversations.safeguarding import (
     CLASSIFIER,
@@ -444,6 +452,20 @@ def test_no_feedback_question_and_no_unrelated_answer_after_a_disclosure() -> No
     assert [r.text for r in replies] == [crisis_text("child"), next_step("child")]
     assert not any("helpful" in r.text.lower() or r.choices for r in replies)
     assert session.state == "answered" and not session.data.get("choices")
+
+
+@pytest.mark.parametrize(("then", "said"), [
+    ("what do i do", STILL_HERE), ("ok", STILL_HERE),
+    ("i cant call anyone he will hear me", CANT_TALK),
+])
+def test_the_message_after_the_helplines_gets_a_gentle_answer(then: str, said: str) -> None:
+    engine = Engine(Matcher(ENTRIES))
+    session = Session("sms", "+447700900127")
+    engine.step(session, Inbound("sms", session.address, "my dad hits me"), NOW)
+    [reply] = engine.step(session, Inbound("sms", session.address, then), NOW)
+    assert reply.text == said and not reply.choices
+    later = engine.step(session, Inbound("sms", session.address, "ok"), NOW)
+    assert all(reply.text != said for reply in later)  # only the message right after
 
 
 def test_engine_leaves_ordinary_messages_alone() -> None:

@@ -368,6 +368,22 @@ def answer_pending(ctx: Context, session: Session, me: Member, yes: bool,
 ALREADY_ANSWERED = "That exchange has already been answered. Send STATEMENT to see yours."
 
 
+def decline_after_disclosure(ctx: Context, session: Session) -> None:
+    """A NO to "Is that right?" that also raised a safeguarding concern ("NO. he's my ex,
+    he keeps following me"): the exchange does not count, and only the coordinators are
+    told, never the member who recorded it, nor the words."""
+    me = member_of(ctx, session)
+    exchange_id = flow_data(session).get("exchange")
+    if me is None or not exchange_id or \
+            timebank.decline(ctx.db, int(exchange_id), by(me), ctx.now) != "declined":
+        return
+    notices.tell_coordinators(
+        ctx.db, ctx.timebank, f"timebank-declined:{exchange_id}",
+        f"Time bank: exchange {exchange_id} was declined by {me.name} #{me.id} in a message "
+        "that raised a safeguarding concern (the council's safeguarding contact has it). "
+        "Please look into it before anything more passes between these members.", ctx.now)
+
+
 def _reason_of_no(text: str) -> str:
     """"he never turned up" from "no, he never turned up"; "" for a bare NO."""
     rest = re.sub(r"^\W*(?:no+|nope|nah|na)\b\W*", "", text.strip(), flags=re.IGNORECASE)
