@@ -136,5 +136,11 @@ def describe_person(
             facts.append(f"{n} {label}")
     if not facts:
         return "I hold nothing about you apart from this chat's place in the conversation."
+    kept = any(db.execute(f"SELECT 1 FROM [{table}] WHERE {_where(rule)} AND ({rule.keep_where})",
+                          [channel, address]).fetchone()
+               for table, rule in people_tables(db).items() if rule.keep_where)
+    forget = ("FORGET ME deletes it, except what the council must still have (a safeguarding "
+              "alert not yet sent, a request for no messages)" if kept else
+              "FORGET ME deletes it")
     return ("I hold: " + "; ".join(facts) + ". Only used to help you, and in councillors' "
-            "counts without your details. FORGET ME deletes it.")
+            f"counts without your details. {forget}.")

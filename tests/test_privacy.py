@@ -271,3 +271,21 @@ def test_erase_and_export_directly(db: sqlite_utils.Database) -> None:
         touched = erase_person(db, "sms", "x")
     assert touched["objections"] == 1 and touched["signups"] == 1
     assert export_person(db, "sms", "x")["tables"] == {}
+
+
+@pytest.mark.parametrize("said", ["Yes, forget me", "Yes forget me", "yes please delete it"])
+def test_the_buttons_words_typed_erase(db: sqlite_utils.Database, said: str) -> None:
+    talk = busy_person(db, "sms", "person-3")
+    talk.say("FORGET ME")
+    assert "I have deleted what I held about you" in talk.say(said)
+    assert held(db, "sms", "person-3") == {table: 0 for table in person_tables(db)}
+
+
+def test_my_data_says_what_forget_me_cannot_delete_yet(db: sqlite_utils.Database) -> None:
+    talk = Talk(engine_for(db), db)
+    talk.say("hello")
+    db.execute("INSERT INTO optouts (channel, address, reason, opted_out_at) VALUES "
+               "(?, ?, 'STOP', '2026-12-01')", [talk.channel, talk.address])
+    said = talk.say("MY DATA")
+    assert "your request for no messages" in said
+    assert "FORGET ME deletes it, except what the council must still have" in said

@@ -6,7 +6,15 @@ import re
 
 from conversations.aside import resume
 from conversations.erasure import describe_person, erase_person
-from conversations.flows.common import NO, Context, ask, end_flow, parse_yes_no, words
+from conversations.flows.common import (
+    NO,
+    Context,
+    ask,
+    end_flow,
+    leading_yes_no,
+    parse_yes_no,
+    words,
+)
 from conversations.people import person_answers
 from conversations.types import Outbound, Session
 
@@ -70,7 +78,7 @@ def ask_forget(session: Session) -> list[Outbound]:
 
 
 def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
-    said = parse_yes_no(text)
+    said = parse_yes_no(text) or leading_yes_no(text)  # "Yes, forget me", the button typed
     if said == "yes" or wants_forget(text):
         erase_person(ctx.db, session.channel, session.address, ctx.now)
         session.state, session.data = ERASED, {}
