@@ -93,7 +93,9 @@ _CLOSE = re.compile(r"^(?:close|remove|delete|take down) (?:my )?(?:offer |reque
 _APPROVE = re.compile(r"^approve (\d+)$")
 _RELAY = re.compile(r"^(?:to|tell|message) ([a-z][a-z'-]*)"
                     r"(?:\s*\(\s*([a-z][a-z '-]*?)\s*\)|\s+(?:in|from|at|of)\s+([a-z][a-z '-]*?)"
-                    r"(?=\s*:))?\s*[:,]\s*(.+)$", re.S)  # a ward: "(Riverside)" or "in Riverside:"
+                    r"(?=\s*:))?\s*(?:[:,]|\s[-\u2013]|-)\s*(.+)$", re.S)  # a ward: "(Riverside)"
+# or "in Riverside:"; "to Dave - ...", "to Dave, ..."
+_RELAY_LOOSE = re.compile(r"^(?:to|tell) ([a-z][a-z'-]*)\s+(\S.*)$", re.S)  # "tell dave ..."
 
 
 @lru_cache(maxsize=256)  # one message is read by each of the patterns above
@@ -158,3 +160,13 @@ def relay_said(text: str) -> tuple[str, str, str] | None:
         return None
     start = len(text.strip()) - len(found.group(4))
     return found.group(1), found.group(2) or found.group(3) or "", text.strip()[start:].strip()
+
+
+def loose_relay_said(text: str) -> tuple[str, str] | None:
+    """("dave", "yes fine") for "To Dave yes fine" or "tell dave i'm running late": a
+    message for a member only if the sender is in touch with one of that name."""
+    found = _RELAY_LOOSE.match(text.strip().replace("\u2019", "'").lower())
+    if found is None or found.group(1) in NOT_NAMES:
+        return None
+    start = len(text.strip()) - len(found.group(2))
+    return found.group(1), text.strip()[start:].strip()

@@ -525,3 +525,22 @@ def test_ok_after_the_helplines_confirms_nothing(sam, priya, db) -> None:
     exchange = timebank.exchange(db, 1)
     assert exchange is not None and exchange.state == "pending"
     assert "confirmed" in priya.say("yes")  # a YES afterwards still answers it
+
+
+@pytest.mark.parametrize("said", ["To Sam - can you come on Tuesday?",
+                                  "tell sam can you come on Tuesday?",
+                                  "to Sam can you come on Tuesday?"])
+def test_a_message_for_a_contact_however_written_is_passed_on(sam, priya, db, said: str
+                                                               ) -> None:
+    priya.say("matches")
+    priya.say("1")
+    sam.say("yes")
+    assert "Passed on to Sam" in priya.say(said)
+    [relayed] = outbox(db, "timebank-relay:")
+    assert str(relayed["body"]).startswith("Time bank, from Priya: can you come on Tuesday?")
+
+
+def test_tell_someone_who_is_no_contact_is_an_ordinary_question(sam, db) -> None:
+    assert "Passed on" not in sam.say("tell me about the youth club")
+    assert "not in touch" not in sam.say("to Priya can you come on Tuesday?")
+    assert outbox(db, "timebank-relay:") == []

@@ -32,6 +32,7 @@ from conversations.flows.timebank_matches import (
     answer_intros,
     ask_introduction,
     close_listing,
+    in_touch,
     intro_answer,
     matches,
     post_listing,
@@ -93,6 +94,9 @@ def route(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
         return matches(ctx, session, me)
     if (relayed := timebank_words.relay_said(text)) is not None:
         return relay(ctx, me, *relayed)
+    if (loose := timebank_words.loose_relay_said(text)) is not None and \
+            in_touch(ctx, me, loose[0]):
+        return relay(ctx, me, loose[0], "", loose[1])
     return None
 
 

@@ -187,16 +187,21 @@ def intro_answer(ctx: Context, session: Session, me: Member, intro_id: int, yes:
     return [Outbound(f"OK, I'll tell {asker.name} you can't this time.")]
 
 
-def relay(ctx: Context, me: Member, name: str, where: str, text: str) -> list[Outbound]:
-    """Pass a message to a member I was introduced to (either way round); `where`, their
-    ward, tells two of one name apart, who are otherwise asked about, never guessed."""
+def in_touch(ctx: Context, me: Member, name: str) -> list[Member]:
+    """The members called `name` I was introduced to (either way round), oldest first."""
     rows = ctx.db.execute(
         "SELECT CASE WHEN asker = ? THEN asked ELSE asker END FROM timebank_introductions "
         "WHERE state = 'accepted' AND (asker = ? OR asked = ?) ORDER BY id",
         [me.id, me.id, me.id])
-    named = [other for (other_id,) in rows.fetchall()
-             if (other := timebank.member(ctx.db, int(other_id))) is not None
-             and (other.first_name or "").lower() == name.lower()]
+    return [other for (other_id,) in rows.fetchall()
+            if (other := timebank.member(ctx.db, int(other_id))) is not None
+            and (other.first_name or "").lower() == name.lower()]
+
+
+def relay(ctx: Context, me: Member, name: str, where: str, text: str) -> list[Outbound]:
+    """Pass a message to a member I was introduced to (either way round); `where`, their
+    ward, tells two of one name apart, who are otherwise asked about, never guessed."""
+    named = in_touch(ctx, me, name)
     in_ward = [m for m in named if (m.ward or "").lower().startswith(where.lower())]
     if where and named and not in_ward:
         wards = ", ".join(f"{m.name} ({m.ward or 'no ward'})" for m in named)
