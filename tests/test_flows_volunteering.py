@@ -214,3 +214,24 @@ def test_every_reply_fits_two_sms_segments(db) -> None:
         talk.say(text)
         for reply in talk.replies:
             assert segments(render_sms(reply)) <= 2, reply.text
+
+
+@pytest.mark.parametrize("said", ["yeah thats fine", "yes go on"])
+def test_a_yes_with_more_words_is_the_consent(talk: Talk, db, said: str) -> None:
+    reply = sign_up(talk, "17", consent=said)
+    assert "you're signed up for Friends of Riverside Park" in reply
+    assert db.table("volunteering_signups").count == 1
+
+
+def test_when_said_while_finding_a_role_is_not_asked_again(talk: Talk, db) -> None:
+    talk.say("what can I volunteer for?")
+    talk.say("17")
+    listed = talk.say("weekends")
+    index = talk.choices.index("Friends of Riverside Park")
+    assert "Friends of Riverside Park" in listed
+    talk.say(str(index + 1))
+    talk.say("sign me up")
+    asked = talk.say("Sam")  # the age is known too
+    assert "When could you help?" not in asked and "organiser" in asked
+    talk.say("no")
+    assert "Available: weekends" in emails(db)[0][3]

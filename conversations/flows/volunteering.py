@@ -23,6 +23,7 @@ from conversations.flows.common import (
     flow_data,
     how_to_apply,
     is_skip,
+    leading_yes_no,
     parse_yes_no,
     words,
 )
@@ -124,6 +125,9 @@ def _check_age(ctx: Context, session: Session, age: int) -> list[Outbound]:
         return [Outbound(f"Sorry, {entry.title} is for people {ages}. Send WHAT CAN I "
                          "VOLUNTEER FOR to see roles that fit you.")]
     flow_data(session)["age"] = age
+    if known := session.data.get("free_when"):  # said in "what can I volunteer for?"
+        flow_data(session)["when"] = known
+        return _ask_consent(ctx, session)
     return [ask(session, "volunteering:when", "When could you help? Pick one, or tell me "
                 "(for example \"evenings and weekends\").", WHEN_CHOICES)]
 
@@ -134,6 +138,10 @@ def _when(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
         return [ask(session, "volunteering:when", "Please say weekdays, evenings, weekends "
                     "or any time.", WHEN_CHOICES)]
     flow_data(session)["when"] = ", ".join(times)
+    return _ask_consent(ctx, session)
+
+
+def _ask_consent(ctx: Context, session: Session) -> list[Outbound]:
     entry = ctx.entries[flow_data(session)["entry"]]
     reach = "your phone number" if session.channel == "sms" else "a phone number or email"
     return [ask(session, "volunteering:consent", f"Can I give the organiser of {entry.title} "
@@ -145,7 +153,11 @@ def _consent(ctx: Context, session: Session, text: str) -> list[Outbound] | None
     said = parse_yes_no(text)
     if said is None:  # "my email is jo@example.org", "yes, ring me on 07700 900123"
         contact = contact_in(text)
-        return None if contact is None else record(ctx, session, contact)
+        if contact is not None:
+            return record(ctx, session, contact)
+        said = leading_yes_no(text)  # "yeah thats fine", "yes go on"
+        if said is None:
+            return None
     if said == "yes" and session.channel != "sms":
         return [ask(session, "volunteering:contact", "What phone number or email should "
                     "the organiser use?")]
@@ -230,6 +242,7 @@ def list_roles(ctx: Context, session: Session, times: list[str]) -> list[Outboun
     roles = [e for e in ctx.entries.values()
              if volunteering.fits(e, age, person.get("ward"), times)]
     roles.sort(key=lambda e: (not e.wards, e.title))
+    session.data["free_when"] = ", ".join(times)  # not asked again when signing up
     if not roles:
         return [Outbound("I couldn't find a volunteering role that fits right now. Try other "
                          "times, or ask me about something else.")]
