@@ -77,6 +77,10 @@ IDLE_RESET = timedelta(days=1)
 MAX_CHOICES = 3
 SMS_ALTERNATIVES = 2  # an answer, its question and its choices fit two texts
 # States whose question is asked again after small talk or a follow-up answer.
+# What else a disclosure may ask for: only then is an entry shown after the helplines
+_ASKS_FOR = re.compile(
+    r"\b(?:help|need|needs|where|how|can i|can we|could i|can you|looking for|find|advice|"
+    r"afford|pay for|somewhere to|place to stay|apply|support|what can)\b")
 WAITING = {"entitlement:ask", "entitlement:who", "objection:what", "objection:confirm",
            "objection:postcode", "objection:reason", "objection:later", "feedback:rating",
            "privacy:forget"}
@@ -152,8 +156,10 @@ class Engine:
         session.data["disclosed"] = concern.group  # the next message gets a gentle reply
         end_flow(session)
         replies = [Outbound(crisis_text(concern.group), urgent=True)]
-        rest = self.matcher.search(remainder(text, concern), limit=1)
-        if rest.answered and rest.best is not None:
+        rest_text = remainder(text, concern)
+        asks = _ASKS_FOR.search(rest_text) is not None  # not "im 13 and ...": no C-Card
+        rest = self.matcher.search(rest_text, limit=1) if asks else None
+        if rest is not None and rest.answered and rest.best is not None:
             session.data["last_entry"] = rest.best.entry.id
             replies.append(Outbound(rest.best.entry.summary, entry=rest.best.entry))
         return [*replies, Outbound(next_step(concern.group))]

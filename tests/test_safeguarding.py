@@ -468,6 +468,18 @@ def test_the_message_after_the_helplines_gets_a_gentle_answer(then: str, said: s
     assert all(reply.text != said for reply in later)  # only the message right after
 
 
+@pytest.mark.parametrize("text", ["im 13 and my dad hits me",
+                                  "the man at the rent office touches me and says its secret"])
+def test_nothing_else_is_answered_when_the_disclosure_asks_for_nothing(text: str) -> None:
+    engine = Engine(Matcher(ENTRIES))
+    session = Session("sms", "+447700900128")
+    replies = engine.step(session, Inbound("sms", session.address, text), NOW)
+    assert replies[0].urgent and all(reply.entry is None for reply in replies)
+    asked = engine.step(Session("sms", "+447700900129"),
+                        Inbound("sms", "+447700900129", text + " and i need help with rent"), NOW)
+    assert [reply.entry for reply in asked if reply.entry] == [RENT]
+
+
 def test_engine_leaves_ordinary_messages_alone() -> None:
     engine = Engine(Matcher(ENTRIES))
     for text in ("somewhere to kill time after school", "domestic waste collection"):
