@@ -469,7 +469,7 @@ def test_the_message_after_the_helplines_gets_a_gentle_answer(then: str, said: s
 
 
 @pytest.mark.parametrize("text", ["im 13 and my dad hits me",
-                                  "the man at the rent office touches me and says its secret"])
+                                  "he touches me at the rent office and says its our secret"])
 def test_nothing_else_is_answered_when_the_disclosure_asks_for_nothing(text: str) -> None:
     engine = Engine(Matcher(ENTRIES))
     session = Session("sms", "+447700900128")
