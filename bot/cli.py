@@ -328,9 +328,16 @@ def cmd_chat(args: argparse.Namespace) -> int:
     from bot.inbox import Arrival, Inbox
     from bot.render import render_plain, render_sms_all
 
+    from bot.settings import Settings
+    from conversations.phones import normalise_phone
+
     db = database(args)
     ensure_catalogue_loaded(db)
-    inbox = Inbox(Assistant(db), {})  # the terminal renders for itself, below
+    # the time bank's settings (TIMEBANK_*) as `serve` reads them
+    assistant = Assistant(db, timebank=Settings.from_env().timebank_policy())
+    inbox = Inbox(assistant, {})  # the terminal renders for itself, below
+    if args.channel == "sms":  # the number kept as Twilio gives it, however it is typed
+        args.user = normalise_phone(args.user) or args.user
     interactive = sys.stdin.isatty()
     if interactive:
         print(f"Talking as {args.channel} user '{args.user}'. Ctrl-D to leave.\n")

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 
 from bot.cli import main
 
@@ -73,6 +74,23 @@ def test_chat_reads_stdin_and_renders_for_the_channel(
     code, telegram, _ = run(capsys, "--db", db, "chat", "--channel", "telegram", "--user", "a")
     assert code == 0
     assert "[1] " in telegram and "Reply 1" not in telegram  # buttons, not a numbered list
+
+
+def test_chat_reads_the_time_bank_settings_and_keeps_numbers_as_twilio_gives_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = str(tmp_path / "t.db")
+    monkeypatch.setenv("TIMEBANK_MIN_BALANCE", "-2")
+    monkeypatch.setenv("TIMEBANK_APPROVAL", "on")
+    monkeypatch.setenv("TIMEBANK_COORDINATORS", "sms:07700 900999")
+    monkeypatch.setattr("sys.stdin", io.StringIO("join the time bank\nTom\nSKIP\nodd jobs\n"
+                                                 "SKIP\n"))
+    code, out, _ = run(capsys, "--db", db, "chat", "--channel", "sms", "--user", "07700 900444")
+    assert code == 0 and "coordinator" in out.lower()
+    store = sqlite_utils.Database(db)
+    [member] = store.table("timebank_members").rows
+    assert (member["status"], member["address"]) == ("waiting", "+447700900444")
+    assert [row["address"] for row in store.table("outbox").rows] == ["+447700900999"]
 
 
 def test_the_sample_council_has_wards_for_objections(
