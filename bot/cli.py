@@ -327,7 +327,6 @@ def cmd_chat(args: argparse.Namespace) -> int:
     from bot.assistant import Assistant
     from bot.inbox import Arrival, Inbox
     from bot.render import render_plain, render_sms_all
-
     from bot.settings import Settings
     from conversations.phones import normalise_phone
 
