@@ -180,7 +180,10 @@ class Engine:
 
         if privacy.wants_forget(text) and session.state != "privacy:forget":
             set_aside(session)  # a No goes back to the question being asked
-            return privacy.ask_forget(session)
+            me = timebank_flow.member_of(ctx, session)
+            member = f" It ends your time bank membership too ({note})." if me and (
+                note := timebank_flow.leaving_note(ctx, me)) else ""
+            return privacy.ask_forget(session, member)
         if privacy.wants_my_data(text):  # in the middle of a question, it stays open
             if session.state in WAITING:
                 return [privacy.summary(ctx, session), *self._ask_again(session)]

@@ -119,6 +119,16 @@ def wants_join(text: str) -> bool:
     return _JOIN.match(plain(text)) is not None
 
 
+_LEAVE = re.compile(r"^(?:i want to |i wanna |i'?d like to |id like to |how do i |how can i |"
+                    r"can i |please |pls )?(?:leave|quit|stop|cancel|end|come out of) (?:the |"
+                    r"my )?time ?bank(?: membership)?(?: please| pls)?$")
+
+
+def wants_leave(text: str) -> bool:
+    """"leave the time bank", "I want to quit the timebank"."""
+    return _LEAVE.match(plain(text).rstrip("?")) is not None
+
+
 def listing_said(text: str) -> tuple[str, str] | None:
     """("offer" | "request", what) for "offer dog walking", "I can offer lifts"."""
     found = _OFFER.match(plain(text))

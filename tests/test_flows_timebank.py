@@ -544,3 +544,16 @@ def test_tell_someone_who_is_no_contact_is_an_ordinary_question(sam, db) -> None
     assert "Passed on" not in sam.say("tell me about the youth club")
     assert "not in touch" not in sam.say("to Priya can you come on Tuesday?")
     assert outbox(db, "timebank-relay:") == []
+
+
+@pytest.mark.parametrize("said", ["leave the time bank", "I want to quit the timebank"])
+def test_leaving_the_time_bank_says_how_and_what_forget_me_does(sam, priya, db, said: str
+                                                                ) -> None:
+    sam.say("I helped Priya with her garden for 2 hours")
+    priya.say("yes")
+    told = sam.say(said)
+    assert told.startswith("To leave the time bank, send FORGET ME.")
+    assert "your balance of 2 hours goes" in told
+    asked = sam.say("FORGET ME")
+    assert "It ends your time bank membership too (your balance of 2 hours goes)" in asked
+    assert "This cannot be undone." in asked

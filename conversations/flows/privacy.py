@@ -68,12 +68,13 @@ def my_data(ctx: Context, session: Session) -> list[Outbound]:
     return [summary(ctx, session)]
 
 
-def ask_forget(session: Session) -> list[Outbound]:
+def ask_forget(session: Session, member: str = "") -> list[Outbound]:
+    """The question before FORGET ME; `member` says what it does to a time-bank member."""
     end_flow(session)
     return [ask(session, "privacy:forget",
-                "Do you want me to delete everything I hold about you: your answers, postcode, "
-                "feedback and messages? Objections stay in the counts without your details. "
-                "This cannot be undone.",
+                "Do you want me to delete everything I hold about you (answers, postcode, "
+                "feedback, messages)? Objections stay counted, without your details."
+                f"{member} This cannot be undone.",
                 [("Yes, forget me", "answer:yes"), NO])]
 
 

@@ -66,6 +66,11 @@ def route(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
     if timebank_words.wants_join(text):
         return start_join(ctx, session)
     me = member_of(ctx, session)
+    if timebank_words.wants_leave(text):
+        return [Outbound(NOT_MEMBER if me is None else "To leave the time bank, send FORGET "
+                         "ME. It deletes what I hold about you and ends your membership: "
+                         + leaving_note(ctx, me) + "; past exchanges stay in the books "
+                         "without your name.")]
     coordinator = ctx.timebank.is_coordinator(session.channel, session.address)
     if coordinator and (number := timebank_words.approval_said(text)) is not None:
         return approve(ctx, number)
@@ -98,6 +103,14 @@ def route(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
             in_touch(ctx, me, loose[0]):
         return relay(ctx, me, loose[0], "", loose[1])
     return None
+
+
+def leaving_note(ctx: Context, me: Member) -> str:
+    """What FORGET ME does to a member's place in the time bank, for them to agree to."""
+    balance = timebank.hours_text(timebank.balance(ctx.db, me.id))
+    waiting = len(timebank.undecided(ctx.db, me.id))
+    pending = f", {waiting} waiting exchange(s) won't count" if waiting else ""
+    return f"your balance of {balance} goes{pending}"
 
 
 def answer_waiting(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
