@@ -557,3 +557,15 @@ def test_leaving_the_time_bank_says_how_and_what_forget_me_does(sam, priya, db, 
     asked = sam.say("FORGET ME")
     assert "It ends your time bank membership too (your balance of 2 hours goes)" in asked
     assert "This cannot be undone." in asked
+
+
+def test_a_long_statement_says_how_many_it_leaves_out_and_cuts_notes_at_a_word(
+    engine, sam, priya, db
+) -> None:
+    for week in range(1, 7):
+        timebank.record(db, 2, 1, 60, f"weekly shopping run week {week} and more", "coordinator",
+                        sam.now, engine.timebank, confirmed=True)
+    statement = sam.say("STATEMENT")
+    assert "got from Priya 1 hour (weekly shopping run week 6...)" in statement
+    shown = statement.count("got from Priya")
+    assert f"And {6 - shown} earlier: a coordinator can send them all." in statement

@@ -449,17 +449,27 @@ def statement_text(ctx: Context, me: Member, year: int | None) -> str:
     when = f"in {year}" if year else "so far"
     text = (f"Your statement {when}: you gave {timebank.hours_text(found.given)} and "
             f"received {timebank.hours_text(found.received)}.")
+    shown = 0
     for line in reversed(found.lines[-3:]):
         way = "gave" if line.minutes > 0 else "got from"
-        what = f" ({line.exchange.note[:25]})" if line.exchange.note else ""
+        note = line.exchange.note
+        if len(note) > STATEMENT_NOTE:  # cut at a word, and say so
+            note = note[:STATEMENT_NOTE].rsplit(" ", 1)[0] + "..."
+        what = f" ({note})" if note else ""
         piece = (f" {line.exchange.decided_at[8:10]}/{line.exchange.decided_at[5:7]}: {way} "
                  f"{line.other} {timebank.hours_text(abs(line.minutes))}{what}.")
-        if len(text) + len(piece) > 250:
+        if len(text) + len(piece) > 230:
             break
         text += piece
+        shown += 1
+    if earlier := len(found.lines) - shown:
+        text += f" And {earlier} earlier: a coordinator can send them all."
     if found.pending:
         text += f" {found.pending} waiting to be confirmed."
     return text
+
+
+STATEMENT_NOTE = 30  # characters of an exchange's note in an SMS statement
 
 
 # -- the flow's states ---------------------------------------------------------------------------
