@@ -569,3 +569,13 @@ def test_a_long_statement_says_how_many_it_leaves_out_and_cuts_notes_at_a_word(
     assert "got from Priya 1 hour (weekly shopping run week 6...)" in statement
     shown = statement.count("got from Priya")
     assert f"And {6 - shown} earlier: a coordinator can send them all." in statement
+
+
+def test_picking_a_match_again_says_where_things_stand(sam, priya, db) -> None:
+    priya.say("matches")
+    priya.say("1")
+    priya.say("matches")
+    assert "I've already asked Sam" in priya.say("1")
+    sam.say("yes")
+    priya.say("matches")
+    assert "You're already in touch with Sam: send \"to Sam: your message\"" in priya.say("1")

@@ -138,7 +138,13 @@ def ask_introduction(ctx: Context, session: Session, me: Member, value: str
         "VALUES (?, ?, ?, 'asked', ?) ON CONFLICT (asker, asked) DO NOTHING",
         [me.id, other.id, about or None, iso(ctx.now)])
     if not cursor.rowcount:
-        return [Outbound(f"I've already asked {other.name}. I'll tell you when they answer.")]
+        state = ctx.db.execute("SELECT state FROM timebank_introductions WHERE asker = ? AND "
+                               "asked = ?", [me.id, other.id]).fetchone()[0]
+        return [Outbound({
+            "accepted": f"You're already in touch with {other.name}: send \"to {other.name}: "
+                        "your message\".",
+            "declined": f"{other.name} couldn't help this time. Send MATCHES to see others.",
+        }.get(state, f"I've already asked {other.name}. I'll tell you when they answer."))]
     notices.introduce(ctx.db, int(cursor.lastrowid or 0), me, other, about, ctx.now)
     return [Outbound(f"I've asked {other.name} if they'd like to be put in touch. I'll tell "
                      "you what they say.")]
