@@ -499,16 +499,23 @@ class Engine:
 PLAN_WORDS = re.compile(r"\b(?:plans?|planning|planned|proposals?|proposed|consultation|"
                         r"object|objection|against|changes?|cuts?|council wants?|going to|"
                         r"have (?:my|your) say|vote|petition|oppose|stop them)\b", re.IGNORECASE)
+GIVING_WORDS = re.compile(r"\b(?:volunteer\w*|help out|helping out|give (?:my |some )?time|"
+                          r"sign (?:me )?up|join|get involved|donat\w*|spare time|time bank|"
+                          r"timebank|offer)\b", re.IGNORECASE)
+ASKED_FOR = {"proposal": PLAN_WORDS, "volunteering": GIVING_WORDS}
 CLOSE_ENOUGH = 0.9
 
 
 def services_first(result: SearchResult, text: str) -> SearchResult:
     """A message about a problem ("bins not been collected for 3 weeks") that does not speak
-    of plans gets the service before a council plan that scores about as well."""
+    of plans gets the service before a council plan that scores about as well; one that
+    does not speak of giving time ("what time is the food bank open") gets it before a
+    volunteering role."""
     best = result.best
-    if best is None or best.entry.kind != "proposal" or PLAN_WORDS.search(text):
+    words_for = ASKED_FOR.get(best.entry.kind) if best is not None else None
+    if best is None or words_for is None or words_for.search(text):
         return result
-    service = next((m for m in result.matches[1:] if m.entry.kind != "proposal"
+    service = next((m for m in result.matches[1:] if m.entry.kind not in ASKED_FOR
                     and m.score >= max(best.score * CLOSE_ENOUGH, Matcher.ANSWER_AT)), None)
     if service is None:
         return result

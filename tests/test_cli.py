@@ -101,3 +101,18 @@ def test_the_sample_council_has_wards_for_objections(
     code, out, _ = run(capsys, "--db", str(tmp_path / "e.db"), "chat", "--user", "b")
     assert code == 0
     assert "first in Millbrook to object" in out
+
+
+@pytest.mark.parametrize(("said", "first"), [
+    ("what time is the food bank open", "Sample Borough Food Bank: "),
+    ("phone number for the food bank", "Sample Borough Food Bank: "),
+    ("i want to volunteer at the food bank", "Volunteer at the food bank: "),
+])
+def test_a_role_comes_first_only_when_the_message_speaks_of_giving_time(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    said: str, first: str
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(said + "\n"))
+    code, out, _ = run(capsys, "--db", str(tmp_path / "f.db"), "chat", "--channel", "sms")
+    [card] = [line for line in out.splitlines() if "food bank: " in line.lower()]
+    assert code == 0 and card.startswith(first)
