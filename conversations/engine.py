@@ -374,6 +374,7 @@ class Engine:
     def answer(self, session: Session, text: str, ctx: Context) -> list[Outbound]:
         end_flow(session)
         result = services_first(self.matcher.search(text, limit=MAX_CHOICES + 1), text)
+        result = fits_age(result, said_age(session, text))
         if result.answered and result.best is not None:
             others = alternatives(result)[:SMS_ALTERNATIVES if session.channel == "sms" else None]
             return self.show(session, result.best.entry, ctx, others, people.subject_of(text))
@@ -521,6 +522,37 @@ def services_first(result: SearchResult, text: str) -> SearchResult:
         return result
     rest = tuple(m for m in result.matches if m is not service)
     return replace(result, matches=(service, *rest))
+
+
+AGE_FIT = 0.6  # how close an alternative for the person's age must score to come first
+
+
+def said_age(session: Session, text: str) -> int | None:
+    """The age of whoever the message is about, when it was given ("my son is 3", "i am
+    78"); a check's entitlements keep their own age questions (eligibility.py)."""
+    if (own := people.own_age(text)) is not None:  # "i am 78 and lonely since my wife died"
+        return own
+    about = people.answers_for(session, people.subject_of(text) or "you").get("age")
+    return about if isinstance(about, int) and not isinstance(about, bool) else None
+
+
+def fits_age(result: SearchResult, age: int | None) -> SearchResult:
+    """A service for another age group ("a youth club for 11 to 19 year olds" for a child
+    of 3) gives way to the closest alternative that is for this age, if there is one."""
+    best = result.best
+    if best is None or age is None or not _too_old_or_young(best.entry, age):
+        return result
+    fitting = next((m for m in result.matches[1:] if not _too_old_or_young(m.entry, age)
+                    and m.entry.kind not in ASKED_FOR
+                    and m.score >= max(Matcher.ANSWER_AT, best.score * AGE_FIT)), None)
+    if fitting is None:
+        return result
+    return replace(result, matches=(fitting, *(m for m in result.matches if m is not fitting)))
+
+
+def _too_old_or_young(entry: Entry, age: int) -> bool:
+    return (entry.min_age is not None and age < entry.min_age) or (
+        entry.max_age is not None and age > entry.max_age)
 
 
 def alternatives(result: SearchResult) -> list[Entry]:

@@ -253,6 +253,11 @@ def children_known(session: Session) -> list[int] | None:
     return ages or None
 
 
+def own_age(text: str) -> int | None:
+    """The writer's own age, when the message states it ("im 78 and ...")."""
+    return _self_age(words(text))
+
+
 def names_benefit(said: str) -> bool:
     """Whether the words name an income-related benefit ("uc", "universal credit")."""
     return _INCOME.search(said) is not None
