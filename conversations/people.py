@@ -78,6 +78,12 @@ _DISABILITY = re.compile(r"\b(?:pip|dla|attendance allowance|personal independen
                          r"disability living allowance|adp|adult disability payment)\b")
 _NEGATED = re.compile(r"\b(?:not|don'?t|dont|doesn'?t|no longer|never|stopped|isn'?t|aren'?t|"
                       r"haven'?t|no)\b")
+_CLAUSES = re.compile(r"[,.;!?]+|\s+(?:and|but|because|cos)\s+")
+_IS_DISABLED = re.compile(r"\b(?:i'?m|i am|im|he'?s|he is|hes|she'?s|she is|shes|they'?re|"
+                          r"they are|theyre|(?:son|daughter|child|husband|wife|partner|mum|"
+                          r"dad|mother|father|nan|grandad|brother|sister) is) (?:registered |"
+                          r"severely |quite |very )?"
+                          r"disabled\b")
 _NUMBERS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
             "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
             "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
@@ -195,13 +201,18 @@ def note_facts(session: Session, text: str) -> list[str]:
         learned.append("you:age")
     benefit_for: Subject = "other" if found is not None and not _FOR_SELF.search(said) \
         else "you"
-    if _ASKING.match(said) or said.endswith("?") or not _STATEMENT_OF_BENEFIT.search(said):
-        return learned
-    for code, pattern in ((INCOME_BENEFIT, _INCOME), (DISABLED, _DISABILITY)):
-        if pattern.search(said) and not _NEGATED.search(said):
-            _store(session, benefit_for, code, True)
-            learned.append(f"{benefit_for}:{code}")
-    return learned
+    # each clause that states, not asks: "can my son get free school meals? we are on uc"
+    for clause in _CLAUSES.split(said):
+        clause = clause.strip()
+        if not clause or _ASKING.match(clause) or _NEGATED.search(clause):
+            continue
+        stated = _STATEMENT_OF_BENEFIT.search(clause)
+        for code, pattern in ((INCOME_BENEFIT, _INCOME), (DISABLED, _DISABILITY)):
+            if (stated and pattern.search(clause)) or (code == DISABLED
+                                                       and _IS_DISABLED.search(clause)):
+                _store(session, benefit_for, code, True)
+                learned.append(f"{benefit_for}:{code}")
+    return list(dict.fromkeys(learned))
 
 
 def several_ages(said: str, *, answer: bool = False) -> list[int] | None:

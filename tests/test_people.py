@@ -200,3 +200,17 @@ def test_answers_about_one_child_are_not_carried_to_all_the_children() -> None:
     people.for_children(asked, [7, 12])  # "7 and 12" to "How old is your child?"
     assert people.answers_for(asked, "other") == {"in_education": True, "age": [7, 12],
                                                   "has_children": True}
+
+
+@pytest.mark.parametrize(("said", "learned"), [
+    ("can my son get free school meals, he is 10 and we are on uc",
+     ["other:age", "you:income_benefit"]),
+    ("can my son get free school meals? i get uc", ["you:income_benefit"]),
+    ("can my husband get a blue badge, he is disabled", ["other:disabled"]),
+    ("im disabled but i dont get pip", ["you:disabled"]),
+    ("can i get uc?", []),
+    ("the lift is disabled, can i get help", []),
+    ("he is not disabled", []),
+])
+def test_facts_stated_beside_a_question_are_kept(said: str, learned: list[str]) -> None:
+    assert people.note_facts(Session("sms", "+447700900130"), said) == learned
