@@ -67,7 +67,8 @@ _SELF_AGE = re.compile(r"\b(?:i'?m|im|i am|i'm aged|i am aged)\s+(?:only |just |
                        r"looking|living|with|,)\b|\s*[,.!?]|\s*$|\s+years? old)")
 _RELATION_AGE = re.compile(r"\bmy\s+(" + "|".join(sorted({*_CHILDREN, *_ADULTS}, key=len,
                            reverse=True))
-                           + r")(?:'s|s\b|\s+(?:is|who is|who's|aged|turned|just turned|,))\s+"
+                           + r")(?:'s|s\b|\s+(?:is|are|who is|who are|who's|aged|turned|"
+                           r"just turned|,))\s+"
                            r"(?:only |just |nearly |almost |aged )?(\w+(?:[- ]\w+)?)")
 _YEAR_OLD = re.compile(r"\bmy\s+(\w+(?:[- ]\w+)?)[- ](?:year|yr)[- ]old\b")
 _INCOME = re.compile(r"\b(?:uc|universal credit|income support|jsa|jobseekers?(?:'s)? "
@@ -78,6 +79,7 @@ _DISABILITY = re.compile(r"\b(?:pip|dla|attendance allowance|personal independen
                          r"disability living allowance|adp|adult disability payment)\b")
 _NEGATED = re.compile(r"\b(?:not|don'?t|dont|doesn'?t|no longer|never|stopped|isn'?t|aren'?t|"
                       r"haven'?t|no)\b")
+_TWINS = re.compile(r"\b(?:my|our) twins\b")
 _CLAUSES = re.compile(r"[,.;!?]+|\s+(?:and|but|because|cos)\s+")
 _IS_DISABLED = re.compile(r"\b(?:i'?m|i am|im|he'?s|he is|hes|she'?s|she is|shes|they'?re|"
                           r"they are|theyre|(?:son|daughter|child|husband|wife|partner|mum|"
@@ -185,6 +187,8 @@ def note_facts(session: Session, text: str) -> list[str]:
     other_age = None if several else _other_age(said)
     if found is not None or other_age is not None:
         note_subject(session, said)
+    if several is None and other_age is not None and _TWINS.search(said):
+        several = [other_age, other_age]  # "my twins are 7": two children of 7
     if several and max(several) <= 120:
         for_children(session, several)
         learned.append("other:age")

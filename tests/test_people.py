@@ -214,3 +214,12 @@ def test_answers_about_one_child_are_not_carried_to_all_the_children() -> None:
 ])
 def test_facts_stated_beside_a_question_are_kept(said: str, learned: list[str]) -> None:
     assert people.note_facts(Session("sms", "+447700900130"), said) == learned
+
+
+@pytest.mark.parametrize("said", ["my twins are 7 can they get free school meals",
+                                  "can my twins get free school meals? they are 7"])
+def test_twins_of_one_age_are_two_children(said: str) -> None:
+    session = Session("sms", "+447700900131")
+    people.note_facts(session, said)
+    assert session.data["other"]["who"] == "your children"
+    assert session.data["other"]["answers"]["age"] == [7, 7]
