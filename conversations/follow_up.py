@@ -89,14 +89,14 @@ TOPICS: tuple[Topic, ...] = (
     _topic("phone", r"\b(?:phone|number|ring|call|telephone|tel|contact|speak to|talk to)\b",
            (Say("phone", "Call {title} on {value}."), Say("email", "Email {value}.")),
            "I don't have a phone number for {title}."),
+    _topic("provider", r"\b(?:who runs|run by|provider|organisation|charity)\b",
+           (Say("provider", "{title} is run by {value}."),),
+           "I don't know who runs {title}."),
     _topic("who", r"\b(?:who|age|ages|old|eligible|allowed|can i (?:go|come|use)|for me|"
            r"anyone|qualify)\b",
            (Say("eligibility", "{title}: {value}"), Say("age_text", "{title} is for {value}."),
             Say("wards_text", "It is for {value}.")),
            "{title} has no age limit that I know of."),
-    _topic("provider", r"\b(?:who runs|run by|provider|organisation|charity)\b",
-           (Say("provider", "{title} is run by {value}."),),
-           "I don't know who runs {title}."),
     _topic("more", r"\b(?:more|info|information|details?|tell me|explain|what is (?:it|that)|"
            r"what do they do|what's (?:it|that))\b",
            (Say("description", "{value}"), Say("provider", "Run by {value}.")),

@@ -367,3 +367,10 @@ def test_a_question_about_the_question_keeps_the_check(talk: Talk, asked: str) -
     assert "How old is your daughter?" in reply
     assert "Universal Credit" in talk.say("nine and a half")  # the age, 9, is taken
     assert "Your daughter is likely to be able to get Free school meals." in talk.say("yes")
+
+
+def test_a_follow_up_after_the_offer_is_answered_not_taken_as_check_for_me(talk: Talk) -> None:
+    talk.say("free school meals")
+    assert talk.state == "entitlement:offer"
+    reply = talk.say("tell me more")
+    assert "How old are you?" not in reply and talk.state != "entitlement:ask"

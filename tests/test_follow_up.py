@@ -38,6 +38,7 @@ ROLE = Entry("role", "volunteering", "Litter picks", "Pick litter on Saturdays."
     ("how much is it", "cost"),
     ("is it free for kids", "cost"),
     ("who can go?", "who"),
+    ("who runs it", "provider"),  # not "who can go"
     ("tell me more", "more"),
     ("more info", "more"),
     ("sign me up", "sign_up"),

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 
 from catalogue.model import Entry
-from conversations import people
+from conversations import follow_up, people
 from conversations.eligibility import (
     AGE,
     age_range,
@@ -296,8 +296,11 @@ def _offered(ctx: Context, session: Session, text: str) -> list[Outbound] | None
     """The answer to "Would you like to check if you can get it?"."""
     flow = flow_data(session)
     said = parse_yes_no(text)
-    subject = people.subject_of(text)
     target = flow.get("entry", ALL)
+    if said is None and target in ctx.entries and \
+            follow_up.topic_of(text, ctx.entries[target]) is not None:
+        return None  # "tell me more", "who runs it": a follow-up about the entry
+    subject = people.subject_of(text)
     if subject is not None and said != "no":
         if subject == "other":
             people.note_subject(session, text)
