@@ -80,7 +80,15 @@ def what_of(exchange: Exchange, to_them: bool = False) -> str:
         else exchange.note
     if to_them:
         note = re.sub(r"\b(?:her|his|their)\b", "your", note)
-    return f" with {note}" if note else ""
+    if not note:
+        return ""
+    first = note.split()[0]  # "set up his new phone": helped you to set it up
+    return f" to {note}" if first in _DOING else f" with {note}"
+
+
+_DOING = frozenset({"set", "fix", "move", "clean", "paint", "put", "build", "take", "get",
+                    "do", "make", "cook", "walk", "mow", "cut", "sort", "fill", "write", "read",
+                    "carry", "collect", "tidy", "wash", "learn", "use", "find", "change"})
 
 
 def ask_to_confirm(db: sqlite_utils.Database, exchange: Exchange, recorder: Member,

@@ -22,8 +22,20 @@ _ME_GAVE = re.compile(
 _GAVE_ME = re.compile(
     r"^(?P<name>[a-z][a-z'-]*) (?:has |have )?(?:helped|gave|did|drove|taught|visited|"
     r"fixed|cleaned for|cooked for|shopped for|sat with) (?:me|us)\b(?P<rest>.*)$")
-_WHAT = re.compile(r"\b(?:with|for|to|on) (?P<what>(?!\d|an? hour|half|one|two)[^,.]+?)"
-                   r"(?= for \w+ (?:hours?|hrs?|minutes?|mins?)|,| for an? |$)")
+# Where the time starts in what follows the name: " for 2 hours", ", an hour and a half"
+_TIME_TAIL = re.compile(
+    r"(?:\s*,\s*|\s+for\s+|\s+)(?:about |around |roughly |nearly |over |just )?(?:\d+(?:[.,]\d+)?"
+    r"|an?|one|two|three|four|five|six|half)\s*(?:and a half\s*)?(?:hours?|hrs?|h|minutes?|"
+    r"mins?|an hour)\b.*$")
+
+
+def what_of(rest: str) -> str:
+    """What the help was, from the words after the name: "her garden" from " with her
+    garden for 2 hours", "a lift to the hospital" from " a lift to the hospital for 3 hours",
+    "set up his new phone" from " set up his new phone for 1 hour"."""
+    what = _TIME_TAIL.sub("", rest)
+    what = re.sub(r"^\s*(?:with|for|on|to)\s+", "", what).strip(" ,.!")
+    return "" if what in ("", "out", "today", "yesterday") else what
 NOT_NAMES = frozenset({"my", "the", "a", "an", "out", "her", "him", "them", "someone",
                        "somebody", "with", "at", "to", "in", "on", "it", "this", "that",
                        "some", "people", "me", "myself", "you", "everyone", "loads", "lots",
@@ -71,10 +83,8 @@ def exchange_said(text: str) -> Said | None:
         found = pattern.match(said)
         if found is None or found.group("name") in NOT_NAMES:
             continue
-        rest = found.group("rest")
-        what = _WHAT.search(rest)
         return Said(found.group("name").capitalize(), i_gave, duration(said),
-                    what.group("what").strip() if what else "")
+                    what_of(found.group("rest")))
     return None
 
 

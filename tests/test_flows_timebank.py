@@ -579,3 +579,16 @@ def test_picking_a_match_again_says_where_things_stand(sam, priya, db) -> None:
     sam.say("yes")
     priya.say("matches")
     assert "You're already in touch with Sam: send \"to Sam: your message\"" in priya.say("1")
+
+
+@pytest.mark.parametrize(("said", "what", "asked"), [
+    ("I gave Priya a lift to the hospital for 3 hours", "a lift to the hospital",
+     "Sam says they helped you with a lift to the hospital for 3 hours."),
+    ("I helped Priya set up her new phone for 1 hour", "set up her new phone",
+     "Sam says they helped you to set up your new phone for 1 hour."),
+])
+def test_what_the_help_was_is_kept_as_said(sam, priya, db, said: str, what: str,
+                                           asked: str) -> None:
+    sam.say(said)
+    assert timebank.exchange(db, 1).note == what  # type: ignore[union-attr]
+    assert asked in str(outbox(db, "timebank-confirm:")[0]["body"])
