@@ -94,10 +94,11 @@ _DOING = frozenset({"set", "fix", "move", "clean", "paint", "put", "build", "tak
 def ask_to_confirm(db: sqlite_utils.Database, exchange: Exchange, recorder: Member,
                    other: Member, now: datetime) -> bool:
     hours = timebank.hours_text(exchange.minutes)
+    name = called(db, recorder)[0]
     if exchange.giver == recorder.id:
-        said = f"{recorder.name} says they helped you{what_of(exchange, True)} for {hours}."
+        said = f"{name} says they helped you{what_of(exchange, True)} for {hours}."
     else:
-        said = f"{recorder.name} says you helped them{what_of(exchange, True)} for {hours}."
+        said = f"{name} says you helped them{what_of(exchange, True)} for {hours}."
     text = f"Time bank: {said} Is that right? Reply YES to confirm or NO if not."
     expect_answer(db, other, "timebank:confirm", {"exchange": exchange.id}, now)
     return tell(db, other, f"{CONFIRM_KEY}:{exchange.id}", text, now, ("Yes", "No"))
@@ -190,18 +191,28 @@ def introduce(db: sqlite_utils.Database, intro_id: int, asker: Member, asked: Me
     return tell(db, asked, f"timebank-intro:{intro_id}", text, now, ("Yes", "No"))
 
 
+def called(db: sqlite_utils.Database, member: Member) -> tuple[str, str]:
+    """(how a member is named to others, how to address a message to them): "Priya
+    (Hillside)" and "to Priya in Hillside:" when another member has the same first name."""
+    if member.ward and len(timebank.named(db, member.name)) > 1:
+        return f"{member.name} ({member.ward})", f"to {member.name} in {member.ward}:"
+    return member.name, f"to {member.name}:"
+
+
 def introduced(db: sqlite_utils.Database, intro_id: int, asker: Member, asked: Member,
                yes: bool, now: datetime) -> None:
+    name, address = called(db, asked)
     if yes:
-        text = (f"Time bank: {asked.name} agreed to be put in touch. Send \"to "
-                f"{asked.name}: your message\" and I'll pass it on; numbers stay private.")
+        text = (f"Time bank: {name} agreed to be put in touch. Send \"{address} your "
+                "message\" and I'll pass it on; numbers stay private.")
     else:
-        text = f"Time bank: {asked.name} can't help this time. Send MATCHES to see others."
+        text = f"Time bank: {name} can't help this time. Send MATCHES to see others."
     tell(db, asker, f"timebank-intro-answer:{intro_id}", text, now)
 
 
 def relay(db: sqlite_utils.Database, sender: Member, to: Member, text: str,
           now: datetime) -> bool:
     key = f"timebank-relay:{sender.id}:{to.id}:{now.isoformat()}"
-    return tell(db, to, key, f"Time bank, from {sender.name}: {text[:220]} (Reply \"to "
-                f"{sender.name}: ...\")", now)
+    name, address = called(db, sender)
+    return tell(db, to, key, f"Time bank, from {name}: {text[:220]} (Reply \"{address} "
+                "...\")", now)

@@ -276,6 +276,11 @@ def test_a_message_to_one_of_two_members_of_a_name_is_never_guessed(engine, db, 
     assert [m["address"] for m in outbox(db, "timebank-relay:")] == ["+447700900001"]
     assert "Passed on to Sam" in priya.say("to Sam (hillside): and you?")
     assert [m["address"] for m in outbox(db, "timebank-relay:")][-1] == "+447700900009"
+    # what Priya was told names each Sam by ward, and how to write to that one
+    agreed = [str(m["body"]) for m in outbox(db, "timebank-intro-answer:")]
+    assert any('Sam (Riverside) agreed' in a and '"to Sam in Riverside: your message"' in a
+               for a in agreed)
+    assert any('Sam (Hillside) agreed' in a for a in agreed)
 
 
 def test_offers_and_requests_are_posted_and_matched(engine, db, sam) -> None:
