@@ -140,8 +140,9 @@ def answered(db: sqlite_utils.Database, exchange: Exchange, answerer: Member, ye
 
 def leaving(db: sqlite_utils.Database, member: Member, now: datetime) -> int:
     """Just before a member is forgotten, which declines each exchange still waiting for a
-    YES (conversations/timebank_schema.py): the other member of each is told, without the
-    name being erased. Returns how many exchanges that is."""
+    YES (conversations/timebank_schema.py): the other member of each is told, and so is
+    each member they were put in touch with, without the name being erased. Returns how
+    many exchanges were waiting."""
     waiting = timebank.undecided(db, member.id)
     for found in waiting:
         other = timebank.member(db, found.other(member.id))
@@ -153,6 +154,15 @@ def leaving(db: sqlite_utils.Database, member: Member, now: datetime) -> int:
                 else f"the {hours}{what_of(found, True)} you were asked to confirm")
         tell(db, other, f"timebank-left:{found.id}", f"Time bank: the other member of {what} "
              "has left the time bank, so it cannot be confirmed and does not count.", now)
+    contacts = db.execute(
+        "SELECT id, CASE WHEN asker = ? THEN asked ELSE asker END FROM timebank_introductions "
+        "WHERE state = 'accepted' AND (asker = ? OR asked = ?)",
+        [member.id, member.id, member.id]).fetchall()
+    for intro_id, other_id in contacts:
+        if (contact := timebank.member(db, int(other_id))) is not None:
+            tell(db, contact, f"timebank-left-contact:{intro_id}", "Time bank: one of the "
+                 "members you were put in touch with has left the time bank, so messages to "
+                 "them are no longer passed on.", now)
     return len(waiting)
 
 

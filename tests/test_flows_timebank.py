@@ -597,3 +597,16 @@ def test_what_the_help_was_is_kept_as_said(sam, priya, db, said: str, what: str,
     sam.say(said)
     assert timebank.exchange(db, 1).note == what  # type: ignore[union-attr]
     assert asked in str(outbox(db, "timebank-confirm:")[0]["body"])
+
+
+def test_a_members_contacts_are_told_when_they_leave_without_their_name(sam, priya, db
+                                                                         ) -> None:
+    priya.say("matches")
+    priya.say("1")
+    sam.say("yes")
+    priya.say("forget me")
+    priya.say("yes")
+    [told] = outbox(db, "timebank-left-contact:")
+    assert told["address"] == "+447700900001"
+    assert "one of the members you were put in touch with has left" in str(told["body"])
+    assert "Priya" not in str(told["body"])
