@@ -383,6 +383,12 @@ _REPHRASE = (
 )
 
 
+_OBJECT = {"he": "him", "she": "her", "they": "them"}
+_THIRD_PERSON = {"live": "lives", "get": "gets", "have": "has", "are": "is", "rent": "rents",
+                 "help": "helps", "need": "needs", "work": "works", "do": "does",
+                 "were": "was", "look": "looks", "care": "cares", "go": "goes"}
+
+
 def question_about(question: str, session: Session, subject: Subject, code: str) -> str:
     """A circumstance question put about the other person ("Is your son in full-time
     education?"); household questions and questions about the writer stay as they are."""
@@ -393,7 +399,12 @@ def question_about(question: str, session: Session, subject: Subject, code: str)
     for pattern, singular, many in _REPHRASE:
         if pattern.match(question):
             rest = pattern.sub("", question, count=1)
+            rest = re.sub(r"\b(with|to|for|from|at|about|of|after) you\b",
+                          lambda m: f"{m.group(1)} {_OBJECT.get(pronoun, 'them')}", rest)
             rest = re.sub(r"\byou\b", pronoun, rest)
+            if pronoun in ("he", "she"):  # "if she lives with them", not "if she live"
+                rest = re.sub(rf"\b{pronoun} ({'|'.join(_THIRD_PERSON)})\b",
+                              lambda m: f"{pronoun} {_THIRD_PERSON[m.group(1)]}", rest)
             rest = re.sub(r"\byour\b", {"he": "his", "she": "her"}.get(pronoun, "their"), rest)
             several = "any of " + name if name.startswith(CHILDREN) else name
             lead = (many if plural(name) else singular).format(who=several)

@@ -223,3 +223,15 @@ def test_twins_of_one_age_are_two_children(said: str) -> None:
     people.note_facts(session, said)
     assert session.data["other"]["who"] == "your children"
     assert session.data["other"]["answers"]["age"] == [7, 7]
+
+
+def test_questions_about_another_adult_read_as_english() -> None:
+    session = Session("sms", "+447700900132")
+    people.note_facts(session, "can my mum get a bus pass she is 80")
+    asked = people.question_about(
+        "Do you (or your parents, if you live with them) get Universal Credit?", session,
+        "other", "x")
+    assert asked == "Does your mum (or her parents, if she lives with them) get Universal Credit?"
+    assert people.question_about("Do you have children under 18 living with you?", session,
+                                 "other", "x") == \
+        "Does your mum have children under 18 living with her?"
