@@ -399,7 +399,7 @@ def question_about(question: str, session: Session, subject: Subject, code: str)
     for pattern, singular, many in _REPHRASE:
         if pattern.match(question):
             rest = pattern.sub("", question, count=1)
-            rest = re.sub(r"\b(with|to|for|from|at|about|of|after) you\b",
+            rest = re.sub(r"\b(with|to|for|from|at|about|of) you\b",
                           lambda m: f"{m.group(1)} {_OBJECT.get(pronoun, 'them')}", rest)
             rest = re.sub(r"\byou\b", pronoun, rest)
             if pronoun in ("he", "she"):  # "if she lives with them", not "if she live"
