@@ -8,6 +8,8 @@ several things gets GENERAL, which names the main helplines for all of them.
 
 from __future__ import annotations
 
+import re
+
 TEAM = "Someone from the council's safeguarding team may read this message."
 
 GENERAL = (
@@ -81,12 +83,20 @@ _STILL = ("ok", "okay", "k", "kk", "thanks", "thank you", "ty", "what do i do", 
           "no", "what do i say", "now what", "and then", "ok thanks", "ok thank you")
 
 
+_YES_NO = re.compile(r"^(?:ok(?:ay)?|k+|yes|yeah|yea|yep|yup|ye|y|sure|fine|alright|no|nope|"
+                     r"nah|na|n|thanks|thank you|ty|cheers)\b")
+
+
 def after_disclosure(said: str) -> str | None:
     """The reply to the message right after the helplines (`said` in plain lower-case
-    words), when it is an acknowledgement or asks what now; None for anything else."""
+    words), when it is an acknowledgement ("ok yes", "yeah thanks") or asks what now; None
+    for anything else."""
     if any(phrase in said for phrase in _CANT_TALK):
         return CANT_TALK
-    return STILL_HERE if said.strip(" ?.!") in _STILL else None
+    plain = said.strip(" ?.!")
+    if plain in _STILL or (_YES_NO.match(plain) and len(plain.split()) <= 4):
+        return STILL_HERE
+    return None
 
 
 def crisis_text(group: str) -> str:

@@ -47,7 +47,7 @@ from conversations.flows.common import (
     parse_yes_no,
     words,
 )
-from conversations.safeguarding import Concern, assess, in_danger, remainder
+from conversations.safeguarding import CLASSIFIER, Concern, assess, in_danger, remainder
 from conversations.store import ensure_conversations
 from conversations.timebank import Policy, ensure_timebank
 from conversations.types import Inbound, Outbound, Session
@@ -137,10 +137,16 @@ class Engine:
         ctx = self.context(now, inbound.reply_to)
         concern = assess(inbound.text)
         disclosed = session.data.pop("disclosed", None)
+        if session.updated_at is not None and now - session.updated_at > IDLE_RESET:
+            disclosed = None  # a day later, "yes" or "help" is a new conversation
         quiet = after_disclosure(words(inbound.text).replace("'", "")) if disclosed else None
-        if quiet is not None and (concern is None or quiet == CANT_TALK):
-            session.updated_at = now  # "ok", "what do i do": never a YES to anything;
-            return [Outbound(quiet, urgent=concern is not None)]  # "i can't call": texts
+        # "i can't call, he will hear me" is itself a concern: the ways without a call, unless
+        # it tells of another danger ("i cant talk to anyone, i want to kill myself")
+        again = concern is not None and (concern.group == disclosed
+                                         or concern.phrase == CLASSIFIER)
+        if quiet is not None and (concern is None or (quiet == CANT_TALK and again)):
+            session.updated_at = now  # "ok yes", "what do i do": never a YES to anything
+            return [Outbound(quiet, urgent=concern is not None)]
         if concern is None:
             return self._step(session, inbound, ctx)
         session.updated_at = now

@@ -427,8 +427,10 @@ _MOTHERS = frozenset({"mum", "mam", "mom", "mummy", "mommy", "mother", "mums", "
 def partner_violence(concern: Concern, words: Sequence[str]) -> Concern:
     if concern.category != "abuse at home":
         return concern
-    own = any(a == "my" and b in _SPOUSES for a, b in pairwise(words))
-    victim = bool(set(concern.words.split()[-1:]) & _MOTHERS)  # the last word matched
+    hurt = concern.words.split()[-1:]  # who the matched words say is hurt
+    own = any(a == "my" and b in _SPOUSES for a, b in pairwise(words)) and hurt in (
+        ["me"], ["us"])  # "my boyfriend hits my kids" stays a child's
+    victim = bool(set(hurt) & _MOTHERS)
     if own or victim or _SPOUSES_ABROAD & set(words):
         return replace(concern, category="domestic abuse")
     return concern

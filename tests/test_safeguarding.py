@@ -9,7 +9,7 @@ import csv
 import io
 import json
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import aiohttp
@@ -117,7 +117,7 @@ def test_every_synthetic_danger_message_is_caught_and_the_look_alikes_stay_quiet
     recall, quiet, missed, flagged = rates(DANGER, ORDINARY)
     print(f"\nsynthetic: recall {recall:.1%}, quiet {quiet:.1%}, flagged {flagged}")
     assert missed == []
-    assert quiet >= 0.98  # measured 111 of 113 (README, Safeguarding)
+    assert quiet >= 0.98  # measured 112 of 114 (README, Safeguarding)
 
 
 def test_the_phrase_rules_alone_still_catch_every_synthetic_danger_message() -> None:
@@ -403,6 +403,7 @@ def test_a_bad_phrase_line_is_named() -> None:
     ("mi novio me pega", ("0808 2000 247",)),
     ("my dad hits my mum", ("0808 2000 247", "Childline 0800 1111")),
     ("my mums bf hits me", ("Childline 0800 1111", "NSPCC 0808 800 5000")),
+    ("my boyfriend hits my kids", ("NSPCC 0808 800 5000",)),
     ("someone is breaking into my house", ("Please call 999 now",)),
     ("my parents are forcing me to marry a man i have never met", ("0808 2000 247", "999")),
     ("i have just taken 30 tablets", ("Please call 999 now", "Samaritans 116 123")),
@@ -455,14 +456,16 @@ def test_no_feedback_question_and_no_unrelated_answer_after_a_disclosure() -> No
 
 
 @pytest.mark.parametrize(("then", "said"), [
-    ("what do i do", STILL_HERE), ("ok", STILL_HERE),
+    ("what do i do", STILL_HERE), ("ok", STILL_HERE), ("yeah", STILL_HERE),
+    ("ok yes", STILL_HERE), ("yes please", STILL_HERE),
     ("i cant call anyone he will hear me", CANT_TALK),
+    ("i cant talk to anyone, i just want to kill myself", crisis_text("suicide")),
 ])
 def test_the_message_after_the_helplines_gets_a_gentle_answer(then: str, said: str) -> None:
     engine = Engine(Matcher(ENTRIES))
     session = Session("sms", "+447700900127")
     engine.step(session, Inbound("sms", session.address, "my dad hits me"), NOW)
-    [reply] = engine.step(session, Inbound("sms", session.address, then), NOW)
+    reply = engine.step(session, Inbound("sms", session.address, then), NOW)[0]
     assert reply.text == said and not reply.choices
     later = engine.step(session, Inbound("sms", session.address, "ok"), NOW)
     assert all(reply.text != said for reply in later)  # only the message right after
@@ -577,3 +580,12 @@ async def test_a_disclosure_by_sms_gets_the_helplines_and_no_feedback_question(
     assert not any("helpful" in m.lower() or "anti-social" in m.lower() for m in sent)
     _, after = await post_sms(http, server, twilio_form("yes"))
     assert "feedback" not in " ".join(messages_of(after)).lower()
+
+
+def test_a_day_later_the_next_message_is_a_new_conversation() -> None:
+    engine = Engine(Matcher(ENTRIES))
+    session = Session("sms", "+447700900133")
+    engine.step(session, Inbound("sms", session.address, "my dad hits me"), NOW)
+    later = engine.step(session, Inbound("sms", session.address, "help"),
+                        NOW + timedelta(days=2))
+    assert all(reply.text != STILL_HERE for reply in later)
