@@ -107,7 +107,7 @@ def ask_to_confirm(db: sqlite_utils.Database, exchange: Exchange, recorder: Memb
 def answered(db: sqlite_utils.Database, exchange: Exchange, answerer: Member, yes: bool,
              policy: Policy, now: datetime, why: str = "", minutes: int | None = None) -> None:
     """Tell whoever recorded the exchange; on a NO, the coordinators too, with what the
-    member said (`why`: "he never turned up"). A NO that gives the time it really took
+    member said (`why`: "he never turned up", for the coordinators alone). A NO that gives the time it really took
     (`minutes`) is a correction: the recorder is told how to record that instead, and the
     coordinators are not troubled."""
     recorder_id = exchange.other(answerer.id)
@@ -127,10 +127,10 @@ def answered(db: sqlite_utils.Database, exchange: Exchange, answerer: Member, ye
              f"says it was {really}, not {hours}, so the {hours} do not count. To record "
              f'{really}, send "I {verb} {answerer.name} for {really}".', now)
         return
-    if recorder is not None:
+    if recorder is not None:  # what they said goes to the coordinators only: it may accuse
         tell(db, recorder, f"timebank-declined:{exchange.id}", f"Time bank: {answerer.name} "
-             f"said no{said} to the {hours}{what_of(exchange)} you recorded, so it does not "
-             "count. A coordinator may be in touch.", now)
+             f"said no to the {hours}{what_of(exchange)} you recorded, so it does not count. "
+             "A coordinator may be in touch.", now)
     tell_coordinators(db, policy, f"timebank-declined:{exchange.id}",
                       f"Time bank: exchange {exchange.id} ({hours}, recorded by "
                       f"{recorder.name if recorder else 'a member'} #{recorder_id}) was "
@@ -173,10 +173,17 @@ def _was_asked(db: sqlite_utils.Database, exchange_id: int) -> bool:
 
 
 def over_limit(db: sqlite_utils.Database, exchange: Exchange, policy: Policy,
-               now: datetime) -> None:
+               now: datetime, answerer: Member | None = None) -> None:
+    """A YES that would take the receiver past the limit: the coordinators are told, and
+    the member who recorded it hears it waits for them (not why: that is the receiver's)."""
     tell_coordinators(db, policy, f"timebank-limit:{exchange.id}",
                       f"Time bank: exchange {exchange.id} could not be confirmed: it would take "
                       f"member #{exchange.receiver} below the limit.", now)
+    recorder = timebank.member(db, exchange.other(answerer.id)) if answerer else None
+    if recorder is not None and exchange.recorded_by == f"member:{recorder.id}":
+        tell(db, recorder, f"timebank-limit:{exchange.id}", f"Time bank: the "
+             f"{timebank.hours_text(exchange.minutes)}{what_of(exchange)} you recorded can't "
+             "count yet: a coordinator will be in touch.", now)
 
 
 def new_member(db: sqlite_utils.Database, member: Member, policy: Policy,

@@ -5,6 +5,7 @@ other member's question, the coordinator's notice) is read from the outbox table
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 import sqlite_utils
@@ -497,16 +498,43 @@ def test_a_no_about_hours_answers_the_exchange_not_a_newer_introduction(sam, pri
     assert 'send "I helped Sam for 1 hour"' in str(correction["body"])
 
 
-def test_a_time_said_alone_asks_for_yes_or_no_and_a_no_passes_its_reason_on(sam, priya, db
-                                                                             ) -> None:
+def test_a_time_said_alone_asks_for_yes_or_no_and_a_nos_reason_goes_to_coordinators(
+    sam, priya, db
+) -> None:
     sam.say("I helped Priya with her garden for 3 hours")
     assert 'If it was 1.5 hours, reply "NO, 1.5 hours"' in priya.say("it was more like 90 mins")
     assert outbox(db, "timebank-declined:") == []  # nothing decided
     assert "Reply YES to confirm 3 hours" in priya.say("it was 3 hours")
     priya.say("no, he never turned up")
-    bodies = [str(row["body"]) for row in outbox(db, "timebank-declined:")]
-    assert len(bodies) == 2  # Sam, and the coordinator
-    assert all('("he never turned up")' in body for body in bodies)
+    told = {str(row["address"]): str(row["body"]) for row in outbox(db, "timebank-declined:")}
+    assert '("he never turned up")' in told[COORDINATOR[1]]
+    assert "never turned up" not in told["+447700900001"]  # Sam: it may accuse him
+
+
+def test_a_yes_with_a_time_to_an_introduction_answers_the_introduction(sam, priya, db
+                                                                       ) -> None:
+    priya.say("I helped Sam with his laptop for 3 hours")
+    priya.say("matches")
+    priya.say("1")
+    sam.say("yes happy to, i can do an hour on saturday")
+    assert timebank.exchange(db, 1).state == "pending"  # type: ignore[union-attr]
+    assert "Sam agreed" in str(outbox(db, "timebank-intro-answer:")[0]["body"])
+
+
+def test_a_no_with_the_time_it_was_not_counts_only_the_time_it_was(sam, priya, db) -> None:
+    priya.say("I helped Sam with his laptop for 3 hours")
+    sam.say("no it was 1 hour not 3 hours")
+    [told] = outbox(db, "timebank-declined:")
+    assert "Sam says it was 1 hour, not 3 hours" in str(told["body"])
+
+
+def test_a_yes_past_the_limit_tells_the_recorder_it_waits(engine, db, sam, priya) -> None:
+    engine.timebank = replace(engine.timebank, min_balance_minutes=-60)
+    sam.say("I helped Priya with her garden for 2 hours")
+    assert "can't count that yet" in priya.say("yes")
+    [waits] = [row for row in outbox(db, "timebank-limit:")
+               if row["address"] == "+447700900001"]
+    assert "the 2 hours with her garden you recorded can't count yet" in str(waits["body"])
 
 
 def test_a_no_that_discloses_danger_declines_and_tells_only_the_coordinators(sam, priya, db

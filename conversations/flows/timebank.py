@@ -373,7 +373,7 @@ def answer_pending(ctx: Context, session: Session, me: Member, yes: bool,
                          "with you both.")]
     outcome = timebank.confirm(ctx.db, chosen.id, by(me), ctx.now, ctx.timebank)
     if outcome == "over_limit":
-        notices.over_limit(ctx.db, chosen, ctx.timebank, ctx.now)
+        notices.over_limit(ctx.db, chosen, ctx.timebank, ctx.now, me)
         return [Outbound("I can't count that yet: it would go past the time bank's limit. "
                          "A coordinator will be in touch.")]
     if outcome != "confirmed":
@@ -399,6 +399,9 @@ def decline_after_disclosure(ctx: Context, session: Session) -> None:
         f"Time bank: exchange {exchange_id} was declined by {me.name} #{me.id} in a message "
         "that raised a safeguarding concern (the council's safeguarding contact has it). "
         "Please look into it before anything more passes between these members.", ctx.now)
+
+
+_NOT_THAT = re.compile(r"\b(?:not|instead of|rather than)\b")  # what comes after is no time
 
 
 def _reason_of_no(text: str) -> str:
@@ -495,9 +498,10 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
     if state == "pick" and text.startswith("exchange:") and text[9:].isdigit():
         return answer_pending(ctx, session, me, bool(flow.get("yes")), int(text[9:]))
     said, minutes = said_yes_no(text)
-    about_time = timebank_words.duration(text)  # "no it was 1 hour not 3": an exchange's
-    if state == "intro" and about_time is not None and timebank.awaiting(ctx.db, me.id):
-        state = "confirm"  # answer, not the introduction asked about since
+    about_time = timebank_words.duration(_NOT_THAT.split(text.lower())[0])  # "1 hour not 3"
+    if state == "intro" and said != "yes" and about_time is not None and \
+            timebank.awaiting(ctx.db, me.id):
+        state = "confirm"  # "no it was 1 hour": the exchange's answer, not the introduction's
     if state == "confirm" and (said in ("yes", "no") or about_time is not None):
         # with several waiting, a YES means the one whose message it answers (Telegram's
         # reply or button); a bare YES could be any of them: ask
