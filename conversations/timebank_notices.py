@@ -107,9 +107,9 @@ def ask_to_confirm(db: sqlite_utils.Database, exchange: Exchange, recorder: Memb
 def answered(db: sqlite_utils.Database, exchange: Exchange, answerer: Member, yes: bool,
              policy: Policy, now: datetime, why: str = "", minutes: int | None = None) -> None:
     """Tell whoever recorded the exchange; on a NO, the coordinators too, with what the
-    member said (`why`: "he never turned up", for the coordinators alone). A NO that gives the time it really took
-    (`minutes`) is a correction: the recorder is told how to record that instead, and the
-    coordinators are not troubled."""
+    member said (`why`: "he never turned up", for the coordinators alone). A NO that gives
+    the time it really took (`minutes`) is a correction: the recorder is told how to record
+    that instead, and the coordinators are not troubled."""
     recorder_id = exchange.other(answerer.id)
     recorder = timebank.member(db, recorder_id)
     hours = timebank.hours_text(exchange.minutes)
