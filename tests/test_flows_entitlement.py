@@ -374,3 +374,22 @@ def test_a_follow_up_after_the_offer_is_answered_not_taken_as_check_for_me(talk:
     assert talk.state == "entitlement:offer"
     reply = talk.say("tell me more")
     assert "How old are you?" not in reply and talk.state != "entitlement:ask"
+
+
+def test_words_that_answer_the_question_asked_change_no_earlier_answer(talk: Talk) -> None:
+    talk.say("free school meals")
+    talk.say("Check for me", choice=0)
+    talk.say("12")
+    assert "You are likely to be able to get Free school meals" in talk.say("yes")
+    assert "changed that answer" not in talk.say("actually no it wasnt")  # "Was this helpful?"
+    session = load_session(talk.db, talk.channel, talk.address)
+    assert session.data["answers"]["income_benefit"] is True
+
+
+def test_i_mean_no_answers_the_question_asked(talk: Talk) -> None:
+    talk.say("what can I get?")
+    talk.say("34")
+    talk.say("yes")
+    code = load_session(talk.db, talk.channel, talk.address).data["flow"]["asking"]
+    assert "changed that answer" not in talk.say("i mean no, we dont")
+    assert load_session(talk.db, talk.channel, talk.address).data["answers"][code] is False

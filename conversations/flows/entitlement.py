@@ -64,7 +64,7 @@ _ONE_CHECK = re.compile(
 # "oops i meant no", "sorry, my mistake, yes": a change to the answer just given
 _CORRECTION = re.compile(
     r"^(?:(?:oops|oh|sorry|soz|whoops|no|wait|hang on|actually|my bad|my mistake|mistake|"
-    r"wrong one|wrong|typo|correction)\W+)*(?:i meant|i mean|meant|meant to say|it should be|"
+    r"wrong one|wrong|typo|correction)\W+)*(?:i meant|meant|meant to say|it should be|"
     r"should be|should have said|make that|change (?:it|that) to|my bad|my mistake|oops|"
     r"whoops|wrong one|typo|correction)\W+(?P<answer>.+?)\W*$")
 _RESTATED = re.compile(r"\b(?:actually|any ?more|no longer|not now|these days)\b")
@@ -236,22 +236,18 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
     return [Outbound(note), *replies] if note else replies
 
 
-def _corrected(ctx: Context, session: Session, text: str, verdict: bool = False
-               ) -> list[Outbound] | None:
+def _corrected(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
     """"oops i meant no" just after a yes/no answer, or "we're not on uc actually": that
-    answer changed, and the check goes on from there (or, just after the `verdict`, the
-    verdict given again); None when the message is no such change."""
+    answer changed, and the check goes on from there (just after the verdict, the verdict
+    is given again); None when the message is no such change."""
     flow = flow_data(session)
     said = words(text)
     code = flow.get("answered")
     found = _CORRECTION.match(said)
     answer = found.group("answer") if found else None
-    if answer is None and _RESTATED.search(said):
-        if people.names_benefit(said) and people.INCOME_BENEFIT in \
-                people.answers_for(session, subject_of(session)):
-            code, answer = people.INCOME_BENEFIT, said
-        elif verdict:  # nothing else is being asked: it is about the last answer
-            answer = said
+    if answer is None and _RESTATED.search(said) and people.names_benefit(said) and \
+            people.INCOME_BENEFIT in people.answers_for(session, subject_of(session)):
+        code, answer = people.INCOME_BENEFIT, said  # "we're not on uc actually"
     if not code or answer is None:
         return None
     value, _ = _circumstance(answer, code)
@@ -270,7 +266,7 @@ def correct_verdict(ctx: Context, session: Session, text: str) -> list[Outbound]
         return None
     asked = session.data.get("flow")  # "Was this helpful?", which stays the question
     session.data["flow"] = dict(checked)
-    replies = _corrected(ctx, session, text, verdict=True)
+    replies = _corrected(ctx, session, text)
     if replies is None and asked is None:
         session.data.pop("flow")
     elif replies is None:
