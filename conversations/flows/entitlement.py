@@ -67,6 +67,7 @@ _CORRECTION = re.compile(
     r"wrong one|wrong|typo|correction)\W+)*(?:i meant|meant|meant to say|it should be|"
     r"should be|should have said|make that|change (?:it|that) to|my bad|my mistake|oops|"
     r"whoops|wrong one|typo|correction)\W+(?P<answer>.+?)\W*$")
+_FILLER = re.compile(r"^(?:i mean|well|erm+|um+|uh+|hmm+|so|oh)\b[,.\s]*", re.IGNORECASE)
 _RESTATED = re.compile(r"\b(?:actually|any ?more|no longer|not now|these days)\b")
 _ABOUT_THE_QUESTION = re.compile(
     r"^(?:why|how come|whats? (?:that|it|this) for|what does (?:that|it|this) mean|what do you "
@@ -316,6 +317,7 @@ def _circumstance(text: str, code: str) -> tuple[bool | str | None, str]:
         named = people.benefit_answer(text)
         if named is not None:
             return named
+    text = _FILLER.sub("", text.strip())  # "i mean no, we dont", "well yes"
     said = parse_yes_no(text) or leading_yes_no(text)  # "yes but only 16 hours a week"
     if said is None:
         return "", ""
