@@ -128,6 +128,14 @@ def test_a_reason_given_after_the_objection_is_added_to_it(
     assert row["reason"] == "because we use it every saturday"
 
 
+def test_a_question_after_the_objection_is_no_reason(talk: Talk, db: sqlite_utils.Database
+                                                    ) -> None:
+    object_to_library(talk)
+    assert "added your reason" not in talk.say("because of what? when does it close?")
+    [row] = db.table("objections").rows
+    assert row["reason"] is None
+
+
 def test_asking_to_add_a_reason_asks_for_it_and_only_just_after(
     talk: Talk, db: sqlite_utils.Database
 ) -> None:

@@ -235,3 +235,9 @@ def test_when_said_while_finding_a_role_is_not_asked_again(talk: Talk, db) -> No
     assert "When could you help?" not in asked and "organiser" in asked
     talk.say("no")
     assert "Available: weekends" in emails(db)[0][3]
+
+
+def test_a_yes_that_keeps_the_number_back_gives_no_number(talk: Talk, db) -> None:
+    sign_up(talk, "17", consent="yes but dont give them my number")
+    assert talk.state == "volunteering:consent"  # asked again
+    assert emails(db) == []

@@ -289,3 +289,14 @@ def test_my_data_says_what_forget_me_cannot_delete_yet(db: sqlite_utils.Database
     said = talk.say("MY DATA")
     assert "your request for no messages" in said
     assert "FORGET ME deletes it, except what the council must still have" in said
+
+
+@pytest.mark.parametrize("said", ["yes but keep my objection",
+                                  "yes, but first tell me what you hold"])
+def test_a_yes_with_a_but_deletes_nothing_and_asks_again(db: sqlite_utils.Database,
+                                                         said: str) -> None:
+    talk = busy_person(db, "sms", "person-4")
+    before = held(db, "sms", "person-4")
+    talk.say("FORGET ME")
+    assert "I can only delete everything at once" in talk.say(said)
+    assert held(db, "sms", "person-4") == before and talk.state == "privacy:forget"

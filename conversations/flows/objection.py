@@ -339,7 +339,8 @@ def later_reason(ctx: Context, session: Session, text: str) -> list[Outbound] | 
     only green space", "can I add a reason?"); None when the message is not that."""
     entry = ctx.entries.get(str(session.data.get("objected", "")))
     found = _ADD_REASON.match(text.strip())
-    if entry is None or session.state != "answered" or found is None:
+    if entry is None or session.state != "answered" or found is None or \
+            (found.group("because") and text.strip().endswith("?")):  # "because of what?"
         return None
     session.data.pop("objected")
     reason = found.group("reason").strip(" .!")

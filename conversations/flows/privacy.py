@@ -43,6 +43,11 @@ _FORGET = re.compile(
     r"|(?:delete|erase) me)$")
 
 
+_GO_AHEAD = frozenset({"please", "go ahead", "do it", "delete it", "delete it all",
+                       "delete everything", "thanks", "thank you", "sure", "i am sure",
+                       "im sure", "forget me", "definitely"})
+
+
 def _plain(text: str) -> str:
     return _POLITE.sub("", words(text).rstrip("?")).strip(" ,")
 
@@ -79,7 +84,14 @@ def ask_forget(session: Session, member: str = "") -> list[Outbound]:
 
 
 def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
-    said = parse_yes_no(text) or leading_yes_no(text)  # "Yes, forget me", the button typed
+    said = parse_yes_no(text)
+    if said is None and leading_yes_no(text) == "yes":  # "Yes, forget me", the button typed;
+        rest = _plain(_plain(text).partition(" ")[2].strip(" ,.!"))  # "yes but keep my
+        if rest and not wants_forget(rest) and rest not in _GO_AHEAD:  # objection": no
+            return [ask(session, "privacy:forget", "I can only delete everything at once. "
+                        "Reply YES to delete it all, or NO to keep it.",
+                        [("Yes, forget me", "answer:yes"), NO])]
+        said = "yes"
     if said == "yes" or wants_forget(text):
         erase_person(ctx.db, session.channel, session.address, ctx.now)
         session.state, session.data = ERASED, {}

@@ -158,6 +158,9 @@ def _consent(ctx: Context, session: Session, text: str) -> list[Outbound] | None
         said = leading_yes_no(text)  # "yeah thats fine", "yes go on"
         if said is None:
             return None
+        if said == "yes" and _BUT_NOT.search(words(text)):  # "yes but dont give them my number"
+            return [ask(session, "volunteering:consent", "Sorry, I didn't follow. May I give "
+                        "the organiser a way to contact you? Reply YES or NO.", [YES, NO])]
     if said == "yes" and session.channel != "sms":
         return [ask(session, "volunteering:contact", "What phone number or email should "
                     "the organiser use?")]
@@ -165,6 +168,7 @@ def _consent(ctx: Context, session: Session, text: str) -> list[Outbound] | None
     return record(ctx, session, contact)
 
 
+_BUT_NOT = re.compile(r"\b(?:but|not|dont|don't|do not|never|no)\b")
 _CONTACT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\+?\d[\d ()-]{7,14}\d")
 
 
