@@ -79,6 +79,8 @@ _DISABILITY = re.compile(r"\b(?:pip|dla|attendance allowance|personal independen
                          r"disability living allowance|adp|adult disability payment)\b")
 _NEGATED = re.compile(r"\b(?:not|don'?t|dont|doesn'?t|no longer|never|stopped|isn'?t|aren'?t|"
                       r"haven'?t|no)\b")
+_NOT_OWN = frozenset({"your grandson", "your granddaughter", "your grandchild",
+                      "your nephew", "your niece"})
 _TWINS = re.compile(r"\b(?:my|our) twins\b")
 _CLAUSES = re.compile(r"[,.;!?]+|\s+(?:and|but|because|cos)\s+")
 _IS_DISABLED = re.compile(r"\b(?:i'?m|i am|im|he'?s|he is|hes|she'?s|she is|shes|they'?re|"
@@ -247,7 +249,10 @@ def for_children(session: Session, ages: list[int]) -> None:
 
 
 def _household_children(session: Session, ages: list[int]) -> None:
-    """What a child's age says of the writer's household: children, and one aged 2."""
+    """What a child's age says of the writer's household: children, one aged 2, one under
+    4 (not for a grandchild, nephew or niece, who may live elsewhere)."""
+    if str((session.data.get("other") or {}).get("who")) in _NOT_OWN:
+        return
     mine = session.data.setdefault("answers", {})
     mine.setdefault("has_children", True)
     if 2 in ages:

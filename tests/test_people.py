@@ -235,3 +235,10 @@ def test_questions_about_another_adult_read_as_english() -> None:
     assert people.question_about("Do you have children under 18 living with you?", session,
                                  "other", "x") == \
         "Does your mum have children under 18 living with her?"
+
+
+def test_a_grandchilds_age_says_nothing_of_the_writers_household() -> None:
+    session = Session("sms", "+447700900134")
+    people.note_facts(session, "my grandson is 2")
+    assert session.data["other"]["answers"]["age"] == 2
+    assert not session.data.get("answers")
