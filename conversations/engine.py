@@ -176,7 +176,7 @@ class Engine:
         first = session.updated_at is None
         session.updated_at = ctx.now
         text = inbound.text.strip()
-        if session.state != "objection:postcode" and \
+        if session.state not in WAITING and \
                 (given := objection.postcode_first(text)) is not None:
             postcode, text = given  # "my postcode is ZZ1 1AA and I want to object to ..."
             records.set_postcode(ctx.db, session.channel, session.address, postcode,
@@ -187,7 +187,7 @@ class Engine:
         if privacy.wants_forget(text) and session.state != "privacy:forget":
             set_aside(session)  # a No goes back to the question being asked
             me = timebank_flow.member_of(ctx, session)
-            member = f" It ends your time bank membership too ({note})." if me and (
+            member = f" It ends your time bank membership ({note})." if me and (
                 note := timebank_flow.leaving_note(ctx, me)) else ""
             return privacy.ask_forget(session, member)
         if privacy.wants_my_data(text):  # in the middle of a question, it stays open

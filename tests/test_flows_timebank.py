@@ -586,10 +586,23 @@ def test_leaving_the_time_bank_says_how_and_what_forget_me_does(sam, priya, db, 
     priya.say("yes")
     told = sam.say(said)
     assert told.startswith("To leave the time bank, send FORGET ME.")
-    assert "your balance of 2 hours goes" in told
+    assert "ends your membership (balance 2 hours goes)" in told
     asked = sam.say("FORGET ME")
-    assert "It ends your time bank membership too (your balance of 2 hours goes)" in asked
+    assert "It ends your time bank membership (balance 2 hours goes)" in asked
     assert "This cannot be undone." in asked
+
+
+def test_forget_me_for_a_member_deep_in_debt_with_exchanges_waiting_fits_two_texts(
+    engine, sam, priya, db
+) -> None:
+    for _ in range(3):
+        priya.say("I helped Sam with his garden for 3 hours")
+        sam.say("yes")
+    priya.say("I helped Sam with his laptop for 1 hour")
+    priya.say("I helped Sam with his car for 1 hour")
+    asked = sam.say("FORGET ME")
+    assert "(balance -9 hours goes, 2 waiting won't count)" in asked
+    assert segments(asked) <= 2 and "This cannot be undone." in asked
 
 
 def test_a_long_statement_says_how_many_it_leaves_out_and_cuts_notes_at_a_word(
@@ -638,3 +651,14 @@ def test_a_members_contacts_are_told_when_they_leave_without_their_name(sam, pri
     assert told["address"] == "+447700900001"
     assert "one of the members you were put in touch with has left" in str(told["body"])
     assert "Priya" not in str(told["body"])
+
+
+def test_a_postcode_in_a_sentence_answers_the_ward_question(engine, db) -> None:
+    jo = person(engine, db, "sms", "+447700900044")
+    jo.say("join the time bank")
+    jo.say("Jo")
+    assert "I don't know a ward" not in jo.say("i live in RV1 1AA, near the park")
+    jo.say("skip")
+    jo.say("skip")
+    assert [m.ward for m in timebank.members(db, active_only=False)
+            if m.first_name == "Jo"] == ["Riverside"]

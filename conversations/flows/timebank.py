@@ -28,6 +28,7 @@ from conversations.flows.common import (
     leading_yes_no,
 )
 from conversations.flows.common import parse_yes_no as yes_no
+from conversations.flows.objection import postcode_in
 from conversations.flows.timebank_matches import (
     answer_intros,
     ask_introduction,
@@ -68,8 +69,8 @@ def route(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
     me = member_of(ctx, session)
     if timebank_words.wants_leave(text):
         return [Outbound(NOT_MEMBER if me is None else "To leave the time bank, send FORGET "
-                         "ME. It deletes what I hold about you and ends your membership: "
-                         + leaving_note(ctx, me) + "; past exchanges stay in the books "
+                         "ME. It deletes what I hold about you and ends your membership ("
+                         + leaving_note(ctx, me) + "); past exchanges stay in the books "
                          "without your name.")]
     coordinator = ctx.timebank.is_coordinator(session.channel, session.address)
     if coordinator and (number := timebank_words.approval_said(text)) is not None:
@@ -109,8 +110,8 @@ def leaving_note(ctx: Context, me: Member) -> str:
     """What FORGET ME does to a member's place in the time bank, for them to agree to."""
     balance = timebank.hours_text(timebank.balance(ctx.db, me.id))
     waiting = len(timebank.undecided(ctx.db, me.id))
-    pending = f", {waiting} waiting exchange(s) won't count" if waiting else ""
-    return f"your balance of {balance} goes{pending}"
+    pending = f", {waiting} waiting won't count" if waiting else ""
+    return f"balance {balance} goes{pending}"
 
 
 def answer_waiting(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
@@ -215,8 +216,8 @@ def _name(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
 
 def _ward(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
     ward = None
-    if records.looks_like_postcode(text):
-        ward = records.ward_for_postcode(ctx.db, text)
+    if (postcode := postcode_in(text)) is not None:  # alone, or "i live in ZZ1 1AA, near ..."
+        ward = records.ward_for_postcode(ctx.db, postcode)
     elif not is_skip(text):
         ward = records.ward_named(ctx.db, text)
         if ward is None:
