@@ -77,6 +77,7 @@ IDLE_RESET = timedelta(days=1)
 MAX_CHOICES = 3
 SMS_ALTERNATIVES = 2  # an answer, its question and its choices fit two texts
 # States whose question is asked again after small talk or a follow-up answer.
+NO_MORE = "That's all of them."
 # What else a disclosure may ask for: only then is an entry shown after the helplines
 _ASKS_FOR = re.compile(
     r"\b(?:help|need|needs|where|how|can i|can we|could i|can you|looking for|find|advice|"
@@ -206,6 +207,8 @@ class Engine:
             return [Outbound(LEFT)]
         if word in MORE_WORDS and (page := more(session)) is not None:
             return [page]
+        if word in MORE_WORDS and session.data.get("choices"):  # past the last page
+            return [Outbound(NO_MORE), *self._ask_again(session)]
         if word in RESUME_WORDS and session.state not in WAITING:
             return resume(session)
         if inbound.reply_to and (

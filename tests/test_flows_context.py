@@ -180,3 +180,10 @@ def test_menu_in_the_middle_of_a_check_sets_it_aside_and_carry_on_takes_it_up(ta
     assert "I've stopped the check (answers kept: CARRY ON goes back to it)." in menu
     assert "Universal Credit" in talk.say("carry on")
     assert "You are likely to be able to get Free school meals." in talk.say("yes")
+
+
+def test_more_past_the_last_page_says_so_and_keeps_the_list(talk: Talk) -> None:
+    listed = talk.say("what is the council planning?")
+    assert "New car park on Mill Lane" in listed
+    again = talk.say("MORE")
+    assert again.startswith("That's all of them.") and "New car park on Mill Lane" in again
