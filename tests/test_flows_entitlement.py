@@ -393,3 +393,11 @@ def test_i_mean_no_answers_the_question_asked(talk: Talk) -> None:
     code = load_session(talk.db, talk.channel, talk.address).data["flow"]["asking"]
     assert "changed that answer" not in talk.say("i mean no, we dont")
     assert load_session(talk.db, talk.channel, talk.address).data["answers"][code] is False
+
+
+@pytest.mark.parametrize("said", ["my son is 9, what can he get?",
+                                  "my kids are 3 and 14 what can they get"])
+def test_what_can_they_get_after_the_facts_checks_everything_for_them(talk: Talk,
+                                                                     said: str) -> None:
+    asked = talk.say(said)
+    assert talk.state == "entitlement:ask" and "How old" not in asked  # the ages are known

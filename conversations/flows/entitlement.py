@@ -80,7 +80,10 @@ WHO_QUESTION = "Is this for you or for someone else?"
 
 
 def wants_all(text: str) -> bool:
-    return _ALL_CHECK.match(words(text).rstrip("?").strip()) is not None
+    """"what can I get?", also after facts: "my son is 9, what can he get?"."""
+    said = words(text).rstrip("?").strip()
+    starts = [0, *(found.start() for found in re.finditer(r"\b(?:what|which)\b", said))]
+    return any(_ALL_CHECK.match(said[start:]) for start in starts)
 
 
 def wants_one(text: str) -> str | None:
