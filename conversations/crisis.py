@@ -94,7 +94,7 @@ def after_disclosure(said: str) -> str | None:
     if any(phrase in said for phrase in _CANT_TALK):
         return CANT_TALK
     plain = said.strip(" ?.!")
-    if plain in _STILL or (_YES_NO.match(plain) and len(plain.split()) <= 4):
+    if plain in _STILL or _YES_NO.match(plain):  # any yes or no: nothing is decided now
         return STILL_HERE
     return None
 

@@ -47,7 +47,7 @@ from conversations.flows.common import (
     parse_yes_no,
     words,
 )
-from conversations.safeguarding import CLASSIFIER, Concern, assess, in_danger, remainder
+from conversations.safeguarding import Concern, assess, in_danger, remainder
 from conversations.store import ensure_conversations
 from conversations.timebank import Policy, ensure_timebank
 from conversations.types import Inbound, Outbound, Session
@@ -141,19 +141,18 @@ class Engine:
         if session.updated_at is not None and now - session.updated_at > IDLE_RESET:
             disclosed = None  # a day later, "yes" or "help" is a new conversation
         quiet = after_disclosure(words(inbound.text).replace("'", "")) if disclosed else None
-        # "i can't call, he will hear me" is itself a concern: the ways without a call, unless
-        # it tells of another danger ("i cant talk to anyone, i want to kill myself")
-        again = concern is not None and (concern.group == disclosed
-                                         or concern.phrase == CLASSIFIER)
-        if quiet is not None and (concern is None or (quiet == CANT_TALK and again)):
+        if quiet is not None and concern is None:
             session.updated_at = now  # "ok yes", "what do i do": never a YES to anything
-            return [Outbound(quiet, urgent=concern is not None)]
+            return [Outbound(quiet)]
         if concern is None:
             return self._step(session, inbound, ctx)
         session.updated_at = now
         if session.state == "timebank:confirm" and leading_yes_no(inbound.text) == "no":
             timebank_flow.decline_after_disclosure(ctx, session)  # "NO. hes my ex, he ..."
-        return self.disclosure(session, inbound.text, concern)
+        replies = self.disclosure(session, inbound.text, concern)
+        if quiet == CANT_TALK:  # "i can't call, he will hear me": the helplines for what it
+            replies[-1] = Outbound(CANT_TALK)  # tells, and the ways to reach them unheard
+        return replies
 
     def disclosure(self, session: Session, text: str, concern: Concern) -> list[Outbound]:
         """The helplines for the concern, the answer to anything else the message asked

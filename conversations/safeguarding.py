@@ -421,16 +421,18 @@ _SPOUSES = frozenset({"husband", "wife", "boyfriend", "girlfriend", "partner", "
 _SPOUSES_ABROAD = frozenset({"maz", "meza", "marido", "novio", "esposo", "pareja", "mari",
                              "copain", "ehemann", "marito", "ragazzo", "pati", "shohar",
                              "sotul", "vyras"})
+_CHILDREN = frozenset({"kids", "kid", "children", "child", "baby", "babies", "son", "daughter",
+                       "sons", "daughters", "toddler", "siblings", "brother", "sister"})
 _MOTHERS = frozenset({"mum", "mam", "mom", "mummy", "mommy", "mother", "mums", "moms"})
 
 
 def partner_violence(concern: Concern, words: Sequence[str]) -> Concern:
     if concern.category != "abuse at home":
         return concern
-    hurt = concern.words.split()[-1:]  # who the matched words say is hurt
-    own = any(a == "my" and b in _SPOUSES for a, b in pairwise(words)) and hurt in (
-        ["me"], ["us"])  # "my boyfriend hits my kids" stays a child's
-    victim = bool(set(hurt) & _MOTHERS)
+    hurt = set(concern.words.split()[-1:])  # who the matched words say is hurt
+    own = any(a == "my" and b in _SPOUSES for a, b in pairwise(words)) and \
+        not hurt & _CHILDREN  # "my boyfriend hits my kids" stays a child's
+    victim = bool(hurt & _MOTHERS)
     if own or victim or _SPOUSES_ABROAD & set(words):
         return replace(concern, category="domestic abuse")
     return concern

@@ -404,6 +404,7 @@ def test_a_bad_phrase_line_is_named() -> None:
     ("my dad hits my mum", ("0808 2000 247", "Childline 0800 1111")),
     ("my mums bf hits me", ("Childline 0800 1111", "NSPCC 0808 800 5000")),
     ("my boyfriend hits my kids", ("NSPCC 0808 800 5000",)),
+    ("i am being abused by my husband", ("0808 2000 247", "press 55")),
     ("someone is breaking into my house", ("Please call 999 now",)),
     ("my parents are forcing me to marry a man i have never met", ("0808 2000 247", "999")),
     ("i have just taken 30 tablets", ("Please call 999 now", "Samaritans 116 123")),
@@ -460,13 +461,14 @@ def test_no_feedback_question_and_no_unrelated_answer_after_a_disclosure() -> No
     ("ok yes", STILL_HERE), ("yes please", STILL_HERE),
     ("i cant call anyone he will hear me", CANT_TALK),
     ("i cant talk to anyone, i just want to kill myself", crisis_text("suicide")),
+    ("yes thats right it was 2 hours", STILL_HERE),
 ])
 def test_the_message_after_the_helplines_gets_a_gentle_answer(then: str, said: str) -> None:
     engine = Engine(Matcher(ENTRIES))
     session = Session("sms", "+447700900127")
     engine.step(session, Inbound("sms", session.address, "my dad hits me"), NOW)
-    reply = engine.step(session, Inbound("sms", session.address, then), NOW)[0]
-    assert reply.text == said and not reply.choices
+    replies = engine.step(session, Inbound("sms", session.address, then), NOW)
+    assert said in [reply.text for reply in replies] and not any(r.choices for r in replies)
     later = engine.step(session, Inbound("sms", session.address, "ok"), NOW)
     assert all(reply.text != said for reply in later)  # only the message right after
 
