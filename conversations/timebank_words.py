@@ -71,6 +71,16 @@ def duration(text: str) -> int | None:
     return round(minutes)
 
 
+_PIECES = re.compile(r",|;|\bnot\b|\bbut\b|\bit was\b|\bwas\b|\bjust\b|\binstead of\b|"
+                     r"\brather than\b|\bmore like\b")
+
+
+def durations(text: str) -> tuple[int, ...]:
+    """Each time a message gives, in order: (60, 180) for "it was 1 hour not 3 hours"."""
+    return tuple(found for piece in _PIECES.split(text.lower())
+                 if (found := duration(piece)) is not None)
+
+
 def _amount(said: str) -> float:
     """"2", "1,5", "two" -> the number."""
     return float(NUMBERS.get(said, 0) or said.replace(",", "."))

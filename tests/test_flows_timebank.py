@@ -662,3 +662,30 @@ def test_a_postcode_in_a_sentence_answers_the_ward_question(engine, db) -> None:
     jo.say("skip")
     assert [m.ward for m in timebank.members(db, active_only=False)
             if m.first_name == "Jo"] == ["Riverside"]
+
+
+@pytest.mark.parametrize(("said", "told"), [
+    ("no it wasnt 3 hours, it was 1 hour", "Sam says it was 1 hour, not 3 hours"),
+    ("no, not 3 hours, just 1 hour", "Sam says it was 1 hour, not 3 hours"),
+])
+def test_the_time_a_no_gives_is_the_one_that_differs(sam, priya, db, said: str,
+                                                     told: str) -> None:
+    priya.say("I helped Sam with his laptop for 3 hours")
+    sam.say(said)
+    [correction] = outbox(db, "timebank-declined:")
+    assert told in str(correction["body"])
+
+
+def test_a_yes_with_two_times_names_the_other_one(sam, priya) -> None:
+    priya.say("I helped Sam with his laptop for 3 hours")
+    assert 'If it was 1 hour, reply "NO, 1 hour"' in sam.say("yes but it was 1 hour not 3 hours")
+
+
+def test_an_offer_of_time_to_an_introduction_leaves_the_exchange_alone(sam, priya, db
+                                                                       ) -> None:
+    priya.say("I helped Sam with his laptop for 3 hours")
+    priya.say("matches")
+    priya.say("1")
+    sam.say("nope, i can only do 1 hour a month")
+    assert timebank.exchange(db, 1).state == "pending"  # type: ignore[union-attr]
+    assert "can't help this time" in str(outbox(db, "timebank-intro-answer:")[0]["body"])

@@ -119,9 +119,9 @@ def answer_waiting(ctx: Context, session: Session, text: str) -> list[Outbound] 
     engine asks this before reading a lone "yes" as small talk)."""
     if (answer := member_answering(ctx, session, text)) is None:
         return None
-    me, yes, replied, minutes = answer
+    me, yes, replied, times = answer
     if timebank.awaiting(ctx.db, me.id):
-        return answer_pending(ctx, session, me, yes, replied, minutes=minutes)
+        return answer_pending(ctx, session, me, yes, replied, times=times)
     if replied is not None:
         return [Outbound(ALREADY_ANSWERED)]
     return answer_intros(ctx, session, me, yes)
@@ -133,26 +133,26 @@ def answer_replied(ctx: Context, session: Session, text: str) -> list[Outbound] 
     engine puts it again). None when the message answers no exchange's message."""
     if (answer := member_answering(ctx, session, text)) is None or answer[2] is None:
         return None
-    me, yes, replied, minutes = answer
+    me, yes, replied, times = answer
     elsewhere = not session.state.startswith("timebank:")
-    return answer_pending(ctx, session, me, yes, replied, keep_flow=elsewhere, minutes=minutes)
+    return answer_pending(ctx, session, me, yes, replied, keep_flow=elsewhere, times=times)
 
 
-def said_yes_no(text: str) -> tuple[str | None, int | None]:
-    """(yes / no / None, the minutes said with a yes) for "YES", "no, he didn't come",
+def said_yes_no(text: str) -> tuple[str | None, tuple[int, ...]]:
+    """(yes / no / None, the times said with a yes) for "YES", "no, he didn't come",
     "yeah thanks sam x", "yes but it was only an hour and a half"."""
     said = yes_no(text)
     if said is not None:
-        return said, None
+        return said, ()
     led = leading_yes_no(text)
     corrects = led == "yes" and _CORRECTION.search(text.lower()) is not None
-    return led, timebank_words.duration(text) if corrects else None
+    return led, timebank_words.durations(text) if corrects else ()
 
 
 def member_answering(ctx: Context, session: Session, text: str
-                     ) -> tuple[Member, bool, int | None, int | None] | None:
+                     ) -> tuple[Member, bool, int | None, tuple[int, ...]] | None:
     """(the member, whether they said yes, the exchange their message replies to, the
-    minutes they said with a yes) for a YES or NO from a time-bank member; None for
+    times they said with a yes) for a YES or NO from a time-bank member; None for
     anything else."""
     said, minutes = said_yes_no(text)
     if said not in ("yes", "no"):
@@ -335,11 +335,12 @@ def _hours(ctx: Context, session: Session, me: Member, text: str) -> list[Outbou
 
 def answer_pending(ctx: Context, session: Session, me: Member, yes: bool,
                    exchange_id: int | None = None, keep_flow: bool = False,
-                   minutes: int | None = None, why: str = "", vague: bool = False
+                   times: tuple[int, ...] = (), why: str = "", vague: bool = False
                    ) -> list[Outbound]:
     """YES or NO to an exchange waiting for `me`; a yes that gives another time than the
-    one recorded (`minutes`) confirms nothing, and says how to put it right; a no that
-    does is passed on as a correction, and a no's other words (`why`) as its reason."""
+    one recorded (among the `times` said) confirms nothing, and says how to put it right; a
+    no that does is passed on as a correction, and a no's other words (`why`) as its
+    reason."""
     if not keep_flow:
         end_flow(session)
     waiting = timebank.awaiting(ctx.db, me.id)
@@ -351,7 +352,8 @@ def answer_pending(ctx: Context, session: Session, me: Member, yes: bool,
         chosen = next((e for e in waiting if e.id == exchange_id), None)
     if chosen is None:
         return [Outbound(ALREADY_ANSWERED)]
-    if vague and minutes == chosen.minutes:
+    minutes = next((t for t in times if t != chosen.minutes), None)  # "1 hour not 3 hours"
+    if vague and minutes is None:
         return [Outbound(f"Reply YES to confirm {timebank.hours_text(chosen.minutes)}, or NO "
                          "if not.")]
     if yes and minutes is not None and minutes != chosen.minutes:
@@ -402,7 +404,9 @@ def decline_after_disclosure(ctx: Context, session: Session) -> None:
         "Please look into it before anything more passes between these members.", ctx.now)
 
 
-_NOT_THAT = re.compile(r"\b(?:not|instead of|rather than)\b")  # what comes after is no time
+# a time told of help already given ("it was 1 hour", "not 3"), not offered ("i can do 1 hour")
+_DONE = re.compile(r"\b(?:it was|it were|was only|wasn'?t|more like|took|not (?:\d|an?|one|two|"
+                   r"three))\b")
 
 
 def _reason_of_no(text: str) -> str:
@@ -498,23 +502,23 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
         return _hours(ctx, session, me, text)
     if state == "pick" and text.startswith("exchange:") and text[9:].isdigit():
         return answer_pending(ctx, session, me, bool(flow.get("yes")), int(text[9:]))
-    said, minutes = said_yes_no(text)
-    about_time = timebank_words.duration(_NOT_THAT.split(text.lower())[0])  # "1 hour not 3"
-    if state == "intro" and said != "yes" and about_time is not None and \
-            timebank.awaiting(ctx.db, me.id):
-        state = "confirm"  # "no it was 1 hour": the exchange's answer, not the introduction's
-    if state == "confirm" and (said in ("yes", "no") or about_time is not None):
+    said, times = said_yes_no(text)
+    said_times = timebank_words.durations(text)  # "no it was 1 hour not 3": the exchange's
+    if state == "intro" and said != "yes" and said_times and _DONE.search(text.lower()) \
+            and timebank.awaiting(ctx.db, me.id):  # answer, not the introduction's
+        state = "confirm"
+    if state == "confirm" and (said in ("yes", "no") or said_times):
         # with several waiting, a YES means the one whose message it answers (Telegram's
         # reply or button); a bare YES could be any of them: ask
         several = len(timebank.awaiting(ctx.db, me.id)) > 1
         chosen = answered_exchange(ctx, me) or (None if several else flow.get("exchange"))
         if said == "no":
-            return answer_pending(ctx, session, me, False, chosen, minutes=about_time,
+            return answer_pending(ctx, session, me, False, chosen, times=said_times,
                                   why=_reason_of_no(text))
         if said is None:  # "it was more like 90 mins": how to put it right, nothing decided
             return answer_pending(ctx, session, me, True, chosen, keep_flow=True,
-                                  minutes=about_time, vague=True)
-        return answer_pending(ctx, session, me, True, chosen, minutes=minutes)
+                                  times=said_times, vague=True)
+        return answer_pending(ctx, session, me, True, chosen, times=times)
     if state == "intro" and said in ("yes", "no"):
         return answer_intros(ctx, session, me, said == "yes", int(flow.get("intro", 0))) or [
             Outbound("That request has already been answered.")]
