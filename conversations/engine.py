@@ -78,6 +78,8 @@ MAX_CHOICES = 3
 SMS_ALTERNATIVES = 2  # an answer, its question and its choices fit two texts
 # States whose question is asked again after small talk or a follow-up answer.
 NO_MORE = "That's all of them."
+# questions a postcode answers, whose answer a postcode given first must not be taken from
+POSTCODE_ANSWERS = frozenset({"objection:postcode", "timebank:ward"})
 # What else a disclosure may ask for: only then is an entry shown after the helplines
 _ASKS_FOR = re.compile(
     r"\b(?:help|need|needs|where|how|can i|can we|could i|can you|looking for|find|advice|"
@@ -176,7 +178,7 @@ class Engine:
         first = session.updated_at is None
         session.updated_at = ctx.now
         text = inbound.text.strip()
-        if session.state not in WAITING and \
+        if session.state not in POSTCODE_ANSWERS and \
                 (given := objection.postcode_first(text)) is not None:
             postcode, text = given  # "my postcode is ZZ1 1AA and I want to object to ..."
             records.set_postcode(ctx.db, session.channel, session.address, postcode,

@@ -79,11 +79,12 @@ _DISABILITY = re.compile(r"\b(?:pip|dla|attendance allowance|personal independen
                          r"disability living allowance|adp|adult disability payment)\b")
 _NEGATED = re.compile(r"\b(?:not|don'?t|dont|doesn'?t|no longer|never|stopped|isn'?t|aren'?t|"
                       r"haven'?t|no)\b")
+_NOT_OWN_WORDS = re.compile(r"\b(?:grand\w*|nephews?|nieces?)\b")
 _NOT_OWN = frozenset({"your grandson", "your granddaughter", "your grandchild",
                       "your nephew", "your niece"})
 _TWINS = re.compile(r"\b(?:my|our) twins\b")
 _CLAUSES = re.compile(r"[,.;!?]+|\s+(?:and|but|because|cos)\s+")
-_IS_DISABLED = re.compile(r"\b(?:i'?m|i am|im|he'?s|he is|hes|she'?s|she is|shes|they'?re|"
+_IS_DISABLED = re.compile(r"\b(i'?m|i am|im|he'?s|he is|hes|she'?s|she is|shes|they'?re|"
                           r"they are|theyre|(?:son|daughter|child|husband|wife|partner|mum|"
                           r"dad|mother|father|nan|grandad|brother|sister) is) (?:registered |"
                           r"severely |quite |very )?"
@@ -192,7 +193,7 @@ def note_facts(session: Session, text: str) -> list[str]:
     if several is None and other_age is not None and _TWINS.search(said):
         several = [other_age, other_age]  # "my twins are 7": two children of 7
     if several and max(several) <= 120:
-        for_children(session, several)
+        for_children(session, several, said)
         learned.append("other:age")
     elif other_age is not None:
         _store(session, "other", AGE, other_age)
@@ -214,10 +215,14 @@ def note_facts(session: Session, text: str) -> list[str]:
             continue
         stated = _STATEMENT_OF_BENEFIT.search(clause)
         for code, pattern in ((INCOME_BENEFIT, _INCOME), (DISABLED, _DISABILITY)):
-            if (stated and pattern.search(clause)) or (code == DISABLED
-                                                       and _IS_DISABLED.search(clause)):
+            if stated and pattern.search(clause):
                 _store(session, benefit_for, code, True)
                 learned.append(f"{benefit_for}:{code}")
+        if (named := _IS_DISABLED.search(clause)) is not None:  # whoever the clause names:
+            whose: Subject = "you" if named.group(1).startswith("i") else "other"  # "my son
+            if whose == "you" or session.data.get("other"):  # is disabled, can i ..." is his
+                _store(session, whose, DISABLED, True)
+                learned.append(f"{whose}:{DISABLED}")
     return list(dict.fromkeys(learned))
 
 
@@ -235,9 +240,10 @@ def several_ages(said: str, *, answer: bool = False) -> list[int] | None:
     return known if len(known) > 1 and len(known) == len(ages) else None
 
 
-def for_children(session: Session, ages: list[int]) -> None:
-    """A check about several children at once: `who` says so and each age is kept, also
-    apart (`children_known`), for when one child is spoken of and then all of them again.
+def for_children(session: Session, ages: list[int], said: str = "") -> None:
+    """A check about several children at once (`said`: the message that gives their ages):
+    `who` says so and each age is kept, also apart (`children_known`), for when one child is
+    spoken of and then all of them again.
     What was said about the children ("my kids", "your child") stays; answers about someone
     else ("your son", "your mum") are theirs alone, so the children's start afresh."""
     other = session.data.get("other") or {}
@@ -245,7 +251,9 @@ def for_children(session: Session, ages: list[int]) -> None:
     session.data["other"] = {"who": CHILDREN, "pronoun": "they", "child": True,
                              "answers": {**answers, AGE: ages}}
     session.data["children"] = ages
-    _household_children(session, ages)
+    # "my grandkids are 2 and 5" (`said`, or earlier): their ages say nothing of this home
+    if not _NOT_OWN_WORDS.search(words(said)) and other.get("who") not in _NOT_OWN:
+        _household_children(session, ages)
 
 
 def _household_children(session: Session, ages: list[int]) -> None:

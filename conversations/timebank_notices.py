@@ -158,7 +158,11 @@ def leaving(db: sqlite_utils.Database, member: Member, now: datetime) -> int:
         "SELECT id, CASE WHEN asker = ? THEN asked ELSE asker END FROM timebank_introductions "
         "WHERE state = 'accepted' AND (asker = ? OR asked = ?)",
         [member.id, member.id, member.id]).fetchall()
+    told: set[int] = set()  # put in touch both ways: told once
     for intro_id, other_id in contacts:
+        if int(other_id) in told:
+            continue
+        told.add(int(other_id))
         if (contact := timebank.member(db, int(other_id))) is not None:
             tell(db, contact, f"timebank-left-contact:{intro_id}", "Time bank: one of the "
                  "members you were put in touch with has left the time bank, so messages to "
@@ -231,5 +235,10 @@ def relay(db: sqlite_utils.Database, sender: Member, to: Member, text: str,
           now: datetime) -> bool:
     key = f"timebank-relay:{sender.id}:{to.id}:{now.isoformat()}"
     name, address = called(db, sender)
-    return tell(db, to, key, f"Time bank, from {name}: {text[:220]} (Reply \"{address} "
-                "...\")", now)
+    room = RELAYED - len(name) - len(address)  # the whole message in two texts
+    said = text if len(text) <= room else text[:room - 3].rsplit(" ", 1)[0] + "..."
+    return tell(db, to, key, f"Time bank, from {name}: {said} (Reply \"{address} ...\")",
+                now)
+
+
+RELAYED = 250  # characters of a relayed message and its sender's names

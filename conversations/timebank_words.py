@@ -26,15 +26,17 @@ _GAVE_ME = re.compile(
 _TIME_TAIL = re.compile(
     r"(?:\s*,\s*|\s+for\s+|\s+)(?:about |around |roughly |nearly |over |just )?(?:\d+(?:[.,]\d+)?"
     r"|an?|one|two|three|four|five|six|half)\s*(?:and a half\s*)?(?:hours?|hrs?|h|minutes?|"
-    r"mins?|an hour)\b.*$")
+    r"mins?|an hour)\b(?:\s*and a half)?")
+_LEADING = re.compile(r"^(?:\s*(?:with|for|on|to)\s+)+")
+_TOOK = re.compile(r"[,\s]*(?:it |which |that )?(?:took|lasted|spent)$")
 
 
 def what_of(rest: str) -> str:
     """What the help was, from the words after the name: "her garden" from " with her
     garden for 2 hours", "a lift to the hospital" from " a lift to the hospital for 3 hours",
     "set up his new phone" from " set up his new phone for 1 hour"."""
-    what = _TIME_TAIL.sub("", rest)
-    what = re.sub(r"^\s*(?:with|for|on|to)\s+", "", what).strip(" ,.!")
+    what = re.sub(r"\s+", " ", _TIME_TAIL.sub(" ", rest)).strip(" ,.!")  # the time, anywhere
+    what = _TOOK.sub("", _LEADING.sub("", " " + what)).strip(" ,.!")
     return "" if what in ("", "out", "today", "yesterday") else what
 NOT_NAMES = frozenset({"my", "the", "a", "an", "out", "her", "him", "them", "someone",
                        "somebody", "with", "at", "to", "in", "on", "it", "this", "that",

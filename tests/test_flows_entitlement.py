@@ -401,3 +401,8 @@ def test_what_can_they_get_after_the_facts_checks_everything_for_them(talk: Talk
                                                                      said: str) -> None:
     asked = talk.say(said)
     assert talk.state == "entitlement:ask" and "How old" not in asked  # the ages are known
+
+
+def test_do_i_qualify_after_the_offer_starts_the_check(talk: Talk) -> None:
+    talk.say("free school meals")
+    assert "How old are you?" in talk.say("do i qualify?")

@@ -105,6 +105,15 @@ def test_a_postcode_given_before_the_objection_is_not_asked_again(
     assert objection_counts_by_ward(db, "car-park") == {"Hillside": 1}
 
 
+def test_a_postcode_given_first_counts_while_another_question_waits(
+    talk: Talk, db: sqlite_utils.Database
+) -> None:
+    talk.say("free school meals")
+    talk.say("Check for me", choice=0)  # "How old are you?" waits
+    talk.say("my postcode is HL1 1AA and I want to object to the car park")
+    assert "Why do you object" in talk.say("yes")
+
+
 def test_a_disclosure_given_as_the_reason_is_never_an_objection(
     talk: Talk, db: sqlite_utils.Database
 ) -> None:
@@ -132,6 +141,8 @@ def test_a_question_after_the_objection_is_no_reason(talk: Talk, db: sqlite_util
                                                     ) -> None:
     object_to_library(talk)
     assert "added your reason" not in talk.say("because of what? when does it close?")
+    assert "added your reason" not in talk.say(
+        "because my son is disabled, can he get help with transport")
     [row] = db.table("objections").rows
     assert row["reason"] is None
 

@@ -628,6 +628,8 @@ def test_picking_a_match_again_says_where_things_stand(sam, priya, db) -> None:
 
 
 @pytest.mark.parametrize(("said", "what", "asked"), [
+    ("I helped Priya for 2 hours with her garden", "her garden",
+     "Sam says they helped you with your garden for 2 hours."),
     ("I gave Priya a lift to the hospital for 3 hours", "a lift to the hospital",
      "Sam says they helped you with a lift to the hospital for 3 hours."),
     ("I helped Priya set up her new phone for 1 hour", "set up her new phone",
@@ -689,3 +691,15 @@ def test_an_offer_of_time_to_an_introduction_leaves_the_exchange_alone(sam, priy
     sam.say("nope, i can only do 1 hour a month")
     assert timebank.exchange(db, 1).state == "pending"  # type: ignore[union-attr]
     assert "can't help this time" in str(outbox(db, "timebank-intro-answer:")[0]["body"])
+
+
+def test_a_long_relayed_message_fits_two_texts_and_says_it_was_cut(engine, db, sam,
+                                                                    priya) -> None:
+    other = person(engine, db, "sms", "+447700900009")
+    join(other, "Priya", "HL1 1AA", "gardening")
+    sam.say("matches")
+    sam.say("1")
+    priya.say("yes")
+    priya.say("to Sam: " + "can you come on tuesday or wednesday afternoon please " * 6)
+    [relayed] = outbox(db, "timebank-relay:")
+    assert segments(str(relayed["body"])) <= 2 and "... (Reply" in str(relayed["body"])

@@ -216,7 +216,7 @@ def test_every_reply_fits_two_sms_segments(db) -> None:
             assert segments(render_sms(reply)) <= 2, reply.text
 
 
-@pytest.mark.parametrize("said", ["yeah thats fine", "yes go on"])
+@pytest.mark.parametrize("said", ["yeah thats fine", "yes go on", "yes no problem"])
 def test_a_yes_with_more_words_is_the_consent(talk: Talk, db, said: str) -> None:
     reply = sign_up(talk, "17", consent=said)
     assert "you're signed up for Friends of Riverside Park" in reply

@@ -242,3 +242,13 @@ def test_a_grandchilds_age_says_nothing_of_the_writers_household() -> None:
     people.note_facts(session, "my grandson is 2")
     assert session.data["other"]["answers"]["age"] == 2
     assert not session.data.get("answers")
+
+
+def test_a_disability_is_whoever_the_clause_names() -> None:
+    session = Session("sms", "+447700900135")
+    assert people.note_facts(session, "my son is disabled, can i get a blue badge") == [
+        "other:disabled"]
+    assert "disabled" not in session.data.get("answers", {})
+    grandparent = Session("sms", "+447700900136")
+    people.note_facts(grandparent, "my grandkids are 2 and 5 can they get healthy start")
+    assert not grandparent.data.get("answers")

@@ -65,6 +65,7 @@ _ONE_CHECK = re.compile(
 _CORRECTION = re.compile(
     r"^(?:(?:oops|oh|sorry|soz|whoops|no|wait|hang on|actually|my bad|my mistake|mistake|"
     r"wrong one|wrong|typo|correction)\W+)*(?:i meant|meant|meant to say|it should be|"
+    r"(?:sorry|soz|wait|oops|whoops|no wait) i mean|"
     r"should be|should have said|make that|change (?:it|that) to|my bad|my mistake|oops|"
     r"whoops|wrong one|typo|correction)\W+(?P<answer>.+?)\W*$")
 _FILLER = re.compile(r"^(?:i mean|well|erm+|um+|uh+|hmm+|so|oh)\b[,.\s]*", re.IGNORECASE)
@@ -297,9 +298,9 @@ def _offered(ctx: Context, session: Session, text: str) -> list[Outbound] | None
     flow = flow_data(session)
     said = parse_yes_no(text)
     target = flow.get("entry", ALL)
-    if said is None and target in ctx.entries and \
-            follow_up.topic_of(text, ctx.entries[target]) is not None:
-        return None  # "tell me more", "who runs it": a follow-up about the entry
+    topic = follow_up.topic_of(text, ctx.entries[target]) if target in ctx.entries else None
+    if said is None and topic is not None and topic.name != "who":
+        return None  # "tell me more", "who runs it": a follow-up; "do i qualify?" checks
     subject = people.subject_of(text)
     if subject is not None and said != "no":
         if subject == "other":

@@ -65,6 +65,8 @@ _A_CHANGE = re.compile(r"\b(?:clos(?:e|ed|es|ing|ure)|shut(?:ting|s)?|cut(?:s|ti
                        r"knock(?:ing)? down|charg(?:e|es|ing)|mov(?:e|ing)|merg(?:e|ing)|"
                        r"replac\w+|plan(?:s|ned)?|proposal|going)\b")
 PLAN_BOOST = 15.0  # a plan named by the change it makes wins over the place it changes
+_ASKS = re.compile(r"\?|[,;]\s*(?:can|could|how|what|where|when|is|are|do|does|will|who)\b",
+                   re.IGNORECASE)
 _POSTCODE_FIRST = re.compile(
     r"^(?:my\s+post\s*code\s+is|my\s+post\s*code'?s|post\s*code:?|i\s+live\s+(?:at|in)|"
     r"i'?m\s+in|i\s+am\s+in)\s+(?P<postcode>[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2})\b"
@@ -340,8 +342,8 @@ def later_reason(ctx: Context, session: Session, text: str) -> list[Outbound] | 
     entry = ctx.entries.get(str(session.data.get("objected", "")))
     found = _ADD_REASON.match(text.strip())
     if entry is None or session.state != "answered" or found is None or \
-            (found.group("because") and text.strip().endswith("?")):  # "because of what?"
-        return None
+            (found.group("because") and _ASKS.search(text)):  # "because of what?", "because
+        return None  # my son is disabled, can he get help with transport": questions
     session.data.pop("objected")
     reason = found.group("reason").strip(" .!")
     if len(reason.split()) < 2:

@@ -168,7 +168,7 @@ def _consent(ctx: Context, session: Session, text: str) -> list[Outbound] | None
     return record(ctx, session, contact)
 
 
-_BUT_NOT = re.compile(r"\b(?:but|not|dont|don't|do not|never|no)\b")
+_BUT_NOT = re.compile(r"\b(?:but|not|dont|don't|do not|never)\b")  # "no problem" is a yes
 _CONTACT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\+?\d[\d ()-]{7,14}\d")
 
 
