@@ -113,6 +113,7 @@ def fill(db_path: Path) -> None:
     send_response(db, bins, "The 3-weekly trial is paused while we consult on extra nappy and "
                   "food waste collections. Have your say at sample-borough.example.org/bins",
                   datetime(2026, 11, 27, 15, 0, tzinfo=UTC))
+    db.execute("UPDATE outbox SET state = 'sent' WHERE key LIKE 'response:%'")  # delivered
     db.close()
 
 

@@ -184,17 +184,26 @@ class Answered:
     text: str
     author: str
     created_at: str
-    told: int
+    told: int  # the people it went out to
+    waiting: int = 0  # of them, those whose message is not delivered yet (or was refused)
+
+    @property
+    def delivered(self) -> int:
+        return self.told - self.waiting
 
 
 def answered(db: sqlite_utils.Database, entry_ids: list[str] | None = None
              ) -> dict[str, Answered]:
-    """entry id -> its latest response (with how many people it was sent to)."""
+    """entry id -> its latest response (with how many people it went to, and how many of
+    their messages still wait in the outbox or were refused)."""
     rows = db.execute(
         "SELECT r.entry_id, r.text, r.author, r.created_at, "
-        "(SELECT COUNT(*) FROM response_recipients p WHERE p.response_id = r.id) "
+        "(SELECT COUNT(*) FROM response_recipients p WHERE p.response_id = r.id), "
+        "(SELECT COUNT(*) FROM outbox o WHERE o.key LIKE 'response:' || r.id || ':%' "
+        " AND o.state IN ('queued', 'sending', 'failed', 'refused')) "
         "FROM responses r ORDER BY r.created_at, r.id").fetchall()
-    found = {row[0]: Answered(row[0], row[1], row[2], row[3], int(row[4])) for row in rows}
+    found = {row[0]: Answered(row[0], row[1], row[2], row[3], int(row[4]), int(row[5]))
+             for row in rows}
     if entry_ids is not None:
         wanted = set(entry_ids)
         found = {k: v for k, v in found.items() if k in wanted}
