@@ -13,7 +13,7 @@ from typing import Any
 import sqlite_utils
 
 from catalogue.storage import write
-from conversations import timebank
+from conversations import records, timebank
 from conversations import timebank_notices as notices
 from conversations.timebank import LedgerError, Member, Policy
 
@@ -159,7 +159,13 @@ def cmd_add_member(args: argparse.Namespace) -> int:
     if not name.replace("-", "").replace("'", "").isalpha():
         raise UserError(f"FIRST_NAME must be a first name in letters; got {args.name!r}")
     db = open_ledger(args)
-    found = timebank.join(db, None, None, name.capitalize(), args.ward, args.offers,
+    ward = args.ward
+    if ward and db["wards"].exists() and db["wards"].count:  # a ward of the lookup, as spelt
+        ward = records.ward_named(db, ward)
+        if ward is None:
+            raise UserError(f"{args.ward!r} is not a ward of the lookup "
+                            "(localsupport wards import); check the spelling")
+    found = timebank.join(db, None, None, name.capitalize(), ward, args.offers,
                           args.needs, datetime.now(UTC), policy())
     print(f"Added member #{found.id} {found.described}.")
     return 0

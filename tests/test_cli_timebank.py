@@ -12,6 +12,7 @@ import pytest
 from bot.cli import main
 from bot.store import open_store
 from conversations import timebank
+from conversations.records import save_wards
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -97,3 +98,16 @@ def test_forget_a_member_without_a_phone_keeps_the_ledger_balanced(db_file, caps
     code, _, _ = run(capsys, "--db", db_file, "timebank", "forget", "Priya")
     assert code == 0  # the other Priya (#3) is now the only one of that name
     assert timebank.member(db, 3).first_name is None
+
+
+def test_a_member_without_a_phone_gets_a_ward_of_the_lookup(tmp_path: Path, capsys) -> None:
+    path = str(tmp_path / "wards.db")
+    db = open_store(path)
+    with db.conn:
+        save_wards(db, {"RV1 1": "Riverside"})
+    code, _, err = run(capsys, "--db", path, "timebank", "add-member", "Ada", "--ward",
+                       "Rivrside")
+    assert code == 1 and "'Rivrside' is not a ward of the lookup" in err
+    assert run(capsys, "--db", path, "timebank", "add-member", "Ada", "--ward", "riverside")[0] \
+        == 0
+    assert [m.ward for m in timebank.members(open_store(path))] == ["Riverside"]
