@@ -15,6 +15,7 @@ from bot.render import render_sms, segments
 from catalogue.model import Entry
 from conversations import timebank
 from conversations.engine import Engine
+from conversations.flows.timebank_matches import alike
 from conversations.timebank import Policy
 from conversations.types import Outbound
 
@@ -703,3 +704,13 @@ def test_a_long_relayed_message_fits_two_texts_and_says_it_was_cut(engine, db, s
     priya.say("to Sam: " + "can you come on tuesday or wednesday afternoon please " * 6)
     [relayed] = outbox(db, "timebank-relay:")
     assert segments(str(relayed["body"])) <= 2 and "... (Reply" in str(relayed["body"])
+
+
+@pytest.mark.parametrize(("wanted", "offered"), [
+    ("someone to cook a meal for me", "cooking and baking"),
+    ("help in the garden", "gardening"),
+])
+def test_a_need_matches_an_offer_of_the_same_thing_in_other_words(wanted: str,
+                                                                  offered: str) -> None:
+    assert alike(wanted, offered)
+    assert not alike("help with forms", offered)

@@ -7,6 +7,7 @@ import re
 
 from rapidfuzz import fuzz
 
+from catalogue.normalise import stem
 from conversations import timebank
 from conversations import timebank_notices as notices
 from conversations.flows.common import Context, ask, end_flow
@@ -84,8 +85,9 @@ COMMON = frozenset({"help", "with", "the", "my", "in", "some", "and", "for", "so
 
 
 def stems(text: str) -> set[str]:
-    """Words that say what it is, cut to five letters ("gardening", "garden" -> "garde")."""
-    return {word[:5] for word in re.findall(r"[a-z]+", text.lower())
+    """Words that say what it is, as stems ("gardening", "garden" -> "garden"; "cook a
+    meal", "cooking" -> "cook"; catalogue/normalise.py)."""
+    return {stem(word) for word in re.findall(r"[a-z]+", text.lower())
             if word not in COMMON and len(word) > 2}
 
 
