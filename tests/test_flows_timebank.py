@@ -714,3 +714,15 @@ def test_a_need_matches_an_offer_of_the_same_thing_in_other_words(wanted: str,
                                                                   offered: str) -> None:
     assert alike(wanted, offered)
     assert not alike("help with forms", offered)
+
+
+def test_an_introduction_is_about_what_the_match_was_for(engine, db, sam, priya) -> None:
+    jo = person(engine, db, "sms", "+447700900045")
+    join(jo, "Jo", "RV1 1AA", "lifts")
+    priya.say("request a lift to the shops")
+    priya.say("matches")
+    index = next(i for i, label in enumerate(priya.choices) if label.startswith("Jo "))
+    priya.say(str(index + 1))
+    [asked] = [row for row in outbox(db, "timebank-intro:") if row["address"] == jo.address]
+    assert "about a lift to the shops" in str(asked["body"])
+    assert "garden" not in str(asked["body"])  # her needs from joining

@@ -10,7 +10,7 @@ from rapidfuzz import fuzz
 from catalogue.normalise import stem
 from conversations import timebank
 from conversations import timebank_notices as notices
-from conversations.flows.common import Context, ask, end_flow
+from conversations.flows.common import Context, ask, end_flow, flow_data
 from conversations.outbox import iso
 from conversations.timebank import Member
 from conversations.types import Outbound, Session
@@ -96,34 +96,36 @@ def alike(want: str, offer: str) -> bool:
         want.lower(), offer.lower()) >= ALIKE
 
 
-def _fits(wanted: list[str], offered: list[str]) -> str:
-    """The first thing offered that something wanted is alike, or ""."""
+def _fits(wanted: list[str], offered: list[str]) -> tuple[str, str] | None:
+    """(the thing wanted, the thing offered alike it), the first such pair, or None."""
     for want in wanted:
         for offer in offered:
             if alike(want, offer):
-                return offer
-    return ""
+                return want, offer
+    return None
 
 
 def matches(ctx: Context, session: Session, me: Member) -> list[Outbound]:
     """Members who offer what I need (then who need what I offer), my ward first."""
     needs, offers = wishes(ctx, me, "request"), wishes(ctx, me, "offer")
-    found: list[tuple[bool, Member, str, str]] = []
+    found: list[tuple[bool, Member, str, str, str]] = []  # ..., shown, verb, what it's about
     for other in timebank.members(ctx.db):
         if other.id == me.id:
             continue
-        if thing := _fits(needs, wishes(ctx, other, "offer")):
-            found.append((other.ward != me.ward, other, thing, "offers"))
-        elif thing := _fits(offers, wishes(ctx, other, "request")):
-            found.append((other.ward != me.ward, other, thing, "needs"))
+        if pair := _fits(needs, wishes(ctx, other, "offer")):  # about what I asked for
+            found.append((other.ward != me.ward, other, pair[1], "offers", pair[0]))
+        elif pair := _fits(offers, wishes(ctx, other, "request")):  # about what they need
+            found.append((other.ward != me.ward, other, pair[1], "needs", pair[1]))
     found.sort(key=lambda item: (item[3] != "offers", item[0], item[1].id))
     if not found:
         end_flow(session)
         return [Outbound("No matches yet. Post what you need with \"request ...\" (or what you "
                          "can do with \"offer ...\") and ask again later.")]
+    shown = found[:MAX_MATCHES]
     choices = [(f"{m.name} ({m.ward or 'no ward'}) {verb} {thing[:30]}", f"answer:intro:{m.id}")
-               for _, m, thing, verb in found[:MAX_MATCHES]]
-    session.data["flow"] = {"kind": "timebank"}
+               for _, m, thing, verb, _ in shown]
+    session.data["flow"] = {"kind": "timebank",
+                            "about": {str(m.id): about for _, m, _, _, about in shown}}
     return [ask(session, "timebank:matches", "These members may fit. Pick one and I'll ask "
                 "them to get in touch; numbers stay private.", choices)]
 
@@ -131,10 +133,11 @@ def matches(ctx: Context, session: Session, me: Member) -> list[Outbound]:
 def ask_introduction(ctx: Context, session: Session, me: Member, value: str
                      ) -> list[Outbound] | None:
     other = timebank.member(ctx.db, int(value)) if value.isdigit() else None
+    picked = (flow_data(session).get("about") or {}).get(value)  # what the match was about
     end_flow(session)
     if other is None or other.first_name is None:
         return [Outbound("That member has left the time bank.")]
-    about = ", ".join(wishes(ctx, me, "request")[:1])
+    about = picked or ", ".join(wishes(ctx, me, "request")[:1])
     cursor = ctx.db.execute(
         "INSERT INTO timebank_introductions (asker, asked, about, state, created_at) "
         "VALUES (?, ?, ?, 'asked', ?) ON CONFLICT (asker, asked) DO NOTHING",
