@@ -327,12 +327,13 @@ def test_oops_i_meant_no_changes_the_answer_just_given(talk: Talk) -> None:
     assert talk.state == "entitlement:ask"
 
 
-def test_a_correction_after_the_verdict_gives_the_verdict_again(talk: Talk) -> None:
+@pytest.mark.parametrize("said", ["sorry, I meant no", "sorry, i mean no", "wait i mean no"])
+def test_a_correction_after_the_verdict_gives_the_verdict_again(talk: Talk, said: str) -> None:
     talk.say("free school meals")
     talk.say("Check for me", choice=0)
     talk.say("12")
     assert "You are likely to be able to get Free school meals" in talk.say("yes")
-    again = talk.say("sorry, I meant no")
+    again = talk.say(said)
     assert again.startswith("OK, I've changed that answer to No.")
     assert "It looks like you can't get Free school meals" in again
     talk.say("how do I report a pothole")  # a new request: nothing left to correct

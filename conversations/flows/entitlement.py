@@ -68,6 +68,8 @@ _CORRECTION = re.compile(
     r"(?:sorry|soz|wait|oops|whoops|no wait) i mean|"
     r"should be|should have said|make that|change (?:it|that) to|my bad|my mistake|oops|"
     r"whoops|wrong one|typo|correction)\W+(?P<answer>.+?)\W*$")
+_SORRY_I_MEAN = re.compile(r"^(?:(?:sorry|soz|wait|oops|whoops|oh|no)\W+)+i mean\W+"
+                           r"(?P<answer>.+?)\W*$")  # "sorry, i mean yes"; not "i mean no"
 _FILLER = re.compile(r"^(?:i mean|well|erm+|um+|uh+|hmm+|so|oh)\b[,.\s]*", re.IGNORECASE)
 _RESTATED = re.compile(r"\b(?:actually|any ?more|no longer|not now|these days)\b")
 _ABOUT_THE_QUESTION = re.compile(
@@ -248,7 +250,7 @@ def _corrected(ctx: Context, session: Session, text: str) -> list[Outbound] | No
     flow = flow_data(session)
     said = words(text)
     code = flow.get("answered")
-    found = _CORRECTION.match(said)
+    found = _CORRECTION.match(said) or _SORRY_I_MEAN.match(said)
     answer = found.group("answer") if found else None
     if answer is None and _RESTATED.search(said) and people.names_benefit(said) and \
             people.INCOME_BENEFIT in people.answers_for(session, subject_of(session)):
