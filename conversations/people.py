@@ -49,7 +49,7 @@ _RELATION = re.compile(r"\b(?:my|our)\s+(?:(?:\d{1,2}|\w+)[- ](?:year|yr)[- ]old
                        + "|".join(sorted({*_CHILDREN, *_ADULTS}, key=len, reverse=True))
                        + r")\b")
 _SOMEONE = re.compile(r"\b(?:someone else|somebody else|other person|for (?:him|her|them)|"
-                      r"(?:he|she)(?:'s| is| gets| has))\b")
+                      r"(?:he|she)(?:'s| is| gets| has)|(?:can|could|does|would) (?:he|she))\b")
 _FOR_SELF = re.compile(r"\b(?:for me|for myself|myself|me|mine|my own|i|i'm|im|i am|we|us)\b")
 _STATEMENT_OF_BENEFIT = re.compile(  # "I get UC", "we're on universal credit", not "claim UC"
     r"\b(?:get|gets|getting|receive|receives|receiving|on|have|has)\s+(?:the\s+|some\s+)?"

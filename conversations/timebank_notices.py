@@ -206,7 +206,8 @@ def approved(db: sqlite_utils.Database, member: Member, now: datetime) -> None:
 def introduce(db: sqlite_utils.Database, intro_id: int, asker: Member, asked: Member,
               about: str, now: datetime) -> bool:
     wants = f" about {about}" if about else ""
-    text = (f"Time bank: {asker.described} would like to be put in touch with you{wants}. "
+    stop = "" if wants.endswith("...") else "."
+    text = (f"Time bank: {asker.described} would like to be put in touch with you{wants}{stop} "
             "Your number stays private: I pass messages on. Reply YES to agree or NO.")
     expect_answer(db, asked, "timebank:intro", {"intro": intro_id}, now)
     return tell(db, asked, f"timebank-intro:{intro_id}", text, now, ("Yes", "No"))

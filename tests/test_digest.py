@@ -143,7 +143,7 @@ def test_the_plain_text_puts_the_ward_first_and_marks_answered_items(
     send_response(council, LIBRARY, "Saturdays stay open until March.", NOW)
     [jo, _] = councillors_for_ward(council, "Riverside")
     queued = render_digest(build_figures(council, WEEK), "Riverside", jo).text
-    assert "(sent to 0 people; 15 not delivered yet)" in queued
+    assert "(to 15 people: 0 delivered so far)" in queued
     with council.conn:  # the outbox has sent them
         council.execute("UPDATE outbox SET state = 'sent' WHERE key LIKE 'response:%'")
     digest = render_digest(build_figures(council, WEEK), "Riverside", jo)

@@ -726,3 +726,24 @@ def test_an_introduction_is_about_what_the_match_was_for(engine, db, sam, priya)
     [asked] = [row for row in outbox(db, "timebank-intro:") if row["address"] == jo.address]
     assert "about a lift to the shops" in str(asked["body"])
     assert "garden" not in str(asked["body"])  # her needs from joining
+
+
+@pytest.mark.parametrize(("wanted", "offered"), [
+    ("someone to paint my hallway", "painter and decorator"),
+    ("a driver to the hospital", "driving"),
+])
+def test_a_need_matches_an_offer_by_the_doer_too(wanted: str, offered: str) -> None:
+    assert alike(wanted, offered)
+
+
+def test_an_introduction_names_a_long_listing_in_a_few_words(engine, db, sam, priya) -> None:
+    jo = person(engine, db, "sms", "+447700900046")
+    join(jo, "Jo", "RV1 1AA", "lifts")
+    priya.say("request a lift to the hospital on tuesdays and thursdays for my appointments "
+              "and back again after lunch please")
+    priya.say("matches")
+    index = next(i for i, label in enumerate(priya.choices) if label.startswith("Jo "))
+    priya.say(str(index + 1))
+    [asked] = [row for row in outbox(db, "timebank-intro:") if row["address"] == jo.address]
+    assert "about a lift to the hospital on tuesdays and thursdays... Your" in str(asked["body"])
+    assert "lunch" not in str(asked["body"]) and segments(str(asked["body"])) <= 2

@@ -252,3 +252,8 @@ def test_a_disability_is_whoever_the_clause_names() -> None:
     grandparent = Session("sms", "+447700900136")
     people.note_facts(grandparent, "my grandkids are 2 and 5 can they get healthy start")
     assert not grandparent.data.get("answers")
+
+
+def test_what_can_he_get_is_about_someone_else() -> None:
+    assert people.subject_of("what can he get?") == "other"
+    assert people.subject_of("what can I get?") == "you"

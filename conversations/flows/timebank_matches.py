@@ -86,9 +86,11 @@ COMMON = frozenset({"help", "with", "the", "my", "in", "some", "and", "for", "so
 
 def stems(text: str) -> set[str]:
     """Words that say what it is, as stems ("gardening", "garden" -> "garden"; "cook a
-    meal", "cooking" -> "cook"; catalogue/normalise.py)."""
-    return {stem(word) for word in re.findall(r"[a-z]+", text.lower())
-            if word not in COMMON and len(word) > 2}
+    meal", "cooking" -> "cook"; catalogue/normalise.py) and as their first five letters
+    ("painter", "paint" -> "paint")."""
+    found = [word for word in re.findall(r"[a-z]+", text.lower())
+             if word not in COMMON and len(word) > 2]  # and the first five letters, which
+    return {stem(word) for word in found} | {word[:5] for word in found}  # "painter", "paint"
 
 
 def alike(want: str, offer: str) -> bool:
@@ -130,6 +132,9 @@ def matches(ctx: Context, session: Session, me: Member) -> list[Outbound]:
                 "them to get in touch; numbers stay private.", choices)]
 
 
+ABOUT = 50  # characters of what an introduction is about
+
+
 def ask_introduction(ctx: Context, session: Session, me: Member, value: str
                      ) -> list[Outbound] | None:
     other = timebank.member(ctx.db, int(value)) if value.isdigit() else None
@@ -138,6 +143,8 @@ def ask_introduction(ctx: Context, session: Session, me: Member, value: str
     if other is None or other.first_name is None:
         return [Outbound("That member has left the time bank.")]
     about = picked or ", ".join(wishes(ctx, me, "request")[:1])
+    if len(about) > ABOUT:  # a listing may be long: what it is about, in a few words
+        about = about[:ABOUT].rsplit(" ", 1)[0] + "..."
     cursor = ctx.db.execute(
         "INSERT INTO timebank_introductions (asker, asked, about, state, created_at) "
         "VALUES (?, ?, ?, 'asked', ?) ON CONFLICT (asker, asked) DO NOTHING",
