@@ -311,6 +311,13 @@ def test_my_kids_after_one_child_was_spoken_of_means_all_of_them(talk: Talk) -> 
 
 
 
+def likely_to_get_free_school_meals(talk: Talk) -> None:
+    talk.say("free school meals")
+    talk.say("Check for me", choice=0)
+    talk.say("12")
+    assert "You are likely to be able to get Free school meals" in talk.say("yes")
+
+
 def test_oops_i_meant_no_changes_the_answer_just_given(talk: Talk) -> None:
     talk.say("what can I get?")
     talk.say("34")
@@ -329,10 +336,7 @@ def test_oops_i_meant_no_changes_the_answer_just_given(talk: Talk) -> None:
 
 @pytest.mark.parametrize("said", ["sorry, I meant no", "sorry, i mean no", "wait i mean no"])
 def test_a_correction_after_the_verdict_gives_the_verdict_again(talk: Talk, said: str) -> None:
-    talk.say("free school meals")
-    talk.say("Check for me", choice=0)
-    talk.say("12")
-    assert "You are likely to be able to get Free school meals" in talk.say("yes")
+    likely_to_get_free_school_meals(talk)
     again = talk.say(said)
     assert again.startswith("OK, I've changed that answer to No.")
     assert "It looks like you can't get Free school meals" in again
@@ -351,10 +355,7 @@ def test_naming_a_partner_in_a_household_answer_keeps_the_check_for_the_child(
 
 @pytest.mark.parametrize("said", ["we're not on uc actually", "actually we dont get uc anymore"])
 def test_a_benefit_said_again_after_the_verdict_corrects_it(talk: Talk, said: str) -> None:
-    talk.say("free school meals")
-    talk.say("Check for me", choice=0)
-    talk.say("12")
-    assert "You are likely to be able to get Free school meals" in talk.say("yes")
+    likely_to_get_free_school_meals(talk)
     again = talk.say(said)
     assert "It looks like you can't get Free school meals" in again
     assert talk.db.table("feedback").count == 0  # not taken as "No, not helpful"
@@ -378,10 +379,7 @@ def test_a_follow_up_after_the_offer_is_answered_not_taken_as_check_for_me(talk:
 
 
 def test_words_that_answer_the_question_asked_change_no_earlier_answer(talk: Talk) -> None:
-    talk.say("free school meals")
-    talk.say("Check for me", choice=0)
-    talk.say("12")
-    assert "You are likely to be able to get Free school meals" in talk.say("yes")
+    likely_to_get_free_school_meals(talk)
     assert "changed that answer" not in talk.say("actually no it wasnt")  # "Was this helpful?"
     session = load_session(talk.db, talk.channel, talk.address)
     assert session.data["answers"]["income_benefit"] is True
