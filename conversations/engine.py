@@ -76,7 +76,6 @@ from conversations.wording import (
 IDLE_RESET = timedelta(days=1)
 MAX_CHOICES = 3
 SMS_ALTERNATIVES = 2  # an answer, its question and its choices fit two texts
-# States whose question is asked again after small talk or a follow-up answer.
 NO_MORE = "That's all of them."
 # questions a postcode answers, whose answer a postcode given first must not be taken from
 POSTCODE_ANSWERS = frozenset({"objection:postcode", "timebank:ward"})
@@ -84,6 +83,7 @@ POSTCODE_ANSWERS = frozenset({"objection:postcode", "timebank:ward"})
 _ASKS_FOR = re.compile(
     r"\b(?:help|need|needs|where|how|can i|can we|could i|can you|looking for|find|advice|"
     r"afford|pay for|somewhere to|place to stay|apply|support|what can)\b")
+# States whose question is asked again after small talk or a follow-up answer.
 WAITING = {"entitlement:ask", "entitlement:who", "objection:what", "objection:confirm",
            "objection:postcode", "objection:reason", "objection:later", "feedback:rating",
            "privacy:forget"}
@@ -189,8 +189,8 @@ class Engine:
         if privacy.wants_forget(text) and session.state != "privacy:forget":
             set_aside(session)  # a No goes back to the question being asked
             me = timebank_flow.member_of(ctx, session)
-            member = f" It ends your time bank membership ({note})." if me and (
-                note := timebank_flow.leaving_note(ctx, me)) else ""
+            member = "" if me is None else \
+                f" It ends your time bank membership ({timebank_flow.leaving_note(ctx, me)})."
             return privacy.ask_forget(session, member)
         if privacy.wants_my_data(text):  # in the middle of a question, it stays open
             if session.state in WAITING:
