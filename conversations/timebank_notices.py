@@ -122,10 +122,11 @@ def answered(db: sqlite_utils.Database, exchange: Exchange, answerer: Member, ye
     said = f' ("{why[:NOTE_SHOWN]}")' if why else ""
     if recorder is not None and minutes is not None:
         really = timebank.hours_text(minutes)
-        verb = "helped" if exchange.giver == recorder.id else "was helped by"
+        say = (f"I helped {answerer.name} for {really}" if exchange.giver == recorder.id
+               else f"{answerer.name} helped me for {really}")  # as the time bank reads it
         tell(db, recorder, f"timebank-declined:{exchange.id}", f"Time bank: {answerer.name} "
              f"says it was {really}, not {hours}, so the {hours} do not count. To record "
-             f'{really}, send "I {verb} {answerer.name} for {really}".', now)
+             f'{really}, send "{say}".', now)
         return
     if recorder is not None:  # what they said goes to the coordinators only: it may accuse
         tell(db, recorder, f"timebank-declined:{exchange.id}", f"Time bank: {answerer.name} "

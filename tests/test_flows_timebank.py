@@ -742,3 +742,12 @@ def test_an_introduction_names_a_long_listing_in_a_few_words(engine, db, sam, pr
     [asked] = [row for row in outbox(db, "timebank-intro:") if row["address"] == jo.address]
     assert "about a lift to the hospital on tuesdays and thursdays... Your" in str(asked["body"])
     assert "lunch" not in str(asked["body"]) and segments(str(asked["body"])) <= 2
+
+
+def test_the_suggested_words_to_record_a_correction_are_read_as_an_exchange(sam, priya, db
+                                                                            ) -> None:
+    priya.say("Sam helped me with shopping for 3 hours")  # Priya, who got the help, records
+    sam.say("no it was 1 hour not 3")
+    [told] = outbox(db, "timebank-declined:")
+    assert 'send "Sam helped me for 1 hour"' in str(told["body"])
+    assert "asked Sam to confirm 1 hour" in priya.say("Sam helped me for 1 hour")
