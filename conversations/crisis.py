@@ -78,9 +78,8 @@ STILL_HERE = (
 )
 _CANT_TALK = ("cant call", "cant talk", "cant speak", "cant phone", "can not call",
               "cannot call", "cannot talk", "will hear", "hear me", "no credit", "no signal")
-_STILL = ("ok", "okay", "k", "kk", "thanks", "thank you", "ty", "what do i do", "what now",
-          "what should i do", "what can i do", "idk", "i dont know", "dunno", "help", "yes",
-          "no", "what do i say", "now what", "and then", "ok thanks", "ok thank you")
+_STILL = ("what do i do", "what now", "what should i do", "what can i do", "idk",
+          "i dont know", "dunno", "help", "what do i say", "now what", "and then")
 
 
 _YES_NO = re.compile(r"^(?:ok(?:ay)?|k+|yes|yeah|yea|yep|yup|ye|y|sure|fine|alright|no|nope|"

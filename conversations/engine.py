@@ -160,7 +160,6 @@ class Engine:
         """The helplines for the concern, the answer to anything else the message asked
         (the entry alone, no follow-up question), then a gentle next step: never "Was this
         helpful?" or "Did you mean" after a disclosure (conversations/crisis.py)."""
-        session.data["safeguarding"] = True
         session.data["disclosed"] = concern.group  # the next message gets a gentle reply
         end_flow(session)
         replies = [Outbound(crisis_text(concern.group), urgent=True)]

@@ -287,6 +287,16 @@ def awaiting(db: sqlite_utils.Database, member_id: int) -> list[Exchange]:
     return [Exchange(*row) for row in rows]
 
 
+def contacts(db: sqlite_utils.Database, member_id: int) -> list[tuple[int, int]]:
+    """(introduction id, the other member's id) for each member this one was put in touch
+    with, whichever of them asked, oldest first."""
+    rows = db.execute(
+        "SELECT id, CASE WHEN asker = ? THEN asked ELSE asker END FROM timebank_introductions "
+        "WHERE state = 'accepted' AND (asker = ? OR asked = ?) ORDER BY id",
+        [member_id, member_id, member_id]).fetchall()
+    return [(int(intro), int(other)) for intro, other in rows]
+
+
 def undecided(db: sqlite_utils.Database, member_id: int) -> list[Exchange]:
     """Every pending exchange this member is one side of, whoever recorded it."""
     rows = db.execute(_EXCHANGE + " WHERE d.exchange IS NULL AND (e.giver = ? OR "

@@ -155,16 +155,12 @@ def leaving(db: sqlite_utils.Database, member: Member, now: datetime) -> int:
                 else f"the {hours}{what_of(found, True)} you were asked to confirm")
         tell(db, other, f"timebank-left:{found.id}", f"Time bank: the other member of {what} "
              "has left the time bank, so it cannot be confirmed and does not count.", now)
-    contacts = db.execute(
-        "SELECT id, CASE WHEN asker = ? THEN asked ELSE asker END FROM timebank_introductions "
-        "WHERE state = 'accepted' AND (asker = ? OR asked = ?)",
-        [member.id, member.id, member.id]).fetchall()
     told: set[int] = set()  # put in touch both ways: told once
-    for intro_id, other_id in contacts:
-        if int(other_id) in told:
+    for intro_id, other_id in timebank.contacts(db, member.id):
+        if other_id in told:
             continue
-        told.add(int(other_id))
-        if (contact := timebank.member(db, int(other_id))) is not None:
+        told.add(other_id)
+        if (contact := timebank.member(db, other_id)) is not None:
             tell(db, contact, f"timebank-left-contact:{intro_id}", "Time bank: one of the "
                  "members you were put in touch with has left the time bank, so messages to "
                  "them are no longer passed on.", now)

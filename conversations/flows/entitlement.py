@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from catalogue.model import Entry
 from conversations import follow_up, people
@@ -170,7 +171,11 @@ def step(ctx: Context, session: Session) -> list[Outbound]:
 
 
 def subject_of(session: Session) -> people.Subject:
-    return "other" if flow_data(session).get("for") == "other" else "you"
+    return _subject_in(flow_data(session))
+
+
+def _subject_in(flow: dict[str, Any]) -> people.Subject:
+    return "other" if flow.get("for") == "other" else "you"
 
 
 def parse_age(text: str) -> int | list[int] | str | None:
@@ -205,7 +210,7 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
     asking = flow.get("asking")
     if asking is None:
         return None
-    if (changed := _corrected(ctx, session, text)) is not None:
+    if (changed := _corrected(ctx, session, text, flow)) is not None:
         return changed
     if _ABOUT_THE_QUESTION.search(words(text)):  # "why do you need to know?"
         return [Outbound(WHY_ASKED), *step(ctx, session)]
@@ -243,42 +248,38 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
     return [Outbound(note), *replies] if note else replies
 
 
-def _corrected(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
-    """"oops i meant no" just after a yes/no answer, or "we're not on uc actually": that
-    answer changed, and the check goes on from there (just after the verdict, the verdict
-    is given again); None when the message is no such change."""
-    flow = flow_data(session)
+def _corrected(ctx: Context, session: Session, text: str, flow: dict[str, Any]
+               ) -> list[Outbound] | None:
+    """"oops i meant no" just after a yes/no answer in the check `flow`, or "we're not on uc
+    actually": that answer changed, and the check goes on from there (just after the
+    verdict, the verdict is given again); None, changing nothing, when the message is no
+    such change."""
     said = words(text)
+    subject = _subject_in(flow)
     code = flow.get("answered")
     found = _CORRECTION.match(said) or _SORRY_I_MEAN.match(said)
     answer = found.group("answer") if found else None
     if answer is None and _RESTATED.search(said) and people.names_benefit(said) and \
-            people.INCOME_BENEFIT in people.answers_for(session, subject_of(session)):
+            people.INCOME_BENEFIT in people.answers_for(session, subject):
         code, answer = people.INCOME_BENEFIT, said  # "we're not on uc actually"
     if not code or answer is None:
         return None
     value, _ = _circumstance(answer, code)
     if value == "":
         return None
-    people.record(session, subject_of(session), code, value)
+    session.data["flow"] = flow
+    people.record(session, subject, code, value)
     shown = {True: "Yes", False: "No", None: "Not sure"}[value]  # type: ignore[index]
     return [Outbound(f"OK, I've changed that answer to {shown}."), *step(ctx, session)]
 
 
 def correct_verdict(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
     """"oops i meant no" or "we're not on uc actually" just after a check's verdict: the
-    answer changed, and the verdict given again."""
+    answer changed, and the verdict given again; otherwise "Was this helpful?" stays."""
     checked = session.data.get("checked")
     if not checked or session.state not in ("answered", "feedback:helpful"):
         return None
-    asked = session.data.get("flow")  # "Was this helpful?", which stays the question
-    session.data["flow"] = dict(checked)
-    replies = _corrected(ctx, session, text)
-    if replies is None and asked is None:
-        session.data.pop("flow")
-    elif replies is None:
-        session.data["flow"] = asked
-    return replies
+    return _corrected(ctx, session, text, dict(checked))
 
 
 def _other_facts(ctx: Context, session: Session, text: str) -> list[Outbound] | None:

@@ -207,12 +207,8 @@ def intro_answer(ctx: Context, session: Session, me: Member, intro_id: int, yes:
 
 def in_touch(ctx: Context, me: Member, name: str) -> list[Member]:
     """The members called `name` I was introduced to (either way round), oldest first."""
-    rows = ctx.db.execute(
-        "SELECT CASE WHEN asker = ? THEN asked ELSE asker END FROM timebank_introductions "
-        "WHERE state = 'accepted' AND (asker = ? OR asked = ?) ORDER BY id",
-        [me.id, me.id, me.id])
-    return [other for (other_id,) in rows.fetchall()
-            if (other := timebank.member(ctx.db, int(other_id))) is not None
+    return [other for _, other_id in timebank.contacts(ctx.db, me.id)
+            if (other := timebank.member(ctx.db, other_id)) is not None
             and (other.first_name or "").lower() == name.lower()]
 
 
