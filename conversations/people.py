@@ -18,11 +18,12 @@ from conversations.flows.common import words
 from conversations.types import Session
 
 Subject = Literal["you", "other"]
-HOUSEHOLD = frozenset({"income_benefit", "lives_alone", "renting", "council_tenant",
-                       "has_children", "child_aged_two", "at_risk_homeless", "working",
-                       "pregnant_or_under_4"})
 INCOME_BENEFIT = "income_benefit"
 CHILD_AGED_TWO = "child_aged_two"
+UNDER_FOUR = "pregnant_or_under_4"
+HOUSEHOLD = frozenset({INCOME_BENEFIT, "lives_alone", "renting", "council_tenant",
+                       "has_children", CHILD_AGED_TWO, "at_risk_homeless", "working",
+                       UNDER_FOUR})  # the sample council's codes (catalogue/sample/)
 DISABLED = "disabled"
 
 _CHILDREN = {"son": "he", "daughter": "she", "boy": "he", "girl": "she", "lad": "he",
@@ -266,7 +267,7 @@ def _household_children(session: Session, ages: list[int]) -> None:
     if 2 in ages:
         mine.setdefault(CHILD_AGED_TWO, True)
     if any(age < 4 for age in ages):  # the sample's Healthy Start (catalogue/sample/)
-        mine.setdefault("pregnant_or_under_4", True)
+        mine.setdefault(UNDER_FOUR, True)
 
 
 def children_known(session: Session) -> list[int] | None:

@@ -330,8 +330,10 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
         return record(ctx, session, ctx.entries[flow["entry"]], reason)
     if session.state == "objection:later":
         end_flow(session)
-        if is_skip(text) or looks_like_question(text):
-            return [Outbound("OK, your objection stays as it is.")] if is_skip(text) else None
+        if is_skip(text):
+            return [Outbound("OK, your objection stays as it is.")]
+        if looks_like_question(text):
+            return None
         return _add_reason(ctx, session, ctx.entries[flow["entry"]], text.strip())
     return None
 
