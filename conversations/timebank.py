@@ -360,13 +360,14 @@ def pending_count(db: sqlite_utils.Database, member_id: int) -> int:
     return int(row[0])
 
 
-LEDGER_COLUMNS = ("exchange", "member", "name", "hours", "state", "recorded_at",
+LEDGER_COLUMNS = ("exchange", "member", "name", "hours", "minutes", "state", "recorded_at",
                   "confirmed_at", "recorded_by", "note")
 
 
 def ledger_rows(db: sqlite_utils.Database) -> Iterator[tuple[object, ...]]:
     """One row a posting, in LEDGER_COLUMNS order (`localsupport timebank ledger --csv`):
-    the member's id and first name, never how to reach them."""
+    the member's id and first name, never how to reach them. `hours` is rounded to two
+    places for reading; `minutes` is exact, so a spreadsheet's sum of it is the balance."""
     for row in db.execute(
         "SELECT p.exchange, p.member, coalesce(m.first_name, ?), p.minutes, "
         "coalesce(d.state, 'pending'), e.recorded_at, "
@@ -376,7 +377,7 @@ def ledger_rows(db: sqlite_utils.Database) -> Iterator[tuple[object, ...]]:
         "JOIN timebank_members m ON m.id = p.member "
         "LEFT JOIN timebank_decisions d ON d.exchange = p.exchange ORDER BY p.id", [FORMER]):
         exchange_id, member_id, name, minutes, *rest = row
-        yield (exchange_id, member_id, name, signed_hours(int(minutes)), *rest)
+        yield (exchange_id, member_id, name, signed_hours(int(minutes)), int(minutes), *rest)
 
 
 def total(db: sqlite_utils.Database) -> int:

@@ -111,3 +111,13 @@ def test_a_member_without_a_phone_gets_a_ward_of_the_lookup(tmp_path: Path, caps
     assert run(capsys, "--db", path, "timebank", "add-member", "Ada", "--ward", "riverside")[0] \
         == 0
     assert [m.ward for m in timebank.members(open_store(path))] == ["Riverside"]
+
+
+def test_the_csv_minutes_sum_to_the_balance_where_rounded_hours_do_not(db_file, capsys
+                                                                       ) -> None:
+    for _ in range(3):
+        run(capsys, "--db", db_file, "timebank", "record", "Sam", "1", "0.3333")
+    _, out, _ = run(capsys, "--db", db_file, "timebank", "ledger", "--csv")
+    sams = [r for r in csv.DictReader(io.StringIO(out)) if r["member"] == "2"]
+    assert [r["hours"] for r in sams] == ["+0.33"] * 3
+    assert sum(int(r["minutes"]) for r in sams) == 60 == timebank.balance(open_store(db_file), 2)
