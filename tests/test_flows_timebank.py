@@ -232,13 +232,17 @@ def test_approval_waits_for_a_coordinator(db) -> None:
     notice = outbox(db, "timebank-join:")
     assert notice[0]["address"] == COORDINATOR[1] and f"APPROVE {waiting.id}" in str(
         notice[0]["body"])
-    assert "hasn't approved" in newcomer.say("I helped Sam for 1 hour")
+    assert "hasn't approved your membership yet, so I haven't recorded this" in newcomer.say(
+        "I helped Sam for 1 hour")
     stranger = person(engine, db, "sms", "+447700900006")
     assert "Approved" not in stranger.say(f"approve {waiting.id}")
     coordinator = person(engine, db, *COORDINATOR)
     assert f"Approved Jo #{waiting.id}" in coordinator.say(f"APPROVE {waiting.id}")
     assert timebank.member(db, waiting.id).status == "active"
     assert "welcome, Jo" in str(outbox(db, "timebank-approved:")[0]["body"])
+    assert coordinator.say(f"approve {waiting.id}") == (
+        f"Jo #{waiting.id} is already a member: nothing to do.")
+    assert len(outbox(db, "timebank-approved:")) == 1
 
 
 def test_matches_and_an_introduction_with_both_sides_consent(sam, priya, db) -> None:

@@ -256,6 +256,8 @@ def _needs(ctx: Context, session: Session, text: str) -> list[Outbound]:
 
 def approve(ctx: Context, member_id: int) -> list[Outbound]:
     found = timebank.member(ctx.db, member_id)
+    if found is not None and found.status == "active" and found.first_name:
+        return [Outbound(f"{found.name} #{member_id} is already a member: nothing to do.")]
     if found is None or not timebank.approve(ctx.db, member_id):
         return [Outbound(f"There is no member #{member_id} waiting for approval.")]
     notices.approved(ctx.db, found, ctx.now)
@@ -266,8 +268,8 @@ def approve(ctx: Context, member_id: int) -> list[Outbound]:
 
 def record_said(ctx: Context, session: Session, me: Member, said: Said) -> list[Outbound]:
     if me.status != "active":
-        return [Outbound("A coordinator hasn't approved your membership yet; I'll message "
-                         "you when they have.")]
+        return [Outbound("A coordinator hasn't approved your membership yet, so I haven't "
+                         "recorded this. I'll message you when they have: then tell me again.")]
     session.data["flow"] = {"kind": "timebank", "i_gave": said.i_gave, "what": said.what,
                             "minutes": said.minutes, "name": said.other}
     found = timebank.named(ctx.db, said.other, excluding=me.id)
