@@ -755,3 +755,10 @@ def test_the_suggested_words_to_record_a_correction_are_read_as_an_exchange(sam,
     [told] = outbox(db, "timebank-declined:")
     assert 'send "Sam helped me for 1 hour"' in str(told["body"])
     assert "asked Sam to confirm 1 hour" in priya.say("Sam helped me for 1 hour")
+
+
+@pytest.mark.parametrize("name", ["Siobhán", "Zoë", "Łukasz"])
+def test_a_name_in_any_alphabet_joins(engine, db, name: str) -> None:
+    talk = person(engine, db, "sms", "+447700900007")
+    assert "Welcome" in join(talk, name)
+    assert timebank.member_for(db, "sms", "+447700900007").first_name == name

@@ -108,6 +108,8 @@ def test_a_contact_in_a_sentence_is_read(db) -> None:
 @pytest.mark.parametrize(("said", "name"), [
     ("its Jess", "Jess"), ("Jess Smith", "Jess"), ("my name is jess", "Jess"),
     ("jess here", "Jess"), ("Mohammed Ali", "Mohammed"), ("o'brien", "O'Brien"),
+    ("Małgorzata", "Małgorzata"), ("my name is Siobhán", "Siobhán"), ("Zoë", "Zoë"),
+    ("Ştefan Popescu", "Ştefan"), ("محمد", "محمد"), ("Mary-Jane", "Mary-Jane"),
 ])
 def test_a_first_name_however_given(talk: Talk, db, said: str, name: str) -> None:
     talk.say("friends of riverside park")

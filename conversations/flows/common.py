@@ -148,7 +148,8 @@ def leading_yes_no(text: str) -> YesNo | None:
 _FIRST_NAME = re.compile(
     r"^(?:(?:[Hh]i|[Hh]ello|[Hh]ey|[Hh]iya)[ ,!]+)?(?:(?:[Mm]y name is|[Mm]y names|[Mm]y name's|"
     r"[Nn]ame's|[Nn]ames|[Ii]'m|[Ii]m|[Ii] am|[Ii]t's|[Ii]ts|[Ii]t is|[Tt]his is|[Cc]all me)\s+)?"
-    r"([A-Za-z][A-Za-z'-]{0,29})(?:\s+[A-Z][A-Za-z'-]{0,29}){0,2}(?:\s+here)?$")
+    r"([^\W\d_](?:[^\W\d_]|['-]){0,29})((?:\s+[^\W\d_](?:[^\W\d_]|['-]){0,29}){0,2}?)"
+    r"(?:\s+here)?$")
 # Words sent where a first name was asked that are no name: answers to other questions.
 NOT_A_NAME = frozenset({"yes", "yeah", "yep", "no", "nope", "nah", "ok", "okay", "skip",
     "none", "nothing", "menu", "help", "stop", "start", "cancel", "hi", "hello", "hey",
@@ -160,11 +161,14 @@ NOT_A_NAME = frozenset({"yes", "yeah", "yep", "no", "nope", "nah", "ok", "okay",
 
 
 def first_name(text: str) -> str | None:
-    """The first name in "Jess", "it's Jess", "Jess Smith", "my name is Jess", "jess here";
+    """The first name in "Jess", "it's Jess", "Jess Smith", "my name is Jess", "jess here",
+    in any alphabet ("Małgorzata", "Siobhán", "محمد");
     None for anything else, and for words that answer another question ("weekends", "no")."""
     found = _FIRST_NAME.match(text.strip().strip(".!").replace("\u2019", "'"))
     if found is None or found.group(1).lower() in NOT_A_NAME:
         return None
+    if any(word[0].islower() for word in found.group(2).split()):
+        return None  # a family name starts with a capital: "jess is busy" is no name
     name = found.group(1)
     return name.title() if name.islower() or name.isupper() else name  # "o'brien": O'Brien
 
