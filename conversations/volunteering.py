@@ -127,14 +127,48 @@ def weekly_lists(db: sqlite_utils.Database, entries: Iterable[Entry], now: datet
         if not rows:
             continue
         lines = [f"Sign-ups for {entry.title} in {week}:", ""]
-        for row in rows:
-            made = signup_of(row)
-            reach = made.contact or "contact not shared"
-            lines.append(f"- {made.first_name}, {made.age}, {made.availability}: {reach}")
+        lines += [_list_line(signup_of(row)) for row in rows]
         queued += enqueue(db, Message(f"signup-week:{entry.id}:{week}", KIND, "email",
                                       entry.email, "\n".join(lines),
                                       subject=f"Volunteers for {entry.title}, {week}"), now)
     return queued
+
+
+def _list_line(made: SignUp) -> str:
+    return (f"- {made.first_name}, {made.age}, {made.availability}: "
+            f"{made.contact or 'contact not shared'}")
+
+
+def forget(db: sqlite_utils.Database, channel: str, address: str, now: datetime) -> None:
+    """Before FORGET ME deletes a person's sign-ups: no email about them still waiting goes
+    out, the organisers' emails the outbox keeps lose their details, and an organiser who
+    was sent them is asked, by sign-up reference alone, to delete their copy."""
+    rows = db.execute(_SIGNUP + " WHERE channel = ? AND address = ? ORDER BY id",
+                      [channel, address]).fetchall()
+    for made in map(signup_of, rows):
+        told: set[str] = set()
+        for key, to, body, state in db.execute(
+                "SELECT key, address, body, state FROM outbox WHERE key IN (?, ?) OR "
+                "key LIKE ?", [f"signup:{made.id}:organiser", f"signup:{made.id}:withdrawn",
+                               f"signup-week:{made.entry_id}:%"]).fetchall():
+            line = _list_line(made)
+            if key.startswith("signup-week:") and line not in body:
+                continue
+            kept = body.replace(line + "\n", "").replace(line, "") \
+                if key.startswith("signup-week:") else ""
+            if state == "sent":
+                told.add(to)
+            if state == "queued" and "\n- " not in kept:
+                state = "cancelled"
+            db.execute("UPDATE outbox SET body = ?, state = ? WHERE key = ?",
+                       [kept, state, key])
+        for to in sorted(told):
+            enqueue(db, Message(
+                f"signup:{made.id}:erased:{to}", KIND, "email", to,
+                f"The volunteer of sign-up reference {made.id} has asked Local Support to "
+                "delete their details. Please delete what we sent you about them. There is "
+                "no need to contact them.",
+                subject=f"Volunteer sign-up {made.id}: please delete their details"), now)
 
 
 def queue_weekly_lists(db: sqlite_utils.Database, now: datetime) -> int:

@@ -154,6 +154,43 @@ def test_under_13_is_kindly_not_signed_up(talk: Talk, db) -> None:
     assert emails(db) == []
 
 
+def held(db: sqlite_utils.Database, *words: str) -> list[str]:
+    return [key for key, body in db.execute("SELECT key, body FROM outbox").fetchall()
+            if any(word in body for word in words)]
+
+
+def test_forget_me_before_the_organiser_is_emailed_sends_nothing_of_them(talk: Talk, db
+                                                                         ) -> None:
+    sign_up(talk, "25")
+    assert held(db, "Sam", "07700 900555", "+447700900555")
+    talk.say("forget me")
+    talk.say("yes")
+    assert held(db, "Sam", "900555", "Age: 25") == []
+    assert db.execute("SELECT state FROM outbox WHERE channel = 'email'").fetchall() == [
+        ("cancelled",)]
+
+
+def test_forget_me_after_the_organiser_was_emailed_asks_them_to_delete_it(talk: Talk, db
+                                                                          ) -> None:
+    sign_up(talk, "25")
+    other = Talk(talk.engine, db, channel="sms", address="+447700900888")
+    assert "signed up" in sign_up(other, "40")
+    entries = {e.id: e for e in ROLES}.values()
+    with db.conn:
+        volunteering.weekly_lists(db, entries, START + timedelta(days=7))
+        db.execute("UPDATE outbox SET state = 'sent'")  # as the outbox's sender does
+    talk.say("forget me")
+    talk.say("yes")
+    [(key, address, body)] = db.execute(
+        "SELECT key, address, body FROM outbox WHERE state = 'queued'").fetchall()
+    assert key.endswith(":erased:parks@example.org") and address == "parks@example.org"
+    assert "sign-up reference 1 has asked Local Support to delete their details" in body
+    assert held(db, "Age: 25", "- Sam, 25") == []
+    [weekly] = [b for k, b in db.execute("SELECT key, body FROM outbox").fetchall()
+                if k.startswith("signup-week:")]
+    assert "- Sam, 40" in weekly  # the other volunteer stays on the list
+
+
 def test_a_role_with_an_older_minimum_says_so(talk: Talk, db) -> None:
     talk.say("homework club")
     talk.say("sign me up")

@@ -78,7 +78,7 @@ def ask_forget(session: Session, member: str = "") -> list[Outbound]:
     end_flow(session)
     return [ask(session, "privacy:forget",
                 "Do you want me to delete everything I hold about you (answers, postcode, "
-                "feedback, messages)? Objections stay counted, without your details."
+                "feedback, messages, sign-ups)? Objections stay counted, without your details."
                 f"{member} This cannot be undone.",
                 [("Yes, forget me", "answer:yes"), NO])]
 
