@@ -36,9 +36,11 @@ from conversations.flows import entitlement, feedback, objection, privacy
 from conversations.flows import timebank as timebank_flow
 from conversations.flows import volunteering as volunteering_flow
 from conversations.flows.common import (
+    GONE,
     Context,
     ask,
     ask_list,
+    drop_removed,
     end_flow,
     entry_choices,
     leading_yes_no,
@@ -176,6 +178,8 @@ class Engine:
             session.state, session.data = "start", {}
         first = session.updated_at is None
         session.updated_at = ctx.now
+        if drop_removed(session, ctx.entries):  # the catalogue was replaced mid-question
+            return [Outbound(GONE)]
         text = inbound.text.strip()
         if session.state not in POSTCODE_ANSWERS and \
                 (given := objection.postcode_first(text)) is not None:

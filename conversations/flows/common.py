@@ -278,6 +278,32 @@ def end_flow(session: Session, state: str = "answered") -> None:
     offer(session, ())
 
 
+GONE = ("What we were talking about has been taken off the council's list since, so I've "
+        "stopped that question. Tell me what you're looking for, or send MENU.")
+
+
+def drop_removed(session: Session, entries: Mapping[str, Entry]) -> bool:
+    """Forget what the session holds about entries the council has since removed from its
+    catalogue (a re-import): the last answer, the check kept for a correction, a question
+    set aside. True when the question being asked was about one: it is ended."""
+    if session.data.get("last_entry") and session.data["last_entry"] not in entries:
+        session.data.pop("last_entry")
+    if _about_removed({"check": (session.data.get("checked") or {}).get("check")}, entries):
+        session.data.pop("checked")
+    kept = session.data.get("set_aside") or {}
+    if _about_removed(kept.get("flow") or {}, entries):
+        session.data.pop("set_aside")
+    if not _about_removed(session.data.get("flow") or {}, entries):
+        return False
+    end_flow(session)
+    return True
+
+
+def _about_removed(flow: Mapping[str, Any], entries: Mapping[str, Entry]) -> bool:
+    named = [flow[key] for key in ("entry", "check") if isinstance(flow.get(key), str)]
+    return any(entry_id != "all" and entry_id not in entries for entry_id in named)
+
+
 def entry_choices(entries: Sequence[Entry], action: str = "entry") -> list[Choice]:
     return [(e.title, f"{action}:{e.id}") for e in entries]
 
