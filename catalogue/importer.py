@@ -62,6 +62,7 @@ class ImportSummary:
     updated: int = 0
     unchanged: int = 0
     removed: int = 0
+    removed_ids: list[str] = field(default_factory=list)  # which, for the officer to see
     warnings: list[Problem] = field(default_factory=list)
     skipped: list[Problem] = field(default_factory=list)  # why feed services were left out
     skipped_services: int = 0
@@ -92,6 +93,11 @@ class ImportSummary:
         if self.warnings:
             text += f"; {plural(self.warnings, 'warning')}"
         text += "."
+        if self.removed_ids and not self.sample_removed:
+            shown = ", ".join(self.removed_ids[:REMOVED_SHOWN])
+            more = len(self.removed_ids) - REMOVED_SHOWN
+            text += (f" {'Removed' if self.written else 'Would remove'}: {shown}"
+                     f"{f' and {more} more' if more > 0 else ''}.")
         if self.sample_removed and self.written:
             text += (f" This replaces the SAMPLE catalogue: its {self.sample_removed} "
                      "made-up entries are removed.")
@@ -105,6 +111,9 @@ class ImportSummary:
         lines = [f"skipped: {line}" for line in report_lines(self.skipped)]
         lines += [f"warning: {line}" for line in report_lines(self.warnings)]
         return "\n".join(lines)
+
+
+REMOVED_SHOWN = 10  # the ids an import names of the entries it removes
 
 
 def plural(count: int | list[Problem], noun: str) -> str:
@@ -299,7 +308,8 @@ def count_changes(
         else:
             summary.updated += 1
     if replace:
-        summary.removed = len(set(old) - set(new) - (keep or set()))
+        summary.removed_ids = sorted(set(old) - set(new) - (keep or set()))
+        summary.removed = len(summary.removed_ids)
 
 
 def check_codes_still_used(

@@ -92,9 +92,14 @@ def test_replace_removes_what_the_file_does_not_hold(
     smaller = tmp_path / "smaller.csv"
     smaller.write_text("id,kind,title,summary\nyouth,service,Youth club,Evening sessions.\n",
                        encoding="utf-8")
+    before = entry_ids(files["db"])
+    code, out, _ = run(capsys, "catalogue", "import", str(smaller), "--replace", "--dry-run",
+                       "--db", files["db"])
+    gone = [i for i in before if i != "youth"]
+    assert code == 0 and f"Would remove: {', '.join(gone)}." in out
     code, out, _ = run(capsys, "catalogue", "import", str(smaller), "--replace",
                        "--db", files["db"])
-    assert code == 0 and "1 removed" in out
+    assert code == 0 and f"{len(gone)} removed" in out and f"Removed: {gone[0]}" in out
     assert entry_ids(files["db"]) == ["youth"]
 
 
