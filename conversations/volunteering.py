@@ -147,15 +147,16 @@ def forget(db: sqlite_utils.Database, channel: str, address: str, now: datetime)
                       [channel, address]).fetchall()
     for made in map(signup_of, rows):
         told: set[str] = set()
+        line = _list_line(made)
         for key, to, body, state in db.execute(
                 "SELECT key, address, body, state FROM outbox WHERE key IN (?, ?) OR "
                 "key LIKE ?", [f"signup:{made.id}:organiser", f"signup:{made.id}:withdrawn",
                                f"signup-week:{made.entry_id}:%"]).fetchall():
-            line = _list_line(made)
-            if key.startswith("signup-week:") and line not in body:
-                continue
-            kept = body.replace(line + "\n", "").replace(line, "") \
-                if key.startswith("signup-week:") else ""
+            kept = ""  # the sign-up's own emails are all about them; a weekly list, a line
+            if key.startswith("signup-week:"):
+                if line not in body:
+                    continue
+                kept = body.replace(line + "\n", "").replace(line, "")
             if state == "sent":
                 told.add(to)
             if state == "queued" and "\n- " not in kept:

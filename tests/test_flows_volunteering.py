@@ -175,9 +175,8 @@ def test_forget_me_after_the_organiser_was_emailed_asks_them_to_delete_it(talk: 
     sign_up(talk, "25")
     other = Talk(talk.engine, db, channel="sms", address="+447700900888")
     assert "signed up" in sign_up(other, "40")
-    entries = {e.id: e for e in ROLES}.values()
     with db.conn:
-        volunteering.weekly_lists(db, entries, START + timedelta(days=7))
+        volunteering.weekly_lists(db, ROLES, START + timedelta(days=7))
         db.execute("UPDATE outbox SET state = 'sent'")  # as the outbox's sender does
     talk.say("forget me")
     talk.say("yes")
