@@ -6,7 +6,9 @@ the organiser (and which, `contact`), and when they withdrew, if they did."""
 
 from __future__ import annotations
 
-from catalogue.storage import Personal, Schema, Table
+import sqlite_utils
+
+from catalogue.storage import Migration, Personal, Schema, Table
 
 SIGNUPS = Table("volunteering_signups", Personal(
     "delete", "volunteering sign-ups: first name, age, availability and, with consent, how "
@@ -31,4 +33,31 @@ CREATE UNIQUE INDEX IF NOT EXISTS "idx_volunteering_signups_open"
 CREATE INDEX IF NOT EXISTS "idx_volunteering_signups_entry"
     ON "volunteering_signups" ("entry_id", "created_at");""")
 
-SCHEMA = Schema("volunteering", (SIGNUPS,))
+
+def ids_never_reused(db: sqlite_utils.Database) -> None:
+    """FORGET ME deletes a sign-up, and SQLite gave its id to the next one: that one's
+    organiser email then had the erased one's key in the outbox ("signup:<id>:organiser")
+    and was never sent. The table is rebuilt with AUTOINCREMENT, counting on from the
+    highest id any sign-up email was queued under."""
+    db.execute(SIGNUPS.create.split(";")[0].replace(
+        '"volunteering_signups"', '"volunteering_signups_new"').replace(
+        '"id" INTEGER PRIMARY KEY,', '"id" INTEGER PRIMARY KEY AUTOINCREMENT,'))
+    db.execute('INSERT INTO "volunteering_signups_new" SELECT * FROM "volunteering_signups"')
+    db.execute('DROP TABLE "volunteering_signups"')
+    db.execute('ALTER TABLE "volunteering_signups_new" RENAME TO "volunteering_signups"')
+    for statement in SIGNUPS.create.split(";")[1:]:
+        if statement.strip():
+            db.execute(statement)
+    used = 0
+    if "outbox" in db.table_names():
+        row = db.execute("SELECT max(CAST(substr(key, 8, instr(substr(key, 8), ':') - 1) "
+                         "AS INTEGER)) FROM outbox WHERE key LIKE 'signup:%'").fetchone()
+        used = int(row[0] or 0)
+    if not db.execute("UPDATE sqlite_sequence SET seq = max(seq, ?) "
+                      "WHERE name = 'volunteering_signups'", [used]).rowcount:
+        db.execute("INSERT INTO sqlite_sequence (name, seq) VALUES "
+                   "('volunteering_signups', ?)", [used])
+
+
+SCHEMA = Schema("volunteering", (SIGNUPS,), migrations=(
+    Migration("volunteering.0002_ids_never_reused", ids_never_reused),))

@@ -279,3 +279,30 @@ def test_a_yes_that_keeps_the_number_back_gives_no_number(talk: Talk, db) -> Non
     sign_up(talk, "17", consent="yes but dont give them my number")
     assert talk.state == "volunteering:consent"  # asked again
     assert emails(db) == []
+
+
+def test_a_sign_up_after_one_was_forgotten_still_emails_its_organiser(talk: Talk, db
+                                                                      ) -> None:
+    sign_up(talk, "25")
+    talk.say("forget me")
+    talk.say("yes")
+    other = Talk(talk.engine, db, channel="sms", address="+447700900888")
+    assert "signed up" in sign_up(other, "40")
+    queued = [body for _, _, _, body in emails(db) if "Age: 40" in body]
+    assert len(queued) == 1 and "Sam has signed up" in queued[0]
+
+
+def test_ids_of_erased_sign_ups_are_not_given_again_after_the_migration(tmp_path: Path
+                                                                        ) -> None:
+    from catalogue.storage import migrate
+    from conversations.volunteering_schema import SCHEMA, SIGNUPS
+
+    old = open_db(tmp_path / "old.db")
+    old.executescript(SIGNUPS.create + 'CREATE TABLE outbox ("key" TEXT);'
+                      "INSERT INTO outbox VALUES ('signup:7:organiser'), ('signup-week:x:1');")
+    assert migrate(old, [SCHEMA]) == ["volunteering.0001_initial",
+                                      "volunteering.0002_ids_never_reused"]
+    made = old.execute("INSERT INTO volunteering_signups (entry_id, first_name, age, "
+                       "availability, consent, created_at) VALUES ('r', 'Jo', 30, 'any', 0, "
+                       "'2026-01-01')")
+    assert made.lastrowid == 8
