@@ -165,16 +165,16 @@ def deliver(db: sqlite_utils.Database, settings: Settings, keys: str) -> int:
     async def on_db(fn: Any) -> Any:
         return fn(db)
 
-    channels = adapters(settings)
-
-    async def drain() -> None:
+    async def drain() -> dict[str, Any]:
+        channels = adapters(settings)  # inside the loop: Twilio's aiohttp session needs one
         try:
             await OutboxWorker(on_db, channels).drain()
         finally:
             if "sms" in channels:
                 await channels["sms"].close()
+        return channels
 
-    asyncio.run(drain())
+    channels = asyncio.run(drain())
     rows = db.execute("SELECT channel, state, COUNT(*), max(last_error) FROM outbox "
                       "WHERE key LIKE ? GROUP BY 1, 2 ORDER BY 1, 2", [keys]).fetchall()
     sent = sum(n for _, state, n, _ in rows if state == "sent")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import email
 import socket
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -88,6 +89,22 @@ async def twilio_api() -> AsyncIterator[FakeTwilioApi]:
     runner, fake.url = await start_app(fake.app())
     yield fake
     await runner.cleanup()
+
+
+@pytest.fixture
+def twilio_thread() -> Iterator[FakeTwilioApi]:
+    """The Twilio stand-in served from its own thread and event loop, for commands that run
+    `asyncio.run` themselves (localsupport respond, digest send)."""
+    fake = FakeTwilioApi(ACCOUNT_SID, AUTH_TOKEN)
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    runner, fake.url = asyncio.run_coroutine_threadsafe(start_app(fake.app()), loop).result(10)
+    yield fake
+    asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(10)
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(10)
+    loop.close()
 
 
 @pytest.fixture

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
+from conftest import ACCOUNT_SID, AUTH_TOKEN
 from conversation_kit import ENTRIES
+from fakes.twilio_api import FakeTwilioApi
 
 from bot.cli import main
 from bot.render import segments
@@ -153,3 +155,21 @@ def test_the_command_names_a_mistyped_entry(
     assert main(["respond", "close-libary", ANSWER, "--db", cli_db, "--yes"]) == 1
     assert ('no entry "close-libary" in the catalogue (did you mean "close-library"?)'
             in capsys.readouterr().err)
+
+
+def test_with_twilio_set_the_command_sends_the_texts_itself(
+    cli_db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    twilio_thread: FakeTwilioApi,
+) -> None:
+    for name, value in (("TWILIO_ACCOUNT_SID", ACCOUNT_SID), ("TWILIO_AUTH_TOKEN", AUTH_TOKEN),
+                        ("TWILIO_FROM_NUMBER", "+447700900000"),
+                        ("TWILIO_API_BASE_URL", twilio_thread.url)):
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    assert main(["respond", "close-library", ANSWER, "--db", cli_db, "--yes"]) == 1
+    out, err = capsys.readouterr()
+    assert "Sent 3." in out
+    assert "2 telegram message(s) NOT sent: Telegram (TELEGRAM_BOT_TOKEN) is not set" in err
+    assert sorted(form["To"] for form in twilio_thread.created) == [
+        "+447700900301", "+447700900302", "+447700900303"]
+    assert all(ANSWER in form["Body"] for form in twilio_thread.created)
