@@ -241,11 +241,15 @@ class OutboxWorker:
             lambda db: claim(db, now, self.concurrency, channels))
         if not items:
             return 0
-        results = await asyncio.gather(*(self._deliver(item) for item in items))
-        done = self.clock()
-        await self.on_db(lambda db: settle(db, list(zip(items, results, strict=True)), done,
-                                           self.backoff))
+        await asyncio.gather(*(self._deliver_and_settle(item) for item in items))
         return len(items)
+
+    async def _deliver_and_settle(self, item: Queued) -> None:
+        """Each result is recorded the moment its adapter returns, not when the round's
+        slowest message does: a process killed mid-round resends only what was in flight."""
+        result = await self._deliver(item)
+        done = self.clock()
+        await self.on_db(lambda db: settle(db, [(item, result)], done, self.backoff))
 
     async def drain(self, rounds: int = 1000) -> None:
         """Deliver until nothing is due now (tests, `digest send`)."""

@@ -33,7 +33,7 @@ from fakes.twilio_api import FakeTwilioApi
 from test_sms import OUR_NUMBER, SENDER, messages_of, post_sms, sign, twilio_form
 
 from bot.cli import main
-from bot.outbox import Backoff, Delivery, OutboxWorker, Queued
+from bot.outbox import Backoff, Delivery, OutboxWorker, Queued, recover
 from bot.settings import Settings
 from bot.store import open_store
 from catalogue.storage import write
@@ -306,6 +306,44 @@ async def test_sigkill_under_sms_load_loses_nothing_acknowledged_and_repeats_not
     assert all(acknowledged[sid] for sid in acknowledged)  # everyone got an answer
     assert query(db_path, "SELECT count(*), count(DISTINCT message_id) FROM inbound_messages") \
         == [(len(forms), len(forms))]
+
+
+def test_a_delivery_is_recorded_as_sent_before_the_rest_of_its_round_finishes(
+    tmp_path: Path
+) -> None:
+    """A round of three where one message hangs: the two delivered are `sent` while it
+    hangs, so a process killed then sends only the hanging one again."""
+    db = open_store(tmp_path / "r.db")
+    with write(db):
+        for n in range(3):
+            enqueue(db, OutboxMessage(f"notice:{n}", "notice", "telegram", f"{4000 + n}",
+                                      f"Message {n}"), NOW)
+
+    class OneHangs:
+        def __init__(self) -> None:
+            self.hanging = asyncio.Event()
+
+        async def deliver(self, item: Queued) -> Delivery:
+            if item.message.key == "notice:1":
+                self.hanging.set()
+                await asyncio.Event().wait()
+            return Delivery("sent", provider_id=item.message.key)
+
+    async def on_db(fn: Callable[[sqlite_utils.Database], Any]) -> Any:
+        return fn(db)
+
+    async def killed_mid_round() -> None:
+        adapter = OneHangs()
+        worker = OutboxWorker(on_db, {"telegram": adapter}, clock=lambda: NOW)
+        round_ = asyncio.create_task(worker.run_once())
+        await adapter.hanging.wait()
+        await asyncio.sleep(0.05)
+        round_.cancel()  # as far as the database knows, the process stopped here
+
+    asyncio.run(killed_mid_round())
+    assert db.execute("SELECT key, state FROM outbox ORDER BY key").fetchall() == [
+        ("notice:0", "sent"), ("notice:1", "sending"), ("notice:2", "sent")]
+    assert recover(db) == 1
 
 
 def test_rows_for_a_channel_not_set_up_never_hold_up_the_others(tmp_path: Path) -> None:
