@@ -39,6 +39,11 @@ CRISIS = {
         "day and night: 0808 2000 247 (Refuge). In danger now? Call 999; if you can't "
         "speak, press 55 when asked. Under 19? Childline 0800 1111. " + TEAM
     ),
+    "hunger": (
+        "I'm sorry you're going without food. You shouldn't have to, and there is help. "
+        "Under 19? Childline 0800 1111, free, any time. Feeling ill from not eating? "
+        "Call 111. In danger now? Call 999. " + TEAM
+    ),
     "unsafe": GENERAL,
 }
 # the gentle, relevant next step that follows (never "Was this helpful?")
@@ -58,12 +63,19 @@ NEXT_STEP = {
         "team must help: ask me about \"homeless because of domestic abuse\" when it's "
         "safe to."
     ),
+    "hunger": (
+        "I'm glad you told me. If it's your children going without, or the rent or bills "
+        "too, tell me and I'll find what else the council and local services offer."
+    ),
     "unsafe": (
         "I'm glad you told me. When you're ready, tell me what help you're looking for and "
         "I'll find what the council and local services offer."
     ),
 }
 
+# what the catalogue is searched for, between the helplines and the next step, when the
+# message itself asks for nothing the catalogue answers
+HELP_FOR = {"hunger": "no food, need a free food parcel"}
 
 # the message straight after a disclosure, when it is "ok", "what do i do" or "i can't call"
 CANT_TALK = (
@@ -101,6 +113,11 @@ def after_disclosure(said: str) -> str | None:
 def crisis_text(group: str) -> str:
     """The helplines for a concern group (GENERAL for one it does not know)."""
     return CRISIS.get(group, GENERAL)
+
+
+def help_for(group: str) -> str:
+    """What to look up in the catalogue for this concern ("" for nothing)."""
+    return HELP_FOR.get(group, "")
 
 
 def next_step(group: str) -> str:

@@ -30,7 +30,7 @@ from catalogue.model import Circumstance, Entry
 from catalogue.store import ensure_catalogue, load_circumstances
 from conversations import follow_up, people, records, smalltalk
 from conversations.aside import forget_set_aside_if_taken_up, resume, set_aside
-from conversations.crisis import CANT_TALK, after_disclosure, crisis_text, next_step
+from conversations.crisis import CANT_TALK, after_disclosure, crisis_text, help_for, next_step
 from conversations.eligibility import checkable
 from conversations.flows import entitlement, feedback, objection, privacy
 from conversations.flows import timebank as timebank_flow
@@ -168,9 +168,14 @@ class Engine:
         rest_text = remainder(text, concern)
         asks = _ASKS_FOR.search(rest_text) is not None  # not "im 13 and ...": no C-Card
         rest = self.matcher.search(rest_text, limit=1) if asks else None
-        if rest is not None and rest.answered and rest.best is not None:
-            session.data["last_entry"] = rest.best.entry.id
-            replies.append(Outbound(rest.best.entry.summary, entry=rest.best.entry))
+        found = [rest.best.entry] if rest is not None and rest.answered and rest.best else []
+        if help_for(concern.group):  # "i got no food": the food bank too
+            helps = self.matcher.search(help_for(concern.group), limit=3)
+            found += [m.entry for m in helps.matches if helps.answered
+                      and m.entry.kind != "volunteering" and m.entry not in found][:1]
+        for entry in found:
+            session.data["last_entry"] = entry.id
+            replies.append(Outbound(entry.summary, entry=entry))
         return [*replies, Outbound(next_step(concern.group))]
 
     def _step(self, session: Session, inbound: Inbound, ctx: Context) -> list[Outbound]:

@@ -591,3 +591,32 @@ def test_a_day_later_the_next_message_is_a_new_conversation() -> None:
     later = engine.step(session, Inbound("sms", session.address, "help"),
                         NOW + timedelta(days=2))
     assert all(reply.text != STILL_HERE for reply in later)
+
+
+FOOD_BANK = Entry("food-bank", "service", "Food bank",
+                  "Free emergency food parcels for people who cannot afford food.",
+                  keywords=("food bank", "no food", "food parcel", "hungry"))
+VOLUNTEER_FOOD = Entry("vol-food", "volunteering", "Volunteer at the food bank",
+                       "Pack food parcels at the food bank.", keywords=("food bank volunteer",))
+
+
+@pytest.mark.parametrize("text", ["i got no food", "havent eaten in 3 days",
+                                  "we have had no food for days"])
+def test_going_without_food_gets_helplines_that_fit_and_the_food_bank(text: str) -> None:
+    engine = Engine(Matcher([*ENTRIES, VOLUNTEER_FOOD, FOOD_BANK]))
+    session = Session("sms", "+447700900127")
+    replies = engine.step(session, Inbound("sms", "+447700900127", text), NOW)
+    assert replies[0].urgent and replies[0].text == crisis_text("hunger")
+    assert "Nobody has the right to hurt you" not in replies[0].text
+    assert [r.entry for r in replies[1:]] == [FOOD_BANK, None]
+    assert replies[-1].text == next_step("hunger")
+
+
+def test_going_without_food_and_asking_for_more_gets_both_answers() -> None:
+    engine = Engine(Matcher([*ENTRIES, FOOD_BANK]))
+    session = Session("sms", "+447700900128")
+    replies = engine.step(session, Inbound(
+        "sms", "+447700900128", "i havent eaten for 3 days, can i get help with my rent"),
+        NOW)
+    assert replies[0].text == crisis_text("hunger")
+    assert [r.entry.id for r in replies[1:-1] if r.entry] == ["rent", "food-bank"]
