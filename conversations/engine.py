@@ -57,8 +57,10 @@ from conversations.volunteering import ensure_volunteering
 from conversations.wording import (
     DID_YOU_MEAN,
     DID_YOU_MEAN_MEMBER,
+    EARLIER_BUTTON,
     EXAMPLES,
     GREETINGS,
+    HELP_ONLY,
     LEAVE_WORDS,
     LEFT,
     MENU_TEXT,
@@ -305,7 +307,7 @@ class Engine:
         for kept in ("checked", "objected"):  # a new request: "oops i meant no" or "because
             session.data.pop(kept, None)  # ..." no longer change a check or an objection
         word = normalise_command(text)
-        if word in MENU_WORDS:
+        if word in MENU_WORDS or HELP_ONLY.match(re.sub(r"[^\w\s]", "", word)):
             return self._menu(session, self._menu_text(session))
         if word in GREETINGS or (first and not text):
             return self._menu(session, WELCOME_SMS if session.channel in SHORT_MENU
@@ -450,6 +452,9 @@ class Engine:
         if index is not None:
             index = self._button(session, index, text)
             if index is None or not choices:
+                if session.state in WAITING and session.data.get("asked") and \
+                        text not in EXAMPLES and not self._asks_something(text):
+                    return [Outbound(EARLIER_BUTTON), *self._ask_again(session)]  # 2nd tap
                 return None  # a button from an older message: read its label as text
         else:
             number = NUMBER.match(text)

@@ -15,6 +15,9 @@ LAUGH = "Glad to cheer you up! Ask me anything whenever you like."
 HERE = "Yes, I'm here. Tell me what help you are looking for, or send MENU."
 SORRY = "Sorry about that. Tell me in your own words what you need and I'll try again."
 WAIT = "No rush, take your time."  # "one sec": never an answer ("one" is not an age)
+UPSET = ("I'm sorry you're having a hard time. If you want to talk to someone now, "
+         "Samaritans are on 116 123 or text SHOUT to 85258, free, any time. In danger? Call "
+         "999. Or tell me what's happening and I'll find help.")
 
 _REPLIES: dict[str, tuple[str, ...]] = {
     THANKS: ("thanks", "thank you", "thank u", "thanks a lot", "thanks so much", "ta", "cheers",
@@ -60,6 +63,11 @@ _REPLIES: dict[str, tuple[str, ...]] = {
 _BY_TEXT = {said: reply for reply, texts in _REPLIES.items() for said in texts}
 _THANKFUL_EMOJI = {"\U0001f44d", "\U0001f64f", "\u2764", "\U0001f44c", "\U0001f60a",
                    "\U0001f642", "\u263a", "\U0001f49c", "\U0001f499", "\U0001f49a", "\u2705"}
+# crying, sad, broken heart, pleading: never "You're welcome", even beside a 🙏
+_UPSET_EMOJI = {"\U0001f62d", "\U0001f622", "\U0001f61e", "\U0001f614", "\U0001f61f",
+                "\U0001f629", "\U0001f62b", "\U0001f494", "\U0001f625", "\U0001f630",
+                "\U0001f628", "\U0001f631", "\U0001f97a", "\u2639", "\U0001f641",
+                "\U0001f623", "\U0001f616", "\U0001f63f", "\U0001f613", "\U0001f62a"}
 _LAUGHING_EMOJI = {"\U0001f602", "\U0001f923", "\U0001f606", "\U0001f604", "\U0001f601",
                    "\U0001f600", "\U0001f605"}
 
@@ -71,6 +79,8 @@ def reply_to(text: str) -> str | None:
         return None
     if _only_emoji(stripped):
         marks = set(stripped)
+        if marks & _UPSET_EMOJI:
+            return UPSET
         return LAUGH if marks & _LAUGHING_EMOJI and not marks & _THANKFUL_EMOJI else THANKS
     said = words(re.sub(r"[!.,]+", " ", stripped.lower()))
     said = re.sub(r"\s+", " ", said).strip()

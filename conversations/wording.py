@@ -9,6 +9,12 @@ import re
 
 GREETINGS = {"hi", "hello", "hey", "hiya", "yo", "/start", "start", "good morning", "hi there"}
 MENU_WORDS = {"help", "menu", "/help", "/menu", "?", "options", "main menu"}
+# "help me pls", "can you help?", "i need help": asking for help, not saying with what
+HELP_ONLY = re.compile(
+    r"^(?:(?:hi|hello|hey|please|pls|plz)\s+)*(?:(?:can|could|will|would)\s+(?:you|u|someone|"
+    r"somebody|anyone)\s+(?:please\s+|pls\s+)?|i\s+(?:need|want|would like)\s+(?:some\s+)?|"
+    r"(?:please|pls|plz)\s+)?help(?:\s+(?:me|us))?(?:\s+(?:please|pls|plz|now|asap|out))*"
+    r"(?:\s+(?:please|pls|plz))?$")
 LEAVE_WORDS = {"stop", "cancel", "quit", "end", "exit", "never mind", "nevermind",
                "forget it", "start again"}
 RESUME_WORDS = {"carry on", "continue", "go back", "resume", "back to it", "carry on with it",
@@ -18,6 +24,7 @@ RESUMABLE = ("entitlement:", "objection:", "timebank:", "volunteering:")
 NOTHING_TO_RESUME = "There's nothing to go back to. Ask me anything, or send MENU."
 MORE_WORDS = {"more", "next", "more please", "show more", "next page", "others"}
 EXAMPLES = ("What can I get?", "What is the council planning?", "Help with council tax")
+EARLIER_BUTTON = "That button was on an earlier message, so I've not used it."
 NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
 
 MENU_TEXT = (

@@ -164,3 +164,33 @@ def test_scripted_conversation_through_localsupport_chat(
     db = sqlite_utils.Database(db_path)
     assert objection_counts(db) == {"proposal-close-millbrook-library": 1}
     assert db.execute("SELECT COUNT(*) FROM feedback WHERE address = 'me'").fetchone()[0] == 0
+
+
+def test_a_second_tap_of_a_button_does_not_answer_the_question_asked_since(talk: Talk) -> None:
+    talk.say("free school meals")
+    assert "How old are you?" in talk.say("Check for me", choice=0)
+    again = talk.say("Check for me", choice=0)  # the same button, tapped twice
+    assert again.startswith("That button was on an earlier message") and "How old are you?" in again
+    assert talk.state == "entitlement:ask"
+    assert "Universal Credit" in talk.say("12")  # the question is still the age one
+    # a menu button from an older message still starts what it says
+    assert "The council is planning these" in talk.say("What is the council planning?",
+                                                       choice=1)
+
+
+@pytest.mark.parametrize("said", ["help me pls", "can you help?", "i need help", "Please help",
+                                  "hi can u help me please"])
+def test_asking_for_help_without_saying_what_gets_the_menu(talk: Talk, said: str) -> None:
+    assert "Ask me in your own words" in talk.say(said)
+    assert talk.choices == ("What can I get?", "What is the council planning?",
+                            "Help with council tax")
+    assert "Sorry, I couldn't find" not in talk.say("can you help me with rent")
+
+
+@pytest.mark.parametrize("said", ["\U0001f62d", "\U0001f62d\U0001f64f", "\U0001f494",
+                                  "\U0001f622\U0001f622"])
+def test_a_crying_or_broken_heart_emoji_is_never_youre_welcome(talk: Talk, said: str) -> None:
+    reply = talk.say(said)
+    assert "welcome" not in reply.lower()
+    assert "Samaritans" in reply and "116 123" in reply and "tell me what's happening" in reply
+    assert "You're welcome" in talk.say("\U0001f64f")
