@@ -17,6 +17,7 @@ import sqlite_utils
 
 from catalogue.storage import Personal, people_tables, personal_rules
 from conversations import timebank, timebank_notices, volunteering
+from conversations.councillors.forget import forget_reasons
 
 _DESCRIBED = {"sessions", "people", "feedback", "objections", "unmet_needs"}
 
@@ -64,9 +65,11 @@ def erase_person(db: sqlite_utils.Database, channel: str, address: str,
                  now: datetime | None = None) -> dict[str, int]:
     """Delete or anonymise the person's rows as each table declares; returns rows touched
     a table. The other member of a time-bank exchange still waiting for a YES is told
-    first (conversations/timebank_notices.py `leaving`), and the organisers of volunteering
-    sign-ups are asked to delete theirs (conversations/volunteering.py `forget`). The
-    caller owns the transaction (and checkpoints the log afterwards)."""
+    first (conversations/timebank_notices.py `leaving`), the organisers of volunteering
+    sign-ups are asked to delete theirs (conversations/volunteering.py `forget`), and
+    councillors' alerts and digests not yet sent lose their words
+    (conversations/councillors/forget.py). The caller owns the transaction (and
+    checkpoints the log afterwards)."""
     touched: dict[str, int] = {}
     member = timebank.member_for(db, channel, address) \
         if "timebank_members" in db.table_names() else None
@@ -74,6 +77,8 @@ def erase_person(db: sqlite_utils.Database, channel: str, address: str,
         timebank_notices.leaving(db, member, now or datetime.now(UTC))
     if "volunteering_signups" in db.table_names():
         volunteering.forget(db, channel, address, now or datetime.now(UTC))
+    if "objections" in db.table_names() and "outbox" in db.table_names():
+        forget_reasons(db, channel, address)  # councillors' messages not yet sent
     for table, rule in people_tables(db).items():
         where, args = _where(rule), [channel, address]
         if rule.keep_where:

@@ -5,17 +5,19 @@ objection's own transaction queued."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import sqlite_utils
-from conversation_kit import ENTRIES, Talk, engine_for
+from conversation_kit import ENTRIES, START, Talk, engine_for
 
 from catalogue.store import save_catalogue
 from conversations.councillors import configure, import_councillors, objection_recorded
 from conversations.councillors.alerts import counted_objections
+from conversations.erasure import erase_person
 from conversations.objections import add_objection
 from conversations.types import Channel
 
@@ -144,3 +146,36 @@ def test_the_threshold_is_counted_in_the_objections_own_transaction(
             objection_recorded(council, LIBRARY, "Riverside", NOW, channel="sms")
             raise RuntimeError("the message failed after the objection")
     assert alerts(council) == [] and council.table("objection_alerts").count == 0
+
+
+def test_forget_me_takes_a_residents_words_out_of_alerts_and_digests_not_yet_sent(
+    council: sqlite_utils.Database
+) -> None:
+    from bot.digest.queue import queue_week
+    from bot.digest.weeks import week_of_date
+
+    reasons = ["My daughter revises there every Saturday morning",
+               "It is the only quiet place to study on Saturdays", "no"]
+    for n, reason in enumerate(reasons):
+        object_by_chat(council, n, reason=reason)
+    week = week_of_date(START.date())
+    assert queue_week(council, week, START) == 3
+
+    def quoting() -> dict[str, str]:  # alerts by email and Telegram, digests by email
+        return {row["key"]: row["body"] + (row["extra"] or "") for row in
+                council.table("outbox").rows_where(
+                    "channel = 'email' OR (kind = 'objection-alert' AND channel = 'telegram')")}
+
+    before = quoting()
+    assert len(before) == 4 and all(reasons[0] in text for text in before.values())
+    with council.conn:
+        erase_person(council, "sms", "+447700900100", NOW)
+    after = quoting()
+    assert after.keys() == before.keys()
+    for key, text in after.items():
+        assert "My daughter revises" not in text, key
+        assert "removed: the resident asked" in text, key
+        assert reasons[1] in text, key  # the others' words stay
+    html = json.loads(council.execute("SELECT extra FROM outbox WHERE key = ?", [
+        "digest:riverside/jo-bloggs:2025-W10:email"]).fetchone()[0])["html"]
+    assert "only quiet place to study" in html and "My daughter" not in html
