@@ -137,3 +137,19 @@ def test_the_items_live_in_the_outbox_row(council: sqlite_utils.Database) -> Non
     sent_to_councillor(council, "digest", ["car-park"], "906")
     [row] = council.table("outbox").rows_where("provider_id = '906'")
     assert json.loads(row["extra"]) == {"items": ["car-park"]}
+
+
+def test_a_councillor_cannot_answer_another_wards_plan_from_the_whole_council_list(
+    council: sqlite_utils.Database
+) -> None:
+    with council.atomic():  # Hillside residents object to a plan for Hillside alone
+        council.execute("DELETE FROM objections WHERE entry_id = 'car-park'")
+        add_objection(council, "sms", "+447700900499", "car-park", "Hillside", "", NOW)
+    sent_to_councillor(council, "digest", ["close-library", "car-park"], "903")
+    refused = say(council, "2 The car park plan is withdrawn.", reply_to="903")
+    assert refused is not None and refused.startswith(
+        "Not sent: New car park on Mill Lane is for Hillside, and nobody in Riverside "
+        "objected to it")
+    assert say(council, "yes") is None and told(council) == []  # no draft was kept
+    draft = say(council, "1 Saturdays stay open.", reply_to="903")  # their own ward's: fine
+    assert draft is not None and draft.startswith("This goes to 3 people")

@@ -87,6 +87,11 @@ def draft(db: sqlite_utils.Database, councillor: Councillor, items: list[str], t
         listed = "\n".join(f"{n}. {e.title}" for n, e in enumerate(entries, 1))
         return [Outbound("Which item is your response about? Reply to the digest again, "
                          f'starting with its number, e.g. "1 We have paused it".\n{listed}')]
+    if not may_answer(db, councillor, entry):
+        return [Outbound(f"Not sent: {entry.title} is for {' and '.join(entry.wards)}, and "
+                         f"nobody in {councillor.ward} objected to it, so its own ward's "
+                         "councillors answer it (or a council officer, with localsupport "
+                         "respond).")]
     try:
         check_text(entry, text, councillor)
     except ResponseError as error:
@@ -103,6 +108,16 @@ def draft(db: sqlite_utils.Database, councillor: Councillor, items: list[str], t
     return [Outbound(f"This goes to {reach.describe()}, who objected to {entry.title}. "
                      f"By SMS they will read:\n\n{sms_text(entry, text, councillor)}\n\n"
                      "Send it?", choices=(SEND, DONT))]
+
+
+def may_answer(db: sqlite_utils.Database, councillor: Councillor, entry: Entry) -> bool:
+    """A councillor answers for the whole council's entries, their own ward's, and any
+    that residents of their ward objected to; not another ward's plan (a digest lists the
+    whole council's)."""
+    if not entry.wards or councillor.ward.lower() in {w.lower() for w in entry.wards}:
+        return True
+    return db.execute("SELECT 1 FROM objections WHERE entry_id = ? AND lower(ward) = lower(?)",
+                      [entry.id, councillor.ward]).fetchone() is not None
 
 
 def pick_item(entries: list[Entry], text: str) -> tuple[Entry | None, str]:
