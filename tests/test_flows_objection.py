@@ -211,6 +211,7 @@ def test_complain_without_saying_what_asks_what(talk: Talk, db: sqlite_utils.Dat
     ("yes, it will ruin the only green space we have", "it will ruin the only green space we have"),
     ("Yeah because there's nowhere for the kids to play", "there's nowhere for the kids to play"),
     ("because it'll kill the shops on Mill Lane", "because it'll kill the shops on Mill Lane"),
+    ("yes because of the traffic past the school", "because of the traffic past the school"),
 ])
 def test_the_reason_said_with_the_yes_is_kept(talk: Talk, db: sqlite_utils.Database,
                                               said: str, reason: str) -> None:
@@ -246,6 +247,23 @@ def test_not_happy_with_that_and_a_reason_is_about_what_was_shown(
     assert "is recorded" in talk.say("1")
     assert [(r["entry_id"], r["reason"]) for r in db.table("objections").rows] == [
         ("car-park", "my kids play there every week"), ("youth", "they keep closing early")]
+
+
+@pytest.mark.parametrize("said", [
+    "I'm not happy with that because of the kids homework club",
+    "I object to it because of the kids homework club",
+    "I object, because of the kids homework club",
+])
+def test_a_reason_because_of_something_keeps_its_because(
+    talk: Talk, db: sqlite_utils.Database, said: str
+) -> None:
+    talk.say("what is the council planning?")
+    talk.say(str(talk.choices.index("Close Riverside library on Saturdays") + 1))
+    assert "Do you want to object to Close Riverside library on Saturdays?" in talk.say(said)
+    talk.say("yes")
+    assert "is recorded" in talk.say("RV1 1AA")  # the reason is not asked again
+    assert [r["reason"] for r in db.table("objections").rows] \
+        == ["because of the kids homework club"]
 
 
 @pytest.mark.parametrize("said", ["yes go ahead", "yes i object", "yes RV1 1AA",

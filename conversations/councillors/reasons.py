@@ -2,10 +2,14 @@
 
 Reasons are redacted before anyone sees them: phone numbers (in digits or words), email
 addresses, postcodes and house addresses (conversations/records.py `redact`), then
-names. A name is a capitalised word inside a sentence that is neither a word the council
-itself uses (entry titles, ward names) nor an everyday capitalised word; words after
-"Mr", "Mrs", "my name is", "I'm" and `@handles` always are, and the word after "my name
-is" too, whatever its case. This errs on the side of hiding too much.
+names. A name is a capitalised word that is neither a word the council itself uses (entry
+titles, ward names) nor an everyday capitalised word: inside a sentence any such word; at
+the start of one ("Aisha here", "Sarah and I go") a word that is not English
+(catalogue/english.py, the lexicon's spellings, British spellings read as American), or one
+followed by "here," or "and I" that is not a function word. Words after "Mr", "Mrs", "my
+name is", "I'm", a sign-off at the end of a line ("Regards, Tom Baker", "Thanks! Sarah"),
+an initial ("J. Okafor") and `@handles` always are, and the word after "my name is" too,
+whatever its case. This errs on the side of hiding too much.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from collections.abc import Iterable, Sequence
 
 from rapidfuzz import fuzz, process
 
+from catalogue import english, normalise
+from catalogue.lexicon import Lexicon
 from conversations.records import redact
 
 SAMPLE = 200  # the most recent reasons of a group that representatives are chosen from
@@ -43,6 +49,19 @@ _FULL_NAME = re.compile(r"\b((?:my name is|my names|my name's|i am called|call m
 _HANDLE = re.compile(r"(?<!\w)@\w{2,}")
 _WORD = re.compile(r"[A-Za-z][\w'-]*")
 _SENTENCE_END = re.compile(r"[.!?]\s*$")
+_CAPITALISED = r"[A-Z][\w'-]*"
+_INITIALS = re.compile(r"(?<![\w.'])(?:[A-Z]\.\s?){1,3}(?P<surname>[A-Z][a-z][\w'-]*)")
+_SIGN_OFF = re.compile(  # "Regards, Tom Baker", "Thanks!\nSarah": names ending a line
+    r"(?i:\b(?:signed|(?:kind |best |warm |many )?(?:regards|thanks|wishes)|thank you|cheers|"
+    r"from|love|yours(?: sincerely| faithfully| truly)?|sincerely))[\s,.!:;-]*"
+    rf"(?P<who>{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,2}})(?=[\s.!]*$)", re.MULTILINE)
+# what, after a word that starts a sentence, says it is a name: "Sarah here,", "Sarah and I"
+_NAME_CUE = re.compile(r"\s+(?:here(?=\s*(?:[,.!:;-]|$))|(?i:and|&)\s+(?i:i|me)\b)")
+_FUNCTION_WORDS = normalise.STOPWORDS | normalise.EVERYDAY | normalise.WEAK
+# British spellings as the (American) word list has them: "favourite", "theatre", "organised"
+_BRITISH = ((r"our", "or"), (r"tre\b", "ter"), (r"is(e|ed|es|ing|ation)\b", r"iz\1"),
+            (r"yse\b", "yze"), (r"ogue\b", "og"), (r"mme\b", "m"), (r"ence\b", "ense"),
+            (r"ll(ed|ing|er)\b", r"l\1"))
 
 
 def known_words(texts: Iterable[str]) -> frozenset[str]:
@@ -58,7 +77,53 @@ def redact_reason(text: str, known: frozenset[str] = frozenset()) -> str:
     text = _SELF.sub(lambda m: f"{m.group(1)} {NAME}" if m.group(2)[0].isupper()
                      or m.group(1).lower().startswith("my name") else m.group(0), text)
     text = _FULL_NAME.sub(r"\1", text)
+    text = _INITIALS.sub(lambda m: m.group(0) if _ordinary(m.group("surname"), known,
+                                                           _FUNCTION_WORDS) else NAME, text)
+    text = _SIGN_OFF.sub(lambda m: _hide_signature(m, known), text)
     return _hide_capitalised(text, known)
+
+
+def _hide_signature(found: re.Match[str], known: frozenset[str]) -> str:
+    """The sign-off with the name after it hidden ("From The Council" stays)."""
+    who = found.group("who")
+    if all(_ordinary(word, known, normalise.FILLER) for word in _WORD.findall(who)
+           if len(word) > 1):
+        return found.group(0)
+    return found.group(0)[:found.start("who") - found.start()] + NAME
+
+
+def _ordinary(word: str, known: frozenset[str], also: frozenset[str] = frozenset()) -> bool:
+    """A word that is never a name: the council's, an everyday capitalised one, or one of
+    `also` (function words, which are names inside a sentence: "my son Will")."""
+    folded = word.lower()
+    return (folded in known or folded.removesuffix("'s") in known or folded in EVERYDAY
+            or folded.replace("'", "") in also)
+
+
+def _is_english(word: str) -> bool:
+    """A word of English, however spelt: "closing", "don't", "dont", "theres", "centre"."""
+    return all(_is_english_part(part) for part in word.lower().removesuffix("'s").split("-")
+               if part)
+
+
+def _is_english_part(word: str) -> bool:
+    plain = word.replace("'", "")
+    lexicon = Lexicon.default()
+    if plain in normalise.EVERYDAY or plain in lexicon.words or (plain,) in lexicon.spellings:
+        return True  # "neighbours", "centre", "theres": words the catalogue reads already
+    spelt = {word, plain[:-1] + "'" + plain[-1:], plain[:-2] + "'" + plain[-2:],  # "dont"
+             *(re.sub(british, american, plain) for british, american in _BRITISH)}
+    return any(english.is_real(w) for w in spelt)
+
+
+def _starts_name(text: str, found: re.Match[str], known: frozenset[str]) -> bool:
+    """Whether a capitalised word that starts a sentence is a name: not English ("Aisha"),
+    or said to be one ("Sarah here, ...", "Sarah and I ...") and not a word anyone uses
+    ("You and I", "Kids here")."""
+    word = found.group(0)
+    if _ordinary(word, known, _FUNCTION_WORDS):
+        return False
+    return not _is_english(word) or _NAME_CUE.match(text, found.end()) is not None
 
 
 def _hide_capitalised(text: str, known: frozenset[str]) -> str:
@@ -68,9 +133,8 @@ def _hide_capitalised(text: str, known: frozenset[str]) -> str:
         word = match.group(0)
         before = text[:match.start()]
         starts_sentence = not before.strip() or bool(_SENTENCE_END.search(before))
-        hidden = (word[0].isupper() and not starts_sentence and not word.isupper()
-                  and word.lower().removesuffix("'s") not in known
-                  and word.lower() not in known and word.lower() not in EVERYDAY)
+        hidden = (word[0].isupper() and not word.isupper() and not _ordinary(word, known)
+                  and (not starts_sentence or _starts_name(text, match, known)))
         out.append(text[last:match.start()])
         out.append(NAME if hidden else word)
         last = match.end()

@@ -75,7 +75,8 @@ _POSTCODE_FIRST = re.compile(
 # ruin the green" (`_BECAUSE`: "because there's nowhere else to park"; `_REASON`, only once
 # the person has said yes: "it'll kill the high street").
 _YES_AND = re.compile(r"^(?:y|yes|yeah|yep|yup|yh|ya|aye|definitely|absolutely|of course|i do)"
-                      r"\b[\s,.!:;-]*(?:(?:and|but|because|cos|coz)\b\s*)?(?P<reason>.{3,})$",
+                      r"\b[\s,.!:;-]*(?:(?:and|but|because|cos|coz)\b(?!\s+of\b)\s*)?"
+                      r"(?P<reason>.{3,})$",
                       re.IGNORECASE | re.DOTALL)
 _BECAUSE = re.compile(r"^(?:because|cos|coz|cause|as)\b")
 _LABEL_WORDS = re.compile(r"[a-z0-9']+")
@@ -91,8 +92,11 @@ _REASON = re.compile(
     r"too|no one|nobody|the (?:plan|scheme|idea|proposal|council))\b")
 _WHY_POSTCODE = re.compile(r"\bwhy\b|what(?:'s| is| do you need)? (?:it|that|my postcode|the "
                            r"postcode) for|do i have to")
-_WITH_REASON = re.compile(r"\s*(?:[,;]|\s[-\u2013]\s|\b(?:because|cos|coz|as)\b)\s*",
-                          re.IGNORECASE)
+# the reason after what is objected to, without its "because" ("I object to it closing
+# because they never asked": "they never asked"), but with it before "of" ("because of the
+# homework club": "of the homework club" is no reason)
+_WITH_REASON = re.compile(r"\s*(?:[,;]|\s[-\u2013]\s|\b(?:because|cos|coz)\b(?!\s+of\b)|\bas\b)"
+                          r"\s*|\s+(?=(?:because|cos|coz)\s+of\b)", re.IGNORECASE)
 PRONOUNS = {"", "it", "that", "this", "them", "that one", "this one", "plan", "that plan",
             "this plan", "one", "service", "that service", "this service", "answer"}
 

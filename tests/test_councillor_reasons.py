@@ -1,0 +1,53 @@
+"""Reasons as councillors read them: names hidden wherever they stand, at the start of a
+sentence and in a sign-off too, while an ordinary reason keeps every word."""
+
+from __future__ import annotations
+
+import pytest
+from conversation_kit import ENTRIES, WARDS
+
+from conversations.councillors.reasons import known_words, redact_reason
+
+KNOWN = known_words([*(e.title for e in ENTRIES), *WARDS.values()])
+
+
+@pytest.mark.parametrize(("said", "shown"), [
+    ("Sarah here, my kids use it every Saturday", "[name] here, my kids use it every Saturday"),
+    ("Sarah and I go every week", "[name] and I go every week"),
+    ("Aisha here. We need it", "[name] here. We need it"),
+    ("Priya walks her mum there daily", "[name] walks her mum there daily"),
+    ("It is the only one we have. Okafor family have used it for years",
+     "It is the only one we have. [name] family have used it for years"),
+    ("Signed, J. Okafor", "Signed, [name]"),
+    ("We go every week. Yours sincerely, J.K. Rowling",
+     "We go every week. Yours sincerely, [name]"),
+    ("It's our only library. Thanks! Sarah", "It's our only library. Thanks! [name]"),
+    ("We go every week. Cheers.\nTom", "We go every week. Cheers.\n[name]"),
+    ("Regards, Tom Baker", "Regards, [name]"),
+    ("From Aisha", "From [name]"),
+    ("my son Will goes there after school", "my son [name] goes there after school"),
+])
+def test_names_are_hidden_wherever_they_stand(said: str, shown: str) -> None:
+    assert redact_reason(said, KNOWN) == shown
+
+
+@pytest.mark.parametrize("reason", [
+    "The library is the only warm place my mum can go in winter",
+    "We use it every week for the toddler group and the kids' homework club",
+    "My kids go to the Saturday reading club there and love it",
+    "Closing it is wrong. Older people rely on the computers there",
+    "Saturday is the only day working parents can take their children",
+    "There's nowhere else in walking distance. Buses are every hour at best",
+    "Dont close it, its the heart of the community",
+    "Theres no other library for miles. Pensioners need it",
+    "Parking here is already a nightmare. Traffic past the school will get worse",
+    "It'll kill the shops. Families here have used the green for decades",
+    "You and I both know the car park will bring more traffic",
+    "Honestly, the centre is well-used. Behaviour on the estate will get worse without it",
+    "Favourite place for my grandchildren. Neighbours say the same",
+    "Kids here, like mine, have nowhere else to go",
+    "Volunteers run the book club. Without them it would close. Thanks from Riverside",
+    "From Monday the car park on Mill Lane would fill the green. Thank you",
+])
+def test_an_ordinary_reason_keeps_every_word(reason: str) -> None:
+    assert redact_reason(reason, KNOWN) == reason
