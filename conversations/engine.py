@@ -47,6 +47,7 @@ from conversations.flows.common import (
     more,
     offer,
     parse_yes_no,
+    sms_sized,
     words,
 )
 from conversations.safeguarding import Concern, assess, in_danger, remainder
@@ -105,10 +106,6 @@ def memory_db() -> sqlite_utils.Database:
     """A throwaway database for an engine built without one (tests, `ask`)."""
     return sqlite_utils.Database(sqlite3.connect(":memory:", check_same_thread=False))
 
-
-# Channels whose welcome and menu must fit two SMS: SMS, and the web chat, which can show
-# its replies as SMS would (bot/channels/web.py)
-SHORT_MENU = frozenset({"sms", "web"})
 
 class Engine:
     """Holds the catalogue index; `step` is the whole conversation logic.
@@ -310,7 +307,7 @@ class Engine:
         if word in MENU_WORDS or HELP_ONLY.match(re.sub(r"[^\w\s]", "", word)):
             return self._menu(session, self._menu_text(session))
         if word in GREETINGS or (first and not text):
-            return self._menu(session, WELCOME_SMS if session.channel in SHORT_MENU
+            return self._menu(session, WELCOME_SMS if sms_sized(session)
                               else WELCOME)
         if not text:
             return self._menu(session, "I didn't get any words there. "
@@ -376,7 +373,7 @@ class Engine:
         return [*card, *entitlement.start(ctx, session, found.id, subject or "you")]
 
     def _menu_text(self, session: Session) -> str:
-        return MENU_TEXT_SMS if session.channel in SHORT_MENU else MENU_TEXT
+        return MENU_TEXT_SMS if sms_sized(session) else MENU_TEXT
 
     def _rating(self, text: str) -> tuple[str, int | None] | None:
         """"rate X", unless the whole message names something with "rate" in it
@@ -396,7 +393,7 @@ class Engine:
         result = services_first(self.matcher.search(text, limit=MAX_CHOICES + 1), text)
         result = fits_age(result, said_age(session, text))
         if result.answered and result.best is not None:
-            others = alternatives(result)[:SMS_ALTERNATIVES if session.channel == "sms" else None]
+            others = alternatives(result)[:SMS_ALTERNATIVES if sms_sized(session) else None]
             return self.show(session, result.best.entry, ctx, others, people.subject_of(text))
         suggestions = [m.entry for m in result.matches[:MAX_CHOICES] if m.score > 0]
         # a disclosure goes to the safeguarding contact, not the digest
@@ -420,7 +417,7 @@ class Engine:
         card = Outbound(entry.summary, entry=entry)
         if checkable(entry):
             offered = entitlement.offer(ctx, session, entry, others, subject)
-            if session.channel == "sms" and session.state != "entitlement:offer":
+            if sms_sized(session) and session.state != "entitlement:offer":
                 return offered  # the verdict names it and says how to apply: no room for both
             return [card, *offered]
         if entry.kind == "proposal":

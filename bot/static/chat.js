@@ -36,8 +36,18 @@ function add(who, kind, content, meta) {
   label.textContent = meta;
   li.append(label, bubble);
   log.append(li);
-  li.scrollIntoView({block: "end"});
   return li;
+}
+
+function reveal(li) {
+  // The newest message's end, its choices included, just above the message box
+  li.scrollIntoView({block: "end"});
+}
+
+function keepClearOfForm() {
+  // The message box stays at the bottom of the window: what is scrolled (or tabbed) into
+  // view stops above it, however tall it is at this width and zoom
+  document.documentElement.style.scrollPaddingBottom = form.offsetHeight + "px";
 }
 
 function addChoices(li, choices, kind) {
@@ -59,23 +69,28 @@ function addChoices(li, choices, kind) {
 
 async function send(text, choice) {
   const kind = look();
-  add("me", kind, text === "" ? "(empty message)" : text, "You");
+  // Choices answer the message they came with: an older one pressed later would answer
+  // whatever has been asked since (its "1" an age), as a text could not
+  for (const old of log.querySelectorAll(".choices button")) old.disabled = true;
+  reveal(add("me", kind, text === "" ? "(empty message)" : text, "You"));
   try {
     const response = await fetch("/web/message", {
       method: "POST", headers: {"Content-Type": "application/json"},
       body: JSON.stringify({user, text, channel: kind, choice})});
     const data = await response.json();
     if (!response.ok) throw new Error(data.error || response.statusText);
-    if (!data.replies.length) add("them", kind, "(no reply)", "Local Support");
+    if (!data.replies.length) reveal(add("them", kind, "(no reply)", "Local Support"));
     for (const reply of data.replies) {
       const meta = kind === "sms"
         ? "Local Support, SMS (" + reply.segments + (reply.segments === 1 ? " text)" : " texts)")
         : "Local Support, Telegram";
       const content = kind === "sms" ? reply.text : telegramNodes(reply.html);
-      addChoices(add("them", kind, content, meta), reply.choices, kind);
+      const li = add("them", kind, content, meta);
+      addChoices(li, reply.choices, kind);
+      reveal(li);
     }
   } catch (error) {
-    add("them", "error", "Sorry, that did not work: " + error.message, "Error");
+    reveal(add("them", "error", "Sorry, that did not work: " + error.message, "Error"));
   }
 }
 
@@ -86,4 +101,5 @@ form.addEventListener("submit", (event) => {
   send(text, null);
   input.focus();
 });
+new ResizeObserver(keepClearOfForm).observe(form);
 input.focus();

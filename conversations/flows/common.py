@@ -231,14 +231,20 @@ def offer(session: Session, choices: Sequence[Choice]) -> None:
 
 
 MORE: Choice = ("More", "more:")
-PAGE_SIZES = {"sms": 3}  # SMS lists three at a time so a reply fits two texts
-PAGE_SIZE = 8  # Telegram and the web chat: up to eight buttons at once
+# Replies sized for SMS: the web chat's too, so that its SMS look shows what a text would
+SMS_SIZED = frozenset({"sms", "web"})
+SMS_PAGE = 3  # SMS lists three at a time so a reply fits two texts
+PAGE_SIZE = 8  # Telegram: up to eight buttons at once
+
+
+def sms_sized(session: Session) -> bool:
+    return session.channel in SMS_SIZED
 
 
 def ask_list(session: Session, text: str, choices: Sequence[Choice],
              state: str = "answered") -> Outbound:
     """A list to pick from, a page at a time: the last choice, "More", shows the next."""
-    size = PAGE_SIZES.get(session.channel, PAGE_SIZE)
+    size = SMS_PAGE if sms_sized(session) else PAGE_SIZE
     listing = {"text": text, "choices": [list(c) for c in choices], "at": 0, "size": size,
                "state": state}
     return list_page(session, listing)

@@ -43,6 +43,7 @@ from conversations.flows.common import (
     leading_yes_no,
     looks_like_question,
     parse_yes_no,
+    sms_sized,
     words,
 )
 from conversations.types import Outbound, Session
@@ -114,7 +115,7 @@ def offer(ctx: Context, session: Session, entry: Entry, others: Sequence[Entry],
             session.data["flow"] = {"check": entry.id, "for": known}
             return result_one(ctx, session, entry.id)
     session.data["flow"] = {"entry": entry.id, "for": subject}
-    if session.channel == "sms":
+    if sms_sized(session):
         others = others[:1]  # the card, the offer and its choices fit two texts
     text = OFFER + (" Or it might be one of these:" if others else " I'll ask a few questions.")
     choices = [*check_choices(session, entry.id), ("No thanks", "answer:no")]
