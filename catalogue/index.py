@@ -22,7 +22,7 @@ from rapidfuzz.distance import OSA
 from catalogue.english import common_words, is_common, is_real, real_words
 from catalogue.lexicon import Lexicon
 from catalogue.model import Entry
-from catalogue.normalise import EVERYDAY, STOPWORDS, stem, tokens
+from catalogue.normalise import EVERYDAY, FILLER, STOPWORDS, stem, tokens
 
 FIELD_WEIGHTS: dict[str, float] = {
     "title": 4.0, "keywords": 3.0, "category": 1.0, "summary": 1.0, "description": 0.5,
@@ -40,6 +40,12 @@ def fields(entry: Entry) -> dict[str, str]:
     }
 
 
+def phrase_key(words: Sequence[str]) -> frozenset[str]:
+    """Folded, rewritten words as a keyword is compared with a whole message: "council tax
+    help" and "Help with council tax" are the same."""
+    return frozenset(stem(w) for w in words if w not in STOPWORDS and w not in FILLER)
+
+
 class Index:
     """Postings, IDF and the vocabulary of one catalogue."""
 
@@ -50,6 +56,8 @@ class Index:
         self.topical: set[str] = set()  # stems found in some title or keywords
         self.titles: list[str] = []  # stemmed, for rapidfuzz
         self.backoffice: list[bool] = []
+        # a keyword's (or title's) words, stemmed, without stopwords -> the entries it names
+        self.phrases: dict[frozenset[str], list[int]] = {}
         self._ids: dict[str, int] = {}  # term -> id, for the per-entry term arrays
         self._strong: list[array[int]] = []  # sorted term ids in title or keywords
         self._weak: list[array[int]] = []  # sorted term ids only in the other fields
@@ -127,6 +135,11 @@ class Index:
             surface.update(words)
             terms[name] = [stem(w) for w in words if w not in STOPWORDS]
         self.topical.update(terms["title"], terms["keywords"])
+        doc = len(self.titles)
+        for phrase in (entry.title, *entry.keywords):
+            key = phrase_key(lexicon.rewrite(tokens(phrase)))
+            if len(key) >= 2 and doc not in self.phrases.get(key, ()):
+                self.phrases.setdefault(key, []).append(doc)
         self.titles.append(" ".join(terms["title"]))
         self.backoffice.append(lexicon.is_backoffice(entry.title))
         return terms

@@ -45,7 +45,7 @@ from dataclasses import dataclass, replace
 from rapidfuzz import fuzz
 
 from catalogue.english import is_common
-from catalogue.index import Index
+from catalogue.index import Index, phrase_key
 from catalogue.lexicon import Lexicon
 from catalogue.lgsl import entry_code
 from catalogue.model import Entry, Kind
@@ -59,6 +59,7 @@ EXPANDED_POSTINGS = 600  # an added term only looks at its best entries
 LONG_QUERY = 12  # terms beyond which every term does (bounds the work on long messages)
 NARROWER = 0.1  # rank lost by an entry that is another candidate plus words not asked
 WHOLE_TITLE = 0.02  # rank added when the message has every word of an entry's title
+WORD_FOR_WORD = 0.1  # ... when the message is one of its keywords (or its title), word for word
 CANDIDATES = 15  # re-ranked with concept coverage and rapidfuzz
 LEADING_CONCEPTS, LEADER_POSTINGS = 6, 50  # ... and the entry naming each leading concept
 INCIDENTAL = 0.35  # importance of a word no title or keyword uses, or an everyday word
@@ -299,8 +300,11 @@ class Matcher:
         best_total = totals[top[0]]
         query_text = " ".join(query)
         judged = [self._weigh(c) for c in concepts if not c.weak]
+        named = [d for d in self.index.phrases.get(
+                     phrase_key([w for w, _ in self._words(text)]), ())
+                 if kinds is None or self.entries[d].kind in kinds]
         top = list(dict.fromkeys([*top, *self._leaders(concepts, kinds),
-                                  *self._suggested(likely, kinds)]))
+                                  *self._suggested(likely, kinds), *named]))
         asked = list({term for _, groups in judged for parts, _ in groups for term, _ in parts})
         ranked: list[Candidate] = []
         # BM25 sums every word of the message; in a story most words are not the need, so
@@ -318,6 +322,8 @@ class Matcher:
             rank = fit_share * fit + bm25_share * bm25 + 0.15 * similarity
             if all(t in query for t in self.index.titles[doc].split()):
                 rank += WHOLE_TITLE  # the message has every word of its title
+            if doc in named:
+                rank += WORD_FOR_WORD  # "cant pay council tax" is how the council put it
             if (code := self.codes[doc]) is not None:
                 rank += learned * likely.get(code)
             confidence *= 0.8 + 0.2 * similarity

@@ -109,3 +109,18 @@ def test_sample_passes_catalogue_check(tmp_path: Path) -> None:
     catalogue = str(SAMPLE / "sample-catalogue.csv")
     assert main(["catalogue", "import", circumstances, "--db", db]) == 0
     assert main(["catalogue", "check", catalogue, "--db", db]) == 0
+
+
+@pytest.mark.parametrize(("said", "expected"), [
+    ("Help with council tax", "council-tax-reduction"),  # the menu's own example
+    ("cant pay council tax", "council-tax-reduction"),
+    ("council tax help", "council-tax-reduction"),
+    ("student council tax", "student-council-tax"),
+])
+def test_a_message_that_is_an_entrys_keyword_word_for_word_finds_it_first(
+    entries: list[Entry], said: str, expected: str
+) -> None:
+    from catalogue.matcher import Matcher
+
+    result = Matcher(entries).search(said)
+    assert result.answered and result.matches[0].entry.id == expected, result.matches[:3]
