@@ -404,7 +404,10 @@ class Engine:
         if suggestions:
             return [self._offer(session, DID_YOU_MEAN_MEMBER if member else DID_YOU_MEAN,
                                 suggestions)]
-        return [Outbound(NOTHING_MEMBER if member else NOTHING)]
+        if member:
+            return [Outbound(NOTHING_MEMBER)]
+        offer(session, [(example, f"ask:{example}") for example in EXAMPLES])
+        return [Outbound(NOTHING, choices=EXAMPLES)]  # never a dead end
 
     def show(self, session: Session, entry: Entry, ctx: Context, others: Sequence[Entry] = (),
              subject: people.Subject | None = None) -> list[Outbound]:

@@ -42,7 +42,7 @@ MENU_TEXT_SMS = (
 WELCOME_SMS = "Hi! I'm the council's Local Support assistant. " + MENU_TEXT_SMS
 NOTHING = (
     "Sorry, I couldn't find anything that fits that. Try saying it another way, "
-    "or send MENU to see what I can help with."
+    "or start from one of these:"
 )
 # A time-bank member's request the catalogue has nothing for ("help putting up shelves"):
 # other members may help (conversations/flows/timebank_matches.py)

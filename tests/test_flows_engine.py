@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
-from conversation_kit import Talk
+from conversation_kit import START, Talk
 
 from bot.cli import main
 from conversations.crisis import crisis_text
@@ -194,3 +194,23 @@ def test_a_crying_or_broken_heart_emoji_is_never_youre_welcome(talk: Talk, said:
     assert "welcome" not in reply.lower()
     assert "Samaritans" in reply and "116 123" in reply and "tell me what's happening" in reply
     assert "You're welcome" in talk.say("\U0001f64f")
+
+
+def test_nothing_found_still_offers_somewhere_to_start(db: sqlite_utils.Database) -> None:
+    from conversation_kit import ENTRIES
+
+    from catalogue.matcher import Matcher
+    from conversations.engine import Engine
+    from conversations.store import load_session, save_session
+    from conversations.types import Inbound
+
+    engine = Engine(Matcher(ENTRIES), db)
+    session = load_session(db, "telegram", "77")
+    [reply] = engine.step(session, Inbound("telegram", "77", "xqzt vbnm"), START)
+    assert reply.text.startswith("Sorry, I couldn't find anything that fits that.")
+    assert reply.choices == ("What can I get?", "What is the council planning?",
+                             "Help with council tax")
+    save_session(db, session)
+    session = load_session(db, "telegram", "77")
+    picked = engine.step(session, Inbound("telegram", "77", "What can I get?", 0), START)
+    assert "How old are you?" in picked[-1].text
