@@ -620,3 +620,21 @@ def test_going_without_food_and_asking_for_more_gets_both_answers() -> None:
         NOW)
     assert replies[0].text == crisis_text("hunger")
     assert [r.entry.id for r in replies[1:-1] if r.entry] == ["rent", "food-bank"]
+
+
+@pytest.mark.parametrize("text", [
+    "my landlord he want me go out from house what i do",
+    "landlord is threatening to throw me out",
+    "my landlord gave me a section 21 and i have 2 kids what do i do",
+])
+def test_a_landlord_ending_a_tenancy_gets_housing_help_not_crisis_numbers(text: str) -> None:
+    assert assess(text) is None
+
+
+@pytest.mark.parametrize("text", [
+    "my landlord threatened me and said he will hurt me if i dont leave",
+    "my landlord wants me out and he hit me",
+    "landlord told us to leave by friday, we have nowhere to go, i want to die",
+])
+def test_a_landlord_who_threatens_harm_still_gets_them(text: str) -> None:
+    assert assess(text) is not None
