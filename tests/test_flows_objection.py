@@ -432,3 +432,17 @@ def test_cli_rejects_a_bad_person_key(capsys: pytest.CaptureFixture[str], tmp_pa
     for command in ("forget", "export-user"):
         assert main([command, "--db", str(tmp_path / "x.db"), "sms:07700 90001"]) == 1
         assert "'07700 90001' is not a mobile number" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("said", [
+    "actually withdraw my objection", "can i take back my objection", "undo my objection",
+    "id like to withdraw my objection please", "i've changed my mind about my objection",
+    "please withdraw my objection to the library",
+])
+def test_withdrawing_in_everyday_words(talk: Talk, said: str) -> None:
+    talk.say("I'm not happy with closing the library on saturdays")
+    talk.say("yes")
+    talk.say("RV1 1AA")
+    talk.say("skip")
+    assert "Your objection to Close Riverside library on Saturdays is withdrawn." in \
+        talk.say(said)

@@ -46,8 +46,13 @@ _OBJECT = re.compile(
     r"|^(?:complaint|objection)(?: about| to)? ?(.*)$"
 )
 _WITHDRAW = re.compile(
-    r"^(?:i )?(?:want to |would like to )?(?:withdraw|take back|cancel|remove|delete|drop)"
-    r"(?: my| the)? (?:objections?|complaints?)(?: (?:to|about|against) (.+))?$"
+    r"^(?:(?:actually|ok|okay|oh|um|hi|sorry|no|please|pls)[, ]+)*"
+    r"(?:(?:can|could|may) (?:i|you|u) (?:please )?"
+    r"|i(?:'d|d| would)? (?:like|want|wanna) (?:to )?|i )?(?:please )?"
+    r"(?:withdraw|take back|cancel|remove|delete|drop|undo|retract|scrap"
+    r"|(?:have |ive |i've )?changed my mind about)"
+    r"(?: my| the)? (?:objections?|complaints?)(?: (?:to|about|against|on) (.+?))?"
+    r"(?: please| pls)?$"
 )
 _PLANS = re.compile(
     r"^(?:what(?:'s| is| are)? (?:the )?council(?:'s)? (?:planning|plans?|proposals?)"
