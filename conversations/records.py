@@ -104,10 +104,12 @@ def ward_named(db: sqlite_utils.Database, text: str) -> str | None:
 def save_wards(
     db: sqlite_utils.Database, rows: Mapping[str, str], *, replace: bool = False,
     ward_codes: Mapping[str, str] | None = None,
-) -> None:
+) -> int:
     """Write postcode -> ward rows in one transaction. A key is a full postcode, a sector
     ("M1 4") or a district ("M14"), in any case (conversations/postcodes.py); `ward_codes`
-    gives a ward's ONS code by its name. A key that is none of these is a ValueError."""
+    gives a ward's ONS code by its name. A key that is none of these is a ValueError.
+    People who gave a postcode follow the new lookup, and their objections with them (a
+    corrected lookup must not leave them counted in the old ward); returns how many moved."""
     codes = ward_codes or {}
     parsed = []
     for key, ward in rows.items():
@@ -122,6 +124,25 @@ def save_wards(
             "INSERT INTO wards (postcode, level, ward, ward_code) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (postcode) DO UPDATE SET level = excluded.level, "
             "ward = excluded.ward, ward_code = excluded.ward_code", parsed)
+        return _follow_postcodes(db)
+
+
+def _follow_postcodes(db: sqlite_utils.Database) -> int:
+    if not (db.table("people").exists() and db.table("objections").exists()):
+        return 0
+    moved = 0
+    for channel, address, postcode, old in db.execute(
+            "SELECT channel, address, postcode, ward FROM people WHERE postcode != ''"
+            ).fetchall():
+        new = ward_for_postcode(db, postcode)
+        if new is None or new == old:
+            continue  # a postcode the new lookup does not hold keeps the ward it had
+        db.execute("UPDATE people SET ward = ? WHERE channel = ? AND address = ?",
+                   [new, channel, address])
+        db.execute("UPDATE objections SET ward = ? WHERE channel = ? AND address = ? AND "
+                   "ward IS ?", [new, channel, address, old])
+        moved += 1
+    return moved
 
 
 # -- people -------------------------------------------------------------------------------

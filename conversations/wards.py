@@ -166,8 +166,12 @@ def import_wards(db: sqlite_utils.Database, path: Path, *, replace: bool = False
     """Read and store the file; a summary for the person running the command."""
     lookup = read_wards(path, council)
     ensure_records(db)
-    save_wards(db, lookup.wards, replace=replace, ward_codes=lookup.codes)
+    moved = save_wards(db, lookup.wards, replace=replace, ward_codes=lookup.codes)
     text = f"Imported {len(lookup.wards)} postcodes in {len(set(lookup.wards.values()))} wards."
+    if moved:
+        who, belong = ("person", "belongs") if moved == 1 else ("people", "belong")
+        text += (f" {moved} {who} who gave a postcode now {belong} to another ward, with "
+                 "their objections.")
     if lookup.kind != "postcode,ward":
         text += f" (from the {lookup.kind} columns)"
     if lookup.unnamed:

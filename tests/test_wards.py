@@ -147,3 +147,28 @@ def test_a_lookup_stored_before_postcodes_were_parsed_is_rekeyed(tmp_path: Path)
     assert ward_for_postcode(db, "RV1 1AA") == "Riverside"
     assert ward_for_postcode(db, "ZZ1 4XY") == "Millbrook"
     assert ward_for_postcode(db, "ZZ14 7XY") is None  # the old lookup's mistake
+
+
+def test_a_corrected_lookup_moves_people_and_their_objections_to_the_new_ward(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    from datetime import UTC, datetime
+
+    from conversations.objections import add_objection
+    from conversations.records import ensure_records, set_postcode
+
+    now = datetime(2026, 11, 30, tzinfo=UTC)
+    ensure_records(db)
+    import_wards(db, write(tmp_path, "postcode,ward\nRV1 1,Riverside\nRV1 2,Riverside\n"))
+    with db.conn:
+        for n, postcode in enumerate(("RV1 1AA", "RV1 2AB")):
+            set_postcode(db, "sms", f"+44770090050{n}", postcode, "Riverside", now)
+            add_objection(db, "sms", f"+44770090050{n}", "close-library", "Riverside", "", now)
+        set_postcode(db, "sms", "+447700900509", "", None, now)  # skipped the postcode
+    said = import_wards(db, write(tmp_path, "postcode,ward\nRV1 1,Riverside\nRV1 2,Hillside\n"))
+    assert said.endswith("1 person who gave a postcode now belongs to another ward, with "
+                         "their objections.")
+    assert db.execute("SELECT address, ward FROM people ORDER BY address").fetchall() == [
+        ("+447700900500", "Riverside"), ("+447700900501", "Hillside"), ("+447700900509", None)]
+    assert db.execute("SELECT address, ward FROM objections ORDER BY address").fetchall() == [
+        ("+447700900500", "Riverside"), ("+447700900501", "Hillside")]
