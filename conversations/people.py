@@ -60,7 +60,9 @@ _STATEMENT_OF_BENEFIT = re.compile(  # "I get UC", "we're on universal credit", 
     r"\b")
 _ASKING = re.compile(r"^(?:can|could|how|what|am i|do i|does|is|will|would|where|should|"
                      r"which|are)\b")
-_PRONOUN_AGE = re.compile(r"\b(she|he|they)(?:'s| is| are|s)\s+(?:only |just |nearly |almost )?"
+_PRONOUN_AGE = re.compile(r"\b(she|he|they)(?:'s| is| are|s| turned| just turned"
+                          r"|(?= ?\d{1,3} ?(?:years?|yrs?|y/?o)\b))\s*"  # "he 8 year"
+                          r"(?:only |just |nearly |almost )?"
                           r"(\w+(?:[- ]\w+)?)(?:\b|$)")
 _SELF_AGE = re.compile(r"\b(?:i'?m|im|i am|i'm aged|i am aged)\s+(?:only |just |"
                        r"nearly |almost )?(\w+(?:[- ]\w+)?)(?=\s+(?:years?|yrs?|y/?o|and|but|so|"

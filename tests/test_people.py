@@ -91,6 +91,8 @@ def test_questions_are_put_about_the_other_person() -> None:
     ("9", 9), ("nine", 9), ("she's 9", 9), ("I'm 38", 38), ("9 years old", 9),
     ("twenty one", 21), ("thirty-eight", 38), ("he is 12", 12), ("skip", None),
     ("dunno", None), ("200", "bad"), ("the library", ""),
+    ("he 8 year", 8), ("she turned 9 last month", 9), ("he just turned 6", 6),
+    ("he turns 12 in may", ""), ("he 5 times", ""),  # not yet 12; not an age
 ])
 def test_ages_in_words_and_sentences(said: str, age: int | str | None) -> None:
     assert parse_age(said) == age
