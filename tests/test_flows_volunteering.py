@@ -306,3 +306,15 @@ def test_ids_of_erased_sign_ups_are_not_given_again_after_the_migration(tmp_path
                        "availability, consent, created_at) VALUES ('r', 'Jo', 30, 'any', 0, "
                        "'2026-01-01')")
     assert made.lastrowid == 8
+
+
+def test_with_no_roles_listed_finding_one_says_so_at_once(tmp_path: Path) -> None:
+    from conversations.records import ensure_records
+
+    made = open_db(tmp_path / "none.db")
+    save_catalogue(made, ENTRIES, CIRCUMSTANCES)  # no volunteering roles at all
+    ensure_records(made)
+    talk = Talk(Engine(TitleMatcher(ENTRIES), made), made)
+    reply = talk.say("volunteering near me")
+    assert reply.startswith("The council hasn't listed any volunteering roles yet")
+    assert "How old" not in reply and talk.state != "volunteering:find_age"

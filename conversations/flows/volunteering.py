@@ -229,7 +229,13 @@ def withdraw(ctx: Context, session: Session, signup_id: int | None = None) -> li
 
 # -- finding roles that fit -----------------------------------------------------------------------
 
+NO_ROLES = ("The council hasn't listed any volunteering roles yet, so there's nothing to "
+            "sign up for here. Ask me about something else, or try again another time.")
+
+
 def start_finding(ctx: Context, session: Session) -> list[Outbound]:
+    if not any(e.kind == "volunteering" for e in ctx.entries.values()):
+        return [Outbound(NO_ROLES)]  # not an age and a time for nothing
     session.data["flow"] = {"kind": "volunteering-find"}
     if _age_known(session) is None:
         return [ask(session, "volunteering:find_age", "I'll find roles that fit you. How old "
