@@ -139,12 +139,23 @@ def _age(text: str) -> int | None:
 
 def relation(text: str) -> tuple[str, str, bool] | None:
     """("your son", "he", is a child) when the message names someone ("my son", "my kids")."""
-    found = _RELATION.search(words(text))
+    said = words(text)
+    found = next((m for m in _RELATION.finditer(said) if not _gone(said, m.group(1))), None)
     if found is None:
         return None
     word = found.group(1)
     pronoun = _CHILDREN.get(word) or _ADULTS[word]
     return f"your {_SINGULAR.get(word, word)}", pronoun, word in _CHILDREN
+
+
+def _gone(said: str, word: str) -> bool:
+    """"my husband passed away", "since my late wife", "I lost my mum": never a check (or
+    a "For your husband" choice) for someone who has died."""
+    w = re.escape(word)
+    return re.search(
+        rf"\bmy (?:late|dear late) {w}\b|\blost my {w}\b|\bmy {w}(?:s| has| have| is| was)? "
+        rf"(?:just |recently |sadly )?(?:passed|died|dead|deceased)\b"
+        rf"|\bmy {w}s? (?:death|funeral|passing)\b", said) is not None
 
 
 def subject_of(text: str) -> Subject | None:

@@ -24,6 +24,10 @@ def fresh() -> Session:
     ("for me", "you"),
     ("free school meals", None),
     ("yes", None),
+    # someone who has died is never whom a check is for: the writer is
+    ("my husband passed away, can I get single person discount?", "you"),
+    ("since my husband died i live alone", "you"),
+    ("i lost my mum last year and my son is 9", "other"),  # the son
 ])
 def test_whose_need_the_message_says(message: str, subject: str | None) -> None:
     assert people.subject_of(message) == subject
@@ -71,6 +75,16 @@ def test_benefits_stated_not_asked_about() -> None:
         None, 'PIP and DLA are not income-related on their own, so I\'ve put "not sure".')
     assert people.benefit_answer("yes universal credit") == (True, "")
     assert people.benefit_answer("no") is None
+
+
+def test_a_check_is_never_offered_for_someone_who_has_died() -> None:
+    from conversations.flows.entitlement import check_choices
+
+    session = fresh()
+    people.note_subject(session, "my husband passed away last year, can I get a discount")
+    assert check_choices(session, "spd")[1][0] == "For someone else"
+    people.note_subject(session, "I lost my mum and my son is 9")
+    assert check_choices(session, "fsm")[1][0] == "For your son"
 
 
 def test_questions_are_put_about_the_other_person() -> None:
