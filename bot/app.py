@@ -90,7 +90,8 @@ def close_inbox(inbox: Inbox) -> None:
 def smtp_config(settings: Settings) -> SmtpConfig:
     return SmtpConfig(host=settings.smtp_host, port=settings.smtp_port,
                       user=settings.smtp_user, password=settings.smtp_password,
-                      starttls=settings.smtp_starttls, sender=settings.digest_from)
+                      starttls=settings.smtp_starttls, sender=settings.digest_from,
+                      reply_to=settings.digest_from)
 
 
 def build_app(settings: Settings, clock: Callable[[], datetime] | None = None

@@ -179,3 +179,20 @@ def test_forget_me_takes_a_residents_words_out_of_alerts_and_digests_not_yet_sen
     html = json.loads(council.execute("SELECT extra FROM outbox WHERE key = ?", [
         "digest:riverside/jo-bloggs:2025-W10:email"]).fetchone()[0])["html"]
     assert "only quiet place to study" in html and "My daughter" not in html
+
+
+def test_an_alert_for_one_objection_speaks_of_one_resident(
+    council: sqlite_utils.Database
+) -> None:
+    configure(council, 1)
+    object_by_chat(council, 0, reason="It is the only warm place on Saturdays")
+    bodies = {row["channel"]: row for row in council.table("outbox").rows_where(
+        "kind = 'objection-alert'")}
+    email, telegram, sms = bodies["email"], bodies["telegram"], bodies["sms"]
+    assert email["subject"] == "Riverside: 1 objection to Close Riverside library on Saturdays"
+    assert "1 resident of Riverside has now objected" in email["body"]
+    assert "What they said (contact details and names removed):" in email["body"]
+    assert "1 resident of Riverside has objected" in telegram["body"]
+    assert "Local Support: 1 Riverside resident has objected to" in sms["body"]
+    for row in (email, telegram, sms):
+        assert "1 residents" not in row["body"] and "1 objections" not in (row["subject"] or "")

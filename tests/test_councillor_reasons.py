@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from conversation_kit import ENTRIES, WARDS
 
-from conversations.councillors.reasons import known_words, redact_reason
+from conversations.councillors.reasons import known_words, redact_reason, representative
 
 KNOWN = known_words([*(e.title for e in ENTRIES), *WARDS.values()])
 
@@ -51,3 +51,10 @@ def test_names_are_hidden_wherever_they_stand(said: str, shown: str) -> None:
 ])
 def test_an_ordinary_reason_keeps_every_word(reason: str) -> None:
     assert redact_reason(reason, KNOWN) == reason
+
+
+def test_representatives_count_every_reason_not_only_the_most_recent() -> None:
+    alike = "Keep the library open please"
+    reasons = [alike if n % 3 == 0 else f"{'abcdefghij'[n % 10]}{n} xq{n * 7} zv{n * 13}"
+               for n in range(300)]  # newest first; 100 alike, spread over the week
+    assert representative(reasons, 3)[0] == (alike, 100)  # not the 67 of the newest 200

@@ -172,3 +172,17 @@ def test_the_sample_councillors_go_with_the_sample_and_the_councils_own_stay(
                "'real@council.example', '2026-01-01')")
     assert remove_sample_councillors(db) == 10
     assert [c.name for c in all_councillors(db)] == ["Cllr Real Person"]
+
+
+def test_a_councillor_dropping_one_of_two_wards_keeps_what_is_queued_for_them(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    both = GOOD + "Jo Bloggs,Hillside,jo.bloggs@example.org,07700 900101,\n"
+    import_councillors(db, write(tmp_path, both), NOW)
+    with db.atomic():
+        enqueue(db, Message("digest:jo", "digest", "email", "jo.bloggs@example.org", "..."),
+                NOW)
+    done = import_councillors(db, write(tmp_path, GOOD), NOW)  # Riverside only now
+    assert done.removed == 1
+    assert dict(db.execute("SELECT key, state FROM outbox").fetchall()) == {
+        "digest:jo": "queued"}

@@ -6,6 +6,8 @@ inline with alt text and the same figures as a table; a short Telegram summary."
 
 from __future__ import annotations
 
+import random
+import string
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -210,3 +212,54 @@ def test_preview_prints_a_ward_or_names_the_wards(
             "Riverside") in capsys.readouterr().err
     assert main(["digest", "preview", "--week", "2026-W99", "--db", path]) == 1
     assert "2026 has no week 99" in capsys.readouterr().err
+
+
+def test_one_of_anything_reads_in_the_singular(tmp_path: Path) -> None:
+    db = open_store(tmp_path / "one.db")
+    save_catalogue(db, ENTRIES, CIRCUMSTANCES)
+    save_wards(db, WARDS)
+    week = Activity(db, WEEK)
+    week.objection("car-park", "Hillside", "Keep the green")
+    for reason in ("It is the only library for miles", "Parking is fine as it is",
+                   "Bats roost in the hedges", "My kids do their homework there"):
+        week.objection("close-library", "Riverside", reason)
+    for n in range(9):  # nine entries' feedback: eight shown, "and 1 more entry"
+        week.feedback(f"entry-{n}", None, helpful=True)
+    week.feedback("entry-0", None, rating=4)
+    digest = render_digest(build_figures(db, WEEK), "Hillside")
+    assert "   - and 1 other reason\n" in digest.text
+    assert "- and 1 more entry\n" in digest.text
+    assert "; 1 rating, average 4.0 of 5" in digest.text
+    assert "and 1 other reason</li>" in digest.html and "and 1 more entry</p>" in digest.html
+    assert digest.telegram.splitlines()[1] == (
+        "1 objection in Hillside (5 in the council); 1 person wrote.")
+    assert digest.sms.startswith("Local Support digest 2026-W48, Hillside: 1 objection "
+                                 "(most: New car park on Mill Lane, 1); 1 person wrote.")
+    for part in (digest.text, digest.html, digest.telegram, digest.sms):
+        assert "1 people" not in part and "1 objections" not in part
+        assert "1 more entries" not in part and "1 ratings" not in part
+
+
+def made_up_reasons(count: int) -> list[str]:
+    """`count` reasons no two alike: three made-up words each (seeded)."""
+    rng = random.Random(48)
+    return [" ".join("".join(rng.choice(string.ascii_lowercase) for _ in range(6))
+                     for _ in range(3)) for _ in range(count)]
+
+
+def test_the_most_repeated_reason_leads_however_many_came_after_it(tmp_path: Path) -> None:
+    db = open_store(tmp_path / "alike.db")
+    save_catalogue(db, ENTRIES, CIRCUMSTANCES)
+    save_wards(db, WARDS)
+    week = Activity(db, WEEK)
+    week.objection("close-library", "Riverside", "Keep the library open, my kids use it",
+                   count=64)  # early in the week: the oldest rows
+    for reason in made_up_reasons(200):  # then 200 reasons, each given once
+        week.objection("close-library", "Riverside", reason)
+    [line] = build_figures(db, WEEK).scope("Riverside").objections
+    assert line.reasons[0] == ("Keep the library open, my kids use it", 64)
+    assert [n for _, n in line.reasons[1:]] == [1, 1]
+    assert line.other_reasons == 198  # 264 given: 64 alike and two shown; 198 others
+    text = render_digest(build_figures(db, WEEK), "Riverside").text
+    assert '   - "Keep the library open, my kids use it" (and 63 more like it)' in text
+    assert "   - and 198 other reasons" in text

@@ -24,6 +24,7 @@ from bot.outbox import OutboxWorker
 from bot.settings import Settings
 from bot.store import open_store
 from catalogue.store import save_catalogue
+from conversations.councillors import import_councillors
 from conversations.records import save_wards
 
 AT = parse_digest_at("MON 08:00")
@@ -37,7 +38,7 @@ def council(path: Path) -> sqlite_utils.Database:
     db = open_store(path)
     save_catalogue(db, ENTRIES, CIRCUMSTANCES)
     save_wards(db, WARDS)
-    add_councillors(db, path.parent, utc(2026, 10, 1, 9, 0))
+    add_councillors(db, path.parent, utc(2026, 9, 20, 9, 0))  # before week 39
     for number in range(40, 46):
         Activity(db, parse_week(f"2026-W{number}")).objection("close-library", "Riverside")
     return db
@@ -159,3 +160,46 @@ async def test_the_server_queues_the_missed_week_when_it_starts(
 
     assert weeks == [latest_due(datetime.now(UTC), AT).label]
     assert rows == 4
+
+
+def queued_weeks(db: sqlite_utils.Database) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for councillor, week in db.execute("SELECT councillor_id, week FROM digest_weeks "
+                                       "ORDER BY week, councillor_id"):
+        found.setdefault(week, []).append(councillor)
+    return found
+
+
+def test_the_first_digest_is_for_the_first_full_week_after_councillors_were_imported(
+    tmp_path: Path
+) -> None:
+    path = tmp_path / "new.db"
+    db = open_store(path)
+    save_catalogue(db, ENTRIES, CIRCUMSTANCES)
+    save_wards(db, WARDS)
+    Activity(db, parse_week("2026-W47")).objection("close-library", "Riverside")
+    # installed on Wednesday 25 November (week 48), councillors imported that day
+    add_councillors(db, tmp_path, utc(2026, 11, 25, 14, 0))
+
+    async def on_db(fn: Any) -> Any:
+        return fn(db)
+
+    async def run(now: datetime) -> dict[str, int]:
+        return await run_digests(on_db, path, AT, now)
+
+    assert asyncio.run(run(utc(2026, 11, 25, 14, 5))) == {}  # first start: not week 47's
+    assert asyncio.run(run(utc(2026, 11, 30, 8, 0))) == {}  # nor week 48's, begun before
+    assert queued_weeks(db) == {}
+    later = tmp_path / "later.csv"  # a councillor added on Wednesday of week 49
+    later.write_text("name,ward,email,phone,telegram_chat_id\n" + "".join(
+        f"{row},{ward},{email},{phone},{chat}\n" for row, ward, email, phone, chat in (
+            ("Jo Bloggs", "Riverside", "jo.bloggs@example.org", "", "555001"),
+            ("Sam Patel", "Riverside", "sam.patel@example.org", "", ""),
+            ("Alex Chen", "Hillside", "alex.chen@example.org", "07700 900103", ""),
+            ("Kim Lee", "Hillside", "", "07700 900104", ""),
+            ("Ola Obi", "Hillside", "ola.obi@example.org", "", ""))), encoding="utf-8")
+    import_councillors(db, later, utc(2026, 12, 2, 9, 0))
+    assert asyncio.run(run(utc(2026, 12, 7, 8, 0))) == {"2026-W49": 4}
+    assert asyncio.run(run(utc(2026, 12, 14, 8, 0))) == {"2026-W50": 5}
+    assert "hillside/ola-obi" not in queued_weeks(db)["2026-W49"]
+    assert "hillside/ola-obi" in queued_weeks(db)["2026-W50"]

@@ -6,13 +6,15 @@ once each."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import UTC, datetime, timedelta
 from email.message import Message
 from pathlib import Path
 
 import pytest
 import sqlite_utils
-from conftest import MailServer, free_port
+from aiosmtpd.controller import Controller
+from conftest import Inbox, MailServer, free_port
 from conversation_kit import CIRCUMSTANCES, ENTRIES, WARDS
 from digest_kit import WEEK, Activity, add_councillors
 
@@ -22,6 +24,7 @@ from bot.digest.render import CHART_CID
 from bot.outbox import OutboxWorker
 from bot.store import open_store
 from catalogue.store import save_catalogue
+from conversations.councillors import import_councillors
 from conversations.records import save_wards
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
@@ -156,3 +159,89 @@ def test_a_week_not_over_is_refused(db_file: str, capsys: pytest.CaptureFixture[
     this_week = week_of(datetime.now(UTC)).label
     assert main(["digest", "send", "--week", this_week, "--db", db_file]) == 1
     assert f"{this_week} is not over until" in capsys.readouterr().err
+
+
+def test_a_councillor_for_two_wards_gets_one_digest_with_both(
+    tmp_path: Path, mail: MailServer, smtp_env: None, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "two.db"
+    db = open_store(path)
+    save_catalogue(db, ENTRIES, CIRCUMSTANCES)
+    save_wards(db, WARDS)
+    csv = tmp_path / "two.csv"
+    csv.write_text("name,ward,email,phone,telegram_chat_id\n"
+                   "Jo Bloggs,Riverside,jo.bloggs@example.org,,\n"
+                   "Jo Bloggs,Hillside,Jo.Bloggs@example.org,,\n"
+                   "Alex Chen,Hillside,alex.chen@example.org,,\n", encoding="utf-8")
+    import_councillors(db, csv, NOW)
+    week = Activity(db, WEEK)
+    week.objection("close-library", "Riverside", "We go every Saturday", count=2)
+    week.objection("car-park", "Hillside", "Keep the green")
+    db.close()
+    monkeypatch.setenv("SMTP_PORT", str(mail.port))
+    assert main(["digest", "send", "--week", "2026-W48", "--db", str(path)]) == 0
+    assert "Queued 2 digests for 2026-W48." in capsys.readouterr().out
+    to_jo = [m for _, [to], m in mail.inbox.messages if to.lower() == "jo.bloggs@example.org"]
+    assert len(to_jo) == 1 and len(mail.inbox.messages) == 2
+    [jo] = to_jo
+    assert jo["Subject"] == "Local Support weekly digest, 2026-W48: Hillside and Riverside"
+    plain = text_of(parts(jo)["text/plain"]).replace("\r\n", "\n")
+    assert plain.startswith("Local Support: weekly digest for Hillside and Riverside\n")
+    assert "For Jo Bloggs, Hillside and Riverside councillor" in plain
+    assert (plain.index("HILLSIDE\n") < plain.index("RIVERSIDE\n")
+            < plain.index("THE WHOLE COUNCIL"))
+    assert "1. New car park on Mill Lane: 1" in plain
+    assert "1. Close Riverside library on Saturdays: 2" in plain
+    weeks = sqlite_utils.Database(path).execute(
+        "SELECT councillor_id FROM digest_weeks ORDER BY 1").fetchall()
+    assert [w[0] for w in weeks] == ["hillside/alex-chen", "hillside/jo-bloggs",
+                                     "riverside/jo-bloggs"]
+    assert main(["digest", "send", "--week", "2026-W48", "--db", str(path)]) == 0
+    assert len(mail.inbox.messages) == 2  # neither ward's row queues it again
+
+
+def test_digests_and_alerts_carry_the_councils_reply_to(
+    db_file: str, mail: MailServer, smtp_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SMTP_PORT", str(mail.port))
+    main(["digest", "send", "--week", "2026-W48", "--db", db_file])
+    assert mail.inbox.messages
+    assert {m["Reply-To"] for _, _, m in mail.inbox.messages} == {SENDER}
+
+
+async def test_a_failed_send_is_logged_with_its_class_and_code_but_not_who_or_what(
+    caplog: pytest.LogCaptureFixture
+) -> None:
+    from bot.outbox import Queued
+    from conversations.outbox import Message as OutboxMessage
+
+    class Refusing(Inbox):
+        async def handle_RCPT(self, server: object, session: object, envelope: object,
+                              address: str, options: list[str]) -> str:
+            return "550 5.1.1 mailbox unavailable"
+
+    port, closed = free_port(), free_port()
+    refusing = Controller(Refusing(), hostname="127.0.0.1", port=port)
+    refusing.start()
+    secret = "Digest body: Mrs Jones objected"
+    message = OutboxMessage("digest:riverside/jo-bloggs:2026-W48:email", "digest", "email",
+                            "jo.bloggs@example.org", secret, subject="Weekly digest")
+    try:
+        with caplog.at_level(logging.WARNING, logger="localsupport.email"):
+            refused = await EmailAdapter(SmtpConfig(
+                "127.0.0.1", port, starttls=False, sender=SENDER)).deliver(
+                Queued(1, message, 0))
+            down = await EmailAdapter(SmtpConfig(
+                "127.0.0.1", closed, starttls=False, sender=SENDER)).deliver(
+                Queued(2, message, 0))
+    finally:
+        refusing.stop()
+    assert (refused.outcome, down.outcome) == ("failed", "retry")
+    lines = [r.getMessage() for r in caplog.records if r.name == "localsupport.email"]
+    assert lines == [
+        "email digest not sent to an address at example.org: SMTPRecipientsRefused (SMTP 550); "
+        "given up",
+        "email digest not sent to an address at example.org: ConnectionRefusedError; will retry"]
+    assert all(r.levelno == logging.WARNING for r in caplog.records)
+    assert not any("jo.bloggs" in line or "Jones" in line for line in lines)

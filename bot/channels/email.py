@@ -4,12 +4,18 @@ organisers' sign-ups and the safeguarding contact's referrals.
 An outbox row's `body` is the plain-text part; `extra["html"]` an optional HTML part, with
 `extra["images"]` shown inline (`cid:` references). smtplib blocks, so each message is
 sent from a worker thread; the event loop never waits on the mail server.
+
+Councillors' digests and alerts carry a Reply-To of the council's address (DIGEST_FROM:
+INTERFACE.md lists no separate reply-to setting), so a councillor's "reply" reaches an
+officer. A send that fails is logged as a warning naming the error's class and SMTP code
+and the recipient's mail domain, never the body or the whole address.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import logging
 import smtplib
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,7 +26,9 @@ from typing import Any
 from bot.outbox import Delivery, Queued
 from conversations.outbox import Message
 
+log = logging.getLogger("localsupport.email")
 SMTP_TIMEOUT = 30.0
+REPLY_TO_KINDS = ("digest", "objection-alert")  # councillors' messages: replies go to an officer
 
 
 @dataclass(frozen=True)
@@ -33,12 +41,15 @@ class SmtpConfig:
     password: str = ""
     starttls: bool = True
     sender: str = ""  # From: address (DIGEST_FROM)
+    reply_to: str = ""  # Reply-To: of digests and alerts (DIGEST_FROM too)
 
 
-def build_email(message: Message, sender: str) -> EmailMessage:
+def build_email(message: Message, sender: str, reply_to: str = "") -> EmailMessage:
     email = EmailMessage()
     email["From"] = sender or "localsupport@localhost"
     email["To"] = message.address
+    if reply_to and message.kind in REPLY_TO_KINDS:
+        email["Reply-To"] = reply_to
     email["Subject"] = message.subject or "Local Support"
     email["Date"] = format_datetime(datetime.now(UTC))
     email["Message-ID"] = make_msgid(domain="localsupport")
@@ -73,16 +84,28 @@ class EmailAdapter:
         self.smtp = smtp
 
     async def deliver(self, item: Queued) -> Delivery:
-        email = build_email(item.message, self.smtp.sender)
+        email = build_email(item.message, self.smtp.sender, self.smtp.reply_to)
         try:
             await asyncio.to_thread(send, self.smtp, email)
         except smtplib.SMTPRecipientsRefused as error:
             codes = [code for code, _ in error.recipients.values()]
             final = all(code >= 500 for code in codes)
-            return Delivery("failed" if final else "retry", f"recipient refused {codes}")
+            return self.failed(item, error, codes, Delivery(
+                "failed" if final else "retry", f"recipient refused {codes}"))
         except smtplib.SMTPResponseException as error:
             final = error.smtp_code >= 500
-            return Delivery("failed" if final else "retry", f"smtp {error.smtp_code}")
+            return self.failed(item, error, [error.smtp_code], Delivery(
+                "failed" if final else "retry", f"smtp {error.smtp_code}"))
         except (OSError, smtplib.SMTPException) as error:  # refused, timed out, dropped
-            return Delivery("retry", type(error).__name__)
+            return self.failed(item, error, [], Delivery("retry", type(error).__name__))
         return Delivery("sent", provider_id=str(email["Message-ID"]))
+
+    @staticmethod
+    def failed(item: Queued, error: Exception, codes: list[int], delivery: Delivery
+               ) -> Delivery:
+        """Log the failure (class, SMTP code, the address's domain only) and return it."""
+        domain = item.message.address.rpartition("@")[2] or "unknown"
+        log.warning("email %s not sent to an address at %s: %s%s; %s", item.message.kind, domain,
+                    type(error).__name__, f" (SMTP {', '.join(map(str, codes))})" if codes
+                    else "", "will retry" if delivery.outcome == "retry" else "given up")
+        return delivery

@@ -2,8 +2,10 @@
 across clock changes; APScheduler's cron trigger), and once at every start so a week missed
 while the server was down goes out when it comes back. Each run queues the weeks due and
 not yet queued (queue.py); the database says which those are, so a run too many sends
-nothing twice. Figures are built on a connection of the job's own, in a worker thread: the
-database thread, which answers residents, only does the short queueing transaction."""
+nothing twice. The first digest is for the first full week after the councillors were
+imported, never an empty one for the week the council installed it in. Figures are built
+on a connection of the job's own, in a worker thread: the database thread, which answers
+residents, only does the short queueing transaction."""
 
 from __future__ import annotations
 
@@ -31,7 +33,7 @@ def digest_trigger(at: DigestAt) -> CronTrigger:
 def prepare_from(path: str | Path, week: Week) -> Prepared:
     db = connect(path)
     try:
-        return prepare(db, week)
+        return prepare(db, week, whole_weeks=True)
     finally:
         db.close()
 

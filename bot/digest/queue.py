@@ -6,38 +6,90 @@ DIGEST_AT, the catch-up at start, `localsupport digest send`) and however often,
 digest is queued once; `--force` queues it again under new keys. The figures are read and
 rendered first (`prepare`, read-only: the server does it on its own connection off the
 database thread), then queued in one short transaction (`queue_prepared`).
+
+A councillor listed for two wards (two rows of the councillors CSV with the same name and
+email) is one recipient: one digest with each ward's part, then the council's, under the
+first row's id; `digest_weeks` holds a row for each of theirs.
+
+The server's own runs (the scheduler, the catch-up at start) never send a digest for a
+week that began before the councillors were imported: the first is for the first full
+week after, and a councillor added later starts the same way (`whole_weeks`). An officer
+who names a week (`localsupport digest send --week`) gets it for everyone.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import sqlite_utils
 
 from bot.digest.figures import build_figures
 from bot.digest.render import Digest, render_digest
-from bot.digest.weeks import DigestAt, Week, parse_week, weeks_due
+from bot.digest.weeks import DigestAt, Week, parse_week, week_of, weeks_due
 from catalogue.storage import write
-from conversations.councillors.directory import Councillor, all_councillors
+from conversations.councillors.directory import Councillor, all_councillors, councillor_id
 from conversations.outbox import Message, enqueue, iso
 
 KIND = "digest"
 
 
 @dataclass(frozen=True)
+class Recipient:
+    """One person's digest: every ward they are listed for, reached on every contact."""
+
+    councillor: Councillor  # their first row, with the contacts of all their rows
+    ids: tuple[str, ...]  # one row's id per ward
+    wards: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Prepared:
     week: Week
-    digests: tuple[tuple[Councillor, Digest], ...]
+    digests: tuple[tuple[Recipient, Digest], ...]
 
 
-def prepare(db: sqlite_utils.Database, week: Week) -> Prepared:
-    """Every councillor's digest for the week (reads only)."""
+def person(councillor: Councillor) -> tuple[str, ...]:
+    """Rows with the same name and email (or, without an email, the same Telegram chat and
+    phone) are one person."""
+    name = councillor_id("", councillor.name)
+    if councillor.email:
+        return (name, councillor.email.lower())
+    return (name, "", councillor.telegram_chat_id, councillor.phone)
+
+
+def recipients(councillors: list[Councillor]) -> list[Recipient]:
+    rows: dict[tuple[str, ...], list[Councillor]] = {}
+    for councillor in councillors:
+        rows.setdefault(person(councillor), []).append(councillor)
+    found = []
+    for same in rows.values():
+        first = replace(same[0], **{channel: next((getattr(c, channel) for c in same
+                                                   if getattr(c, channel)), "")
+                                    for channel in ("email", "phone", "telegram_chat_id")})
+        found.append(Recipient(first, tuple(c.id for c in same),
+                               tuple(dict.fromkeys(c.ward for c in same))))
+    return found
+
+
+def joined_by(db: sqlite_utils.Database, week: Week) -> set[str]:
+    """The councillors who were there when `week` began."""
+    return {cid for cid, created in db.execute("SELECT id, created_at FROM councillors")
+            if datetime.fromisoformat(created) <= week.start}
+
+
+def prepare(db: sqlite_utils.Database, week: Week, whole_weeks: bool = False) -> Prepared:
+    """Every councillor's digest for the week (reads only); with `whole_weeks`, only of
+    those who were councillors when the week began."""
     councillors = all_councillors(db)
+    if whole_weeks:
+        there = joined_by(db, week)
+        councillors = [c for c in councillors if c.id in there]
     if not councillors:
         return Prepared(week, ())
     figures = build_figures(db, week)
-    return Prepared(week, tuple((c, render_digest(figures, c.ward, c)) for c in councillors))
+    return Prepared(week, tuple((r, render_digest(figures, r.wards, r.councillor))
+                                for r in recipients(councillors)))
 
 
 def digest_messages(councillor: Councillor, week: Week, digest: Digest, again: str = ""
@@ -68,16 +120,17 @@ def queue_prepared(db: sqlite_utils.Database, prepared: Prepared, now: datetime,
     again = f":again-{iso(now)}" if force else ""
     with write(db):
         current = {c.id for c in all_councillors(db)}
-        for councillor, digest in prepared.digests:
-            if councillor.id not in current:
+        for recipient, digest in prepared.digests:
+            if not set(recipient.ids) <= current:
                 continue  # removed by an import while the digest was being built
-            first = db.execute(
+            first = sum(db.execute(
                 "INSERT INTO digest_weeks (councillor_id, week, created_at) VALUES (?, ?, ?) "
-                "ON CONFLICT DO NOTHING", [councillor.id, prepared.week.label, iso(now)]
-            ).rowcount == 1
+                "ON CONFLICT DO NOTHING", [cid, prepared.week.label, iso(now)]).rowcount
+                for cid in recipient.ids) > 0
             if not first and not force:
                 continue
-            fresh = [m for m in digest_messages(councillor, prepared.week, digest, again)
+            fresh = [m for m in digest_messages(recipient.councillor, prepared.week, digest,
+                                                again)
                      if first or not waiting(db, m.key.removesuffix(again))]
             for message in fresh:  # with --force too, a copy still waiting is not doubled
                 enqueue(db, message, now)
@@ -103,14 +156,26 @@ def last_queued_week(db: sqlite_utils.Database) -> Week | None:
     return parse_week(row[0]) if row and row[0] else None
 
 
+def first_whole_week(db: sqlite_utils.Database) -> Week | None:
+    """The first week that began after the first councillor was imported."""
+    row = db.execute("SELECT min(created_at) FROM councillors").fetchone()
+    if not row or not row[0]:
+        return None
+    since = datetime.fromisoformat(row[0])
+    week = week_of(since)
+    return week if week.start == since else week.next()
+
+
 def weeks_to_queue(db: sqlite_utils.Database, now: datetime, at: DigestAt) -> list[Week]:
     """The weeks due by `now` and not yet queued (a missed week included); none without
-    councillors."""
-    if not all_councillors(db):
+    councillors, and none that began before there were any."""
+    first = first_whole_week(db)
+    if first is None:
         return []
-    return weeks_due(now, at, last_queued_week(db))
+    return [week for week in weeks_due(now, at, last_queued_week(db)) if week >= first]
 
 
 def queue_due(db: sqlite_utils.Database, now: datetime, at: DigestAt) -> dict[str, int]:
     """Queue every week due and not yet queued; week label -> councillors queued."""
-    return {week.label: queue_week(db, week, now) for week in weeks_to_queue(db, now, at)}
+    return {week.label: queue_prepared(db, prepare(db, week, whole_weeks=True), now)
+            for week in weeks_to_queue(db, now, at)}

@@ -17,6 +17,7 @@ from bot.digest.figures import EntryLine, Scope, WeekFigures
 from bot.digest.weeks import LONDON, Week
 from bot.render import fit, to_gsm7
 from conversations.councillors.directory import Councillor
+from conversations.councillors.plurals import counted
 
 CHART_CID = "objections-chart@localsupport"
 TELEGRAM_ITEMS = 5
@@ -30,7 +31,8 @@ def environment() -> Environment:
                       autoescape=select_autoescape(["html"], default_for_string=False),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
-    env.filters.update(channels=channels, day=day, author=author, people=people, tick=week_tick)
+    env.filters.update(channels=channels, day=day, author=author, people=people, tick=week_tick,
+                       counted=counted)
     return env
 
 
@@ -48,7 +50,20 @@ def author(name: str) -> str:
 
 
 def people(count: int) -> str:
-    return f"{count} {'person' if count == 1 else 'people'}"
+    return counted(count, "person", "people")
+
+
+def joined(names: list[str]) -> str:
+    """"Riverside", "Riverside and Hillside", "Abbey, Brook and Castle"."""
+    return " and ".join(filter(None, [", ".join(names[:-1]), names[-1]])) if names else ""
+
+
+@dataclass(frozen=True)
+class Local:
+    """The wards of a digest together (a councillor may represent more than one)."""
+
+    count: int
+    people: int
 
 
 @lru_cache(maxsize=256)
@@ -76,30 +91,38 @@ class Digest:
         return {"html": self.html, "images": images, "items": list(self.items)}
 
 
-def telegram_items(ward: Scope | None, council: Scope) -> list[EntryLine]:
-    """The ward's most objected-to entries, then the council's, each once."""
+def telegram_items(wards: list[Scope], council: Scope) -> list[EntryLine]:
+    """The wards' most objected-to entries, then the council's, each once."""
     items: list[EntryLine] = []
-    for scope in ([ward] if ward else []) + [council]:
+    for scope in [*wards, council]:
         for line in scope.detailed:
             if line.entry_id not in {i.entry_id for i in items}:
                 items.append(line)
     return items[:TELEGRAM_ITEMS]
 
 
-def render_digest(figures: WeekFigures, ward: str | None = None,
+def render_digest(figures: WeekFigures, ward: str | tuple[str, ...] | None = None,
                   councillor: Councillor | None = None, chart: bool = True) -> Digest:
-    """One digest: `ward`'s part first (when given), then the whole council's."""
-    scope = figures.scope(ward) if ward else None
-    first = scope or figures.council
+    """One digest: the part of `ward` (or of each of several wards, for a councillor who
+    represents more than one) first when given, then the whole council's."""
+    names = (ward,) if isinstance(ward, str) else tuple(ward or ())
+    wards = [figures.scope(name) for name in names]
+    first = wards[0] if wards else figures.council
     picture = cached_chart(first.name, figures.weeks, first.weekly_totals) if chart else None
-    items = telegram_items(scope, figures.council)
+    items = telegram_items(wards, figures.council)
+    ward_names = joined([scope.name for scope in wards])
     subject = (f"Local Support weekly digest, {figures.week.label}"
-               + (f": {scope.name}" if scope else ""))
+               + (f": {ward_names}" if wards else ""))
     context = {
-        "week": figures.week, "weeks": figures.weeks, "ward": scope,
-        "council": figures.council, "councillor": councillor, "subject": subject,
+        "week": figures.week, "weeks": figures.weeks, "wards": wards,
+        "ward_names": ward_names, "council": figures.council, "councillor": councillor,
+        "councillor_wards": ward_names or (councillor.ward if councillor else ""),
+        "local": Local(sum(s.count for s in wards) if wards else figures.council.count,
+                       sum(s.people.total for s in wards) if wards
+                       else figures.council.people.total),
+        "subject": subject,
         "chart": {"cid": CHART_CID, "alt": picture.alt} if picture else None,
-        "items": items, "unmet": (scope or figures.council).unmet[:3],
+        "items": items, "unmet": first.unmet[:3],
     }
     env = environment()
     sms = env.get_template("sms.txt").render(context).strip()

@@ -21,6 +21,7 @@ import sqlite_utils
 from catalogue.model import Entry
 from catalogue.storage import write
 from conversations.councillors.directory import Councillor, councillors_for_ward
+from conversations.councillors.plurals import agree, counted
 from conversations.councillors.reasons import known_words, redact_reason, representative, shorten
 from conversations.gsm7 import MULTI_SEGMENT, SMS_MAX_SEGMENTS, fit, to_gsm7
 from conversations.outbox import Message, enqueue, iso
@@ -133,7 +134,7 @@ def alert_messages(alert: Alert, councillor: Councillor) -> list[Message]:
 
 
 def subject(alert: Alert) -> str:
-    return f"{alert.ward}: {alert.count} objections to {alert.entry.title}"
+    return f"{alert.ward}: {counted(alert.count, 'objection')} to {alert.entry.title}"
 
 
 def level_line(alert: Alert) -> str:
@@ -149,12 +150,15 @@ def email_body(alert: Alert, councillor: Councillor) -> str:
     return "\n".join([
         f"Dear {councillor.name},",
         "",
-        f"{alert.count} residents of {alert.ward} have now objected to \"{alert.entry.title}\" "
+        f"{counted(alert.count, 'resident')} of {alert.ward} "
+        f"{agree(alert.count, 'has', 'have')} now objected to \"{alert.entry.title}\" "
         f"({alert.kind_name}) through Local Support, the council's chat and SMS assistant. "
         + level_line(alert),
         "",
-        *(["What some of them said (contact details and names removed):", *reasons, ""]
-          if reasons else ["None of them gave a reason.", ""]),
+        *([agree(alert.count, "What they said", "What some of them said")
+           + " (contact details and names removed):", *reasons, ""]
+          if reasons else [agree(alert.count, "They gave no reason.",
+                                 "None of them gave a reason."), ""]),
         f"Objections to it across the whole council: {alert.council}.",
         "",
         "To answer them (\"you said, we did\"): reply to this alert on Telegram, or ask a "
@@ -172,7 +176,8 @@ def telegram_body(alert: Alert) -> str:
                for text, n in alert.reasons]
     return "\n".join([
         f"<b>Objections: {escape(alert.entry.title)}</b>",
-        f"{alert.count} residents of {escape(alert.ward)} have objected "
+        f"{counted(alert.count, 'resident')} of {escape(alert.ward)} "
+        f"{agree(alert.count, 'has', 'have')} objected "
         f"(alert level {alert.threshold * alert.level}).",
         *reasons,
         "",
@@ -182,6 +187,7 @@ def telegram_body(alert: Alert) -> str:
 
 def sms_body(alert: Alert) -> str:
     """Two SMS segments at most (the SMS renderer's budget, bot/render.py)."""
-    return fit(to_gsm7(f"Local Support: {alert.count} {alert.ward} residents have objected to "
+    who = f"{alert.count} {alert.ward} {agree(alert.count, 'resident')}"
+    return fit(to_gsm7(f"Local Support: {who} {agree(alert.count, 'has', 'have')} objected to "
                        f"\"{alert.entry.title}\". The weekly digest has more."),
                MULTI_SEGMENT * SMS_MAX_SEGMENTS)

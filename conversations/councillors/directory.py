@@ -5,7 +5,8 @@ contact at least. `ward` is a ward name (as the postcode lookup names it) or an 
 code (E05...). The file is the whole list: councillors missing from it are removed. All
 or nothing: any bad row stops the import, and the problems name the row and column.
 A councillor's id (`<ward>/<name>`, folded) stays the same across imports, so a re-import
-mid-week never makes a second digest.
+mid-week never makes a second digest. A councillor for two wards is two rows with the same
+name and email; they get one digest with both wards in it (bot/digest/queue.py).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from catalogue.csvfile import check_header, decode, read_table, row_values
 from catalogue.problems import CatalogueError, Log
 from catalogue.storage import write
 from catalogue.validate import did_you_mean
+from conversations.councillors.plurals import counted
 from conversations.outbox import iso
 from conversations.phones import texting_number
 
@@ -154,8 +156,8 @@ class Imported:
     unmatched_codes: list[str] = field(default_factory=list)  # ONS codes the lookup lacks
 
     def describe(self, source: str) -> str:
-        line = (f"Imported {self.councillors} councillor{'s' if self.councillors != 1 else ''} "
-                f"for {self.wards} ward{'s' if self.wards != 1 else ''} ({source}): "
+        line = (f"Imported {counted(self.councillors, 'councillor')} "
+                f"for {counted(self.wards, 'ward')} ({source}): "
                 f"{self.new} new, {self.changed} changed, {self.removed} removed.")
         if self.uncovered:
             line += (" No councillor for: " + ", ".join(self.uncovered)
@@ -178,9 +180,6 @@ def import_councillors(db: sqlite_utils.Database, path: Path, now: datetime) -> 
         before = {c.id: c for c in all_councillors(db)}
         keep = [c.id for c in councillors]
         removed = [cid for cid in before if cid not in keep]
-        for cid in removed:
-            db.execute("DELETE FROM councillors WHERE id = ?", [cid])
-            cancel_queued(db, before[cid])
         for c in councillors:
             db.execute(
                 "INSERT INTO councillors (id, name, ward, email, phone, telegram_chat_id, "
@@ -189,6 +188,9 @@ def import_councillors(db: sqlite_utils.Database, path: Path, now: datetime) -> 
                 "phone = excluded.phone, telegram_chat_id = excluded.telegram_chat_id",
                 [c.id, c.name, c.ward, c.email or None, c.phone or None,
                  c.telegram_chat_id or None, iso(now)])
+        for cid in removed:
+            db.execute("DELETE FROM councillors WHERE id = ?", [cid])
+            cancel_queued(db, before[cid])
     represented = {c.ward.lower() for c in councillors}
     known = {w.lower() for w in lookup_wards(db)}
     return Imported(
@@ -217,9 +219,17 @@ def remove_sample_councillors(db: sqlite_utils.Database) -> int:
     return removed
 
 
+_COLUMN = {"email": "email", "telegram": "telegram_chat_id", "sms": "phone"}
+
+
 def cancel_queued(db: sqlite_utils.Database, councillor: Councillor) -> None:
-    """Alerts and digests still queued for a councillor who is no longer one are not sent."""
+    """Alerts and digests still queued for a councillor who is no longer one are not sent
+    (call it once their row is gone; a contact still a councillor's, as when one of two
+    wards' rows goes, keeps what is queued for it)."""
     for channel, address in councillor.contacts:
+        if db.execute(f"SELECT 1 FROM councillors WHERE {_COLUMN[channel]} = ? LIMIT 1",
+                      [address]).fetchone():
+            continue
         db.execute("UPDATE outbox SET state = 'cancelled', last_error = 'no longer a "
                    "councillor' WHERE state = 'queued' AND kind IN ('digest', "
                    "'objection-alert') AND channel = ? AND address = ?", [channel, address])

@@ -23,7 +23,7 @@ from catalogue import english, normalise
 from catalogue.lexicon import Lexicon
 from conversations.records import redact
 
-SAMPLE = 200  # the most recent reasons of a group that representatives are chosen from
+SAMPLE = 200  # reasons, spread over a group's, that representatives are chosen from
 ALIKE = 70.0  # reasons this alike (token_set_ratio) say the same thing
 SHOWN_LENGTH = 160
 NAME = "[name]"
@@ -152,19 +152,47 @@ def shorten(text: str, limit: int = SHOWN_LENGTH) -> str:
 
 
 def representative(reasons: Sequence[str], count: int = 3) -> list[tuple[str, int]]:
-    """Up to `count` reasons that stand for the most others, with how many (of the most
-    recent SAMPLE) say much the same; newest first within a group of alike reasons."""
-    sample = [r for r in reasons[:SAMPLE] if r and r.strip()]
+    """Up to `count` reasons that stand for the most others, with how many of all the
+    reasons say much the same; newest first within a group of alike reasons.
+
+    Groups are found in a sample of SAMPLE reasons spread evenly over them all (newest
+    first), not only the most recent: a reason many gave early in the week still leads.
+    Every reason outside the sample then joins the group it is most alike, so the counts
+    (and what is left over for "other reasons") are over every reason given."""
+    given = [r for r in reasons if r and r.strip()]
+    chosen = spread(len(given), SAMPLE)
     seeds: list[str] = []
-    members: list[list[str]] = []
-    for reason in sample:
-        folded = reason.lower()
+    members: list[list[int]] = []
+    for index in chosen:
+        folded = given[index].lower()
         found = process.extractOne(folded, seeds, scorer=fuzz.token_set_ratio,
                                    score_cutoff=ALIKE) if seeds else None
         if found is None:
             seeds.append(folded)
-            members.append([reason])
+            members.append([index])
         else:
-            members[found[2]].append(reason)
+            members[found[2]].append(index)
+    sampled = set(chosen)
+    joined: dict[str, int | None] = {}  # a wording outside the sample -> its group
+    for index, reason in enumerate(given):
+        if index in sampled:
+            continue
+        folded = reason.lower()
+        if folded not in joined:
+            found = process.extractOne(folded, seeds, scorer=fuzz.token_set_ratio,
+                                       score_cutoff=ALIKE) if seeds else None
+            joined[folded] = None if found is None else found[2]
+        group = joined[folded]
+        if group is not None:
+            members[group].append(index)
     ranked = sorted(members, key=lambda group: -len(group))
-    return [(min(group[:5], key=len), len(group)) for group in ranked[:count]]
+    return [(min((given[i] for i in sorted(group)[:5]), key=len), len(group))
+            for group in ranked[:count]]
+
+
+def spread(total: int, size: int) -> list[int]:
+    """`size` indexes spread evenly over range(total), the first included (all of them when
+    there are no more)."""
+    if total <= size:
+        return list(range(total))
+    return [i * total // size for i in range(size)]
