@@ -148,8 +148,22 @@ def test_a_councillor_cannot_answer_another_wards_plan_from_the_whole_council_li
     sent_to_councillor(council, "digest", ["close-library", "car-park"], "903")
     refused = say(council, "2 The car park plan is withdrawn.", reply_to="903")
     assert refused is not None and refused.startswith(
-        "Not sent: New car park on Mill Lane is for Hillside, and nobody in Riverside "
+        "Not sent: New car park on Mill Lane is for Hillside, and nobody in your ward "
         "objected to it")
     assert say(council, "yes") is None and told(council) == []  # no draft was kept
     draft = say(council, "1 Saturdays stay open.", reply_to="903")  # their own ward's: fine
     assert draft is not None and draft.startswith("This goes to 3 people")
+
+
+def test_a_councillor_for_two_wards_answers_either_wards_plan(
+    council: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    path = tmp_path / "two.csv"
+    path.write_text(COUNCILLORS + f"Jo Bloggs,Hillside,,,{CHAT}\n", encoding="utf-8")
+    import_councillors(council, path, NOW)
+    with council.atomic():
+        council.execute("DELETE FROM objections WHERE entry_id = 'car-park'")
+        add_objection(council, "sms", "+447700900499", "car-park", "Hillside", "", NOW)
+    sent_to_councillor(council, "digest", ["close-library", "car-park"], "904")
+    draft = say(council, "2 The car park plan is withdrawn.", reply_to="904")
+    assert draft is not None and draft.startswith("This goes to 1 ")

@@ -89,7 +89,7 @@ def draft(db: sqlite_utils.Database, councillor: Councillor, items: list[str], t
                          f'starting with its number, e.g. "1 We have paused it".\n{listed}')]
     if not may_answer(db, councillor, entry):
         return [Outbound(f"Not sent: {entry.title} is for {' and '.join(entry.wards)}, and "
-                         f"nobody in {councillor.ward} objected to it, so its own ward's "
+                         f"nobody in your ward objected to it, so its own ward's "
                          "councillors answer it (or a council officer, with localsupport "
                          "respond).")]
     try:
@@ -114,10 +114,13 @@ def may_answer(db: sqlite_utils.Database, councillor: Councillor, entry: Entry) 
     """A councillor answers for the whole council's entries, their own ward's, and any
     that residents of their ward objected to; not another ward's plan (a digest lists the
     whole council's)."""
-    if not entry.wards or councillor.ward.lower() in {w.lower() for w in entry.wards}:
+    theirs = {row[0].lower() for row in db.execute(  # a councillor for two wards: both
+        "SELECT ward FROM councillors WHERE telegram_chat_id = ?", [councillor.telegram_chat_id])}
+    theirs.add(councillor.ward.lower())
+    if not entry.wards or theirs & {w.lower() for w in entry.wards}:
         return True
-    return db.execute("SELECT 1 FROM objections WHERE entry_id = ? AND lower(ward) = lower(?)",
-                      [entry.id, councillor.ward]).fetchone() is not None
+    return any(db.execute("SELECT 1 FROM objections WHERE entry_id = ? AND lower(ward) = ?",
+                          [entry.id, ward]).fetchone() for ward in theirs)
 
 
 def pick_item(entries: list[Entry], text: str) -> tuple[Entry | None, str]:
