@@ -446,3 +446,19 @@ def test_withdrawing_in_everyday_words(talk: Talk, said: str) -> None:
     talk.say("skip")
     assert "Your objection to Close Riverside library on Saturdays is withdrawn." in \
         talk.say(said)
+
+
+def test_one_plan_is_this_plan_not_these_1(tmp_path: Path) -> None:
+    from conversation_kit import CIRCUMSTANCES, ENTRIES, TitleMatcher
+
+    from catalogue.store import open_db, save_catalogue
+    from conversations.engine import Engine
+    from conversations.records import ensure_records
+
+    one = [e for e in ENTRIES if e.id != "car-park"]
+    made = open_db(tmp_path / "one.db")
+    save_catalogue(made, one, CIRCUMSTANCES)
+    ensure_records(made)
+    talk = Talk(Engine(TitleMatcher(one), made), made)
+    listed = talk.say("what is the council planning?")
+    assert "The council is planning this. Pick it to read" in listed

@@ -156,8 +156,10 @@ def list_plans(ctx: Context, session: Session) -> list[Outbound]:
     plans.sort(key=lambda e: (ward not in {w.lower() for w in e.wards}, e.title))
     if not plans:
         return [Outbound("The council has no plans open for comment right now.")]
-    return [ask_list(session, f"The council is planning these {len(plans)}. Pick one to read "
-                     "about it; you can object to it.", entry_choices(plans))]
+    text = ("The council is planning this. Pick it to read about it; you can object to it."
+            if len(plans) == 1 else f"The council is planning these {len(plans)}. Pick one "
+            "to read about it; you can object to it.")
+    return [ask_list(session, text, entry_choices(plans))]
 
 
 def about(ctx: Context, session: Session, entry: Entry, reason: str | None = None
