@@ -24,6 +24,9 @@ from conversations.timebank_schema import FORMER, SCHEMA
 
 State = Literal["pending", "confirmed", "declined"]
 MAX_MINUTES = 24 * 60  # one exchange is at most a day's help
+# Members meet strangers to help each other, and can message them through the assistant:
+# adults only. Younger people are pointed to volunteering, whose organisers supervise them.
+MIN_AGE = 18
 
 
 class LedgerError(ValueError):

@@ -83,7 +83,7 @@ def test_chat_reads_the_time_bank_settings_and_keeps_numbers_as_twilio_gives_the
     monkeypatch.setenv("TIMEBANK_MIN_BALANCE", "-2")
     monkeypatch.setenv("TIMEBANK_APPROVAL", "on")
     monkeypatch.setenv("TIMEBANK_COORDINATORS", "sms:07700 900999")
-    monkeypatch.setattr("sys.stdin", io.StringIO("join the time bank\nTom\nSKIP\nodd jobs\n"
+    monkeypatch.setattr("sys.stdin", io.StringIO("join the time bank\n70\nTom\nSKIP\nodd jobs\n"
                                                  "SKIP\n"))
     code, out, _ = run(capsys, "--db", db, "chat", "--channel", "sms", "--user", "07700 900444")
     assert code == 0 and "coordinator" in out.lower()

@@ -34,7 +34,8 @@ def person(engine: Engine, db: sqlite_utils.Database, channel: str, address: str
 
 def join(talk: Talk, name: str, ward: str = "RV1 1AA", offers: str = "gardening",
          needs: str = "skip") -> str:
-    assert "first name" in talk.say("join the time bank")
+    assert "How old are you?" in talk.say("join the time bank")
+    assert "first name" in talk.say("34")
     talk.say(name)
     talk.say(ward)
     talk.say(offers)
@@ -362,7 +363,7 @@ def test_every_time_bank_reply_fits_two_sms_segments(sam, priya) -> None:
 
 
 def test_a_member_half_way_through_something_else_keeps_it(sam, priya, db) -> None:
-    priya.say("can I get free school meals?")
+    priya.say("can I get council tax reduction?")  # her age is known from joining
     asking = priya.state
     assert asking.startswith("entitlement:")
     sam.say("I helped Priya with her garden for 2 hours")
@@ -435,7 +436,8 @@ def test_the_time_banks_own_catalogue_entry_joins_the_time_bank(db, then: str) -
     engine = Engine(TitleMatcher([*ENTRIES, listed]), db)
     dave = person(engine, db, "sms", "+447700900044")
     assert "Join the time bank" in dave.say("riverside time bank")
-    assert "What's your first name?" in dave.say(then)
+    assert "How old are you?" in dave.say(then)
+    assert "What's your first name?" in dave.say("66")
     assert dave.state == "timebank:name"
     for said in ("Dave", "skip", "gardening", "skip"):
         dave.say(said)
@@ -452,6 +454,7 @@ def test_the_web_chat_cannot_join_as_nobody_could_reach_it(engine, db) -> None:
 def test_own_words_while_joining_are_never_taken_for_a_new_request(engine, db) -> None:
     newcomer = person(engine, db, "sms", "+447700900011")
     newcomer.say("join the time bank")
+    newcomer.say("52")
     newcomer.say("Ade")
     newcomer.say("skip")
     assert "what might you need" in newcomer.say("I don't want anything back, gardening")
@@ -653,6 +656,7 @@ def test_a_members_contacts_are_told_when_they_leave_without_their_name(sam, pri
 def test_a_postcode_in_a_sentence_answers_the_ward_question(engine, db) -> None:
     jo = person(engine, db, "sms", "+447700900044")
     jo.say("join the time bank")
+    jo.say("40")
     jo.say("Jo")
     assert "I don't know a ward" not in jo.say("i live in RV1 1AA, near the park")
     jo.say("skip")
@@ -762,3 +766,21 @@ def test_a_name_in_any_alphabet_joins(engine, db, name: str) -> None:
     talk = person(engine, db, "sms", "+447700900007")
     assert "Welcome" in join(talk, name)
     assert timebank.member_for(db, "sms", "+447700900007").first_name == name
+
+
+@pytest.mark.parametrize("said", ["im 13", "15"])
+def test_the_time_bank_is_for_adults(engine, db, said: str) -> None:
+    """Members meet strangers and can message them through the assistant: a child is
+    pointed to volunteering, and no member is made."""
+    young = person(engine, db, "telegram", "5013")
+    if said == "im 13":  # said before asking: not asked again
+        young.say("im 13 and i want to help people")
+        reply = young.say("join the time bank")
+    else:
+        assert "How old are you?" in young.say("join the time bank")
+        reply = young.say(said)
+    assert reply.startswith("Thank you for wanting to help! The time bank is for adults")
+    assert "volunteering" in reply and young.state != "timebank:name"
+    assert timebank.member_for(db, "telegram", "5013") is None
+    assert "first name" in person(engine, db, "telegram", "5018").say("join the time bank") + \
+        person(engine, db, "telegram", "5018").say("18")

@@ -58,6 +58,7 @@ async def telegram_got(bot_api: FakeBotApi, fragment: str) -> str:
 
 async def join_by_sms(http, server, sender: str, name: str, offers: str) -> str:
     await sms(http, server, sender, "join the time bank")
+    await sms(http, server, sender, "45")
     await sms(http, server, sender, name)
     await sms(http, server, sender, "skip")
     await sms(http, server, sender, offers)
@@ -85,7 +86,7 @@ async def test_three_members_on_two_channels(http, make_server, settings: Settin
         outbox_idle=0.05, timebank_coordinators=(COORDINATOR,)))
     assert "Welcome, Sam!" in await join_by_sms(http, server, SAM, "Sam", "gardening")
     assert "Welcome, Jo!" in await join_by_sms(http, server, JO, "Jo", "lifts")
-    for text in ("join the time bank", "Priya", "skip", "cooking", "a lift"):
+    for text in ("join the time bank", "38", "Priya", "skip", "cooking", "a lift"):
         reply = await telegram(http, server, bot_api, text)
     assert "Welcome, Priya!" in reply
 
@@ -155,7 +156,7 @@ async def test_approval_introductions_and_forget_me(http, make_server, settings:
         timebank_coordinators=(("telegram", str(PRIYA_CHAT)),)))
     assert "A coordinator approves" in await join_by_sms(http, server, SAM, "Sam", "gardening")
     await sms(http, server, JO, "join the time bank")
-    for text in ("Jo", "skip", "skip"):
+    for text in ("61", "Jo", "skip", "skip"):
         await sms(http, server, JO, text)
     assert "A coordinator approves" in await sms(http, server, JO, "gardening")
     asked = [html.unescape(str(m["text"])) for m in await bot_api.wait_sent(2)]
@@ -208,7 +209,7 @@ async def test_on_telegram_a_yes_answers_the_exchange_whose_message_it_replies_t
         outbox_idle=0.05))
     await join_by_sms(http, server, SAM, "Sam", "gardening")
     await join_by_sms(http, server, JO, "Jo", "lifts")
-    for text in ("join the time bank", "Priya", "skip", "cooking", "a lift"):
+    for text in ("join the time bank", "38", "Priya", "skip", "cooking", "a lift"):
         await telegram(http, server, bot_api, text)
     await sms(http, server, SAM, "I helped Priya with her garden for 2 hours")
     await sms(http, server, JO, "I drove Priya to the station, 1 hour")

@@ -40,6 +40,7 @@ from conversations.flows.timebank_matches import (
     relay,
     show_listings,
 )
+from conversations.flows.volunteering import read_age
 from conversations.outbox import replied_to
 from conversations.timebank import Exchange, LedgerError, Member
 from conversations.timebank_words import Said
@@ -47,8 +48,9 @@ from conversations.types import Outbound, Session
 
 # Questions whose answer is the person's own words: never read as a new request
 # (conversations/engine.py WAITING), and asked again after small talk.
-WAITING = frozenset({"timebank:name", "timebank:ward", "timebank:offers", "timebank:needs",
-                     "timebank:hours", "timebank:which", "timebank:confirm", "timebank:intro"})
+WAITING = frozenset({"timebank:age", "timebank:name", "timebank:ward", "timebank:offers",
+                     "timebank:needs", "timebank:hours", "timebank:which", "timebank:confirm",
+                     "timebank:intro"})
 REACHABLE = ("sms", "telegram")  # channels the outbox can start a message on
 SKILLS = "gardening, shopping, lifts, company, DIY, tech help, cooking"
 NOT_MEMBER = ("That's for time bank members. Send JOIN TIME BANK to join: it's free, and "
@@ -195,9 +197,34 @@ def start_join(ctx: Context, session: Session) -> list[Outbound]:
         return [Outbound("The time bank works by text message or Telegram, so other members "
                          "can reach you through me. Text JOIN TIME BANK from your phone.")]
     session.data["flow"] = {"kind": "timebank"}
-    return [ask(session, "timebank:name", "Welcome to the time bank: an hour of help given "
-                "earns an hour back, and everyone's time is worth the same. What's your first "
-                "name? Other members see only that and your ward, never your number.")]
+    age = (session.data.get("answers") or {}).get("age")  # "im 13 can i join": known already
+    if isinstance(age, int):
+        return _age_given(session, age)
+    return [ask(session, "timebank:age", "Welcome to the time bank: an hour of help given "
+                "earns an hour back. Members meet to help each other, so it is for adults. "
+                "How old are you?")]
+
+
+TOO_YOUNG = ("Thank you for wanting to help! The time bank is for adults (18 and over), "
+             "because members meet people they don't know. Ask me about volunteering "
+             "instead: some roles are for young people, with an organiser there.")
+
+
+def _age(session: Session, text: str) -> list[Outbound] | None:
+    age = read_age(text)
+    if age is None:
+        return None if len(text.split()) > 3 else [
+            ask(session, "timebank:age", "Please send your age as a number, like 34.")]
+    session.data.setdefault("answers", {})["age"] = age
+    return _age_given(session, age)
+
+
+def _age_given(session: Session, age: int) -> list[Outbound]:
+    if age < timebank.MIN_AGE:
+        end_flow(session)
+        return [Outbound(TOO_YOUNG)]
+    return [ask(session, "timebank:name", "What's your first name? Other members see only "
+                "that and your ward, never your number.")]
 
 
 def _name(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
@@ -486,6 +513,8 @@ STATEMENT_NOTE = 30  # characters of an exchange's note in an SMS statement
 
 def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
     state = session.state.partition(":")[2]
+    if state == "age":
+        return _age(session, text)
     if state == "name":
         return _name(ctx, session, text)
     if state == "ward":
