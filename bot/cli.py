@@ -57,7 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
                              "circumstances CSV (all or nothing), or an Open Referral UK feed "
                              "(a JSON file or an API's /services URL)")
     imp.add_argument("file", metavar="FILE|URL")
-    imp.add_argument("--replace", action="store_true", help="remove entries not in the file")
+    imp.add_argument("--replace", action="store_true",
+                     help="remove the entries not in the file that came from the same kind of "
+                     "source (a catalogue CSV, or an Open Referral UK feed)")
     imp.add_argument("--dry-run", action="store_true", help="check and report, change nothing")
     imp.add_argument("--yes", action="store_true",
                      help="replace the sample catalogue without asking")
@@ -115,6 +117,22 @@ def database(args: argparse.Namespace) -> sqlite_utils.Database:
     except sqlite3.DatabaseError as error:
         raise UserError(f"--db {path} cannot be opened as a database ({error}): give the "
                         "path of your Local Support database, or a new file name.") from None
+    except OSError as error:
+        raise UserError(f"--db {path} cannot be opened ({error.strerror}).") from None
+
+
+def database_copy(args: argparse.Namespace) -> sqlite_utils.Database:
+    """The database in memory, for a command that must not create or change it (`catalogue
+    check`, `import --dry-run`): an empty one when the file does not exist."""
+    from catalogue.store import open_snapshot
+
+    path = Path(args.db)
+    check_database_path(path)
+    try:
+        return open_snapshot(path)
+    except sqlite3.DatabaseError as error:
+        raise UserError(f"--db {path} cannot be opened as a database ({error}): give the "
+                        "path of your Local Support database.") from None
     except OSError as error:
         raise UserError(f"--db {path} cannot be opened ({error.strerror}).") from None
 
@@ -198,7 +216,7 @@ def cmd_catalogue_import(args: argparse.Namespace) -> int:
     from conversations.councillors.directory import remove_sample_councillors
     from conversations.wards import remove_sample_wards
 
-    db = database(args)
+    db = database_copy(args) if args.dry_run else database(args)
     try:
         run = catalogue_importer(db, args)
         try:
@@ -240,8 +258,11 @@ def catalogue_importer(db: sqlite_utils.Database, args: argparse.Namespace) -> A
 
 def confirm_hand_over(summary: Any, source: str) -> bool:
     """Ask on stderr, read the answer from stdin (no answer is no)."""
-    print(f"This database holds the SAMPLE catalogue ({summary.sample_removed} made-up entries "
-          f"for \"Sample Borough\"). Importing {source} ({summary.entries} entries) replaces "
+    from catalogue.importer import plural
+
+    made_up = plural(summary.sample_removed, "made-up entry", "made-up entries")
+    print(f"This database holds the SAMPLE catalogue ({made_up} for \"Sample Borough\"). "
+          f"Importing {source} ({plural(summary.entries, 'entry', 'entries')}) replaces "
           "it: the sample's entries are removed. Go ahead? [y/N] ", end="", file=sys.stderr,
           flush=True)
     answer = sys.stdin.readline().strip().lower()
@@ -252,7 +273,7 @@ def cmd_catalogue_check(args: argparse.Namespace) -> int:
     from catalogue.importer import CatalogueError, check_file, import_records
     from catalogue.oruk_api import is_url, read_feed
 
-    db = database(args)
+    db = database_copy(args)  # a check creates and changes no database
     try:
         if is_url(args.file):
             summary = import_records(db, read_feed(args.file), args.file, dry_run=True)
@@ -270,7 +291,7 @@ def cmd_catalogue_check(args: argparse.Namespace) -> int:
 
 
 def cmd_catalogue_export(args: argparse.Namespace) -> int:
-    from catalogue.importer import export_file
+    from catalogue.importer import export_file, plural
 
     db = database(args)
     fmt = args.format or ("oruk" if args.file.endswith(".json") else "csv")
@@ -278,7 +299,7 @@ def cmd_catalogue_export(args: argparse.Namespace) -> int:
         count = export_file(db, Path(args.file), fmt=fmt)
     except OSError as error:
         raise UserError(f"cannot write {args.file}: {error.strerror}") from error
-    print(f"Wrote {count} entries to {args.file} ({fmt}).")
+    print(f"Wrote {plural(count, 'entry', 'entries')} to {args.file} ({fmt}).")
     return 0
 
 

@@ -41,15 +41,28 @@ def decode(data: bytes, source: str) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
+        row, line = row_and_line_at(data, error.start)
         char = data[error.start : error.start + 1].decode("cp1252", errors="replace")
-        raise CatalogueError([Problem(line, None, (
-            f'the file is not UTF-8: this row has a character ("{char}") saved in another '
-            f"encoding, as Excel's plain \"CSV (Comma delimited)\" does. {SAVE_AS_HINT}"
+        raise CatalogueError([Problem(row, None, (
+            f'the file is not UTF-8: this row (line {line} of the file) has a character '
+            f'("{char}") saved in another encoding, as Excel\'s plain "CSV (Comma delimited)" '
+            f"does. {SAVE_AS_HINT}"
         ))], source) from None
     if not text.strip():
         raise fail("the file is empty")
     return text
+
+
+def row_and_line_at(data: bytes, offset: int) -> tuple[int, int]:
+    """The spreadsheet row (the CSV record, header = 1, as read_table numbers them) and the
+    line of the file that the byte at `offset` is on: they differ once a cell before it
+    holds a line break inside quotes."""
+    line = data[:offset].count(b"\n") + 1
+    before = data[:offset].decode("utf-8-sig", errors="replace")
+    try:  # a character in place of the bad one, so that the record it is in is read
+        return len(list(csv.reader(io.StringIO(before + "?", newline="")))), line
+    except csv.Error:  # unreadable before it, too: the line is the best there is
+        return line, line
 
 
 def normalise_name(name: str) -> str:

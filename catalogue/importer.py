@@ -15,6 +15,7 @@ ask first.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -28,10 +29,12 @@ from catalogue import csvfile, oruk, oruk_export
 from catalogue.lgsl import entry_code
 from catalogue.model import Circumstance, Entry
 from catalogue.problems import CatalogueError, Log, Problem, report_lines
-from catalogue.schema import SAMPLE_SOURCE
+from catalogue.schema import ORIGIN_CSV, ORIGIN_FEED, SAMPLE_SOURCE
 from catalogue.storage import write as write_transaction
 from catalogue.store import (
+    council_keywords,
     entry_ids_from,
+    entry_origins,
     load_circumstances,
     load_entries,
     remove_gone_from_source,
@@ -70,15 +73,17 @@ class ImportSummary:
     repeated: int = 0  # services a feed lists twice, identically
     linked: int = 0  # entries with an LGSL code (catalogue/lgsl.py)
     sample_removed: int = 0  # the sample's entries this import replaces
+    kept_other: int = 0  # entries --replace leaves: they came from the other kind of source
+    kept_keywords: int = 0  # feed entries keeping keywords the council added to them
     written: bool = False  # the import was saved (not a check or a dry run)
 
     def describe(self) -> str:
         if self.kind == "circumstances":
-            what = f"{self.circumstances} circumstances"
+            what = plural(self.circumstances, "circumstance")
         elif self.kind == "oruk":
-            what = f"{self.entries} services from an Open Referral UK feed"
+            what = f"{plural(self.entries, 'service')} from an Open Referral UK feed"
         else:
-            what = f"{self.entries} catalogue entries"
+            what = plural(self.entries, "catalogue entry", "catalogue entries")
         source = f" ({self.source})" if self.source else ""
         text = (f"{what}{source}: {self.added} new, {self.updated} changed, "
                 f"{self.unchanged} unchanged, {self.removed} removed")
@@ -90,6 +95,9 @@ class ImportSummary:
             text += f"; {plural(self.repeated, 'service')} listed twice read once"
         if self.linked:
             text += f"; {self.linked} linked to the LGA service list"
+        if self.kept_keywords:
+            text += (f"; the keywords the council added kept on "
+                     f"{plural(self.kept_keywords, 'entry', 'entries')}")
         if self.warnings:
             text += f"; {plural(self.warnings, 'warning')}"
         text += "."
@@ -98,13 +106,24 @@ class ImportSummary:
             more = len(self.removed_ids) - REMOVED_SHOWN
             text += (f" {'Removed' if self.written else 'Would remove'}: {shown}"
                      f"{f' and {more} more' if more > 0 else ''}.")
-        if self.sample_removed and self.written:
-            text += (f" This replaces the SAMPLE catalogue: its {self.sample_removed} "
-                     "made-up entries are removed.")
-        elif self.sample_removed:
-            text += (f" This would replace the SAMPLE catalogue: its {self.sample_removed} "
-                     "made-up entries would be removed.")
+        if self.kept_other:
+            text += " " + self.kept_other_text()
+        if self.sample_removed:
+            made_up = plural(self.sample_removed, "made-up entry", "made-up entries")
+            text += (f" This replaces the SAMPLE catalogue: its {made_up} "
+                     f"{'is' if self.sample_removed == 1 else 'are'} removed."
+                     if self.written else
+                     f" This would replace the SAMPLE catalogue: its {made_up} would be "
+                     "removed.")
         return text
+
+    def kept_other_text(self) -> str:
+        """What --replace left alone, and why."""
+        ours, theirs = ((FROM_FEED, FROM_CSV) if self.kind == "oruk" else (FROM_CSV, FROM_FEED))
+        count = plural(self.kept_other, "entry", "entries")
+        verb = ("is" if self.kept_other == 1 else "are") if self.written else "would be"
+        return (f"--replace replaces only the entries that came from {ours}: the {count} "
+                f"from {theirs} {verb} kept.")
 
     def warning_report(self) -> str:
         """The skipped services and the warnings, one line each ("" when there are none)."""
@@ -114,11 +133,13 @@ class ImportSummary:
 
 
 REMOVED_SHOWN = 10  # the ids an import names of the entries it removes
+FROM_FEED, FROM_CSV = "an Open Referral UK feed", "a catalogue CSV"
 
 
-def plural(count: int | list[Problem], noun: str) -> str:
+def plural(count: int | list[Problem], noun: str, nouns: str = "") -> str:
+    """"1 service", "2 services"; `nouns` where adding "s" is wrong ("entries")."""
     number = count if isinstance(count, int) else len(count)
-    return f"{number} {noun}{'' if number == 1 else 's'}"
+    return f"{number} {noun if number == 1 else nouns or noun + 's'}"
 
 
 class SampleInUse(Exception):
@@ -126,8 +147,9 @@ class SampleInUse(Exception):
 
     def __init__(self, summary: ImportSummary) -> None:
         self.summary = summary
-        super().__init__(f"the database holds the SAMPLE catalogue ({summary.sample_removed} "
-                         "made-up entries); importing would replace it")
+        made_up = plural(summary.sample_removed, "made-up entry", "made-up entries")
+        super().__init__(f"the database holds the SAMPLE catalogue ({made_up}); importing "
+                         "would replace it")
 
 
 @dataclass(frozen=True)
@@ -137,6 +159,9 @@ class Parsed:
     circumstances: list[Circumstance]
     warnings: list[Problem]
     feed: oruk.FeedRead | None = None
+    # a feed's entries: the keywords the feed gives each (its entries may hold the
+    # council's too, catalogue/store.py `council_keywords`)
+    feed_keywords: dict[str, tuple[str, ...]] | None = None
 
 
 # -- the commands ----------------------------------------------------------------------------
@@ -213,7 +238,11 @@ def write_parsed(
     """Compare with the database, then (unless `write` is false) save, in one transaction.
     `origin` is recorded on the entries (default: `source`)."""
     origin = origin or source
+    kind = origin_kind(parsed, origin)
     known = load_circumstances(db)
+    kept_keywords = 0
+    if parsed.kind == "oruk":
+        parsed, kept_keywords = with_council_keywords(parsed, council_keywords(db))
     if parsed.kind == "circumstances":
         summary = compare_circumstances(parsed.circumstances, known, replace)
         if replace:
@@ -222,8 +251,11 @@ def write_parsed(
         sample = sample_entry_count(db) if origin != SAMPLE_SOURCE else 0
         leaving = sample_ids(db) if sample else set()
         existing = [e for e in load_entries(db) if e.id not in leaving]
-        summary = compare_entries(parsed, existing, replace)
+        origins = entry_origins(db)
+        summary = compare_entries(parsed, existing, replace,
+                                  {e.id for e in existing if origins[e.id] == kind})
         summary.circumstances, summary.sample_removed = len(known), sample
+        summary.kept_keywords = kept_keywords
     summary.source, summary.warnings = source, parsed.warnings
     feed = parsed.feed
     if feed is not None:
@@ -239,7 +271,8 @@ def write_parsed(
         if summary.sample_removed:
             remove_sample(db)
         save_catalogue(db, parsed.entries, parsed.circumstances, replace=replace,
-                       source=origin, keep=keep)
+                       source=origin, keep=keep, origin=kind,
+                       feed_keywords=parsed.feed_keywords)
         if refresh:
             summary.removed += remove_gone_from_source(
                 db, origin, {e.id for e in parsed.entries} | keep)
@@ -248,6 +281,31 @@ def write_parsed(
 
 def sample_ids(db: sqlite_utils.Database) -> set[str]:
     return entry_ids_from(db, SAMPLE_SOURCE)
+
+
+def origin_kind(parsed: Parsed, origin: str) -> str:
+    """The kind of source (catalogue/schema.py) the parsed entries come from."""
+    if origin == SAMPLE_SOURCE:
+        return SAMPLE_SOURCE
+    return ORIGIN_FEED if parsed.kind == "oruk" else ORIGIN_CSV
+
+
+def with_council_keywords(
+    parsed: Parsed, council: dict[str, tuple[str, ...]]
+) -> tuple[Parsed, int]:
+    """A feed's entries with the keywords the council added to them (in a catalogue CSV)
+    after the feed's own: a refresh of the feed updates the feed's keywords and keeps the
+    council's. How many entries kept some."""
+    entries, kept = [], 0
+    for entry in parsed.entries:
+        present = {word.casefold() for word in entry.keywords}
+        added = tuple(w for w in council.get(entry.id, ()) if w.casefold() not in present)
+        if added:
+            kept += 1
+            entry = dataclasses.replace(entry, keywords=entry.keywords + added)
+        entries.append(entry)
+    feed_keywords = {entry.id: entry.keywords for entry in parsed.entries}
+    return dataclasses.replace(parsed, entries=entries, feed_keywords=feed_keywords), kept
 
 
 def parse(data: bytes, source: str, known: dict[str, Circumstance]) -> Parsed:
@@ -279,11 +337,18 @@ def looks_like_json(data: bytes, source: str) -> bool:
     return source.lower().endswith(".json") or start in (b"{", b"[")
 
 
-def compare_entries(parsed: Parsed, existing: list[Entry], replace: bool) -> ImportSummary:
+def compare_entries(
+    parsed: Parsed, existing: list[Entry], replace: bool, replaceable: set[str]
+) -> ImportSummary:
+    """`replaceable`: the existing entries --replace may remove (of the same origin)."""
     summary = ImportSummary(parsed.kind, entries=len(parsed.entries),
                             linked=sum(1 for e in parsed.entries if entry_code(e)))
-    count_changes(summary, {e.id: e for e in parsed.entries}, {e.id: e for e in existing},
-                  replace, keep=parsed.feed.skipped_ids if parsed.feed else set())
+    new = {e.id: e for e in parsed.entries}
+    count_changes(summary, new, {e.id: e for e in existing}, replace,
+                  keep=(parsed.feed.skipped_ids if parsed.feed else set())
+                  | {e.id for e in existing if e.id not in replaceable})
+    if replace:
+        summary.kept_other = sum(1 for e in existing if e.id not in replaceable | set(new))
     return summary
 
 

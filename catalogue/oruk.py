@@ -172,7 +172,8 @@ def read_services(records: Sequence[Any], known_codes: Collection[str]) -> FeedR
         log = Log(unit="service", names=FIELD_NAMES)
         values = service_values(record)
         warn_about_summary(values, position, log)
-        entry = build_entry(values, position, known_codes, log)
+        # a feed's service is not left out over its url or phone: they are warned about
+        entry = build_entry(values, position, known_codes, log, strict_contacts=False)
         if log.codes_without_circumstances:
             log.error(position, "criteria", "uses circumstance codes but none are loaded: "
                       "import the circumstances CSV (header code,question) first")

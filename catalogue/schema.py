@@ -88,6 +88,28 @@ BEGIN
    DELETE FROM "removed_entries" WHERE "id" = NEW."id";
 END;"""
 
+# Since 0007 an entry keeps what kind of source it came from (`origin`: ORIGIN_CSV, a
+# council's spreadsheet; ORIGIN_FEED, an Open Referral UK feed; or SAMPLE_SOURCE), so that
+# `--replace` replaces only what came from the same kind of source, and the keywords the
+# feed gave it last (`feed_keywords`), so that the keywords the council added in its
+# spreadsheet survive the next import of the feed (catalogue/importer.py). A NULL origin
+# is the council's own (ORIGIN_CSV).
+ORIGIN_CSV = "csv"
+ORIGIN_FEED = "oruk"
+
+
+def add_entry_origin(db: sqlite_utils.Database) -> None:
+    add_column("entries", "origin", "TEXT")(db)
+    add_column("entries", "feed_keywords", "TEXT")(db)
+    db.execute("UPDATE entries SET origin = ? WHERE source = ?", [SAMPLE_SOURCE, SAMPLE_SOURCE])
+    # a feed's entries were saved with its URL or its file's name as their source
+    db.execute("UPDATE entries SET origin = ?, feed_keywords = keywords WHERE origin IS NULL "
+               "AND (source LIKE 'http://%' OR source LIKE 'https://%' "
+               "OR lower(source) LIKE '%.json')", [ORIGIN_FEED])
+    db.execute("UPDATE entries SET origin = ? WHERE origin IS NULL AND source IS NOT NULL",
+               [ORIGIN_CSV])
+
+
 SCHEMA = Schema("catalogue", (ENTRIES, CIRCUMSTANCES, CATALOGUE_VERSION), migrations=(
     Migration("catalogue.0002_entry_details", add_entry_details),
     Migration("catalogue.0003_mark_sample_entries", mark_sample_entries),
@@ -98,4 +120,5 @@ SCHEMA = Schema("catalogue", (ENTRIES, CIRCUMSTANCES, CATALOGUE_VERSION), migrat
     # An entry an import removes is remembered by its title, so the people who objected to
     # a plan the council dropped can still be answered and the digest still names it.
     Migration("catalogue.0006_removed_entries", REMOVED_ENTRIES),
+    Migration("catalogue.0007_entries_origin", add_entry_origin),
 ))

@@ -102,6 +102,24 @@ def connect(path: str | Path) -> sqlite_utils.Database:
     return db
 
 
+def snapshot(path: str | Path) -> sqlite_utils.Database:
+    """A copy in memory of the database file at `path`, read without writing anything:
+    no file is created when there is none (the copy is then empty), and no write-ahead
+    log is left beside one that has none (`immutable`, as nothing has it open); while
+    another process has it open (its log is there), it is read as a reader, log and all."""
+    path = Path(path)
+    memory = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+    if path.exists():
+        wal = path.with_name(path.name + "-wal")
+        mode = "mode=ro" if wal.exists() else "immutable=1"
+        source = sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True)
+        try:
+            source.backup(memory)
+        finally:
+            source.close()
+    return sqlite_utils.Database(memory)
+
+
 @contextmanager
 def write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     """A write transaction that takes the write lock at once (BEGIN IMMEDIATE), so two

@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
 from catalogue.model import Circumstance, Criterion, Entry
-from catalogue.schema import SAMPLE_SOURCE, SCHEMA
-from catalogue.storage import connect, migrate, write
+from catalogue.schema import ORIGIN_CSV, ORIGIN_FEED, SAMPLE_SOURCE, SCHEMA
+from catalogue.storage import connect, migrate, snapshot, write
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if need be) the database with the catalogue tables present; the
     server and the command line open every package's tables with bot/store.py."""
     db = connect(path)
+    ensure_catalogue(db)
+    return db
+
+
+def open_snapshot(path: str | Path) -> sqlite_utils.Database:
+    """A copy in memory of the database at `path` (an empty one when there is no file),
+    with the catalogue tables present: `catalogue check` and a dry run compare with it,
+    and neither create nor change a file (catalogue/storage.py `snapshot`)."""
+    db = snapshot(path)
     ensure_catalogue(db)
     return db
 
@@ -101,21 +110,26 @@ def save_catalogue(
     replace: bool = False,
     source: str | None = None,
     keep: Collection[str] = (),
+    origin: str | None = None,
+    feed_keywords: Mapping[str, Sequence[str]] | None = None,
 ) -> None:
     """Write entries and circumstances in one transaction: upsert by id; with `replace`,
-    entries (circumstances) not given, nor in `keep`, are removed when any are given.
-    `source` is recorded on each entry written (where it came from). Other tables, which
-    hold what people said about entries by `entry_id`, are not touched."""
+    entries (circumstances) not given, nor in `keep`, are removed when any are given, and
+    when `origin` is given only the entries of that origin (catalogue/schema.py).
+    `source` and `origin` are recorded on each entry written (where it came from), except
+    that a spreadsheet (ORIGIN_CSV) writing over a feed's entry leaves it the feed's.
+    `feed_keywords`: the keywords a feed gave each entry. Other tables, which hold what
+    people said about entries by `entry_id`, are not touched."""
     entries = list(entries)
     circumstances = list(circumstances)
     with write(db):
         if replace and entries:
             kept = json.dumps([e.id for e in entries] + list(keep))
-            db.execute("DELETE FROM entries WHERE id NOT IN (SELECT value FROM json_each(?))",
-                       [kept])
+            db.execute("DELETE FROM entries WHERE id NOT IN (SELECT value FROM json_each(?))"
+                       + (" AND COALESCE(origin, ?) = ?" if origin else ""),
+                       [kept, *([ORIGIN_CSV, origin] if origin else [])])
         if entries:
-            rows = (entry_to_row(e) | ({"source": source} if source else {}) for e in entries)
-            db.table("entries").upsert_all(rows, pk="id")
+            save_entries(db, entries, source, origin, feed_keywords)
         if replace and circumstances:
             keep = json.dumps([c.code for c in circumstances])
             db.execute("DELETE FROM circumstances WHERE code NOT IN "
@@ -125,6 +139,22 @@ def save_catalogue(
                 ({"code": c.code, "question": c.question} for c in circumstances), pk="code"
             )
         db.execute("UPDATE catalogue_version SET version = version + 1")
+
+
+def save_entries(
+    db: sqlite_utils.Database, entries: list[Entry], source: str | None, origin: str | None,
+    feed_keywords: Mapping[str, Sequence[str]] | None,
+) -> None:
+    stay_feeds = entry_ids_of_origin(db, ORIGIN_FEED) if origin == ORIGIN_CSV else set()
+    marks = ({"source": source} if source else {}) | ({"origin": origin} if origin else {})
+    rows = [entry_to_row(e) for e in entries]
+    if feed_keywords is not None:
+        for row in rows:
+            row["feed_keywords"] = ";".join(feed_keywords.get(row["id"], ()))
+    # two batches: sqlite-utils would set the marks' columns to NULL on rows without them
+    db.table("entries").upsert_all([r | marks for r in rows if r["id"] not in stay_feeds],
+                                   pk="id")
+    db.table("entries").upsert_all([r for r in rows if r["id"] in stay_feeds], pk="id")
 
 
 def catalogue_version(db: sqlite_utils.Database) -> int:
@@ -165,3 +195,29 @@ def remove_gone_from_source(
 
 def entry_ids_from(db: sqlite_utils.Database, source: str) -> set[str]:
     return {row[0] for row in db.execute("SELECT id FROM entries WHERE source = ?", [source])}
+
+
+def entry_ids_of_origin(db: sqlite_utils.Database, origin: str) -> set[str]:
+    """The ids of the entries that came from a source of that kind (catalogue/schema.py)."""
+    cursor = db.execute("SELECT id FROM entries WHERE COALESCE(origin, ?) = ?",
+                        [ORIGIN_CSV, origin])
+    return {row[0] for row in cursor}
+
+
+def entry_origins(db: sqlite_utils.Database) -> dict[str, str]:
+    """Entry id -> the kind of source it came from (ORIGIN_CSV when nothing says)."""
+    cursor = db.execute("SELECT id, COALESCE(origin, ?) FROM entries", [ORIGIN_CSV])
+    return {row[0]: row[1] for row in cursor}
+
+
+def council_keywords(db: sqlite_utils.Database) -> dict[str, tuple[str, ...]]:
+    """Entry id -> the keywords the council gave it beyond those its feed gave it last
+    (all of its keywords when no feed ever gave it any); entries without such are left out."""
+    out = {}
+    for entry_id, keywords, from_feed in db.execute(
+            "SELECT id, keywords, feed_keywords FROM entries WHERE keywords <> ''"):
+        feeds = {word.casefold() for word in split_list(from_feed)}
+        own = tuple(word for word in split_list(keywords) if word.casefold() not in feeds)
+        if own:
+            out[entry_id] = own
+    return out

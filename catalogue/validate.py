@@ -1,6 +1,10 @@
 """One catalogue record (cells as text) to an `Entry`, or problems naming the column.
 
 Shared by the CSV reader and the Open Referral UK reader, so both say the same things.
+The `url` and `phone` cells are checked too: a url that is not an http(s) address and a
+phone cell holding no number that can be dialled are problems in a catalogue CSV (which
+the officer fixes), but only warnings in a feed (where a problem would leave the whole
+service out); a number that can be dialled but looks wrong is a warning in both.
 """
 
 from __future__ import annotations
@@ -8,6 +12,10 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Collection, Mapping
+from urllib.parse import urlsplit
+
+import phonenumbers
+from phonenumbers import shortnumberinfo
 
 from catalogue.lgsl import lgsl_code_in
 from catalogue.model import COLUMNS, KINDS, REQUIRED, Criterion, Entry, Kind
@@ -18,6 +26,14 @@ WHOLE_NUMBER = re.compile(r"\d+(?:\.0+)?")
 OLDEST_AGE = 130
 SUMMARY_WARN_AT = 300  # characters; an SMS answer shows about 160
 LIST_KNOWN_UP_TO = 20
+WEB_SCHEMES = ("https", "http")
+UK_REGIONS = frozenset({"GB", "GG", "JE", "IM"})  # +44: the UK and the Crown Dependencies
+# Ofcom's numbers for TV and radio drama, which the sample catalogue and test data use:
+# never a real line, but a well-formed UK number (national digits, without the 0)
+DRAMA_NUMBERS = re.compile(r"1632960\d{3}|7700900\d{3}|(?:11[3-8]|1[2-6]1)4960\d{3}|"
+                           r"2079460\d{3}|2896496\d{3}|2920180\d{3}|8081570\d{3}|"
+                           r"9098790\d{3}|3069990\d{3}")
+RELAY_PREFIX = re.compile(r"^\s*1800[12]\s+")  # Relay UK's text relay: "18001 0161 ..."
 
 
 def split_cell(value: str) -> tuple[str, ...]:
@@ -31,9 +47,11 @@ def did_you_mean(word: str, choices: Collection[str]) -> str:
 
 
 def build_entry(
-    values: Mapping[str, str], row: int, known_codes: Collection[str], log: Log
+    values: Mapping[str, str], row: int, known_codes: Collection[str], log: Log, *,
+    strict_contacts: bool = True,
 ) -> Entry | None:
-    """The entry these cells describe, or None after logging every problem in them."""
+    """The entry these cells describe, or None after logging every problem in them.
+    `strict_contacts`: a url or phone that cannot be used is a problem, not a warning."""
     before = len(log.problems)
     for name in REQUIRED:
         if not values.get(name, ""):
@@ -46,6 +64,8 @@ def build_entry(
     criteria = parse_criteria(values.get("criteria", ""), row, known_codes, log)
     alert_at = parse_alert_at(values.get("alert_at", ""), row, log)
     lgsl = parse_lgsl(values.get("lgsl", ""), row, log)
+    check_url(values.get("url", ""), row, log, strict=strict_contacts)
+    check_phone(values.get("phone", ""), row, log, strict=strict_contacts)
     warn_about(values, row, log)
     if len(log.problems) > before or kind is None:
         log.problems[before:] = sorted(log.problems[before:], key=column_order)
@@ -167,3 +187,69 @@ def warn_about(values: Mapping[str, str], row: int, log: Log) -> None:
     email = values.get("email", "")
     if email and "@" not in email:
         log.warn(row, "email", f'"{email}" does not look like an email address')
+
+
+def check_url(value: str, row: int, log: Log, *, strict: bool) -> None:
+    """An address people can open: http(s), with a host."""
+    if not value:
+        return
+    report = log.error if strict else log.warn
+    parts = urlsplit(value)
+    scheme = parts.scheme.lower()
+    if value.lower().startswith("http") and scheme not in WEB_SCHEMES:
+        report(row, "url", f'"{value}" is not a web address: write it like '
+               "https://www.example.gov.uk/page")
+    elif not scheme or (scheme not in WEB_SCHEMES and not parts.netloc and "." in scheme):
+        report(row, "url", f'"{value}" does not start with https:// or http://: write the '
+               f"whole address, like https://{value.lstrip('/')}")
+    elif scheme not in WEB_SCHEMES:
+        hint = (" (an email address goes in the email column)" if scheme == "mailto"
+                else " (a phone number goes in the phone column)" if scheme == "tel" else "")
+        report(row, "url", f'"{value}" is not a web address people can open: use one that '
+               f"starts with https:// or http://{hint}")
+    elif not parts.hostname or any(c.isspace() for c in value):
+        report(row, "url", f'"{value}" is not a web address: write it like '
+               "https://www.example.gov.uk/page")
+
+
+def check_phone(value: str, row: int, log: Log, *, strict: bool) -> None:
+    """A UK number that can be dialled: nothing said of a number in use (or of a short
+    number such as 116 123, or of Ofcom's drama numbers); a warning when it can be
+    dialled but looks wrong; a problem when there is no number to dial."""
+    if not value:
+        return
+    number = parsed_phone(RELAY_PREFIX.sub("", value))
+    if number is not None and (shortnumberinfo.is_valid_short_number_for_region(number, "GB")
+                               or is_drama_number(number)):
+        return
+    if number is not None and phonenumbers.is_valid_number(number):
+        region = phonenumbers.region_code_for_number(number)
+        if region not in UK_REGIONS:
+            log.warn(row, "phone", f'"{value}" is not a UK number (it is a {region} number, '
+                     f"+{number.country_code}): people calling from the UK pay international "
+                     "rates; check it is the right one")
+        return
+    found = [m.raw_string for m in phonenumbers.PhoneNumberMatcher(value, "GB")]
+    if found:
+        log.warn(row, "phone", f'"{value}" holds more than a phone number: a phone dials '
+                 f'the whole cell, so put just one number here (like "{found[0]}") and the '
+                 "rest in how_to_apply")
+    elif number is not None and phonenumbers.is_possible_number(number):
+        log.warn(row, "phone", f'"{value}" is not a UK number in use: check its digits '
+                 "(a UK number has 10 digits after the 0, like 0161 496 0000)")
+    else:
+        (log.error if strict else log.warn)(
+            row, "phone", f'"{value}" is not a phone number: write a UK number, like '
+            "0161 496 0000 or +44 161 496 0000")
+
+
+def is_drama_number(number: phonenumbers.PhoneNumber) -> bool:
+    national = phonenumbers.national_significant_number(number)
+    return number.country_code == 44 and DRAMA_NUMBERS.fullmatch(national) is not None
+
+
+def parsed_phone(value: str) -> phonenumbers.PhoneNumber | None:
+    try:
+        return phonenumbers.parse(value, "GB")
+    except phonenumbers.NumberParseException:
+        return None

@@ -48,7 +48,7 @@ def test_import_circumstances_then_catalogue(
 ) -> None:
     code, out, _ = run(capsys, "catalogue", "import", files["circumstances.csv"],
                        "--db", files["db"])
-    assert code == 0 and out.startswith("Imported: 1 circumstances")
+    assert code == 0 and out.startswith("Imported: 1 circumstance (circumstances.csv): 1 new")
     code, out, err = run(capsys, "catalogue", "import", files["catalogue.csv"],
                          "--db", files["db"])
     assert code == 0 and err == ""
@@ -257,3 +257,74 @@ def test_export_formats_from_the_command_line(
                            "--db", files["db"])
         assert (code, out) == (0, f"Wrote 3 entries to {path} ({fmt}).\n")
         assert len(json.loads(path.read_text(encoding="utf-8"))[key]) == 3
+
+
+def folder_state(folder: Path) -> dict[str, bytes]:
+    """Every file and its bytes, but SQLite's shared-memory index (-shm), where a reader
+    marks what it reads while another connection has the database open."""
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())
+            if path.is_file() and not path.name.endswith("-shm")}
+
+
+def test_check_creates_and_changes_no_database(
+    capsys: pytest.CaptureFixture[str], files: dict[str, str], tmp_path: Path
+) -> None:
+    new_db = tmp_path / "nowhere.db"
+    code, out, _ = run(capsys, "catalogue", "check", files["circumstances.csv"],
+                       "--db", str(new_db))
+    assert code == 0 and out.startswith("OK: 1 circumstance (circumstances.csv)")
+    code, out, _ = run(capsys, "catalogue", "import", files["catalogue.csv"], "--dry-run",
+                       "--db", str(new_db))
+    assert code == 1  # no circumstances in a database that is not there
+    assert not new_db.exists() and not list(tmp_path.glob("nowhere.db*"))
+    run(capsys, "catalogue", "import", files["circumstances.csv"], "--db", files["db"])
+    before = folder_state(tmp_path)
+    code, out, _ = run(capsys, "catalogue", "check", files["catalogue.csv"], "--db", files["db"])
+    assert code == 0 and out.startswith("OK: 2 catalogue entries")  # the database's codes
+    code, out, _ = run(capsys, "catalogue", "import", files["catalogue.csv"], "--dry-run",
+                       "--db", files["db"])
+    assert code == 0 and "2 new" in out
+    assert folder_state(tmp_path) == before
+    # a database nothing has open: not even a write-ahead log appears beside it
+    closed = tmp_path / "closed"
+    closed.mkdir()
+    db = open_db(closed / "closed.db")
+    db.close()
+    before = folder_state(closed)
+    code, _, _ = run(capsys, "catalogue", "check", files["circumstances.csv"],
+                     "--db", str(closed / "closed.db"))
+    assert code == 0 and [p.name for p in closed.iterdir()] == ["closed.db"]
+    assert folder_state(closed) == before
+
+
+def test_replace_from_a_feed_removes_only_the_feeds_entries(
+    capsys: pytest.CaptureFixture[str], files: dict[str, str], tmp_path: Path
+) -> None:
+    run(capsys, "catalogue", "import", files["circumstances.csv"], "--db", files["db"])
+    run(capsys, "catalogue", "import", files["catalogue.csv"], "--db", files["db"])
+    run(capsys, "catalogue", "import", str(DATA / "oruk-sample.json"), "--db", files["db"])
+    page = json.loads((DATA / "oruk-sample.json").read_text(encoding="utf-8"))
+    dropped = page["content"].pop()
+    smaller = tmp_path / "feed.json"
+    smaller.write_text(json.dumps(page), encoding="utf-8")
+    code, out, _ = run(capsys, "catalogue", "import", str(smaller), "--replace",
+                       "--db", files["db"])
+    gone = f"oruk-{dropped['id']}"
+    assert code == 0 and ", 1 removed;" in out and out.endswith(
+        f". Removed: {gone}. --replace replaces only the entries that came from an "
+        "Open Referral UK feed: the 2 entries from a catalogue CSV are kept.\n")
+    assert gone not in entry_ids(files["db"]) and {"fsm", "youth"} <= set(entry_ids(files["db"]))
+
+
+def test_counts_of_one_read_right_on_the_command_line(
+    capsys: pytest.CaptureFixture[str], files: dict[str, str], tmp_path: Path
+) -> None:
+    one = tmp_path / "one.csv"
+    one.write_text("id,kind,title,summary\nyouth,service,Youth club,Evening sessions.\n",
+                   encoding="utf-8")
+    code, out, _ = run(capsys, "catalogue", "import", str(one), "--db", files["db"])
+    assert (code, out) == (0, "Imported: 1 catalogue entry (one.csv): 1 new, 0 changed, "
+                              "0 unchanged, 0 removed.\n")
+    exported = tmp_path / "out.csv"
+    code, out, _ = run(capsys, "catalogue", "export", str(exported), "--db", files["db"])
+    assert (code, out) == (0, f"Wrote 1 entry to {exported} (csv).\n")

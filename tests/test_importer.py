@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
+from oruk_feeds import counselling, write_feed
 
 from catalogue.importer import (
     CatalogueError,
@@ -360,3 +361,176 @@ def test_the_lgsl_column_links_entries_to_the_lga_service_list(
     report = refused(db, write(tmp_path, header + "a,service,T,S,,,,,free meals\n", "bad.csv"))
     assert ('row 2, column "lgsl": "free meals" is not a code of the LGA service list'
             in report)
+
+
+def test_an_encoding_error_names_the_record_and_the_line_after_a_cell_on_two_lines(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    text = (HEADER + 'a,service,Swimming,"Lanes for adults.\nAnd for children.",,,,\n'
+            + "b,service,Gym,Costs £2 a session.,,,,\n")
+    report = refused(db, write(tmp_path, text, encoding="cp1252"))
+    assert ('row 3: the file is not UTF-8: this row (line 4 of the file) has a character '
+            '("£")') in report
+
+
+# -- urls and phone numbers ------------------------------------------------------------------
+
+CONTACTS = "id,kind,title,summary,url,phone\n"
+
+
+@pytest.mark.parametrize(("cells", "expected"), [
+    ("www.example.gov.uk/swim,", 'row 2, column "url": "www.example.gov.uk/swim" does not '
+     "start with https:// or http://: write the whole address, like "
+     "https://www.example.gov.uk/swim"),
+    ("ftp://files.example.gov.uk,", 'row 2, column "url": "ftp://files.example.gov.uk" is '
+     "not a web address people can open: use one that starts with https:// or http://"),
+    ("mailto:pool@example.gov.uk,", "(an email address goes in the email column)"),
+    ("https://,", 'row 2, column "url": "https://" is not a web address'),
+    (",ask at reception", 'row 2, column "phone": "ask at reception" is not a phone number: '
+     "write a UK number, like 0161 496 0000"),
+    (",0161 4960 0000 0", 'row 2, column "phone": "0161 4960 0000 0" is not a phone number'),
+])
+def test_a_url_or_phone_that_cannot_be_used_is_refused(
+    db: sqlite_utils.Database, tmp_path: Path, cells: str, expected: str
+) -> None:
+    report = refused(db, write(tmp_path, CONTACTS + f"swim,service,Swimming,Lanes.,{cells}\n"))
+    assert expected in report
+    assert report.startswith("1 problem in catalogue.csv; nothing was imported:")
+
+
+def test_a_phone_number_that_can_be_dialled_but_looks_wrong_is_a_warning(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    rows = ("a,service,Helpline,Call us.,https://example.gov.uk/help,+1 202 456 1111\n"
+            "b,service,Pool,Swim.,http://example.gov.uk/pool,0161 496 0000 (option 2)\n"
+            "c,service,Samaritans,Talk to someone.,,116 123\n"
+            "d,service,Library,Books.,HTTPS://EXAMPLE.GOV.UK/BOOKS,+44 (0)161 496 0000\n"
+            "e,service,Relay,Text relay.,,18001 0161 496 0000\n"
+            "f,service,Typo,One digit short.,,0161 234 567\n")
+    summary = import_file(db, write(tmp_path, CONTACTS + rows))
+    assert summary.entries == 6
+    assert [str(w) for w in summary.warnings] == [
+        'row 2, column "phone": "+1 202 456 1111" is not a UK number (it is a US number, '
+        "+1): people calling from the UK pay international rates; check it is the right one",
+        'row 3, column "phone": "0161 496 0000 (option 2)" holds more than a phone number: '
+        'a phone dials the whole cell, so put just one number here (like "0161 496 0000") '
+        "and the rest in how_to_apply",
+        'row 7, column "phone": "0161 234 567" is not a UK number in use: check its digits '
+        "(a UK number has 10 digits after the 0, like 0161 496 0000)",
+    ]
+    assert {e.id: e.phone for e in load_entries(db)}["b"] == "0161 496 0000 (option 2)"
+
+
+def test_a_feed_service_with_a_bad_url_is_imported_and_warned_about(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    service = counselling(1) | {"url": "www.example.org/counselling"}
+    summary = import_file(db, write_feed(tmp_path / "feed.json", [service, counselling(2)]))
+    assert (summary.entries, summary.skipped) == (2, [])
+    assert [str(w) for w in summary.warnings] == [
+        'service 1 (id "00000000-0000-0000-0000-000000000001"), field "url": '
+        '"www.example.org/counselling" does not start with https:// or http://: write the '
+        "whole address, like https://www.example.org/counselling"]
+
+
+# -- a feed and the council's own entries ----------------------------------------------------
+
+def feed_service(number: int, *terms: str) -> dict[str, object]:
+    """The number-th counselling service, its taxonomy terms (its keywords) `terms`."""
+    return counselling(number) | {"attributes": [
+        {"id": f"attribute-{number}-{n}", "taxonomy_term": {
+            "id": f"term-{term}", "name": term, "description": "-", "taxonomy": "services"}}
+        for n, term in enumerate(terms)]}
+
+
+def keywords_of(db: sqlite_utils.Database) -> dict[str, tuple[str, ...]]:
+    return {e.id: e.keywords for e in load_entries(db)}
+
+
+FIRST, SECOND = (f"oruk-00000000-0000-0000-0000-00000000000{n}" for n in (1, 2))
+
+
+def test_keywords_the_council_added_to_a_feed_entry_survive_the_next_feed_import(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    feed = write_feed(tmp_path / "feed.json",
+                      [feed_service(1, "Counselling"), feed_service(2, "Counselling")])
+    import_file(db, feed)
+    exported = tmp_path / "catalogue.csv"
+    export_file(db, exported)  # the officer adds words people use, in a spreadsheet
+    rows = list(csv.DictReader(io.StringIO(exported.read_text(encoding="utf-8-sig"))))
+    rows[0]["keywords"] = "Counselling;talk to someone;feeling low"
+    with exported.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(COLUMNS))
+        writer.writeheader()
+        writer.writerows(rows)
+    assert import_file(db, exported).updated == 1
+    summary = import_file(db, feed)  # the feed again, as it is
+    assert (summary.updated, summary.unchanged) == (0, 2)
+    assert "; the keywords the council added kept on 1 entry." in summary.describe()
+    assert keywords_of(db) == {FIRST: ("Counselling", "talk to someone", "feeling low"),
+                               SECOND: ("Counselling",)}
+    # the feed's own taxonomy still changes its keywords; the council's stay
+    changed = [feed_service(1, "Mental health"), feed_service(2, "Counselling", "Advice")]
+    import_file(db, write_feed(tmp_path / "feed.json", changed))
+    assert keywords_of(db) == {FIRST: ("Mental health", "talk to someone", "feeling low"),
+                               SECOND: ("Counselling", "Advice")}
+
+
+def test_replace_from_a_feed_keeps_the_councils_csv_entries(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    import_file(db, write(tmp_path, GOOD))
+    import_file(db, write_feed(tmp_path / "feed.json", [feed_service(1), feed_service(2)]))
+    smaller = write_feed(tmp_path / "feed.json", [feed_service(1)])
+    dry = import_file(db, smaller, replace=True, dry_run=True)
+    assert (dry.removed_ids, dry.kept_other) == ([SECOND], 3)
+    summary = import_file(db, smaller, replace=True)
+    assert summary.describe().endswith(
+        f"1 removed. Removed: {SECOND}. --replace replaces only the entries that came from an "
+        "Open Referral UK feed: the 3 entries from a catalogue CSV are kept.")
+    assert [e.id for e in load_entries(db)] == ["fsm", FIRST, "spd", "youth"]
+    # and a catalogue CSV's --replace leaves the feed's entries
+    only_fsm = write(tmp_path, HEADER + GOOD.splitlines(keepends=True)[1], "only.csv")
+    summary = import_file(db, only_fsm, replace=True)
+    assert summary.removed_ids == ["spd", "youth"]
+    assert summary.describe().endswith(
+        "--replace replaces only the entries that came from a catalogue CSV: the 1 entry "
+        "from an Open Referral UK feed is kept.")
+    assert [e.id for e in load_entries(db)] == ["fsm", FIRST]
+
+
+def test_a_feed_entry_the_council_edited_in_a_csv_is_still_the_feeds(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    import_file(db, write_feed(tmp_path / "feed.json", [feed_service(1), feed_service(2)]))
+    exported = tmp_path / "catalogue.csv"
+    export_file(db, exported)
+    import_file(db, exported)  # the officer's edited export
+    summary = import_file(db, write_feed(tmp_path / "feed.json", [feed_service(1)]),
+                          replace=True)
+    assert (summary.removed_ids, summary.kept_other) == ([SECOND], 0)
+
+
+def test_counts_of_one_read_right(db: sqlite_utils.Database, tmp_path: Path) -> None:
+    one = import_file(db, write(tmp_path, HEADER + "a,service,T,S,,,,\n", "one.csv"))
+    assert one.describe() == ("1 catalogue entry (one.csv): 1 new, 0 changed, 0 unchanged, "
+                              "0 removed.")
+    feed = import_file(db, write_feed(tmp_path / "feed.json", [feed_service(1)]))
+    assert feed.describe().startswith("1 service from an Open Referral UK feed (feed.json)")
+
+
+def test_entries_saved_before_origins_were_kept_get_theirs(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    from catalogue.schema import SCHEMA
+    from catalogue.storage import migrate
+
+    import_file(db, write(tmp_path, GOOD))
+    import_file(db, write_feed(tmp_path / "feed.json", [feed_service(1, "Counselling")]))
+    db.execute("UPDATE entries SET origin = NULL, feed_keywords = NULL")  # as before 0007
+    db.execute("DELETE FROM schema_migrations WHERE id = 'catalogue.0007_entries_origin'")
+    migrate(db, [SCHEMA])
+    rows = {r["id"]: (r["origin"], r["feed_keywords"]) for r in db.table("entries").rows}
+    assert rows == {"fsm": ("csv", None), "spd": ("csv", None), "youth": ("csv", None),
+                    FIRST: ("oruk", "Counselling")}
