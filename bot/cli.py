@@ -260,9 +260,9 @@ def confirm_hand_over(summary: Any, source: str) -> bool:
     """Ask on stderr, read the answer from stdin (no answer is no)."""
     from catalogue.importer import plural
 
-    made_up = plural(summary.sample_removed, "made-up entry", "made-up entries")
+    made_up = plural(summary.sample_removed, "made-up entry")
     print(f"This database holds the SAMPLE catalogue ({made_up} for \"Sample Borough\"). "
-          f"Importing {source} ({plural(summary.entries, 'entry', 'entries')}) replaces "
+          f"Importing {source} ({plural(summary.entries, 'entry')}) replaces "
           "it: the sample's entries are removed. Go ahead? [y/N] ", end="", file=sys.stderr,
           flush=True)
     answer = sys.stdin.readline().strip().lower()
@@ -299,7 +299,7 @@ def cmd_catalogue_export(args: argparse.Namespace) -> int:
         count = export_file(db, Path(args.file), fmt=fmt)
     except OSError as error:
         raise UserError(f"cannot write {args.file}: {error.strerror}") from error
-    print(f"Wrote {plural(count, 'entry', 'entries')} to {args.file} ({fmt}).")
+    print(f"Wrote {plural(count, 'entry')} to {args.file} ({fmt}).")
     return 0
 
 

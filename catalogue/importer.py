@@ -28,6 +28,7 @@ import sqlite_utils
 from catalogue import csvfile, oruk, oruk_export
 from catalogue.lgsl import entry_code
 from catalogue.model import Circumstance, Entry
+from catalogue.plurals import counted
 from catalogue.problems import CatalogueError, Log, Problem, report_lines
 from catalogue.schema import ORIGIN_CSV, ORIGIN_FEED, SAMPLE_SOURCE
 from catalogue.storage import write as write_transaction
@@ -83,7 +84,7 @@ class ImportSummary:
         elif self.kind == "oruk":
             what = f"{plural(self.entries, 'service')} from an Open Referral UK feed"
         else:
-            what = plural(self.entries, "catalogue entry", "catalogue entries")
+            what = plural(self.entries, "catalogue entry")
         source = f" ({self.source})" if self.source else ""
         text = (f"{what}{source}: {self.added} new, {self.updated} changed, "
                 f"{self.unchanged} unchanged, {self.removed} removed")
@@ -97,7 +98,7 @@ class ImportSummary:
             text += f"; {self.linked} linked to the LGA service list"
         if self.kept_keywords:
             text += (f"; the keywords the council added kept on "
-                     f"{plural(self.kept_keywords, 'entry', 'entries')}")
+                     f"{plural(self.kept_keywords, 'entry')}")
         if self.warnings:
             text += f"; {plural(self.warnings, 'warning')}"
         text += "."
@@ -109,7 +110,7 @@ class ImportSummary:
         if self.kept_other:
             text += " " + self.kept_other_text()
         if self.sample_removed:
-            made_up = plural(self.sample_removed, "made-up entry", "made-up entries")
+            made_up = plural(self.sample_removed, "made-up entry")
             text += (f" This replaces the SAMPLE catalogue: its {made_up} "
                      f"{'is' if self.sample_removed == 1 else 'are'} removed."
                      if self.written else
@@ -120,7 +121,7 @@ class ImportSummary:
     def kept_other_text(self) -> str:
         """What --replace left alone, and why."""
         ours, theirs = ((FROM_FEED, FROM_CSV) if self.kind == "oruk" else (FROM_CSV, FROM_FEED))
-        count = plural(self.kept_other, "entry", "entries")
+        count = plural(self.kept_other, "entry")
         verb = ("is" if self.kept_other == 1 else "are") if self.written else "would be"
         return (f"--replace replaces only the entries that came from {ours}: the {count} "
                 f"from {theirs} {verb} kept.")
@@ -137,9 +138,8 @@ FROM_FEED, FROM_CSV = "an Open Referral UK feed", "a catalogue CSV"
 
 
 def plural(count: int | list[Problem], noun: str, nouns: str = "") -> str:
-    """"1 service", "2 services"; `nouns` where adding "s" is wrong ("entries")."""
-    number = count if isinstance(count, int) else len(count)
-    return f"{number} {noun if number == 1 else nouns or noun + 's'}"
+    """"1 service", "2 services", "1 entry", "3 entries"; of a list, its length."""
+    return counted(count if isinstance(count, int) else len(count), noun, nouns)
 
 
 class SampleInUse(Exception):
@@ -147,7 +147,7 @@ class SampleInUse(Exception):
 
     def __init__(self, summary: ImportSummary) -> None:
         self.summary = summary
-        made_up = plural(summary.sample_removed, "made-up entry", "made-up entries")
+        made_up = plural(summary.sample_removed, "made-up entry")
         super().__init__(f"the database holds the SAMPLE catalogue ({made_up}); importing "
                          "would replace it")
 

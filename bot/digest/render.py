@@ -16,8 +16,8 @@ from bot.digest.chart import Chart, objections_chart, week_tick
 from bot.digest.figures import EntryLine, Scope, WeekFigures
 from bot.digest.weeks import LONDON, Week
 from bot.render import fit, to_gsm7
+from catalogue.plurals import counted
 from conversations.councillors.directory import Councillor
-from conversations.councillors.plurals import counted
 
 CHART_CID = "objections-chart@localsupport"
 TELEGRAM_ITEMS = 5

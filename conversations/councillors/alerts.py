@@ -19,9 +19,9 @@ from datetime import datetime
 import sqlite_utils
 
 from catalogue.model import Entry
+from catalogue.plurals import agree, counted
 from catalogue.storage import write
 from conversations.councillors.directory import Councillor, councillors_for_ward
-from conversations.councillors.plurals import agree, counted
 from conversations.councillors.reasons import known_words, redact_reason, representative, shorten
 from conversations.gsm7 import MULTI_SEGMENT, SMS_MAX_SEGMENTS, fit, to_gsm7
 from conversations.outbox import Message, enqueue, iso

@@ -20,10 +20,10 @@ from pathlib import Path
 import sqlite_utils
 
 from catalogue.csvfile import check_header, decode, read_table, row_values
+from catalogue.plurals import counted
 from catalogue.problems import CatalogueError, Log
 from catalogue.storage import write
 from catalogue.validate import did_you_mean
-from conversations.councillors.plurals import counted
 from conversations.outbox import iso
 from conversations.phones import texting_number
 

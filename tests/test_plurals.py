@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conversations.councillors.plurals import agree, counted
+from catalogue.plurals import agree, counted
 
 
 @pytest.mark.parametrize(("count", "noun", "said"), [

@@ -1,6 +1,7 @@
-"""Counts with their nouns, as councillors read them: "1 objection", "2 objections",
-"1 person", "3 people", "1 more entry". The digest's templates (the `counted` filter,
-bot/digest/render.py) and the alerts use these; no count is put before a noun by hand."""
+"""Counts with their nouns: "1 objection", "2 objections", "1 person", "3 people", "1 more
+entry". The import summaries (catalogue/importer.py), the digest's templates (the `counted`
+filter, bot/digest/render.py) and the councillors' alerts use these; no count is put
+before a noun by hand."""
 
 from __future__ import annotations
 
