@@ -403,8 +403,10 @@ def signed_hours(minutes: int) -> str:
 
 
 def hours_text(minutes: int) -> str:
-    """"2 hours", "1 hour", "30 minutes", "1.5 hours"."""
+    """"2 hours", "1 hour", "30 minutes", "1.5 hours", "-30 minutes" (a balance below
+    zero keeps its sign, under an hour too)."""
+    sign = "-" if minutes < 0 else ""
     if abs(minutes) < 60 and minutes % 60:
-        return f"{abs(minutes)} minute{'' if abs(minutes) == 1 else 's'}"
+        return f"{sign}{abs(minutes)} minute{'' if abs(minutes) == 1 else 's'}"
     number = hours_number(abs(minutes))
-    return f"{'-' if minutes < 0 else ''}{number} hour{'' if number == '1' else 's'}"
+    return f"{sign}{number} hour{'' if number == '1' else 's'}"

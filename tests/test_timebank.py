@@ -156,7 +156,7 @@ def test_export_user_shows_a_members_exchanges_with_their_notes(store) -> None:
 
 @pytest.mark.parametrize(("minutes", "text", "signed"), [
     (120, "2 hours", "+2"), (60, "1 hour", "+1"), (30, "30 minutes", "+0.5"),
-    (90, "1.5 hours", "+1.5"), (-20, "20 minutes", "-0.33")])
+    (90, "1.5 hours", "+1.5"), (-20, "-20 minutes", "-0.33"), (-90, "-1.5 hours", "-1.5")])
 def test_hours_as_people_read_them(minutes: int, text: str, signed: str) -> None:
     assert timebank.hours_text(minutes) == text
     assert timebank.signed_hours(minutes) == signed
