@@ -9,12 +9,37 @@ from functools import lru_cache
 
 NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
            "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
-_AMOUNT = r"(\d+(?:[.,]\d+)?|" + "|".join(NUMBERS) + r")"
-_DURATION = re.compile(r"\b" + _AMOUNT + r"\s*(hours?|hrs?|h|minutes?|mins?|m)\b")
-_HALF_HOUR = re.compile(r"\bhalf (?:an|a) ?(?:hour|hr)\b")
-_N_AND_A_HALF = re.compile(r"\b" + _AMOUNT + r" and a half (?:hours?|hrs?|h)\b")
-_AND_A_HALF = re.compile(r"\b(?:hours?|hrs?|h) and a half\b|\band a half (?:hours?|hrs?)\b"
-                         r"|\d\s*(?:1/2|½)")
+_WORDS = {"fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50,
+          "sixty": 60, "ninety": 90}
+_TENS = r"(twenty|thirty|forty|fourty|fifty)[\s-](one|two|three|four|five|six|seven|eight|nine)"
+_FRACTIONS = {"\u00bd": " 1/2", "\u00bc": " 1/4", "\u00be": " 3/4"}
+_AMOUNT = r"(\d+(?:[.,]\d+)?|an?)"
+_HOUR = r"(?:hours?|hrs?|h)"
+# "2 hours", "45 mins", "1hr 30", "2h15" (minutes after the hours)
+_DURATION = re.compile(r"\b" + _AMOUNT + r"\s*(" + _HOUR + r"|minutes?|mins?|m)(?:\b|(?=\d))"
+                       r"(?:\s*(\d{1,2})\b(?!\s*(?:[.,]\d|" + _HOUR + r"\b)))?")
+_HALF_HOUR = re.compile(r"\bhalf (?:an? )?(?:hour|hr)\b")
+_QUARTERS = re.compile(r"\b(?:(\d) )?quarters? (?:of )?(?:an? )?(?:hour|hr)\b")
+_N_AND_A_HALF = re.compile(r"\b" + _AMOUNT + r" and a half " + _HOUR + r"\b")
+_AND_A_HALF = re.compile(r"\b" + _HOUR + r" and a half\b|\band a half " + _HOUR + r"\b")
+_AND_QUARTERS = re.compile(r"\b" + _HOUR + r" and (?:a|(\d)) quarters?\b")
+
+
+def numbers_as_digits(said: str) -> str:
+    """Number words and fractions as digits, "a"/"an" kept: "forty five minutes" -> "45
+    minutes", "1 1/2 hours" -> "1.5 hours", "¾ hour" -> "0.75 hour"."""
+    for mark, written in _FRACTIONS.items():
+        said = said.replace(mark, written)
+    said = re.sub(r"\b" + _TENS + r"\b",
+                  lambda m: str(_WORDS[m.group(1)] + NUMBERS[m.group(2)]), said)
+    said = re.sub(r"\b(" + "|".join([*(w for w in NUMBERS if w not in ("a", "an")), *_WORDS])
+                  + r")\b", lambda m: str(NUMBERS.get(m.group(1)) or _WORDS[m.group(1)]), said)
+    said = re.sub(r"\b(\d+)(?:\s+|\s*and\s*)(\d)/(\d)\b",
+                  lambda m: f"{int(m.group(1)) + int(m.group(2)) / int(m.group(3)):g}", said)
+    return re.sub(r"(?<![\d/])(\d)/(\d)\b", lambda m: f"{int(m.group(1)) / int(m.group(2)):g}",
+                  said)
+
+
 _ME_GAVE = re.compile(
     r"^(?:i(?:'ve| have)? |we )(?:helped|gave|did|drove|taught|visited|walked|fixed|"
     r"cleaned for|cooked for|shopped for|sat with|spent (?:.+?) (?:helping|with))\s+"
@@ -23,11 +48,13 @@ _GAVE_ME = re.compile(
     r"^(?P<name>[a-z][a-z'-]*) (?:has |have )?(?:helped|gave|did|drove|taught|visited|"
     r"fixed|cleaned for|cooked for|shopped for|sat with) (?:me|us)\b(?P<rest>.*)$")
 # Where the time starts in what follows the name: " for 2 hours", ", an hour and a half"
-_TIME_TAIL = re.compile(
-    r"(?:\s*,\s*|\s+for\s+|\s+)(?:about |around |roughly |nearly |over |just )?(?:\d+(?:[.,]\d+)?"
-    r"|an?|one|two|three|four|five|six|half)\s*(?:and a half\s*)?(?:hours?|hrs?|h|minutes?|"
-    r"mins?|an hour)\b(?:\s*and a half)?")
-_LEADING = re.compile(r"^(?:\s*(?:with|for|on|to)\s+)+")
+_TIME_TAIL = re.compile(  # on numbers_as_digits' text
+    r"(?:\s*,\s*|\s+for\s+|\s+)(?:about |around |roughly |nearly |over |just |only )?"
+    r"(?:\d+(?:\.\d+)?|an?|half(?: an?)?|(?:a |\d )?quarters?(?: of)?(?: an?)?)\s*"
+    r"(?:and a half\s*)?(?:hours?|hrs?|h|minutes?|mins?|an hour)(?:\b|(?=\d))"
+    r"(?:\s*\d{1,2}\b)?(?:\s*and (?:a half|a quarter|\d quarters?)\b)?"
+    r"(?:\s*(?:and\s*)?\d+\s*(?:minutes?|mins?)\b)?")
+_LEADING = re.compile(r"^(?:\s*(?:with|for|on|to|of)\s+)+")
 _TOOK = re.compile(r"[,\s]*(?:it |which |that )?(?:took|lasted|spent)$")
 
 
@@ -35,7 +62,7 @@ def what_of(rest: str) -> str:
     """What the help was, from the words after the name: "her garden" from " with her
     garden for 2 hours", "a lift to the hospital" from " a lift to the hospital for 3 hours",
     "set up his new phone" from " set up his new phone for 1 hour"."""
-    what = re.sub(r"\s+", " ", _TIME_TAIL.sub(" ", rest)).strip(" ,.!")  # the time, anywhere
+    what = re.sub(r"\s+", " ", _TIME_TAIL.sub(" ", numbers_as_digits(rest))).strip(" ,.!")
     what = _TOOK.sub("", _LEADING.sub("", " " + what)).strip(" ,.!")
     return "" if what in ("", "out", "today", "yesterday") else what
 NOT_NAMES = frozenset({"my", "the", "a", "an", "out", "her", "him", "them", "someone",
@@ -55,21 +82,28 @@ class Said:
 
 
 def duration(text: str) -> int | None:
-    """Minutes in "2 hours", "1.5 hrs", "an hour and a half", "90 minutes", "half an hour"."""
-    said = text.lower()
+    """Minutes in "2 hours", "1.5 hrs", "an hour and a half", "90 minutes", "half an hour",
+    "1 1/2 hours", "3/4 hour", "forty five minutes", "a quarter of an hour", "an hour and a
+    quarter", "1hr 30"; None when the text gives no time."""
+    said = numbers_as_digits(text.lower())
     if (whole := _N_AND_A_HALF.search(said)) is not None:  # "2 and a half hours"
         return round(_amount(whole.group(1)) * 60) + 30
     if _HALF_HOUR.search(said):
         return 30
+    if (quarters := _QUARTERS.search(said)) is not None and not _AND_QUARTERS.search(said):
+        return 15 * int(quarters.group(1) or 1)  # "a quarter of an hour", "3 quarters of an hour"
     minutes, found = 0.0, False
-    for amount, unit in _DURATION.findall(said):
+    for amount, unit, extra in _DURATION.findall(said):
         value = _amount(amount)
-        minutes += value * (1 if unit.startswith("m") else 60)
+        hours = not unit.startswith("m")
+        minutes += value * (60 if hours else 1) + (int(extra) if extra and hours else 0)
         found = True
     if not found:
         return None
     if _AND_A_HALF.search(said):
         minutes += 30
+    if (more := _AND_QUARTERS.search(said)) is not None:
+        minutes += 15 * int(more.group(1) or 1)
     return round(minutes)
 
 

@@ -298,3 +298,26 @@ def test_the_other_member_is_told_when_a_member_leaves_with_an_exchange_waiting(
     assert f"timebank-left:{unheard.id}" not in told  # his question was cancelled unsent
     assert {timebank.exchange(store, e.id).state for e in (mine, theirs)} == {"declined"}
     assert timebank.balance(store, sam) == timebank.balance(store, ada) == 0
+
+
+@pytest.mark.parametrize(("said", "minutes", "what"), [
+    ("I helped Priya with forms for forty five minutes", 45, "forms"),
+    ("I helped Priya with the garden for 1 1/2 hours", 90, "the garden"),
+    ("I helped Priya with shopping for 3/4 hour", 45, "shopping"),
+    ("I helped Priya with the garden for an hour and a quarter", 75, "the garden"),
+    ("I helped Priya with homework for a quarter of an hour", 15, "homework"),
+    ("I helped Priya with the ironing for three quarters of an hour", 45, "the ironing"),
+    ("I helped Jo move boxes 1hr 30", 90, "move boxes"),
+    ("I helped Jo move boxes 2h15", 135, "move boxes"),
+    ("I helped Priya with her cat for half hour", 30, "her cat"),
+    ("I helped Priya with her cat for twenty minutes", 20, "her cat"),
+    ("Priya helped me with shopping for an hour and a half", 90, "shopping"),
+    ("I helped Priya with her garden for 2 hours", 120, "her garden"),
+])
+def test_a_time_in_everyday_words_is_read_whole_and_left_out_of_the_note(
+    said: str, minutes: int, what: str
+) -> None:
+    from conversations.timebank_words import exchange_said
+
+    found = exchange_said(said)
+    assert found is not None and (found.minutes, found.what) == (minutes, what)
