@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 
 import sqlite_utils
@@ -184,6 +184,24 @@ def pending_debits(db: sqlite_utils.Database, member_id: int) -> int:
         "LEFT JOIN timebank_decisions d ON d.exchange = p.exchange "
         "WHERE p.member = ? AND p.minutes < 0 AND d.exchange IS NULL", [member_id]).fetchone()
     return int(row[0])
+
+
+REPEAT_WINDOW = timedelta(hours=12)  # the same exchange told again this soon is a repeat
+
+
+def same_pending(db: sqlite_utils.Database, giver: int, receiver: int, minutes: int,
+                 note: str, recorded_by: str, now: datetime) -> Exchange | None:
+    """The exchange still waiting for a YES that this one repeats word for word (the same
+    members, time and note, told by the same member within REPEAT_WINDOW), or None: a
+    message sent twice is not two exchanges."""
+    row = db.execute(
+        "SELECT id FROM timebank_exchanges WHERE giver = ? AND receiver = ? AND minutes = ? "
+        "AND coalesce(note, '') = ? AND recorded_by = ? AND recorded_at >= ? AND NOT EXISTS "
+        "(SELECT 1 FROM timebank_decisions d WHERE d.exchange = timebank_exchanges.id) "
+        "ORDER BY id DESC LIMIT 1",
+        [giver, receiver, minutes, note.strip()[:200], recorded_by,
+         iso(now - REPEAT_WINDOW)]).fetchone()
+    return exchange(db, int(row[0])) if row else None
 
 
 def record(db: sqlite_utils.Database, giver: int, receiver: int, minutes: int, note: str,

@@ -784,3 +784,15 @@ def test_the_time_bank_is_for_adults(engine, db, said: str) -> None:
     assert timebank.member_for(db, "telegram", "5013") is None
     assert "first name" in person(engine, db, "telegram", "5018").say("join the time bank") + \
         person(engine, db, "telegram", "5018").say("18")
+
+
+def test_the_same_exchange_sent_twice_is_recorded_once(sam, priya, db) -> None:
+    told = "I helped Priya with her garden for 2 hours"
+    assert "asked Priya to confirm 2 hours" in sam.say(told)
+    again = sam.say(told)  # sent twice, as people do when a text seems not to have gone
+    assert again.startswith("You've told me that already: Priya was asked to confirm 2 hours")
+    assert db.execute("SELECT COUNT(*) FROM timebank_exchanges").fetchone() == (1,)
+    assert [str(r["body"]).startswith("Time bank: Sam says they helped you")
+            for r in outbox(db)].count(True) == 1  # Priya asked once
+    assert "asked Priya to confirm 2 hours" in sam.say(told + " on Tuesday")  # another time
+    assert db.execute("SELECT COUNT(*) FROM timebank_exchanges").fetchone() == (2,)

@@ -321,6 +321,11 @@ def _ready(ctx: Context, session: Session, me: Member) -> list[Outbound]:
     assert other is not None
     giver, receiver = (me, other) if flow["i_gave"] else (other, me)
     end_flow(session)
+    if (told := timebank.same_pending(ctx.db, giver.id, receiver.id, int(flow["minutes"]),
+                                      flow.get("what", ""), by(me), ctx.now)) is not None:
+        return [Outbound(f"You've told me that already: {other.name} was asked to confirm "
+                         f"{timebank.hours_text(told.minutes)} and hasn't answered yet. If it "
+                         "was another time, tell me again with the day (\"... on Tuesday\").")]
     try:
         made = timebank.record(ctx.db, giver.id, receiver.id, int(flow["minutes"]),
                                flow.get("what", ""), by(me), ctx.now, ctx.timebank)
