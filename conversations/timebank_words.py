@@ -136,9 +136,12 @@ def exchange_said(text: str) -> Said | None:
 
 _STATEMENT = re.compile(r"^(?:my )?(?:time ?bank )?statement(?: (?:for )?(\d{4}|all|all time))?$")
 _BALANCE = re.compile(r"^(?:my |what'?s my |what is my )?(?:time ?bank )?balance$")
-_JOIN = re.compile(r"^(?:i want to |i'd like to |i would like to |can i |how do i |how to )?"
+_JOIN = re.compile(r"^(?:(?:hi|hello|hey|hiya|good morning|good afternoon|yes|ok|okay|please)"
+                   r"[,!. ]+)*(?:i want to |i wanna |i'd like to |id like to |i would like to |"
+                   r"can i |could i |may i |how do i |how can i |how to |please )?(?:please )?"
                    r"(?:join|sign up (?:to|for)|sign me up (?:to|for)|become a member of|"
-                   r"register (?:with|for))(?: the| a)? time ?bank\??$|^time ?bank$")
+                   r"register (?:with|for))(?: the| a| your)? time ?bank(?: please)?[?.!]*$"
+                   r"|^time ?bank$")
 _OFFER = re.compile(r"^(?:post an? )?(offer|request)[:\s]+(.{3,})$"
                     r"|^i can offer (.{3,})$|^i(?:'d| would) like help with (.{3,})$")
 _MATCHES = re.compile(r"^(?:see |show |show me |my )?matches$|^who can help(?: me)?\??$")

@@ -796,3 +796,10 @@ def test_the_same_exchange_sent_twice_is_recorded_once(sam, priya, db) -> None:
             for r in outbox(db)].count(True) == 1  # Priya asked once
     assert "asked Priya to confirm 2 hours" in sam.say(told + " on Tuesday")  # another time
     assert db.execute("SELECT COUNT(*) FROM timebank_exchanges").fetchone() == (2,)
+
+
+@pytest.mark.parametrize("said", ["hi can i join the time bank",
+                                  "Hello, I would like to join the time bank please.",
+                                  "good morning. how do i join the timebank"])
+def test_asking_to_join_in_a_sentence_starts_joining(engine, db, said: str) -> None:
+    assert "How old are you?" in person(engine, db, "sms", "+447700900077").say(said)
