@@ -803,3 +803,16 @@ def test_the_same_exchange_sent_twice_is_recorded_once(sam, priya, db) -> None:
                                   "good morning. how do i join the timebank"])
 def test_asking_to_join_in_a_sentence_starts_joining(engine, db, said: str) -> None:
     assert "How old are you?" in person(engine, db, "sms", "+447700900077").say(said)
+
+
+def test_balance_while_picking_an_exchange_keeps_the_question(engine, db, sam, priya) -> None:
+    jo = person(engine, db, "sms", "+447700900003")
+    join(jo, "Jo")
+    sam.say("I helped Priya with her garden for 2 hours")
+    jo.say("I helped Priya with shopping for 1 hour")
+    priya.say("menu")
+    assert "Which one do you want to confirm?" in priya.say("yes")
+    aside = priya.say("balance")
+    assert "Your time bank balance is" in aside and "Which one do you want to confirm?" in aside
+    assert "confirmed" in priya.say("2")
+    assert [timebank.exchange(db, n).state for n in (1, 2)] == ["pending", "confirmed"]

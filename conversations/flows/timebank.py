@@ -531,6 +531,13 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
     me = member_of(ctx, session)
     if me is None:
         return None
+    wants_statement, year = timebank_words.wants_statement(text)
+    if (wants_statement or timebank_words.wants_balance(text)) and session.data.get("asked"):
+        # BALANCE while picking an exchange: answered, and the question stays open
+        return [Outbound(statement_text(ctx, me, year) if wants_statement
+                         else balance_text(ctx, me)),
+                Outbound(str(session.data["asked"]),
+                         choices=tuple(session.data.get("labels") or ()))]
     flow: dict[str, Any] = flow_data(session)
     if state == "which":
         return _which(ctx, session, me, text)
