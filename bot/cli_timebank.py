@@ -125,7 +125,7 @@ def cmd_statement(args: argparse.Namespace) -> int:
     for line in found.lines:
         way = "gave" if line.minutes > 0 else "received from"
         note = f" ({line.exchange.note})" if line.exchange.note else ""
-        print(f"  {line.exchange.decided_at[:10]}  {way} {line.other}  "
+        print(f"  {timebank.uk_day(line.exchange.decided_at)}  {way} {line.other}  "
               f"{timebank.signed_hours(line.minutes)} h{note}")
     return 0
 

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
@@ -184,6 +185,16 @@ def pending_debits(db: sqlite_utils.Database, member_id: int) -> int:
         "LEFT JOIN timebank_decisions d ON d.exchange = p.exchange "
         "WHERE p.member = ? AND p.minutes < 0 AND d.exchange IS NULL", [member_id]).fetchone()
     return int(row[0])
+
+
+UK = ZoneInfo("Europe/London")
+
+
+def uk_day(stamp: str) -> date:
+    """The day in the UK of a stored UTC time: an exchange confirmed at 00:30 in summer is
+    on that day, not the one before."""
+    moment = datetime.fromisoformat(stamp)
+    return (moment.astimezone(UK) if moment.tzinfo else moment).date()
 
 
 REPEAT_WINDOW = timedelta(hours=12)  # the same exchange told again this soon is a repeat

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlite_utils
@@ -816,3 +817,12 @@ def test_balance_while_picking_an_exchange_keeps_the_question(engine, db, sam, p
     assert "Your time bank balance is" in aside and "Which one do you want to confirm?" in aside
     assert "confirmed" in priya.say("2")
     assert [timebank.exchange(db, n).state for n in (1, 2)] == ["pending", "confirmed"]
+
+
+def test_a_statement_dates_an_exchange_by_the_uk_day(sam, priya) -> None:
+    """Confirmed at 00:30 on 15 July in the UK (23:30 on the 14th in UTC, British Summer
+    Time): the statement says the 15th."""
+    sam.say("I helped Priya with her garden for 2 hours")
+    priya.now = datetime(2025, 7, 14, 23, 29, tzinfo=UTC)
+    priya.say("yes")
+    assert "15/07: got from Sam 2 hours" in priya.say("statement", later=timedelta())

@@ -498,7 +498,7 @@ def statement_text(ctx: Context, me: Member, year: int | None) -> str:
         if len(note) > STATEMENT_NOTE:  # cut at a word, and say so
             note = note[:STATEMENT_NOTE].rsplit(" ", 1)[0] + "..."
         what = f" ({note})" if note else ""
-        piece = (f" {line.exchange.decided_at[8:10]}/{line.exchange.decided_at[5:7]}: {way} "
+        piece = (f" {timebank.uk_day(line.exchange.decided_at):%d/%m}: {way} "
                  f"{line.other} {timebank.hours_text(abs(line.minutes))}{what}.")
         if len(text) + len(piece) > 230:
             break
