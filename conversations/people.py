@@ -52,6 +52,14 @@ _RELATION = re.compile(r"\b(?:my|our)\s+(?:(?:\d{1,2}|\w+)[- ](?:year|yr)[- ]old
 _SOMEONE = re.compile(r"\b(?:someone else|somebody else|other person|for (?:him|her|them)|"
                       r"(?:he|she)(?:'s| is| gets| has)|(?:can|could|does|would) (?:he|she))\b")
 _FOR_SELF = re.compile(r"\b(?:for me|for myself|myself|me|mine|my own|i|i'm|im|i am|we|us)\b")
+# a parent named only for what the household gets or does ("my mum is on uc", "my dad
+# works nights"), and a request in the writer's own name ("can i get ...")
+_HOUSEHOLD_FACT = re.compile(
+    r"\b(?:my|our)\s+(?:mum|mam|mom|mummy|dad|daddy|parents?|mother|father|step ?(?:mum|dad)"
+    r"|carers?|family|household|nan|gran|grandparents?)\s+(?:is|are|gets?|receives?|claims?"
+    r"|works?|has|have|(?:is|are) on|been)\b")
+_ASKS_FOR_SELF = re.compile(r"\b(?:can|could|do|would|will|am) i\b|\bi(?:'m| am|m)? "
+                            r"(?:get|qualify|eligible|entitled)\b")
 _STATEMENT_OF_BENEFIT = re.compile(  # "I get UC", "we're on universal credit", not "claim UC"
     r"\b(?:get|gets|getting|receive|receives|receiving|on|have|has)\s+(?:the\s+|some\s+)?"
     r"(?:uc|universal credit|income support|jsa|jobseekers?|esa|employment and support|pension "
@@ -162,6 +170,8 @@ def subject_of(text: str) -> Subject | None:
     """"other" when the message names someone or says "someone else"/"he"/"she", "you" when
     it speaks only of the writer ("for me", "can I get"), None when it does not say."""
     said = words(text)
+    if relation(_HOUSEHOLD_FACT.sub(" ", said)) is None and _ASKS_FOR_SELF.search(said):
+        return "you"  # "can i get free school meals my mum is on uc": the writer's check
     if relation(said) or _YEAR_OLD.search(said) or _SOMEONE.search(said):
         return "other"
     return "you" if _FOR_SELF.search(said) else None
@@ -225,6 +235,8 @@ def note_facts(session: Session, text: str) -> list[str]:
     # each clause that states, not asks: "can my son get free school meals? we are on uc"
     for clause in _CLAUSES.split(said):
         clause = clause.strip()
+        if _ASKING.match(clause) and (fact := _HOUSEHOLD_FACT.search(clause)) is not None:
+            clause = clause[fact.start():]  # "can i get fsm my mum is on uc": she is on uc
         if not clause or _ASKING.match(clause) or _NEGATED.search(clause):
             continue
         stated = _STATEMENT_OF_BENEFIT.search(clause)

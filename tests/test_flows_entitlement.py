@@ -405,3 +405,10 @@ def test_what_can_they_get_after_the_facts_checks_everything_for_them(talk: Talk
 def test_do_i_qualify_after_the_offer_starts_the_check(talk: Talk) -> None:
     talk.say("free school meals")
     assert "How old are you?" in talk.say("do i qualify?")
+
+
+def test_a_young_persons_own_check_when_a_parent_is_named_for_the_benefit(talk: Talk) -> None:
+    """"can i get free school meals my mum is on uc": the check is the writer's, and her UC
+    answers the household question."""
+    assert "How old are you?" in talk.say("can i get free school meals my mum is on uc")
+    assert "You are likely to be able to get Free school meals" in talk.say("12")
