@@ -300,3 +300,27 @@ def test_a_yes_with_a_but_deletes_nothing_and_asks_again(db: sqlite_utils.Databa
     talk.say("FORGET ME")
     assert "I can only delete everything at once" in talk.say(said)
     assert held(db, "sms", "person-4") == before and talk.state == "privacy:forget"
+
+
+@pytest.mark.parametrize("said", ["who can see this", "can my parents see what i send u",
+                                  "do u save my messages", "is this private?",
+                                  "is it safe to tell you something"])
+def test_who_sees_what_is_answered_plainly(talk: Talk, said: str) -> None:
+    from conversations.flows.privacy import ABOUT_PRIVACY
+
+    assert talk.say(said).startswith("I keep your messages for 30 days")
+    assert "safeguarding" in ABOUT_PRIVACY and "FORGET ME deletes it" in ABOUT_PRIVACY
+    talk.say("free school meals")
+    talk.say("Check for me", choice=0)
+    asked = talk.say(said)  # in the middle of a check: answered, and the question stays
+    assert asked.startswith("I keep your messages") and "How old are you?" in asked
+    assert talk.state == "entitlement:ask"
+    assert talk.say("what do u know about me").startswith("I hold")
+
+
+@pytest.mark.parametrize("said", ["is it safe to use the park at night",
+                                  "who can help me with rent", "do you keep bins"])
+def test_a_question_about_something_else_is_not_about_privacy(said: str) -> None:
+    from conversations.flows.privacy import asks_who_sees
+
+    assert not asks_who_sees(said)

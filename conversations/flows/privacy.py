@@ -35,7 +35,24 @@ _MY_DATA = re.compile(
     r"^(?:(?:show|see|send|give|get)(?: me)? (?:all )?my (?:data|details|info|information)"
     r"|what (?:data|info|information|details|personal data) (?:do you (?:hold|have|keep|store)|"
     r"have you got)(?: (?:on|about) me)?"
-    r"|what do you (?:know|hold|have|keep|store) (?:on|about) me|what have you got on me)$")
+    r"|what do (?:you|u|ya) (?:know|hold|have|keep|store) (?:on|about) me"
+    r"|what (?:have|do) (?:you|u) got on me)$")
+# "who can see this?", "can my parents see what i send u", "do u save my messages", "is
+# this private": answered with who sees what, how long it is kept, MY DATA and FORGET ME
+_WHO_SEES = re.compile(
+    r"^(?:who (?:can|will|could|is going to|gets to) (?:see|read)(?: (?:this|these|it|my "
+    r"(?:messages|texts|chats?)|what i (?:send|write|say|text)(?: (?:you|u))?))?"
+    r"|(?:can|could|will|do|does) (?:my )?(?:parents?|mum|mom|dad|family|school|teachers?|"
+    r"anyone|anybody|someone|people|the council) (?:see|read|find out|know)\b.*"
+    r"|(?:do|will|does) (?:you|u|this) (?:save|keep|store|record|remember) (?:my |what i|these|"
+    r"this|everything|the)\b.*"
+    r"|is (?:this|this chat|it) (?:private|confidential|anonymous|secret)\b.*"
+    r"|is (?:this|this chat) safe\b.*|is it safe to (?:talk|text|say|write|tell) (?:here|you|u)"
+    r"\b.*)$")
+ABOUT_PRIVACY = ("I keep your messages for 30 days to answer you. Councillors see only counts "
+                 "and reasons, never your name or number. If someone may be in danger, the "
+                 "council's safeguarding team may read a message. Nobody else can see them "
+                 "through me. MY DATA shows what I hold; FORGET ME deletes it.")
 _FORGET = re.compile(
     r"^(?:forget (?:about )?me|(?:delete|erase|remove|wipe|clear)(?: all)?(?: of)? my "
     r"(?:data|details|info|information|messages|account|personal data|number)"
@@ -55,6 +72,10 @@ def _plain(text: str) -> str:
 def wants_my_data(text: str) -> bool:
     said = _plain(text)
     return said in MY_DATA or _MY_DATA.match(said) is not None
+
+
+def asks_who_sees(text: str) -> bool:
+    return _WHO_SEES.match(_plain(text)) is not None
 
 
 def wants_forget(text: str) -> bool:
