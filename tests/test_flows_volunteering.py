@@ -110,6 +110,7 @@ def test_a_contact_in_a_sentence_is_read(db) -> None:
     ("jess here", "Jess"), ("Mohammed Ali", "Mohammed"), ("o'brien", "O'Brien"),
     ("Małgorzata", "Małgorzata"), ("my name is Siobhán", "Siobhán"), ("Zoë", "Zoë"),
     ("Ştefan Popescu", "Ştefan"), ("محمد", "محمد"), ("Mary-Jane", "Mary-Jane"),
+    ("my name is ellie-mae smith and i live at 14 oak road", "Ellie-Mae"),
 ])
 def test_a_first_name_however_given(talk: Talk, db, said: str, name: str) -> None:
     talk.say("friends of riverside park")
@@ -126,7 +127,7 @@ def test_a_first_name_however_given(talk: Talk, db, said: str, name: str) -> Non
 def test_an_answer_to_another_question_is_not_taken_for_a_name(talk: Talk, said: str) -> None:
     talk.say("friends of riverside park")
     talk.say("1")
-    assert "Please send just your first name." in talk.say(said)
+    assert "Please send just your first name, or MENU to stop." in talk.say(said)
     assert talk.state == "volunteering:name"
 
 

@@ -157,14 +157,29 @@ NOT_A_NAME = frozenset({"yes", "yeah", "yep", "no", "nope", "nah", "ok", "okay",
     "afternoons", "any", "anytime", "sure", "join", "why", "what", "who", "me", "you", "it",
     "not", "maybe", "dunno", "idk", "i", "my", "mr", "mrs", "ms", "miss", "dr", "thank", "whats",
     "how", "can", "rather", "prefer", "sorry", "just", "only", "at", "wait", "the", "a", "an",
-    "hang", "hold", "please", "yo", "wot", "what's"})
+    "hang", "hold", "please", "yo", "wot", "what's",
+    # "im fine": how the person is, not who
+    "fine", "good", "great", "alright", "ready", "done", "busy", "back", "confused", "lost",
+    "scared", "worried", "tired", "bored", "sad", "cool", "here", "new"})
+
+
+# "my name is ellie-mae smith and i live at ...": after these words, the next is the name,
+# whatever follows
+_NAMED = re.compile(r"^(?:(?:hi|hello|hey|hiya)[ ,!]+)?(?:my name is|my names|my name's|"
+                    r"call me)\s+([^\W\d_](?:[^\W\d_]|['-]){0,29})(?:[\s,.!]|$)",
+                    re.IGNORECASE)
 
 
 def first_name(text: str) -> str | None:
     """The first name in "Jess", "it's Jess", "Jess Smith", "my name is Jess", "jess here",
-    in any alphabet ("Małgorzata", "Siobhán", "محمد");
+    "my name is jess and i live at ...", in any alphabet ("Małgorzata", "Siobhán", "محمد");
     None for anything else, and for words that answer another question ("weekends", "no")."""
-    found = _FIRST_NAME.match(text.strip().strip(".!").replace("\u2019", "'"))
+    said = text.strip().strip(".!").replace("\u2019", "'")
+    found = _FIRST_NAME.match(said)
+    if found is None and (named := _NAMED.match(said)) is not None and \
+            named.group(1).lower() not in NOT_A_NAME:
+        name = named.group(1)
+        return name.title() if name.islower() or name.isupper() else name
     if found is None or found.group(1).lower() in NOT_A_NAME:
         return None
     if any(word[0].islower() for word in found.group(2).split()):

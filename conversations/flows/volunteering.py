@@ -93,7 +93,8 @@ def _age_known(session: Session) -> int | None:
 def _name(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
     name = first_name(text)
     if name is None:
-        return [ask(session, "volunteering:name", "Please send just your first name.")]
+        return [ask(session, "volunteering:name", "Please send just your first name, or MENU "
+                    "to stop.")]
     flow_data(session)["name"] = name
     age = _age_known(session)
     if age is not None:
