@@ -175,6 +175,8 @@ def test_its_for_my_son_to_how_old_are_you_asks_his_age(talk: Talk) -> None:
 @pytest.mark.parametrize(("said", "verdict"), [
     ("yes but only some months", "You are likely to be able to get Free school meals."),
     ("no, my partner works though", "It looks like you can't get Free school meals"),
+    ("ye, for years now", "You are likely to be able to get Free school meals."),
+    ("ya since last year", "You are likely to be able to get Free school meals."),
 ])
 def test_a_yes_or_no_with_more_said_answers_the_question(talk: Talk, said: str,
                                                          verdict: str) -> None:

@@ -122,7 +122,7 @@ def parse_yes_no(text: str) -> YesNo | None:
     return None
 
 
-_LEADING = re.compile(r"^(?:(yes|yeah|yep|yup|yh|aye)|(no|nope|nah|naw))\b[ ,.!;:-]+"
+_LEADING = re.compile(r"^(?:(yes|yeah|yea|ye|ya|yep|yup|yh|aye)|(no|nope|nah|naw))\b[ ,.!;:-]+"
                       r"(?:(?:and|but|although|though|cos|because)\b)?.{2,}$")
 
 
