@@ -363,7 +363,8 @@ def test_a_benefit_said_again_after_the_verdict_corrects_it(talk: Talk, said: st
     assert talk.db.table("feedback").count == 0  # not taken as "No, not helpful"
 
 
-@pytest.mark.parametrize("asked", ["why do you need to know?", "what does that mean?"])
+@pytest.mark.parametrize("asked", ["why do you need to know?", "what does that mean?",
+                                   "wot does that mean", "wat do u mean"])
 def test_a_question_about_the_question_keeps_the_check(talk: Talk, asked: str) -> None:
     talk.say("can my daughter get free school meals?")
     reply = talk.say(asked)

@@ -75,8 +75,9 @@ _SORRY_I_MEAN = re.compile(r"^(?:(?:sorry|soz|wait|oops|whoops|oh|no)\W+)+i mean
 _FILLER = re.compile(r"^(?:i mean|well|erm+|um+|uh+|hmm+|so|oh)\b[,.\s]*", re.IGNORECASE)
 _RESTATED = re.compile(r"\b(?:actually|any ?more|no longer|not now|these days)\b")
 _ABOUT_THE_QUESTION = re.compile(
-    r"^(?:why|how come|whats? (?:that|it|this) for|what does (?:that|it|this) mean|what do you "
-    r"mean|i don'?t understand|dont understand|what'?s? that mean)\b.{0,30}$")
+    r"^(?:why|how come|(?:whats?|wots?) (?:that|it|this) for"
+    r"|(?:what|wot|wat) does (?:that|it|this) mean|(?:what|wot|wat) do (?:you|u) mean"
+    r"|i don'?t understand|dont understand|(?:what|wot|wat)'?s? that mean)\b.{0,30}$")
 WHY_ASKED = ("I only ask what the rules for it depend on. Answers are kept for this chat only "
              "and never shared. Not sure? Say so, or SKIP.")
 _PRONOUN_THING = {"it", "that", "this", "them", "that one", "this one", "one"}
