@@ -19,8 +19,8 @@ GENERAL = (
 )
 CRISIS = {
     "immediate": (
-        "Please call 999 now. If you have taken something, you need a doctor straight "
-        "away, even if you feel fine. Can't talk? Ask someone near you to call. Then, any "
+        "Please call 999 now. Pills taken? A doctor is needed, even if you feel fine. "
+        "Can't talk? Ask someone near you to call. A friend? Stay with them. Then, any "
         "time: Samaritans 116 123, text SHOUT to 85258, Childline 0800 1111 (under 19s). "
         + TEAM
     ),
@@ -43,6 +43,11 @@ CRISIS = {
         "I'm sorry you're going without food. You shouldn't have to, and there is help. "
         "Under 19? Childline 0800 1111, free, any time. Feeling ill from not eating? "
         "Call 111. In danger now? Call 999. " + TEAM
+    ),
+    "thrown out": (
+        "It is not your fault, and you shouldn't be left with nowhere to go. Free, any "
+        "time: Childline 0800 1111 (under 19s). Under 18? The council must help you find "
+        "somewhere safe. In danger now? Call 999. " + TEAM
     ),
     "unsafe": GENERAL,
 }
@@ -67,6 +72,10 @@ NEXT_STEP = {
         "I'm glad you told me. If it's your children going without, or the rent or bills "
         "too, tell me and I'll find what else the council and local services offer."
     ),
+    "thrown out": (
+        "I'm glad you told me. If you have nowhere safe to sleep tonight, contact the "
+        "council's housing team today: they can help. In danger? Call 999."
+    ),
     "unsafe": (
         "I'm glad you told me. When you're ready, tell me what help you're looking for and "
         "I'll find what the council and local services offer."
@@ -75,7 +84,8 @@ NEXT_STEP = {
 
 # what the catalogue is searched for, between the helplines and the next step, when the
 # message itself asks for nothing the catalogue answers
-HELP_FOR = {"hunger": "no food, need a free food parcel"}
+HELP_FOR = {"hunger": "no food, need a free food parcel",
+            "thrown out": "kicked out by parents, homeless, nowhere to stay"}
 
 # the message straight after a disclosure, when it is "ok", "what do i do" or "i can't call"
 CANT_TALK = (
@@ -88,6 +98,48 @@ STILL_HERE = (
     "judge you, and can help you work out what to do next. I'm here too: tell me what "
     "help you're looking for whenever you like."
 )
+# after "999 first" (someone has just taken pills): "ok" or "what do i do" is told to call now
+CALL_NOW = (
+    "Please call 999 now, before anything else, even if they seem fine. The person who "
+    "answers will tell you what to do. If it's a friend, stay with them. I'll be here "
+    "afterwards."
+)
+CALLED = (
+    "Well done for calling. Stay with them until help comes, and tell the crew what was "
+    "taken. I'm here afterwards, and so are Samaritans 116 123 and Childline 0800 1111."
+)
+# "is there someone i can talk to thats not my parents"
+SOMEONE_TO_TALK_TO = (
+    "You can talk to someone outside your family. Under 19? Childline is free and "
+    "confidential, any time: call 0800 1111 or chat online at childline.org.uk. 19 or "
+    "over? Samaritans 116 123, or text SHOUT to 85258. A teacher or youth worker you "
+    "trust can help too."
+)
+# "who is going to read this", "will u tell my mum": honest, and never a promise of secrecy
+WHO_READS = (
+    "Honest answer: I'm an automated chat. When a message says someone may be in danger, "
+    "the council's safeguarding team may read it. Their job is to keep you safe. This "
+    "chat doesn't contact your parents, but I can't promise to keep a secret if you're "
+    "in danger."
+)
+_WHO_READS = re.compile(
+    r"\b(?:who|any ?one|any ?body|any1|some ?one|some ?body|sum1|people|parents?|mum|mam|"
+    r"mom|dad|family|school|teachers?|police|social (?:services|worker)|council)\b"
+    r".{0,25}\b(?:read|reads|reading|see|sees|seeing|know|knows|find out|found out|be told|"
+    r"get told|hear about|look at)\b"
+    r"|\b(?:you|u|ya)\b.{0,15}\b(?:tell|telling|contact|contacting|call|ring|text|inform|"
+    r"report|grass)\b.{0,12}\b(?:mum|mam|mom|dad|parents?|family|school|teachers?|police|"
+    r"social)"
+    r"|\b(?:is|are) (?:this|it|these|my messages?) (?:private|confidential|anonymous|secret)\b")
+_TALK_TO = re.compile(
+    r"\b(?:some ?one|some ?body|some1|sum1|any ?one|any ?body|any1|who|people|person|adult|"
+    r"counsell?or)\b.{0,30}\b(?:talk|speak|chat)\b"
+    r"|\b(?:talk|speak) to\b.{0,40}\b(?:not|other than|apart from|except|besides)\b")
+_NOT_FAMILY = re.compile(r"\b(?:cant|can not|cannot) (?:talk|speak) to (?:my|me) ?(?:mum|mam|"
+                         r"mom|dad|parents|family)\b(?!.*hear)")
+_CALLED = ("called 999", "rang 999", "phoned 999", "called an ambulance", "rang an ambulance",
+           "ambulance is coming", "ambulance is on", "ambulance is here", "on their way")
+_NOT = re.compile(r"\b(?:not|no|havent|hasnt|didnt|dont|wont|cant|never)\b")
 _CANT_TALK = ("cant call", "cant talk", "cant speak", "cant phone", "can not call",
               "cannot call", "cannot talk", "will hear", "hear me", "no credit", "no signal")
 _STILL = ("what do i do", "what now", "what should i do", "what can i do", "idk",
@@ -98,15 +150,23 @@ _YES_NO = re.compile(r"^(?:ok(?:ay)?|k+|yes|yeah|yea|yep|yup|ye|y|sure|fine|alri
                      r"nah|na|n|thanks|thank you|ty|cheers)\b")
 
 
-def after_disclosure(said: str) -> str | None:
-    """The reply to the message right after the helplines (`said` in plain lower-case
-    words), when it is an acknowledgement ("ok yes", "yeah thanks") or asks what now; None
-    for anything else."""
+def after_disclosure(said: str, group: str = "") -> str | None:
+    """The reply to the message right after the helplines for `group` (`said` in plain
+    lower-case words): who reads this or will they tell my parents (honestly), someone to
+    talk to, "i can't call", or an acknowledgement ("ok yes") or what now (after "999
+    first", call now); None for anything else."""
+    if _WHO_READS.search(said):
+        return WHO_READS
+    unheard = any(phrase in said for phrase in _CANT_TALK if phrase != "cant call")
+    if _NOT_FAMILY.search(said) or (_TALK_TO.search(said) and not unheard):
+        return SOMEONE_TO_TALK_TO  # not "i cant talk to anyone, he will hear me"
     if any(phrase in said for phrase in _CANT_TALK):
         return CANT_TALK
     plain = said.strip(" ?.!")
+    if group == "immediate" and any(phrase in plain for phrase in _CALLED):
+        return CALL_NOW if _NOT.search(plain) else CALLED  # "i havent called an ambulance"
     if plain in _STILL or _YES_NO.match(plain):  # any yes or no: nothing is decided now
-        return STILL_HERE
+        return CALL_NOW if group == "immediate" else STILL_HERE  # a life may be at risk
     return None
 
 

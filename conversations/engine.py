@@ -143,7 +143,8 @@ class Engine:
         disclosed = session.data.pop("disclosed", None)
         if session.updated_at is not None and now - session.updated_at > IDLE_RESET:
             disclosed = None  # a day later, "yes" or "help" is a new conversation
-        quiet = after_disclosure(words(inbound.text).replace("'", "")) if disclosed else None
+        said = words(inbound.text).replace("'", "")
+        quiet = after_disclosure(said, disclosed) if disclosed else None
         if quiet is not None and concern is None:
             session.updated_at = now  # "ok yes", "what do i do": never a YES to anything
             return [Outbound(quiet)]

@@ -55,7 +55,7 @@ GROUP_OF = {
     "child at risk": "child", "running away": "child",
     "domestic abuse": "domestic abuse", "forced marriage": "domestic abuse",
     "unsafe or threatened": "unsafe", "someone else at risk": "unsafe",
-    "going without food": "hunger",
+    "going without food": "hunger", "thrown out of home": "thrown out",
     "child": "child", "unsafe": "unsafe",
 }
 _APOSTROPHES = re.compile(r"['\u2019\u2018`\u00b4]")

@@ -19,16 +19,23 @@ from test_sms import messages_of, post_sms, twilio_form
 
 from bot.cli import main as cli_main
 from bot.render import render_sms, segments, to_gsm7
+from catalogue.importer import load_sample
 from catalogue.matcher import Matcher
 from catalogue.model import Entry
-from catalogue.store import open_db, save_catalogue
+from catalogue.store import load_entries, open_db, save_catalogue
 from conversations.crisis import (
+    CALL_NOW,
+    CALLED,
     CANT_TALK,
     CRISIS,
     GENERAL,
     NEXT_STEP,
+    SOMEONE_TO_TALK_TO,
     STILL_HERE,
+    WHO_READS,
+    after_disclosure,
     crisis_text,
+    help_for,
     next_step,
 )
 from conversations.engine import Engine
@@ -416,7 +423,9 @@ def test_the_crisis_text_fits_the_concern(text: str, contacts: tuple[str, ...]) 
         assert contact in crisis_text(concern.group)
 
 
-@pytest.mark.parametrize("text", [*CRISIS.values(), GENERAL, *NEXT_STEP.values()])
+@pytest.mark.parametrize("text", [*CRISIS.values(), GENERAL, *NEXT_STEP.values(), CANT_TALK,
+                                  STILL_HERE, CALL_NOW, CALLED, SOMEONE_TO_TALK_TO,
+                                  WHO_READS])
 def test_every_crisis_text_is_gsm7_and_fits_two_sms(text: str) -> None:
     assert to_gsm7(text) == text
     assert segments(text) <= 2
@@ -638,3 +647,159 @@ def test_a_landlord_ending_a_tenancy_gets_housing_help_not_crisis_numbers(text: 
 ])
 def test_a_landlord_who_threatens_harm_still_gets_them(text: str) -> None:
     assert assess(text) is not None
+
+
+# -- a young person's indirect wording (the teens' exploratory test) ----------------------
+
+@pytest.mark.parametrize("text", [
+    "my friend just took a load of pills and shes being sick",
+    "my sister has taken loads of tablets",
+    "my m8 has swallowed a whole packet of paracetamol",
+    "my bro just od'd", "my mate has overdosed",
+    "i took a load of paracetamol like an hour ago",
+])
+def test_someone_who_has_just_taken_pills_gets_999_first(text: str) -> None:
+    concern = assess(text)
+    assert concern is not None and concern.group == "immediate", concern
+    assert crisis_text(concern.group).startswith("Please call 999 now")
+    assert "Stay with them" in crisis_text(concern.group)  # it may be a friend
+
+
+@pytest.mark.parametrize("then", ["what do i do", "ok", "yes", "idk",
+                                  "i havent called an ambulance"])
+def test_after_999_first_the_next_message_is_told_to_call_now(then: str) -> None:
+    engine = Engine(Matcher(ENTRIES))
+    session = Session("sms", "+447700900140")
+    first = engine.step(session, Inbound("sms", session.address,
+                                         "my friend just took a load of pills and shes being sick"),
+                        NOW)
+    assert first[0].text == crisis_text("immediate")
+    replies = engine.step(session, Inbound("sms", session.address, then), NOW)
+    assert [r.text for r in replies] == [CALL_NOW]
+    assert "999 now" in CALL_NOW and STILL_HERE not in [r.text for r in replies]
+
+
+def test_after_999_first_a_call_made_is_met_with_what_to_do_until_help_comes() -> None:
+    assert after_disclosure("i called 999", "immediate") == CALLED
+    assert after_disclosure("ambulance is on the way", "immediate") == CALLED
+    assert after_disclosure("i called 999", "child") is None  # only after "999 first"
+    assert after_disclosure("what do i do", "child") == STILL_HERE
+
+
+@pytest.mark.parametrize(("text", "group"), [
+    # forced marriage, a child's included
+    ("im being sent abroad to get married im 15", "domestic abuse"),
+    ("my parents are making me go to pakistan to get married in the summer", "domestic abuse"),
+    ("my dad says im marrying my cousin in the summer holidays", "domestic abuse"),
+    ("my parents r sending me 2 bangladesh to get married im 14", "domestic abuse"),
+    ("my dad is forcing me to go to pakistan to marry my cousin", "domestic abuse"),
+    # making oneself sick, not eating on purpose
+    ("i make myself sick after i eat so i dont get fat", "suicide"),
+    ("i keep making myself sick after meals", "suicide"),
+    ("i throw up after i eat so i dont get fat", "suicide"),
+    ("i havent eaten in 3 days on purpose", "suicide"),
+    # saving up tablets, goodbye messages
+    ("i've been saving up my tablets", "suicide"),
+    ("ive been stockpiling paracetamol", "suicide"), ("been hoarding my meds", "suicide"),
+    ("ive written letters to my family just in case", "suicide"),
+    ("i wrote goodbye letters", "suicide"),
+    ("i just wanted to say thanks and bye i wont be needing anything after tonight", "suicide"),
+    ("by the time u read this ill be gone", "suicide"),
+    ("i dont think i can keep going like this", "suicide"),
+    # county lines, grooming, a child left alone
+    ("older lads said i can make easy money dropping off packages for them, is that a job",
+     "child"),
+    ("some older boys said i can earn quick money if i hold bags for them", "child"),
+    ("i have to hold stuff for my cousin's mates or they'll hurt my little brother", "child"),
+    ("my boyfriend is 24 and says i shouldnt tell my mum about us im 14", "child"),
+    ("my bf is 22 and says not to tell my parents about us", "child"),
+    ("havent eaten since yesterday theres no food in the house and mum hasnt been back for 2 days",
+     "child"),
+    ("my mum hasnt come home for 3 nights", "child"),
+    ("my parents left 2 days ago and havent come back", "child"),
+    # weapons at school, being jumped: 999 first in the general text
+    ("theres a kid who said hes bringing a knife to school tomorrow", "unsafe"),
+    ("a boy in my year said hes bringin a knife to school", "unsafe"),
+    ("someone at school said they're going to jump me after school", "unsafe"),
+    ("they said theyre gonna jump me after skool", "unsafe"),
+    ("im gonna get jumped after school", "unsafe"),
+    ("i sleep in the park sometimes cos home isnt safe", "unsafe"),
+])
+def test_indirect_danger_gets_the_helplines_that_fit(text: str, group: str) -> None:
+    concern = default_detector().assess(text)  # the phrases alone, not the classifier
+    assert concern is not None and not concern.weak, text
+    assert concern.group == group, concern
+    assert "999" in crisis_text(group)
+
+
+@pytest.mark.parametrize("text", [
+    "im saving up for a new tablet", "i ate so much i made myself sick lol",
+    "i wrote a letter to the council just in case", "pack an umbrella just in case",
+    "i wont be here tomorrow for the litter pick",
+    "sorry i wont be around after tonight im on holiday",
+    "i can deliver parcels for neighbours", "i do drop off parcels for amazon",
+    "my dad hasnt been home for 2 weeks hes working away",
+    "can kids take a knife to school for food tech", "my sister is going to jump in the pool",
+    "im going to india to get married next month can i get council tax reduced",
+    "my mum said im getting married too young lol", "dont tell my mum about the party",
+    "my boyfriend is 24 and we need a flat", "im 14 and my brother is 19",
+    "my teacher kicked me out of class", "my dad threatened to kick me out if i fail",
+    "got kicked out of the pub last night", "easy money for students survey",
+    "my nan hasnt been out for days shes lonely", "i am so sick of eating pasta every day",
+])
+def test_their_look_alikes_stay_quiet(text: str) -> None:
+    assert assess(text) is None
+
+
+@pytest.mark.parametrize(("then", "said"), [
+    ("is there someone i can talk to thats not my parents", SOMEONE_TO_TALK_TO),
+    ("who can i talk to", SOMEONE_TO_TALK_TO), ("i cant talk to my parents", SOMEONE_TO_TALK_TO),
+    ("who is going to read this", WHO_READS), ("will u tell my mum", WHO_READS),
+    ("can my parents see this", WHO_READS), ("r u gonna tell the police", WHO_READS),
+    ("is this private", WHO_READS), ("does anyone read these", WHO_READS),
+    ("i cant talk, he will hear me", CANT_TALK),
+])
+def test_right_after_the_helplines_who_reads_it_and_who_to_talk_to(then: str, said: str) -> None:
+    engine = Engine(Matcher(ENTRIES))
+    session = Session("sms", "+447700900141")
+    engine.step(session, Inbound("sms", session.address, "i keep hurting myself"), NOW)
+    replies = engine.step(session, Inbound("sms", session.address, then), NOW)
+    assert said in [r.text for r in replies]  # "he will hear me" gets the helplines too
+    assert not any(r.entry or r.choices for r in replies)
+
+
+def test_the_answers_about_reading_and_talking_are_honest_and_name_the_helplines() -> None:
+    for contact in ("Childline", "0800 1111", "childline.org.uk", "Under 19",
+                    "Samaritans 116 123", "SHOUT to 85258"):
+        assert contact in SOMEONE_TO_TALK_TO
+    assert "safeguarding team may read" in WHO_READS and "keep you safe" in WHO_READS
+    assert "doesn't contact your parents" in WHO_READS
+    assert "can't promise to keep a secret" in WHO_READS  # never a promise of secrecy
+
+
+@pytest.mark.parametrize("text", ["my parents kicked me out im 16 where do i go",
+                                  "parents kicked me out cos i told them im gay im 17",
+                                  "my dad chucked me out im 17",
+                                  "got thrown out of home by my stepdad last night"])
+def test_thrown_out_of_home_gets_the_childs_helplines_then_housing_help(
+    text: str, tmp_path: Path
+) -> None:
+    db = open_db(tmp_path / "sample.db")
+    load_sample(db)
+    engine = Engine(Matcher(load_entries(db)))
+    replies = engine.step(Session("sms", "+447700900142"),
+                          Inbound("sms", "+447700900142", text), NOW)
+    assert replies[0].urgent and replies[0].text == crisis_text("thrown out")
+    assert "Childline 0800 1111" in replies[0].text and "999" in replies[0].text
+    housing = [r.entry.title for r in replies if r.entry]
+    assert housing[:1] == ["Housing help for 16 to 24 year olds"]
+    assert replies[-1].text == next_step("thrown out")
+
+
+def test_the_housing_help_query_finds_homelessness_help_in_a_real_catalogue() -> None:
+    with (DATA / "lgsl-catalogue.csv").open(encoding="utf-8") as f:
+        entries = [Entry(r["id"], "service", r["title"], r["summary"], r["description"])
+                   for r in csv.DictReader(f)]
+    found = Matcher(entries).search(help_for("thrown out"), limit=3)
+    assert found.answered and found.best is not None
+    assert "homeless" in (found.best.entry.title + found.best.entry.summary).lower()
