@@ -803,3 +803,15 @@ def test_the_housing_help_query_finds_homelessness_help_in_a_real_catalogue() ->
     found = Matcher(entries).search(help_for("thrown out"), limit=3)
     assert found.answered and found.best is not None
     assert "homeless" in (found.best.entry.title + found.best.entry.summary).lower()
+
+
+@pytest.mark.parametrize(("text", "danger"), [
+    ("i took my tablets this morning, where is the nearest pharmacy", False),
+    ("i have taken my tablets", False),
+    ("i took a paracetamol for my headache", False),
+    ("i took all my tablets", True),
+    ("i took 20 paracetamol", True),
+    ("ive taken my pills and i want to die", True),
+])
+def test_ones_usual_medicine_is_no_overdose(text: str, danger: bool) -> None:
+    assert (assess(text) is not None) == danger
