@@ -396,7 +396,8 @@ def default_detector() -> Detector:
 def combined(detector: Detector, model: Model, text: str) -> Concern | None:
     """Rules and classifier together: a strong phrase, a weak phrase the classifier leans
     towards, or the classifier alone above its threshold (for a message of MIN_WORDS or
-    more, not counting the words an [ordinary] phrase explains)."""
+    more, not counting the words an [ordinary] phrase explains, with some word or pair of
+    words it weighs towards danger)."""
     words = detector.words(text)
     rule = detector.assess_words(words)
     if rule is not None and not rule.weak:
@@ -406,10 +407,12 @@ def combined(detector: Detector, model: Model, text: str) -> Concern | None:
     probability = model.probability(found)
     if rule is not None and probability >= model.weak_threshold:
         return rule
-    if probability >= model.threshold and long_enough(weighed):
-        # its guess is named, but all helplines are shown
-        return Concern(f"possibly {model.group(found)}", CLASSIFIER,
-                       ", ".join(model.telling(found, weighed)))
+    if probability >= model.threshold and long_enough(weighed) and \
+            (telling := model.telling(found, weighed)):
+        # its guess is named, but all helplines are shown; with no word or pair of the
+        # message to point at ("no, he never turned up, ..." once the sayings are left
+        # out), it has too little to go on (no real set's figure changed)
+        return Concern(f"possibly {model.group(found)}", CLASSIFIER, ", ".join(telling))
     return None
 
 

@@ -815,3 +815,11 @@ def test_the_housing_help_query_finds_homelessness_help_in_a_real_catalogue() ->
 ])
 def test_ones_usual_medicine_is_no_overdose(text: str, danger: bool) -> None:
     assert (assess(text) is not None) == danger
+
+
+@pytest.mark.parametrize("text", ["no, he never turned up, I had to get a taxi",
+                                  "NO she never came round so i had to get a bus"])
+def test_a_disputed_time_bank_exchange_is_no_disclosure(text: str) -> None:
+    """The README's own example of a NO to an exchange: the coordinators hear of it as a
+    dispute, not as a safeguarding concern."""
+    assert assess(text) is None
