@@ -77,8 +77,7 @@ def erase_person(db: sqlite_utils.Database, channel: str, address: str,
         timebank_notices.leaving(db, member, now or datetime.now(UTC))
     if "volunteering_signups" in db.table_names():
         volunteering.forget(db, channel, address, now or datetime.now(UTC))
-    if "objections" in db.table_names() and "outbox" in db.table_names():
-        forget_reasons(db, channel, address)  # councillors' messages not yet sent
+    forget_reasons(db, channel, address)  # councillors' messages not yet sent
     for table, rule in people_tables(db).items():
         where, args = _where(rule), [channel, address]
         if rule.keep_where:

@@ -21,6 +21,9 @@ UNSENT = ("queued", "sending", "failed")  # a failed row can still be sent again
 
 def forget_reasons(db: sqlite_utils.Database, channel: str, address: str) -> int:
     """Call before the person's objections are erased; returns the outbox rows changed."""
+    present = set(db.table_names())
+    if not {"objections", "outbox", "entries", "removed_entries"} <= present:
+        return 0  # a database without the catalogue has no alerts or digests to clean
     reasons = db.execute(
         "SELECT o.reason, coalesce(e.title, r.title, ''), o.ward FROM objections o "
         "LEFT JOIN entries e ON e.id = o.entry_id LEFT JOIN removed_entries r "
@@ -28,8 +31,8 @@ def forget_reasons(db: sqlite_utils.Database, channel: str, address: str) -> int
         [channel, address]).fetchall()
     if not reasons:
         return 0
-    wards = [row[0] for row in db.execute(
-        "SELECT DISTINCT ward FROM wards UNION SELECT DISTINCT ward FROM councillors") if row[0]]
+    wards = [row[0] for table in ("wards", "councillors") if table in present
+             for row in db.execute(f"SELECT DISTINCT ward FROM [{table}]") if row[0]]
     titles = [row[0] for row in db.execute(
         "SELECT title FROM entries UNION ALL SELECT title FROM removed_entries")]
     everything = known_words([*titles, *wards])  # as the digest reads reasons
