@@ -826,3 +826,17 @@ def test_a_statement_dates_an_exchange_by_the_uk_day(sam, priya) -> None:
     priya.now = datetime(2025, 7, 14, 23, 29, tzinfo=UTC)
     priya.say("yes")
     assert "15/07: got from Sam 2 hours" in priya.say("statement", later=timedelta())
+
+
+def test_a_correction_with_two_exchanges_waiting_stays_a_correction(engine, db, sam,
+                                                                     priya) -> None:
+    jo = person(engine, db, "sms", "+447700900003")
+    join(jo, "Jo")
+    sam.say("I helped Priya with her garden for 2 hours")
+    jo.say("I helped Priya with shopping for 3 hours")
+    priya.say("menu")
+    assert "Which one do you want to say no to?" in priya.say("no it was 1 hour not 3")
+    told = priya.say("2")
+    assert "the 3 hours won't count. I've told Jo it was 1 hour" in told
+    [correction] = outbox(db, "timebank-declined:")
+    assert "Priya says it was 1 hour, not 3 hours" in str(correction["body"])

@@ -122,6 +122,9 @@ def answer_waiting(ctx: Context, session: Session, text: str) -> list[Outbound] 
     if (answer := member_answering(ctx, session, text)) is None:
         return None
     me, yes, replied, times = answer
+    if timebank.awaiting(ctx.db, me.id) and not yes:  # "no it was 1 hour not 3": a correction
+        return answer_pending(ctx, session, me, False, replied,
+                              times=timebank_words.durations(text), why=_reason_of_no(text))
     if timebank.awaiting(ctx.db, me.id):
         return answer_pending(ctx, session, me, yes, replied, times=times)
     if replied is not None:
@@ -378,8 +381,9 @@ def answer_pending(ctx: Context, session: Session, me: Member, yes: bool,
     if not keep_flow:
         end_flow(session)
     waiting = timebank.awaiting(ctx.db, me.id)
-    if exchange_id is None and len(waiting) > 1:
-        return ask_which_exchange(ctx, session, me, waiting, yes)
+    if exchange_id is None and len(waiting) > 1:  # what was said waits for the pick
+        return ask_which_exchange(ctx, session, me, waiting, yes,
+                                  {"times": list(times), "why": why, "vague": vague})
     if exchange_id is None:
         chosen = waiting[0] if waiting else None
     else:  # the one meant, never another in its place
@@ -460,7 +464,7 @@ def answered_exchange(ctx: Context, me: Member) -> int | None:
 
 
 def ask_which_exchange(ctx: Context, session: Session, me: Member, waiting: list[Exchange],
-                       yes: bool) -> list[Outbound]:
+                       yes: bool, said: dict[str, Any] | None = None) -> list[Outbound]:
     choices = []
     for pending in waiting[:4]:
         other = timebank.member(ctx.db, pending.other(me.id))
@@ -468,7 +472,7 @@ def ask_which_exchange(ctx: Context, session: Session, me: Member, waiting: list
         if pending.note:
             label += f", {pending.note[:20]}"
         choices.append((label, f"answer:exchange:{pending.id}"))
-    session.data["flow"] = {"kind": "timebank", "yes": yes}
+    session.data["flow"] = {"kind": "timebank", "yes": yes, **(said or {})}
     word = "confirm" if yes else "say no to"
     return [ask(session, "timebank:pick", f"{len(waiting)} exchanges are waiting for you. "
                 f"Which one do you want to {word}?", choices)]
@@ -544,7 +548,9 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
     if state == "hours":
         return _hours(ctx, session, me, text)
     if state == "pick" and text.startswith("exchange:") and text[9:].isdigit():
-        return answer_pending(ctx, session, me, bool(flow.get("yes")), int(text[9:]))
+        return answer_pending(ctx, session, me, bool(flow.get("yes")), int(text[9:]),
+                              times=tuple(flow.get("times") or ()), why=flow.get("why", ""),
+                              vague=bool(flow.get("vague")))  # "no it was 1 hour not 3"
     said, times = said_yes_no(text)
     said_times = timebank_words.durations(text)  # "no it was 1 hour not 3": the exchange's
     if state == "intro" and said != "yes" and said_times and _DONE.search(text.lower()) \
