@@ -9,7 +9,7 @@ import os
 import socket
 import sqlite3
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -110,15 +110,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 def database(args: argparse.Namespace) -> sqlite_utils.Database:
     from bot.store import open_store
 
-    path = Path(args.db)
-    check_database_path(path)
-    try:
-        return open_store(path)
-    except sqlite3.DatabaseError as error:
-        raise UserError(f"--db {path} cannot be opened as a database ({error}): give the "
-                        "path of your Local Support database, or a new file name.") from None
-    except OSError as error:
-        raise UserError(f"--db {path} cannot be opened ({error.strerror}).") from None
+    return opened(args, open_store, ", or a new file name")
 
 
 def database_copy(args: argparse.Namespace) -> sqlite_utils.Database:
@@ -126,13 +118,19 @@ def database_copy(args: argparse.Namespace) -> sqlite_utils.Database:
     check`, `import --dry-run`): an empty one when the file does not exist."""
     from catalogue.store import open_snapshot
 
+    return opened(args, open_snapshot)
+
+
+def opened(args: argparse.Namespace, opener: Callable[[Path], sqlite_utils.Database],
+           or_new: str = "") -> sqlite_utils.Database:
+    """`--db` opened by `opener`, a file that is no database or cannot be read named."""
     path = Path(args.db)
     check_database_path(path)
     try:
-        return open_snapshot(path)
+        return opener(path)
     except sqlite3.DatabaseError as error:
         raise UserError(f"--db {path} cannot be opened as a database ({error}): give the "
-                        "path of your Local Support database.") from None
+                        f"path of your Local Support database{or_new}.") from None
     except OSError as error:
         raise UserError(f"--db {path} cannot be opened ({error.strerror}).") from None
 
