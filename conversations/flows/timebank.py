@@ -77,12 +77,8 @@ def route(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
     coordinator = ctx.timebank.is_coordinator(session.channel, session.address)
     if coordinator and (number := timebank_words.approval_said(text)) is not None:
         return approve(ctx, number)
-    wants_statement, year = timebank_words.wants_statement(text)
-    if timebank_words.wants_balance(text) or wants_statement:
-        if me is None:
-            return [Outbound(NOT_MEMBER)]
-        return [Outbound(statement_text(ctx, me, year) if wants_statement
-                         else balance_text(ctx, me))]
+    if (figures := figures_asked(ctx, me, text)) is not None:
+        return [figures]
     said = timebank_words.exchange_said(text)
     if said is not None and me is not None:
         return record_said(ctx, session, me, said)
@@ -480,6 +476,17 @@ def ask_which_exchange(ctx: Context, session: Session, me: Member, waiting: list
 
 # -- BALANCE and STATEMENT ----------------------------------------------------------------------
 
+def figures_asked(ctx: Context, me: Member | None, text: str) -> Outbound | None:
+    """The reply to BALANCE or STATEMENT (NOT_MEMBER for someone who is none); None for any
+    other message."""
+    wants_statement, year = timebank_words.wants_statement(text)
+    if not (wants_statement or timebank_words.wants_balance(text)):
+        return None
+    if me is None:
+        return Outbound(NOT_MEMBER)
+    return Outbound(statement_text(ctx, me, year) if wants_statement else balance_text(ctx, me))
+
+
 def balance_text(ctx: Context, me: Member) -> str:
     hours = timebank.hours_text(timebank.balance(ctx.db, me.id))
     waiting = timebank.pending_count(ctx.db, me.id)
@@ -535,13 +542,10 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
     me = member_of(ctx, session)
     if me is None:
         return None
-    wants_statement, year = timebank_words.wants_statement(text)
-    if (wants_statement or timebank_words.wants_balance(text)) and session.data.get("asked"):
+    if session.data.get("asked") and (figures := figures_asked(ctx, me, text)) is not None:
         # BALANCE while picking an exchange: answered, and the question stays open
-        return [Outbound(statement_text(ctx, me, year) if wants_statement
-                         else balance_text(ctx, me)),
-                Outbound(str(session.data["asked"]),
-                         choices=tuple(session.data.get("labels") or ()))]
+        return [figures, Outbound(str(session.data["asked"]),
+                                  choices=tuple(session.data.get("labels") or ()))]
     flow: dict[str, Any] = flow_data(session)
     if state == "which":
         return _which(ctx, session, me, text)
