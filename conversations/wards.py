@@ -23,6 +23,7 @@ from pathlib import Path
 import sqlite_utils
 
 from catalogue.csvfile import Table, check_header, decode, normalise_name, read_table
+from catalogue.plurals import agree, counted
 from catalogue.problems import CatalogueError, Log, Problem
 from catalogue.storage import write
 from conversations.postcodes import parse_postcode, parse_prefix
@@ -169,9 +170,8 @@ def import_wards(db: sqlite_utils.Database, path: Path, *, replace: bool = False
     moved = save_wards(db, lookup.wards, replace=replace, ward_codes=lookup.codes)
     text = f"Imported {len(lookup.wards)} postcodes in {len(set(lookup.wards.values()))} wards."
     if moved:
-        who, belong = ("person", "belongs") if moved == 1 else ("people", "belong")
-        text += (f" {moved} {who} who gave a postcode now {belong} to another ward, with "
-                 "their objections.")
+        text += (f" {counted(moved, 'person')} who gave a postcode now "
+                 f"{agree(moved, 'belongs', 'belong')} to another ward, with their objections.")
     if lookup.kind != "postcode,ward":
         text += f" (from the {lookup.kind} columns)"
     if lookup.unnamed:
