@@ -29,6 +29,14 @@ NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 LIBRARY = next(e for e in ENTRIES if e.id == "close-library")
 
 
+def catalogue_and_wards(path: Path) -> sqlite_utils.Database:
+    """A store with the test catalogue and wards, and no councillors."""
+    db = open_store(path)
+    save_catalogue(db, ENTRIES, CIRCUMSTANCES)
+    save_wards(db, WARDS)
+    return db
+
+
 @pytest.fixture
 def council(tmp_path: Path) -> sqlite_utils.Database:
     db = open_store(tmp_path / "digest.db")
@@ -97,9 +105,7 @@ def test_reasons_stand_for_many_and_carry_no_personal_data(
 
 
 def test_names_and_addresses_are_hidden_in_reasons_and_unmet_needs(tmp_path: Path) -> None:
-    db = open_store(tmp_path / "names.db")
-    save_catalogue(db, ENTRIES, CIRCUMSTANCES)
-    save_wards(db, WARDS)
+    db = catalogue_and_wards(tmp_path / "names.db")
     week = Activity(db, WEEK)
     week.objection("close-library", "Riverside", "my name is sarah connor and I go daily")
     week.objection("close-library", "Riverside", "I live at 14 Oak Road, it's my only library")
@@ -112,9 +118,7 @@ def test_names_and_addresses_are_hidden_in_reasons_and_unmet_needs(tmp_path: Pat
 
 
 def test_reasons_beyond_the_three_shown_are_counted(tmp_path: Path) -> None:
-    db = open_store(tmp_path / "many.db")
-    save_catalogue(db, ENTRIES, CIRCUMSTANCES)
-    save_wards(db, WARDS)
+    db = catalogue_and_wards(tmp_path / "many.db")
     week = Activity(db, WEEK)
     for reason in ("It is the only green space", "Parking is fine as it is",
                    "Lorries will use Mill Lane", "My kids play football there",
@@ -129,9 +133,7 @@ def test_reasons_beyond_the_three_shown_are_counted(tmp_path: Path) -> None:
 
 
 def test_a_plan_removed_from_the_catalogue_is_named_as_removed(tmp_path: Path) -> None:
-    db = open_store(tmp_path / "removed.db")
-    save_catalogue(db, ENTRIES, CIRCUMSTANCES)
-    save_wards(db, WARDS)
+    db = catalogue_and_wards(tmp_path / "removed.db")
     Activity(db, WEEK).objection("car-park", "Hillside", "Keep the green", count=2)
     save_catalogue(db, [e for e in ENTRIES if e.id != "car-park"], CIRCUMSTANCES, replace=True)
     [line] = build_figures(db, WEEK).scope("Hillside").objections
@@ -215,9 +217,7 @@ def test_preview_prints_a_ward_or_names_the_wards(
 
 
 def test_one_of_anything_reads_in_the_singular(tmp_path: Path) -> None:
-    db = open_store(tmp_path / "one.db")
-    save_catalogue(db, ENTRIES, CIRCUMSTANCES)
-    save_wards(db, WARDS)
+    db = catalogue_and_wards(tmp_path / "one.db")
     week = Activity(db, WEEK)
     week.objection("car-park", "Hillside", "Keep the green")
     for reason in ("It is the only library for miles", "Parking is fine as it is",
@@ -248,9 +248,7 @@ def made_up_reasons(count: int) -> list[str]:
 
 
 def test_the_most_repeated_reason_leads_however_many_came_after_it(tmp_path: Path) -> None:
-    db = open_store(tmp_path / "alike.db")
-    save_catalogue(db, ENTRIES, CIRCUMSTANCES)
-    save_wards(db, WARDS)
+    db = catalogue_and_wards(tmp_path / "alike.db")
     week = Activity(db, WEEK)
     week.objection("close-library", "Riverside", "Keep the library open, my kids use it",
                    count=64)  # early in the week: the oldest rows

@@ -43,6 +43,17 @@ def join(talk: Talk, name: str, ward: str = "RV1 1AA", offers: str = "gardening"
     return talk.say(needs)
 
 
+def two_waiting_for_priya(engine: Engine, db: sqlite_utils.Database, sam: Talk,
+                          jos: str = "1 hour") -> Talk:
+    """Jo joins; Sam (2 hours, her garden) and Jo (shopping) record help given to Priya, who
+    has two exchanges waiting; Jo's Talk."""
+    jo = person(engine, db, "sms", "+447700900003")
+    join(jo, "Jo")
+    sam.say("I helped Priya with her garden for 2 hours")
+    jo.say(f"I helped Priya with shopping for {jos}")
+    return jo
+
+
 def outbox(db: sqlite_utils.Database, prefix: str = "") -> list[dict[str, object]]:
     return [
         dict(zip(("key", "channel", "address", "body", "choices"), row, strict=True))
@@ -375,10 +386,7 @@ def test_a_member_half_way_through_something_else_keeps_it(sam, priya, db) -> No
 
 
 def test_with_two_exchanges_waiting_a_later_yes_asks_which(engine, db, sam, priya) -> None:
-    jo = person(engine, db, "sms", "+447700900003")
-    join(jo, "Jo")
-    sam.say("I helped Priya with her garden for 2 hours")
-    jo.say("I helped Priya with shopping for 1 hour")
+    two_waiting_for_priya(engine, db, sam)
     priya.say("menu")
     reply = priya.say("yes")
     assert "2 exchanges are waiting for you. Which one do you want to confirm?" in reply
@@ -391,10 +399,7 @@ def test_a_yes_pressed_on_an_exchanges_message_answers_it_inside_another_questio
         engine, db, sam, priya) -> None:
     """On Telegram a button press carries the id of the message it was on: the YES answers
     that exchange, even while Priya is in the middle of an objection, which is asked again."""
-    jo = person(engine, db, "sms", "+447700900003")
-    join(jo, "Jo")
-    sam.say("I helped Priya with her garden for 2 hours")
-    jo.say("I helped Priya with shopping for 1 hour")
+    two_waiting_for_priya(engine, db, sam)
     for n, message_id in ((1, "501"), (2, "502")):
         db.execute("UPDATE outbox SET state = 'sent', provider_id = ? WHERE key = ?",
                    [message_id, f"timebank-confirm:{n}"])
@@ -465,10 +470,7 @@ def test_own_words_while_joining_are_never_taken_for_a_new_request(engine, db) -
 
 
 def test_a_yes_right_after_two_requests_asks_which(engine, db, sam, priya) -> None:
-    jo = person(engine, db, "sms", "+447700900003")
-    join(jo, "Jo")
-    sam.say("I helped Priya with her garden for 2 hours")
-    jo.say("I helped Priya with shopping for 1 hour")
+    two_waiting_for_priya(engine, db, sam)
     assert priya.state == "timebank:confirm"
     assert "Which one do you want to confirm?" in priya.say("Yes", choice=0)
     assert "confirmed" in priya.say("1")
@@ -807,10 +809,7 @@ def test_asking_to_join_in_a_sentence_starts_joining(engine, db, said: str) -> N
 
 
 def test_balance_while_picking_an_exchange_keeps_the_question(engine, db, sam, priya) -> None:
-    jo = person(engine, db, "sms", "+447700900003")
-    join(jo, "Jo")
-    sam.say("I helped Priya with her garden for 2 hours")
-    jo.say("I helped Priya with shopping for 1 hour")
+    two_waiting_for_priya(engine, db, sam)
     priya.say("menu")
     assert "Which one do you want to confirm?" in priya.say("yes")
     aside = priya.say("balance")
@@ -830,10 +829,7 @@ def test_a_statement_dates_an_exchange_by_the_uk_day(sam, priya) -> None:
 
 def test_a_correction_with_two_exchanges_waiting_stays_a_correction(engine, db, sam,
                                                                      priya) -> None:
-    jo = person(engine, db, "sms", "+447700900003")
-    join(jo, "Jo")
-    sam.say("I helped Priya with her garden for 2 hours")
-    jo.say("I helped Priya with shopping for 3 hours")
+    two_waiting_for_priya(engine, db, sam, "3 hours")
     priya.say("menu")
     assert "Which one do you want to say no to?" in priya.say("no it was 1 hour not 3")
     told = priya.say("2")
