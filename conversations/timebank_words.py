@@ -16,8 +16,13 @@ _FRACTIONS = {"\u00bd": " 1/2", "\u00bc": " 1/4", "\u00be": " 3/4"}
 _AMOUNT = r"(\d+(?:[.,]\d+)?|an?)"
 _HOUR = r"(?:hours?|hrs?|h)"
 # "2 hours", "45 mins", "1hr 30", "2h15" (minutes after the hours)
+# Minutes after the hours are read only where nothing else can be meant: written against
+# the unit ("2h15", "1hr30") or ending the phrase ("1 hour 30", "1 hour 30 mins"), never a
+# number starting something else ("an hour 2 days ago", "1 hour 20 miles away").
+_MINUTES_AFTER = (r"(?:\s*(\d{1,2})\b(?!\s*(?:[.,]\d|" + _HOUR + r"\b))"
+                  r"(?:(?<=[a-z]\d)|(?<=[a-z]\d\d)|(?=\s*(?:$|[^\w\s]|(?:m|mins?|minutes?)\b))))?")
 _DURATION = re.compile(r"\b" + _AMOUNT + r"\s*(" + _HOUR + r"|minutes?|mins?|m)(?:\b|(?=\d))"
-                       r"(?:\s*(\d{1,2})\b(?!\s*(?:[.,]\d|" + _HOUR + r"\b)))?")
+                       + _MINUTES_AFTER)
 _HALF_HOUR = re.compile(r"\bhalf (?:an? )?(?:hour|hr)\b")
 _QUARTERS = re.compile(r"\b(?:(\d) )?quarters? (?:of )?(?:an? )?(?:hour|hr)\b")
 _N_AND_A_HALF = re.compile(r"\b" + _AMOUNT + r" and a half " + _HOUR + r"\b")
@@ -47,13 +52,19 @@ _ME_GAVE = re.compile(
 _GAVE_ME = re.compile(
     r"^(?P<name>[a-z][a-z'-]*) (?:has |have )?(?:helped|gave|did|drove|taught|visited|"
     r"fixed|cleaned for|cooked for|shopped for|sat with) (?:me|us)\b(?P<rest>.*)$")
-# Where the time starts in what follows the name: " for 2 hours", ", an hour and a half"
-_TIME_TAIL = re.compile(  # on numbers_as_digits' text
+# Where the time starts in what follows the name: " for 2 hours", ", an hour and a half",
+# " for forty five minutes"; read on the words as written, so the note keeps them ("on 3/4")
+_NUMBER_WORD = ("(?:" + _TENS + "|" + "|".join([*(w for w in NUMBERS if w not in ("a", "an")),
+                                                 *_WORDS]) + ")")
+_SOME = (r"(?:\d+(?:\.\d+)?(?:\s*(?:and\s*)?(?:\d/\d|[\u00bd\u00bc\u00be]))?|\d/\d|"
+         r"[\u00bd\u00bc\u00be]|" + _NUMBER_WORD + r")")
+_TIME_TAIL = re.compile(
     r"(?:\s*,\s*|\s+for\s+|\s+)(?:about |around |roughly |nearly |over |just |only )?"
-    r"(?:\d+(?:\.\d+)?|an?|half(?: an?)?|(?:a |\d )?quarters?(?: of)?(?: an?)?)\s*"
+    r"(?:" + _SOME + r"|an?|half(?: an?)?|(?:a |\w+ )?quarters?(?: of)?(?: an?)?)\s*"
     r"(?:and a half\s*)?(?:hours?|hrs?|h|minutes?|mins?|an hour)(?:\b|(?=\d))"
-    r"(?:\s*\d{1,2}\b)?(?:\s*and (?:a half|a quarter|\d quarters?)\b)?"
-    r"(?:\s*(?:and\s*)?\d+\s*(?:minutes?|mins?)\b)?")
+    + _MINUTES_AFTER + r"(?:\s*(?:m|mins?|minutes?)\b)?"
+    r"(?:\s*and (?:a half|a quarter|\w+ quarters?)\b)?"
+    r"(?:\s*(?:and\s*)?" + _SOME + r"\s*(?:minutes?|mins?)\b)?")
 _LEADING = re.compile(r"^(?:\s*(?:with|for|on|to|of)\s+)+")
 _TOOK = re.compile(r"[,\s]*(?:it |which |that )?(?:took|lasted|spent)$")
 
@@ -62,7 +73,7 @@ def what_of(rest: str) -> str:
     """What the help was, from the words after the name: "her garden" from " with her
     garden for 2 hours", "a lift to the hospital" from " a lift to the hospital for 3 hours",
     "set up his new phone" from " set up his new phone for 1 hour"."""
-    what = re.sub(r"\s+", " ", _TIME_TAIL.sub(" ", numbers_as_digits(rest))).strip(" ,.!")
+    what = re.sub(r"\s+,", ",", re.sub(r"\s+", " ", _TIME_TAIL.sub(" ", rest))).strip(" ,.!")
     what = _TOOK.sub("", _LEADING.sub("", " " + what)).strip(" ,.!")
     return "" if what in ("", "out", "today", "yesterday") else what
 NOT_NAMES = frozenset({"my", "the", "a", "an", "out", "her", "him", "them", "someone",

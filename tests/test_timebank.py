@@ -313,6 +313,11 @@ def test_the_other_member_is_told_when_a_member_leaves_with_an_exchange_waiting(
     ("I helped Priya with her cat for twenty minutes", 20, "her cat"),
     ("Priya helped me with shopping for an hour and a half", 90, "shopping"),
     ("I helped Priya with her garden for 2 hours", 120, "her garden"),
+    ("I helped Jo with boxes for 1 hour 30 minutes", 90, "boxes"),
+    ("I helped Priya with her garden for an hour 2 days ago", 60, "her garden 2 days ago"),
+    ("I helped Jo move boxes 1 hour 20 miles away", 60, "move boxes 20 miles away"),
+    ("I helped Priya with her forms on 3/4 for 2 hours", 120, "her forms on 3/4"),
+    ("I helped Priya with the two dogs for an hour", 60, "the two dogs"),
 ])
 def test_a_time_in_everyday_words_is_read_whole_and_left_out_of_the_note(
     said: str, minutes: int, what: str
