@@ -120,6 +120,20 @@ def test_a_yes_or_no_with_more_said_is_read(sam, priya, db) -> None:
     assert "-2 hours" in priya.say("balance")
 
 
+@pytest.mark.parametrize("said", ["ye nah never happened", "yes wait no", "yeah no he didnt"])
+def test_a_yes_taken_back_is_a_no(sam, priya, db, said: str) -> None:
+    sam.say("I helped Priya with her garden for 2 hours")
+    assert "it won't count" in priya.say(said)
+    assert outbox(db, "timebank-confirmed:") == []
+
+
+def test_a_yes_held_back_confirms_nothing(sam, priya, db) -> None:
+    sam.say("I helped Priya with her garden for 2 hours")
+    priya.say("yes wait")
+    assert outbox(db, "timebank-confirmed:") == outbox(db, "timebank-declined:") == []
+    assert "confirmed" in priya.say("yes")
+
+
 def test_a_no_that_is_no_answer_declines_nothing(sam, priya, db) -> None:
     sam.say("I helped Priya with her garden for 2 hours")
     priya.say("no worries, thanks sam x")

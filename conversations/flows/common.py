@@ -128,17 +128,27 @@ _LEADING = re.compile(r"^(?:(yes|yeah|yea|ye|ya|yep|yup|yh|aye)|(no|nope|nah|naw
 
 _NOT_A_NO = re.compile(r"^(?:no|nope|nah|naw)\b[ ,.!;:-]*(?:problem|probs?|worries|worry|"
                        r"bother|trouble|doubt|need|rush|but|wait|i mean|sorry)\b")
+# A yes taken back: "ye nah never happened", "yes wait no" are a no; "yes wait", "yeah
+# actually" are neither
+_NOT_A_YES = re.compile(r"^(?:yes|yeah|yea|ye|ya|yep|yup|yh|aye)\b[ ,.!;:-]*"
+                        r"(?:(wait|hang on|hold on|actually|i mean)\b[ ,.!;:-]*)?"
+                        r"(no|nope|nah|naw|never(?! mind)|not really)?\b(?![ ,.!;:-]*(?:problem|"
+                        r"probs?|worries|worry|bother|trouble|doubt|need|rush)\b)")
 _YES_LATER = re.compile(r"\b(?:yes|yeah|yep|i do|we do|she does|he does|they do)\b")
 
 
 def leading_yes_no(text: str) -> YesNo | None:
     """The yes or no a longer answer starts with ("yes but only 16 hours a week", "no, I
     rent from a private landlord"); None when it does not start with one, is a question, or
-    its "no" is no answer ("no worries", "no but my partner does", "no wait yes")."""
+    its yes or no is taken back ("no worries", "no but my partner does", "no wait yes", "ye
+    nah never happened", "yes wait no")."""
     said = words(text)
     found = _LEADING.match(said)
     if found is None or said.endswith("?") or _QUESTION_START.match(said.partition(" ")[2]):
         return None
+    back = _NOT_A_YES.match(said)
+    if found.group(1) and back is not None and (back.group(1) or back.group(2)):
+        return "no" if back.group(2) else None
     if found.group(1):
         return "yes"
     rest = said.partition(" ")[2]
