@@ -4,6 +4,7 @@ and `address` columns is covered, other people's data is not, and objection tota
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -304,23 +305,45 @@ def test_a_yes_with_a_but_deletes_nothing_and_asks_again(db: sqlite_utils.Databa
 
 @pytest.mark.parametrize("said", ["who can see this", "can my parents see what i send u",
                                   "do u save my messages", "is this private?",
-                                  "is it safe to tell you something"])
+                                  "is it safe to tell you something", "who reads this",
+                                  "will my mum know im texting you"])
 def test_who_sees_what_is_answered_plainly(talk: Talk, said: str) -> None:
     from conversations.flows.privacy import ABOUT_PRIVACY
 
-    assert talk.say(said).startswith("I keep your messages for 30 days")
+    assert talk.say(said).startswith("I keep messages 30 days")
     assert "safeguarding" in ABOUT_PRIVACY and "FORGET ME deletes it" in ABOUT_PRIVACY
     talk.say("free school meals")
     talk.say("Check for me", choice=0)
     asked = talk.say(said)  # in the middle of a check: answered, and the question stays
-    assert asked.startswith("I keep your messages") and "How old are you?" in asked
+    assert asked.startswith("I keep messages") and "How old are you?" in asked
     assert talk.state == "entitlement:ask"
     assert talk.say("what do u know about me").startswith("I hold")
 
 
 @pytest.mark.parametrize("said", ["is it safe to use the park at night",
-                                  "who can help me with rent", "do you keep bins"])
+                                  "who can help me with rent", "do you keep bins",
+                                  "can someone see me today", "is this safe to eat",
+                                  "does my school know about free meals",
+                                  "can someone read my letter for me"])
 def test_a_question_about_something_else_is_not_about_privacy(said: str) -> None:
     from conversations.flows.privacy import asks_who_sees
 
     assert not asks_who_sees(said)
+
+
+def test_what_the_privacy_answer_says_is_kept_is_what_the_tables_declare(
+    db: sqlite_utils.Database,
+) -> None:
+    from bot.retention import policy
+    from conversations.flows.privacy import ABOUT_PRIVACY
+    from conversations.gsm7 import segments
+
+    days = {table: rule.retain_days for table, rule in policy(db).items()}
+    said = {"messages": days["inbound_messages"], "unanswered questions": days["unmet_needs"],
+            "feedback": days["feedback"], "postcode": days["people"],
+            "objection": days["objections"]}
+    for what, kept in said.items():
+        assert kept is not None
+        words = "a year" if kept == 365 else f"{kept} days"
+        assert re.search(rf"\b{what}\b[^.]*?\b{words}\b", ABOUT_PRIVACY), (what, words)
+    assert segments(ABOUT_PRIVACY) <= 2

@@ -39,20 +39,25 @@ _MY_DATA = re.compile(
     r"|what (?:have|do) (?:you|u) got on me)$")
 # "who can see this?", "can my parents see what i send u", "do u save my messages", "is
 # this private": answered with who sees what, how long it is kept, MY DATA and FORGET ME
+_CHAT = (r"(?:this|these|it|this chat|my (?:messages|texts|chats?|data|details|answers)|"
+         r"what i (?:send|write|say|text|tell)(?: (?:you|u|here))?)")
 _WHO_SEES = re.compile(
-    r"^(?:who (?:can|will|could|is going to|gets to) (?:see|read)(?: (?:this|these|it|my "
-    r"(?:messages|texts|chats?)|what i (?:send|write|say|text)(?: (?:you|u))?))?"
+    r"^(?:who (?:can|will|could|is going to|gets to) (?:see|read)(?: " + _CHAT + r")?"
+    r"|who (?:sees|reads) " + _CHAT +
     r"|(?:can|could|will|do|does) (?:my )?(?:parents?|mum|mom|dad|family|school|teachers?|"
-    r"anyone|anybody|someone|people|the council) (?:see|read|find out|know)\b.*"
-    r"|(?:do|will|does) (?:you|u|this) (?:save|keep|store|record|remember) (?:my |what i|these|"
-    r"this|everything|the)\b.*"
+    r"anyone|anybody|someone|people|the council) (?:see|read) " + _CHAT +
+    r"|(?:can|could|will|do|does) (?:my )?(?:parents?|mum|mom|dad|family|school|teachers?|"
+    r"anyone|anybody|someone|people|the council) (?:find out|know|be told)(?: (?:about "
+    r"(?:this|it)|(?:that )?i(?:'?m| am)? (?:messag|text|talk|writ|using|use|sent|wrote)\w*\b.*))?"
+    r"|(?:do|will|does) (?:you|u|this) (?:save|keep|store|record|remember) (?:" + _CHAT[3:-1] +
+    r"|what i\b.*|everything|the (?:messages|texts|chats?|conversation))"
     r"|is (?:this|this chat|it) (?:private|confidential|anonymous|secret)\b.*"
-    r"|is (?:this|this chat) safe\b.*|is it safe to (?:talk|text|say|write|tell) (?:here|you|u)"
-    r"\b.*)$")
-ABOUT_PRIVACY = ("I keep your messages for 30 days to answer you. Councillors see only counts "
-                 "and reasons, never your name or number. If someone may be in danger, the "
-                 "council's safeguarding team may read a message. Nobody else can see them "
-                 "through me. MY DATA shows what I hold; FORGET ME deletes it.")
+    r"|is (?:this|this chat) safe|is (?:this|it) safe to (?:talk|text|say|write|tell|use)"
+    r"(?: (?:here|you|u|this)\b.*| (?:something|anything|stuff)\b.*)?)$")
+ABOUT_PRIVACY = ("I keep messages 30 days, feedback and unanswered questions 90 days, a "
+                 "postcode or objection a year. Councillors see counts and reasons, never names "
+                 "or numbers. If someone may be in danger, the council's safeguarding team may "
+                 "read a message. Nobody else sees them. MY DATA shows it; FORGET ME deletes it.")
 _FORGET = re.compile(
     r"^(?:forget (?:about )?me|(?:delete|erase|remove|wipe|clear)(?: all)?(?: of)? my "
     r"(?:data|details|info|information|messages|account|personal data|number)"
