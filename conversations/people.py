@@ -74,7 +74,7 @@ _PRONOUN_AGE = re.compile(r"\b(she|he|they)(?:'s| is| are|s| turned| just turned
                           r"(\w+(?:[- ]\w+)?)(?:\b|$)")
 _SELF_AGE = re.compile(r"\b(?:i'?m|im|i am|i'm aged|i am aged)\s+(?:only |just |"
                        r"nearly |almost )?(\w+(?:[- ]\w+)?)(?=\s+(?:years?|yrs?|y/?o|and|but|so|"
-                       r"now|in|at|can|could|how|what|do|does|will|would|need|want|is|are|"
+                       r"now|in|at|can|could|how|what|do|does|will|would|need|want|is|are|am|"
                        r"looking|living|with|,)\b|\s*[,.!?]|\s*$|\s+years? old)")
 _RELATION_AGE = re.compile(r"\bmy\s+(" + "|".join(sorted({*_CHILDREN, *_ADULTS}, key=len,
                            reverse=True))
@@ -327,20 +327,35 @@ def stated_age(said: str) -> int | None:
     return _self_age(said) or _other_age(said) or _age_only(said)
 
 
+# A number after "he's" or "I'm" that is no age: "he's 2 years behind at school", "she
+# turned 3 weeks ago", "im 2 years older than him", "he's 5 minutes away"
+_NOT_AN_AGE = re.compile(r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ])?"
+                         r"\w+\s*(?:(?:years?|yrs?)\s+(?:behind|ahead|older|younger|"
+                         r"late|early|ago|left|away|since|into|in a row|running|off)\b|"
+                         r"(?:months?|weeks?|wks?|days?|hours?|hrs?|mins?|minutes?|times?|"
+                         r"miles?|o'?clock|percent|quid|pounds?|stone|kg)\b|%)")
+
+
+def _an_age(said: str, found: re.Match[str] | None) -> int | None:
+    """The age a pattern found (its last group), unless what follows makes it no age."""
+    if found is None or _NOT_AN_AGE.match(said, found.start(found.lastindex or 0)):
+        return None
+    return _age(found.group(found.lastindex or 0))
+
+
 def _age_only(said: str) -> int | None:
     found = re.fullmatch(r"(?:age|aged|just|only|nearly)\s+(\w+(?:[- ]\w+)?)", said)
     return _age(found.group(1)) if found else None
 
 
 def _self_age(said: str) -> int | None:
-    found = _SELF_AGE.search(said)
-    return _age(found.group(1)) if found else None
+    return _an_age(said, _SELF_AGE.search(said))
 
 
 def _other_age(said: str) -> int | None:
     for pattern in (_RELATION_AGE, _PRONOUN_AGE):
         for found in pattern.finditer(said):
-            if (age := _age(found.group(2))) is not None:
+            if (age := _an_age(said, found)) is not None:
                 return age
     year_old = _YEAR_OLD.search(said)
     return _age(year_old.group(1)) if year_old else None

@@ -107,6 +107,9 @@ def test_questions_are_put_about_the_other_person() -> None:
     ("dunno", None), ("200", "bad"), ("the library", ""),
     ("he 8 year", 8), ("she turned 9 last month", 9), ("he just turned 6", 6),
     ("he turns 12 in may", ""), ("he 5 times", ""),  # not yet 12; not an age
+    ("he 2 years behind at school", ""), ("she turned 3 weeks ago", ""),
+    ("my son is 2 years behind", ""), ("im 2 years behind on rent", ""),
+    ("im 17 am i allowed", 17), ("he is twenty one years older", ""),
 ])
 def test_ages_in_words_and_sentences(said: str, age: int | str | None) -> None:
     assert parse_age(said) == age
