@@ -108,7 +108,12 @@ def cmd_respond(args: argparse.Namespace) -> int:
     from catalogue.validate import did_you_mean
     from conversations.councillors import audience, send_response
     from conversations.councillors.replies import get_entry
-    from conversations.councillors.responses import ResponseError, check_text, sms_text
+    from conversations.councillors.responses import (
+        ResponseError,
+        check_text,
+        find_response,
+        sms_text,
+    )
 
     db = open_database(args)
     entry = get_entry(db, args.entry_id)
@@ -123,7 +128,7 @@ def cmd_respond(args: argparse.Namespace) -> int:
     reach = audience(db, entry.id, args.text)
     if not reach.count:
         print(f'Nobody to tell about "{entry.title}": {reach.describe()}.')
-        return 0
+        return deliver_rest(db, find_response(db, entry.id, args.text))
     print(f'This response goes to {reach.describe()}, who objected to "{entry.title}".\n'
           f"By SMS they will read:\n\n  {sms_text(entry, args.text)}\n")
     if not args.yes and not confirmed("Send it? [y/N] "):
@@ -132,6 +137,19 @@ def cmd_respond(args: argparse.Namespace) -> int:
     sent = send_response(db, entry, args.text, now())
     print(f"Queued {sum(sent.queued.values())} messages (response {sent.response_id}).")
     return deliver(db, Settings.from_env(), f"response:{sent.response_id}:%")
+
+
+def deliver_rest(db: sqlite_utils.Database, response_id: int | None) -> int:
+    """A response everyone was given already: what of it is not delivered yet (a run that
+    was stopped mid-send) goes now, or its state is said."""
+    keys = f"response:{response_id}:%"
+    waiting = response_id is not None and db.execute(
+        "SELECT 1 FROM outbox WHERE key LIKE ? AND state IN ('queued', 'sending', 'failed')",
+        [keys]).fetchone()
+    if not waiting:
+        return 0
+    print("Some of their messages are not delivered yet; sending them now.")
+    return deliver(db, Settings.from_env(), keys)
 
 
 def confirmed(question: str) -> bool:
@@ -160,7 +178,7 @@ def adapters(settings: Settings) -> dict[str, Any]:
 def deliver(db: sqlite_utils.Database, settings: Settings, keys: str) -> int:
     """Send the rows whose key is LIKE `keys` now; non-zero when any could not be sent
     (they stay queued, and the server keeps trying)."""
-    from bot.outbox import OutboxWorker
+    from bot.outbox import LEASE, OutboxWorker
 
     async def on_db(fn: Any) -> Any:
         return fn(db)
@@ -179,9 +197,14 @@ def deliver(db: sqlite_utils.Database, settings: Settings, keys: str) -> int:
                       "WHERE key LIKE ? GROUP BY 1, 2 ORDER BY 1, 2", [keys]).fetchall()
     sent = sum(n for _, state, n, _ in rows if state == "sent")
     waiting = [(channel, n, error) for channel, state, n, error in rows
-               if state not in ("sent", "refused", "cancelled")]
+               if state not in ("sent", "refused", "cancelled", "sending")]
     refused = sum(n for _, state, n, _ in rows if state == "refused")
     print(f"Sent {sent}" + (f"; {refused} not sent (they said STOP)" if refused else "") + ".")
+    for channel, state, n, _ in rows:
+        if state == "sending":  # claimed by the server meanwhile, or by a run that stopped
+            print(f"{n} {channel} message(s) being sent by another process (localsupport "
+                  "serve; if it was a run that stopped, the outbox sends them again "
+                  f"{LEASE.seconds // 60} minutes after it claimed them).")
     failed = False
     for channel, n, error in waiting:
         if channel in channels:

@@ -14,9 +14,16 @@ each to its channel's adapter, and records what happened:
                          --failed` shows it, never dropped)
                       -> refused (the person opted out, at queue or send time)
 
-A row is marked `sending` before the network call and `sent` after it. If the process is
-killed in between, the row goes back to `queued` at the next start and is sent again: the
-only way a message can arrive twice is a crash inside that one call.
+A row is marked `sending` (with `claimed_at`) before the network call and `sent` after it.
+If the process is killed in between, the row goes back to `queued` at the next start
+(`recover`), or, while another process runs on (the server, after a `localsupport respond`
+was killed mid-send), when that process next claims and the claim is older than `LEASE`.
+Either way it is sent again: the only way a message can arrive twice is a crash inside
+that one call. The lease cannot double a message still in flight in a live process,
+because no send lasts anywhere near it: Twilio's HTTP client gives up after 30 s
+(bot/channels/sms.py), a Telegram request after python-telegram-bot's few seconds a piece,
+and SMTP after 30 s an exchange (bot/channels/email.py). A late result from a claim that
+was taken back is not recorded over the new claim's (`settle` matches `claimed_at`).
 
 Replies to a person's own message (`kind = "reply"`) go out even after STOP (the person
 wrote to us: "STOP" itself is answered on Telegram), but never after they blocked the bot.
@@ -53,6 +60,7 @@ class Queued:
     message: Message
     attempts: int
     pieces_sent: int = 0  # pieces of a long message delivered by earlier attempts
+    claimed_at: str = ""  # this claim (settle records only the claim still holding the row)
 
 
 @dataclass(frozen=True)
@@ -84,6 +92,12 @@ class Backoff:
         return float(min(self.longest, self.first * self.factor ** max(0, attempts - 1)))
 
 
+# A row `sending` for longer than this was left by a process that stopped mid-send: many
+# times the longest a send can take (the module docstring), short enough that residents
+# and the messages queued behind theirs wait minutes, not until a restart.
+LEASE = timedelta(minutes=10)
+
+
 # -- the worker's side (on the database thread) ----------------------------------------------
 
 def recover(db: sqlite_utils.Database) -> int:
@@ -113,9 +127,17 @@ def claim(db: sqlite_utils.Database, now: datetime, limit: int,
           channels: Sequence[str]) -> list[Queued]:
     """Due rows, the oldest first and one at a time per person (replies stay in order),
     marked `sending`. Rows for people who opted out are refused here, at send time. Rows
-    for a channel not set up in this process (`channels`) wait without holding up others."""
+    for a channel not set up in this process (`channels`) wait without holding up others.
+    First, rows whose claim is older than `LEASE` go back to the queue."""
     claimed: list[Queued] = []
+    claimed_at = iso(now)
     with write(db):
+        abandoned = db.execute(  # NULL: claimed before claims were dated
+            "UPDATE outbox SET state = 'queued' WHERE state = 'sending' "
+            "AND (claimed_at IS NULL OR claimed_at < ?)", [iso(now - LEASE)]).rowcount
+        if abandoned:
+            log.info("outbox: %s message(s) left sending by a process that stopped are "
+                     "queued again", abandoned)
         for row in db.execute(_DUE, [REPLY, FAREWELL, BLOCKED, iso(now), json.dumps(list(channels)),
                                       limit]).fetchall():
             (row_id, key, kind, channel, address, subject, body, choices, extra,
@@ -124,12 +146,13 @@ def claim(db: sqlite_utils.Database, now: datetime, limit: int,
                 db.execute("UPDATE outbox SET state = 'refused', last_error = 'opted out' "
                            "WHERE id = ?", [row_id])
                 continue
-            db.execute("UPDATE outbox SET state = 'sending', attempts = attempts + 1 "
-                       "WHERE id = ?", [row_id])
+            db.execute("UPDATE outbox SET state = 'sending', attempts = attempts + 1, "
+                       "claimed_at = ? WHERE id = ?", [claimed_at, row_id])
             message = Message(key, kind, channel, address, body, subject or "",
                               tuple(json.loads(choices)) if choices else (),
                               json.loads(extra) if extra else {})
-            claimed.append(Queued(int(row_id), message, int(attempts) + 1, int(pieces_sent)))
+            claimed.append(Queued(int(row_id), message, int(attempts) + 1, int(pieces_sent),
+                                  claimed_at))
     return claimed
 
 
@@ -143,19 +166,21 @@ def settle(db: sqlite_utils.Database, results: Sequence[tuple[Queued, Delivery]]
                 outcome = "failed"
             if outcome == "sent":
                 db.execute("UPDATE outbox SET state = 'sent', sent_at = ?, provider_id = ?, "
-                           "last_error = NULL WHERE id = ? AND state = 'sending'",
-                           [iso(now), result.provider_id or None, item.id])
+                           "last_error = NULL WHERE id = ? AND state = 'sending' "
+                           "AND claimed_at = ?",
+                           [iso(now), result.provider_id or None, item.id, item.claimed_at])
             elif outcome == "retry":
                 wait = result.retry_after if result.retry_after is not None \
                     else backoff.delay(item.attempts)
                 db.execute("UPDATE outbox SET state = 'queued', next_attempt_at = ?, "
                            "last_error = ?, pieces_sent = max(pieces_sent, ?) "
-                           "WHERE id = ? AND state = 'sending'",
+                           "WHERE id = ? AND state = 'sending' AND claimed_at = ?",
                            [iso(now + timedelta(seconds=wait)), detail, result.pieces_sent,
-                            item.id])
+                            item.id, item.claimed_at])
             else:
                 db.execute("UPDATE outbox SET state = ?, last_error = ? WHERE id = ? "
-                           "AND state = 'sending'", [outcome, detail, item.id])
+                           "AND state = 'sending' AND claimed_at = ?",
+                           [outcome, detail, item.id, item.claimed_at])
             if item.message.kind == FAREWELL and outcome != "retry":  # erased means gone
                 db.execute("DELETE FROM outbox WHERE id = ?", [item.id])
             if result.opt_out:

@@ -8,7 +8,7 @@ from typing import Any
 
 import sqlite_utils
 
-from catalogue.storage import NOBODY, Migration, Personal, Schema, Table
+from catalogue.storage import NOBODY, Migration, Personal, Schema, Table, add_column
 from conversations.postcodes import parse_postcode, parse_prefix
 
 SESSIONS = Table("sessions", Personal(
@@ -177,4 +177,8 @@ SCHEMA = Schema("conversations", (SESSIONS, PEOPLE, FEEDBACK, UNMET_NEEDS, OBJEC
     # delivered when a later one fails, so no piece reaches the person twice
     Migration("conversations.0003_outbox_pieces_sent",
               'ALTER TABLE "outbox" ADD COLUMN "pieces_sent" INTEGER NOT NULL DEFAULT 0;'),
+    # when a row was marked `sending`: a claim older than the lease (bot/outbox.py) was
+    # left by a process that died mid-send, and goes back to the queue
+    Migration("conversations.0004_outbox_claimed_at",
+              add_column("outbox", "claimed_at", "TEXT")),
 ))

@@ -15,6 +15,7 @@ from conversation_kit import ENTRIES
 from fakes.twilio_api import FakeTwilioApi
 
 from bot.cli import main
+from bot.outbox import LEASE, claim
 from bot.render import segments
 from catalogue.store import open_db, save_catalogue
 from conversations.councillors import audience, send_response
@@ -127,8 +128,9 @@ def test_the_command_shows_who_will_be_told_and_asks_first(
     monkeypatch.setattr("sys.stdin", io.StringIO("yes\n"))
     main(["respond", "close-library", ANSWER, "--db", cli_db])
     assert "Queued 5 messages" in capsys.readouterr().out
-    assert main(["respond", "close-library", ANSWER, "--db", cli_db, "--yes"]) == 0
-    assert "Nobody to tell" in capsys.readouterr().out
+    assert main(["respond", "close-library", ANSWER, "--db", cli_db, "--yes"]) == 1
+    out = capsys.readouterr().out  # everyone has it queued, nothing here can send it
+    assert "Nobody to tell" in out and "Some of their messages are not delivered yet" in out
     db = open_db(cli_db)
     assert len(responses(db)) == 5
 
@@ -157,15 +159,19 @@ def test_the_command_names_a_mistyped_entry(
             in capsys.readouterr().err)
 
 
+def twilio_only(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    """The command's settings: Twilio set (to the stand-in at `url`), Telegram not."""
+    for name, value in (("TWILIO_ACCOUNT_SID", ACCOUNT_SID), ("TWILIO_AUTH_TOKEN", AUTH_TOKEN),
+                        ("TWILIO_FROM_NUMBER", "+447700900000"), ("TWILIO_API_BASE_URL", url)):
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+
+
 def test_with_twilio_set_the_command_sends_the_texts_itself(
     cli_db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
     twilio_thread: FakeTwilioApi,
 ) -> None:
-    for name, value in (("TWILIO_ACCOUNT_SID", ACCOUNT_SID), ("TWILIO_AUTH_TOKEN", AUTH_TOKEN),
-                        ("TWILIO_FROM_NUMBER", "+447700900000"),
-                        ("TWILIO_API_BASE_URL", twilio_thread.url)):
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    twilio_only(monkeypatch, twilio_thread.url)
     assert main(["respond", "close-library", ANSWER, "--db", cli_db, "--yes"]) == 1
     out, err = capsys.readouterr()
     assert "Sent 3." in out
@@ -173,3 +179,23 @@ def test_with_twilio_set_the_command_sends_the_texts_itself(
     assert sorted(form["To"] for form in twilio_thread.created) == [
         "+447700900301", "+447700900302", "+447700900303"]
     assert all(ANSWER in form["Body"] for form in twilio_thread.created)
+
+
+def test_a_run_killed_mid_send_is_finished_by_running_the_command_again(
+    cli_db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    twilio_thread: FakeTwilioApi,
+) -> None:
+    """The tester's `kill -9` of `respond` mid-send: its texts were left `sending`, and the
+    same command again said "3 already have it" and sent nothing. Now, once the dead run's
+    claim is older than the outbox's lease, the command sends them itself."""
+    twilio_only(monkeypatch, twilio_thread.url)
+    killed_at = datetime.now(UTC) - LEASE - timedelta(minutes=1)
+    db = open_db(cli_db)
+    send_response(db, LIBRARY, ANSWER, killed_at)
+    assert len(claim(db, killed_at, 16, ["sms"])) == 3  # the killed run's claim
+    db.close()
+    main(["respond", "close-library", ANSWER, "--db", cli_db, "--yes"])
+    out = capsys.readouterr().out
+    assert "Nobody to tell" in out and "Sent 3." in out
+    assert sorted(form["To"] for form in twilio_thread.created) == [
+        "+447700900301", "+447700900302", "+447700900303"]
