@@ -49,6 +49,25 @@ CRISIS = {
         "time: Childline 0800 1111 (under 19s). Under 18? The council must help you find "
         "somewhere safe. In danger now? Call 999. " + TEAM
     ),
+    # someone fallen who can't get up: a long time on the floor is dangerous in itself
+    "fall": (
+        "Please call 999 now if they can't get up, are hurt or have hit their head. Don't "
+        "try to lift them on your own: keep them warm and stay with them. Not hurt and up "
+        "again? NHS 111 can advise, any time. " + TEAM
+    ),
+    # an older or disabled adult's money taken, things signed under pressure, locked in;
+    # the council's own adult social care follows from the catalogue (HELP_FOR)
+    "adult": (
+        "It is not your fault, and no one has the right to take your money, hurt you or "
+        "make you sign things. Hourglass, for abuse of older people, free and "
+        "confidential: 0808 808 8141. In danger now? Call 999. " + TEAM
+    ),
+    # a neighbour not seen for days
+    "welfare": (
+        "If you think they may be hurt or ill inside, call 999 now. If not, ask other "
+        "neighbours or their family, or ask the police to check on them: call 101. "
+        "Worried about an older person? Hourglass 0808 808 8141. " + TEAM
+    ),
     "unsafe": GENERAL,
 }
 # the gentle, relevant next step that follows (never "Was this helpful?")
@@ -76,6 +95,18 @@ NEXT_STEP = {
         "I'm glad you told me. If you have nowhere safe to sleep tonight, contact the "
         "council's housing team today: they can help. In danger? Call 999."
     ),
+    "fall": (
+        "Please call 999 first if they can't get up. I'll be here afterwards, and can find "
+        "help such as a falls alarm when you're ready."
+    ),
+    "adult": (
+        "I'm glad you told me. The council's adult social care team can look into it and "
+        "help keep you safe. When you're ready, tell me what else you need."
+    ),
+    "welfare": (
+        "Thank you for looking out for them. If nobody can reach them or has a key, don't "
+        "wait: call 101, or 999 if you think they are hurt."
+    ),
     "unsafe": (
         "I'm glad you told me. When you're ready, tell me what help you're looking for and "
         "I'll find what the council and local services offer."
@@ -85,7 +116,9 @@ NEXT_STEP = {
 # what the catalogue is searched for, between the helplines and the next step, when the
 # message itself asks for nothing the catalogue answers
 HELP_FOR = {"hunger": "no food, need a free food parcel",
-            "thrown out": "kicked out by parents, homeless, nowhere to stay"}
+            "thrown out": "kicked out by parents, homeless, nowhere to stay",
+            "adult": "safeguarding vulnerable adults, adult social care",
+            "welfare": "safeguarding vulnerable adults, adult social care"}
 
 # the message straight after a disclosure, when it is "ok", "what do i do" or "i can't call"
 CANT_TALK = (
@@ -108,6 +141,17 @@ CALLED = (
     "Well done for calling. Stay with them until help comes, and tell the crew what was "
     "taken. I'm here afterwards, and so are Samaritans 116 123 and Childline 0800 1111."
 )
+# the same after "999 now" for someone fallen who can't get up
+CALL_NOW_FALL = (
+    "Please call 999 now, before anything else. The person who answers will tell you what "
+    "to do. Until help comes, keep them warm and don't lift them on your own. I'll be here "
+    "afterwards."
+)
+CALLED_FALL = (
+    "Well done for calling. Stay with them until help comes, and keep them warm with a "
+    "blanket or coat. I'm here afterwards, and can find help such as a falls alarm."
+)
+_CALL_NOW = {"immediate": (CALL_NOW, CALLED), "fall": (CALL_NOW_FALL, CALLED_FALL)}
 # "is there someone i can talk to thats not my parents"
 SOMEONE_TO_TALK_TO = (
     "You can talk to someone outside your family. Under 19? Childline is free and "
@@ -154,7 +198,7 @@ def after_disclosure(said: str, group: str = "") -> str | None:
     """The reply to the message right after the helplines for `group` (`said` in plain
     lower-case words): who reads this or will they tell my parents (honestly), someone to
     talk to, "i can't call", or an acknowledgement ("ok yes") or what now (after "999
-    first", call now); None for anything else."""
+    first" or a fall, call now); None for anything else."""
     if _WHO_READS.search(said):
         return WHO_READS
     unheard = any(phrase in said for phrase in _CANT_TALK if phrase != "cant call")
@@ -163,10 +207,11 @@ def after_disclosure(said: str, group: str = "") -> str | None:
     if any(phrase in said for phrase in _CANT_TALK):
         return CANT_TALK
     plain = said.strip(" ?.!")
-    if group == "immediate" and any(phrase in plain for phrase in _CALLED):
-        return CALL_NOW if _NOT.search(plain) else CALLED  # "i havent called an ambulance"
+    call_now, called = _CALL_NOW.get(group, ("", ""))
+    if call_now and any(phrase in plain for phrase in _CALLED):
+        return call_now if _NOT.search(plain) else called  # "i havent called an ambulance"
     if plain in _STILL or _YES_NO.match(plain):  # any yes or no: nothing is decided now
-        return CALL_NOW if group == "immediate" else STILL_HERE  # a life may be at risk
+        return call_now or STILL_HERE  # after "999 now" a life may be at risk
     return None
 
 

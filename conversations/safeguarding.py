@@ -56,6 +56,8 @@ GROUP_OF = {
     "domestic abuse": "domestic abuse", "forced marriage": "domestic abuse",
     "unsafe or threatened": "unsafe", "someone else at risk": "unsafe",
     "going without food": "hunger", "thrown out of home": "thrown out",
+    "fallen or collapsed": "fall", "abuse of an older or disabled adult": "adult",
+    "older or disabled adult not seen": "welfare",
     "child": "child", "unsafe": "unsafe",
 }
 _APOSTROPHES = re.compile(r"['\u2019\u2018`\u00b4]")
@@ -80,8 +82,9 @@ class Concern:
 
     @property
     def group(self) -> str:
-        """Which helplines this concern calls for: suicide, immediate, child,
-        domestic abuse or unsafe (conversations/crisis.py)."""
+        """Which helplines this concern calls for: suicide, immediate, fall, child,
+        domestic abuse, adult, welfare, hunger, thrown out or unsafe
+        (conversations/crisis.py)."""
         return GROUP_OF.get(self.category, "unsafe")
 
 

@@ -25,7 +25,9 @@ from catalogue.model import Entry
 from catalogue.store import load_entries, open_db, save_catalogue
 from conversations.crisis import (
     CALL_NOW,
+    CALL_NOW_FALL,
     CALLED,
+    CALLED_FALL,
     CANT_TALK,
     CRISIS,
     GENERAL,
@@ -59,7 +61,7 @@ from conversations.safeguarding_model import (
     read_model,
     stem,
 )
-from conversations.types import Inbound, Session
+from conversations.types import Inbound, Outbound, Session
 
 DATA = Path(__file__).parent / "data"
 NOW = datetime(2025, 3, 3, 16, 30, tzinfo=UTC)
@@ -424,8 +426,8 @@ def test_the_crisis_text_fits_the_concern(text: str, contacts: tuple[str, ...]) 
 
 
 @pytest.mark.parametrize("text", [*CRISIS.values(), GENERAL, *NEXT_STEP.values(), CANT_TALK,
-                                  STILL_HERE, CALL_NOW, CALLED, SOMEONE_TO_TALK_TO,
-                                  WHO_READS])
+                                  STILL_HERE, CALL_NOW, CALLED, CALL_NOW_FALL, CALLED_FALL,
+                                  SOMEONE_TO_TALK_TO, WHO_READS])
 def test_every_crisis_text_is_gsm7_and_fits_two_sms(text: str) -> None:
     assert to_gsm7(text) == text
     assert segments(text) <= 2
@@ -724,6 +726,31 @@ def test_after_999_first_a_call_made_is_met_with_what_to_do_until_help_comes() -
     ("they said theyre gonna jump me after skool", "unsafe"),
     ("im gonna get jumped after school", "unsafe"),
     ("i sleep in the park sometimes cos home isnt safe", "unsafe"),
+    # older residents and carers (the elders' exploratory test)
+    # grief-worded despair: Samaritans
+    ("I feel like giving up since my wife died", "suicide"),
+    ("what's the point of going on", "suicide"), ("whats the point of living", "suicide"),
+    ("whats the point in going on without him", "suicide"),
+    ("I don't see the point of going on anymore", "suicide"),
+    ("I just want to be with my wife again", "suicide"),
+    ("I can't go on without her", "suicide"), ("nothing left to live for", "suicide"),
+    # fallen and can't get up: 999 first
+    ("my dad has fallen and can't get up", "fall"),
+    ("my husband fell and i cant get him up", "fall"),
+    ("mum's had a fall and can't get up off the floor", "fall"),
+    ("i have fallen and i cant get up", "fall"),
+    # an older or disabled adult's money, papers, being locked in: Hourglass
+    ("my son takes my pension money and won't give it back", "adult"),
+    ("my son is taking my pension", "adult"), ("my carer takes money from my purse", "adult"),
+    ("my carer is stealing from me", "adult"),
+    ("my daughter makes me sign things I don't understand", "adult"),
+    ("my nephew made me sign over my house", "adult"),
+    ("my son wont let me have my own money", "adult"),
+    ("my daughter shouts at me and locks me in my room", "adult"),
+    # a neighbour not seen for days: 999 or the police's welfare check
+    ("my neighbour is 90 and I haven't seen her for days", "welfare"),
+    ("havent seen the old man next door for a week", "welfare"),
+    ("my elderly neighbours curtains have been shut for three days", "welfare"),
 ])
 def test_indirect_danger_gets_the_helplines_that_fit(text: str, group: str) -> None:
     concern = default_detector().assess(text)  # the phrases alone, not the classifier
@@ -777,6 +804,15 @@ def test_the_answers_about_reading_and_talking_are_honest_and_name_the_helplines
     assert "can't promise to keep a secret" in WHO_READS  # never a promise of secrecy
 
 
+def first_replies_with_the_sample(tmp_path: Path, text: str) -> list[Outbound]:
+    """The replies to a first message by SMS, answered from the sample catalogue."""
+    db = open_db(tmp_path / "sample.db")
+    load_sample(db)
+    engine = Engine(Matcher(load_entries(db)))
+    return engine.step(Session("sms", "+447700900142"), Inbound("sms", "+447700900142", text),
+                       NOW)
+
+
 @pytest.mark.parametrize("text", ["my parents kicked me out im 16 where do i go",
                                   "parents kicked me out cos i told them im gay im 17",
                                   "my dad chucked me out im 17",
@@ -784,11 +820,7 @@ def test_the_answers_about_reading_and_talking_are_honest_and_name_the_helplines
 def test_thrown_out_of_home_gets_the_childs_helplines_then_housing_help(
     text: str, tmp_path: Path
 ) -> None:
-    db = open_db(tmp_path / "sample.db")
-    load_sample(db)
-    engine = Engine(Matcher(load_entries(db)))
-    replies = engine.step(Session("sms", "+447700900142"),
-                          Inbound("sms", "+447700900142", text), NOW)
+    replies = first_replies_with_the_sample(tmp_path, text)
     assert replies[0].urgent and replies[0].text == crisis_text("thrown out")
     assert "Childline 0800 1111" in replies[0].text and "999" in replies[0].text
     housing = [r.entry.title for r in replies if r.entry]
@@ -823,3 +855,66 @@ def test_a_disputed_time_bank_exchange_is_no_disclosure(text: str) -> None:
     """The README's own example of a NO to an exchange: the coordinators hear of it as a
     dispute, not as a safeguarding concern."""
     assert assess(text) is None
+
+
+# -- older residents and carers (the elders' exploratory test) ----------------------------
+
+@pytest.mark.parametrize("text", [
+    "my nan died, help with the funeral", "I've given up smoking",
+    "what's the point of the new bin rules", "my dad fell last year and needs a grab rail",
+    "my mum has fallen behind on council tax", "my son manages my money with power of attorney",
+    "I feel like giving up on the council", "whats the point of going on the trip",
+    "I don't see the point of going to the meeting", "i fell and cant get up the stairs now",
+    "my mum fell and broke her hip last year, can she get a stairlift",
+    "my son collects my pension for me", "my son takes my pension book to the post office for me",
+    "my daughter made me sign up for the time bank", "the shop took my money and wont give it back",
+    "my son takes money out of my account to pay my bills",
+    "haven't seen my neighbour's cat for days", "I haven't seen my grandchildren for weeks",
+    "i havent seen my neighbour for ages, is there a street party", "the wall has collapsed",
+])
+def test_older_peoples_look_alikes_stay_quiet(text: str) -> None:
+    assert assess(text) is None
+
+
+@pytest.mark.parametrize(("group", "contacts"), [
+    ("suicide", ("Samaritans 116 123",)),
+    ("fall", ("Please call 999 now", "NHS 111")),
+    ("adult", ("Hourglass", "0808 808 8141", "999")),
+    ("welfare", ("999", "101", "0808 808 8141")),
+])
+def test_older_peoples_concerns_name_their_contacts(group: str, contacts: tuple[str, ...]) -> None:
+    for contact in contacts:
+        assert contact in crisis_text(group)
+    assert crisis_text(group).startswith("Please call 999 now") == (group == "fall")
+
+
+@pytest.mark.parametrize(("then", "said"), [("ok", CALL_NOW_FALL), ("what do i do", CALL_NOW_FALL),
+                                            ("i called 999", CALLED_FALL),
+                                            ("ambulance is on the way", CALLED_FALL)])
+def test_after_a_fall_the_next_message_is_told_to_call_now(then: str, said: str) -> None:
+    engine = Engine(Matcher(ENTRIES))
+    session = Session("sms", "+447700900143")
+    first = engine.step(session, Inbound("sms", session.address,
+                                         "my dad has fallen and can't get up"), NOW)
+    assert first[0].urgent and first[0].text == crisis_text("fall")
+    replies = engine.step(session, Inbound("sms", session.address, then), NOW)
+    assert [r.text for r in replies] == [said]
+
+
+@pytest.mark.parametrize("text", ["my son takes my pension money and won't give it back",
+                                  "my neighbour is 90 and I haven't seen her for days"])
+def test_an_older_adult_at_risk_gets_hourglass_then_adult_social_care(
+    text: str, tmp_path: Path
+) -> None:
+    replies = first_replies_with_the_sample(tmp_path, text)
+    assert replies[0].urgent and "0808 808 8141" in replies[0].text
+    assert [r.entry.title for r in replies if r.entry][:1] == ["Help at home for adults"]
+    assert "Childline" not in replies[0].text  # not a child's helplines
+
+
+def test_the_adult_social_care_query_finds_adult_safeguarding_in_a_real_catalogue() -> None:
+    with (DATA / "lgsl-catalogue.csv").open(encoding="utf-8") as f:
+        entries = [Entry(r["id"], "service", r["title"], r["summary"], r["description"])
+                   for r in csv.DictReader(f)]
+    found = Matcher(entries).search(help_for("adult"), limit=3)
+    assert found.best is not None and found.best.entry.title == "Safeguarding vulnerable adults"
