@@ -123,7 +123,8 @@ def test_a_first_name_however_given(talk: Talk, db, said: str, name: str) -> Non
 
 
 @pytest.mark.parametrize("said", ["weekends", "no", "yes", "skip", "i dont know", "thank you",
-                                  "whats this for", "rather not say", "my son", "Mr Smith"])
+                                  "whats this for", "rather not say", "my son", "Mr Smith",
+                                  "call me later", "my name is private"])
 def test_an_answer_to_another_question_is_not_taken_for_a_name(talk: Talk, said: str) -> None:
     talk.say("friends of riverside park")
     talk.say("1")

@@ -170,7 +170,11 @@ NOT_A_NAME = frozenset({"yes", "yeah", "yep", "no", "nope", "nah", "ok", "okay",
     "hang", "hold", "please", "yo", "wot", "what's",
     # "im fine": how the person is, not who
     "fine", "good", "great", "alright", "ready", "done", "busy", "back", "confused", "lost",
-    "scared", "worried", "tired", "bored", "sad", "cool", "here", "new"})
+    "scared", "worried", "tired", "bored", "sad", "cool", "here", "new",
+    # "call me later", "my name is private": when, or that they would rather not say
+    "later", "tomorrow", "today", "tonight", "soon", "now", "asap", "sometime", "whenever",
+    "private", "secret", "anonymous", "confidential", "unknown", "nobody",
+    "whatever", "anything"})
 
 
 # "my name is ellie-mae smith and i live at ...": after these words, the next is the name,
