@@ -185,8 +185,14 @@ def wants_balance(text: str) -> bool:
     return _BALANCE.match(plain(text).rstrip("?")) is not None
 
 
+# An age said first: "im 13 can i join the time bank", "hi, i'm 45 and i'd like to join"
+_AGE_FIRST = re.compile(r"^(?:(?:hi|hello|hey|hiya)[,!. ]+)?(?:i'?m|i am) (?:only |just )?"
+                        r"\w+(?:[- ]\w+)?? ?(?:years? old|yrs? old|y/?o)?[,.!]*\s+(?:and |so )?")
+
+
 def wants_join(text: str) -> bool:
-    return _JOIN.match(plain(text)) is not None
+    said = plain(text)
+    return _JOIN.match(said) is not None or _JOIN.match(_AGE_FIRST.sub("", said)) is not None
 
 
 _LEAVE = re.compile(r"^(?:i want to |i wanna |i'?d like to |id like to |how do i |how can i |"

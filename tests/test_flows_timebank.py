@@ -785,7 +785,7 @@ def test_a_name_in_any_alphabet_joins(engine, db, name: str) -> None:
     assert timebank.member_for(db, "sms", "+447700900007").first_name == name
 
 
-@pytest.mark.parametrize("said", ["im 13", "15"])
+@pytest.mark.parametrize("said", ["im 13", "15", "im 13 can i join the time bank"])
 def test_the_time_bank_is_for_adults(engine, db, said: str) -> None:
     """Members meet strangers and can message them through the assistant: a child is
     pointed to volunteering, and no member is made."""
@@ -793,6 +793,8 @@ def test_the_time_bank_is_for_adults(engine, db, said: str) -> None:
     if said == "im 13":  # said before asking: not asked again
         young.say("im 13 and i want to help people")
         reply = young.say("join the time bank")
+    elif "join" in said:  # in one message
+        reply = young.say(said)
     else:
         assert "How old are you?" in young.say("join the time bank")
         reply = young.say(said)
@@ -817,7 +819,8 @@ def test_the_same_exchange_sent_twice_is_recorded_once(sam, priya, db) -> None:
 
 @pytest.mark.parametrize("said", ["hi can i join the time bank",
                                   "Hello, I would like to join the time bank please.",
-                                  "good morning. how do i join the timebank"])
+                                  "good morning. how do i join the timebank",
+                                  "im bored can i join the time bank"])
 def test_asking_to_join_in_a_sentence_starts_joining(engine, db, said: str) -> None:
     assert "How old are you?" in person(engine, db, "sms", "+447700900077").say(said)
 

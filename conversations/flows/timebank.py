@@ -42,6 +42,7 @@ from conversations.flows.timebank_matches import (
 )
 from conversations.flows.volunteering import read_age
 from conversations.outbox import replied_to
+from conversations.people import own_age
 from conversations.timebank import Exchange, LedgerError, Member
 from conversations.timebank_words import Said
 from conversations.types import Outbound, Session
@@ -67,7 +68,7 @@ def by(member: Member) -> str:
 def route(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
     """A new message the time bank answers, or None when it is something else."""
     if timebank_words.wants_join(text):
-        return start_join(ctx, session)
+        return start_join(ctx, session, own_age(text))
     me = member_of(ctx, session)
     if timebank_words.wants_leave(text):
         return [Outbound(NOT_MEMBER if me is None else "To leave the time bank, send FORGET "
@@ -184,7 +185,9 @@ def offer_join(session: Session) -> Outbound:
                "live and what you could offer.", [("Join the time bank", "ask:join time bank")])
 
 
-def start_join(ctx: Context, session: Session) -> list[Outbound]:
+def start_join(ctx: Context, session: Session, said_age: int | None = None) -> list[Outbound]:
+    """Joining, from its age question; `said_age` is an age the request itself gave ("im 13
+    can i join the time bank")."""
     me = member_of(ctx, session)
     if me is not None:
         end_flow(session)
@@ -196,7 +199,7 @@ def start_join(ctx: Context, session: Session) -> list[Outbound]:
         return [Outbound("The time bank works by text message or Telegram, so other members "
                          "can reach you through me. Text JOIN TIME BANK from your phone.")]
     session.data["flow"] = {"kind": "timebank"}
-    age = (session.data.get("answers") or {}).get("age")  # "im 13 can i join": known already
+    age = said_age if said_age is not None else (session.data.get("answers") or {}).get("age")
     if isinstance(age, int):
         return _age_given(session, age)
     return [ask(session, "timebank:age", "Welcome to the time bank: an hour of help given "
