@@ -11,6 +11,7 @@ from importlib import resources
 import sqlite_utils
 
 from catalogue.model import DETAIL_COLUMNS
+from catalogue.oruk_fields import ID_PREFIX
 from catalogue.storage import NOBODY, Migration, Schema, Table, add_column
 
 ENTRIES = Table("entries", NOBODY, """
@@ -102,10 +103,11 @@ def add_entry_origin(db: sqlite_utils.Database) -> None:
     add_column("entries", "origin", "TEXT")(db)
     add_column("entries", "feed_keywords", "TEXT")(db)
     db.execute("UPDATE entries SET origin = ? WHERE source = ?", [SAMPLE_SOURCE, SAMPLE_SOURCE])
-    # a feed's entries were saved with its URL or its file's name as their source
+    # a feed's entries have ids made from its own (catalogue/oruk_fields.py ID_PREFIX), and
+    # were saved with its URL or its file's name, whatever that is called, as their source
     db.execute("UPDATE entries SET origin = ?, feed_keywords = keywords WHERE origin IS NULL "
-               "AND (source LIKE 'http://%' OR source LIKE 'https://%' "
-               "OR lower(source) LIKE '%.json')", [ORIGIN_FEED])
+               "AND (id LIKE ? OR source LIKE 'http://%' OR source LIKE 'https://%' "
+               "OR lower(source) LIKE '%.json')", [ORIGIN_FEED, ID_PREFIX + "%"])
     db.execute("UPDATE entries SET origin = ? WHERE origin IS NULL AND source IS NOT NULL",
                [ORIGIN_CSV])
 

@@ -529,6 +529,7 @@ def test_entries_saved_before_origins_were_kept_get_theirs(
     import_file(db, write(tmp_path, GOOD))
     import_file(db, write_feed(tmp_path / "feed.json", [feed_service(1, "Counselling")]))
     db.execute("UPDATE entries SET origin = NULL, feed_keywords = NULL")  # as before 0007
+    db.execute("UPDATE entries SET source = 'services-export' WHERE id = ?", [FIRST])  # no .json
     db.execute("DELETE FROM schema_migrations WHERE id = 'catalogue.0007_entries_origin'")
     migrate(db, [SCHEMA])
     rows = {r["id"]: (r["origin"], r["feed_keywords"]) for r in db.table("entries").rows}
