@@ -155,15 +155,52 @@ def test_a_councillor_cannot_answer_another_wards_plan_from_the_whole_council_li
     assert draft is not None and draft.startswith("This goes to 3 people")
 
 
-def test_a_councillor_for_two_wards_answers_either_wards_plan(
-    council: sqlite_utils.Database, tmp_path: Path
-) -> None:
+def for_two_wards(council: sqlite_utils.Database, tmp_path: Path) -> None:
+    """Jo Bloggs sits for Hillside too (first by id), and the car park's one objector
+    lives there."""
     path = tmp_path / "two.csv"
     path.write_text(COUNCILLORS + f"Jo Bloggs,Hillside,,,{CHAT}\n", encoding="utf-8")
     import_councillors(council, path, NOW)
     with council.atomic():
         council.execute("DELETE FROM objections WHERE entry_id = 'car-park'")
         add_objection(council, "sms", "+447700900499", "car-park", "Hillside", "", NOW)
+
+
+def test_a_councillor_for_two_wards_answers_either_wards_plan(
+    council: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    for_two_wards(council, tmp_path)
     sent_to_councillor(council, "digest", ["close-library", "car-park"], "904")
     draft = say(council, "2 The car park plan is withdrawn.", reply_to="904")
     assert draft is not None and draft.startswith("This goes to 1 ")
+
+
+def test_a_councillor_for_two_wards_is_named_for_the_ward_of_the_plan_answered(
+    council: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    """The tester's Cllr Amira Haddad (Northgate and Riverside) answering a Riverside plan
+    was "(Northgate councillor)" to its objectors: her first ward's name. Here Jo Bloggs
+    sits for Hillside (first by id) and Riverside."""
+    for_two_wards(council, tmp_path)
+    with council.atomic():
+        add_objection(council, "sms", "+447700900498", "fsm", "Hillside", "", NOW)
+        add_objection(council, "sms", "+447700900497", "fsm", "Riverside", "", NOW)
+    sent_to_councillor(council, "digest", ["close-library", "car-park", "fsm"], "905")
+
+    def answer(text: str) -> str:
+        draft = say(council, text, reply_to="905")
+        assert draft is not None and draft.endswith(f"Send it? [{SEND}] [{DONT}]")
+        assert say(council, SEND, choice=0) is not None
+        [body] = [row[0] for row in council.execute(
+            "SELECT body FROM outbox WHERE kind = 'response' ORDER BY id DESC LIMIT 1")]
+        return str(body)
+
+    assert "Jo Bloggs (Riverside councillor) says: Saturdays stay open." in answer(
+        "1 Saturdays stay open.")
+    assert "Jo Bloggs (Hillside councillor) says: It is withdrawn." in answer(
+        "2 It is withdrawn.")
+    assert "Jo Bloggs (Hillside and Riverside councillor) says: Nothing changes." in answer(
+        "3 Nothing changes.")
+    assert [row[0] for row in council.execute(
+        "SELECT councillor_id FROM responses ORDER BY id")] == [
+        "riverside/jo-bloggs", "hillside/jo-bloggs", "hillside/jo-bloggs"]

@@ -17,7 +17,7 @@ from bot.digest.figures import EntryLine, Scope, WeekFigures
 from bot.digest.weeks import LONDON, Week
 from bot.render import fit, to_gsm7
 from catalogue.plurals import counted
-from conversations.councillors.directory import Councillor
+from conversations.councillors.directory import Councillor, joined
 
 CHART_CID = "objections-chart@localsupport"
 TELEGRAM_ITEMS = 5
@@ -51,11 +51,6 @@ def author(name: str) -> str:
 
 def people(count: int) -> str:
     return counted(count, "person", "people")
-
-
-def joined(names: list[str]) -> str:
-    """"Riverside", "Riverside and Hillside", "Abbey, Brook and Castle"."""
-    return " and ".join(filter(None, [", ".join(names[:-1]), names[-1]])) if names else ""
 
 
 @dataclass(frozen=True)

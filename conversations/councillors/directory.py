@@ -12,7 +12,7 @@ name and email; they get one digest with both wards in it (bot/digest/queue.py).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
@@ -249,6 +249,39 @@ def all_councillors(db: sqlite_utils.Database) -> list[Councillor]:
 def councillors_for_ward(db: sqlite_utils.Database, ward: str) -> list[Councillor]:
     return [_councillor(row) for row in db.execute(
         f"{_SELECT} WHERE lower(ward) = lower(?) ORDER BY id", [ward])]
+
+
+def joined(names: list[str]) -> str:
+    """"Riverside", "Riverside and Hillside", "Abbey, Brook and Castle"."""
+    return " and ".join(filter(None, [", ".join(names[:-1]), names[-1]])) if names else ""
+
+
+def wards_of(db: sqlite_utils.Database, councillor: Councillor) -> list[str]:
+    """Every ward the councillor sits for (a councillor for two wards is two rows with
+    the same Telegram chat), their own row's first."""
+    rows = db.execute("SELECT ward FROM councillors WHERE telegram_chat_id = ? ORDER BY id",
+                      [councillor.telegram_chat_id]).fetchall() \
+        if councillor.telegram_chat_id else []
+    return [councillor.ward, *(r[0] for r in rows if r[0].lower() != councillor.ward.lower())]
+
+
+def speaking_for(db: sqlite_utils.Database, councillor: Councillor, wards: list[str],
+                 objected_from: list[str]) -> Councillor:
+    """The councillor as residents answered about an entry read them: named for the
+    entry's own `wards` among theirs, else for the wards its objections came from
+    (`objected_from`), else for all their wards ("Northgate and Riverside councillor")."""
+    theirs = wards_of(db, councillor)
+    if len(theirs) == 1:
+        return councillor
+    for concerned in (wards, objected_from):
+        named = [w for w in theirs if w.lower() in {c.lower() for c in concerned if c}]
+        if named:
+            break
+    else:
+        named = theirs
+    if len(named) == 1:
+        return replace(councillor, id=councillor_id(named[0], councillor.name), ward=named[0])
+    return replace(councillor, ward=joined(named))
 
 
 def councillor_by_chat(db: sqlite_utils.Database, chat_id: str) -> Councillor | None:

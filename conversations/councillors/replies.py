@@ -20,7 +20,12 @@ import sqlite_utils
 
 from catalogue.model import Entry
 from catalogue.store import row_to_entry
-from conversations.councillors.directory import Councillor, councillor_by_chat
+from conversations.councillors.directory import (
+    Councillor,
+    councillor_by_chat,
+    speaking_for,
+    wards_of,
+)
 from conversations.councillors.responses import (
     ResponseError,
     audience,
@@ -92,8 +97,9 @@ def draft(db: sqlite_utils.Database, councillor: Councillor, items: list[str], t
                          f"nobody in your ward objected to it, so its own ward's "
                          "councillors answer it (or a council officer, with localsupport "
                          "respond).")]
+    speaking = speaker(db, councillor, entry)
     try:
-        check_text(entry, text, councillor)
+        check_text(entry, text, speaking)
     except ResponseError as error:
         return [Outbound(f"Not sent: {error}.")]
     reach = audience(db, entry.id, text)
@@ -106,7 +112,7 @@ def draft(db: sqlite_utils.Database, councillor: Councillor, items: list[str], t
                "created_at = excluded.created_at",
                [councillor.id, entry.id, text.strip(), iso(now)])
     return [Outbound(f"This goes to {reach.describe()}, who objected to {entry.title}. "
-                     f"By SMS they will read:\n\n{sms_text(entry, text, councillor)}\n\n"
+                     f"By SMS they will read:\n\n{sms_text(entry, text, speaking)}\n\n"
                      "Send it?", choices=(SEND, DONT))]
 
 
@@ -114,13 +120,19 @@ def may_answer(db: sqlite_utils.Database, councillor: Councillor, entry: Entry) 
     """A councillor answers for the whole council's entries, their own ward's, and any
     that residents of their ward objected to; not another ward's plan (a digest lists the
     whole council's)."""
-    theirs = {row[0].lower() for row in db.execute(  # a councillor for two wards: both
-        "SELECT ward FROM councillors WHERE telegram_chat_id = ?", [councillor.telegram_chat_id])}
-    theirs.add(councillor.ward.lower())
+    theirs = {ward.lower() for ward in wards_of(db, councillor)}  # two wards: both
     if not entry.wards or theirs & {w.lower() for w in entry.wards}:
         return True
     return any(db.execute("SELECT 1 FROM objections WHERE entry_id = ? AND lower(ward) = ?",
                           [entry.id, ward]).fetchone() for ward in theirs)
+
+
+def speaker(db: sqlite_utils.Database, councillor: Councillor, entry: Entry) -> Councillor:
+    """The councillor named for the ward the entry concerns (one for two wards answering
+    a Riverside plan is "Riverside councillor" to its objectors, not their first ward's)."""
+    objected_from = [row[0] for row in db.execute(
+        "SELECT DISTINCT ward FROM objections WHERE entry_id = ?", [entry.id])]
+    return speaking_for(db, councillor, list(entry.wards), objected_from)
 
 
 def pick_item(entries: list[Entry], text: str) -> tuple[Entry | None, str]:
@@ -157,7 +169,7 @@ def decide(db: sqlite_utils.Database, councillor: Councillor, inbound: Inbound,
     entry = get_entry(db, entry_id)
     if entry is None:
         return [Outbound("Not sent: that entry is no longer in the catalogue.")]
-    sent = send_response(db, entry, text, now, councillor)
+    sent = send_response(db, entry, text, now, speaker(db, councillor, entry))
     count = sum(sent.queued.values())
     parts = ", ".join(f"{n} by {'SMS' if c == 'sms' else 'Telegram'}"
                       for c, n in sorted(sent.queued.items()))
