@@ -30,7 +30,7 @@ from bot.assistant import Assistant
 from bot.fairuse import FLOOD
 from bot.messages import Rendered
 from catalogue.storage import checkpoint, write
-from conversations.outbox import FAREWELL, REPLY, Message, enqueue, iso
+from conversations.outbox import FAREWELL, REPLY, Message, enqueue, iso, reply_key
 from conversations.types import Channel, Inbound, Outbound
 
 Renderer = Callable[[Sequence[Outbound]], list[Rendered]]
@@ -126,7 +126,8 @@ class Inbox:
         """What the conversation sees: a long message is cut, so the work one message
         costs is bounded."""
         return Inbound(arrival.channel, arrival.address, arrival.text[:MAX_WORK_CHARS],
-                       arrival.choice, reply_to=arrival.reply_to)
+                       arrival.choice, reply_to=arrival.reply_to,
+                       message_id=arrival.message_id)
 
     def _stored(self, arrival: Arrival) -> tuple[Rendered, ...] | None:
         """The replies given to a message seen before; () when its log is gone (erased or
@@ -160,7 +161,7 @@ class Inbox:
         db = self.assistant.db
         kind = FAREWELL if erased else REPLY
         for n, reply in enumerate(rendered):
-            enqueue(db, Message(f"reply:{arrival.channel}:{arrival.message_id}:{n}", kind,
+            enqueue(db, Message(reply_key(arrival.channel, arrival.message_id, n), kind,
                                 arrival.channel, arrival.address, reply.text,
                                 choices=reply.choices), arrival.at)
         return len(rendered)

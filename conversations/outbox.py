@@ -36,6 +36,16 @@ class Message:
     extra: Mapping[str, Any] = field(default_factory=dict)  # e.g. {"html": ..., "images": [...]}
 
 
+def reply_key(channel: str, message_id: str, n: int) -> str:
+    """The key of our `n`th reply to a person's message (bot/inbox.py queues them)."""
+    return f"reply:{channel}:{message_id}:{n}"
+
+
+def is_reply_to(key: str, channel: str, message_id: str) -> bool:
+    """Whether the outbox row under `key` is one of our replies to that message."""
+    return key.startswith(f"reply:{channel}:{message_id}:")
+
+
 def iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds")
 

@@ -14,7 +14,7 @@ import sqlite_utils
 from conversations.councillors import configure, handle_councillor_reply, import_councillors
 from conversations.councillors.replies import DONT, SEND
 from conversations.objections import add_objection
-from conversations.outbox import Message, enqueue
+from conversations.outbox import REPLY, Message, enqueue, reply_key
 from conversations.types import Inbound
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
@@ -47,11 +47,12 @@ def sent_to_councillor(db: sqlite_utils.Database, kind: str, items: list[str],
 
 
 def say(db: sqlite_utils.Database, text: str, reply_to: str | None = None,
-        choice: int | None = None, address: str = CHAT, later: timedelta = timedelta()
-        ) -> str | None:
+        choice: int | None = None, address: str = CHAT, later: timedelta = timedelta(),
+        message_id: str | None = None) -> str | None:
     with db.atomic():
         replies = handle_councillor_reply(
-            db, Inbound("telegram", address, text, choice, reply_to=reply_to), NOW + later)
+            db, Inbound("telegram", address, text, choice, reply_to=reply_to,
+                        message_id=message_id), NOW + later)
     if replies is None:
         return None
     return "\n".join(r.text + "".join(f" [{c}]" for c in r.choices) for r in replies)
@@ -81,6 +82,37 @@ def test_a_reply_to_an_alert_is_confirmed_then_sent_to_every_objector(
     assert (response["author"], response["councillor_id"]) == ("Jo Bloggs", "riverside/jo-bloggs")
     assert say(council, SEND, choice=0) is None  # the draft is gone: nothing sent twice
     assert len(told(council)) == 3
+
+
+def previewed(db: sqlite_utils.Database, text: str, message_id: str, provider_id: str
+              ) -> None:
+    """The councillor's reply `message_id` to the alert 901, and our preview of it as the
+    inbox queues it and the outbox worker leaves it once Telegram took it as `provider_id`."""
+    preview = say(db, text, reply_to="901", message_id=message_id)
+    assert preview is not None and preview.endswith(f"Send it? [{SEND}] [{DONT}]")
+    key = reply_key("telegram", message_id, 0)
+    with db.atomic():
+        enqueue(db, Message(key, REPLY, "telegram", CHAT, preview), NOW)
+        db.execute("UPDATE outbox SET state = 'sent', provider_id = ? WHERE key = ?",
+                   [provider_id, key])
+
+
+def test_the_buttons_under_a_replaced_draft_send_neither(council: sqlite_utils.Database
+                                                         ) -> None:
+    sent_to_councillor(council, "objection-alert", ["close-library"], "901")
+    previewed(council, "Saturdays stay open until Easter.", "7001", "950")
+    previewed(council, "Saturdays stay open until March.", "7002", "951")
+    for choice, label in enumerate((SEND, DONT)):
+        refused = say(council, label, reply_to="950", choice=choice)
+        assert refused is not None and refused.startswith(
+            "Those buttons are under an earlier draft, which your later reply replaced, so "
+            "nothing was sent.")
+    assert told(council) == []
+    done = say(council, SEND, reply_to="951", choice=0)
+    assert done is not None and done.startswith("Sent to 3 people")
+    bodies = {row[0] for row in council.execute(
+        "SELECT body FROM outbox WHERE kind = 'response'")}
+    assert len(bodies) == 1 and "until March" in bodies.pop()
 
 
 def test_a_reply_to_a_digest_names_its_item_by_number(council: sqlite_utils.Database) -> None:

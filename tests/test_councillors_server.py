@@ -68,6 +68,29 @@ def reply_update(text: str, replying_to: str) -> dict[str, Any]:
     return update
 
 
+def pressed_on(update: dict[str, Any], message_id: str) -> dict[str, Any]:
+    """A button press under our message `message_id` (the Bot API's id for it)."""
+    update["callback_query"]["message"]["message_id"] = int(message_id)
+    return update
+
+
+def previews(bot_api: FakeBotApi) -> list[dict[str, Any]]:
+    return [m for m in to_chat(bot_api, JO_CHAT) if "This goes to 5 people" in m["text"]]
+
+
+async def provider_ids(server: Server, where: str, count: int) -> list[str]:
+    """The Bot API's ids of our first `count` sent Telegram messages matching `where`, once
+    the outbox worker has recorded them."""
+    for _ in range(500):
+        ids = await server.services.on_db(lambda db: [row[0] for row in db.execute(
+            f"SELECT provider_id FROM outbox WHERE channel = 'telegram' AND state = 'sent' "
+            f"AND {where} ORDER BY id")])
+        if len(ids) >= count:
+            return list(ids)
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"fewer than {count} sent where {where}: {ids}")
+
+
 def to_chat(bot_api: FakeBotApi, chat: int) -> list[dict[str, Any]]:
     return [m for m in bot_api.sent if int(m["chat_id"]) == chat]
 
@@ -93,24 +116,26 @@ async def test_a_councillors_telegram_reply_reaches_every_objector_once(
     server: Server, bot_api: FakeBotApi, twilio_api: FakeTwilioApi
 ) -> None:
     assert await eventually(lambda: to_chat(bot_api, JO_CHAT) and twilio_api.created)
-    for _ in range(200):
-        sent_ids = await server.services.on_db(lambda db: [row[0] for row in db.execute(
-            "SELECT provider_id FROM outbox WHERE kind = 'digest' AND channel = 'telegram' "
-            "AND state = 'sent'")])
-        if sent_ids:
-            break
-        await asyncio.sleep(0.02)
-    [summary_id] = sent_ids
+    [summary_id] = await provider_ids(server, "kind = 'digest'", 1)
     assert summary_id is not None and summary_id.isdigit()  # the Bot API's message_id
 
-    # the councillor replies on Telegram to the summary, then presses "Send it"
-    bot_api.push(reply_update("1 Saturdays stay open until March.", summary_id))
-    draft = await eventually(lambda: [m for m in to_chat(bot_api, JO_CHAT)
-                                      if "This goes to 5 people" in m["text"]])
-    assert draft and "3 by SMS, 2 on Telegram" in draft[0]["text"]
-    buttons = [b for row in draft[0]["reply_markup"]["inline_keyboard"] for b in row]
-    send_it = next(b for b in buttons if b["text"] == "Send it")
-    bot_api.push(button_update(send_it["callback_data"], chat=JO_CHAT))
+    # the councillor replies on Telegram to the summary, thinks better of it and replies
+    # again, then presses "Send it": under the first preview it sends neither
+    for n, text in enumerate(("1 Saturdays stay open until Easter.",
+                              "1 Saturdays stay open until March."), 1):
+        bot_api.push(reply_update(text, summary_id))
+        assert await eventually(lambda n=n: len(previews(bot_api)) == n)
+    assert "3 by SMS, 2 on Telegram" in previews(bot_api)[-1]["text"]
+    preview_ids = await provider_ids(server, "body LIKE 'This goes to%'", 2)
+    keyboard = previews(bot_api)[-1]["reply_markup"]["inline_keyboard"]
+    send_it = next(b for row in keyboard for b in row if b["text"] == "Send it")
+    bot_api.push(pressed_on(button_update(send_it["callback_data"], chat=JO_CHAT),
+                            preview_ids[0]))
+    assert await eventually(lambda: any(m["text"].startswith("Those buttons are under an "
+                                                             "earlier draft")
+                                        for m in to_chat(bot_api, JO_CHAT)))
+    bot_api.push(pressed_on(button_update(send_it["callback_data"], chat=JO_CHAT),
+                            preview_ids[1]))
     assert await eventually(lambda: any(m["text"].startswith("Sent to 5 people")
                                         for m in to_chat(bot_api, JO_CHAT)))
     server.services.wake_outbox()
@@ -119,6 +144,7 @@ async def test_a_councillors_telegram_reply_reaches_every_objector_once(
 
     assert await eventually(lambda: len(twilio_api.created) == 4 and len(to_objectors()) == 2)
     responses = [m for m in twilio_api.created if "March" in m["Body"]]
+    assert not any("Easter" in m["Body"] for m in twilio_api.created)
     assert len({m["To"] for m in responses}) == 3
     for message in responses:
         assert message["Body"].endswith("Jo Bloggs (Riverside councillor) says: Saturdays "

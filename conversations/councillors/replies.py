@@ -5,7 +5,9 @@ outbox keeps each sent row's `provider_id`, so the reply finds the alert or dige
 through it the entry ("items" in the row's extra; a digest's items are numbered and the
 reply starts with the number when there are several). Nothing goes to residents until the
 councillor presses "Send it": the draft waits in `councillor_drafts` for a day, and any
-other message drops it (and goes to the conversation engine as usual).
+other message drops it (and goes to the conversation engine as usual). A draft keeps the id
+of the councillor's message it came from, so "Send it" pressed under the preview of an
+earlier draft, since replaced, sends neither (conversations/outbox.py `reply_key`).
 
 `handle_councillor_reply` is called before the engine; None means "not a councillor's
 reply: carry on".
@@ -33,7 +35,7 @@ from conversations.councillors.responses import (
     send_response,
     sms_text,
 )
-from conversations.outbox import iso, replied_to
+from conversations.outbox import REPLY, is_reply_to, iso, replied_to
 from conversations.types import Inbound, Outbound
 
 DRAFT_LIFETIME = timedelta(days=1)
@@ -57,7 +59,7 @@ def handle_councillor_reply(db: sqlite_utils.Database, inbound: Inbound,
         items = replied_items(db, inbound.address, inbound.reply_to)
         if items is None:
             return None
-        return draft(db, councillor, items, inbound.text, now)
+        return draft(db, councillor, items, inbound.text, now, inbound.message_id)
     return decide(db, councillor, inbound, now)
 
 
@@ -82,7 +84,7 @@ def get_entry(db: sqlite_utils.Database, entry_id: str) -> Entry | None:
 
 
 def draft(db: sqlite_utils.Database, councillor: Councillor, items: list[str], text: str,
-          now: datetime) -> list[Outbound]:
+          now: datetime, message_id: str | None = None) -> list[Outbound]:
     entries = [e for e in (get_entry(db, i) for i in items) if e is not None]
     if not entries:
         return [Outbound("That message is about nothing residents objected to, so there is "
@@ -106,11 +108,11 @@ def draft(db: sqlite_utils.Database, councillor: Councillor, items: list[str], t
     if not reach.count:
         return [Outbound(f"Nobody who objected to {entry.title} can be told now: "
                          f"{reach.describe()}.")]
-    db.execute("INSERT INTO councillor_drafts (councillor_id, entry_id, text, created_at) "
-               "VALUES (?, ?, ?, ?) ON CONFLICT (councillor_id) DO UPDATE SET "
+    db.execute("INSERT INTO councillor_drafts (councillor_id, entry_id, text, created_at, "
+               "message_id) VALUES (?, ?, ?, ?, ?) ON CONFLICT (councillor_id) DO UPDATE SET "
                "entry_id = excluded.entry_id, text = excluded.text, "
-               "created_at = excluded.created_at",
-               [councillor.id, entry.id, text.strip(), iso(now)])
+               "created_at = excluded.created_at, message_id = excluded.message_id",
+               [councillor.id, entry.id, text.strip(), iso(now), message_id])
     return [Outbound(f"This goes to {reach.describe()}, who objected to {entry.title}. "
                      f"By SMS they will read:\n\n{sms_text(entry, text, speaking)}\n\n"
                      "Send it?", choices=(SEND, DONT))]
@@ -135,6 +137,17 @@ def speaker(db: sqlite_utils.Database, councillor: Councillor, entry: Entry) -> 
     return speaking_for(db, councillor, list(entry.wards), objected_from)
 
 
+def under_earlier_draft(db: sqlite_utils.Database, inbound: Inbound,
+                        message_id: str | None) -> bool:
+    """Whether a button was pressed under our preview of another draft than the waiting
+    one: its message is our reply to some other message of the councillor's."""
+    if message_id is None or inbound.reply_to is None:
+        return False
+    pressed_on = replied_to(db, "telegram", inbound.address, inbound.reply_to)
+    return (pressed_on is not None and pressed_on.kind == REPLY
+            and not is_reply_to(pressed_on.key, "telegram", message_id))
+
+
 def pick_item(entries: list[Entry], text: str) -> tuple[Entry | None, str]:
     """The entry a reply is about, and the response without its item number."""
     numbered = _NUMBERED.match(text)
@@ -148,12 +161,16 @@ def pick_item(entries: list[Entry], text: str) -> tuple[Entry | None, str]:
 def decide(db: sqlite_utils.Database, councillor: Councillor, inbound: Inbound,
            now: datetime) -> list[Outbound] | None:
     """The councillor's answer to "Send it?"."""
-    row = db.execute("SELECT entry_id, text, created_at FROM councillor_drafts WHERE "
-                     "councillor_id = ?", [councillor.id]).fetchone()
+    row = db.execute("SELECT entry_id, text, created_at, message_id FROM councillor_drafts "
+                     "WHERE councillor_id = ?", [councillor.id]).fetchone()
     if row is None:
         return None
+    entry_id, text, created_at, message_id = row
+    if inbound.choice is not None and under_earlier_draft(db, inbound, message_id):
+        return [Outbound("Those buttons are under an earlier draft, which your later reply "
+                         "replaced, so nothing was sent. Your latest draft is still waiting: "
+                         "use the buttons under it.")]
     db.execute("DELETE FROM councillor_drafts WHERE councillor_id = ?", [councillor.id])
-    entry_id, text, created_at = row
     said = inbound.text.strip().lower().strip(".!")
     if inbound.choice is not None:  # a button: only ours count (its label comes as text)
         sending, dropping = said == SEND.lower(), said == DONT.lower()

@@ -9,14 +9,16 @@
 - `responses`: "you said, we did": what the council or a councillor answered about an
   entry; the same text for the same entry is one response, however often it is sent.
 - `response_recipients`: who was sent which response, so nobody is told twice.
-- `councillor_drafts`: a response a councillor wrote on Telegram, waiting for their "Send".
+- `councillor_drafts`: a response a councillor wrote on Telegram, waiting for their "Send";
+  `message_id` is the councillor's message it answers, so "Send it" pressed under an
+  older draft's preview is told apart (conversations/councillors/replies.py).
 - `digest_weeks`: one row per councillor per ISO week whose digest was queued (bot/digest/
   queue.py), written with the outbox rows: the database, not the scheduler, says "sent".
 """
 
 from __future__ import annotations
 
-from catalogue.storage import NOBODY, Personal, Schema, Table
+from catalogue.storage import NOBODY, Migration, Personal, Schema, Table, add_column
 
 COUNCILLORS = Table("councillors", Personal(
     "none", "councillors' work contact details: the council's own published list, replaced "
@@ -94,4 +96,6 @@ CREATE TABLE IF NOT EXISTS "digest_weeks" (
 );""")
 
 SCHEMA = Schema("councillors", (COUNCILLORS, ALERT_SETTINGS, OBJECTION_ALERTS, RESPONSES,
-                                 RESPONSE_RECIPIENTS, COUNCILLOR_DRAFTS, DIGEST_WEEKS))
+                                 RESPONSE_RECIPIENTS, COUNCILLOR_DRAFTS, DIGEST_WEEKS),
+                (Migration("councillors.0002_draft_message_id",
+                           add_column("councillor_drafts", "message_id", "TEXT")),))
