@@ -74,6 +74,12 @@ CONCEPTS = {
 # looked up before this). Words of four letters or fewer are kept whole ("hits", "this").
 SUFFIXES = (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""))
 STEMS_KEPT = 20_000  # stems remembered
+# Pairs of these words alone tell a reader nothing ("so i", "and he"): they are never a
+# message's telling words, so the classifier does not speak alone on them ("NO he never came
+# round so i had to get a taxi").
+FUNCTION_WORDS = frozenset(
+    "i me my so and to a an the it of in on at is was had have has be been do did that this "
+    "then but or if as for with he she they we you him her them just".split())
 CONCEPT_OF: dict[str, tuple[str, ...]] = {}
 for _name, _words in CONCEPTS.items():
     for _word in _words.split():
@@ -147,7 +153,8 @@ class Model:
         """The words and word pairs of the message (`words`, as weighed) that pushed the
         score up most (for the alert email)."""
         telling = [f for f in found if self.weights.get(f, 0) > 0
-                   and (f.startswith("b:") or (f.startswith("w:") and len(f) > 5))]
+                   and ((f.startswith("b:") and not FUNCTION_WORDS.issuperset(f[2:].split()))
+                        or (f.startswith("w:") and len(f) > 5))]
         ranked = sorted(telling, key=lambda f: -self.weights[f])
         as_written = {stem(word): word for word in reversed(words)}  # the first of each stem
         return [" ".join(as_written.get(part, part) for part in f[2:].split())

@@ -850,7 +850,8 @@ def test_ones_usual_medicine_is_no_overdose(text: str, danger: bool) -> None:
 
 
 @pytest.mark.parametrize("text", ["no, he never turned up, I had to get a taxi",
-                                  "NO she never came round so i had to get a bus"])
+                                  "NO she never came round so i had to get a bus",
+                                  "NO he never came round so i had to get a taxi"])
 def test_a_disputed_time_bank_exchange_is_no_disclosure(text: str) -> None:
     """The README's own example of a NO to an exchange: the coordinators hear of it as a
     dispute, not as a safeguarding concern."""
