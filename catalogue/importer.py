@@ -75,7 +75,7 @@ class ImportSummary:
     linked: int = 0  # entries with an LGSL code (catalogue/lgsl.py)
     sample_removed: int = 0  # the sample's entries this import replaces
     kept_other: int = 0  # entries --replace leaves: they came from the other kind of source
-    kept_keywords: int = 0  # feed entries keeping keywords the council added to them
+    kept_keywords: int = 0  # feed entries keeping what the council added to them
     written: bool = False  # the import was saved (not a check or a dry run)
 
     def describe(self) -> str:
@@ -97,7 +97,8 @@ class ImportSummary:
         if self.linked:
             text += f"; {self.linked} linked to the LGA service list"
         if self.kept_keywords:
-            text += (f"; the keywords the council added kept on "
+            text += (f"; what the council added (keywords, category, wards, conditions) "
+                     f"kept on "
                      f"{plural(self.kept_keywords, 'entry')}")
         if self.warnings:
             text += f"; {plural(self.warnings, 'warning')}"
@@ -242,7 +243,8 @@ def write_parsed(
     known = load_circumstances(db)
     kept_keywords = 0
     if parsed.kind == "oruk":
-        parsed, kept_keywords = with_council_keywords(parsed, council_keywords(db))
+        parsed, kept_keywords = with_council_additions(
+            parsed, council_keywords(db), {e.id: e for e in load_entries(db)})
     if parsed.kind == "circumstances":
         summary = compare_circumstances(parsed.circumstances, known, replace)
         if replace:
@@ -290,19 +292,29 @@ def origin_kind(parsed: Parsed, origin: str) -> str:
     return ORIGIN_FEED if parsed.kind == "oruk" else ORIGIN_CSV
 
 
-def with_council_keywords(
-    parsed: Parsed, council: dict[str, tuple[str, ...]]
+# What an Open Referral UK feed does not carry (only our own export's extra does,
+# catalogue/oruk_fields.py): when a feed leaves one empty, the council's value stays
+COUNCIL_FIELDS = ("category", "wards", "criteria", "alert_at")
+
+
+def with_council_additions(
+    parsed: Parsed, council: dict[str, tuple[str, ...]], existing: dict[str, Entry]
 ) -> tuple[Parsed, int]:
-    """A feed's entries with the keywords the council added to them (in a catalogue CSV)
-    after the feed's own: a refresh of the feed updates the feed's keywords and keeps the
-    council's. How many entries kept some."""
+    """A feed's entries with what the council added to them in a catalogue CSV: its
+    keywords after the feed's own (a refresh of the feed updates the feed's keywords and
+    keeps the council's), and a category, wards, conditions or alert level the feed leaves
+    empty. How many entries kept something."""
     entries, kept = [], 0
     for entry in parsed.entries:
         present = {word.casefold() for word in entry.keywords}
         added = tuple(w for w in council.get(entry.id, ()) if w.casefold() not in present)
-        if added:
+        before = existing.get(entry.id)
+        fields = {name: getattr(before, name) for name in COUNCIL_FIELDS
+                  if before is not None and getattr(before, name) not in ("", (), None)
+                  and getattr(entry, name) in ("", (), None)}
+        if added or fields:
             kept += 1
-            entry = dataclasses.replace(entry, keywords=entry.keywords + added)
+            entry = dataclasses.replace(entry, keywords=entry.keywords + added, **fields)
         entries.append(entry)
     feed_keywords = {entry.id: entry.keywords for entry in parsed.entries}
     return dataclasses.replace(parsed, entries=entries, feed_keywords=feed_keywords), kept

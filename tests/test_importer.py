@@ -467,7 +467,8 @@ def test_keywords_the_council_added_to_a_feed_entry_survive_the_next_feed_import
     assert import_file(db, exported).updated == 1
     summary = import_file(db, feed)  # the feed again, as it is
     assert (summary.updated, summary.unchanged) == (0, 2)
-    assert "; the keywords the council added kept on 1 entry." in summary.describe()
+    assert ("; what the council added (keywords, category, wards, conditions) kept on 1 "
+            "entry.") in summary.describe()
     assert keywords_of(db) == {FIRST: ("Counselling", "talk to someone", "feeling low"),
                                SECOND: ("Counselling",)}
     # the feed's own taxonomy still changes its keywords; the council's stay
@@ -475,6 +476,40 @@ def test_keywords_the_council_added_to_a_feed_entry_survive_the_next_feed_import
     import_file(db, write_feed(tmp_path / "feed.json", changed))
     assert keywords_of(db) == {FIRST: ("Mental health", "talk to someone", "feeling low"),
                                SECOND: ("Counselling", "Advice")}
+
+
+def test_a_category_wards_and_conditions_the_council_gave_a_feed_entry_survive_its_import(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    """An Open Referral UK feed has no wards, no category of ours and no circumstances, so
+    the officer adds them in a spreadsheet; the next refresh of the feed kept none."""
+    feed = write_feed(tmp_path / "feed.json",
+                      [feed_service(1, "Counselling"), feed_service(2, "Counselling")])
+    import_file(db, feed)
+    exported = tmp_path / "catalogue.csv"
+    export_file(db, exported)
+    rows = list(csv.DictReader(io.StringIO(exported.read_text(encoding="utf-8-sig"))))
+    rows[0].update(category="Health", wards="Riverside;Hillside", criteria="lives_alone",
+                   alert_at="5")
+    with exported.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(COLUMNS))
+        writer.writeheader()
+        writer.writerows(rows)
+    assert import_file(db, exported).updated == 1
+    summary = import_file(db, feed)  # the feed again, as it is
+    assert (summary.updated, summary.unchanged) == (0, 2)
+    assert "kept on 1 entry" in summary.describe()
+    entries = {e.id: e for e in load_entries(db)}
+    kept = entries[FIRST]
+    assert (kept.category, kept.wards, kept.alert_at) == ("Health", ("Riverside", "Hillside"), 5)
+    assert [c.code for c in kept.criteria] == ["lives_alone"]
+    assert (entries[SECOND].category, entries[SECOND].wards) == ("", ())
+    # what the feed does say still changes: a new name comes through, the council's stay
+    renamed = feed_service(1, "Counselling") | {"name": "Talking therapies"}
+    import_file(db, write_feed(tmp_path / "feed.json", [renamed, feed_service(2, "Counselling")]))
+    kept = next(e for e in load_entries(db) if e.id == FIRST)
+    assert (kept.title, kept.category, kept.wards) == ("Talking therapies", "Health",
+                                                       ("Riverside", "Hillside"))
 
 
 def test_replace_from_a_feed_keeps_the_councils_csv_entries(
