@@ -9,7 +9,8 @@ the start of one ("Aisha here", "Sarah and I go") a word that is not English
 followed by "here," or "and I" that is not a function word. Words after "Mr", "Mrs", "my
 name is", "I'm", a sign-off at the end of a line ("Regards, Tom Baker", "Thanks! Sarah"),
 an initial ("J. Okafor") and `@handles` always are, and the word after "my name is" too,
-whatever its case. This errs on the side of hiding too much.
+whatever its case. This errs on the side of hiding too much, but not a condition named
+after a person ("Crohn's", "Parkinson's", `CONDITIONS`).
 """
 
 from __future__ import annotations
@@ -38,6 +39,13 @@ june july august september october november december christmas easter
 council councillor councillors mp nhs gp uk england english britain british london
 god jesus please thanks thank yes no
 """)
+# Conditions named after a person, which a reason names as the resident's own ("I have
+# Crohn's, the toilets there are the only ones I can reach"): never a name with an "s"
+CONDITIONS = word_set("""
+crohn's crohns parkinson's parkinsons alzheimer's alzheimers asperger's aspergers down's downs
+tourette's tourettes huntington's huntingtons addison's addisons hodgkin's raynaud's raynauds
+meniere's menieres ménière's cushing's hashimoto's bell's sjogren's graves' lyme
+""")
 _TITLE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Cllr|Councillor)\.?\s+[A-Z][\w'-]*"
                     r"(?:\s+[A-Z][\w'-]*)?")
 _SELF = re.compile(r"\b(my name is|my names|my name's|i am called|call me|i'?m|this is)\s+"
@@ -47,7 +55,7 @@ _FULL_NAME = re.compile(r"\b((?:my name is|my names|my name's|i am called|call m
                         + re.escape(NAME) + r")\s+(?!and\b|i\b|from\b|of\b)[a-z][\w'-]*",
                         re.IGNORECASE)
 _HANDLE = re.compile(r"(?<!\w)@\w{2,}")
-_WORD = re.compile(r"[A-Za-z][\w'-]*")
+_WORD = re.compile(r"[A-Za-z][\w'\u2019-]*")  # with a curly apostrophe too
 _SENTENCE_END = re.compile(r"[.!?]\s*$")
 _CAPITALISED = r"[A-Z][\w'-]*"
 _INITIALS = re.compile(r"(?<![\w.'])(?:[A-Z]\.\s?){1,3}(?P<surname>[A-Z][a-z][\w'-]*)")
@@ -66,7 +74,12 @@ _BRITISH = ((r"our", "or"), (r"tre\b", "ter"), (r"is(e|ed|es|ing|ation)\b", r"iz
 
 def known_words(texts: Iterable[str]) -> frozenset[str]:
     """Words the council itself uses (entry titles, ward names), which are never names."""
-    return frozenset(w.lower() for text in texts for w in _WORD.findall(text))
+    return frozenset(_folded(w) for text in texts for w in _WORD.findall(text))
+
+
+def _folded(word: str) -> str:
+    """Lower case, a curly apostrophe as a straight one."""
+    return word.lower().replace("\u2019", "'")
 
 
 def redact_reason(text: str, known: frozenset[str] = frozenset()) -> str:
@@ -95,14 +108,14 @@ def _hide_signature(found: re.Match[str], known: frozenset[str]) -> str:
 def _ordinary(word: str, known: frozenset[str], also: frozenset[str] = frozenset()) -> bool:
     """A word that is never a name: the council's, an everyday capitalised one, or one of
     `also` (function words, which are names inside a sentence: "my son Will")."""
-    folded = word.lower()
+    folded = _folded(word)
     return (folded in known or folded.removesuffix("'s") in known or folded in EVERYDAY
-            or folded.replace("'", "") in also)
+            or folded in CONDITIONS or folded.replace("'", "") in also)
 
 
 def _is_english(word: str) -> bool:
     """A word of English, however spelt: "closing", "don't", "dont", "theres", "centre"."""
-    return all(_is_english_part(part) for part in word.lower().removesuffix("'s").split("-")
+    return all(_is_english_part(part) for part in _folded(word).removesuffix("'s").split("-")
                if part)
 
 
