@@ -201,6 +201,17 @@ def test_the_telegram_summary_is_short_and_numbered(council: sqlite_utils.Databa
     assert "Reply to this message starting with an item number" in digest.telegram
 
 
+def test_a_councillor_for_two_wards_reads_the_needs_of_both(council: sqlite_utils.Database
+                                                            ) -> None:
+    figures = build_figures(council, WEEK)
+    assert "“how do I renew my bus pass” (1)" in render_digest(figures, "Hillside").telegram
+    both = render_digest(figures, ("Hillside", "Riverside"))
+    assert ("Most asked, not found: “how do I renew my bus pass” (5); “dog poo on the "
+            "pavement” (2)") in both.telegram
+    assert both.chart is not None and both.chart.alt.startswith(
+        "Bar chart of objections a week in Hillside and Riverside: ")
+
+
 def test_preview_prints_a_ward_or_names_the_wards(
     council: sqlite_utils.Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

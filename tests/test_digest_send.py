@@ -193,6 +193,9 @@ def test_a_councillor_for_two_wards_gets_one_digest_with_both(
             < plain.index("THE WHOLE COUNCIL"))
     assert "1. New car park on Mill Lane: 1" in plain
     assert "1. Close Riverside library on Saturdays: 2" in plain
+    html = text_of(parts(jo)["text/html"])  # the chart counts both wards, not the first's
+    assert "Bar chart of objections a week in Hillside and Riverside: " in html
+    assert "week 48 3 (this week last)" in html
     weeks = sqlite_utils.Database(path).execute(
         "SELECT councillor_id FROM digest_weeks ORDER BY 1").fetchall()
     assert [w[0] for w in weeks] == ["hillside/alex-chen", "hillside/jo-bloggs",

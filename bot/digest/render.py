@@ -6,6 +6,8 @@ the figures (figures.py) and a few filters."""
 from __future__ import annotations
 
 import base64
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache, lru_cache
@@ -61,6 +63,14 @@ class Local:
     people: int
 
 
+def most_asked(scopes: Sequence[Scope]) -> list[tuple[str, int]]:
+    """The unmet needs of the wards together, most asked first."""
+    counts: Counter[str] = Counter()
+    for scope in scopes:
+        counts.update(dict(scope.unmet))
+    return counts.most_common()
+
+
 @lru_cache(maxsize=256)
 def cached_chart(name: str, weeks: tuple[Week, ...], counts: tuple[int, ...]) -> Chart:
     """One chart per ward and week, however many of its councillors get it."""
@@ -102,10 +112,13 @@ def render_digest(figures: WeekFigures, ward: str | tuple[str, ...] | None = Non
     represents more than one) first when given, then the whole council's."""
     names = (ward,) if isinstance(ward, str) else tuple(ward or ())
     wards = [figures.scope(name) for name in names]
-    first = wards[0] if wards else figures.council
-    picture = cached_chart(first.name, figures.weeks, first.weekly_totals) if chart else None
     items = telegram_items(wards, figures.council)
     ward_names = joined([scope.name for scope in wards])
+    # one chart of the wards together (both of a councillor's two, not the first's alone)
+    totals = tuple(map(sum, zip(*(s.weekly_totals for s in wards), strict=True))) if wards \
+        else figures.council.weekly_totals
+    picture = cached_chart(ward_names or figures.council.name, figures.weeks, totals) \
+        if chart else None
     subject = (f"Local Support weekly digest, {figures.week.label}"
                + (f": {ward_names}" if wards else ""))
     context = {
@@ -117,7 +130,7 @@ def render_digest(figures: WeekFigures, ward: str | tuple[str, ...] | None = Non
                        else figures.council.people.total),
         "subject": subject,
         "chart": {"cid": CHART_CID, "alt": picture.alt} if picture else None,
-        "items": items, "unmet": first.unmet[:3],
+        "items": items, "unmet": most_asked(wards or [figures.council])[:3],
     }
     env = environment()
     sms = env.get_template("sms.txt").render(context).strip()
