@@ -101,6 +101,22 @@ async def test_polling_a_text_message_gets_a_reply(polling: Server, bot_api: Fak
     assert sent[0]["text"].startswith("<b>Free school meals</b>")
 
 
+async def test_an_edited_message_is_answered_as_it_now_reads(
+    polling: Server, bot_api: FakeBotApi
+) -> None:
+    """Someone who fixes a typo, or adds what they could not say at first, is heard."""
+    first = text_update("hello")
+    bot_api.push(first)
+    await bot_api.wait_sent(1)
+    for text, answer in (("free school meals", "<b>Free school meals</b>"),
+                         ("my dad hits me", "Childline")):
+        before = len(bot_api.sent)
+        bot_api.push({"update_id": next(_ids), "edited_message": {
+            **first["message"], "text": text, "edit_date": 1735732860}})
+        assert await eventually(lambda before=before, answer=answer: any(
+            answer in m["text"] for m in bot_api.sent[before:]))
+
+
 async def test_polling_a_button_press_picks_the_choice(
     polling: Server, bot_api: FakeBotApi, titles: set[str]
 ) -> None:

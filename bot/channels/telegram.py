@@ -63,7 +63,7 @@ from conversations.types import Outbound
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 CALLBACK_LIMIT = 64  # bytes Telegram keeps of callback_data
 START_PAYLOAD = re.compile(r"^/start(?:@\w+)?\s+([\w-]{1,64})\s*$")
 MAX_UPDATE_BYTES = 256 * 1024
@@ -112,7 +112,7 @@ def arrival(update: Update, now: datetime) -> Arrival | None:
         return Arrival("telegram", key, str(chat.id), label, now, choice=index,
                        reply_to=str(pressed_on) if pressed_on is not None else None,
                        kind="group" if group else "text")
-    message = update.message
+    message = update.message or update.edited_message  # an edit is answered as written now
     if message is None:
         return None
     text = message.text or message.caption or ""
@@ -195,7 +195,8 @@ class TelegramChannel:
             builder = builder.updater(None)
         self.application = builder.build()
         self.application.add_handler(CallbackQueryHandler(self._on_button))
-        self.application.add_handler(MessageHandler(filters.UpdateType.MESSAGE, self._on_message))
+        self.application.add_handler(MessageHandler(
+            filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE, self._on_message))
         self.application.add_handler(ChatMemberHandler(self._on_membership,
                                                        ChatMemberHandler.MY_CHAT_MEMBER))
         self.application.add_error_handler(self._on_error)

@@ -33,7 +33,8 @@ CHAT_MEMBER_UPDATED: Spec = {
     "old_chat_member": (True, MEMBER), "new_chat_member": (True, MEMBER),
 }
 KINDS: Mapping[str, Spec] = {
-    "message": MESSAGE, "callback_query": CALLBACK_QUERY, "my_chat_member": CHAT_MEMBER_UPDATED,
+    "message": MESSAGE, "edited_message": MESSAGE, "callback_query": CALLBACK_QUERY,
+    "my_chat_member": CHAT_MEMBER_UPDATED,
 }
 
 
