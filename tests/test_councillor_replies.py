@@ -10,11 +10,13 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
+from conversation_kit import WARDS
 
 from conversations.councillors import configure, handle_councillor_reply, import_councillors
 from conversations.councillors.replies import DONT, SEND
 from conversations.objections import add_objection
 from conversations.outbox import REPLY, Message, enqueue, reply_key
+from conversations.records import save_wards
 from conversations.types import Inbound
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
@@ -185,6 +187,23 @@ def test_a_councillor_cannot_answer_another_wards_plan_from_the_whole_council_li
     assert say(council, "yes") is None and told(council) == []  # no draft was kept
     draft = say(council, "1 Saturdays stay open.", reply_to="903")  # their own ward's: fine
     assert draft is not None and draft.startswith("This goes to 3 people")
+
+
+def test_a_councillor_for_two_other_wards_is_told_of_their_wards(
+    council: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    save_wards(council, {**WARDS, "PK11AA": "Parkside"})
+    path = tmp_path / "two.csv"
+    path.write_text(COUNCILLORS + f"Jo Bloggs,Parkside,,,{CHAT}\n", encoding="utf-8")
+    import_councillors(council, path, NOW)
+    with council.atomic():
+        council.execute("DELETE FROM objections WHERE entry_id = 'car-park'")
+        add_objection(council, "sms", "+447700900499", "car-park", "Hillside", "", NOW)
+    sent_to_councillor(council, "digest", ["close-library", "car-park"], "903")
+    refused = say(council, "2 The car park plan is withdrawn.", reply_to="903")
+    assert refused is not None and refused.startswith(
+        "Not sent: New car park on Mill Lane is for Hillside, and nobody in your wards "
+        "objected to it")
 
 
 def for_two_wards(council: sqlite_utils.Database, tmp_path: Path) -> None:

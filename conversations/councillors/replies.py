@@ -95,8 +95,9 @@ def draft(db: sqlite_utils.Database, councillor: Councillor, items: list[str], t
         return [Outbound("Which item is your response about? Reply to the digest again, "
                          f'starting with its number, e.g. "1 We have paused it".\n{listed}')]
     if not may_answer(db, councillor, entry):
+        yours = "your wards" if len(wards_of(db, councillor)) > 1 else "your ward"
         return [Outbound(f"Not sent: {entry.title} is for {' and '.join(entry.wards)}, and "
-                         f"nobody in your ward objected to it, so its own ward's "
+                         f"nobody in {yours} objected to it, so its own ward's "
                          "councillors answer it (or a council officer, with localsupport "
                          "respond).")]
     speaking = speaker(db, councillor, entry)
