@@ -94,7 +94,13 @@ _REASON = re.compile(
     r"^(?:because|cos|coz|cause|it will|it'?ll|it would|it'?d|it is|it'?s|its|this will|"
     r"this would|that will|that would|they will|they'?ll|they would|it has|there is|"
     r"there'?s|theres|there are|there aren'?t|we need|we don'?t|we dont|we have|we'?ve|"
-    r"too|no one|nobody|the (?:plan|scheme|idea|proposal|council))\b")
+    r"too|no one|nobody|the (?:plan|scheme|idea|proposal|council)|"
+    # what the place is to the person and theirs: "we use it every week"
+    r"(?:we|i) (?:use|go|love|rely|walk|take|depend)|so many|lots of|loads of|without (?:it|"
+    r"this|that|the)|my (?:\w+ )?(?:kids?|children|son|daughter|mum|mam|mom|dad|nan|gran|"
+    r"grandchildren|family|husband|wife|partner) (?:uses?|goes|go|needs?|loves?|rel(?:y|ies))|"
+    r"(?:people|kids|children|families|pensioners|older people|residents) (?:use|need|rely|go|"
+    r"love))\b")
 _WHY_POSTCODE = re.compile(r"\bwhy\b|what(?:'s| is| do you need)? (?:it|that|my postcode|the "
                            r"postcode) for|do i have to")
 # the reason after what is objected to, without its "because" ("I object to it closing
