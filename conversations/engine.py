@@ -30,6 +30,7 @@ from catalogue.model import Circumstance, Entry
 from catalogue.store import ensure_catalogue, load_circumstances
 from conversations import follow_up, people, records, smalltalk
 from conversations.aside import forget_set_aside_if_taken_up, resume, set_aside
+from conversations.councillors.responses import add_reply, replied_response
 from conversations.crisis import CANT_TALK, after_disclosure, crisis_text, help_for, next_step
 from conversations.eligibility import checkable
 from conversations.flows import entitlement, feedback, objection, privacy
@@ -181,7 +182,7 @@ class Engine:
     def _step(self, session: Session, inbound: Inbound, ctx: Context) -> list[Outbound]:
         if session.updated_at is not None and ctx.now - session.updated_at > IDLE_RESET:
             session.state, session.data = "start", {}
-        first = session.updated_at is None
+        first, last_message = session.updated_at is None, session.updated_at
         session.updated_at = ctx.now
         if drop_removed(session, ctx.entries):  # the catalogue was replaced mid-question
             return [Outbound(GONE)]
@@ -233,6 +234,9 @@ class Engine:
             return changed
         if (reason := objection.later_reason(ctx, session, text)) is not None:
             return reason
+        if session.state not in WAITING and \
+                (back := self._reply_to_response(session, text, ctx, last_message)) is not None:
+            return back
         state = session.state
         flow = FLOWS.get(state.partition(":")[0])
         if state not in WAITING and self._asks_something(text):
@@ -258,6 +262,28 @@ class Engine:
                 aside = None  # straight into the same kind of question: nothing to say
             return [Outbound(aside), *replies] if aside else replies
         return self.route(session, text, ctx, first=first)
+
+    def _reply_to_response(self, session: Session, text: str, ctx: Context,
+                           last_message: datetime | None) -> list[Outbound] | None:
+        """The first message after a council response to the person's objection, when it
+        is no new request ("that's not good enough, keep it open for good"): kept for the
+        councillors' next digest. Thanks and a question the catalogue answers are not."""
+        told = replied_response(ctx.db, session.channel, session.address, last_message,
+                                ctx.now)
+        chat = smalltalk.reply_to(text)
+        if told is None or chat not in (None, smalltalk.THANKS) or self._asks_something(text):
+            return None
+        if chat is None:
+            result = self.matcher.search(text, limit=1)
+            if result.answered and result.best is not None and \
+                    result.best.entry.id != told.entry_id:
+                return None  # a new question, answered
+        add_reply(ctx.db, told, session.channel, session.address, text, ctx.now)
+        entry = ctx.entries.get(told.entry_id)
+        about = f" about {entry.title}" if entry else ""
+        thanked = "You're welcome. " if chat else "Thank you. "
+        return [Outbound(f"{thanked}I've passed your reply{about} to the councillors: they "
+                         "read it in their next weekly digest.")]
 
     @staticmethod
     def _asks_something(text: str) -> bool:

@@ -67,6 +67,16 @@ class FeedbackLine:
 
 
 @dataclass(frozen=True)
+class ReplyLine:
+    """What people answered this week to the council's response about an entry."""
+
+    entry_id: str
+    title: str
+    count: int
+    replies: tuple[tuple[str, int], ...]  # (redacted reply, how many it stands for)
+
+
+@dataclass(frozen=True)
 class People:
     by_channel: dict[str, int] = field(default_factory=dict)
     gave_age: int = 0
@@ -90,6 +100,7 @@ class Scope:
     unmet: tuple[tuple[str, int], ...]  # (wording, count), most asked first
     unmet_total: int
     people: People
+    replies: tuple[ReplyLine, ...] = ()  # to "you said, we did", most replied first
 
     @property
     def count(self) -> int:
@@ -142,6 +153,7 @@ class Raw:
     feedback: dict[tuple[str, Ward], list[int]] = field(default_factory=dict)
     channels: Counter[tuple[str, Ward]] = field(default_factory=Counter)
     ages: dict[Ward, list[int]] = field(default_factory=dict)
+    replies: list[tuple[str, Ward, str]] = field(default_factory=list)  # newest first
 
 
 def read_objections(db: sqlite_utils.Database, weeks: tuple[Week, ...], raw: Raw) -> None:
@@ -189,6 +201,16 @@ def read_people(db: sqlite_utils.Database, week: Week, raw: Raw) -> None:
         raw.ages[ward] = [gave, young or 0]
 
 
+def read_replies(db: sqlite_utils.Database, week: Week, raw: Raw) -> None:
+    """(entry, ward, text) of this week's replies to council responses (conversations/
+    councillors/responses.py)."""
+    raw.replies = [(entry_id, ward, text) for entry_id, ward, text in db.execute(
+        "SELECT r.entry_id, lower(p.ward), x.text FROM response_replies x JOIN responses r "
+        "ON r.id = x.response_id LEFT JOIN people p ON p.channel = x.channel AND "
+        f"p.address = x.address WHERE {between('x.created_at')} ORDER BY x.id DESC",
+        bounds(week, week))]
+
+
 def read_unmet(db: sqlite_utils.Database, week: Week) -> Grouped:
     rows = db.execute(
         "SELECT u.text, lower(p.ward) FROM unmet_needs u LEFT JOIN people p "
@@ -213,6 +235,7 @@ def build_figures(db: sqlite_utils.Database, week: Week) -> WeekFigures:
     raw = Raw()
     read_objections(db, weeks, raw)
     read_people(db, week, raw)
+    read_replies(db, week, raw)
     grouped = read_unmet(db, week)
     titles = {row[0]: f"{row[1]} (removed from the catalogue)"
               for row in db.execute("SELECT id, title FROM removed_entries")}
@@ -221,6 +244,7 @@ def build_figures(db: sqlite_utils.Database, week: Week) -> WeekFigures:
     known = known_words([*titles.values(), *names.values()])
     wards = sorted({ward for _, ward in raw.objections} | {w for _, w in raw.feedback}
                    | {w for _, w in raw.channels} | set(raw.ages) | set(raw.web)
+                   | {w for _, w, _ in raw.replies}
                    | {w for g in grouped.groups for w in g.wards} | set(names)
                    - {None}, key=str)
     builder = ScopeBuilder(db, week, raw, grouped, titles, known)
@@ -278,7 +302,7 @@ class ScopeBuilder:
             name, ward, tuple(lines), tuple(totals),
             sum(n for w, n in self.raw.web.items() if mine(w)),
             self.feedback(mine), self.unmet(ward), self.unmet_total(ward),
-            self.people(mine))
+            self.people(mine), self.replies(mine))
 
     def reasons(self, entry_id: str, ward: Ward) -> tuple[tuple[tuple[str, int], ...], int]:
         """The reasons that stand for the most others, and how many more were given."""
@@ -300,6 +324,17 @@ class ScopeBuilder:
                  for e, (yes, no, ratings, total) in sums.items()]
         lines.sort(key=lambda f: (-(f.helpful + f.not_helpful + f.ratings), f.title))
         return tuple(lines)
+
+    def replies(self, mine: Mine) -> tuple[ReplyLine, ...]:
+        by_entry: dict[str, list[str]] = defaultdict(list)
+        for entry_id, ward, text in self.raw.replies:
+            if mine(ward):
+                by_entry[entry_id].append(text)
+        lines = [ReplyLine(e, self.titles.get(e, e), len(texts), tuple(
+                     (shorten(redact_reason(text, self.known)), n)
+                     for text, n in representative(texts, REASONS)))
+                 for e, texts in by_entry.items()]
+        return tuple(sorted(lines, key=lambda line: (-line.count, line.title)))
 
     def unmet(self, ward: Ward, shown: int = 10) -> tuple[tuple[str, int], ...]:
         found = [(redact_reason(g.text, self.known), g.in_ward(ward))

@@ -8,12 +8,14 @@ has it, so running the command twice tells nobody twice and tells only those who
 since. Never sent: people who said STOP (`optouts`), people erased (FORGET ME empties the
 objection's address), and the web chat (it cannot be written to later).
 An SMS response fits two segments, or it is refused with how much shorter to make it.
+What a person answers to it, as their next message, is kept for the councillors' next
+digest (`response_replies`; conversations/engine.py asks `replied_response`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlite_utils
 
@@ -27,6 +29,8 @@ from conversations.telegram_html import escape
 REACHABLE = ("sms", "telegram")
 SMS_LIMIT = MULTI_SEGMENT * SMS_MAX_SEGMENTS  # septets in two segments
 KIND = "response"
+REPLY_WINDOW = timedelta(days=14)  # a first message this long after a response answers it
+REPLY_LIMIT = 500  # characters of a reply kept, as of a feedback comment
 
 
 class ResponseError(ValueError):
@@ -208,3 +212,32 @@ def answered(db: sqlite_utils.Database, entry_ids: list[str] | None = None
         wanted = set(entry_ids)
         found = {k: v for k, v in found.items() if k in wanted}
     return found
+
+
+@dataclass(frozen=True)
+class Told:
+    """A response sent to a person, which their next message may answer."""
+
+    response_id: int
+    entry_id: str
+
+
+def replied_response(db: sqlite_utils.Database, channel: str, address: str,
+                     since: datetime | None, now: datetime) -> Told | None:
+    """The latest response sent to the person after their last message (`since`) and within
+    REPLY_WINDOW, not answered yet; None when there is none."""
+    after = max(since, now - REPLY_WINDOW) if since is not None else now - REPLY_WINDOW
+    row = db.execute(
+        "SELECT t.response_id, r.entry_id FROM response_recipients t JOIN responses r ON "
+        "r.id = t.response_id WHERE t.channel = ? AND t.address = ? AND t.created_at > ? "
+        "AND NOT EXISTS (SELECT 1 FROM response_replies x WHERE x.response_id = "
+        "t.response_id AND x.channel = t.channel AND x.address = t.address) "
+        "ORDER BY t.created_at DESC LIMIT 1", [channel, address, iso(after)]).fetchone()
+    return Told(int(row[0]), str(row[1])) if row else None
+
+
+def add_reply(db: sqlite_utils.Database, told: Told, channel: str, address: str, text: str,
+              now: datetime) -> None:
+    db.execute("INSERT INTO response_replies (response_id, channel, address, text, "
+               "created_at) VALUES (?, ?, ?, ?, ?)",
+               [told.response_id, channel, address, text.strip()[:REPLY_LIMIT], iso(now)])

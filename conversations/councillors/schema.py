@@ -9,6 +9,8 @@
 - `responses`: "you said, we did": what the council or a councillor answered about an
   entry; the same text for the same entry is one response, however often it is sent.
 - `response_recipients`: who was sent which response, so nobody is told twice.
+- `response_replies`: what someone answered to a response sent them ("that's not good
+  enough, keep it open"), for the councillors' next digest.
 - `councillor_drafts`: a response a councillor wrote on Telegram, waiting for their "Send";
   `message_id` is the councillor's message it answers, so "Send it" pressed under an
   older draft's preview is told apart (conversations/councillors/replies.py).
@@ -79,6 +81,22 @@ CREATE TABLE IF NOT EXISTS "response_recipients" (
 CREATE INDEX IF NOT EXISTS "idx_response_recipients_person"
     ON "response_recipients" ("channel", "address");""")
 
+RESPONSE_REPLIES = Table("response_replies", Personal(
+    "delete", "what someone answered to a council response to their objection, for the "
+    "councillors' next weekly digest; kept 90 days, like feedback", retain_days=90,
+    label="reply(ies) to council responses",
+), """
+CREATE TABLE IF NOT EXISTS "response_replies" (
+   "id" INTEGER PRIMARY KEY,
+   "response_id" INTEGER NOT NULL,
+   "channel" TEXT NOT NULL,
+   "address" TEXT NOT NULL,
+   "text" TEXT NOT NULL,
+   "created_at" TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS "idx_response_replies_person"
+    ON "response_replies" ("channel", "address");""")
+
 COUNCILLOR_DRAFTS = Table("councillor_drafts", NOBODY, """
 CREATE TABLE IF NOT EXISTS "councillor_drafts" (
    "councillor_id" TEXT PRIMARY KEY,
@@ -96,6 +114,8 @@ CREATE TABLE IF NOT EXISTS "digest_weeks" (
 );""")
 
 SCHEMA = Schema("councillors", (COUNCILLORS, ALERT_SETTINGS, OBJECTION_ALERTS, RESPONSES,
-                                 RESPONSE_RECIPIENTS, COUNCILLOR_DRAFTS, DIGEST_WEEKS),
+                                 RESPONSE_RECIPIENTS, RESPONSE_REPLIES, COUNCILLOR_DRAFTS,
+                                 DIGEST_WEEKS),
                 (Migration("councillors.0002_draft_message_id",
-                           add_column("councillor_drafts", "message_id", "TEXT")),))
+                           add_column("councillor_drafts", "message_id", "TEXT")),
+                 Migration("councillors.0003_response_replies", RESPONSE_REPLIES.create)))
