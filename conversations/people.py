@@ -25,6 +25,7 @@ HOUSEHOLD = frozenset({INCOME_BENEFIT, "lives_alone", "renting", "council_tenant
                        "has_children", CHILD_AGED_TWO, "at_risk_homeless", "working",
                        UNDER_FOUR})  # the sample council's codes (catalogue/sample/)
 DISABLED = "disabled"
+CARER = "carer"  # the sample council's code for looking after someone
 
 _CHILDREN = {"son": "he", "daughter": "she", "boy": "he", "girl": "she", "lad": "he",
              "kid": "they", "kids": "they", "child": "they", "children": "they",
@@ -58,6 +59,12 @@ _HOUSEHOLD_FACT = re.compile(
     r"\b(?:my|our)\s+(?:mum|mam|mom|mummy|dad|daddy|parents?|mother|father|step ?(?:mum|dad)"
     r"|carers?|family|household|nan|gran|grandparents?)\s+(?:is|are|gets?|receives?|claims?"
     r"|works?|has|have|(?:is|are) on|been)\b")
+# the person the writer cares for, named as the one cared for ("i look after my husband
+# who has dementia, can i get any help": the carer's own check)
+_CARED_FOR = re.compile(
+    r"\bi(?:'m| am|m)?\s+(?:look(?:ing)? after|car(?:e|ing) for|(?:a |the )?(?:main |full "
+    r"time |unpaid )?carer (?:for|of|to)|help(?:ing)? (?:to )?look after)\s+(?:my|our)\s+"
+    r"[a-z]+(?:\s+(?:in law|law))?\b")
 _ASKS_FOR_SELF = re.compile(r"\b(?:can|could|do|would|will|am) i\b|\bi(?:'m| am|m)? "
                             r"(?:get|qualify|eligible|entitled)\b")
 _STATEMENT_OF_BENEFIT = re.compile(  # "I get UC", "we're on universal credit", not "claim UC"
@@ -170,7 +177,8 @@ def subject_of(text: str) -> Subject | None:
     """"other" when the message names someone or says "someone else"/"he"/"she", "you" when
     it speaks only of the writer ("for me", "can I get"), None when it does not say."""
     said = words(text)
-    if relation(_HOUSEHOLD_FACT.sub(" ", said)) is None and _ASKS_FOR_SELF.search(said):
+    if relation(_CARED_FOR.sub(" ", _HOUSEHOLD_FACT.sub(" ", said))) is None and \
+            _ASKS_FOR_SELF.search(said):
         return "you"  # "can i get free school meals my mum is on uc": the writer's check
     if relation(said) or _YEAR_OLD.search(said) or _SOMEONE.search(said):
         return "other"
@@ -230,6 +238,10 @@ def note_facts(session: Session, text: str) -> list[str]:
     if self_age is not None:
         _store(session, "you", AGE, self_age)
         learned.append("you:age")
+    if (cares := _CARED_FOR.search(said)) is not None and \
+            not _NEGATED.search(said[max(0, cares.start() - 12):cares.end()]):
+        _store(session, "you", CARER, True)  # "i look after my husband": asked no more
+        learned.append(f"you:{CARER}")
     benefit_for: Subject = "other" if found is not None and not _FOR_SELF.search(said) \
         else "you"
     # each clause that states, not asks: "can my son get free school meals? we are on uc"

@@ -28,9 +28,22 @@ def fresh() -> Session:
     ("my husband passed away, can I get single person discount?", "you"),
     ("since my husband died i live alone", "you"),
     ("i lost my mum last year and my son is 9", "other"),  # the son
+    # a carer asking for themselves names whom they look after
+    ("I look after my husband who has dementia, can I get any money for it", "you"),
+    ("im a carer for my son can i get help", "you"),
+    ("I am the main carer for my dad, am I entitled to anything", "you"),
+    ("I look after my mum, can she get attendance allowance", "other"),
 ])
 def test_whose_need_the_message_says(message: str, subject: str | None) -> None:
     assert people.subject_of(message) == subject
+
+
+def test_looking_after_someone_is_the_writers_answer_to_the_carers_question() -> None:
+    session = fresh()
+    assert people.note_facts(session, "I look after my husband, can I get any help") == [
+        "you:carer"]
+    assert session.data["answers"] == {"carer": True}
+    assert people.note_facts(fresh(), "my husband looks after me") == []
 
 
 def test_facts_about_the_writer_and_a_child_are_kept_apart() -> None:
