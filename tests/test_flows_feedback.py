@@ -28,6 +28,15 @@ def test_was_this_helpful_yes_then_a_comment(talk: Talk, db: sqlite_utils.Databa
     assert (row["channel"], row["address"]) == (talk.channel, talk.address)
 
 
+def test_a_yes_to_anything_to_add_asks_for_it(talk: Talk, db: sqlite_utils.Database) -> None:
+    talk.say("youth club")
+    talk.say("yes")
+    assert talk.say("yes").startswith("Go ahead: what would you like to add?")
+    assert "Thank you for your feedback." in talk.say("more on Saturdays please")
+    [row] = feedback_rows(db)
+    assert row["comment"] == "more on Saturdays please"  # not "yes"
+
+
 def test_not_helpful_by_button_then_skip(talk: Talk, db: sqlite_utils.Database) -> None:
     talk.say("youth club")
     assert "What were you looking for?" in talk.say("No", choice=1)

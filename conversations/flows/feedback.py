@@ -172,6 +172,9 @@ def _comment(ctx: Context, session: Session, text: str) -> list[Outbound] | None
         return [Outbound("Thank you for your feedback.")]
     if looks_like_question(text) and len(text) < 120:
         return None
+    if parse_yes_no(text) == "yes":  # "yes" to "Anything you'd like to add?": what, then?
+        return [ask(session, "feedback:comment", "Go ahead: what would you like to add? "
+                    "Reply with your comment, or SKIP.")]
     cut = records.set_feedback_comment(ctx.db, flow_data(session)["id"], text.strip())
     end_flow(session)
     if cut:
