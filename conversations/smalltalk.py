@@ -14,6 +14,8 @@ BYE = "Bye for now. Message me any time."
 LAUGH = "Glad to cheer you up! Ask me anything whenever you like."
 HERE = "Yes, I'm here. Tell me what help you are looking for, or send MENU."
 SORRY = "Sorry about that. Tell me in your own words what you need and I'll try again."
+CONFUSED = ("Sorry, I didn't make that clear. Tell me in your own words what you need help "
+            "with and I'll try again, or send MENU to see what I can help with.")
 WAIT = "No rush, take your time."  # "one sec": never an answer ("one" is not an age)
 UPSET = ("I'm sorry you're having a hard time. If you want to talk to someone now, "
          "Samaritans are on 116 123 or text SHOUT to 85258, free, any time. In danger? Call "
@@ -59,6 +61,14 @@ _REPLIES: dict[str, tuple[str, ...]] = {
             "that's rubbish", "thats rubbish", "not helpful", "that's not helpful",
             "thats not helpful", "wrong", "that's wrong", "thats wrong", "what", "what?",
             "huh", "huh?", "eh", "eh?"),
+    CONFUSED: ("i dont understand", "i don't understand", "dont understand", "don't understand",
+               "i do not understand", "sorry i dont understand", "sorry i don't understand",
+               "i dont get it", "i don't get it", "im confused", "i'm confused", "i am confused",
+               "confused", "im lost", "i'm lost", "what do you mean", "what do you mean?",
+               "i dont know what that means", "i don't know what that means",
+               "i'm not very good with phones", "im not very good with phones",
+               "i'm not good with phones", "im not good with phones", "what do i do now",
+               "what do i do now?", "what now", "what now?"),
 }
 _BY_TEXT = {said: reply for reply, texts in _REPLIES.items() for said in texts}
 _THANKFUL_EMOJI = {"\U0001f44d", "\U0001f64f", "\u2764", "\U0001f44c", "\U0001f60a",

@@ -146,6 +146,8 @@ def test_yes_no_and_dont_know_in_many_forms(said: str, meaning: str | None) -> N
     ("bye", smalltalk.BYE), ("ok", smalltalk.OK), ("hello?", smalltalk.HERE),
     ("are you there?", smalltalk.HERE), ("hello", None), ("food bank", None),
     ("thanks, where is the library?", None),
+    ("I don't understand", smalltalk.CONFUSED), ("what do you mean?", smalltalk.CONFUSED),
+    ("im confused", smalltalk.CONFUSED), ("I don't understand the form", None),
 ])
 def test_small_talk(said: str, reply: str | None) -> None:
     assert smalltalk.reply_to(said) == reply
