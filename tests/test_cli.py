@@ -33,7 +33,7 @@ def test_db_goes_before_or_after_the_command(
     assert all(set(m) == {"id", "title", "score"} for m in first["matches"])
     code, out, err = run(capsys, "ask", "free school meals", "--json", "--db", db)
     assert code == 0 and "loaded" not in err  # the same database: no second sample load
-    assert err.startswith("Using the SAMPLE catalogue (82 made-up entries")  # but said again
+    assert err.startswith("Using the SAMPLE catalogue (92 made-up entries")  # but said again
     assert json.loads(out) == first
 
 
@@ -109,7 +109,7 @@ def test_the_sample_council_has_wards_for_objections(
     ("phone number for the food bank", "Sample Borough Food Bank: "),
     ("i want to volunteer at the food bank", "Volunteer at the food bank: "),
     # a service for another age gives way to one for the person's age
-    ("i am 78 and lonely since my wife died", "Talking therapies for adults: "),
+    ("i am 78 and feeling really low", "Talking therapies for adults: "),
     ("im 15 and feeling really low", "Open Door: mental health support for young people: "),
 ])
 def test_the_first_answer_fits_what_the_message_says(
