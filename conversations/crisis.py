@@ -131,6 +131,14 @@ STILL_HERE = (
     "judge you, and can help you work out what to do next. I'm here too: tell me what "
     "help you're looking for whenever you like."
 )
+# "what do i say to them?": how to begin a call or chat to a helpline
+WHAT_TO_SAY = (
+    "Say as much or as little as you want. \"I need some help and I don't know what to do\" "
+    "is enough to start; they will ask the rest, kindly, and you can stop whenever you "
+    "like. If calling is hard, text SHOUT to 85258 or, under 19, chat at childline.org.uk."
+)
+_WHAT_TO_SAY = re.compile(r"\bwhat (?:do|should|would|shall) i (?:say|tell|write|text|ask)\b"
+                          r"|\bwhat (?:to|will i) say\b|\bwhat do (?:they|you) ask\b")
 # after "999 first" (someone has just taken pills): "ok" or "what do i do" is told to call now
 CALL_NOW = (
     "Please call 999 now, before anything else, even if they seem fine. The person who "
@@ -175,6 +183,16 @@ _WHO_READS = re.compile(
     r"report|grass)\b.{0,12}\b(?:mum|mam|mom|dad|parents?|family|school|teachers?|police|"
     r"social)"
     r"|\b(?:is|are) (?:this|it|these|my messages?) (?:private|confidential|anonymous|secret)\b")
+# "will they tell my mum?" of the helplines just given
+HELPLINE_PRIVATE = (
+    "The helplines are confidential: they won't tell your parents or school. They would "
+    "only share something if they thought you were in serious danger, and they usually "
+    "talk to you about it first."
+)
+_HELPLINE_TELLS = re.compile(
+    r"\b(?:they|childline|samaritans|shout|them|the helpline)\b.{0,15}\b(?:tell|telling|"
+    r"contact|contacting|call|ring|inform|report|grass)\b.{0,12}\b(?:mum|mam|mom|dad|"
+    r"parents?|family|school|teachers?|police|social)")
 _TALK_TO = re.compile(
     r"\b(?:some ?one|some ?body|some1|sum1|any ?one|any ?body|any1|who|people|person|adult|"
     r"counsell?or)\b.{0,30}\b(?:talk|speak|chat)\b"
@@ -197,8 +215,10 @@ _YES_NO = re.compile(r"^(?:ok(?:ay)?|k+|yes|yeah|yea|yep|yup|ye|y|sure|fine|alri
 def after_disclosure(said: str, group: str = "") -> str | None:
     """The reply to the message right after the helplines for `group` (`said` in plain
     lower-case words): who reads this or will they tell my parents (honestly), someone to
-    talk to, "i can't call", or an acknowledgement ("ok yes") or what now (after "999
-    first" or a fall, call now); None for anything else."""
+    talk to, "i can't call", what to say to a helpline, or an acknowledgement ("ok yes") or
+    what now (after "999 first" or a fall, call now); None for anything else."""
+    if _HELPLINE_TELLS.search(said):
+        return HELPLINE_PRIVATE
     if _WHO_READS.search(said):
         return WHO_READS
     unheard = any(phrase in said for phrase in _CANT_TALK if phrase != "cant call")
@@ -208,6 +228,8 @@ def after_disclosure(said: str, group: str = "") -> str | None:
         return CANT_TALK
     plain = said.strip(" ?.!")
     call_now, called = _CALL_NOW.get(group, ("", ""))
+    if _WHAT_TO_SAY.search(plain) and not call_now:
+        return WHAT_TO_SAY
     if call_now and any(phrase in plain for phrase in _CALLED):
         return call_now if _NOT.search(plain) else called  # "i havent called an ambulance"
     if plain in _STILL or _YES_NO.match(plain):  # any yes or no: nothing is decided now

@@ -31,7 +31,14 @@ from catalogue.store import ensure_catalogue, load_circumstances
 from conversations import follow_up, people, records, smalltalk
 from conversations.aside import forget_set_aside_if_taken_up, resume, set_aside
 from conversations.councillors.responses import add_reply, replied_response
-from conversations.crisis import CANT_TALK, after_disclosure, crisis_text, help_for, next_step
+from conversations.crisis import (
+    CANT_TALK,
+    STILL_HERE,
+    after_disclosure,
+    crisis_text,
+    help_for,
+    next_step,
+)
 from conversations.eligibility import checkable
 from conversations.flows import entitlement, feedback, objection, privacy
 from conversations.flows import timebank as timebank_flow
@@ -142,12 +149,17 @@ class Engine:
         ctx = self.context(now, inbound.reply_to)
         concern = assess(inbound.text)
         disclosed = session.data.pop("disclosed", None)
+        reassured = session.data.pop("reassured", False)
         if session.updated_at is not None and now - session.updated_at > IDLE_RESET:
             disclosed = None  # a day later, "yes" or "help" is a new conversation
         said = words(inbound.text).replace("'", "")
         quiet = after_disclosure(said, disclosed) if disclosed else None
+        if quiet == STILL_HERE and reassured:
+            quiet = None  # said once: a second "ok" is answered as usual
         if quiet is not None and concern is None:
             session.updated_at = now  # "ok yes", "what do i do": never a YES to anything
+            session.data["disclosed"] = disclosed  # "ok", then "what do i say to them?"
+            session.data["reassured"] = quiet == STILL_HERE
             return [Outbound(quiet)]
         if concern is None:
             return self._step(session, inbound, ctx)

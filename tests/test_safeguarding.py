@@ -31,9 +31,11 @@ from conversations.crisis import (
     CANT_TALK,
     CRISIS,
     GENERAL,
+    HELPLINE_PRIVATE,
     NEXT_STEP,
     SOMEONE_TO_TALK_TO,
     STILL_HERE,
+    WHAT_TO_SAY,
     WHO_READS,
     after_disclosure,
     crisis_text,
@@ -427,7 +429,8 @@ def test_the_crisis_text_fits_the_concern(text: str, contacts: tuple[str, ...]) 
 
 @pytest.mark.parametrize("text", [*CRISIS.values(), GENERAL, *NEXT_STEP.values(), CANT_TALK,
                                   STILL_HERE, CALL_NOW, CALLED, CALL_NOW_FALL, CALLED_FALL,
-                                  SOMEONE_TO_TALK_TO, WHO_READS])
+                                  SOMEONE_TO_TALK_TO, WHO_READS, WHAT_TO_SAY,
+                                  HELPLINE_PRIVATE])
 def test_every_crisis_text_is_gsm7_and_fits_two_sms(text: str) -> None:
     assert to_gsm7(text) == text
     assert segments(text) <= 2
@@ -481,7 +484,16 @@ def test_the_message_after_the_helplines_gets_a_gentle_answer(then: str, said: s
     replies = engine.step(session, Inbound("sms", session.address, then), NOW)
     assert said in [reply.text for reply in replies] and not any(r.choices for r in replies)
     later = engine.step(session, Inbound("sms", session.address, "ok"), NOW)
-    assert all(reply.text != said for reply in later)  # only the message right after
+    assert all(reply.text != said for reply in later)  # said once
+
+
+def test_questions_about_the_helplines_are_answered_after_an_ok() -> None:
+    engine = Engine(Matcher(ENTRIES))
+    session = Session("sms", "+447700900130")
+    engine.step(session, Inbound("sms", session.address, "my mum kicked me out"), NOW)
+    answers = [engine.step(session, Inbound("sms", session.address, said), NOW)[0].text
+               for said in ("ok", "what do i say to them?", "will they tell my mum")]
+    assert answers == [STILL_HERE, WHAT_TO_SAY, HELPLINE_PRIVATE]
 
 
 @pytest.mark.parametrize("text", ["im 13 and my dad hits me",
