@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 
 import sqlite_utils
 
-from catalogue.matcher import ALTERNATIVE, Matcher, SearchResult
+from catalogue.matcher import ALTERNATIVE, Match, Matcher, SearchResult
 from catalogue.model import Circumstance, Entry
 from catalogue.store import ensure_catalogue, load_circumstances
 from conversations import follow_up, people, records, smalltalk
@@ -178,7 +178,7 @@ class Engine:
         session.data["disclosed"] = concern.group  # the next message gets a gentle reply
         end_flow(session)
         replies = [Outbound(crisis_text(concern.group), urgent=True)]
-        rest_text = remainder(text, concern)
+        rest_text = people.without_own_age(remainder(text, concern))
         asks = _ASKS_FOR.search(rest_text) is not None  # not "im 13 and ...": no C-Card
         rest = self.matcher.search(rest_text, limit=1) if asks else None
         found = [rest.best.entry] if rest is not None and rest.answered and rest.best else []
@@ -186,6 +186,8 @@ class Engine:
             helps = self.matcher.search(help_for(concern.group), limit=3)
             found += [m.entry for m in helps.matches if helps.answered
                       and m.entry.kind != "volunteering" and m.entry not in found][:1]
+        if (age := people.own_age(text)) is not None:  # at 15, no service for 16 to 24
+            found = [entry for entry in found if not _too_old_or_young(entry, age)]
         for entry in found:
             session.data["last_entry"] = entry.id
             replies.append(Outbound(entry.summary, entry=entry))
@@ -432,10 +434,14 @@ class Engine:
 
     def answer(self, session: Session, text: str, ctx: Context) -> list[Outbound]:
         end_flow(session)
-        result = services_first(self.matcher.search(text, limit=MAX_CHOICES + 1), text)
-        result = fits_age(result, said_age(session, text))
+        age = said_age(session, text)  # with an age, more are looked at for one that fits
+        found = self.matcher.search(text, limit=(MAX_CHOICES + 1) * (2 if age else 1))
+        result = fits_age(services_first(found, text), age)
+        result = replace(result, matches=result.matches[:MAX_CHOICES + 1])
         if result.answered and result.best is not None:
-            others = alternatives(result)[:SMS_ALTERNATIVES if sms_sized(session) else None]
+            others = [e for e in alternatives(result)  # none for another age group
+                      if age is None or not _too_old_or_young(e, age)]
+            others = others[:SMS_ALTERNATIVES if sms_sized(session) else None]
             return self.show(session, result.best.entry, ctx, others, people.subject_of(text))
         suggestions = [m.entry for m in result.matches[:MAX_CHOICES] if m.score > 0]
         # a disclosure goes to the safeguarding contact, not the digest
@@ -590,6 +596,8 @@ def services_first(result: SearchResult, text: str) -> SearchResult:
 
 
 AGE_FIT = 0.6  # how close an alternative for the person's age must score to come first
+NEAR_TIE = 0.9  # how close one made for their age group must score to come before the best
+OLDER, YOUNGER = 50, 25  # an entry from this age up, or up to this one, is made for an age
 
 
 def said_age(session: Session, text: str) -> int | None:
@@ -603,16 +611,35 @@ def said_age(session: Session, text: str) -> int | None:
 
 def fits_age(result: SearchResult, age: int | None) -> SearchResult:
     """A service for another age group ("a youth club for 11 to 19 year olds" for a child
-    of 3) gives way to the closest alternative that is for this age, if there is one."""
+    of 3) gives way to the closest alternative that is for this age, if there is one; and
+    one made for this age group gains a near tie over one for anyone ("Council Tax
+    Reduction for pension age" for someone of 72, before the student discount)."""
     best = result.best
-    if best is None or age is None or not _too_old_or_young(best.entry, age):
+    if best is None or age is None:
         return result
-    fitting = next((m for m in result.matches[1:] if not _too_old_or_young(m.entry, age)
-                    and m.entry.kind not in ASKED_FOR
-                    and m.score >= max(Matcher.ANSWER_AT, best.score * AGE_FIT)), None)
-    if fitting is None:
+    lead: Match | None = best
+    if _too_old_or_young(best.entry, age):
+        lead = next((m for m in result.matches[1:] if _for_age(m.entry, age)
+                     and m.score >= max(Matcher.ANSWER_AT, best.score * AGE_FIT)), None)
+    if lead is None:
         return result
-    return replace(result, matches=(fitting, *(m for m in result.matches if m is not fitting)))
+    if not _made_for_an_age(lead.entry):
+        lead = next((m for m in result.matches if m is not lead and _for_age(m.entry, age)
+                     and _made_for_an_age(m.entry)
+                     and m.score >= max(Matcher.ANSWER_AT, lead.score * NEAR_TIE)), lead)
+    if lead is best:
+        return result
+    return replace(result, matches=(lead, *(m for m in result.matches if m is not lead)))
+
+
+def _for_age(entry: Entry, age: int) -> bool:
+    return not _too_old_or_young(entry, age) and entry.kind not in ASKED_FOR
+
+
+def _made_for_an_age(entry: Entry) -> bool:
+    """For older people or for young people, not for any adult."""
+    return (entry.min_age is not None and entry.min_age >= OLDER) or (
+        entry.max_age is not None and entry.max_age <= YOUNGER)
 
 
 def _too_old_or_young(entry: Entry, age: int) -> bool:

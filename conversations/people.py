@@ -324,6 +324,15 @@ def own_age(text: str) -> int | None:
     return _self_age(words(text))
 
 
+def without_own_age(said: str) -> str:
+    """The words (`said`, plain lower case) without the writer's stated age ("hi i am 15 and
+    where can i stay" -> "hi and where can i stay"): an age is no need to look up."""
+    found = _SELF_AGE.search(said)
+    if found is None or _an_age(said, found) is None:
+        return said
+    return re.sub(r"\s+", " ", said[:found.start()] + said[found.end():]).strip()
+
+
 def names_benefit(said: str) -> bool:
     """Whether the words name an income-related benefit ("uc", "universal credit")."""
     return _INCOME.search(said) is not None

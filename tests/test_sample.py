@@ -202,6 +202,43 @@ def test_first_answers_that_were_right_stay_right(
     assert first_answer(engine, said) == expected
 
 
+@pytest.mark.parametrize(("said", "expected"), [
+    ("im 72 can i get help with my council tax", "Council Tax Reduction for pension age"),
+    ("im 70 and struggling to pay council tax", "Council Tax Reduction for pension age"),
+    ("my mum is 85 and cant pay council tax", "Council Tax Reduction for pension age"),
+    ("im 16 can i get help with bus fares", "Half-price bus pass for 16 to 19 year olds"),
+])
+def test_a_stated_age_prefers_the_entry_made_for_it(engine: Engine, said: str,
+                                                    expected: str) -> None:
+    """The student discount was first for someone of 72: it is for any adult, and the
+    pension-age scheme, made for them, was a near tie (fifth, so not even offered). With
+    the age known the verdict comes at once, naming the entry."""
+    assert expected in conversation(engine, said)[0][0].text
+
+
+@pytest.mark.parametrize(("said", "not_offered"), [
+    ("im 16 can i get help with bus fares", "Free bus pass for older people"),
+    ("im 80 and lonely", "Open Door: mental health support for young people"),
+])
+def test_no_alternative_is_for_another_age_group(engine: Engine, said: str,
+                                                 not_offered: str) -> None:
+    replies = conversation(engine, said)[0]
+    offered = [choice for reply in replies for choice in reply.choices]
+    assert len(offered) > 2 and not_offered not in offered
+
+
+@pytest.mark.parametrize(("age", "shown"), [("15", []), ("17", ["young-peoples-housing"])])
+def test_a_teenager_put_out_of_home_is_shown_only_what_fits_their_age(
+    engine: Engine, age: str, shown: list[str]
+) -> None:
+    """At 15 the age was looked up with the rest ("i am 15 ... where can i stay" found the
+    pregnancy service), and a service for 16 to 24 year olds was shown."""
+    replies = conversation(engine, f"hi im {age} and my mum kicked me out where can i stay "
+                                   "tonight")[0]
+    assert replies[0].urgent
+    assert [r.entry.id for r in replies if r.entry is not None] == shown
+
+
 def test_a_pensioners_council_tax_check_ends_with_the_pension_age_scheme(engine: Engine) -> None:
     asked = conversation(engine, "im a pensioner can i get council tax reduction", "1", "70")
     verdict = " ".join(r.text for r in asked[-1])
