@@ -68,6 +68,13 @@ CRISIS = {
         "neighbours or their family, or ask the police to check on them: call 101. "
         "Worried about an older person? Hourglass 0808 808 8141. " + TEAM
     ),
+    # nudes asked for, shared or used to threaten (sextortion): what to do, and who can
+    # have them taken down
+    "online": (
+        "It is not your fault. Don't send more or pay, and keep the messages. Under 18? "
+        "Childline can get images taken down: 0800 1111. 18 or over? Revenge Porn Helpline "
+        "0345 6000 459. In danger now? Call 999. " + TEAM
+    ),
     "unsafe": GENERAL,
 }
 # the gentle, relevant next step that follows (never "Was this helpful?")
@@ -106,6 +113,11 @@ NEXT_STEP = {
     "welfare": (
         "Thank you for looking out for them. If nobody can reach them or has a key, don't "
         "wait: call 101, or 999 if you think they are hurt."
+    ),
+    "online": (
+        "You did the right thing telling someone. Block them and report them in the app, "
+        "and if you can, tell an adult you trust. You can also report it to the police on "
+        "101, or at ceop.police.uk if you are under 18."
     ),
     "unsafe": (
         "I'm glad you told me. When you're ready, tell me what help you're looking for and "

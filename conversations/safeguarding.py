@@ -60,6 +60,8 @@ GROUP_OF = {
     "older or disabled adult not seen": "welfare",
     "child": "child", "unsafe": "unsafe",
 }
+_IMAGES = re.compile(r"\b(?:nudes?|nudez|pics?|pix|pictures?|photos?|images?|videos?|vids?|"
+                     r"snaps?)\b")
 _APOSTROPHES = re.compile(r"['\u2019\u2018`\u00b4]")
 _WORD = re.compile(r"[a-z0-9]+")
 _REPEATS = re.compile(r"([a-z])\1{2,}")
@@ -83,8 +85,10 @@ class Concern:
     @property
     def group(self) -> str:
         """Which helplines this concern calls for: suicide, immediate, fall, child,
-        domestic abuse, adult, welfare, hunger, thrown out or unsafe
+        online, domestic abuse, adult, welfare, hunger, thrown out or unsafe
         (conversations/crisis.py)."""
+        if self.category == "sexual abuse or exploitation" and _IMAGES.search(self.words):
+            return "online"  # nudes asked for or threatened: Report Remove, not NSPCC
         return GROUP_OF.get(self.category, "unsafe")
 
 

@@ -763,6 +763,11 @@ def test_after_999_first_a_call_made_is_met_with_what_to_do_until_help_comes() -
     ("my neighbour is 90 and I haven't seen her for days", "welfare"),
     ("havent seen the old man next door for a week", "welfare"),
     ("my elderly neighbours curtains have been shut for three days", "welfare"),
+    # nudes asked for or threatened: what to do and who takes images down, not NSPCC
+    ("someone keeps messaging me asking for pics and says he'll share the ones i sent",
+     "online"),
+    ("a man online is threatening to post my nudes unless i send more", "online"),
+    ("he touches me and says its our secret", "child"),
 ])
 def test_indirect_danger_gets_the_helplines_that_fit(text: str, group: str) -> None:
     concern = default_detector().assess(text)  # the phrases alone, not the classifier
