@@ -145,6 +145,8 @@ def test_the_phrase_rules_alone_still_catch_every_synthetic_danger_message() -> 
 # in round 7 and only looked at in detail; CHECK6 (round 6) and CHECK7 (round 7) were
 # never trained or tuned on and only their totals were read, by the lead: the honest figures.
 # Round 16's TUNE7 and CHECK8 (split by page) were not trained on either; CHECK8 is honest.
+# Round 17's CHECK9 (140 messages from pages no other set used) was read once, totals only,
+# before any change, and is honest too; no change of round 17 was kept.
 @pytest.mark.parametrize(("split", "recall_floor", "quiet_floor"), [
     ("tune", 0.93, 0.98),  # measured 149/157, 182/185
     ("test", 0.92, 0.97),  # measured 58/62, 63/64
@@ -160,6 +162,7 @@ def test_the_phrase_rules_alone_still_catch_every_synthetic_danger_message() -> 
     ("check7", 0.70, 0.80),  # measured 71/99, 95/117: round 7, never trained or tuned on
     ("tune7", 0.54, 0.85),  # measured 65/118, 112/130: round 16, not trained on
     ("check8", 0.50, 0.78),  # measured 39/77, 73/92: round 16, never trained or tuned on
+    ("check9", 0.58, 0.85),  # measured 36/60, 69/80: round 17, never trained or tuned on
 ])
 def test_real_messages_reach_the_reported_figures(
     split: str, recall_floor: float, quiet_floor: float
