@@ -173,12 +173,17 @@ def test_the_items_live_in_the_outbox_row(council: sqlite_utils.Database) -> Non
     assert json.loads(row["extra"]) == {"items": ["car-park"]}
 
 
+def objected_from_hillside(council: sqlite_utils.Database) -> None:
+    """The car park plan, for Hillside alone, has one objector, who lives there."""
+    with council.atomic():
+        council.execute("DELETE FROM objections WHERE entry_id = 'car-park'")
+        add_objection(council, "sms", "+447700900499", "car-park", "Hillside", "", NOW)
+
+
 def test_a_councillor_cannot_answer_another_wards_plan_from_the_whole_council_list(
     council: sqlite_utils.Database
 ) -> None:
-    with council.atomic():  # Hillside residents object to a plan for Hillside alone
-        council.execute("DELETE FROM objections WHERE entry_id = 'car-park'")
-        add_objection(council, "sms", "+447700900499", "car-park", "Hillside", "", NOW)
+    objected_from_hillside(council)
     sent_to_councillor(council, "digest", ["close-library", "car-park"], "903")
     refused = say(council, "2 The car park plan is withdrawn.", reply_to="903")
     assert refused is not None and refused.startswith(
@@ -196,9 +201,7 @@ def test_a_councillor_for_two_other_wards_is_told_of_their_wards(
     path = tmp_path / "two.csv"
     path.write_text(COUNCILLORS + f"Jo Bloggs,Parkside,,,{CHAT}\n", encoding="utf-8")
     import_councillors(council, path, NOW)
-    with council.atomic():
-        council.execute("DELETE FROM objections WHERE entry_id = 'car-park'")
-        add_objection(council, "sms", "+447700900499", "car-park", "Hillside", "", NOW)
+    objected_from_hillside(council)
     sent_to_councillor(council, "digest", ["close-library", "car-park"], "903")
     refused = say(council, "2 The car park plan is withdrawn.", reply_to="903")
     assert refused is not None and refused.startswith(
@@ -212,9 +215,7 @@ def for_two_wards(council: sqlite_utils.Database, tmp_path: Path) -> None:
     path = tmp_path / "two.csv"
     path.write_text(COUNCILLORS + f"Jo Bloggs,Hillside,,,{CHAT}\n", encoding="utf-8")
     import_councillors(council, path, NOW)
-    with council.atomic():
-        council.execute("DELETE FROM objections WHERE entry_id = 'car-park'")
-        add_objection(council, "sms", "+447700900499", "car-park", "Hillside", "", NOW)
+    objected_from_hillside(council)
 
 
 def test_a_councillor_for_two_wards_answers_either_wards_plan(

@@ -450,21 +450,29 @@ def keywords_of(db: sqlite_utils.Database) -> dict[str, tuple[str, ...]]:
 FIRST, SECOND = (f"oruk-00000000-0000-0000-0000-00000000000{n}" for n in (1, 2))
 
 
-def test_keywords_the_council_added_to_a_feed_entry_survive_the_next_feed_import(
-    db: sqlite_utils.Database, tmp_path: Path
-) -> None:
+def edited_in_a_spreadsheet(db: sqlite_utils.Database, tmp_path: Path, **cells: str) -> Path:
+    """A feed of two services imported, exported, the first row's `cells` changed in the
+    CSV and that imported; the feed's path, for importing it again."""
     feed = write_feed(tmp_path / "feed.json",
                       [feed_service(1, "Counselling"), feed_service(2, "Counselling")])
     import_file(db, feed)
     exported = tmp_path / "catalogue.csv"
-    export_file(db, exported)  # the officer adds words people use, in a spreadsheet
+    export_file(db, exported)
     rows = list(csv.DictReader(io.StringIO(exported.read_text(encoding="utf-8-sig"))))
-    rows[0]["keywords"] = "Counselling;talk to someone;feeling low"
+    rows[0].update(cells)
     with exported.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(COLUMNS))
         writer.writeheader()
         writer.writerows(rows)
     assert import_file(db, exported).updated == 1
+    return feed
+
+
+def test_keywords_the_council_added_to_a_feed_entry_survive_the_next_feed_import(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    # the officer adds words people use, in a spreadsheet
+    feed = edited_in_a_spreadsheet(db, tmp_path, keywords="Counselling;talk to someone;feeling low")
     summary = import_file(db, feed)  # the feed again, as it is
     assert (summary.updated, summary.unchanged) == (0, 2)
     assert ("; what the council added (keywords, category, wards, conditions) kept on 1 "
@@ -483,19 +491,8 @@ def test_a_category_wards_and_conditions_the_council_gave_a_feed_entry_survive_i
 ) -> None:
     """An Open Referral UK feed has no wards, no category of ours and no circumstances, so
     the officer adds them in a spreadsheet; the next refresh of the feed kept none."""
-    feed = write_feed(tmp_path / "feed.json",
-                      [feed_service(1, "Counselling"), feed_service(2, "Counselling")])
-    import_file(db, feed)
-    exported = tmp_path / "catalogue.csv"
-    export_file(db, exported)
-    rows = list(csv.DictReader(io.StringIO(exported.read_text(encoding="utf-8-sig"))))
-    rows[0].update(category="Health", wards="Riverside;Hillside", criteria="lives_alone",
-                   alert_at="5")
-    with exported.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(COLUMNS))
-        writer.writeheader()
-        writer.writerows(rows)
-    assert import_file(db, exported).updated == 1
+    feed = edited_in_a_spreadsheet(db, tmp_path, category="Health", wards="Riverside;Hillside",
+                                   criteria="lives_alone", alert_at="5")
     summary = import_file(db, feed)  # the feed again, as it is
     assert (summary.updated, summary.unchanged) == (0, 2)
     assert "kept on 1 entry" in summary.describe()
