@@ -76,7 +76,8 @@ SERVICES = web.AppKey("services", Services)
 def open_inbox(settings: Settings) -> Inbox:
     db = open_store(settings.db_path)
     contact = settings.safeguarding_email if settings.email else ""
-    assistant = Assistant(db, safeguarding_contact=contact, timebank=settings.timebank_policy())
+    assistant = Assistant(db, safeguarding_contact=contact, timebank=settings.timebank_policy(),
+                          council_phone=settings.council_phone)
     if contact:
         with write(db):
             queue_unsent_alerts(db, contact, datetime.now(UTC))

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 import sqlite_utils
 
-from bot.keywords import UNREADABLE, help_hint, keyword_replies, unreadable
+from bot.keywords import help_hint, keyword_replies, unreadable, unreadable_reply
 from bot.notify import record_alert
 from catalogue.matcher import Matcher
 from catalogue.model import Entry
@@ -27,12 +27,13 @@ from conversations.types import Inbound, Outbound
 
 class Assistant:
     """`safeguarding_contact`: the email address safeguarding alerts are queued for
-    ("" stores them only)."""
+    ("" stores them only); `council_phone`: the council's number for those it cannot help."""
 
     def __init__(self, db: sqlite_utils.Database, safeguarding_contact: str = "",
-                 timebank: Policy | None = None) -> None:
+                 timebank: Policy | None = None, council_phone: str = "") -> None:
         self.db = db
         self.safeguarding_contact = safeguarding_contact
+        self.council_phone = council_phone
         self.version = catalogue_version(db)
         self.timebank = timebank
         self.engine = Engine(Matcher(load_entries(db)), db, timebank=timebank)
@@ -80,7 +81,8 @@ class Assistant:
                 record_alert(self.db, inbound, assess(inbound.text), now,
                              self.safeguarding_contact)
             if inbound.choice is None and unreadable(inbound.text):
-                replies = [*(r for r in replies if r.urgent), Outbound(UNREADABLE)]
+                replies = [*(r for r in replies if r.urgent),
+                           Outbound(unreadable_reply(self.council_phone))]
             hint = help_hint(inbound)
             if hint is not None:
                 replies.append(hint)

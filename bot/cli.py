@@ -351,8 +351,10 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
     db = database(args)
     ensure_catalogue_loaded(db)
-    # the time bank's settings (TIMEBANK_*) as `serve` reads them
-    assistant = Assistant(db, timebank=Settings.from_env().timebank_policy())
+    # the time bank's settings (TIMEBANK_*) and COUNCIL_PHONE as `serve` reads them
+    settings = Settings.from_env()
+    assistant = Assistant(db, timebank=settings.timebank_policy(),
+                          council_phone=settings.council_phone)
     inbox = Inbox(assistant, {})  # the terminal renders for itself, below
     if args.channel == "sms":  # the number kept as Twilio gives it, however it is typed
         args.user = normalise_phone(args.user) or args.user

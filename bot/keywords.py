@@ -38,8 +38,14 @@ STOP_HINT = {
 }
 UNREADABLE = (
     "Sorry, I can only read English for now. Please write in English, or ask someone "
-    "to help you. You can also call the council."
+    "to help you. You can also call the council{on}."
 )
+
+
+def unreadable_reply(council_phone: str = "") -> str:
+    """What someone writing in a script we cannot read is told (with COUNCIL_PHONE, the
+    number to call)."""
+    return UNREADABLE.format(on=f" on {council_phone}" if council_phone else "")
 
 
 def command_word(text: str) -> str:

@@ -10,7 +10,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+import phonenumbers
+
 from bot.digest.weeks import DigestAt, parse_digest_at
+from catalogue.validate import is_drama_number, parsed_phone
 from conversations.phones import normalise_phone
 from conversations.timebank import Policy
 
@@ -64,6 +67,21 @@ def alert_at(value: str) -> int:
     return int(value)
 
 
+def council_phone(value: str) -> str:
+    """COUNCIL_PHONE: the council's number for people the assistant cannot help (a message
+    in a script it cannot read), checked here, at start-up."""
+    if value and not phone_ok(value):
+        raise ValueError(f'COUNCIL_PHONE is "{value}": it must be a UK phone number people '
+                         "can call, like 0161 496 0000")
+    return value
+
+
+def phone_ok(value: str) -> bool:
+    number = parsed_phone(value)
+    return number is not None and (phonenumbers.is_valid_number(number)
+                                   or is_drama_number(number))
+
+
 def digest_at(value: str) -> str:
     """DIGEST_AT: a day and a London time, e.g. "MON 08:00" (checked here, at start-up)."""
     parse_digest_at(value or "MON 08:00")
@@ -101,6 +119,7 @@ class Settings:
     catalogue_url: str = ""  # an Open Referral UK API's /services, re-imported daily
     objection_alert_at: int = 10  # objections from one ward that alert its councillors
     digest_at: str = "MON 08:00"  # when the weekly digests go, London time (bot/digest/weeks.py)
+    council_phone: str = ""  # told to those the assistant cannot help (bot/keywords.py)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -134,6 +153,7 @@ class Settings:
             catalogue_url=get("CATALOGUE_URL"),
             objection_alert_at=alert_at(get("OBJECTION_ALERT_AT")),
             digest_at=digest_at(get("DIGEST_AT")),
+            council_phone=council_phone(get("COUNCIL_PHONE")),
         )
 
     def timebank_policy(self) -> Policy:
@@ -177,10 +197,10 @@ KNOWN = frozenset({
     "TELEGRAM_WEBHOOK_URL", "TELEGRAM_API_BASE_URL", "SMTP_HOST", "SMTP_PORT", "SMTP_USER",
     "SMTP_PASSWORD", "SMTP_STARTTLS", "DIGEST_FROM", "WEB_CHAT", "SAFEGUARDING_EMAIL",
     "OBJECTION_ALERT_AT", "DIGEST_AT", "TIMEBANK_COORDINATORS", "TIMEBANK_MIN_BALANCE",
-    "TIMEBANK_APPROVAL", "CATALOGUE_URL",
+    "TIMEBANK_APPROVAL", "CATALOGUE_URL", "COUNCIL_PHONE",
 })
 OURS = ("TWILIO_", "TELEGRAM_", "SMTP_", "TIMEBANK_", "DIGEST_", "LOCALSUPPORT_", "CATALOGUE_",
-        "OBJECTION_", "SAFEGUARDING_", "PUBLIC_", "WEB_")
+        "OBJECTION_", "SAFEGUARDING_", "PUBLIC_", "WEB_", "COUNCIL_")
 URLS = ("PUBLIC_URL", "TELEGRAM_WEBHOOK_URL", "TELEGRAM_API_BASE_URL", "TWILIO_API_BASE_URL",
         "CATALOGUE_URL")
 EXAMPLE_URL = "https://support.example.org"
@@ -204,6 +224,10 @@ def problems(environ: Mapping[str, str]) -> list[str]:
     if balance and not number(balance):
         found.append(f"TIMEBANK_MIN_BALANCE={balance!r} is not a number of hours: write it "
                      "like -10, or leave it unset.")
+    phone = get("COUNCIL_PHONE")
+    if phone and not phone_ok(phone):
+        found.append(f"COUNCIL_PHONE={phone!r} is not a UK phone number people can call: "
+                     "write it like 0161 496 0000, or leave it unset.")
     for name in URLS:
         url = get(name)
         if url and not url_ok(url):

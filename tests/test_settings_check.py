@@ -85,6 +85,8 @@ BAD = [
     ({"OBJECTION_ALERT_AT": "ten"}, "OBJECTION_ALERT_AT='ten' is not a whole number"),
     ({"TIMEBANK_MIN_BALANCE": "minus ten"},
      "TIMEBANK_MIN_BALANCE='minus ten' is not a number of hours"),
+    ({"COUNCIL_PHONE": "call us"}, "COUNCIL_PHONE='call us' is not a UK phone number"),
+    ({"COUNCIL_PHONE": "0161 496"}, "COUNCIL_PHONE='0161 496' is not a UK phone number"),
 ]
 
 

@@ -181,6 +181,15 @@ async def test_a_form_without_message_sid_is_a_bad_request(
     assert status == 400
 
 
+async def test_a_message_we_cannot_read_is_told_the_councils_number(
+    http: aiohttp.ClientSession, make_server: Any, settings: Settings
+) -> None:
+    server = await make_server(settings, council_phone="0161 496 0000")
+    status, twiml = await post_sms(http, server, twilio_form("\u6211\u9700\u8981\u5e2e\u52a9"))
+    assert status == 200
+    assert "You can also call the council on 0161 496 0000." in "\n".join(messages_of(twiml))
+
+
 async def test_without_twilio_settings_the_webhook_says_so(
     http: aiohttp.ClientSession, make_server: Any, settings: Settings
 ) -> None:
