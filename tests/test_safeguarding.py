@@ -939,3 +939,32 @@ def test_the_adult_social_care_query_finds_adult_safeguarding_in_a_real_catalogu
                    for r in csv.DictReader(f)]
     found = Matcher(entries).search(help_for("adult"), limit=3)
     assert found.best is not None and found.best.entry.title == "Safeguarding vulnerable adults"
+
+
+# Round 17 candidates (not on main: on CHECK to CHECK9 they catch nothing more, so by the
+# round's rule they were not shipped). Wordings from TUNE to TUNE7 that the phrases missed:
+# "why should I keep living" was written with "go on" inside a slash list and never matched;
+# third-person forms ("she wants to die", "my daughter hurts herself") were missing.
+@pytest.mark.parametrize("text", [
+    "Why should I keep living if I have no purpose?",
+    "I no longer try to adapt myself to others. I'm not made for this world. I have cracked.",
+    "I don't think I can go to the New Year's Eve party tomorrow. I don't want to start another"
+    " year. I would much rather stay home and die. Really and truly die.",
+    "I am done fighting, bye for now. Love you lots",
+    "My thoughts automatically go to how much better life would be for my family if I wasn't"
+    " around.",
+    "What concerns us is that she keeps saying she wants to die.",
+    "I don't have the words to say 'my firstborn child hurts herself'.",
+    "Some of the ways that she harms herself are so extreme and you just feel helpless.",
+])
+def test_round_17_tune_wordings_get_the_contacts(text: str) -> None:
+    assert assess(text) is not None
+
+
+@pytest.mark.parametrize("text", [
+    "It's important to remember that self-harm is different to suicide. Not everybody who"
+    " cuts wants to die.",
+    "I wish this wasn't the case. I wish that no one wanted to kill themselves.",
+])
+def test_round_17_look_alikes_stay_quiet(text: str) -> None:
+    assert assess(text) is None
