@@ -62,6 +62,7 @@ GROUP_OF = {
 }
 _IMAGES = re.compile(r"\b(?:nudes?|nudez|pics?|pix|pictures?|photos?|images?|videos?|vids?|"
                      r"snaps?)\b")
+_CONTACT = re.compile(r"\b(?:touch\w*|grop\w*|raped?|abus\w*|fondl\w*)\b")  # not only images
 _APOSTROPHES = re.compile(r"['\u2019\u2018`\u00b4]")
 _WORD = re.compile(r"[a-z0-9]+")
 _REPEATS = re.compile(r"([a-z])\1{2,}")
@@ -87,7 +88,8 @@ class Concern:
         """Which helplines this concern calls for: suicide, immediate, fall, child,
         online, domestic abuse, adult, welfare, hunger, thrown out or unsafe
         (conversations/crisis.py)."""
-        if self.category == "sexual abuse or exploitation" and _IMAGES.search(self.words):
+        if self.category == "sexual abuse or exploitation" and _IMAGES.search(self.words) \
+                and not _CONTACT.search(self.words):
             return "online"  # nudes asked for or threatened: Report Remove, not NSPCC
         return GROUP_OF.get(self.category, "unsafe")
 

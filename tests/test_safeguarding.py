@@ -278,6 +278,8 @@ def test_indirect_wording_gets_the_contacts(text: str) -> None:
     "I could murder a pizza", "dying to see you", "this homework is killing me",
     "my nan died, can you help with the funeral", "my brother always beats me at fifa",
     "we are doing a school project on self-harm", "I'm this close to giving up on this essay",
+    "my teacher made us watch videos in class and it was boring",
+    "she posted my photos on facebook", "he shared my photos of the holiday",
 ])
 def test_look_alikes_stay_quiet(text: str) -> None:
     assert not in_danger(text)
@@ -770,7 +772,10 @@ def test_after_999_first_a_call_made_is_met_with_what_to_do_until_help_comes() -
     ("someone keeps messaging me asking for pics and says he'll share the ones i sent",
      "online"),
     ("a man online is threatening to post my nudes unless i send more", "online"),
+    ("my ex posted my nudes", "online"), ("he shared my nudes with his mates", "online"),
+    ("my ex leaked my private pics online", "online"),
     ("he touches me and says its our secret", "child"),
+    ("my uncle made me watch videos and touched me", "child"),
 ])
 def test_indirect_danger_gets_the_helplines_that_fit(text: str, group: str) -> None:
     concern = default_detector().assess(text)  # the phrases alone, not the classifier
