@@ -103,8 +103,8 @@ async def test_malformed_requests_get_a_4xx_with_a_reason_and_no_traceback(
 async def test_a_well_formed_update_of_another_kind_is_acknowledged_and_ignored(
     http: aiohttp.ClientSession, full: Server, bot_api: FakeBotApi
 ) -> None:
-    update = {"update_id": 9, "edited_message": {"message_id": 1, "date": 1,
-                                                 "chat": {"id": 5, "type": "private"}}}
+    update = {"update_id": 9, "channel_post": {"message_id": 1, "date": 1,
+                                               "chat": {"id": 5, "type": "channel"}}}
     async with http.post(full.url + "/telegram", json=update,
                          headers={SECRET_HEADER: SECRET}) as response:
         assert response.status == 200

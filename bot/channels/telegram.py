@@ -116,6 +116,8 @@ def arrival(update: Update, now: datetime) -> Arrival | None:
     if message is None:
         return None
     text = message.text or message.caption or ""
+    if update.message is None and not text.strip():
+        return None  # an edit with no words: a live location moving, a photo replaced
     source = None
     if started := START_PAYLOAD.match(text):
         text, source = "/start", started.group(1)
