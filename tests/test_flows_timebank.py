@@ -483,6 +483,21 @@ def test_own_words_while_joining_are_never_taken_for_a_new_request(engine, db) -
     assert timebank.member_for(db, "sms", "+447700900011").offers.startswith("I don't want")
 
 
+def test_the_ward_is_asked_again_once_and_a_question_is_answered(engine, db) -> None:
+    newcomer = person(engine, db, "sms", "+447700900012")
+    for said in ("join the time bank", "52", "Ade"):
+        newcomer.say(said)
+    assert "time bank" in newcomer.say("what is the time bank?")  # not taken for a ward
+    newcomer.say("carry on")
+    assert newcomer.say("Pluto").startswith('I don\'t know a ward called "Pluto".')
+    assert newcomer.say("Mars").startswith("I'll leave your ward out for now. What could "
+                                           "you offer?")  # not a third time
+    newcomer.say("gardening")
+    newcomer.say("skip")
+    joined = timebank.member_for(db, "sms", "+447700900012")
+    assert joined is not None and (joined.first_name, joined.ward) == ("Ade", None)
+
+
 def test_a_yes_right_after_two_requests_asks_which(engine, db, sam, priya) -> None:
     two_waiting_for_priya(engine, db, sam)
     assert priya.state == "timebank:confirm"

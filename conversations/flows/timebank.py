@@ -26,6 +26,7 @@ from conversations.flows.common import (
     flow_data,
     is_skip,
     leading_yes_no,
+    looks_like_question,
 )
 from conversations.flows.common import parse_yes_no as yes_no
 from conversations.flows.objection import postcode_in
@@ -249,16 +250,24 @@ def _ward(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
         ward = records.ward_for_postcode(ctx.db, postcode)
     elif not is_skip(text):
         ward = records.ward_named(ctx.db, text)
-        if ward is None:
+        if ward is None and looks_like_question(text):
+            return None  # "what is the time bank?": answered, the joining set aside
+        flow = flow_data(session)
+        if ward is None and not flow.get("ward_asked_again"):
+            flow["ward_asked_again"] = True
             return [ask(session, "timebank:ward", f'I don\'t know a ward called "{text[:30]}". '
                         "Send your postcode (like AB1 2CD), a ward's name, or SKIP.")]
+        if ward is None:  # twice: go on without it rather than ask a third time
+            flow["ward"] = None
+            return _ask_offers(session, "I'll leave your ward out for now. ")
     flow_data(session)["ward"] = ward
     return _ask_offers(session)
 
 
-def _ask_offers(session: Session) -> list[Outbound]:
-    return [ask(session, "timebank:offers", f"What could you offer? For example {SKILLS}, "
-                "or your own words. Reply SKIP if nothing yet: you can still get help.")]
+def _ask_offers(session: Session, before: str = "") -> list[Outbound]:
+    return [ask(session, "timebank:offers", f"{before}What could you offer? For example "
+                f"{SKILLS}, or your own words. Reply SKIP if nothing yet: you can still get "
+                "help.")]
 
 
 def _offers(ctx: Context, session: Session, text: str) -> list[Outbound]:
