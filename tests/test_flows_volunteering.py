@@ -81,6 +81,14 @@ def test_a_sign_up_emails_the_organiser(talk: Talk, db) -> None:
     assert f"How to reach them: {reach}" in body
 
 
+def test_maybe_to_signing_up_leaves_the_door_open(talk: Talk, db) -> None:
+    talk.say("friends of riverside park")
+    assert talk.say("maybe") == ("No rush. Ask me about Friends of Riverside Park again "
+                                 "whenever you're ready, or ask what else you could "
+                                 "volunteer for.")
+    assert talk.state != "volunteering:offer" and emails(db) == []
+
+
 @pytest.mark.parametrize(("said", "reach"), [
     ("my email is sam.r@example.org", "sam.r@example.org"),
     ("yes, ring me on 07700 900123 after 5", "07700 900123"),

@@ -287,6 +287,10 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
         if said == "no":
             end_flow(session)
             return [Outbound("OK. Ask me anything else, or send MENU.")]
+        if said == "unknown" and entry is not None:  # "maybe", "not sure"
+            end_flow(session)
+            return [Outbound(f"No rush. Ask me about {entry.title} again whenever you're "
+                             "ready, or ask what else you could volunteer for.")]
         return None
     if flow.get("entry") not in ctx.entries:
         return None
