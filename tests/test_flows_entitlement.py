@@ -29,6 +29,14 @@ def test_best_match_entitlement_offers_the_check_and_asks_only_what_it_needs(tal
     assert "Was this helpful?" in result
 
 
+def test_maybe_to_the_check_says_what_it_is_and_offers_it_again(talk: Talk) -> None:
+    talk.say("free school meals")
+    assert talk.say("maybe").startswith("It's a few yes/no questions, a guide only, and you "
+                                        "can stop any time. Would you like to check")
+    assert talk.choices[:2] == ("Check for me", "For someone else")
+    assert "How old are you?" in talk.say("1")
+
+
 def test_not_entitled_says_why_and_suggests_what_fits(talk: Talk) -> None:
     talk.say("council tax reduction")
     talk.say("Check for me", choice=0)

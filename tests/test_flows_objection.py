@@ -333,6 +333,16 @@ def test_a_new_request_at_the_question_still_sets_the_objection_aside(
     assert objection_counts(db) == {}
 
 
+def test_not_sure_whether_to_object_records_nothing_and_asks_again(
+    talk: Talk, db: sqlite_utils.Database
+) -> None:
+    talk.say("object to the car park")
+    assert talk.say("not sure").startswith("That's fine: nothing is recorded unless you say "
+                                           "yes")
+    assert objection_counts(db) == {}
+    assert "postcode" in talk.say("yes")
+
+
 def test_changing_mind_halfway_records_nothing(talk: Talk, db: sqlite_utils.Database) -> None:
     talk.say("object to the car park")
     talk.say("yes")

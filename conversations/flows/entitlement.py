@@ -316,6 +316,11 @@ def _offered(ctx: Context, session: Session, text: str) -> list[Outbound] | None
         return start(ctx, session, target, flow.get("for"))
     if said == "no" and target in ctx.entries:
         return [feedback.ask_helpful(session, ctx.entries[target], (), "OK.")]
+    if said == "unknown" and target in ctx.entries and not flow.get("unsure"):
+        flow["unsure"] = True  # "maybe": what the check is, and the offer again
+        return [ask(session, "entitlement:offer", "It's a few yes/no questions, a guide only, "
+                    "and you can stop any time. " + OFFER,
+                    [*check_choices(session, target), ("No thanks", "answer:no")])]
     return None
 
 

@@ -322,6 +322,12 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
             return confirmed(ctx, session, flow["entry"], reason)
         if said_yes(text) and flow.get("entry") in ctx.entries:  # "yes go ahead"
             return confirmed(ctx, session, flow["entry"])
+        if said == "unknown" and flow.get("entry") in ctx.entries and not flow.get("unsure"):
+            flow["unsure"] = True  # "not sure": whether to object, not which plan
+            title = ctx.entries[flow["entry"]].title
+            return [ask(session, "objection:confirm", "That's fine: nothing is recorded unless "
+                        f"you say yes, and you can ask me about it first. Do you want to "
+                        f"object to {title}?", [YES, NO])]
         if said in ("no", "unknown"):
             others = [ctx.entries[i] for i in flow.get("others", []) if i in ctx.entries]
             if others and "entry" in flow:
