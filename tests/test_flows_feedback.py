@@ -37,6 +37,16 @@ def test_a_yes_to_anything_to_add_asks_for_it(talk: Talk, db: sqlite_utils.Datab
     assert row["comment"] == "more on Saturdays please"  # not "yes"
 
 
+def test_sort_of_is_kept_as_neither_yes_nor_no(talk: Talk, db: sqlite_utils.Database) -> None:
+    talk.say("youth club")
+    assert "What would have made it more helpful?" in talk.say("sort of")
+    talk.say("longer hours")
+    talk.say("youth club")
+    assert talk.say("kind of, but it closes too early") == "Thank you for your feedback."
+    assert [(row["helpful"], row["comment"]) for row in feedback_rows(db)] == [
+        (None, "longer hours"), (None, "it closes too early")]
+
+
 def test_not_helpful_by_button_then_skip(talk: Talk, db: sqlite_utils.Database) -> None:
     talk.say("youth club")
     assert "What were you looking for?" in talk.say("No", choice=1)

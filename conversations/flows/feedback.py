@@ -130,6 +130,8 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
 
 
 def _helpful(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
+    if (partly := _PARTLY.match(text.strip())) is not None:
+        return _partly(ctx, session, partly.group("rest").strip(" ,.;:-"))
     said = parse_yes_no(text)
     if said is None and leading_yes_no(text) is not None and not looks_like_question(text):
         return _helpful_and_more(ctx, session, text)
@@ -145,6 +147,20 @@ def _helpful(ctx: Context, session: Session, text: str) -> list[Outbound] | None
     prompt = ("Thank you, I'm glad it helped. Anything you'd like to add?" if said == "yes"
               else "Sorry about that. What were you looking for?")
     return [ask(session, "feedback:comment", prompt + " Reply with a comment, or SKIP.")]
+
+
+def _partly(ctx: Context, session: Session, rest: str) -> list[Outbound]:
+    """"sort of", "kind of, but it's too expensive": neither a yes nor a no, kept as a
+    comment (the digest counts only yes and no)."""
+    flow = flow_data(session)
+    flow["id"] = records.add_feedback(ctx.db, session.channel, session.address, flow["entry"],
+                                      ctx.now)
+    if rest:
+        records.set_feedback_comment(ctx.db, flow["id"], rest)
+        end_flow(session)
+        return [Outbound("Thank you for your feedback.")]
+    return [ask(session, "feedback:comment", "Thanks. What would have made it more helpful? "
+                "Reply with a comment, or SKIP.")]
 
 
 def _helpful_and_more(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
@@ -163,6 +179,10 @@ def _helpful_and_more(ctx: Context, session: Session, text: str) -> list[Outboun
     return [Outbound("Thank you for your feedback.")]
 
 
+_PARTLY = re.compile(r"^(?:sort of|sorta|kind of|kinda|a bit|a little(?: bit)?|partly|"
+                     r"somewhat|mostly|in a way|yes and no|yes and no really)\b"
+                     r"[\s,.!;:-]*(?:(?:but|although|though)\b)?(?P<rest>.*)$",
+                     re.IGNORECASE | re.DOTALL)
 _LEADING_WORD = re.compile(r"^\S+\s*(?:(?:and|but|although|though)\b)?", re.IGNORECASE)
 
 
