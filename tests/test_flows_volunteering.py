@@ -230,6 +230,17 @@ def test_what_can_i_volunteer_for_fits_age_ward_and_time(talk: Talk, db) -> None
     assert "Homework club helper" in talk.say("weekdays")
 
 
+@pytest.mark.parametrize("said", ["volunteering", "I want to volunteer", "can i volunteer?"])
+def test_wanting_to_volunteer_finds_roles_that_fit(talk: Talk, said: str) -> None:
+    assert "How old are you?" in talk.say(said)  # not the first role found shown alone
+
+
+def test_an_age_said_with_it_is_not_asked_again(talk: Talk) -> None:
+    assert "When could you help?" in talk.say("i want to volunteer but im only 17")
+    assert talk.state == "volunteering:find_when"
+    assert "Friends of Riverside Park" in talk.say("weekends")
+
+
 def test_a_child_asking_what_they_can_volunteer_for_is_told_kindly(talk: Talk) -> None:
     talk.say("what can I volunteer for?")
     assert "13 or older" in talk.say("11")

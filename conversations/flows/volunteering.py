@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from catalogue.model import Entry
-from conversations import records, volunteering
+from conversations import people, records, volunteering
 from conversations.flows.common import (
     NO,
     YES,
@@ -41,7 +41,12 @@ _SIGN_UP = re.compile(r"^(?:(?:can i|i want to|i'd like to|i would like to|how d
                       r"take part)(?: (?:for|to|with) (?:it|this|that|them))?(?: please)?\??$")
 _FIND = re.compile(r"^(?:what|where|how) (?:can|could|do|might) i volunteer(?: for| at)?"
                    r"(?: near me)?\??$|^(?:volunteering|volunteer) (?:near me|for me|roles|"
-                   r"opportunities)\??$|^(?:find|show me) (?:volunteering|volunteer roles)\??$")
+                   r"opportunities)\??$|^(?:find|show me) (?:volunteering|volunteer roles)\??$"
+                   # "volunteering", "i want to volunteer", "can i volunteer? im 15"
+                   r"|^(?:i (?:want|would like|wanna|d like) to |can i |i am looking to |"
+                   r"im looking to |id like to )?(?:volunteer|volunteering|do some volunteering)"
+                   r"(?: (?:locally|somewhere|please))?\??(?:,? (?:but |and )?i(?:m| am) "
+                   r"(?:only |just )?\d{1,3})?\??$")
 _WITHDRAW = re.compile(r"^(?:i want to |please )?(?:withdraw|cancel|take back|remove|drop out "
                        r"of|pull out of)(?: my| the)? (?:volunteer(?:ing)? )?(?:sign ?-?ups?|"
                        r"volunteering)(?: (?:for|from) .+)?$|^i can'?t volunteer any ?more$")
@@ -58,6 +63,8 @@ def offer(session: Session, entry: Entry) -> Outbound:
 def route(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
     said = words(text)
     if _FIND.match(said):
+        if (age := people.own_age(text)) is not None:  # "i want to volunteer, im 14"
+            session.data.setdefault("answers", {})["age"] = age
         return start_finding(ctx, session)
     if _WITHDRAW.match(said):
         return withdraw(ctx, session)
