@@ -45,10 +45,12 @@ def test_an_answer_to_the_response_is_passed_to_the_councillors_once(talk: Talk)
     assert replies(talk.db) == [said]
     talk.say("and on Sundays", later=timedelta(minutes=5))  # a conversation now: not kept
     assert replies(talk.db) == [said]
-    digest = render_digest(build_figures(talk.db, week_of(talk.now)), "Riverside").text
+    digest = render_digest(build_figures(talk.db, week_of(talk.now)), "Riverside")
     assert ("Replies to the council's responses this week:\n"
             "- Close Riverside library on Saturdays: 1\n"
-            f'   - "{said}"') in digest
+            f'   - "{said}"') in digest.text
+    assert ("Replies to the council's responses: Close Riverside library on Saturdays (1)"
+            in digest.telegram)
 
 
 def test_thanks_is_passed_on_too(talk: Talk) -> None:

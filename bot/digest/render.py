@@ -8,14 +8,14 @@ from __future__ import annotations
 import base64
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cache, lru_cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from bot.digest.chart import Chart, objections_chart, week_tick
-from bot.digest.figures import EntryLine, Scope, WeekFigures
+from bot.digest.figures import EntryLine, ReplyLine, Scope, WeekFigures
 from bot.digest.weeks import LONDON, Week
 from bot.render import fit, to_gsm7
 from catalogue.plurals import counted
@@ -69,6 +69,17 @@ def most_asked(scopes: Sequence[Scope]) -> list[tuple[str, int]]:
     for scope in scopes:
         counts.update(dict(scope.unmet))
     return counts.most_common()
+
+
+def replied(scopes: Sequence[Scope]) -> list[ReplyLine]:
+    """The entries whose response the wards' residents replied to, most replies first."""
+    lines: dict[str, ReplyLine] = {}
+    for scope in scopes:
+        for line in scope.replies:
+            had = lines.get(line.entry_id)
+            lines[line.entry_id] = line if had is None else \
+                replace(had, count=had.count + line.count)
+    return sorted(lines.values(), key=lambda line: (-line.count, line.title))
 
 
 @lru_cache(maxsize=256)
@@ -131,6 +142,7 @@ def render_digest(figures: WeekFigures, ward: str | tuple[str, ...] | None = Non
         "subject": subject,
         "chart": {"cid": CHART_CID, "alt": picture.alt} if picture else None,
         "items": items, "unmet": most_asked(wards or [figures.council])[:3],
+        "replies": replied(wards or [figures.council])[:3],
     }
     env = environment()
     sms = env.get_template("sms.txt").render(context).strip()
