@@ -16,6 +16,7 @@ from bot.render import render_sms, segments
 from catalogue.model import Entry
 from conversations import timebank
 from conversations.engine import Engine
+from conversations.flows import timebank as timebank_flow
 from conversations.flows.timebank_matches import alike
 from conversations.timebank import Policy
 from conversations.types import Outbound
@@ -496,6 +497,17 @@ def test_the_ward_is_asked_again_once_and_a_question_is_answered(engine, db) -> 
     newcomer.say("skip")
     joined = timebank.member_for(db, "sms", "+447700900012")
     assert joined is not None and (joined.first_name, joined.ward) == ("Ade", None)
+
+
+def test_not_sure_or_another_time_decides_nothing(sam: Talk, priya: Talk, db) -> None:
+    sam.say("I helped Priya with her garden for 2 hours")
+    assert priya.say("not sure") == timebank_flow.UNSURE
+    priya.say("hello")  # the question is no longer open
+    assert priya.say("i think it was only 1 hour") == (
+        'Sam recorded 2 hours. If it was 1 hour, reply "NO, 1 hour" and I\'ll tell Sam. Or '
+        "reply YES to confirm 2 hours.")
+    assert [e.state for e in timebank.awaiting(db, timebank.member_for(
+        db, priya.channel, priya.address).id)] == ["pending"]
 
 
 def test_a_yes_right_after_two_requests_asks_which(engine, db, sam, priya) -> None:

@@ -118,7 +118,7 @@ def answer_waiting(ctx: Context, session: Session, text: str) -> list[Outbound] 
     """A YES or NO from a member with exchanges waiting for them: it answers those (the
     engine asks this before reading a lone "yes" as small talk)."""
     if (answer := member_answering(ctx, session, text)) is None:
-        return None
+        return _unsure_or_another_time(ctx, session, text)
     me, yes, replied, times = answer
     if timebank.awaiting(ctx.db, me.id) and not yes:  # "no it was 1 hour not 3": a correction
         return answer_pending(ctx, session, me, False, replied,
@@ -128,6 +128,29 @@ def answer_waiting(ctx: Context, session: Session, text: str) -> list[Outbound] 
     if replied is not None:
         return [Outbound(ALREADY_ANSWERED)]
     return answer_intros(ctx, session, me, yes)
+
+
+UNSURE = ("No problem: nothing counts until you say YES. If it isn't right, reply NO, or NO "
+          "and the right time, e.g. \"NO, 1 hour\".")
+
+
+def _unsure_or_another_time(ctx: Context, session: Session, text: str
+                            ) -> list[Outbound] | None:
+    """"not sure", or another time without a yes or no ("i think it was only 1 hour"), from
+    a member an exchange waits for: how to put it right, nothing decided (as while the
+    question is open, `handle`)."""
+    if not (unsure := yes_no(text) == "unknown") and not _CORRECTION.search(text.lower()):
+        return None
+    me = member_of(ctx, session)
+    if me is None or not timebank.awaiting(ctx.db, me.id):
+        return None
+    if unsure:
+        return [Outbound(UNSURE)]
+    times = timebank_words.durations(text)
+    if not times:
+        return None
+    return answer_pending(ctx, session, me, True, answered_exchange(ctx, me), keep_flow=True,
+                          times=times, vague=True)
 
 
 def answer_replied(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
