@@ -191,7 +191,8 @@ _WHO_READS = re.compile(
     r"mom|dad|family|school|teachers?|police|social (?:services|worker)|council)\b"
     r".{0,25}\b(?:read|reads|reading|see|sees|seeing|know|knows|find out|found out|be told|"
     r"get told|hear about|look at)\b"
-    r"|\b(?:you|u|ya)\b.{0,15}\b(?:tell|telling|contact|contacting|call|ring|text|inform|"
+    r"|\b(?:you|u|ya|they|them)\b.{0,15}\b(?:tell|telling|contact|contacting|call|ring|text|"
+    r"inform|"
     r"report|grass)\b.{0,12}\b(?:mum|mam|mom|dad|parents?|family|school|teachers?|police|"
     r"social)"
     r"|\b(?:is|are) (?:this|it|these|my messages?) (?:private|confidential|anonymous|secret)\b")
@@ -201,10 +202,10 @@ HELPLINE_PRIVATE = (
     "only share something if they thought you were in serious danger, and they usually "
     "talk to you about it first."
 )
-_HELPLINE_TELLS = re.compile(
-    r"\b(?:they|childline|samaritans|shout|them|the helpline)\b.{0,15}\b(?:tell|telling|"
-    r"contact|contacting|call|ring|inform|report|grass)\b.{0,12}\b(?:mum|mam|mom|dad|"
-    r"parents?|family|school|teachers?|police|social)")
+_HELPLINE_TELLS = re.compile(  # a helpline named: "they" may be the council (WHO_READS)
+    r"\b(?:childline|samaritans|shout|the helplines?|nspcc|refuge)\b.{0,15}\b(?:tell|"
+    r"telling|contact|contacting|call|ring|inform|report|grass)\b.{0,12}\b(?:mum|mam|mom|dad|"
+    r"parents?|family|school|teachers?)")
 _TALK_TO = re.compile(
     r"\b(?:some ?one|some ?body|some1|sum1|any ?one|any ?body|any1|who|people|person|adult|"
     r"counsell?or)\b.{0,30}\b(?:talk|speak|chat)\b"
@@ -220,6 +221,7 @@ _STILL = ("what do i do", "what now", "what should i do", "what can i do", "idk"
           "i dont know", "dunno", "help", "what do i say", "now what", "and then")
 
 
+_ASKS = re.compile(r"\?|\b(?:where|how|what|when|who|can i|could i|can you|need|help)\b")
 _YES_NO = re.compile(r"^(?:ok(?:ay)?|k+|yes|yeah|yea|yep|yup|ye|y|sure|fine|alright|no|nope|"
                      r"nah|na|n|thanks|thank you|ty|cheers)\b")
 
@@ -240,11 +242,12 @@ def after_disclosure(said: str, group: str = "") -> str | None:
         return CANT_TALK
     plain = said.strip(" ?.!")
     call_now, called = _CALL_NOW.get(group, ("", ""))
-    if _WHAT_TO_SAY.search(plain) and not call_now:
-        return WHAT_TO_SAY
+    if _WHAT_TO_SAY.search(plain):  # after "999 now", calling comes first
+        return call_now or WHAT_TO_SAY
     if call_now and any(phrase in plain for phrase in _CALLED):
         return call_now if _NOT.search(plain) else called  # "i havent called an ambulance"
-    if plain in _STILL or _YES_NO.match(plain):  # any yes or no: nothing is decided now
+    acknowledged = _YES_NO.match(plain)  # "ok", "yes thats right", not "yes but where can i"
+    if plain in _STILL or (acknowledged and not _ASKS.search(plain[acknowledged.end():])):
         return call_now or STILL_HERE  # after "999 now" a life may be at risk
     return None
 

@@ -159,7 +159,7 @@ class Engine:
         if quiet is not None and concern is None:
             session.updated_at = now  # "ok yes", "what do i do": never a YES to anything
             session.data["disclosed"] = disclosed  # "ok", then "what do i say to them?"
-            session.data["reassured"] = quiet == STILL_HERE
+            session.data["reassured"] = reassured or quiet == STILL_HERE
             return [Outbound(quiet)]
         if concern is None:
             return self._step(session, inbound, ctx)

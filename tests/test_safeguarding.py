@@ -497,8 +497,32 @@ def test_questions_about_the_helplines_are_answered_after_an_ok() -> None:
     session = Session("sms", "+447700900130")
     engine.step(session, Inbound("sms", session.address, "my mum kicked me out"), NOW)
     answers = [engine.step(session, Inbound("sms", session.address, said), NOW)[0].text
-               for said in ("ok", "what do i say to them?", "will they tell my mum")]
-    assert answers == [STILL_HERE, WHAT_TO_SAY, HELPLINE_PRIVATE]
+               for said in ("ok", "what do i say to them?", "will childline tell my mum",
+                            "will they tell my mum", "ok thanks")]
+    # "they" may be the council, whose safeguarding team may read this: no promise
+    assert answers[:4] == [STILL_HERE, WHAT_TO_SAY, HELPLINE_PRIVATE, WHO_READS]
+    assert answers[4] != STILL_HERE  # said once
+
+
+@pytest.mark.parametrize(("first", "then", "said"), [
+    ("my friend has taken a whole pack of pills", "what do i say to them", CALL_NOW),
+    ("my nan has fallen and cant get up", "what do i tell them", CALL_NOW_FALL),
+])
+def test_what_to_say_when_a_life_is_at_risk_is_call_now(first: str, then: str,
+                                                        said: str) -> None:
+    engine = Engine(Matcher(ENTRIES))
+    session = Session("sms", "+447700900131")
+    engine.step(session, Inbound("sms", session.address, first), NOW)
+    assert engine.step(session, Inbound("sms", session.address, then), NOW)[0].text == said
+
+
+def test_a_yes_that_asks_something_is_answered_not_reassured() -> None:
+    engine = Engine(Matcher(ENTRIES))
+    session = Session("sms", "+447700900132")
+    engine.step(session, Inbound("sms", session.address, "my dad hits me"), NOW)
+    replies = engine.step(session, Inbound("sms", session.address,
+                                           "yes but where can i stay tonight"), NOW)
+    assert STILL_HERE not in [reply.text for reply in replies]
 
 
 @pytest.mark.parametrize("text", ["im 13 and my dad hits me",
