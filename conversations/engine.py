@@ -279,24 +279,40 @@ class Engine:
 
     def _reply_to_response(self, session: Session, text: str, ctx: Context,
                            last_message: datetime | None) -> list[Outbound] | None:
-        """The first message after a council response to the person's objection, when it
-        is no new request ("that's not good enough, keep it open for good"): kept for the
-        councillors' next digest. Thanks and a question the catalogue answers are not."""
+        """The first message after a council response to the person's objection reached
+        them, when it answers it: thanks, an objection that names nothing else ("im not
+        happy with that", "I still object"), a reaction ("that's not good enough", "why?")
+        or words of the entry's title ("keep the library open"), unless the catalogue
+        answers it with another entry. Kept for the councillors' next digest; anything
+        else is a new message ("my neighbour plays loud music" is answered as usual)."""
         told = replied_response(ctx.db, session.channel, session.address, last_message,
                                 ctx.now)
-        chat = smalltalk.reply_to(text)
-        if told is None or chat not in (None, smalltalk.THANKS) or self._asks_something(text):
+        if told is None:
             return None
-        if chat is None:
-            result = self.matcher.search(text, limit=1)
-            if result.answered and result.best is not None and \
-                    result.best.entry.id != told.entry_id:
-                return None  # a new question, answered
-        add_reply(ctx.db, told, session.channel, session.address, text, ctx.now)
         entry = ctx.entries.get(told.entry_id)
-        about = f" about {entry.title}" if entry else ""
+        chat = smalltalk.reply_to(text)
+        target = objection.wants_to_object(text)
+        if chat is not None:
+            about = chat == smalltalk.THANKS
+        elif target is not None:
+            about = target in ("", "it", "that", "this", "that plan", "this plan")
+        elif entitlement.wants_all(text) or entitlement.wants_one(text) is not None or \
+                objection.wants_plans(text) or objection.wants_to_withdraw(text) is not None:
+            about = False
+        else:
+            said = set(words(text).split())
+            about = _REACTION.search(words(text)) is not None or bool(
+                entry and said & (_content_words(entry.title) - _GENERIC_TITLE_WORDS))
+            if about:
+                result = self.matcher.search(text, limit=1)
+                about = not (result.answered and result.best is not None
+                             and result.best.entry.id != told.entry_id)
+        if not about:
+            return None
+        add_reply(ctx.db, told, session.channel, session.address, text, ctx.now)
+        title = f" about {entry.title}" if entry else ""
         thanked = "You're welcome. " if chat else "Thank you. "
-        return [Outbound(f"{thanked}I've passed your reply{about} to the councillors: they "
+        return [Outbound(f"{thanked}I've passed your reply{title} to the councillors: they "
                          "read it in their next weekly digest.")]
 
     @staticmethod
@@ -593,6 +609,20 @@ def services_first(result: SearchResult, text: str) -> SearchResult:
         return result
     rest = tuple(m for m in result.matches if m is not service)
     return replace(result, matches=(service, *rest))
+
+
+# what people say back to a council's response ("that's not good enough", "why?")
+_REACTION = re.compile(
+    r"\b(?:not (?:good enough|happy|fair|acceptable|right|ok|okay|enough)|disappoint\w*|"
+    r"rubbish|disgrace\w*|shame\w*|a joke|ridiculous|appalling|outrageous|unacceptable|"
+    r"great news|good news|brilliant|fantastic|wonderful|glad|pleased|relieved|about time|"
+    r"well done|still|why|what about|reconsider|listen\w*|thank\w*)\b")
+_GENERIC_TITLE_WORDS = frozenset({"plan", "plans", "proposal", "close", "closing", "new", "cut",
+                                  "council", "service", "services"})
+
+
+def _content_words(title: str) -> set[str]:
+    return {w for w in words(title).split() if len(w) > 3}
 
 
 AGE_FIT = 0.6  # how close an alternative for the person's age must score to come first

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 import sqlite_utils
 from conversation_kit import ENTRIES, START, Talk
 
@@ -17,6 +18,7 @@ from bot.digest.weeks import week_of
 from conversations.councillors import send_response
 from conversations.erasure import erase_person
 from conversations.objections import add_objection
+from conversations.outbox import iso
 from conversations.records import set_postcode
 
 LIBRARY = next(e for e in ENTRIES if e.id == "close-library")
@@ -25,13 +27,18 @@ PASSED = ("I've passed your reply about Close Riverside library on Saturdays to 
           "councillors: they read it in their next weekly digest.")
 
 
-def answered(talk: Talk) -> None:
-    """The person objected from Riverside on Monday; the council answered on Tuesday."""
+def answered(talk: Talk, delivered: bool = True) -> None:
+    """The person objected from Riverside on Monday; the council answered on Tuesday, and
+    (`delivered`) the outbox worker delivered the answer a minute later."""
     with talk.db.atomic():
         set_postcode(talk.db, talk.channel, talk.address, "RV1 1AA", "Riverside", START)
         add_objection(talk.db, talk.channel, talk.address, "close-library", "Riverside", "",
                       START)
     send_response(talk.db, LIBRARY, ANSWER, START + timedelta(days=1))
+    if delivered:
+        with talk.db.atomic():
+            talk.db.execute("UPDATE outbox SET state = 'sent', sent_at = ? WHERE kind = "
+                            "'response'", [iso(START + timedelta(days=1, minutes=1))])
 
 
 def replies(db: sqlite_utils.Database) -> list[str]:
@@ -59,15 +66,31 @@ def test_thanks_is_passed_on_too(talk: Talk) -> None:
     assert replies(talk.db) == ["thank you"]
 
 
-def test_a_new_question_after_the_response_is_answered_as_usual(talk: Talk) -> None:
+@pytest.mark.parametrize("said", ["im not happy with that", "I still object",
+                                  "why?", "please keep the library open"])
+def test_an_objection_or_a_reaction_answers_the_response(talk: Talk, said: str) -> None:
     answered(talk)
-    assert "Free school meals" in talk.say("free school meals", later=timedelta(days=2))
+    assert PASSED in talk.say(said, later=timedelta(days=2))
+    assert replies(talk.db) == [said]
+
+
+@pytest.mark.parametrize("said", ["free school meals", "my neighbour plays loud music every "
+                                  "night", "I object to the new car park"])
+def test_a_new_request_after_the_response_is_answered_as_usual(talk: Talk, said: str) -> None:
+    answered(talk)
+    assert PASSED not in talk.say(said, later=timedelta(days=2))
+    assert replies(talk.db) == []
+
+
+def test_a_response_not_yet_delivered_is_not_answered(talk: Talk) -> None:
+    answered(talk, delivered=False)
+    assert PASSED not in talk.say("that's not good enough", later=timedelta(days=2))
     assert replies(talk.db) == []
 
 
 def test_a_message_weeks_later_is_no_reply(talk: Talk) -> None:
     answered(talk)
-    assert PASSED not in talk.say("not good enough", later=timedelta(days=15))
+    assert PASSED not in talk.say("not good enough", later=timedelta(days=16))  # 15 after it
     assert replies(talk.db) == []
 
 

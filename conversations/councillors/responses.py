@@ -224,15 +224,16 @@ class Told:
 
 def replied_response(db: sqlite_utils.Database, channel: str, address: str,
                      since: datetime | None, now: datetime) -> Told | None:
-    """The latest response sent to the person after their last message (`since`) and within
-    REPLY_WINDOW, not answered yet; None when there is none."""
+    """The latest response delivered to the person after their last message (`since`) and
+    within REPLY_WINDOW, not answered yet; None when there is none."""
     after = max(since, now - REPLY_WINDOW) if since is not None else now - REPLY_WINDOW
-    row = db.execute(
+    row = db.execute(  # sent, not only queued: one still waiting was never read
         "SELECT t.response_id, r.entry_id FROM response_recipients t JOIN responses r ON "
-        "r.id = t.response_id WHERE t.channel = ? AND t.address = ? AND t.created_at > ? "
-        "AND NOT EXISTS (SELECT 1 FROM response_replies x WHERE x.response_id = "
-        "t.response_id AND x.channel = t.channel AND x.address = t.address) "
-        "ORDER BY t.created_at DESC LIMIT 1", [channel, address, iso(after)]).fetchone()
+        "r.id = t.response_id JOIN outbox o ON o.key = 'response:' || t.response_id || ':' "
+        "|| t.channel || ':' || t.address AND o.state = 'sent' WHERE t.channel = ? AND "
+        "t.address = ? AND o.sent_at > ? AND NOT EXISTS (SELECT 1 FROM response_replies x "
+        "WHERE x.response_id = t.response_id AND x.channel = t.channel AND x.address = "
+        "t.address) ORDER BY o.sent_at DESC LIMIT 1", [channel, address, iso(after)]).fetchone()
     return Told(int(row[0]), str(row[1])) if row else None
 
 
