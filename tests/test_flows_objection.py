@@ -304,6 +304,18 @@ def test_a_reason_in_the_first_message_is_kept(talk: Talk, db: sqlite_utils.Data
     assert (row["entry_id"], row["reason"]) == ("car-park", "it's the only green space")
 
 
+@pytest.mark.parametrize("said", ["my kids need school uniform", "my mum needs a carer",
+                                  "i rely on universal credit",
+                                  "i go to the food bank on tuesdays where is it"])
+def test_a_need_of_ones_own_at_the_postcode_is_a_new_request(
+    talk: Talk, db: sqlite_utils.Database, said: str
+) -> None:
+    talk.say("object to the car park")
+    talk.say("yes")
+    assert "noted your reason" not in talk.say(said)
+    assert objection_counts(db) == {}
+
+
 @pytest.mark.parametrize("reason", [
     "it will bring more traffic past the school", "we use the green every week",
     "My kids go there after school", "I walk my dog there every day",
