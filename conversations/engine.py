@@ -642,8 +642,9 @@ def said_age(session: Session, text: str) -> int | None:
 def fits_age(result: SearchResult, age: int | None) -> SearchResult:
     """A service for another age group ("a youth club for 11 to 19 year olds" for a child
     of 3) gives way to the closest alternative that is for this age, if there is one; and
-    one made for this age group gains a near tie over one for anyone ("Council Tax
-    Reduction for pension age" for someone of 72, before the student discount)."""
+    one of the same category made for this age group wins a near tie with the best over
+    one for anyone ("Council Tax Reduction for pension age" for someone of 72, before the
+    student discount; not a 16-19 bursary before the food bank for someone of 19)."""
     best = result.best
     if best is None or age is None:
         return result
@@ -653,10 +654,10 @@ def fits_age(result: SearchResult, age: int | None) -> SearchResult:
                      and m.score >= max(Matcher.ANSWER_AT, best.score * AGE_FIT)), None)
     if lead is None:
         return result
-    if not _made_for_an_age(lead.entry):
+    if not _made_for_an_age(lead.entry) and lead.entry.category:  # of the same kind only
         lead = next((m for m in result.matches if m is not lead and _for_age(m.entry, age)
-                     and _made_for_an_age(m.entry)
-                     and m.score >= max(Matcher.ANSWER_AT, lead.score * NEAR_TIE)), lead)
+                     and _made_for_an_age(m.entry) and m.entry.category == lead.entry.category
+                     and m.score >= max(Matcher.ANSWER_AT, best.score * NEAR_TIE)), lead)
     if lead is best:
         return result
     return replace(result, matches=(lead, *(m for m in result.matches if m is not lead)))

@@ -207,6 +207,9 @@ def test_first_answers_that_were_right_stay_right(
     ("im 70 and struggling to pay council tax", "Council Tax Reduction for pension age"),
     ("my mum is 85 and cant pay council tax", "Council Tax Reduction for pension age"),
     ("im 16 can i get help with bus fares", "Half-price bus pass for 16 to 19 year olds"),
+    # not one of another kind made for the age: a bursary, mental health support
+    ("im 19 and cant afford food", "Free emergency food parcels"),
+    ("my 15 year old son was kicked out where can he stay", "Free housing advice"),
 ])
 def test_a_stated_age_prefers_the_entry_made_for_it(engine: Engine, said: str,
                                                     expected: str) -> None:
