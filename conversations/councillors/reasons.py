@@ -40,12 +40,15 @@ council councillor councillors mp nhs gp uk england english britain british lond
 god jesus please thanks thank yes no
 """)
 # Conditions named after a person, which a reason names as the resident's own ("I have
-# Crohn's, the toilets there are the only ones I can reach"): never a name with an "s"
+# Crohn's, the toilets there are the only ones I can reach"): only those that are no one's
+# surname too ("Mary Bell's kids", "Tom Addison's shop" are names); "Down's", "Bell's"
+# count only before what they name (`_CONDITION_OF`)
 CONDITIONS = word_set("""
-crohn's crohns parkinson's parkinsons alzheimer's alzheimers asperger's aspergers down's downs
-tourette's tourettes huntington's huntingtons addison's addisons hodgkin's raynaud's raynauds
-meniere's menieres ménière's cushing's hashimoto's bell's sjogren's graves' lyme
+crohn's crohns parkinson's parkinsons alzheimer's alzheimers asperger's aspergers
+tourette's tourettes meniere's menieres ménière's
 """)
+_CONDITION_OF = re.compile(r"\b(?:down|bell|lyme|huntington|hodgkin|addison)(?:['\u2019]?s)? "
+                           r"(?:syndrome|palsy|disease|lymphoma)\b", re.IGNORECASE)
 _TITLE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Cllr|Councillor)\.?\s+[A-Z][\w'-]*"
                     r"(?:\s+[A-Z][\w'-]*)?")
 _SELF = re.compile(r"\b(my name is|my names|my name's|i am called|call me|i'?m|this is)\s+"
@@ -142,12 +145,14 @@ def _starts_name(text: str, found: re.Match[str], known: frozenset[str]) -> bool
 def _hide_capitalised(text: str, known: frozenset[str]) -> str:
     out: list[str] = []
     last = 0
+    conditions = [m.span() for m in _CONDITION_OF.finditer(text)]  # "Down's Syndrome"
     for match in _WORD.finditer(text):
         word = match.group(0)
         before = text[:match.start()]
         starts_sentence = not before.strip() or bool(_SENTENCE_END.search(before))
         hidden = (word[0].isupper() and not word.isupper() and not _ordinary(word, known)
-                  and (not starts_sentence or _starts_name(text, match, known)))
+                  and (not starts_sentence or _starts_name(text, match, known))
+                  and not any(a <= match.start() < b for a, b in conditions))
         out.append(text[last:match.start()])
         out.append(NAME if hidden else word)
         last = match.end()
