@@ -48,6 +48,7 @@ SOMEONE = frozenset({"he", "she", "him", "her", "his", "hers", "himself", "herse
 TOPIC = "topic"  # phrases that frame a sentence as talk about others ("people who", "if you")
 WEAK = "?"  # marks a phrase that is a bare topic (see the module docstring)
 CLASSIFIER = "(classifier)"  # Concern.phrase when the classifier alone raised the concern
+IMAGES = "nude images"  # a category of its own for sexual images (`image_abuse`)
 # which helplines each category of the phrase file (or the classifier's guess) calls for
 GROUP_OF = {
     "suicide": "suicide", "self-harm": "suicide", "immediate danger": "immediate",
@@ -57,7 +58,7 @@ GROUP_OF = {
     "unsafe or threatened": "unsafe", "someone else at risk": "unsafe",
     "going without food": "hunger", "thrown out of home": "thrown out",
     "fallen or collapsed": "fall", "abuse of an older or disabled adult": "adult",
-    "older or disabled adult not seen": "welfare",
+    "older or disabled adult not seen": "welfare", IMAGES: "online",
     "child": "child", "unsafe": "unsafe",
 }
 _IMAGES = re.compile(r"\b(?:nudes?|nudez|pics?|pix|pictures?|photos?|images?|videos?|vids?|"
@@ -88,9 +89,6 @@ class Concern:
         """Which helplines this concern calls for: suicide, immediate, fall, child,
         online, domestic abuse, adult, welfare, hunger, thrown out or unsafe
         (conversations/crisis.py)."""
-        if self.category == "sexual abuse or exploitation" and _IMAGES.search(self.words) \
-                and not _CONTACT.search(self.words):
-            return "online"  # nudes asked for or threatened: Report Remove, not NSPCC
         return GROUP_OF.get(self.category, "unsafe")
 
 
@@ -410,12 +408,12 @@ def combined(detector: Detector, model: Model, text: str) -> Concern | None:
     words = detector.words(text)
     rule = detector.assess_words(words)
     if rule is not None and not rule.weak:
-        return partner_violence(rule, words)
+        return image_abuse(partner_violence(rule, words), words)
     weighed = detector.for_classifier(words)
     found = features(weighed)
     probability = model.probability(found)
     if rule is not None and probability >= model.weak_threshold:
-        return rule
+        return image_abuse(rule, words)
     if probability >= model.threshold and long_enough(weighed) and \
             (telling := model.telling(found, weighed)):
         # its guess is named, but all helplines are shown; with no word or pair of the
@@ -449,6 +447,28 @@ def partner_violence(concern: Concern, words: Sequence[str]) -> Concern:
     if own or victim or _SPOUSES_ABROAD & set(words):
         return replace(concern, category="domestic abuse")
     return concern
+
+
+# Nudes asked for, shared or used to threaten get the online helplines (images taken
+# down, don't pay), unless someone at home or in charge of the child does it (the child's
+# helplines) or a partner forces it (domestic abuse): "my stepdad makes me send him nudes".
+_AROUND_THE_CHILD = frozenset({"dad", "stepdad", "mum", "mam", "mom", "stepmum", "uncle", "aunt",
+                               "auntie", "brother", "stepbrother", "cousin", "grandad",
+                               "granddad", "grandpa", "grandfather", "carer", "teacher", "coach",
+                               "step", "father", "mother"})
+_FORCES = re.compile(r"\b(?:makes?|made|making|forc\w*|pressur\w*)\b")
+
+
+def image_abuse(concern: Concern, words: Sequence[str]) -> Concern:
+    if concern.category != "sexual abuse or exploitation" or not _IMAGES.search(concern.words) \
+            or _CONTACT.search(concern.words):
+        return concern
+    named = set(words)
+    if named & _AROUND_THE_CHILD:
+        return concern
+    if named & (_SPOUSES - {"ex"}) and _FORCES.search(" ".join(words)):
+        return replace(concern, category="domestic abuse")
+    return replace(concern, category=IMAGES)
 
 
 def long_enough(weighed: Sequence[str]) -> bool:

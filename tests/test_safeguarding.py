@@ -792,20 +792,31 @@ def test_after_999_first_a_call_made_is_met_with_what_to_do_until_help_comes() -
     ("my neighbour is 90 and I haven't seen her for days", "welfare"),
     ("havent seen the old man next door for a week", "welfare"),
     ("my elderly neighbours curtains have been shut for three days", "welfare"),
-    # nudes asked for or threatened: what to do and who takes images down, not NSPCC
-    ("someone keeps messaging me asking for pics and says he'll share the ones i sent",
-     "online"),
-    ("a man online is threatening to post my nudes unless i send more", "online"),
-    ("my ex posted my nudes", "online"), ("he shared my nudes with his mates", "online"),
-    ("my ex leaked my private pics online", "online"),
-    ("he touches me and says its our secret", "child"),
-    ("my uncle made me watch videos and touched me", "child"),
 ])
 def test_indirect_danger_gets_the_helplines_that_fit(text: str, group: str) -> None:
     concern = default_detector().assess(text)  # the phrases alone, not the classifier
     assert concern is not None and not concern.weak, text
     assert concern.group == group, concern
     assert "999" in crisis_text(group)
+
+
+@pytest.mark.parametrize(("text", "group"), [
+    # nudes asked for or threatened: what to do and who takes images down, not NSPCC
+    ("someone keeps messaging me asking for pics and says he'll share the ones i sent",
+     "online"),
+    ("a man online is threatening to post my nudes unless i send more", "online"),
+    ("my ex posted my nudes", "online"), ("he shared my nudes with his mates", "online"),
+    ("my ex leaked my private pics online", "online"),
+    # ... unless someone at home or in charge of the child, or a partner forcing it
+    ("he touches me and says its our secret", "child"),
+    ("my uncle made me watch videos and touched me", "child"),
+    ("my stepdad makes me send him nudes", "child"),
+    ("my dad makes me take naked pictures", "child"),
+    ("my husband forces me to send nudes to his friends", "domestic abuse"),
+])
+def test_sexual_images_get_the_helplines_of_who_does_it(text: str, group: str) -> None:
+    concern = assess(text)
+    assert concern is not None and concern.group == group, concern
 
 
 @pytest.mark.parametrize("text", [
