@@ -61,10 +61,13 @@ _HOUSEHOLD_FACT = re.compile(
     r"|works?|has|have|(?:is|are) on|been)\b")
 # the person the writer cares for, named as the one cared for ("i look after my husband
 # who has dementia, can i get any help": the carer's own check)
-_CARED_FOR = re.compile(
-    r"\bi(?:'m| am|m)?\s+(?:look(?:ing)? after|car(?:e|ing) for|(?:a |the )?(?:main |full "
-    r"time |unpaid )?carer (?:for|of|to)|help(?:ing)? (?:to )?look after)\s+(?:my|our)\s+"
-    r"[a-z]+(?:\s+(?:in law|law))?\b")
+_CARED_FOR = re.compile(  # an adult, or a child "who has" / "who is" (not "my kids", "my dog")
+    r"\bi(?:'m| am|m)?\s+(?:(?:a |the )?(?:main |full time |unpaid )?carer (?:for|of|to)\s+"
+    r"(?:my|our)\s+[a-z]+(?:\s+in\s+law)?\b|(?:look(?:ing)? after|car(?:e|ing) for|"
+    r"help(?:ing)? (?:to )?look after)\s+(?:my|our)\s+(?:(?:husband|wife|partner|mum|mam|mom|"
+    r"mother|dad|father|parents?|nan|nana|gran|granny|grandma|grandad|grandparents?|brother|"
+    r"sister|aunt|auntie|uncle|friend|neighbour|fiance|fiancee)(?:\s+in\s+law)?\b|(?:son|"
+    r"daughter|child|boy|girl)\s+(?:who|as he|as she)\b))")
 _ASKS_FOR_SELF = re.compile(r"\b(?:can|could|do|would|will|am) i\b|\bi(?:'m| am|m)? "
                             r"(?:get|qualify|eligible|entitled)\b")
 _STATEMENT_OF_BENEFIT = re.compile(  # "I get UC", "we're on universal credit", not "claim UC"

@@ -37,6 +37,12 @@ def test_maybe_to_the_check_says_what_it_is_and_offers_it_again(talk: Talk) -> N
     assert "How old are you?" in talk.say("1")
 
 
+def test_confused_at_the_offer_is_said_sorry_to_and_starts_nothing(talk: Talk) -> None:
+    talk.say("free school meals")
+    assert talk.say("im confused").startswith("Sorry, I didn't make that clear.")
+    assert "How old are you?" in talk.say("1")  # the offer still stands
+
+
 def test_not_entitled_says_why_and_suggests_what_fits(talk: Talk) -> None:
     talk.say("council tax reduction")
     talk.say("Check for me", choice=0)

@@ -44,6 +44,10 @@ def test_looking_after_someone_is_the_writers_answer_to_the_carers_question() ->
         "you:carer"]
     assert session.data["answers"] == {"carer": True}
     assert people.note_facts(fresh(), "my husband looks after me") == []
+    for said in ("i look after my dog", "im looking after my kids this weekend",
+                 "i look after my garden"):
+        assert "you:carer" not in people.note_facts(fresh(), said), said
+    assert "you:carer" in people.note_facts(fresh(), "i look after my son who has autism")
 
 
 def test_facts_about_the_writer_and_a_child_are_kept_apart() -> None:

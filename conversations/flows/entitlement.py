@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from catalogue.model import Entry
-from conversations import follow_up, people
+from conversations import follow_up, people, smalltalk
 from conversations.eligibility import (
     AGE,
     age_range,
@@ -306,6 +306,8 @@ def _offered(ctx: Context, session: Session, text: str) -> list[Outbound] | None
     topic = follow_up.topic_of(text, ctx.entries[target]) if target in ctx.entries else None
     if said is None and topic is not None and topic.name != "who":
         return None  # "tell me more", "who runs it": a follow-up; "do i qualify?" checks
+    if smalltalk.reply_to(text) == smalltalk.CONFUSED:
+        return None  # "im confused": said sorry to, not a check started
     subject = people.subject_of(text)
     if subject is not None and said != "no":
         if subject == "other":
