@@ -77,8 +77,8 @@ STEMS_KEPT = 20_000  # stems remembered
 # Pairs of these words alone tell a reader nothing ("so i", "and he"): they are never a
 # message's telling words, so the classifier does not speak alone on them ("NO he never came
 # round so i had to get a taxi").
-_FUNCTION = """i me my so and to a an the it of in on at is was had have has be been do did
-that this then but or if as for with he she they we you him her them just"""
+_FUNCTION = """i me my so and to a an the it of in on at is was had have has be been that this
+then but or if as for with he she they we you him her them just"""  # not "do it", "did it"
 FUNCTION_WORDS = frozenset(_FUNCTION.split())
 CONCEPT_OF: dict[str, tuple[str, ...]] = {}
 for _name, _words in CONCEPTS.items():

@@ -109,7 +109,11 @@ def test_the_buttons_under_a_replaced_draft_send_neither(council: sqlite_utils.D
         assert refused is not None and refused.startswith(
             "Those buttons are under an earlier draft, which your later reply replaced, so "
             "nothing was sent.")
+    # a button of another question under our reply is no draft's: the engine answers it
+    previewed(council, "Saturdays stay open until March.", "7003", "952")
+    assert say(council, "Check for me", reply_to="950", choice=0) is None
     assert told(council) == []
+    previewed(council, "Saturdays stay open until March.", "7002", "951")
     done = say(council, SEND, reply_to="951", choice=0)
     assert done is not None and done.startswith("Sent to 3 people")
     bodies = {row[0] for row in council.execute(

@@ -268,7 +268,7 @@ def test_the_out_of_fold_figures_the_model_was_chosen_by() -> None:
     "I can't do this anymore", "I've taken a load of pills", "he keeps turning up at my work",
     "they make me hold stuff for them", "I'm scared to go home",
     "she checks my phone and won't let me see my friends",
-    "I haven't eaten in days, there's no food",
+    "I haven't eaten in days, there's no food", "he made me do it",
 ])
 def test_indirect_wording_gets_the_contacts(text: str) -> None:
     assert in_danger(text)

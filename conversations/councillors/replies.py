@@ -167,7 +167,9 @@ def decide(db: sqlite_utils.Database, councillor: Councillor, inbound: Inbound,
     if row is None:
         return None
     entry_id, text, created_at, message_id = row
-    if inbound.choice is not None and under_earlier_draft(db, inbound, message_id):
+    label = inbound.text.strip().lower()
+    if inbound.choice is not None and label in (SEND.lower(), DONT.lower()) and \
+            under_earlier_draft(db, inbound, message_id):
         return [Outbound("Those buttons are under an earlier draft, which your later reply "
                          "replaced, so nothing was sent. Your latest draft is still waiting: "
                          "use the buttons under it.")]
