@@ -146,7 +146,8 @@ def test_the_phrase_rules_alone_still_catch_every_synthetic_danger_message() -> 
 # never trained or tuned on and only their totals were read, by the lead: the honest figures.
 # Round 16's TUNE7 and CHECK8 (split by page) were not trained on either; CHECK8 is honest.
 # Round 17's CHECK9 (140 messages from pages no other set used) was read once, totals only,
-# before any change, and is honest too; no change of round 17 was kept.
+# before any change, and is honest too; round 17 shipped only phrases that moved no real
+# set's figure (the candidates below).
 @pytest.mark.parametrize(("split", "recall_floor", "quiet_floor"), [
     ("tune", 0.93, 0.98),  # measured 149/157, 182/185
     ("test", 0.92, 0.97),  # measured 58/62, 63/64
@@ -981,8 +982,8 @@ def test_the_adult_social_care_query_finds_adult_safeguarding_in_a_real_catalogu
     assert found.best is not None and found.best.entry.title == "Safeguarding vulnerable adults"
 
 
-# Round 17 candidates (not on main: on CHECK to CHECK9 they catch nothing more, so by the
-# round's rule they were not shipped). Wordings from TUNE to TUNE7 that the phrases missed:
+# Round 17's candidates (on CHECK to CHECK9 they catch nothing more and lose no look-alike,
+# so they were shipped at the end of the round). Wordings from TUNE to TUNE7 the phrases missed:
 # "why should I keep living" was written with "go on" inside a slash list and never matched;
 # third-person forms ("she wants to die", "my daughter hurts herself") were missing.
 @pytest.mark.parametrize("text", [

@@ -55,7 +55,8 @@ _WHO_SEES = re.compile(
     r"|is (?:this|this chat) safe|is (?:this|it) safe to (?:talk|text|say|write|tell|use)"
     r"(?: (?:here|you|u|this)\b.*| (?:something|anything|stuff)\b.*)?)$")
 ABOUT_PRIVACY = ("I keep messages 30 days, feedback and unanswered questions 90 days, a "
-                 "postcode or objection a year. Councillors see counts and reasons, never names "
+                 "postcode or objection a year. Councillors see counts and comments, never "
+                 "names "
                  "or numbers. If someone may be in danger, the council's safeguarding team may "
                  "read a message. Nobody else sees them. MY DATA shows it; FORGET ME deletes it.")
 _FORGET = re.compile(
