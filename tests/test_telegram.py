@@ -115,15 +115,20 @@ async def test_an_edited_message_is_answered_as_it_now_reads(
             **first["message"], "text": text, "edit_date": 1735732860}})
         assert await eventually(lambda before=before, answer=answer: any(
             answer in m["text"] for m in bot_api.sent[before:]))
-    # a live location moving (an edit with no words) is answered with nothing
+    # a live location moving (an edit with no words), or an edit an hour on, gets nothing
     before = len(bot_api.sent)
+    bot_api.push({"update_id": next(_ids), "edited_message": {
+        **first["message"], "text": "youth club", "edit_date": 1735732800 + 3600}})
     moved = {k: v for k, v in first["message"].items() if k != "text"}
     bot_api.push({"update_id": next(_ids), "edited_message": {
         **moved, "edit_date": 1735732900, "location": {"latitude": 51.5, "longitude": -0.1}}})
     bot_api.push(text_update("free school meals"))  # the next message is answered first
-    assert await eventually(lambda: len(bot_api.sent) > before)
+    assert await eventually(lambda: any(m["text"].startswith("<b>Free school meals</b>")
+                                        for m in bot_api.sent[before:]))
     await asyncio.sleep(0.3)
-    assert [m["text"][:25] for m in bot_api.sent[before:]] == ["<b>Free school meals</b>\n"[:25]]
+    later = [m["text"] for m in bot_api.sent[before:]]
+    assert not any("<b>Youth club</b>" in text for text in later), later
+    assert later[0].startswith("<b>Free school meals</b>"), later  # nothing before it
 
 
 async def test_polling_a_button_press_picks_the_choice(

@@ -28,7 +28,7 @@ import warnings
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiohttp import web
@@ -67,6 +67,7 @@ ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_membe
 CALLBACK_LIMIT = 64  # bytes Telegram keeps of callback_data
 START_PAYLOAD = re.compile(r"^/start(?:@\w+)?\s+([\w-]{1,64})\s*$")
 MAX_UPDATE_BYTES = 256 * 1024
+EDIT_WINDOW = timedelta(minutes=10)  # an edit later than this after the message is not answered
 
 
 def encode_choice(index: int, label: str) -> str:
@@ -118,6 +119,9 @@ def arrival(update: Update, now: datetime) -> Arrival | None:
     text = message.text or message.caption or ""
     if update.message is None and not text.strip():
         return None  # an edit with no words: a live location moving, a photo replaced
+    if update.message is None and message.edit_date is not None and \
+            message.edit_date - message.date > EDIT_WINDOW:
+        return None  # an old message put right: the conversation has moved on since
     source = None
     if started := START_PAYLOAD.match(text):
         text, source = "/start", started.group(1)
