@@ -302,15 +302,18 @@ def with_council_additions(
 ) -> tuple[Parsed, int]:
     """A feed's entries with what the council added to them in a catalogue CSV: its
     keywords after the feed's own (a refresh of the feed updates the feed's keywords and
-    keeps the council's), and a category, wards, conditions or alert level the feed leaves
-    empty. How many entries kept something."""
+    keeps the council's), and a category, wards, conditions or alert level the feed does
+    not carry (our own export, read back, carries them, even empty). How many entries kept
+    something."""
     entries, kept = [], 0
     for entry in parsed.entries:
         present = {word.casefold() for word in entry.keywords}
         added = tuple(w for w in council.get(entry.id, ()) if w.casefold() not in present)
         before = existing.get(entry.id)
+        given = parsed.feed.given.get(entry.id, frozenset()) if parsed.feed else frozenset()
         fields = {name: getattr(before, name) for name in COUNCIL_FIELDS
-                  if before is not None and getattr(before, name) not in ("", (), None)
+                  if before is not None and name not in given  # an export of ours says
+                  and getattr(before, name) not in ("", (), None)
                   and getattr(entry, name) in ("", (), None)}
         if added or fields:
             kept += 1

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from catalogue.model import Entry
-from catalogue.oruk_fields import EXTRA, JSON, line_of, objects, service_values
+from catalogue.oruk_fields import EXTRA, JSON, extra_fields, line_of, objects, service_values
 from catalogue.problems import CatalogueError, Log, Problem
 from catalogue.validate import build_entry
 
@@ -46,6 +46,7 @@ class FeedRead:
     closed: int = 0  # services the feed says are inactive or defunct, left out
     repeated: int = 0  # services listed more than once, identically
     warnings: list[Problem] = field(default_factory=list)
+    given: dict[str, frozenset[str]] = field(default_factory=dict)  # id -> columns set
 
 
 def load_json(text: str, source: str) -> Any:
@@ -183,6 +184,7 @@ def read_services(records: Sequence[Any], known_codes: Collection[str]) -> FeedR
             skip(read, [with_record(p, oruk_id) for p in problems], values["id"])
         else:
             read.entries.append(entry)
+            read.given[entry.id] = extra_fields(record)  # the council's own, kept or not
     if not records:
         raise CatalogueError([Problem(None, None, "the file holds no services")])
     if not read.entries and read.skipped:

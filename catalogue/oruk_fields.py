@@ -98,6 +98,13 @@ def extra_of(service: JSON) -> JSON:
     return found[0] if found else {}
 
 
+def extra_fields(service: JSON) -> frozenset[str]:
+    """The catalogue columns our own extra sets for the service (an export of ours, read
+    back), even to nothing: an ORUK feed of its own carries none."""
+    return frozenset(key for key in (*EXTRA_TEXT, *EXTRA_LISTS, "alert_at")
+                     if key in extra_of(service))
+
+
 def organizations(service: JSON) -> list[JSON]:
     return objects(service.get("organization"))
 

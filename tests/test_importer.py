@@ -509,6 +509,18 @@ def test_a_category_wards_and_conditions_the_council_gave_a_feed_entry_survive_i
                                                        ("Riverside", "Hillside"))
 
 
+def test_an_export_of_ours_that_clears_the_wards_clears_them(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    """Our own ORUK export carries the columns in its extra: what it says, even nothing,
+    is the catalogue's now."""
+    feed = edited_in_a_spreadsheet(db, tmp_path, category="Health", wards="Riverside")
+    cleared = feed_service(1, "Counselling") | {"localsupport": {"category": "", "wards": []}}
+    import_file(db, write_feed(feed, [cleared, feed_service(2, "Counselling")]))
+    entry = next(e for e in load_entries(db) if e.id == FIRST)
+    assert (entry.category, entry.wards) == ("", ())
+
+
 def test_replace_from_a_feed_keeps_the_councils_csv_entries(
     db: sqlite_utils.Database, tmp_path: Path
 ) -> None:
