@@ -67,8 +67,7 @@ _REPLIES: dict[str, tuple[str, ...]] = {
                "confused", "im lost", "i'm lost", "what do you mean", "what do you mean?",
                "i dont know what that means", "i don't know what that means",
                "i'm not very good with phones", "im not very good with phones",
-               "i'm not good with phones", "im not good with phones", "what do i do now",
-               "what do i do now?", "what now", "what now?"),
+               "i'm not good with phones", "im not good with phones"),
 }
 _BY_TEXT = {said: reply for reply, texts in _REPLIES.items() for said in texts}
 _THANKFUL_EMOJI = {"\U0001f44d", "\U0001f64f", "\u2764", "\U0001f44c", "\U0001f60a",

@@ -47,6 +47,14 @@ def test_sort_of_is_kept_as_neither_yes_nor_no(talk: Talk, db: sqlite_utils.Data
         (None, "longer hours"), (None, "it closes too early")]
 
 
+def test_thanks_for_a_comment_keeps_no_comment(talk: Talk, db: sqlite_utils.Database) -> None:
+    talk.say("youth club")
+    talk.say("yes")
+    assert "Thank you for your feedback." in talk.say("ok thanks")
+    [row] = feedback_rows(db)
+    assert (row["helpful"], row["comment"]) == (1, None)
+
+
 def test_not_helpful_by_button_then_skip(talk: Talk, db: sqlite_utils.Database) -> None:
     talk.say("youth club")
     assert "What were you looking for?" in talk.say("No", choice=1)

@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 
 from catalogue.model import Entry
-from conversations import records
+from conversations import records, smalltalk
 from conversations.flows.common import (
     NO,
     YES,
@@ -187,7 +187,8 @@ _LEADING_WORD = re.compile(r"^\S+\s*(?:(?:and|but|although|though)\b)?", re.IGNO
 
 
 def _comment(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
-    if is_skip(text):
+    if is_skip(text) or smalltalk.reply_to(text) in (smalltalk.THANKS, smalltalk.BYE):
+        # "thanks", "ok bye": no comment to keep
         end_flow(session)
         return [Outbound("Thank you for your feedback.")]
     if looks_like_question(text) and len(text) < 120:
