@@ -34,7 +34,7 @@ ROLE = Entry("role", "volunteering", "Litter picks", "Pick litter on Saturdays."
     ("phone number", "phone"),
     ("how do i contact them", "phone"),
     ("website?", "website"),
-    ("how do i apply", "apply"),
+    ("how do i apply", "apply"), ("what do i do now", "apply"), ("what happens next?", "apply"),
     ("how much is it", "cost"),
     ("is it free for kids", "cost"),
     ("who can go?", "who"),
