@@ -27,11 +27,13 @@ PASSED = ("I've passed your reply about Close Riverside library on Saturdays to 
           "councillors: they read it in their next weekly digest.")
 
 
-def answered(talk: Talk, delivered: bool = True) -> None:
-    """The person objected from Riverside on Monday; the council answered on Tuesday, and
-    (`delivered`) the outbox worker delivered the answer a minute later."""
+def answered(talk: Talk, delivered: bool = True, postcode: bool = True) -> None:
+    """The person objected from Riverside on Monday (giving their postcode, or naming the
+    ward); the council answered on Tuesday, and (`delivered`) the outbox worker delivered
+    the answer a minute later."""
     with talk.db.atomic():
-        set_postcode(talk.db, talk.channel, talk.address, "RV1 1AA", "Riverside", START)
+        if postcode:
+            set_postcode(talk.db, talk.channel, talk.address, "RV1 1AA", "Riverside", START)
         add_objection(talk.db, talk.channel, talk.address, "close-library", "Riverside", "",
                       START)
     send_response(talk.db, LIBRARY, ANSWER, START + timedelta(days=1))
@@ -58,6 +60,14 @@ def test_an_answer_to_the_response_is_passed_to_the_councillors_once(talk: Talk)
             f'   - "{said}"') in digest.text
     assert ("Replies to the council's responses: Close Riverside library on Saturdays (1)"
             in digest.telegram)
+
+
+def test_a_reply_reaches_the_ward_of_the_objection(talk: Talk) -> None:
+    answered(talk, postcode=False)
+    talk.say("that's not good enough", later=timedelta(days=2))
+    digest = render_digest(build_figures(talk.db, week_of(talk.now)), "Riverside").text
+    ward_part = digest[digest.index("RIVERSIDE\n"):digest.index("THE WHOLE COUNCIL")]
+    assert "Replies to the council's responses this week:" in ward_part
 
 
 def test_thanks_is_passed_on_too(talk: Talk) -> None:

@@ -205,10 +205,12 @@ def read_replies(db: sqlite_utils.Database, week: Week, raw: Raw) -> None:
     """(entry, ward, text) of this week's replies to council responses (conversations/
     councillors/responses.py)."""
     raw.replies = [(entry_id, ward, text) for entry_id, ward, text in db.execute(
-        "SELECT r.entry_id, lower(p.ward), x.text FROM response_replies x JOIN responses r "
-        "ON r.id = x.response_id LEFT JOIN people p ON p.channel = x.channel AND "
-        f"p.address = x.address WHERE {between('x.created_at')} ORDER BY x.id DESC",
-        bounds(week, week))]
+        # the ward of the person, else the one their objection was counted in
+        "SELECT r.entry_id, lower(COALESCE(p.ward, o.ward)), x.text FROM response_replies x "
+        "JOIN responses r ON r.id = x.response_id LEFT JOIN people p ON p.channel = "
+        "x.channel AND p.address = x.address LEFT JOIN objections o ON o.entry_id = "
+        "r.entry_id AND o.channel = x.channel AND o.address = x.address "
+        f"WHERE {between('x.created_at')} ORDER BY x.id DESC", bounds(week, week))]
 
 
 def read_unmet(db: sqlite_utils.Database, week: Week) -> Grouped:
