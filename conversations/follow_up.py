@@ -53,7 +53,8 @@ TOPICS: tuple[Topic, ...] = (
            "I don't have sign-up details for {title}."),
     _topic("apply", r"\b(?:appl(?:y|ying|ication)|claim|how (?:do|can|would) (?:i|we|you) "
            r"(?:get|use) (?:it|that|this|them|one)|refer(?:ral)?|what (?:do|should|shall) i do "
-           r"(?:now|next)|what next|next steps?|what happens next)\b",
+           r"(?:now|next)|what next|next steps?|what happens next|how (?:do|can|should) i "
+           r"report (?:it|this|that|them))\b",
            (Say("how_to_apply", "How to apply for {title}: {value}"),
             Say("required_documents", "You will need: {value}"), *CONTACT),
            "I don't have application details for {title}."),

@@ -242,6 +242,17 @@ def test_a_teenager_put_out_of_home_is_shown_only_what_fits_their_age(
     assert [r.entry.id for r in replies if r.entry is not None] == shown
 
 
+def test_a_complaint_about_what_the_council_lets_you_report_shows_how(engine: Engine
+                                                                     ) -> None:
+    """"Do you want to object to Report a pothole or broken street light?" made no sense:
+    the complaint is reported there."""
+    complained, then = conversation(engine, "i want to complain about potholes",
+                                    "how do i report it")
+    assert complained[0].entry is not None and complained[0].entry.id == "report-pothole"
+    assert "object to Report" not in " ".join(r.text for r in complained)
+    assert then[0].text.startswith("How to apply for Report a pothole")
+
+
 def test_a_pensioners_council_tax_check_ends_with_the_pension_age_scheme(engine: Engine) -> None:
     asked = conversation(engine, "im a pensioner can i get council tax reduction", "1", "70")
     verdict = " ".join(r.text for r in asked[-1])

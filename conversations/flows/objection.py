@@ -227,6 +227,12 @@ def find(ctx: Context, session: Session, target: str) -> list[Outbound]:
     flow["tries"] = flow.get("tries", 0) + 1
     found = ranked(ctx, target)
     likely = [entry for score, entry in found if score >= SURE]
+    if likely and likely[0].kind == "service" and likely[0].title.lower().startswith("report "):
+        end_flow(session)  # "complain about potholes": the way to report them, no objection
+        session.data["last_entry"] = likely[0].id  # "how do i report it?" follows it up
+        return [Outbound(likely[0].summary, entry=likely[0]),
+                ask(session, "answered", "That is how to report it. To object to a council "
+                    "plan or service instead, tell me its name.")]
     if likely:
         best = likely[0]
         flow.update({"entry": best.id, "others": [e.id for _, e in found[1:4] if e != best]})
