@@ -212,6 +212,22 @@ def test_a_councillor_for_two_wards_reads_the_needs_of_both(council: sqlite_util
         "Bar chart of objections a week in Hillside and Riverside: ")
 
 
+def test_two_wards_needs_add_up_beyond_each_wards_first_ten(tmp_path: Path) -> None:
+    db = open_store(tmp_path / "needs.db")
+    save_catalogue(db, ENTRIES, CIRCUMSTANCES)
+    save_wards(db, WARDS)
+    week = Activity(db, WEEK)
+    for text in ("dog fouling on the green", "graffiti on the railway bridge",
+                 "broken bench in the park", "bus shelter glass smashed", "noisy pub at night",
+                 "rats in the back alley", "leaking drain on the corner", "abandoned car",
+                 "overgrown hedge blocking the path", "flooded underpass", "fireworks late"):
+        week.unmet(text, "Hillside", count=2)
+    week.unmet("a skate park for teenagers", "Hillside")  # twelfth in Hillside
+    week.unmet("a skate park for teenagers", "Riverside", count=2)
+    both = render_digest(build_figures(db, WEEK), ("Hillside", "Riverside")).telegram
+    assert "Most asked, not found: “a skate park for teenagers” (3)" in both
+
+
 def test_preview_prints_a_ward_or_names_the_wards(
     council: sqlite_utils.Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -97,7 +97,7 @@ class Scope:
     weekly_totals: tuple[int, ...]
     web_objections: int
     feedback: tuple[FeedbackLine, ...]
-    unmet: tuple[tuple[str, int], ...]  # (wording, count), most asked first
+    unmet: tuple[tuple[str, int], ...]  # (wording, count), most asked first, all of them
     unmet_total: int
     people: People
     replies: tuple[ReplyLine, ...] = ()  # to "you said, we did", most replied first
@@ -338,11 +338,12 @@ class ScopeBuilder:
                  for e, texts in by_entry.items()]
         return tuple(sorted(lines, key=lambda line: (-line.count, line.title)))
 
-    def unmet(self, ward: Ward, shown: int = 10) -> tuple[tuple[str, int], ...]:
+    def unmet(self, ward: Ward) -> tuple[tuple[str, int], ...]:
+        """Every group asked in the ward (at most unmet.py's MAX_GROUPS); the digest shows
+        the first ten, and two wards' lists add up whole (render.py `most_asked`)."""
         found = [(redact_reason(g.text, self.known), g.in_ward(ward))
                  for g in self.grouped.groups]  # names too ("can Mary Smith get ...")
-        found = sorted((pair for pair in found if pair[1]), key=lambda p: (-p[1], p[0]))
-        return tuple(found[:shown])
+        return tuple(sorted((pair for pair in found if pair[1]), key=lambda p: (-p[1], p[0])))
 
     def unmet_total(self, ward: Ward) -> int:
         groups: list[NeedGroup] = [*self.grouped.groups, self.grouped.other]

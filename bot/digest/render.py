@@ -67,7 +67,8 @@ def most_asked(scopes: Sequence[Scope]) -> list[tuple[str, int]]:
     """The unmet needs of the wards together, most asked first."""
     counts: Counter[str] = Counter()
     for scope in scopes:
-        counts.update(dict(scope.unmet))
+        for text, n in scope.unmet:  # two groups may read alike once redacted: both count
+            counts[text] += n
     return counts.most_common()
 
 
