@@ -109,7 +109,18 @@ _IS_DISABLED = re.compile(r"\b(i'?m|i am|im|he'?s|he is|hes|she'?s|she is|shes|t
                           r"they are|theyre|(?:son|daughter|child|husband|wife|partner|mum|"
                           r"dad|mother|father|nan|grandad|brother|sister) is) (?:registered |"
                           r"severely |quite |very )?"
-                          r"disabled\b")
+                          r"disabled\b"
+                          # "i have copd", "my husband has dementia": a long-term condition
+                          r"|\b(i|he|she|they|(?:son|daughter|child|husband|wife|partner|mum|"
+                          r"dad|mother|father|nan|grandad|brother|sister)) (?:ha(?:ve|s)|"
+                          r"ha(?:ve|s) got|got|suffers? (?:from|with)|lives? with) (?:a |an )?"
+                          r"(?:copd|emphysema|"
+                          r"dementia|alzheimers|parkinsons|ms|multiple sclerosis|motor neurone "
+                          r"disease|arthritis|epilepsy|cerebral palsy|autism|adhd|a learning "
+                          r"disability|learning disabilities|a disability|a long term (?:health )?"
+                          r"condition|heart failure|a heart condition|sight loss|hearing loss|"
+                          r"fibromyalgia|chronic fatigue|cfs|crohns|lupus|cancer|a stroke|"
+                          r"kidney failure|spina bifida|downs syndrome|sickle cell)\b")
 _NUMBERS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
             "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
             "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
@@ -252,6 +263,9 @@ def note_facts(session: Session, text: str) -> list[str]:
         clause = clause.strip()
         if _ASKING.match(clause) and (fact := _HOUSEHOLD_FACT.search(clause)) is not None:
             clause = clause[fact.start():]  # "can i get fsm my mum is on uc": she is on uc
+        elif _ASKING.match(clause) and (cond := _IS_DISABLED.search(clause)) is not None \
+                and cond.start() > 0:
+            clause = clause[cond.start():]  # "can i get a blue badge i have copd"
         if not clause or _ASKING.match(clause) or _NEGATED.search(clause):
             continue
         stated = _STATEMENT_OF_BENEFIT.search(clause)
@@ -260,7 +274,8 @@ def note_facts(session: Session, text: str) -> list[str]:
                 _store(session, benefit_for, code, True)
                 learned.append(f"{benefit_for}:{code}")
         if (named := _IS_DISABLED.search(clause)) is not None:  # whoever the clause names:
-            whose: Subject = "you" if named.group(1).startswith("i") else "other"  # "my son
+            who = named.group(1) or named.group(2)
+            whose: Subject = "you" if who.startswith("i") else "other"  # "my son
             if whose == "you" or session.data.get("other"):  # is disabled, can i ..." is his
                 _store(session, whose, DISABLED, True)
                 learned.append(f"{whose}:{DISABLED}")

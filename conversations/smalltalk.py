@@ -81,6 +81,10 @@ _LAUGHING_EMOJI = {"\U0001f602", "\U0001f923", "\U0001f606", "\U0001f604", "\U00
                    "\U0001f600", "\U0001f605"}
 
 
+_FOND = re.compile(r"(?:\s+(?:dear|love|luv|pet|hun|hon|darling|sweetheart|my dear|duck|"
+                   r"chuck|x+|xo+))+$")
+
+
 def reply_to(text: str) -> str | None:
     """The reply when the message is only small talk, else None."""
     stripped = text.strip()
@@ -93,6 +97,7 @@ def reply_to(text: str) -> str | None:
         return LAUGH if marks & _LAUGHING_EMOJI and not marks & _THANKFUL_EMOJI else THANKS
     said = words(re.sub(r"[!.,]+", " ", stripped.lower()))
     said = re.sub(r"\s+", " ", said).strip()
+    said = _FOND.sub("", said) or said  # "thank you dear", "ok love x": the same
     if said in _BY_TEXT:
         return _BY_TEXT[said]
     with_question = stripped.lower().rstrip("!. ")

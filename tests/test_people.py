@@ -50,6 +50,16 @@ def test_looking_after_someone_is_the_writers_answer_to_the_carers_question() ->
     assert "you:carer" in people.note_facts(fresh(), "i look after my son who has autism")
 
 
+@pytest.mark.parametrize(("said", "learned"), [
+    ("can i get a blue badge i have copd and cant walk far", ["you:disabled"]),
+    ("i have a long term condition", ["you:disabled"]),
+    ("i dont have cancer", []),
+])
+def test_a_condition_named_is_a_yes_to_the_disability_question(said: str,
+                                                               learned: list[str]) -> None:
+    assert people.note_facts(fresh(), said) == learned
+
+
 def test_facts_about_the_writer_and_a_child_are_kept_apart() -> None:
     session = fresh()
     assert people.note_facts(session, "I'm 16 and can't afford the bus to college") == ["you:age"]
@@ -152,6 +162,8 @@ def test_yes_no_and_dont_know_in_many_forms(said: str, meaning: str | None) -> N
     ("thanks, where is the library?", None),
     ("I don't understand", smalltalk.CONFUSED), ("what do you mean?", smalltalk.CONFUSED),
     ("im confused", smalltalk.CONFUSED), ("I don't understand the form", None),
+    ("thank you dear", smalltalk.THANKS), ("ok love x", smalltalk.OK),
+    ("thanks hun xx", smalltalk.THANKS), ("dear", None),
 ])
 def test_small_talk(said: str, reply: str | None) -> None:
     assert smalltalk.reply_to(said) == reply
