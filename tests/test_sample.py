@@ -170,6 +170,8 @@ def first_answer(engine: Engine, said: str) -> str | None:
     ("i think im pregnant im 15 what do i do", "pregnancy-advice-young-people"),
     ("can i get a job at 14", "child-employment"),
     ("how do i get a bus pass for college", "travel-16-19"),
+    ("hw do i get free period products", "period-products"),  # was the pregnancy service
+    ("cant afford tampons", "period-products"),
 ])
 def test_first_answers_for_older_residents_carers_and_teenagers(
     engine: Engine, said: str, expected: str
