@@ -68,6 +68,9 @@ _CARED_FOR = re.compile(  # an adult, or a child "who has" / "who is" (not "my k
     r"mother|dad|father|parents?|nan|nana|gran|granny|grandma|grandad|grandparents?|brother|"
     r"sister|aunt|auntie|uncle|friend|neighbour|fiance|fiancee)(?:\s+in\s+law)?\b|(?:son|"
     r"daughter|child|boy|girl)\s+(?:who|as he|as she)\b))")
+# a parent named only as who said it ("my mum says we cant afford my school trip")
+_REPORTED = re.compile(r"\b(?:my|our)\s+(?:mum|mam|mom|dad|parents?|mother|father|nan|gran)"
+                       r"\s+(?:says?|said|thinks?|told me|reckons)\b")
 _ASKS_FOR_SELF = re.compile(r"\b(?:can|could|do|would|will|am) i\b|\bi(?:'m| am|m)? "
                             r"(?:get|qualify|eligible|entitled)\b")
 _STATEMENT_OF_BENEFIT = re.compile(  # "I get UC", "we're on universal credit", not "claim UC"
@@ -194,6 +197,9 @@ def subject_of(text: str) -> Subject | None:
     if relation(_CARED_FOR.sub(" ", _HOUSEHOLD_FACT.sub(" ", said))) is None and \
             _ASKS_FOR_SELF.search(said):
         return "you"  # "can i get free school meals my mum is on uc": the writer's check
+    if relation(said) and relation(unsaid := _REPORTED.sub(" ", said)) is None and \
+            not _SOMEONE.search(unsaid) and _FOR_SELF.search(unsaid):
+        return "you"  # "my mum says we cant afford my school trip": the writer's
     if relation(said) or _YEAR_OLD.search(said) or _SOMEONE.search(said):
         return "other"
     return "you" if _FOR_SELF.search(said) else None

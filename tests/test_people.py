@@ -33,6 +33,9 @@ def fresh() -> Session:
     ("im a carer for my son can i get help", "you"),
     ("I am the main carer for my dad, am I entitled to anything", "you"),
     ("I look after my mum, can she get attendance allowance", "other"),
+    # a parent named only as who said it
+    ("my mum says we cant afford my school trip", "you"),
+    ("my mum says she cant afford her rent", "other"),
 ])
 def test_whose_need_the_message_says(message: str, subject: str | None) -> None:
     assert people.subject_of(message) == subject
