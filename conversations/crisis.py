@@ -198,14 +198,14 @@ _WHO_READS = re.compile(
     r"|\b(?:is|are) (?:this|it|these|my messages?) (?:private|confidential|anonymous|secret)\b")
 # "will they tell my mum?" of the helplines just given
 HELPLINE_PRIVATE = (
-    "The helplines are confidential: they won't tell your parents or school. They would "
-    "only share something if they thought you were in serious danger, and they usually "
-    "talk to you about it first."
+    "The helplines are confidential: they won't tell your parents, school or anyone else. "
+    "They would only share something if they thought you were in serious danger, and they "
+    "usually talk to you about it first."
 )
 _HELPLINE_TELLS = re.compile(  # a helpline named: "they" may be the council (WHO_READS)
     r"\b(?:childline|samaritans|shout|the helplines?|nspcc|refuge)\b.{0,15}\b(?:tell|"
     r"telling|contact|contacting|call|ring|inform|report|grass)\b.{0,12}\b(?:mum|mam|mom|dad|"
-    r"parents?|family|school|teachers?)")
+    r"parents?|family|school|teachers?|police|social)")
 _TALK_TO = re.compile(
     r"\b(?:some ?one|some ?body|some1|sum1|any ?one|any ?body|any1|who|people|person|adult|"
     r"counsell?or)\b.{0,30}\b(?:talk|speak|chat)\b"
@@ -217,11 +217,12 @@ _CALLED = ("called 999", "rang 999", "phoned 999", "called an ambulance", "rang 
 _NOT = re.compile(r"\b(?:not|no|havent|hasnt|didnt|dont|wont|cant|never)\b")
 _CANT_TALK = ("cant call", "cant talk", "cant speak", "cant phone", "can not call",
               "cannot call", "cannot talk", "will hear", "hear me", "no credit", "no signal")
-_STILL = ("what do i do", "what now", "what should i do", "what can i do", "idk",
+_STILL = ("what do i do", "what do i do now", "what happens now", "what should i do now",
+          "what now", "what should i do", "what can i do", "idk",
           "i dont know", "dunno", "help", "what do i say", "now what", "and then")
 
 
-_ASKS = re.compile(r"\?|\b(?:where|how|what|when|who|can i|could i|can you|need|help)\b")
+_ASKS = re.compile(r"\?|\b(?:where|how|what|when|who|can i|could i|can you)\b")
 _YES_NO = re.compile(r"^(?:ok(?:ay)?|k+|yes|yeah|yea|yep|yup|ye|y|sure|fine|alright|no|nope|"
                      r"nah|na|n|thanks|thank you|ty|cheers)\b")
 
@@ -247,7 +248,8 @@ def after_disclosure(said: str, group: str = "") -> str | None:
     if call_now and any(phrase in plain for phrase in _CALLED):
         return call_now if _NOT.search(plain) else called  # "i havent called an ambulance"
     acknowledged = _YES_NO.match(plain)  # "ok", "yes thats right", not "yes but where can i"
-    if plain in _STILL or (acknowledged and not _ASKS.search(plain[acknowledged.end():])):
+    if plain in _STILL or (acknowledged and (call_now or not _ASKS.search(
+            plain[acknowledged.end():]))):
         return call_now or STILL_HERE  # after "999 now" a life may be at risk
     return None
 

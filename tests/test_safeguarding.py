@@ -517,6 +517,20 @@ def test_what_to_say_when_a_life_is_at_risk_is_call_now(first: str, then: str,
     assert engine.step(session, Inbound("sms", session.address, then), NOW)[0].text == said
 
 
+@pytest.mark.parametrize(("first", "then", "said"), [
+    ("my dad hits me and im scared", "will childline tell the police", HELPLINE_PRIVATE),
+    ("i want to kill myself", "will childline tell social services", HELPLINE_PRIVATE),
+    ("my friend took an overdose and wont wake up", "yes i need to", CALL_NOW),
+    ("my dad hits me", "ok thanks for your help", STILL_HERE),
+    ("my nan has fallen and cant get up", "what do i do now", CALL_NOW_FALL),
+])
+def test_questions_and_thanks_after_the_helplines(first: str, then: str, said: str) -> None:
+    engine = Engine(Matcher(ENTRIES))
+    session = Session("sms", "+447700900133")
+    engine.step(session, Inbound("sms", session.address, first), NOW)
+    assert engine.step(session, Inbound("sms", session.address, then), NOW)[0].text == said
+
+
 def test_a_yes_that_asks_something_is_answered_not_reassured() -> None:
     engine = Engine(Matcher(ENTRIES))
     session = Session("sms", "+447700900132")
