@@ -97,11 +97,11 @@ _REASON = re.compile(
     r"too|no one|nobody|the (?:plan|scheme|idea|proposal|council)|"
     # what the place is to the person and theirs: "we use it every week" (not a need of
     # theirs, "my kids need school uniform", which is a new request)
-    r"(?:we|i) (?:use|love|walk|go there|rely on (?:it|this|that|them|the)|depend on)|so many|"
-    r"lots of|loads of|without (?:it|this|that|the)|my (?:\w+ )?(?:kids?|children|son|"
-    r"daughter|mum|mam|mom|dad|nan|gran|grandchildren|family|husband|wife|partner) (?:uses?|"
-    r"goes there|go there|loves?|rel(?:y|ies) on (?:it|this|that|them|the))|(?:people|kids|"
-    r"children|families|pensioners|older people|residents) (?:use|rely on|go there|love))\b")
+    r"(?:we|i) (?:use|love|walk|go|rely on|depend on)|so many|lots of|loads of|without "
+    r"(?:it|this|that|the)|my (?:\w+ )?(?:kids?|children|son|daughter|mum|mam|mom|dad|nan|gran|"
+    r"grandchildren|family|husband|wife|partner) (?:uses?|goes|go|loves?|rel(?:y|ies) on|"
+    r"needs? (?:it|this|that|them|somewhere))|(?:people|kids|children|families|pensioners|"
+    r"older people|residents) (?:use|rely on|go|love|need (?:it|this|that|them|somewhere)))\b")
 _WHY_POSTCODE = re.compile(r"\bwhy\b|what(?:'s| is| do you need)? (?:it|that|my postcode|the "
                            r"postcode) for|do i have to")
 # the reason after what is objected to, without its "because" ("I object to it closing
