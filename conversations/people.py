@@ -64,10 +64,13 @@ _HOUSEHOLD_FACT = re.compile(
 _CARED_FOR = re.compile(  # an adult, or a child "who has" / "who is" (not "my kids", "my dog")
     r"\bi(?:'m| am|m)?\s+(?:(?:a |the )?(?:main |full time |unpaid )?carer (?:for|of|to)\s+"
     r"(?:my|our)\s+[a-z]+(?:\s+in\s+law)?\b|(?:look(?:ing)? after|car(?:e|ing) for|"
-    r"help(?:ing)? (?:to )?look after)\s+(?:my|our)\s+(?:(?:husband|wife|partner|mum|mam|mom|"
-    r"mother|dad|father|parents?|nan|nana|gran|granny|grandma|grandad|grandparents?|brother|"
-    r"sister|aunt|auntie|uncle|friend|neighbour|fiance|fiancee)(?:\s+in\s+law)?\b|(?:son|"
-    r"daughter|child|boy|girl)\s+(?:who|as he|as she)\b))")
+    r"help(?:ing)? (?:to )?look after)\s+(?:my|our)\s+(?:(?:disabled|elderly|poorly|sick|"
+    r"frail|old|ill|autistic|blind|deaf)\s+)?(?:(?:husband|wife|partner|mum|mam|mom|mother|"
+    r"dad|father|parents?|nan|nana|gran|granny|grandma|grandad|grandparents?|brother|sister|"
+    r"aunt|auntie|uncle|friend|neighbour|fiance|fiancee)(?:\s+in\s+law)?\b|(?:(?:son|"
+    r"daughter|child|boy|girl|grandson|granddaughter|grandchild)\s+(?:who|with|as he|as she)"
+    r"|(?:disabled|autistic|poorly|sick|ill) (?:son|daughter|child|boy|girl|grandson|"
+    r"granddaughter|grandchild))\b))")
 # a parent named only as who said it ("my mum says we cant afford my school trip")
 _REPORTED = re.compile(r"\b(?:my|our)\s+(?:mum|mam|mom|dad|parents?|mother|father|nan|gran)"
                        r"\s+(?:says?|said|thinks?|told me|reckons)\b")

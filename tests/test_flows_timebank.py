@@ -508,6 +508,8 @@ def test_not_sure_or_another_time_decides_nothing(sam: Talk, priya: Talk, db) ->
         "reply YES to confirm 2 hours.")
     assert [e.state for e in timebank.awaiting(db, timebank.member_for(
         db, priya.channel, priya.address).id)] == ["pending"]
+    # a request of her own that mentions a time is no correction
+    assert "Sam recorded" not in priya.say("the bus was 20 minutes late, is there help")
 
 
 def test_a_yes_right_after_two_requests_asks_which(engine, db, sam, priya) -> None:

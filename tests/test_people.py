@@ -51,6 +51,11 @@ def test_looking_after_someone_is_the_writers_answer_to_the_carers_question() ->
                  "i look after my garden"):
         assert "you:carer" not in people.note_facts(fresh(), said), said
     assert "you:carer" in people.note_facts(fresh(), "i look after my son who has autism")
+    for said in ("i look after my disabled son can i get carers allowance",
+                 "i care for my elderly mum can i get carers allowance",
+                 "i look after my son with autism can i get carers allowance"):
+        assert "you:carer" in people.note_facts(fresh(), said), said
+        assert people.subject_of(said) == "you", said
 
 
 @pytest.mark.parametrize(("said", "learned"), [

@@ -130,6 +130,8 @@ def answer_waiting(ctx: Context, session: Session, text: str) -> list[Outbound] 
     return answer_intros(ctx, session, me, yes)
 
 
+_UNSURE = re.compile(r"\b(?:not sure|unsure|dunno|dont know|don'?t know|idk|no idea|maybe|"
+                     r"can'?t remember|cant remember)\b")
 UNSURE = ("No problem: nothing counts until you say YES. If it isn't right, reply NO, or NO "
           "and the right time, e.g. \"NO, 1 hour\".")
 
@@ -139,7 +141,10 @@ def _unsure_or_another_time(ctx: Context, session: Session, text: str
     """"not sure", or another time without a yes or no ("i think it was only 1 hour"), from
     a member an exchange waits for: how to put it right, nothing decided (as while the
     question is open, `handle`)."""
-    if not (unsure := yes_no(text) == "unknown") and not _CORRECTION.search(text.lower()):
+    if looks_like_question(text) or len(text.split()) > 8:
+        return None  # "the bus was 20 minutes late, is there help": a request of its own
+    unsure = _UNSURE.search(text.lower()) is not None
+    if not unsure and not _CORRECTION.search(text.lower()):
         return None
     me = member_of(ctx, session)
     if me is None or not timebank.awaiting(ctx.db, me.id):
