@@ -30,6 +30,7 @@ KNOWN = known_words([*(e.title for e in ENTRIES), *WARDS.values()])
     ("Tom Addison's shop needs the parking", "Tom [name] shop needs the parking"),
     ("I go with Jo Bell's mum", "I go with [name] mum"),
     ("Harry Lyme walks there daily", "Harry [name] walks there daily"),
+    ("Sue Parkinson's kids play there every day", "Sue [name] kids play there every day"),
 ])
 def test_names_are_hidden_wherever_they_stand(said: str, shown: str) -> None:
     assert redact_reason(said, KNOWN) == shown
@@ -55,6 +56,7 @@ def test_names_are_hidden_wherever_they_stand(said: str, shown: str) -> None:
     "I have Crohn's and the toilets there are the only ones I can reach",
     "My husband has Parkinson\u2019s and cannot walk to the new stop. Down's syndrome too",
     "My daughter has Down's Syndrome and Bell's palsy, the toilets there are accessible",
+    "my son has Down's and uses the centre every week",
 ])
 def test_an_ordinary_reason_keeps_every_word(reason: str) -> None:
     assert redact_reason(reason, KNOWN) == reason

@@ -10,7 +10,7 @@ followed by "here," or "and I" that is not a function word. Words after "Mr", "M
 name is", "I'm", a sign-off at the end of a line ("Regards, Tom Baker", "Thanks! Sarah"),
 an initial ("J. Okafor") and `@handles` always are, and the word after "my name is" too,
 whatever its case. This errs on the side of hiding too much, but not a condition named
-after a person ("Crohn's", "Parkinson's", `CONDITIONS`).
+after a person where it is one ("I have Crohn's", "Down's syndrome": `_CONDITION_OF`).
 """
 
 from __future__ import annotations
@@ -39,16 +39,17 @@ june july august september october november december christmas easter
 council councillor councillors mp nhs gp uk england english britain british london
 god jesus please thanks thank yes no
 """)
-# Conditions named after a person, which a reason names as the resident's own ("I have
-# Crohn's, the toilets there are the only ones I can reach"): only those that are no one's
-# surname too ("Mary Bell's kids", "Tom Addison's shop" are names); "Down's", "Bell's"
-# count only before what they name (`_CONDITION_OF`)
-CONDITIONS = word_set("""
-crohn's crohns parkinson's parkinsons alzheimer's alzheimers asperger's aspergers
-tourette's tourettes meniere's menieres ménière's
-""")
-_CONDITION_OF = re.compile(r"\b(?:down|bell|lyme|huntington|hodgkin|addison)(?:['\u2019]?s)? "
-                           r"(?:syndrome|palsy|disease|lymphoma)\b", re.IGNORECASE)
+# Conditions named after a person, kept where they are one: after "has", "have", "with"
+# ("I have Crohn's, the toilets there are the only ones I can reach") or before what they
+# name ("Down's syndrome"); elsewhere they are surnames ("Sue Parkinson's kids", "Tom
+# Addison's shop") and hidden like any name
+_EPONYM = (r"(?:crohn|parkinson|alzheimer|asperger|tourette|meniere|m\u00e9ni\u00e8re|down|"
+           r"huntington|hodgkin|addison|graves|hashimoto|raynaud|cushing|sjogren|bell|lyme)"
+           r"(?:['\u2019]?s)?")
+_NAMED = r"\s+(?:syndrome|palsy|disease|lymphoma|disorder)\b"
+_CONDITION_OF = re.compile(
+    rf"\b(?:has|have|had|got|with|from|of)\s+(?P<after>{_EPONYM}(?:{_NAMED})?)(?![\w'\u2019])"
+    rf"|\b(?P<before>{_EPONYM}{_NAMED})", re.IGNORECASE)
 _TITLE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Cllr|Councillor)\.?\s+[A-Z][\w'-]*"
                     r"(?:\s+[A-Z][\w'-]*)?")
 _SELF = re.compile(r"\b(my name is|my names|my name's|i am called|call me|i'?m|this is)\s+"
@@ -113,7 +114,7 @@ def _ordinary(word: str, known: frozenset[str], also: frozenset[str] = frozenset
     `also` (function words, which are names inside a sentence: "my son Will")."""
     folded = _folded(word)
     return (folded in known or folded.removesuffix("'s") in known or folded in EVERYDAY
-            or folded in CONDITIONS or folded.replace("'", "") in also)
+            or folded.replace("'", "") in also)
 
 
 def _is_english(word: str) -> bool:
@@ -145,7 +146,8 @@ def _starts_name(text: str, found: re.Match[str], known: frozenset[str]) -> bool
 def _hide_capitalised(text: str, known: frozenset[str]) -> str:
     out: list[str] = []
     last = 0
-    conditions = [m.span() for m in _CONDITION_OF.finditer(text)]  # "Down's Syndrome"
+    conditions = [m.span("after") if m.group("after") else m.span("before")
+                  for m in _CONDITION_OF.finditer(text)]  # "has Crohn's", "Down's Syndrome"
     for match in _WORD.finditer(text):
         word = match.group(0)
         before = text[:match.start()]
