@@ -52,6 +52,7 @@ from conversations.flows.common import (
     end_flow,
     entry_choices,
     leading_yes_no,
+    looks_like_question,
     more,
     offer,
     parse_yes_no,
@@ -292,8 +293,8 @@ class Engine:
         entry = ctx.entries.get(told.entry_id)
         chat = smalltalk.reply_to(text)
         target = objection.wants_to_object(text)
-        if chat is not None:
-            about = chat == smalltalk.THANKS
+        if chat is not None:  # thanks in words: an emoji alone may be anger as well
+            about = chat == smalltalk.THANKS and any(c.isalpha() for c in text)
         elif target is not None:
             about = target in ("", "it", "that", "this", "that plan", "this plan")
         elif entitlement.wants_all(text) or entitlement.wants_one(text) is not None or \
@@ -301,8 +302,9 @@ class Engine:
             about = False
         else:
             said = set(words(text).split())
-            about = _REACTION.search(words(text)) is not None or bool(
-                entry and said & (_content_words(entry.title) - _GENERIC_TITLE_WORDS))
+            about = _REACTION.search(words(text)) is not None or bool(  # not a question
+                entry and said & (_content_words(entry.title) - _GENERIC_TITLE_WORDS)
+                and not looks_like_question(text))  # "is the library open on sunday?"
             if about:
                 result = self.matcher.search(text, limit=1)
                 about = not (result.answered and result.best is not None

@@ -45,6 +45,9 @@ def test_sort_of_is_kept_as_neither_yes_nor_no(talk: Talk, db: sqlite_utils.Data
     assert talk.say("kind of, but it closes too early") == "Thank you for your feedback."
     assert [(row["helpful"], row["comment"]) for row in feedback_rows(db)] == [
         (None, "longer hours"), (None, "it closes too early")]
+    talk.say("youth club")
+    talk.say("mostly yes")
+    assert feedback_rows(db)[-1]["helpful"] == 1
 
 
 def test_thanks_for_a_comment_keeps_no_comment(talk: Talk, db: sqlite_utils.Database) -> None:

@@ -62,6 +62,8 @@ def test_looking_after_someone_is_the_writers_answer_to_the_carers_question() ->
     ("can i get a blue badge i have copd and cant walk far", ["you:disabled"]),
     ("i have a long term condition", ["you:disabled"]),
     ("i dont have cancer", []),
+    ("can i get pip if i have cancer", []),  # if: not said of the writer
+    ("i have ms jones as my support worker", []),
 ])
 def test_a_condition_named_is_a_yes_to_the_disability_question(said: str,
                                                                learned: list[str]) -> None:

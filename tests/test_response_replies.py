@@ -85,7 +85,8 @@ def test_an_objection_or_a_reaction_answers_the_response(talk: Talk, said: str) 
 
 
 @pytest.mark.parametrize("said", ["free school meals", "my neighbour plays loud music every "
-                                  "night", "I object to the new car park"])
+                                  "night", "I object to the new car park",
+                                  "is the library open on sunday?", "\U0001f621"])
 def test_a_new_request_after_the_response_is_answered_as_usual(talk: Talk, said: str) -> None:
     answered(talk)
     assert PASSED not in talk.say(said, later=timedelta(days=2))

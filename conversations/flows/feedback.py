@@ -130,7 +130,8 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
 
 
 def _helpful(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
-    if (partly := _PARTLY.match(text.strip())) is not None:
+    text = _MOSTLY.sub("", text.strip())  # "mostly yes": a yes
+    if (partly := _PARTLY.match(text)) is not None:
         return _partly(ctx, session, partly.group("rest").strip(" ,.;:-"))
     said = parse_yes_no(text)
     if said is None and leading_yes_no(text) is not None and not looks_like_question(text):
@@ -183,6 +184,8 @@ _PARTLY = re.compile(r"^(?:sort of|sorta|kind of|kinda|a bit|a little(?: bit)?|p
                      r"somewhat|mostly|in a way|yes and no|yes and no really)\b"
                      r"[\s,.!;:-]*(?:(?:but|although|though)\b)?(?P<rest>.*)$",
                      re.IGNORECASE | re.DOTALL)
+_MOSTLY = re.compile(r"^(?:mostly|mainly|largely)\s+(?=(?:yes|yeah|yep|no|nope)\b)",
+                     re.IGNORECASE)
 _LEADING_WORD = re.compile(r"^\S+\s*(?:(?:and|but|although|though)\b)?", re.IGNORECASE)
 
 
