@@ -456,6 +456,7 @@ _AROUND_THE_CHILD = frozenset({"dad", "stepdad", "mum", "mam", "mom", "stepmum",
                                "auntie", "brother", "stepbrother", "cousin", "grandad",
                                "granddad", "grandpa", "grandfather", "carer", "teacher", "coach",
                                "step", "father", "mother"})
+NEAR = 6  # words between who is named and the images, for them to be the one asking
 _FORCES = re.compile(r"\b(?:makes?|made|making|forc\w*|pressur\w*)\b")
 
 
@@ -464,8 +465,10 @@ def image_abuse(concern: Concern, words: Sequence[str]) -> Concern:
             or _CONTACT.search(concern.words):
         return concern
     named = set(words)
-    if named & _AROUND_THE_CHILD:
-        return concern
+    images = [n for n, word in enumerate(words) if _IMAGES.fullmatch(word)]
+    if any(word in _AROUND_THE_CHILD and any(0 < i - n <= NEAR for i in images)
+           for n, word in enumerate(words)):  # "my stepdad makes me send him nudes", not
+        return concern  # "a man online asks me for nudes and my mum doesnt know"
     if named & (_SPOUSES - {"ex"}) and _FORCES.search(" ".join(words)):
         return replace(concern, category="domestic abuse")
     return replace(concern, category=IMAGES)

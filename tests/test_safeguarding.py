@@ -828,6 +828,7 @@ def test_indirect_danger_gets_the_helplines_that_fit(text: str, group: str) -> N
     ("my stepdad makes me send him nudes", "child"),
     ("my dad makes me take naked pictures", "child"),
     ("my husband forces me to send nudes to his friends", "domestic abuse"),
+    ("a man online keeps asking me for nudes and my mum doesnt know", "online"),
 ])
 def test_sexual_images_get_the_helplines_of_who_does_it(text: str, group: str) -> None:
     concern = assess(text)
