@@ -651,9 +651,12 @@ def fits_age(result: SearchResult, age: int | None) -> SearchResult:
     if best is None or age is None:
         return result
     lead: Match | None = best
-    if _too_old_or_young(best.entry, age):
-        lead = next((m for m in result.matches[1:] if _for_age(m.entry, age)
-                     and m.score >= max(Matcher.ANSWER_AT, best.score * AGE_FIT)), None)
+    if _too_old_or_young(best.entry, age):  # the closest for the age, of its kind first
+        fitting = [m for m in result.matches[1:] if _for_age(m.entry, age)
+                   and m.score >= max(Matcher.ANSWER_AT, best.score * AGE_FIT)]
+        lead = next((m for m in fitting if best.entry.category
+                     and m.entry.category == best.entry.category), None) or \
+            next(iter(fitting), None)
     if lead is None:
         return result
     if not _made_for_an_age(lead.entry) and lead.entry.category:  # of the same kind only

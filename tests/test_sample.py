@@ -212,6 +212,7 @@ def test_first_answers_that_were_right_stay_right(
     # not one of another kind made for the age: a bursary, mental health support
     ("im 19 and cant afford food", "Free emergency food parcels"),
     ("my 15 year old son was kicked out where can he stay", "Free housing advice"),
+    ("my 15 year old son was kicked out", "Free housing advice"),  # too young for 16-24
 ])
 def test_a_stated_age_prefers_the_entry_made_for_it(engine: Engine, said: str,
                                                     expected: str) -> None:
