@@ -654,9 +654,9 @@ def fits_age(result: SearchResult, age: int | None) -> SearchResult:
     if _too_old_or_young(best.entry, age):  # the closest for the age, of its kind first
         fitting = [m for m in result.matches[1:] if _for_age(m.entry, age)
                    and m.score >= max(Matcher.ANSWER_AT, best.score * AGE_FIT)]
-        lead = next((m for m in fitting if best.entry.category
-                     and m.entry.category == best.entry.category), None) or \
-            next(iter(fitting), None)
+        kin = [m for m in fitting if best.entry.category
+               and m.entry.category == best.entry.category]
+        lead = (kin or fitting)[0] if fitting else None
     if lead is None:
         return result
     if not _made_for_an_age(lead.entry) and lead.entry.category:  # of the same kind only

@@ -118,16 +118,15 @@ _IS_DISABLED = re.compile(r"\b(i'?m|i am|im|he'?s|he is|hes|she'?s|she is|shes|t
                           r"disabled\b"
                           # "i have copd", "my husband has dementia": a long-term condition
                           r"|(?<!\bif )\b(i|he|she|they|(?:son|daughter|child|husband|wife|"
-                          r"partner|mum|"
-                          r"dad|mother|father|nan|grandad|brother|sister)) (?:ha(?:ve|s)|"
-                          r"ha(?:ve|s) got|got|suffers? (?:from|with)|lives? with) (?:a |an )?"
-                          r"(?:copd|emphysema|"
-                          r"dementia|alzheimers|parkinsons|multiple sclerosis|motor neurone "
-                          r"disease|arthritis|epilepsy|cerebral palsy|autism|adhd|a learning "
-                          r"disability|learning disabilities|a disability|a long term (?:health )?"
-                          r"condition|heart failure|a heart condition|sight loss|hearing loss|"
-                          r"fibromyalgia|chronic fatigue|cfs|crohns|lupus|cancer|a stroke|"
-                          r"kidney failure|spina bifida|downs syndrome|sickle cell)\b")
+                          r"partner|mum|dad|mother|father|nan|grandad|brother|sister)) "
+                          r"(?:ha(?:ve|s)|ha(?:ve|s) got|got|suffers? (?:from|with)|lives? with) "
+                          r"(?:a |an )?(?:copd|emphysema|dementia|alzheimers|parkinsons|"
+                          r"multiple sclerosis|motor neurone disease|arthritis|epilepsy|"
+                          r"cerebral palsy|autism|adhd|a learning disability|learning "
+                          r"disabilities|a disability|a long term (?:health )?condition|heart "
+                          r"failure|a heart condition|sight loss|hearing loss|fibromyalgia|"
+                          r"chronic fatigue|cfs|crohns|lupus|cancer|a stroke|kidney failure|"
+                          r"spina bifida|downs syndrome|sickle cell)\b")
 _NUMBERS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
             "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
             "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
@@ -262,9 +261,8 @@ def note_facts(session: Session, text: str) -> list[str]:
     if self_age is not None:
         _store(session, "you", AGE, self_age)
         learned.append("you:age")
-    if (cares := _CARED_FOR.search(said)) is not None and \
-            not _NEGATED.search(said[max(0, cares.start() - 12):cares.end()]):
-        _store(session, "you", CARER, True)  # "i look after my husband": asked no more
+    if _CARED_FOR.search(said) is not None:  # "i look after my husband": asked no more
+        _store(session, "you", CARER, True)
         learned.append(f"you:{CARER}")
     benefit_for: Subject = "other" if found is not None and not _FOR_SELF.search(said) \
         else "you"

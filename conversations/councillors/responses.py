@@ -174,7 +174,7 @@ def send_response(db: sqlite_utils.Database, entry: Entry, text: str, now: datet
                                                           iso(now)])
             body = (sms_text(entry, text, councillor) if channel == "sms"
                     else telegram_text(entry, text, councillor))
-            if enqueue(db, Message(f"response:{response_id}:{channel}:{address}", KIND,
+            if enqueue(db, Message(response_key(response_id, channel, address), KIND,
                                    channel, address, body), now):
                 queued[channel] = queued.get(channel, 0) + 1
     return Sent(response_id, queued, already)
@@ -214,6 +214,11 @@ def answered(db: sqlite_utils.Database, entry_ids: list[str] | None = None
     return found
 
 
+def response_key(response_id: int, channel: str, address: str) -> str:
+    """The outbox key of a response to one person (`replied_response` joins on it)."""
+    return f"response:{response_id}:{channel}:{address}"
+
+
 @dataclass(frozen=True)
 class Told:
     """A response sent to a person, which their next message may answer."""
@@ -227,7 +232,7 @@ def replied_response(db: sqlite_utils.Database, channel: str, address: str,
     """The latest response delivered to the person after their last message (`since`) and
     within REPLY_WINDOW, not answered yet; None when there is none."""
     after = max(since, now - REPLY_WINDOW) if since is not None else now - REPLY_WINDOW
-    row = db.execute(  # sent, not only queued: one still waiting was never read
+    row = db.execute(  # sent, not only queued (its key as `response_key` writes it)
         "SELECT t.response_id, r.entry_id FROM response_recipients t JOIN responses r ON "
         "r.id = t.response_id JOIN outbox o ON o.key = 'response:' || t.response_id || ':' "
         "|| t.channel || ':' || t.address AND o.state = 'sent' WHERE t.channel = ? AND "
