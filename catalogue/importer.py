@@ -242,9 +242,10 @@ def write_parsed(
     kind = origin_kind(parsed, origin)
     known = load_circumstances(db)
     kept_keywords = 0
+    stored = load_entries(db) if parsed.kind != "circumstances" else []  # read once
     if parsed.kind == "oruk":
         parsed, kept_keywords = with_council_additions(
-            parsed, council_keywords(db), {e.id: e for e in load_entries(db)})
+            parsed, council_keywords(db), {e.id: e for e in stored})
     if parsed.kind == "circumstances":
         summary = compare_circumstances(parsed.circumstances, known, replace)
         if replace:
@@ -252,7 +253,7 @@ def write_parsed(
     else:
         sample = sample_entry_count(db) if origin != SAMPLE_SOURCE else 0
         leaving = sample_ids(db) if sample else set()
-        existing = [e for e in load_entries(db) if e.id not in leaving]
+        existing = [e for e in stored if e.id not in leaving]
         origins = entry_origins(db)
         summary = compare_entries(parsed, existing, replace,
                                   {e.id for e in existing if origins[e.id] == kind})
