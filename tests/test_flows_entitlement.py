@@ -43,6 +43,15 @@ def test_confused_at_the_offer_is_said_sorry_to_and_starts_nothing(talk: Talk) -
     assert "How old are you?" in talk.say("1")  # the offer still stands
 
 
+def test_a_new_question_at_the_offer_is_answered_not_taken_for_yes(talk: Talk) -> None:
+    talk.say("council tax reduction")
+    shown = talk.say("where can i find things to do after school?")  # "i": not "for me"
+    assert "Youth club" in shown or "Free evening sessions" in shown
+    assert "How old are you?" not in shown
+    talk.say("council tax reduction")
+    assert "How old are you?" in talk.say("can i get it?")  # about the offer: the check
+
+
 def test_not_entitled_says_why_and_suggests_what_fits(talk: Talk) -> None:
     talk.say("council tax reduction")
     talk.say("Check for me", choice=0)

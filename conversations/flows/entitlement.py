@@ -308,6 +308,8 @@ def _offered(ctx: Context, session: Session, text: str) -> list[Outbound] | None
         return None  # "tell me more", "who runs it": a follow-up; "do i qualify?" checks
     if smalltalk.reply_to(text) == smalltalk.CONFUSED:
         return None  # "im confused": said sorry to, not a check started
+    if said is None and _asks_for_another(ctx, text, target):
+        return None  # "where can i get food": a new request, though it speaks of "i"
     subject = people.subject_of(text)
     if subject is not None and said != "no":
         if subject == "other":
@@ -324,6 +326,15 @@ def _offered(ctx: Context, session: Session, text: str) -> list[Outbound] | None
                     "and you can stop any time. " + OFFER,
                     [*check_choices(session, target), ("No thanks", "answer:no")])]
     return None
+
+
+def _asks_for_another(ctx: Context, text: str, target: str) -> bool:
+    """A question that finds another entry than the one offered ("where can i get food",
+    "is there anywhere i can go after school thats free"), so not "can I get it?"."""
+    if not looks_like_question(text):
+        return False
+    result = ctx.matcher.search(text, limit=1)
+    return result.answered and result.best is not None and result.best.entry.id != target
 
 
 def _circumstance(text: str, code: str) -> tuple[bool | str | None, str]:
