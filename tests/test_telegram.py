@@ -108,13 +108,13 @@ async def test_an_edited_message_is_answered_as_it_now_reads(
     first = text_update("hello")
     bot_api.push(first)
     await bot_api.wait_sent(1)
-    for text, answer in (("free school meals", "<b>Free school meals</b>"),
-                         ("my dad hits me", "Childline")):
-        before = len(bot_api.sent)
+    for text, answers in (("free school meals", ("<b>Free school meals</b>",)),
+                          ("my dad hits me", ("Childline", "You did the right thing"))):
+        before = len(bot_api.sent)  # the crisis contacts, then the gentle next step
         bot_api.push({"update_id": next(_ids), "edited_message": {
             **first["message"], "text": text, "edit_date": 1735732860}})
-        assert await eventually(lambda before=before, answer=answer: any(
-            answer in m["text"] for m in bot_api.sent[before:]))
+        assert await eventually(lambda before=before, answers=answers: all(
+            any(a in m["text"] for m in bot_api.sent[before:]) for a in answers))
     # a live location moving (an edit with no words), or an edit an hour on, gets nothing
     before = len(bot_api.sent)
     bot_api.push({"update_id": next(_ids), "edited_message": {
@@ -129,6 +129,27 @@ async def test_an_edited_message_is_answered_as_it_now_reads(
     later = [m["text"] for m in bot_api.sent[before:]]
     assert not any("<b>Youth club</b>" in text for text in later), later
     assert later[0].startswith("<b>Free school meals</b>"), later  # nothing before it
+
+
+async def test_a_photo_replaced_under_the_same_caption_is_not_answered_again(
+    polling: Server, bot_api: FakeBotApi
+) -> None:
+    photo = [{"file_id": "AgAD1", "file_unique_id": "u1", "width": 90, "height": 90}]
+    first = text_update("")
+    message = {k: v for k, v in first["message"].items() if k != "text"}
+    bot_api.push({**first, "message": {**message, "photo": photo, "caption": "council tax"}})
+    assert await eventually(lambda: any("Council Tax" in m["text"] for m in bot_api.sent))
+    before = len(bot_api.sent)
+    other = [{**photo[0], "file_id": "AgAD2", "file_unique_id": "u2"}]
+    bot_api.push({"update_id": next(_ids), "edited_message": {
+        **message, "photo": other, "caption": "council tax", "edit_date": 1735732860}})
+    bot_api.push({"update_id": next(_ids), "edited_message": {
+        **message, "photo": other, "caption": "free school meals", "edit_date": 1735732870}})
+    assert await eventually(lambda: any(m["text"].startswith("<b>Free school meals</b>")
+                                        for m in bot_api.sent[before:]))
+    await asyncio.sleep(0.3)
+    later = [m["text"] for m in bot_api.sent[before:]]
+    assert later[0].startswith("<b>Free school meals</b>"), later  # the same words: nothing
 
 
 async def test_polling_a_button_press_picks_the_choice(
