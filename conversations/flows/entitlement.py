@@ -297,6 +297,11 @@ def _other_facts(ctx: Context, session: Session, text: str) -> list[Outbound] | 
         return None
     return [Outbound("Thanks, I've noted that."), *step(ctx, session)]
 
+# how a request for something else begins (a question about the offer begins otherwise)
+_FINDS = re.compile(r"(?:where|is there|are there|any ?where|some ?where|i need|we need|need|"
+                    r"i want|looking for|help with|can (?:i|we|you|u) (?:get|have|find) "
+                    r"(?:help|some|any)|how (?:do|can) (?:i|we) (?:find|get) (?:help|some|any))\b")
+
 
 def _offered(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
     """The answer to "Would you like to check if you can get it?"."""
@@ -329,9 +334,10 @@ def _offered(ctx: Context, session: Session, text: str) -> list[Outbound] | None
 
 
 def _asks_for_another(ctx: Context, text: str, target: str) -> bool:
-    """A question that finds another entry than the one offered ("where can i get food",
-    "is there anywhere i can go after school thats free"), so not "can I get it?"."""
-    if not looks_like_question(text):
+    """A request for something that finds another entry than the one offered ("where can i
+    get food", "i need help with council tax"); not a question about the offer ("am i
+    eligible?", "what if i work part time?")."""
+    if not _FINDS.match(words(text)):
         return False
     result = ctx.matcher.search(text, limit=1)
     return result.answered and result.best is not None and result.best.entry.id != target
