@@ -59,7 +59,7 @@ from conversations.flows.common import (
     sms_sized,
     words,
 )
-from conversations.safeguarding import Concern, assess, in_danger, remainder
+from conversations.safeguarding import CLASSIFIER, Concern, assess, in_danger, remainder
 from conversations.store import ensure_conversations
 from conversations.timebank import Policy, ensure_timebank
 from conversations.types import Inbound, Outbound, Session
@@ -149,6 +149,9 @@ class Engine:
         a feedback comment or a message passed on to another member)."""
         ctx = self.context(now, inbound.reply_to)
         concern = assess(inbound.text)
+        if concern is not None and concern.phrase == CLASSIFIER and \
+                entitlement.reads_as_answer(session, inbound.text):
+            concern = None  # "i think so mum gets some benefit": an answer, not a disclosure
         disclosed = session.data.pop("disclosed", None)
         reassured = session.data.pop("reassured", False)
         if session.updated_at is not None and now - session.updated_at > IDLE_RESET:

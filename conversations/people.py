@@ -104,6 +104,9 @@ _INCOME = re.compile(r"\b(?:uc|universal credit|income support|jsa|jobseekers?(?
                      r"on benefits|get benefits|claim benefits|on the dole)\b")
 _DISABILITY = re.compile(r"\b(?:pip|dla|attendance allowance|personal independence payment|"
                          r"disability living allowance|adp|adult disability payment)\b")
+_CHILD_BENEFIT = re.compile(r"\bchild benefits?\b")
+_SOME_BENEFIT = re.compile(r"\b(?:gets?|getting|on|claims?|claiming|receives?) (?:some|a|one|"
+                           r"a few|some kind of|some sort of)? ?benefits?\b")
 _NEGATED = re.compile(r"\b(?:not|don'?t|dont|doesn'?t|no longer|never|stopped|isn'?t|aren'?t|"
                       r"haven'?t|no)\b")
 _NOT_OWN_WORDS = re.compile(r"\b(?:grand\w*|nephews?|nieces?)\b")
@@ -119,7 +122,8 @@ _IS_DISABLED = re.compile(r"\b(i'?m|i am|im|he'?s|he is|hes|she'?s|she is|shes|t
                           # "i have copd", "my husband has dementia": a long-term condition
                           r"|(?<!\bif )\b(i|he|she|they|(?:son|daughter|child|husband|wife|"
                           r"partner|mum|dad|mother|father|nan|grandad|brother|sister)) "
-                          r"(?:ha(?:ve|s)|ha(?:ve|s) got|got|suffers? (?:from|with)|lives? with) "
+                          r"(?:ha(?:ve|s)|ha(?:ve|s) got|got|suffers? (?:from|with)|lives? with|"
+                          r"had(?= a stroke)) "
                           r"(?:a |an )?(?:copd|emphysema|dementia|alzheimers|parkinsons|"
                           r"multiple sclerosis|motor neurone disease|arthritis|epilepsy|"
                           r"cerebral palsy|autism|adhd|a learning disability|learning "
@@ -419,6 +423,10 @@ def benefit_answer(text: str) -> tuple[bool | None, str] | None:
         return True, ""
     if _DISABILITY.search(said):
         return None, "PIP and DLA are not income-related on their own, so I've put \"not sure\"."
+    if _CHILD_BENEFIT.search(said):
+        return False, "Child Benefit is not income-related, so I've put \"no\"."
+    if _SOME_BENEFIT.search(said):  # "mum gets some benefit": which one decides it
+        return None, "Which benefit it is decides it, so I've put \"not sure\"."
     return None
 
 

@@ -54,6 +54,25 @@ def test_a_new_question_at_the_offer_is_answered_not_taken_for_yes(talk: Talk) -
         talk.say("stop")
 
 
+@pytest.mark.parametrize(("answer", "verdict"), [
+    ("we used to but not anymore", "can't get Free school meals"),
+    ("not yet but starting next month", "can't get Free school meals"),
+    ("no but my husband gets uc", "likely to be able to get Free school meals"),
+    ("no, my partner does", "likely to be able to get Free school meals"),
+    ("only child benefit", "can't get Free school meals"),
+    # the classifier alone leans towards danger on this one; as an answer it is none
+    ("i think so mum gets some benefit", "may be able to get Free school meals"),
+])
+def test_an_answer_in_a_few_words_is_read_not_searched(talk: Talk, answer: str,
+                                                         verdict: str) -> None:
+    talk.say("free school meals")
+    talk.say("1")
+    assert "Universal Credit" in talk.say("I'm 12")
+    said = talk.say(answer)
+    assert verdict in said, said
+    assert "Childline" not in said and "Did you mean" not in said
+
+
 def test_not_entitled_says_why_and_suggests_what_fits(talk: Talk) -> None:
     talk.say("council tax reduction")
     talk.say("Check for me", choice=0)

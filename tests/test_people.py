@@ -61,6 +61,7 @@ def test_looking_after_someone_is_the_writers_answer_to_the_carers_question() ->
 @pytest.mark.parametrize(("said", "learned"), [
     ("can i get a blue badge i have copd and cant walk far", ["you:disabled"]),
     ("i have a long term condition", ["you:disabled"]),
+    ("i had a stroke last year", ["you:disabled"]),
     ("i dont have cancer", []),
     ("can i get pip if i have cancer", []),  # if: not said of the writer
     ("i have ms jones as my support worker", []),

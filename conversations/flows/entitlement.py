@@ -34,6 +34,7 @@ from conversations.flows.common import (
     YES,
     Choice,
     Context,
+    YesNo,
     ask,
     ask_list,
     end_flow,
@@ -73,6 +74,14 @@ _CORRECTION = re.compile(
 _SORRY_I_MEAN = re.compile(r"^(?:(?:sorry|soz|wait|oops|whoops|oh|no)\W+)+i mean\W+"
                            r"(?P<answer>.+?)\W*$")  # "sorry, i mean yes"; not "i mean no"
 _FILLER = re.compile(r"^(?:i mean|well|erm+|um+|uh+|hmm+|so|oh)\b[,.\s]*", re.IGNORECASE)
+_ANSWER_CLAUSES = re.compile(r"\s*(?:[,;]|\bbut\b|\bthough\b|\balthough\b)\s*")
+# "no, but my partner does": the household's benefit is the answer (not a disability's)
+_HOUSEHOLD_GETS = re.compile(r"(?:^|[,;]\s*|\bbut\s+)(?:my|our) (?:partner|husband|wife|"
+                             r"mum|mam|mom|dad|parents|boyfriend|girlfriend) (?:does|do|is|are)"
+                             r"(?: on it| on them)?$")
+_READ_AS: dict[bool | None, YesNo] = {True: "yes", False: "no", None: "unknown"}
+_DOUBT_FIRST = re.compile(r"^(?:i think so|think so|i believe so|probably|possibly|not sure|"
+                          r"dunno|i don'?t know|idk)\b")
 _RESTATED = re.compile(r"\b(?:actually|any ?more|no longer|not now|these days)\b")
 _ABOUT_THE_QUESTION = re.compile(
     r"^(?:why|how come|(?:whats?|wots?) (?:that|it|this) for"
@@ -351,10 +360,39 @@ def _circumstance(text: str, code: str) -> tuple[bool | str | None, str]:
         if named is not None:
             return named
     text = _FILLER.sub("", text.strip())  # "i mean no, we dont", "well yes"
-    said = parse_yes_no(text) or leading_yes_no(text)  # "yes but only 16 hours a week"
+    # "yes but only 16 hours a week", "we used to but not anymore", "i think so, mum does"
+    said = (code == people.INCOME_BENEFIT and _HOUSEHOLD_GETS.search(words(text)) and "yes") \
+        or parse_yes_no(text) or leading_yes_no(text) or _in_clauses(text, code)
     if said is None:
         return "", ""
     return {"yes": True, "no": False, "unknown": None}[said], ""
+
+
+def _in_clauses(text: str, code: str) -> YesNo | None:
+    """The answer a longer reply gives in one of its clauses, the last word on it winning
+    ("we used to but not anymore": no; "no but my husband gets uc": yes), or the doubt it
+    starts with ("i think so mum gets something": not sure)."""
+    said = words(text)
+    if _DOUBT_FIRST.match(said):
+        return "unknown"
+    read: list[YesNo | None] = []
+    for part in _ANSWER_CLAUSES.split(said):
+        named = people.benefit_answer(part) if code == people.INCOME_BENEFIT else None
+        read.append(_READ_AS[named[0]] if named else parse_yes_no(part) or leading_yes_no(part))
+    given = [answer for answer in read if answer is not None]
+    return given[-1] if len(read) > 1 and given else None
+
+
+def reads_as_answer(session: Session, text: str) -> bool:
+    """Whether the message answers the check question being asked (a yes or no, a benefit's
+    name, an age): the safeguarding classifier alone does not interrupt such an answer
+    (conversations/engine.py), though the phrase rules still do."""
+    asking = flow_data(session).get("asking") if session.state == "entitlement:ask" else None
+    if asking is None:
+        return False
+    if asking == AGE:
+        return parse_age(text) not in ("", "bad")
+    return _circumstance(text, asking)[0] != ""
 
 
 def _unsure_text(ctx: Context, codes: Sequence[str]) -> str:
