@@ -295,3 +295,31 @@ def test_the_only_real_numbers_are_national_helplines(entries: list[Entry]) -> N
         written = " ".join((entry.summary, entry.description, entry.how_to_apply))
         found = set(re.findall(r"\b0\d{3} ?\d{3} ?\d{3,4}\b", written))
         assert found <= helplines, entry.id
+
+
+def test_a_parent_asking_for_a_childs_entitlement_is_checked_for_the_child(engine: Engine
+                                                                          ) -> None:
+    """A parent of 34 asking for the uniform grant was told "it is for ages 4 to 16 and you
+    said you are 34"; a 14-year-old was asked whether they have children of their own."""
+    asked = conversation(engine, "can i get the school uniform grant", "34", "7 and 12", "yes")
+    handed = " ".join(r.text for r in asked[1])
+    assert handed.startswith("School uniform grant is for children aged 4 to 16, so I'll "
+                             "check for your child.")
+    assert "you said you are 34" not in handed
+    assert asked[-1][0].text.startswith("Your children are likely to be able to get School "
+                                        "uniform grant.")
+    asked = conversation(engine, "can i get the school uniform grant im 14", "yes")
+    assert not any("children under 18" in r.text for replies in asked for r in replies)
+    assert asked[-1][0].text.startswith("You are likely to be able to get School uniform")
+
+
+def test_a_childs_check_leaves_out_what_is_for_younger_children(engine: Engine) -> None:
+    """A 9-year-old was "likely to be able to get" 30 hours free childcare, for the under-5s
+    of working parents."""
+    asked = conversation(engine, "what can my son get", "9", "yes", "no", "no", "no", "no",
+                         "no")
+    said = " ".join(r.text + " ".join(r.choices) for replies in asked for r in replies)
+    assert "likely to be able to get" in said
+    assert "30 hours" not in said
+    assert first_answer(engine, "can i get 30 hours free childcare") == \
+        "childcare-working-parents"  # was the 2-year-olds' 15 hours

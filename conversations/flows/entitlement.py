@@ -73,6 +73,7 @@ _CORRECTION = re.compile(
     r"whoops|wrong one|typo|correction)\W+(?P<answer>.+?)\W*$")
 _SORRY_I_MEAN = re.compile(r"^(?:(?:sorry|soz|wait|oops|whoops|oh|no)\W+)+i mean\W+"
                            r"(?P<answer>.+?)\W*$")  # "sorry, i mean yes"; not "i mean no"
+ADULT = 18  # an entry for ages up to this is a child's, even when a parent asks for it
 _FILLER = re.compile(r"^(?:i mean|well|erm+|um+|uh+|hmm+|so|oh)\b[,.\s]*", re.IGNORECASE)
 _ANSWER_CLAUSES = re.compile(r"\s*(?:[,;]|\bbut\b|\bthough\b|\balthough\b)\s*")
 # "no, but my partner does": the household's benefit is the answer (not a disability's)
@@ -243,6 +244,16 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
                         "for example 15, or SKIP.")]
         if isinstance(age, list):  # "7 and 12" to "How old is your child?"
             people.for_children(session, age)
+        elif subject == "you" and (entry := _for_children(ctx, flow)) is not None and \
+                isinstance(age, int) and age > (entry.max_age or 0):
+            # "can i get help with school uniform" from a parent of 34: the child's check
+            people.record(session, subject, AGE, age)
+            people.note_subject(session, "my child")
+            flow["for"] = "other"
+            ages = f"{entry.min_age} to {entry.max_age}" if entry.min_age is not None else \
+                f"{entry.max_age} or under"
+            return [Outbound(f"{entry.title} is for children aged {ages}, so I'll check for "
+                             f"{people.whom(session, 'other')}."), *step(ctx, session)]
         else:
             people.record(session, subject, AGE, age)
     else:
@@ -257,6 +268,13 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
         people.note_facts(session, text)
     replies = step(ctx, session)
     return [Outbound(note), *replies] if note else replies
+
+
+def _for_children(ctx: Context, flow: dict[str, Any]) -> Entry | None:
+    """The entry checked when it is for children only (a parent asks for it as their own)."""
+    entry = ctx.entries.get(str(flow.get("check", ALL)))
+    return entry if entry is not None and entry.max_age is not None and \
+        entry.max_age <= ADULT else None
 
 
 def _corrected(ctx: Context, session: Session, text: str, flow: dict[str, Any]
