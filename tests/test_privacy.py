@@ -135,7 +135,8 @@ def test_forget_me_erases_every_table_and_keeps_objection_totals(
 
 @pytest.mark.parametrize("said", ["please forget me", "forget me please",
                                   "Can you delete my data thanks", "I want to delete my details",
-                                  "erase everything about me"])
+                                  "erase everything about me", "delete everything you have on me",
+                                  "remove my number from your system", "i want my data deleted"])
 def test_forget_me_however_politely_put_and_never_kept_as_a_need(
     db: sqlite_utils.Database, said: str
 ) -> None:
@@ -146,12 +147,14 @@ def test_forget_me_however_politely_put_and_never_kept_as_a_need(
 
 
 @pytest.mark.parametrize("said", ["can i see my data", "what data do you have on me",
-                                  "what do you know about me?", "show me my data please"])
+                                  "what do you know about me?", "show me my data please",
+                                  "what info have u got about me"])
 def test_my_data_however_asked(db: sqlite_utils.Database, said: str) -> None:
     assert "I hold nothing about you" in Talk(engine_for(db), db).say(said)
 
 
-@pytest.mark.parametrize("said", ["forget it", "delete my objection", "my data usage is high"])
+@pytest.mark.parametrize("said", ["forget it", "delete my objection", "my data usage is high",
+                                  "remove me from the housing register", "what have you got"])
 def test_words_near_the_commands_are_not_them(db: sqlite_utils.Database, said: str) -> None:
     reply = Talk(engine_for(db), db).say(said)
     assert "This cannot be undone" not in reply and "I hold" not in reply
@@ -306,7 +309,7 @@ def test_a_yes_with_a_but_deletes_nothing_and_asks_again(db: sqlite_utils.Databa
 @pytest.mark.parametrize("said", ["who can see this", "can my parents see what i send u",
                                   "do u save my messages", "is this private?",
                                   "is it safe to tell you something", "who reads this",
-                                  "will my mum know im texting you"])
+                                  "will my mum know im texting you", "who else reads this"])
 def test_who_sees_what_is_answered_plainly(talk: Talk, said: str) -> None:
     from conversations.flows.privacy import ABOUT_PRIVACY
 

@@ -36,14 +36,17 @@ _MY_DATA = re.compile(
     r"|what (?:data|info|information|details|personal data) (?:do you (?:hold|have|keep|store)|"
     r"have you got)(?: (?:on|about) me)?"
     r"|what do (?:you|u|ya) (?:know|hold|have|keep|store) (?:on|about) me"
-    r"|what (?:have|do) (?:you|u) got on me)$")
+    r"|what (?:have|do) (?:you|u) got on me"
+    # "what info have u got about me", "what have you got stored on me"
+    r"|what (?:data |info |information |details |personal data |stuff )?(?:have|do) (?:you|u) "
+    r"(?:got|hold|have|keep|store|know)(?: stored| saved| kept)? (?:on|about) me)$")
 # "who can see this?", "can my parents see what i send u", "do u save my messages", "is
 # this private": answered with who sees what, how long it is kept, MY DATA and FORGET ME
 _CHAT = (r"(?:this|these|it|this chat|my (?:messages|texts|chats?|data|details|answers)|"
          r"what i (?:send|write|say|text|tell)(?: (?:you|u|here))?)")
 _WHO_SEES = re.compile(
-    r"^(?:who (?:can|will|could|is going to|gets to) (?:see|read)(?: " + _CHAT + r")?"
-    r"|who (?:sees|reads) " + _CHAT +
+    r"^(?:who (?:else )?(?:can|will|could|is going to|gets to) (?:see|read)(?: " + _CHAT +
+    r")?|who (?:else )?(?:sees|reads) " + _CHAT +
     r"|(?:can|could|will|do|does) (?:my )?(?:parents?|mum|mom|dad|family|school|teachers?|"
     r"anyone|anybody|someone|people|the council) (?:see|read) " + _CHAT +
     r"|(?:can|could|will|do|does) (?:my )?(?:parents?|mum|mom|dad|family|school|teachers?|"
@@ -62,8 +65,15 @@ ABOUT_PRIVACY = ("I keep messages 30 days, feedback and unanswered questions 90 
 _FORGET = re.compile(
     r"^(?:forget (?:about )?me|(?:delete|erase|remove|wipe|clear)(?: all)?(?: of)? my "
     r"(?:data|details|info|information|messages|account|personal data|number)"
-    r"|(?:delete|erase|wipe|forget) everything(?: (?:you (?:know|hold|have) )?about me)?"
-    r"|(?:delete|erase) me)$")
+    r"(?: (?:from|off|out of) (?:your|the) (?:system|records|database|files))?"
+    r"|(?:delete|erase|wipe|forget|remove) (?:everything|all)(?: (?:you (?:know|hold|have|"
+    r"have got|'?ve got|got|keep|store)|you'?ve got))?(?: (?:on|about) me)?"
+    r"|(?:delete|erase) me"
+    # "i want my data deleted", "remove my number from your system"
+    r"|i want my (?:data|details|info|information|messages|number) (?:deleted|erased|removed|"
+    r"wiped)"
+    r"|(?:remove|delete|take) (?:me|my (?:number|details|data)) (?:from|off|out of) (?:your|"
+    r"the) (?:system|records|database|files))$")
 
 
 _GO_AHEAD = frozenset({"please", "go ahead", "do it", "delete it", "delete it all",
