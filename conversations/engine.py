@@ -606,10 +606,18 @@ def services_first(result: SearchResult, text: str) -> SearchResult:
     volunteering role."""
     best = result.best
     words_for = ASKED_FOR.get(best.entry.kind) if best is not None else None
-    if best is None or words_for is None or words_for.search(text):
+    if best is None or words_for is None:
         return result
+    # a plan named by nothing of its own ("they've cut my hours" is not "Plan to cut
+    # Northgate Youth Club hours") gives way to any service that answers
+    unnamed = best.entry.kind == "proposal" and not (
+        set(re.findall(r"[a-z0-9]+", words(text))) & (_content_words(best.entry.title)
+                                                        - _GENERIC_TITLE_WORDS))
+    if words_for.search(text) and not unnamed:
+        return result
+    least = Matcher.ANSWER_AT if unnamed else max(best.score * CLOSE_ENOUGH, Matcher.ANSWER_AT)
     service = next((m for m in result.matches[1:] if m.entry.kind not in ASKED_FOR
-                    and m.score >= max(best.score * CLOSE_ENOUGH, Matcher.ANSWER_AT)), None)
+                    and m.score >= least), None)
     if service is None:
         return result
     rest = tuple(m for m in result.matches if m is not service)
@@ -623,7 +631,7 @@ _REACTION = re.compile(
     r"great news|good news|brilliant|fantastic|wonderful|glad|pleased|relieved|about time|"
     r"well done|still|why|what about|reconsider|listen\w*|thank\w*)\b")
 _GENERIC_TITLE_WORDS = frozenset({"plan", "plans", "proposal", "close", "closing", "new", "cut",
-                                  "council", "service", "services"})
+                                  "council", "service", "services", "hours", "week", "weeks"})
 
 
 def _content_words(title: str) -> set[str]:

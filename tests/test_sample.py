@@ -323,3 +323,19 @@ def test_a_childs_check_leaves_out_what_is_for_younger_children(engine: Engine) 
     assert "30 hours" not in said
     assert first_answer(engine, "can i get 30 hours free childcare") == \
         "childcare-working-parents"  # was the 2-year-olds' 15 hours
+
+
+@pytest.mark.parametrize("said", [
+    "Hi there, I've been working at the warehouse for 6 years but they've cut my hours to 16 "
+    "a week and now I can't keep up with the rent or the council tax, and I've got two kids.",
+    "my hours have been cut at work",
+])
+def test_hours_cut_at_work_is_not_the_plan_to_cut_youth_club_hours(engine: Engine,
+                                                                    said: str) -> None:
+    """"cut" and "hours" were enough for "Plan to cut Northgate Youth Club hours" to come
+    first, with "You can object to this plan"."""
+    answer = first_answer(engine, said)
+    assert answer is not None and answer != "proposal-youth-club-hours"
+    assert first_answer(engine, "my hours have been cut at work") == "benefits-advice"
+    assert first_answer(engine, "why are they cutting the youth club hours") == \
+        "proposal-youth-club-hours"
