@@ -7,7 +7,7 @@ Trains on every collected real message (tests/data/safeguarding-real-*.tsv, REAL
 CHECK and CHECK2 joined in round 4, after their honest figures were recorded), the
 synthetic sets (safeguarding-danger.txt, safeguarding-ordinary.txt) and, as everyday
 messages that must stay quiet, the matching query sets EVERYDAY (those no phrase flags);
-never on blind-c.tsv, kept to check everyday messages stay quiet, nor on CHECK3 to CHECK8,
+never on blind-c.tsv, kept to check everyday messages stay quiet, nor on CHECK3 to CHECK10,
 TUNE6 or TUNE7. CHECK6, CHECK7 and CHECK8 are the honest figures. Adding CHECK3-5 (round
 6) and then TUNE6 as well (round 7) made the detector catch fewer of the untouched sets'
 danger messages (the README's Safeguarding section has the figures), so the splits below

@@ -164,6 +164,7 @@ def test_the_phrase_rules_alone_still_catch_every_synthetic_danger_message() -> 
     ("tune7", 0.54, 0.85),  # measured 65/118, 112/130: round 16, not trained on
     ("check8", 0.50, 0.78),  # measured 39/77, 73/92: round 16, never trained or tuned on
     ("check9", 0.58, 0.85),  # measured 36/60, 69/80: round 17, never trained or tuned on
+    ("check10", 0.56, 0.75),  # measured 36/62, 58/76: round 18, never trained or tuned on
 ])
 def test_real_messages_reach_the_reported_figures(
     split: str, recall_floor: float, quiet_floor: float
