@@ -145,6 +145,21 @@ def test_an_impossible_age_is_asked_again(talk: Talk) -> None:
     assert "Universal Credit" in talk.say("8")
 
 
+@pytest.mark.parametrize(("said", "asked"), [
+    ("what can i get im 14", "Universal Credit"),
+    ("what can i get? im 14", "Universal Credit"),
+    ("wat can i get im 14", "Universal Credit"),
+    ("what am i entitled to, im 14", "Universal Credit"),
+    ("what can my son get, he's 9", "Universal Credit"),
+])
+def test_what_can_i_get_with_the_age_after_it_starts_the_check(talk: Talk, said: str,
+                                                                asked: str) -> None:
+    """"what can i get im 14" was not understood ("what can i get" alone, or "im 14 what
+    can i get", was)."""
+    reply = talk.say(said)
+    assert asked in reply and "How old" not in reply, reply
+
+
 def test_what_can_i_get_asks_each_question_once_and_lists_every_fit(talk: Talk) -> None:
     asked = [talk.say("What can I get?")]
     answers = {"How old": "21", "Universal Credit": "yes", "only adult": "yes",
