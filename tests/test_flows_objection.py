@@ -207,6 +207,16 @@ def test_complain_without_saying_what_asks_what(talk: Talk, db: sqlite_utils.Dat
     assert objection_counts(db) == {"car-park": 1}
 
 
+def test_a_complaint_that_says_what_after_a_comma_finds_it(talk: Talk) -> None:
+    """"i want to complain, ..." asked "What would you like to object to?" whatever came
+    after the comma, and a "yes" to that was looked up as a name."""
+    assert "Riverside library" in talk.say("i want to complain, the riverside library is "
+                                           "always shut")
+    talk.say("stop")
+    assert "What would you like to object to?" in talk.say("i want to complain, you are rubbish")
+    assert talk.say("yes").startswith("What would you like to object to?")
+
+
 @pytest.mark.parametrize(("said", "reason"), [
     ("yes, it will ruin the only green space we have", "it will ruin the only green space we have"),
     ("Yeah because there's nowhere for the kids to play", "there's nowhere for the kids to play"),

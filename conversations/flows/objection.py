@@ -34,6 +34,8 @@ from conversations.types import Outbound, Session
 SURE = 75.0  # a title this alike is confirmed with "Do you want to object to X?"
 MAYBE = 45.0  # alike enough to offer as a choice
 REASON_LIMIT = records.COMMENT_LIMIT
+_ABOUT_US = re.compile(r"(?:you|u|ur|your|you'?re|this (?:bot|app|chat|thing))\b", re.IGNORECASE)
+WHAT = "What would you like to object to? Tell me the name of the service or council plan."
 _OBJECT = re.compile(
     r"^(?:(?:i'?m|i am|im) )?(?:not happy|unhappy|upset|angry|not ok|not okay) (?:with|about) ?"
     r"(.*)$|^(?:i'?m|i am|im) (?:not happy|unhappy)()$"
@@ -190,9 +192,11 @@ def start(ctx: Context, session: Session, target: str, reason: str | None = None
     session.data["flow"] = {"kind": "object"}
     if reason is not None:
         session.data["flow"]["reason"] = reason
+    if not target and reason and not _ABOUT_US.match(reason) and \
+            any(score >= MAYBE for score, _ in ranked(ctx, reason)):
+        target = reason  # "i want to complain, my bin has been missed 3 weeks in a row"
     if not target:
-        return [ask(session, "objection:what", "What would you like to object to? Tell me "
-                    "the name of the service or council plan.")]
+        return [ask(session, "objection:what", WHAT)]
     return find(ctx, session, target)
 
 
@@ -320,6 +324,8 @@ def ask_reason(session: Session, entry: Entry) -> list[Outbound]:
 def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
     flow = flow_data(session)
     if session.state == "objection:what":
+        if parse_yes_no(text) is not None:  # "yes": what, then, is still the question
+            return [ask(session, "objection:what", WHAT)]
         return None if looks_like_question(text) else find(ctx, session, text)
     if session.state == "objection:confirm":
         said = parse_yes_no(text)
