@@ -460,8 +460,10 @@ class Engine:
         result = fits_age(services_first(found, text), age)
         result = replace(result, matches=result.matches[:MAX_CHOICES + 1])
         if result.answered and result.best is not None:
-            others = [e for e in alternatives(result)  # none for another age group
-                      if age is None or not _too_old_or_young(e, age)]
+            others = [e for e in alternatives(result)  # none for another age group, and
+                      if (age is None or not _too_old_or_young(e, age))  # no role to give
+                      and (e.kind != "volunteering" or result.best.entry.kind == "volunteering"
+                           or GIVING_WORDS.search(text))]  # time to someone asking for help
             others = others[:SMS_ALTERNATIVES if sms_sized(session) else None]
             return self.show(session, result.best.entry, ctx, others, people.subject_of(text))
         suggestions = [m.entry for m in result.matches[:MAX_CHOICES] if m.score > 0]
@@ -594,7 +596,8 @@ PLAN_WORDS = re.compile(r"\b(?:plans?|planning|planned|proposals?|proposed|consu
                         r"have (?:my|your) say|vote|petition|oppose|stop them)\b", re.IGNORECASE)
 GIVING_WORDS = re.compile(r"\b(?:volunteer\w*|help out|helping out|give (?:my |some )?time|"
                           r"sign (?:me )?up|join|get involved|donat\w*|spare time|time bank|"
-                          r"timebank|offer)\b", re.IGNORECASE)
+                          r"timebank|offer|(?:i|we) (?:want|wanna|would like|'?d like) to help|"
+                          r"(?:can|could|how can) (?:i|we) help)\b", re.IGNORECASE)
 ASKED_FOR = {"proposal": PLAN_WORDS, "volunteering": GIVING_WORDS}
 CLOSE_ENOUGH = 0.9
 
@@ -603,8 +606,13 @@ def services_first(result: SearchResult, text: str) -> SearchResult:
     """A message about a problem ("bins not been collected for 3 weeks") that does not speak
     of plans gets the service before a council plan that scores about as well; one that
     does not speak of giving time ("what time is the food bank open") gets it before a
-    volunteering role."""
+    volunteering role, and one that does ("how can i help older people") the role first."""
     best = result.best
+    if best is not None and best.entry.kind != "volunteering" and GIVING_WORDS.search(text):
+        role = next((m for m in result.matches[1:] if m.entry.kind == "volunteering"
+                     and m.score >= max(best.score * CLOSE_ENOUGH, Matcher.ANSWER_AT)), None)
+        if role is not None:  # "how can i help older people": a role, not a bus pass
+            return replace(result, matches=(role, *(m for m in result.matches if m is not role)))
     words_for = ASKED_FOR.get(best.entry.kind) if best is not None else None
     if best is None or words_for is None:
         return result

@@ -33,7 +33,7 @@ def test_db_goes_before_or_after_the_command(
     assert all(set(m) == {"id", "title", "score"} for m in first["matches"])
     code, out, err = run(capsys, "ask", "free school meals", "--json", "--db", db)
     assert code == 0 and "loaded" not in err  # the same database: no second sample load
-    assert err.startswith("Using the SAMPLE catalogue (93 made-up entries")  # but said again
+    assert err.startswith("Using the SAMPLE catalogue (94 made-up entries")  # but said again
     assert json.loads(out) == first
 
 

@@ -207,15 +207,15 @@ def test_the_councils_first_import_asks_then_replaces_the_sample(files: dict[str
     assert call_with(files, "catalogue", "import", files["circumstances.csv"]).returncode == 0
     declined = call_with(files, "catalogue", "import", files["catalogue.csv"], stdin="n\n")
     assert declined.returncode == 1
-    assert "holds the SAMPLE catalogue (93 made-up entries" in declined.stderr
+    assert "holds the SAMPLE catalogue (94 made-up entries" in declined.stderr
     assert "Nothing imported: the sample catalogue is still in use." in declined.stderr
-    assert len(entry_ids(files["db"])) == 93
+    assert len(entry_ids(files["db"])) == 94
     dry = call_with(files, "catalogue", "import", files["catalogue.csv"], "--dry-run")
     assert dry.returncode == 0 and "This would replace the SAMPLE catalogue" in dry.stdout
     accepted = call_with(files, "catalogue", "import", files["catalogue.csv"], stdin="yes\n")
     assert accepted.returncode == 0, accepted.stderr
     assert "2 new" in accepted.stdout
-    assert "This replaces the SAMPLE catalogue: its 93 made-up entries are removed." in (
+    assert "This replaces the SAMPLE catalogue: its 94 made-up entries are removed." in (
         accepted.stdout)
     assert "sample council's 5 postcode sectors are taken out" in accepted.stdout
     assert entry_ids(files["db"]) == ["fsm", "youth"]
@@ -229,7 +229,7 @@ def test_the_councils_first_import_asks_then_replaces_the_sample(files: dict[str
 def test_yes_replaces_the_sample_without_asking(files: dict[str, str]) -> None:
     assert call_with(files, "ask", "help").returncode == 0
     done = call_with(files, "catalogue", "import", str(DATA / "oruk-sample.json"), "--yes")
-    assert done.returncode == 0 and "its 93 made-up entries are removed" in done.stdout
+    assert done.returncode == 0 and "its 94 made-up entries are removed" in done.stdout
     assert len(entry_ids(files["db"])) == 3
 
 

@@ -32,7 +32,7 @@ def validator(fmt: str) -> Any:
 
 @pytest.fixture(scope="module")
 def catalogue(tmp_path_factory: pytest.TempPathFactory) -> sqlite_utils.Database:
-    """The sample council's 93 entries, the v1 sample feed, a messy council feed and the
+    """The sample council's 94 entries, the v1 sample feed, a messy council feed and the
     published examples: every shape the export has to write."""
     tmp = tmp_path_factory.mktemp("export")
     db = open_db(tmp / "all.db")

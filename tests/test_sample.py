@@ -339,3 +339,16 @@ def test_hours_cut_at_work_is_not_the_plan_to_cut_youth_club_hours(engine: Engin
     assert first_answer(engine, "my hours have been cut at work") == "benefits-advice"
     assert first_answer(engine, "why are they cutting the youth club hours") == \
         "proposal-youth-club-hours"
+
+
+def test_a_lonely_older_person_gets_company_and_is_offered_no_role_to_give(engine: Engine
+                                                                         ) -> None:
+    """Living alone found the single person discount first, and "Befriend an older person"
+    (a volunteering role) was offered as help."""
+    replies = conversation(engine, "im 75 i live on my own and get lonely, is there anything "
+                                   "to do in the day")[0]
+    assert replies[0].entry is not None and replies[0].entry.id == "older-people-company"
+    assert "Befriend an older person" not in [c for r in replies for c in r.choices]
+    assert first_answer(engine, "i'm 78 and lonely") == "older-people-company"
+    assert first_answer(engine, "how can i help older people") == "vol-befriending"
+    assert first_answer(engine, "i want to help at the food bank") == "vol-food-bank"
