@@ -7,6 +7,8 @@ from conversations.flows.common import offer
 from conversations.types import Outbound, Session
 from conversations.wording import NOTHING_TO_RESUME, RESUMABLE
 
+OFFERS = ("entitlement:offer", "objection:offer")  # "Would you like to check...?" and the like
+
 
 def set_aside(session: Session) -> None:
     """Keep a check's or an objection's place (its state, question and choices) so that
@@ -23,6 +25,8 @@ def forget_set_aside_if_taken_up(session: Session) -> None:
     """A check or objection set aside and then started afresh (the person is in that kind
     of flow again) is not brought back by a later CARRY ON."""
     kept = session.data.get("set_aside")
+    if session.state in OFFERS:
+        return  # only offered a check or an objection ("whats the bus pass"): not taken up
     if isinstance(kept, dict) and session.state.partition(":")[0] == str(
             kept.get("state", "")).partition(":")[0]:
         session.data.pop("set_aside")

@@ -29,7 +29,7 @@ from catalogue.matcher import ALTERNATIVE, Match, Matcher, SearchResult
 from catalogue.model import Circumstance, Entry
 from catalogue.store import ensure_catalogue, load_circumstances
 from conversations import follow_up, people, records, smalltalk
-from conversations.aside import forget_set_aside_if_taken_up, resume, set_aside
+from conversations.aside import OFFERS, forget_set_aside_if_taken_up, resume, set_aside
 from conversations.councillors.responses import add_reply, replied_response
 from conversations.crisis import (
     CANT_TALK,
@@ -242,6 +242,8 @@ class Engine:
             return [Outbound(NO_MORE), *self._ask_again(session)]
         if word in RESUME_WORDS and session.state not in WAITING:
             return resume(session)
+        if word in RESUME_WORDS and (again := self._ask_again(session)):
+            return again  # CARRY ON in the middle of a question: that question, again
         if inbound.reply_to and (
                 answered := timebank_flow.answer_replied(ctx, session, text)) is not None:
             return [*answered, *self._ask_again(session)] if session.state in WAITING else answered
@@ -276,7 +278,8 @@ class Engine:
             end_flow(session)  # not an answer to the question: a new message
             replies = self.route(session, text, ctx, first=first)
             aside = SET_ASIDE.get(state)
-            if session.state.partition(":")[0] == state.partition(":")[0]:
+            if session.state.partition(":")[0] == state.partition(":")[0] and \
+                    session.state not in OFFERS:
                 aside = None  # straight into the same kind of question: nothing to say
             return [Outbound(aside), *replies] if aside else replies
         return self.route(session, text, ctx, first=first)

@@ -85,6 +85,28 @@ def test_carry_on_takes_up_a_check_with_its_answers_kept(talk: Talk) -> None:
     assert "likely" in talk.say("yes").lower()
 
 
+def test_carry_on_takes_up_a_check_after_another_entitlement_was_only_shown(talk: Talk
+                                                                          ) -> None:
+    """A new question that found another entitlement ("Would you like to check...?") lost
+    the check set aside, and said nothing of it."""
+    talk.say("council tax reduction")
+    talk.say("check for me")
+    assert "Universal Credit" in talk.say("30")
+    shown = talk.say("what about the single person discount?")
+    assert shown.startswith("I've stopped the check") and "Single person discount" in shown
+    assert talk.state == "entitlement:offer"
+    resumed = talk.say("carry on")
+    assert "Universal Credit" in resumed and "How old" not in resumed
+    assert "Were you in care" in talk.say("yes")  # Council Tax Reduction's next question
+
+
+def test_carry_on_in_the_middle_of_a_question_asks_it_again(talk: Talk) -> None:
+    talk.say("free school meals")
+    talk.say("check for me")
+    assert "How old are you?" in talk.say("carry on")
+    assert talk.state == "entitlement:ask"
+
+
 def test_carry_on_does_not_bring_back_an_objection_made_afresh(talk: Talk, db) -> None:
     talk.say("object to the car park")
     talk.say("yes")
