@@ -428,8 +428,9 @@ class Engine:
         last = self.entries.get(str(session.data.get("last_entry", "")))
         if thing == "it" and last is not None:
             found: Entry | None = last
-        else:
-            result = self.matcher.search(thing, limit=1)
+        else:  # "can i get council tax reduction im 70": the scheme for that age
+            result = fits_age(self.matcher.search(thing, limit=MAX_CHOICES + 1),
+                              said_age(session, text))
             found = result.best.entry if result.answered and result.best else None
         if found is None or not checkable(found):
             return self.answer(session, text, ctx)
@@ -438,7 +439,10 @@ class Engine:
             people.note_subject(session, text)
         session.data["last_entry"] = found.id
         card = [] if found is last else [Outbound(found.summary, entry=found)]
-        return [*card, *entitlement.start(ctx, session, found.id, subject or "you")]
+        checked = entitlement.start(ctx, session, found.id, subject or "you")
+        if sms_sized(session) and not session.state.startswith("entitlement:"):
+            card = []  # the verdict came at once and names it: no room for both in a text
+        return [*card, *checked]
 
     def _menu_text(self, session: Session) -> str:
         return MENU_TEXT_SMS if sms_sized(session) else MENU_TEXT

@@ -352,3 +352,15 @@ def test_a_lonely_older_person_gets_company_and_is_offered_no_role_to_give(engin
     assert first_answer(engine, "i'm 78 and lonely") == "older-people-company"
     assert first_answer(engine, "how can i help older people") == "vol-befriending"
     assert first_answer(engine, "i want to help at the food bank") == "vol-food-bank"
+
+
+def test_a_named_entitlement_with_an_age_checks_the_scheme_for_that_age(engine: Engine
+                                                                        ) -> None:
+    """"can i get council tax reduction im 70" was refused the working-age scheme, its
+    card and the way on squeezed into a text until neither could be read."""
+    replies = conversation(engine, "can i get council tax reduction im 70")[0]
+    assert replies[0].text.startswith("You are likely to be able to get Council Tax "
+                                      "Reduction for pension age.")
+    asked = conversation(engine, "can i get council tax reduction im 40")[0]
+    assert asked[0].entry is not None and asked[0].entry.id == "council-tax-reduction"
+    assert "Universal Credit" in asked[1].text
