@@ -498,10 +498,17 @@ _THIRD_PERSON = {"live": "lives", "get": "gets", "have": "has", "are": "is", "re
                  "were": "was", "look": "looks", "care": "cares", "go": "goes"}
 
 
+# "(or your parents, if you live with them)" in a question: not for an adult asking
+_PARENTS_ASIDE = re.compile(r" \((?:or|and) your parents?\b[^)]*\)")
+
+
 def question_about(question: str, session: Session, subject: Subject, code: str) -> str:
     """A circumstance question put about the other person ("Is your son in full-time
     education?"); household questions and questions about the writer stay as they are."""
     if subject == "you" or shared(session, code):
+        age = (session.data.get("answers") or {}).get(AGE)
+        if subject != "you" or (isinstance(age, int) and age >= 18):  # an adult, or a parent
+            return _PARENTS_ASIDE.sub("", question)  # for a child: not "(or your parents)"
         return question
     name = who(session, subject)
     pronoun = str((session.data.get("other") or {}).get("pronoun") or "they")

@@ -73,6 +73,22 @@ def test_an_answer_in_a_few_words_is_read_not_searched(talk: Talk, answer: str,
     assert "Childline" not in said and "Did you mean" not in said
 
 
+def test_an_adult_or_a_parent_is_not_asked_about_their_parents(talk: Talk) -> None:
+    talk.say("council tax reduction")
+    talk.say("check for me")
+    assert talk.say("30").startswith("Do you get Universal Credit")
+    talk.say("stop")
+    talk.say("can my son get free school meals")
+    assert talk.say("9").startswith("Do you get Universal Credit")  # the parent's household
+
+
+
+def test_a_child_is_asked_about_their_parents(talk: Talk) -> None:
+    talk.say("free school meals")
+    talk.say("check for me")
+    assert "(or your parents)" in talk.say("12")  # a child's own check
+
+
 def test_not_entitled_says_why_and_suggests_what_fits(talk: Talk) -> None:
     talk.say("council tax reduction")
     talk.say("Check for me", choice=0)

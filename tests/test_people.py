@@ -135,8 +135,10 @@ def test_questions_are_put_about_the_other_person() -> None:
     assert people.question_about("Were you in care for 13 weeks after you turned 14?", session,
                                  "other", "care_leaver") == \
         "Was your son in care for 13 weeks after he turned 14?"
-    household = "Do you (or your parents) get Universal Credit?"
-    assert people.question_about(household, session, "other", "income_benefit") == household
+    household = "Do you (or your parents) get Universal Credit?"  # the son's parent: theirs
+    assert people.question_about(household, session, "other", "income_benefit") == \
+        "Do you get Universal Credit?"
+    assert people.question_about(household, fresh(), "you", "income_benefit") == household
 
 
 @pytest.mark.parametrize(("said", "age"), [

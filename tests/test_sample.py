@@ -364,3 +364,13 @@ def test_a_named_entitlement_with_an_age_checks_the_scheme_for_that_age(engine: 
     asked = conversation(engine, "can i get council tax reduction im 40")[0]
     assert asked[0].entry is not None and asked[0].entry.id == "council-tax-reduction"
     assert "Universal Credit" in asked[1].text
+
+
+def test_refused_for_getting_no_benefit_points_to_benefits_advice(engine: Engine) -> None:
+    """A refusal for answering No to the benefit question offered nothing: someone on a low
+    wage may be owed a benefit they don't claim."""
+    asked = conversation(engine, "can i get the household support fund", "45", "no")
+    refused = asked[-1][0]
+    assert refused.text.startswith("It looks like you can't get Household Support Fund")
+    assert "Benefits advice and form filling" in refused.choices
+    assert asked[1][0].text.startswith("Do you get Universal Credit")  # not "your parents"

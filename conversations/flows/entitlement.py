@@ -76,6 +76,7 @@ _CORRECTION = re.compile(
     r"whoops|wrong one|typo|correction)\W+(?P<answer>.+?)\W*$")
 _SORRY_I_MEAN = re.compile(r"^(?:(?:sorry|soz|wait|oops|whoops|oh|no)\W+)+i mean\W+"
                            r"(?P<answer>.+?)\W*$")  # "sorry, i mean yes"; not "i mean no"
+BENEFITS_ADVICE = "benefits advice to check what i can claim"
 ADULT = 18  # an entry for ages up to this is a child's, even when a parent asks for it
 _FILLER = re.compile(r"^(?:i mean|well|erm+|um+|uh+|hmm+|so|oh)\b[,.\s]*", re.IGNORECASE)
 _ANSWER_CLAUSES = re.compile(r"\s*(?:[,;]|\bbut\b|\bthough\b|\balthough\b)\s*")
@@ -273,6 +274,26 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
     return [Outbound(note), *replies] if note else replies
 
 
+def _no_benefit_only(entry: Entry, answers: dict[str, Any]) -> bool:
+    """Refused only for getting no income-related benefit (the age fits)."""
+    return answers.get(people.INCOME_BENEFIT) is False and all(
+        c.code == people.INCOME_BENEFIT or answers.get(c.code) != c.negated
+        for c in entry.criteria) and not _outside_ages(entry, answers.get(AGE))
+
+
+def _outside_ages(entry: Entry, age: Any) -> bool:
+    return isinstance(age, int) and ((entry.min_age is not None and age < entry.min_age) or
+                                     (entry.max_age is not None and age > entry.max_age))
+
+
+def _benefits_advice(ctx: Context) -> list[Entry]:
+    """The catalogue's benefits advice, for someone who may be owed a benefit they don't
+    claim (the council's own wording for it varies)."""
+    found = ctx.matcher.search(BENEFITS_ADVICE, limit=1)
+    best = found.best.entry if found.answered and found.best else None
+    return [best] if best is not None and best.kind == "service" else []
+
+
 def _for_children(ctx: Context, flow: dict[str, Any]) -> Entry | None:
     """The entry checked when it is for children only (a parent asks for it as their own)."""
     entry = ctx.entries.get(str(flow.get("check", ALL)))
@@ -442,6 +463,8 @@ def result_one(ctx: Context, session: Session, entry_id: str) -> list[Outbound]:
                 f"How to apply: {how_to_apply(entry)}.")
     else:
         others = fitting(ctx.entries.values(), answers, ctx.questions, exclude=entry.id)[:3]
+        if not others and _no_benefit_only(entry, answers):
+            others = _benefits_advice(ctx)  # on a low wage, a benefit may be due after all
         text = (f"It looks like {name} can't get {entry.title}, because "
                 + " and ".join(verdict.reasons) + ".")
         if others:
