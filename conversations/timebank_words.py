@@ -45,10 +45,16 @@ def numbers_as_digits(said: str) -> str:
                   said)
 
 
-_ME_GAVE = re.compile(
-    r"^(?:i(?:'ve| have)? |we )(?:helped|gave|did|drove|taught|visited|walked|fixed|"
+_ME_GAVE = re.compile(  # "i helped priya ...", and without the "i": "gave priya an hour ..."
+    r"^(?P<who>i(?:'ve| have)? |we |just )?(?:helped|gave|did|drove|taught|visited|walked|fixed|"
     r"cleaned for|cooked for|shopped for|sat with|spent (?:.+?) (?:helping|with))\s+"
     r"(?P<name>[a-z][a-z'-]*)\b(?P<rest>.*)$")
+# "i did an hour of shopping for priya", "gave 2 hours to priya", "spent an hour on
+# priya's garden" (the time first, then what, then whom)
+_ME_GAVE_TIME = re.compile(
+    r"^(?:i(?:'ve| have)? |we )?(?:did|done|gave|spent|put in) (?P<time>(?:an?|half an?|\S+) "
+    r"(?:and a half )?(?:hours?|hrs?|minutes?|mins?))(?: (?:of|doing|on) (?P<what>.+?))? "
+    r"(?:for|to|with|helping) (?P<name>[a-z][a-z'-]*)\b(?P<rest>.*)$")
 _GAVE_ME = re.compile(
     r"^(?P<name>[a-z][a-z'-]*) (?:has |have )?(?:helped|gave|did|drove|taught|visited|"
     r"fixed|cleaned for|cooked for|shopped for|sat with) (?:me|us)\b(?P<rest>.*)$")
@@ -65,6 +71,8 @@ _TIME_TAIL = re.compile(
     + _MINUTES_AFTER + r"(?:\s*(?:m|mins?|minutes?)\b)?"
     r"(?:\s*and (?:a half|a quarter|\w+ quarters?)\b)?"
     r"(?:\s*(?:and\s*)?" + _SOME + r"\s*(?:minutes?|mins?)\b)?")
+_WHEN_FIRST = re.compile(r"^(?:yesterday|today|this morning|this afternoon|last night|"
+                         r"on (?:mon|tues|wednes|thurs|fri|satur|sun)day)\b[ ,]+(?=\S)")
 _LEADING = re.compile(r"^(?:\s*(?:with|for|on|to|of)\s+)+")
 _TOOK = re.compile(r"[,\s]*(?:it |which |that )?(?:took|lasted|spent)$")
 
@@ -75,11 +83,13 @@ def what_of(rest: str) -> str:
     "set up his new phone" from " set up his new phone for 1 hour"."""
     what = re.sub(r"\s+,", ",", re.sub(r"\s+", " ", _TIME_TAIL.sub(" ", rest))).strip(" ,.!")
     what = _TOOK.sub("", _LEADING.sub("", " " + what)).strip(" ,.!")
+    what = _WHEN_FIRST.sub("", what)  # "yesterday doing her shopping": "doing her shopping"
     return "" if what in ("", "out", "today", "yesterday") else what
 NOT_NAMES = frozenset({"my", "the", "a", "an", "out", "her", "him", "them", "someone",
                        "somebody", "with", "at", "to", "in", "on", "it", "this", "that",
                        "some", "people", "me", "myself", "you", "everyone", "loads", "lots",
-                       "he", "she", "they", "we", "i", "our", "your", "his", "their"})
+                       "he", "she", "they", "we", "i", "our", "your", "his", "their", "up",
+                       "away", "back", "birth", "blood", "notice", "home"})
 
 
 @dataclass(frozen=True)
@@ -136,11 +146,19 @@ def _amount(said: str) -> float:
 def exchange_said(text: str) -> Said | None:
     """The exchange a message tells of, or None when it is not one."""
     said = re.sub(r"\s+", " ", text.replace("\u2019", "'").lower()).strip().strip(".!")
+    timed = _ME_GAVE_TIME.match(said)
+    if timed is not None and timed.group("name") not in NOT_NAMES:
+        what = " ".join(part for part in (timed.group("what"), what_of(timed.group("rest")))
+                        if part)
+        return Said(timed.group("name").capitalize(), True, duration(said), what)
     for pattern, i_gave in ((_ME_GAVE, True), (_GAVE_ME, False)):
         found = pattern.match(said)
         if found is None or found.group("name") in NOT_NAMES:
             continue
-        return Said(found.group("name").capitalize(), i_gave, duration(said),
+        minutes = duration(said)
+        if i_gave and not found.group("who") and minutes is None:
+            continue  # "visited nan in hospital": without "I" and a time, no exchange told
+        return Said(found.group("name").capitalize(), i_gave, minutes,
                     what_of(found.group("rest")))
     return None
 

@@ -318,6 +318,10 @@ def test_the_other_member_is_told_when_a_member_leaves_with_an_exchange_waiting(
     ("I helped Jo move boxes 1 hour 20 miles away", 60, "move boxes 20 miles away"),
     ("I helped Priya with her forms on 3/4 for 2 hours", 120, "her forms on 3/4"),
     ("I helped Priya with the two dogs for an hour", 60, "the two dogs"),
+    # told another way round: the time first, or without "I"
+    ("gave priya an hour yesterday doing her shopping", 60, "doing her shopping"),
+    ("i did an hour of shopping for priya", 60, "shopping"),
+    ("gave 2 hours to priya", 120, ""),
 ])
 def test_a_time_in_everyday_words_is_read_whole_and_left_out_of_the_note(
     said: str, minutes: int, what: str
@@ -326,3 +330,12 @@ def test_a_time_in_everyday_words_is_read_whole_and_left_out_of_the_note(
 
     found = exchange_said(said)
     assert found is not None and (found.minutes, found.what) == (minutes, what)
+    assert found.other in ("Priya", "Jo")
+
+
+@pytest.mark.parametrize("said", ["gave up smoking", "visited nan in hospital", "walked home",
+                                  "did my homework"])
+def test_everyday_news_without_i_and_a_time_is_no_exchange(said: str) -> None:
+    from conversations.timebank_words import exchange_said
+
+    assert exchange_said(said) is None
