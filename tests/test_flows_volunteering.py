@@ -230,7 +230,8 @@ def test_what_can_i_volunteer_for_fits_age_ward_and_time(talk: Talk, db) -> None
     assert "Homework club helper" in talk.say("weekdays")
 
 
-@pytest.mark.parametrize("said", ["volunteering", "I want to volunteer", "can i volunteer?"])
+@pytest.mark.parametrize("said", ["volunteering", "I want to volunteer", "can i volunteer?",
+                                  "what volunteering is there", "any volunteering jobs going?"])
 def test_wanting_to_volunteer_finds_roles_that_fit(talk: Talk, said: str) -> None:
     assert "How old are you?" in talk.say(said)  # not the first role found shown alone
 

@@ -40,7 +40,12 @@ _SIGN_UP = re.compile(r"^(?:(?:can i|i want to|i'd like to|i would like to|how d
                       r"(?:sign (?:me |us )?up|signup|volunteer|join|register|get involved|"
                       r"take part)(?: (?:for|to|with) (?:it|this|that|them))?(?: please)?\??$")
 _FIND = re.compile(r"^(?:what|where|how) (?:can|could|do|might) i volunteer(?: for| at)?"
-                   r"(?: near me)?\??$|^(?:volunteering|volunteer) (?:near me|for me|roles|"
+                   r"(?: near me)?\??$|"
+                   # "what volunteering is there", "any volunteering jobs going?"
+                   r"^(?:what|which|any|are there any|is there any) (?:volunteering|volunteer)"
+                   r"(?: jobs| roles| opportunities| work)? ?(?:is there|are there|going|"
+                   r"available|near me|around here|can i do|do you have)?\??$|"
+                   r"^(?:volunteering|volunteer) (?:near me|for me|roles|"
                    r"opportunities)\??$|^(?:find|show me) (?:volunteering|volunteer roles)\??$"
                    # "volunteering", "i want to volunteer", "can i volunteer? im 15"
                    r"|^(?:i (?:want|would like|wanna|d like) to |can i |i am looking to |"
