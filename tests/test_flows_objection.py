@@ -207,6 +207,26 @@ def test_complain_without_saying_what_asks_what(talk: Talk, db: sqlite_utils.Dat
     assert objection_counts(db) == {"car-park": 1}
 
 
+@pytest.mark.parametrize(("said", "reason"), [
+    ("closing riverside library on saturdays is a disgrace, my nan uses it every week",
+     "my nan uses it every week"),
+    ("please dont close riverside library on saturdays, i study there", "i study there"),
+])
+def test_an_objection_said_as_a_judgement_or_a_plea_keeps_its_reason(
+    talk: Talk, db: sqlite_utils.Database, said: str, reason: str
+) -> None:
+    """These were answered with the library's card and "Was this helpful?"."""
+    assert "Do you want to object to Close Riverside library on Saturdays?" in talk.say(said)
+    assert "noted your reason" in talk.say("yes")
+    talk.say("skip")
+    assert db.execute("SELECT reason FROM objections").fetchone()[0] == reason
+
+
+@pytest.mark.parametrize("said", ["you are a disgrace", "this is ridiculous"])
+def test_a_judgement_of_nothing_named_is_no_objection(talk: Talk, said: str) -> None:
+    assert "object to" not in talk.say(said)
+
+
 def test_a_complaint_that_says_what_after_a_comma_finds_it(talk: Talk) -> None:
     """"i want to complain, ..." asked "What would you like to object to?" whatever came
     after the comma, and a "yes" to that was looked up as a name."""

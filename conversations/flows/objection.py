@@ -46,6 +46,12 @@ _OBJECT = re.compile(
     r"|^(?:i )?(?:don'?t|do not|dont) want (?!to )(.+)$"
     r"|^(?:i )?(?:oppose|object to|am against|veto) (.+)$"
     r"|^(?:complaint|objection)(?: about| to)? ?(.*)$"
+    # "please dont shut the toilets at castle hill", "closing the library is a disgrace"
+    r"|^(?:please )?(?:don'?t|do not|dont) (?:shut|close|cut|scrap|get rid of|take away|"
+    r"shut down|close down|sell off|sell) (.+)$"
+    r"|^(?!(?:you|u|ur|it|this|that|he|she|they|i|im|my life|life)\b)(.+?) (?:is|are|would be|"
+    r"will be|'?s) (?:a disgrace|disgraceful|an? (?:terrible|bad|stupid|awful|rubbish|crazy) "
+    r"idea|ridiculous|outrageous|shocking|unfair|madness)\b.*$"
 )
 _WITHDRAW = re.compile(
     r"^(?:(?:actually|ok|okay|oh|um|hi|sorry|no|please|pls)[, ]+)*"
