@@ -176,6 +176,17 @@ def test_what_can_i_get_with_the_age_after_it_starts_the_check(talk: Talk, said:
     assert asked in reply and "How old" not in reply, reply
 
 
+def test_picking_from_a_childs_list_gives_the_childs_verdict(talk: Talk) -> None:
+    """Picking from "what can my son get" offered the check again ("Check for me / For
+    your son") though it had just been done."""
+    talk.say("what can my son get")
+    talk.say("9")
+    assert "Pick one" in talk.say("yes")
+    picked = talk.say("1")
+    assert "Your son is likely to be able to get Free school meals." in picked
+    assert "Check for me" not in picked
+
+
 def test_what_can_i_get_asks_each_question_once_and_lists_every_fit(talk: Talk) -> None:
     asked = [talk.say("What can I get?")]
     answers = {"How old": "21", "Universal Credit": "yes", "only adult": "yes",

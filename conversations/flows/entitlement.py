@@ -122,6 +122,9 @@ def offer(ctx: Context, session: Session, entry: Entry, others: Sequence[Entry],
     else, and the alternatives), or the verdict straight away when the message said whose
     it is and earlier answers already decide it."""
     known = subject
+    checked = session.data.get("checked") or {}
+    if known is None and checked.get("check") == ALL:
+        known = _subject_in(checked)  # picked from "what can my son get": his verdict
     if known is None and not session.data.get("other"):
         known = "you"  # nobody else spoken of: earlier answers are the writer's
     if known is not None:
