@@ -376,8 +376,7 @@ def test_what_can_my_kids_get_says_when_not_all_fit_each_child(talk: Talk) -> No
     result = talk.say("yes")
     assert "Your children are likely to be able to get 1 thing." in result
     assert "Pick one to see how to apply and which of them it is for." in result
-    talk.say("Free school meals", choice=0)
-    verdict = talk.say("For your children", choice=1)
+    verdict = talk.say("Free school meals", choice=0)  # their verdict, not the check again
     assert "Your child aged 7 is likely to be able to get Free school meals." in verdict
 
 
