@@ -353,7 +353,7 @@ class Engine:
         topic = follow_up.topic_of(text, last)
         if topic is None or (topic.name == "sign_up" and last.kind == "volunteering"):
             return None  # signing up for a role is a flow (conversations/flows/volunteering.py)
-        return Outbound(follow_up.answer(topic, last))
+        return Outbound(follow_up.answer(topic, last, text))
 
     def _about_list(self, session: Session, text: str) -> Outbound | None:
         """"where are they?" after a list: which one, then the answer about it."""
@@ -472,7 +472,13 @@ class Engine:
                       and (e.kind != "volunteering" or result.best.entry.kind == "volunteering"
                            or GIVING_WORDS.search(text))]  # time to someone asking for help
             others = others[:SMS_ALTERNATIVES if sms_sized(session) else None]
-            return self.show(session, result.best.entry, ctx, others, people.subject_of(text))
+            shown = self.show(session, result.best.entry, ctx, others, people.subject_of(text))
+            topic = follow_up.topic_of(text, result.best.entry)
+            if topic is not None and topic.name in ASKED_AT_ONCE and sms_sized(session):
+                # "what time does the food bank open": a text's card has no opening times
+                card = 1 if shown and shown[0].entry is not None else 0
+                shown.insert(card, Outbound(follow_up.answer(topic, result.best.entry, text)))
+            return shown
         suggestions = [m.entry for m in result.matches[:MAX_CHOICES] if m.score > 0]
         # a disclosure goes to the safeguarding contact, not the digest
         if is_request(text) and not in_danger(text):
@@ -607,6 +613,8 @@ GIVING_WORDS = re.compile(r"\b(?:volunteer\w*|help out|helping out|give (?:my |s
                           r"(?:can|could|how can) (?:i|we) help)\b", re.IGNORECASE)
 ASKED_FOR = {"proposal": PLAN_WORDS, "volunteering": GIVING_WORDS}
 CLOSE_ENOUGH = 0.9
+# what a first message may ask of the entry it finds, answered beside its card in a text
+ASKED_AT_ONCE = frozenset({"when", "where", "cost", "phone", "email", "website", "documents"})
 
 
 def services_first(result: SearchResult, text: str) -> SearchResult:

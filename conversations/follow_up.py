@@ -231,18 +231,52 @@ DERIVED: dict[str, Callable[[Entry], str]] = {
 }
 
 
-def answer(topic: Topic, entry: Entry) -> str:
+def answer(topic: Topic, entry: Entry, asked: str = "") -> str:
     """The follow-up answer: every field of the topic that has a value; when none has,
-    the topic's "I don't have ..." with the best way to ask them."""
+    the topic's "I don't have ..." with the best way to ask them. A day `asked` about ("is
+    it open on saturday") is answered yes or no first when the opening times say."""
     if topic.name == "sign_up":  # for a volunteering role it is a flow (flows/volunteering.py)
         topic = next(t for t in TOPICS if t.name == "apply")
     said = [say.template.format(value=sentence_value(value, say), title=entry.title)
             for say in topic.says if (value := field_value(entry, say.field))]
     if topic.name == "who" and entry.criteria:
         said.append("I can check if you can get it.")
+    if topic.name == "when" and said and (day := open_on(entry.opening_hours, asked)):
+        said.insert(0, day)
     if said:
         return " ".join(said[:2])
     return topic.missing.format(title=entry.title) + contact_line(entry)
+
+
+DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_DAY = (r"(mon|tue|wed|thu|fri|sat|sun)(?:day|sday|nesday|rsday|urday|s|rs)?s?\b")  # not "fridge"
+_DAY_WORD = re.compile(r"\b" + _DAY)
+_DAY_RANGE = re.compile(r"\b" + _DAY + r"\s*(?:-|to|\u2013)\s*" + _DAY)
+_EVERY_DAY = re.compile(r"\b(?:every day|daily|7 days|seven days|24/7|24 hours)\b")
+
+
+def open_on(hours: str, asked: str) -> str:
+    """"Yes, on Saturday." or "Not on Saturday." for a day named in `asked`, when `hours`
+    name their days ("Tue and Fri 10am-1pm", "Mon-Sat 9am-5pm"); "" when either is silent."""
+    named = _DAY_WORD.findall(plain(asked))
+    if len(set(named)) != 1 or not hours:
+        return ""
+    day = [d[:3] for d in DAYS].index(named[0])
+    text = hours.lower()
+    if _EVERY_DAY.search(text):
+        covered = set(range(7))
+    else:
+        covered = set()
+        for start, end in _DAY_RANGE.findall(text):
+            first, last = (next(i for i, d in enumerate(DAYS) if d.startswith(x))
+                           for x in (start, end))
+            covered.update(range(first, last + 1) if first <= last else [])
+        covered.update(next(i for i, d in enumerate(DAYS) if d.startswith(x))
+                       for x in _DAY_WORD.findall(_DAY_RANGE.sub(" ", text)))
+    if not covered:
+        return ""
+    name = DAYS[day].capitalize()
+    return f"Yes, on {name}." if day in covered else f"Not on {name}."
 
 
 def sentence_value(value: str, say: Say) -> str:

@@ -142,3 +142,29 @@ def test_open_referral_fields_answer_follow_ups(question: str, expected: str) ->
     topic = topic_of(question, ORUK_SERVICE)
     assert topic is not None, question
     assert expected in answer(topic, ORUK_SERVICE)
+
+
+@pytest.mark.parametrize(("hours", "asked", "said"), [
+    ("Tue and Fri 10am-1pm, Thu 5pm-7pm", "is it open on saturday", "Not on Saturday."),
+    ("Tue and Fri 10am-1pm, Thu 5pm-7pm", "open friday?", "Yes, on Friday."),
+    ("Mon-Fri 3.15pm-6pm (term time)", "is it open on wednesday", "Yes, on Wednesday."),
+    ("Mon-Sat 9am-5pm", "open on sunday?", "Not on Sunday."),
+    ("Every day 8am-8pm", "open sunday?", "Yes, on Sunday."),
+    ("School holidays only", "open on monday", ""),  # the hours name no day
+    ("Mon-Fri", "is the fridge open", ""),  # "fridge" is no Friday
+    ("Mon-Fri", "open mon or tue", ""),  # two days: the times say it
+])
+def test_a_day_asked_about_is_answered_yes_or_no_when_the_hours_say(
+    hours: str, asked: str, said: str
+) -> None:
+    from conversations.follow_up import open_on
+
+    assert open_on(hours, asked) == said
+
+
+def test_a_first_text_asking_where_gets_the_address_with_the_card(db) -> None:
+    from conversation_kit import Talk, engine_for
+
+    sms = Talk(engine_for(db), db, channel="sms")
+    assert "Riverside library is at Mill Street." in sms.say("where is riverside library")
+    assert "Riverside library is at" not in sms.say("riverside library")  # nothing asked
