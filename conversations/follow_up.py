@@ -51,10 +51,10 @@ TOPICS: tuple[Topic, ...] = (
            r"get involved|take part|book (?:a |me )?(?:place|in|on)?)\b",
            (Say("how_to_apply", "To sign up for {title}: {value}"), *CONTACT),
            "I don't have sign-up details for {title}."),
-    _topic("apply", r"\b(?:appl(?:y|ying|ication)|claim|how (?:do|can|would) (?:i|we|you) "
-           r"(?:get|use) (?:it|that|this|them|one)|refer(?:ral)?|what (?:do|should|shall) i do "
-           r"(?:now|next)|what next|next steps?|what happens next|how (?:do|can|should) i "
-           r"report (?:it|this|that|them))\b",
+    _topic("apply", r"\b(?:appl(?:y|ying|ication)|claim|vouchers?|how (?:do|can|would) "
+           r"(?:i|we|you) (?:get|use) (?:it|that|this|them|one)|refer(?:ral)?|"
+           r"what (?:do|should|shall) i do (?:now|next)|what next|next steps?|what happens next|"
+           r"how (?:do|can|should) i report (?:it|this|that|them))\b",
            (Say("how_to_apply", "How to apply for {title}: {value}"),
             Say("required_documents", "You will need: {value}"), *CONTACT),
            "I don't have application details for {title}."),
