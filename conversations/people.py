@@ -32,7 +32,8 @@ _CHILDREN = {"son": "he", "daughter": "she", "boy": "he", "girl": "she", "lad": 
              "baby": "they", "toddler": "they", "teenager": "they", "grandson": "he",
              "granddaughter": "she", "grandchild": "they", "grandkids": "they",
              "stepson": "he", "stepdaughter": "she", "nephew": "he", "niece": "she",
-             "grandchildren": "they", "twins": "they", "boys": "they", "girls": "they"}
+             "grandchildren": "they", "twins": "they", "boys": "they", "girls": "they",
+             "youngest": "they", "eldest": "they", "oldest": "they", "little one": "they"}
 _ADULTS = {"mum": "she", "mom": "she", "mam": "she", "mother": "she", "dad": "he",
            "father": "he", "nan": "she", "nana": "she", "gran": "she", "grandma": "she",
            "granny": "she", "grandad": "he", "grandpa": "he", "grandmother": "she",
@@ -41,8 +42,10 @@ _ADULTS = {"mum": "she", "mom": "she", "mam": "she", "mother": "she", "dad": "he
            "aunt": "she", "auntie": "she", "uncle": "he", "boyfriend": "he",
            "girlfriend": "she", "flatmate": "they", "carer": "they", "parents": "they"}
 _SINGULAR = {"kids": "child", "children": "child", "grandkids": "grandchild",
+             "youngest": "youngest child", "eldest": "eldest child", "oldest": "eldest child",
+             "little one": "child",
              "grandchildren": "grandchild", "twins": "child", "boys": "child", "girls": "child"}
-_MANY = frozenset(_SINGULAR)  # words for several children
+_MANY = frozenset(_SINGULAR) - {"youngest", "eldest", "oldest", "little one"}  # several
 CHILDREN = "your children"  # who a check is for when several children's ages were given
 _THE_CHILDREN = frozenset({CHILDREN, "your child", "your grandchild"})  # "my kids", no ages
 _MANY_WORDS = r"(?:my|our)\s+(?:" + "|".join(sorted(_MANY)) + r")\b"

@@ -374,3 +374,16 @@ def test_refused_for_getting_no_benefit_points_to_benefits_advice(engine: Engine
     assert refused.text.startswith("It looks like you can't get Household Support Fund")
     assert "Benefits advice and form filling" in refused.choices
     assert asked[1][0].text.startswith("Do you get Universal Credit")  # not "your parents"
+
+
+def test_a_parents_own_check_of_childcare_is_for_the_child_they_named(engine: Engine) -> None:
+    """"Check for me" after "my youngest is 3" asked the parent's age, and then ruled on it;
+    "my youngest" was not heard as a child at all."""
+    asked = conversation(engine, "i need childcare so i can go back to work, my youngest is 3",
+                         "1", "yes")
+    assert asked[1][0].text.startswith("30 hours free childcare for working parents is for "
+                                       "children aged 0 to 4, so I'll check for your youngest "
+                                       "child.")
+    assert "How old" not in " ".join(r.text for r in asked[1])
+    assert asked[2][0].text.startswith("Your youngest child is likely to be able to get 30 "
+                                       "hours free childcare")

@@ -161,8 +161,16 @@ def start(ctx: Context, session: Session, target: str,
     if subject == "other" and not session.data.get("other"):
         session.data["other"] = {"who": "they", "pronoun": "they", "child": False,
                                  "answers": {}}
+    note: list[Outbound] = []
+    child = session.data.get("other") or {}
+    entry = _for_children(ctx, {"check": target}) if subject == "you" else None
+    own = (session.data.get("answers") or {}).get(AGE)
+    if entry is not None and child.get("child") and not (isinstance(own, int) and own < ADULT):
+        subject = "other"  # "Check for me" of 30 hours childcare, "my youngest is 3": theirs
+        note = [Outbound(_CHILDS.format(title=entry.title, ages=_ages(entry),
+                                        whom=people.whom(session, "other")))]
     flow_data(session)["for"] = subject
-    return step(ctx, session)
+    return [*note, *step(ctx, session)]
 
 
 def candidates(ctx: Context, target: str) -> list[Entry]:
@@ -257,10 +265,9 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
             people.record(session, subject, AGE, age)
             people.note_subject(session, "my child")
             flow["for"] = "other"
-            ages = f"{entry.min_age} to {entry.max_age}" if entry.min_age is not None else \
-                f"{entry.max_age} or under"
-            return [Outbound(f"{entry.title} is for children aged {ages}, so I'll check for "
-                             f"{people.whom(session, 'other')}."), *step(ctx, session)]
+            return [Outbound(_CHILDS.format(title=entry.title, ages=_ages(entry),
+                                            whom=people.whom(session, "other"))),
+                    *step(ctx, session)]
         else:
             people.record(session, subject, AGE, age)
     else:
@@ -295,6 +302,16 @@ def _benefits_advice(ctx: Context) -> list[Entry]:
     found = ctx.matcher.search(BENEFITS_ADVICE, limit=1)
     best = found.best.entry if found.answered and found.best else None
     return [best] if best is not None and best.kind == "service" else []
+
+
+_CHILDS = "{title} is for children aged {ages}, so I'll check for {whom}."
+
+
+def _ages(entry: Entry) -> str:
+    """"4 to 16", "15 or under": the ages of an entry for children."""
+    if entry.min_age is not None:
+        return f"{entry.min_age} to {entry.max_age}"
+    return f"{entry.max_age} or under"
 
 
 def _for_children(ctx: Context, flow: dict[str, Any]) -> Entry | None:
