@@ -39,7 +39,7 @@ from conversations.crisis import (
     help_for,
     next_step,
 )
-from conversations.eligibility import checkable
+from conversations.eligibility import age_range, checkable
 from conversations.flows import entitlement, feedback, objection, privacy
 from conversations.flows import timebank as timebank_flow
 from conversations.flows import volunteering as volunteering_flow
@@ -463,22 +463,20 @@ class Engine:
     def answer(self, session: Session, text: str, ctx: Context) -> list[Outbound]:
         end_flow(session)
         age = said_age(session, text)  # with an age, more are looked at for one that fits
-        found = self.matcher.search(text, limit=(MAX_CHOICES + 1) * (2 if age else 1))
-        result = fits_age(services_first(found, text), age)
+        found = services_first(self.matcher.search(text, limit=(MAX_CHOICES + 1) *
+                                                    (2 if age else 1)), text)
+        result = fits_age(found, age)
         result = replace(result, matches=result.matches[:MAX_CHOICES + 1])
         if result.answered and result.best is not None:
-            others = [e for e in alternatives(result)  # none for another age group, and
-                      if (age is None or not _too_old_or_young(e, age))  # no role to give
-                      and (e.kind != "volunteering" or result.best.entry.kind == "volunteering"
-                           or GIVING_WORDS.search(text))]  # time to someone asking for help
-            others = others[:SMS_ALTERNATIVES if sms_sized(session) else None]
-            shown = self.show(session, result.best.entry, ctx, others, people.subject_of(text))
-            topic = follow_up.topic_of(text, result.best.entry)
-            if topic is not None and topic.name in ASKED_AT_ONCE and sms_sized(session):
-                # "what time does the food bank open": a text's card has no opening times
-                card = 1 if shown and shown[0].entry is not None else 0
-                shown.insert(card, Outbound(follow_up.answer(topic, result.best.entry, text)))
-            return shown
+            passed = found.best.entry if found.best is not None else None
+            if age is not None and passed is not None and passed != result.best.entry and \
+                    _too_old_or_young(passed, age) and _named(passed, text) and \
+                    not _made_for_an_age(result.best.entry):
+                # "im 65 can i get a free bus pass": why not the one they asked for (the
+                # pension-age scheme for "council tax reduction" at 70 says it itself)
+                shown = self._shown_for(session, text, ctx, result, age)
+                return [Outbound(f"{passed.title} is for {age_range(passed)}."), *shown]
+            return self._shown_for(session, text, ctx, result, age)
         suggestions = [m.entry for m in result.matches[:MAX_CHOICES] if m.score > 0]
         # a disclosure goes to the safeguarding contact, not the digest
         if is_request(text) and not in_danger(text):
@@ -492,6 +490,25 @@ class Engine:
             return [Outbound(NOTHING_MEMBER)]
         offer(session, [(example, f"ask:{example}") for example in EXAMPLES])
         return [Outbound(NOTHING, choices=EXAMPLES)]  # never a dead end
+
+    def _shown_for(self, session: Session, text: str, ctx: Context, result: SearchResult,
+                   age: int | None) -> list[Outbound]:
+        """The answer to a message `result` answers: its best entry, with the alternatives
+        that fit, and what the message asked of it when a text's card cannot show that."""
+        assert result.best is not None
+        best = result.best.entry
+        others = [e for e in alternatives(result)  # none for another age group, and
+                  if (age is None or not _too_old_or_young(e, age))  # no role to give
+                  and (e.kind != "volunteering" or best.kind == "volunteering"
+                       or GIVING_WORDS.search(text))]  # time to someone asking for help
+        others = others[:SMS_ALTERNATIVES if sms_sized(session) else None]
+        shown = self.show(session, best, ctx, others, people.subject_of(text))
+        topic = follow_up.topic_of(text, best)
+        if topic is not None and topic.name in ASKED_AT_ONCE and sms_sized(session):
+            # "what time does the food bank open": a text's card has no opening times
+            card = 1 if shown and shown[0].entry is not None else 0
+            shown.insert(card, Outbound(follow_up.answer(topic, best, text)))
+        return shown
 
     def show(self, session: Session, entry: Entry, ctx: Context, others: Sequence[Entry] = (),
              subject: people.Subject | None = None) -> list[Outbound]:
@@ -700,6 +717,16 @@ def fits_age(result: SearchResult, age: int | None) -> SearchResult:
     if lead is best:
         return result
     return replace(result, matches=(lead, *(m for m in result.matches if m is not lead)))
+
+
+_NOT_NAMING = frozenset({"for", "and", "the", "free", "help", "support", "people", "young",
+                         "older", "year", "years", "olds", "with", "your", "you"})
+
+
+def _named(entry: Entry, text: str) -> bool:
+    """Whether the message names the entry by a word of its title ("bus pass")."""
+    title = set(re.findall(r"[a-z]{3,}", entry.title.lower())) - _NOT_NAMING
+    return bool(title & set(re.findall(r"[a-z]{3,}", words(text))))
 
 
 def _for_age(entry: Entry, age: int) -> bool:

@@ -54,7 +54,8 @@ _RELATION = re.compile(r"\b(?:my|our)\s+(?:(?:\d{1,2}|\w+)[- ](?:year|yr)[- ]old
                        + "|".join(sorted({*_CHILDREN, *_ADULTS}, key=len, reverse=True))
                        + r")\b")
 _SOMEONE = re.compile(r"\b(?:someone else|somebody else|other person|for (?:him|her|them)|"
-                      r"(?:he|she)(?:'s| is| gets| has)|(?:can|could|does|would) (?:he|she))\b")
+                      r"(?:he|she)(?:'s| is| gets| has)|hes|shes|(?:can|could|does|would) "
+                      r"(?:he|she))\b")
 _FOR_SELF = re.compile(r"\b(?:for me|for myself|myself|me|mine|my own|i|i'm|im|i am|we|us)\b")
 # a parent named only for what the household gets or does ("my mum is on uc", "my dad
 # works nights"), and a request in the writer's own name ("can i get ...")

@@ -387,3 +387,14 @@ def test_a_parents_own_check_of_childcare_is_for_the_child_they_named(engine: En
     assert "How old" not in " ".join(r.text for r in asked[1])
     assert asked[2][0].text.startswith("Your youngest child is likely to be able to get 30 "
                                        "hours free childcare")
+
+
+def test_an_entitlement_named_for_another_age_says_why_another_is_shown(engine: Engine
+                                                                        ) -> None:
+    replies = conversation(engine, "im 65 can i get a free bus pass")[0]
+    assert replies[0].text == "Free bus pass for older people is for people aged 66 or over."
+    assert replies[1].entry is not None and replies[1].entry.id == "disabled-bus-pass"
+    # not when nothing named was passed over, or the one for the age says it itself
+    assert conversation(engine, "im 80 and lonely")[0][0].entry is not None
+    assert conversation(engine, "im 70 and struggling to pay council tax")[0][0].text.startswith(
+        "You are likely")
