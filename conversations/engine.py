@@ -149,13 +149,14 @@ class Engine:
         a feedback comment or a message passed on to another member)."""
         ctx = self.context(now, inbound.reply_to)
         concern = assess(inbound.text)
-        if concern is not None and concern.phrase == CLASSIFIER and \
-                entitlement.reads_as_answer(session, inbound.text):
-            concern = None  # "i think so mum gets some benefit": an answer, not a disclosure
         disclosed = session.data.pop("disclosed", None)
         reassured = session.data.pop("reassured", False)
-        if session.updated_at is not None and now - session.updated_at > IDLE_RESET:
+        idle = session.updated_at is not None and now - session.updated_at > IDLE_RESET
+        if idle:
             disclosed = None  # a day later, "yes" or "help" is a new conversation
+        elif concern is not None and concern.phrase == CLASSIFIER and \
+                entitlement.reads_as_answer(session, inbound.text):
+            concern = None  # "i think so mum gets some benefit": an answer, not a disclosure
         said = words(inbound.text).replace("'", "")
         quiet = after_disclosure(said, disclosed) if disclosed else None
         if quiet == STILL_HERE and reassured:

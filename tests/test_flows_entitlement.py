@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 import sqlite_utils
 from conversation_kit import Talk, engine_for
@@ -87,6 +89,28 @@ def test_a_child_is_asked_about_their_parents(talk: Talk) -> None:
     talk.say("free school meals")
     talk.say("check for me")
     assert "(or your parents)" in talk.say("12")  # a child's own check
+
+
+@pytest.mark.parametrize("said", [
+    "no i dont, he took my bank card and says i cant leave",
+    "no i dont, i just feel so alone and tired of everything",
+])
+def test_a_disclosure_that_starts_like_an_answer_still_gets_the_helplines(talk: Talk,
+                                                                        said: str) -> None:
+    """Only a few words that are all answer are exempt from the classifier (review)."""
+    talk.say("council tax reduction")
+    talk.say("check for me")
+    talk.say("35")
+    talk.say(said)
+    assert talk.replies[0].urgent, talk.replies[0].text
+
+
+def test_an_answer_a_day_later_is_not_exempt(talk: Talk) -> None:
+    talk.say("free school meals")
+    talk.say("1")
+    talk.say("I'm 12")
+    talk.say("i think so mum gets some benefit", later=timedelta(days=2))
+    assert talk.replies[0].urgent  # the check was long left: a new message, read as one
 
 
 def test_not_entitled_says_why_and_suggests_what_fits(talk: Talk) -> None:

@@ -77,6 +77,9 @@ _CORRECTION = re.compile(
 _SORRY_I_MEAN = re.compile(r"^(?:(?:sorry|soz|wait|oops|whoops|oh|no)\W+)+i mean\W+"
                            r"(?P<answer>.+?)\W*$")  # "sorry, i mean yes"; not "i mean no"
 BENEFITS_ADVICE = "benefits advice to check what i can claim"
+ANSWER_WORDS = 8  # an answer longer than this may say more than the answer
+_AGE_ALONE = re.compile(r"(?:i'?m |im |i am |(?:s?he|they)'?s |(?:s?he|they) (?:is|are) )?\d{1,3}"
+                        r"(?: (?:years? old|yrs?(?: old)?|yo))?")
 ADULT = 18  # an entry for ages up to this is a child's, even when a parent asks for it
 _FILLER = re.compile(r"^(?:i mean|well|erm+|um+|uh+|hmm+|so|oh)\b[,.\s]*", re.IGNORECASE)
 _ANSWER_CLAUSES = re.compile(r"\s*(?:[,;]|\bbut\b|\bthough\b|\balthough\b)\s*")
@@ -446,15 +449,19 @@ def _in_clauses(text: str, code: str) -> YesNo | None:
 
 
 def reads_as_answer(session: Session, text: str) -> bool:
-    """Whether the message answers the check question being asked (a yes or no, a benefit's
-    name, an age): the safeguarding classifier alone does not interrupt such an answer
-    (conversations/engine.py), though the phrase rules still do."""
+    """Whether the message is only an answer to the check question being asked: a few words
+    ("i think so mum gets some benefit"), each clause of them read as the answer, or the
+    age alone. The safeguarding classifier alone does not interrupt such an answer
+    (conversations/engine.py); the phrase rules still do, and anything longer or with more
+    in it ("no, he took my bank card and says i cant leave") is never exempt."""
     asking = flow_data(session).get("asking") if session.state == "entitlement:ask" else None
-    if asking is None:
+    said = words(text)
+    if asking is None or len(said.split()) > ANSWER_WORDS:
         return False
     if asking == AGE:
-        return parse_age(text) not in ("", "bad")
-    return _circumstance(text, asking)[0] != ""
+        return _AGE_ALONE.fullmatch(said) is not None
+    return all(_circumstance(part, asking)[0] != "" for part in _ANSWER_CLAUSES.split(said)
+               if part)
 
 
 def _unsure_text(ctx: Context, codes: Sequence[str]) -> str:
