@@ -82,7 +82,7 @@ _AGE_ALONE = re.compile(r"(?:i'?m |im |i am |(?:s?he|they)'?s |(?:s?he|they) (?:
                         r"(?: (?:years? old|yrs?(?: old)?|yo))?")
 ADULT = 18  # an entry for ages up to this is a child's, even when a parent asks for it
 _FILLER = re.compile(r"^(?:i mean|well|erm+|um+|uh+|hmm+|so|oh)\b[,.\s]*", re.IGNORECASE)
-_ANSWER_CLAUSES = re.compile(r"\s*(?:[,;]|\bbut\b|\bthough\b|\balthough\b)\s*")
+_ANSWER_CLAUSES = re.compile(r"\s*(?:[,;.!?]|\bbut\b|\bthough\b|\balthough\b)\s*")
 # "no, but my partner does": the household's benefit is the answer (not a disability's)
 _HOUSEHOLD_GETS = re.compile(r"(?:^|[,;]\s*|\bbut\s+)(?:my|our) (?:partner|husband|wife|"
                              r"mum|mam|mom|dad|parents|boyfriend|girlfriend) (?:does|do|is|are)"
