@@ -48,7 +48,7 @@ class Arrival:
     """A person's message as every channel hands it in."""
 
     channel: Channel
-    message_id: str  # the provider's id (Twilio MessageSid; bot/channels/telegram.py's key)
+    message_id: str  # the provider's id (Twilio MessageSid, Telegram update_id, ...)
     address: str  # who: an E.164 number, a Telegram chat id, a web visitor's id
     text: str
     at: datetime

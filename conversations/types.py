@@ -26,9 +26,8 @@ class Inbound:
     choice: int | None = None
     # the provider's id of our message this replies to, or whose button was pressed (Telegram)
     reply_to: str | None = None
-    # the channel's id of this message (bot/channels/telegram.py `arrival`'s key): our
-    # replies to it are queued under conversations/outbox.py `reply_key`, so a button
-    # under one names what it answered
+    # the channel's id of this message (Telegram's update_id): our replies to it are queued
+    # under conversations/outbox.py `reply_key`, so a button under one names what it answered
     message_id: str | None = None
 
 

@@ -131,27 +131,6 @@ async def test_an_edited_message_is_answered_as_it_now_reads(
     assert later[0].startswith("<b>Free school meals</b>"), later  # nothing before it
 
 
-async def test_a_photo_replaced_under_the_same_caption_is_not_answered_again(
-    polling: Server, bot_api: FakeBotApi
-) -> None:
-    photo = [{"file_id": "AgAD1", "file_unique_id": "u1", "width": 90, "height": 90}]
-    first = text_update("")
-    message = {k: v for k, v in first["message"].items() if k != "text"}
-    bot_api.push({**first, "message": {**message, "photo": photo, "caption": "council tax"}})
-    assert await eventually(lambda: any("Council Tax" in m["text"] for m in bot_api.sent))
-    before = len(bot_api.sent)
-    other = [{**photo[0], "file_id": "AgAD2", "file_unique_id": "u2"}]
-    bot_api.push({"update_id": next(_ids), "edited_message": {
-        **message, "photo": other, "caption": "council tax", "edit_date": 1735732860}})
-    bot_api.push({"update_id": next(_ids), "edited_message": {
-        **message, "photo": other, "caption": "free school meals", "edit_date": 1735732870}})
-    assert await eventually(lambda: any(m["text"].startswith("<b>Free school meals</b>")
-                                        for m in bot_api.sent[before:]))
-    await asyncio.sleep(0.3)
-    later = [m["text"] for m in bot_api.sent[before:]]
-    assert later[0].startswith("<b>Free school meals</b>"), later  # the same words: nothing
-
-
 async def test_polling_a_button_press_picks_the_choice(
     polling: Server, bot_api: FakeBotApi, titles: set[str]
 ) -> None:

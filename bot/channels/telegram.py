@@ -1,13 +1,12 @@
 """Telegram through python-telegram-bot: the adapter.
 
 In: updates arrive by webhook or long polling; each becomes an `Arrival` for the inbox,
-which de-duplicates (a button press by update_id, a message by what it says) and queues
-the replies in the outbox; the webhook answers at once. Polling handles different chats at
-the same time and one update at a time per chat (`PerChatProcessor`). In groups the bot
-keeps nothing and asks to be messaged directly. A person who blocks the bot
-(`my_chat_member`: kicked) is opted out; unblocking opts them back in. `/start PAYLOAD` (a
-deep link from a poster or a school) starts the conversation and keeps the payload as
-where they came from.
+which de-duplicates by update_id and queues the replies in the outbox; the webhook answers
+at once. Polling handles different chats at the same time and one update at a time per
+chat (`PerChatProcessor`). In groups the bot keeps nothing and asks to be messaged
+directly. A person who blocks the bot (`my_chat_member`: kicked) is opted out; unblocking
+opts them back in. `/start PAYLOAD` (a deep link from a poster or a school) starts the
+conversation and keeps the payload as where they came from.
 
 A webhook body is read with a size limit, decoded strictly (bot/guard.py) and its shape
 checked (bot/channels/updates.py) after the secret. A chat over its fair use
@@ -21,7 +20,6 @@ blocked bot is an opt-out, a network fault is retried.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import hmac
 import logging
 import re
@@ -124,9 +122,6 @@ def arrival(update: Update, now: datetime) -> Arrival | None:
     if update.message is None and message.edit_date is not None and \
             message.edit_date - message.date > EDIT_WINDOW:
         return None  # an old message put right: the conversation has moved on since
-    # one message as it reads: a webhook's retry, or an edit that leaves the words as they
-    # were (a photo replaced under the same caption), is a duplicate the inbox drops
-    key = "m" + hashlib.sha256(f"{chat.id}:{message.message_id}:{text}".encode()).hexdigest()[:24]
     source = None
     if started := START_PAYLOAD.match(text):
         text, source = "/start", started.group(1)
