@@ -308,6 +308,11 @@ def test_a_parent_asking_for_a_childs_entitlement_is_checked_for_the_child(engin
     assert "you said you are 34" not in handed
     assert asked[-1][0].text.startswith("Your children are likely to be able to get School "
                                         "uniform grant.")
+    for own in ("its for me", "i dont have any kids"):  # no child to check for: their own
+        mine = conversation(engine, "can i get free swimming", "34", own)[-1][0].text
+        assert mine.startswith("It looks like you can't get Free swimming"), mine
+    young = conversation(engine, "can i get free swimming", "17")[-1][0].text
+    assert young.startswith("It looks like you can't get"), young  # 17: no parent assumed
     asked = conversation(engine, "can i get the school uniform grant im 14", "yes")
     assert not any("children under 18" in r.text for replies in asked for r in replies)
     assert asked[-1][0].text.startswith("You are likely to be able to get School uniform")

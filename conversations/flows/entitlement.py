@@ -80,6 +80,9 @@ BENEFITS_ADVICE = "benefits advice to check what i can claim"
 ANSWER_WORDS = 8  # an answer longer than this may say more than the answer
 _AGE_ALONE = re.compile(r"(?:i'?m |im |i am |(?:s?he|they)'?s |(?:s?he|they) (?:is|are) )?\d{1,3}"
                         r"(?: (?:years? old|yrs?(?: old)?|yo))?")
+_NOT_FOR_A_CHILD = re.compile(r"\b(?:for me|for myself|(?:i )?(?:don'?t|dont|do not) have "
+                              r"(?:any )?(?:kids|children)|no (?:kids|children)|not for "
+                              r"(?:a|my) (?:child|kid))\b")
 ADULT = 18  # an entry for ages up to this is a child's, even when a parent asks for it
 _FILLER = re.compile(r"^(?:i mean|well|erm+|um+|uh+|hmm+|so|oh)\b[,.\s]*", re.IGNORECASE)
 _ANSWER_CLAUSES = re.compile(r"\s*(?:[,;.!?]|\bbut\b|\bthough\b|\balthough\b)\s*")
@@ -250,6 +253,10 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
         people.note_subject(session, text)  # "she's 9" to "How old are you?": it is for her
         flow["for"] = subject = "other"
         note = f"OK, I'll check for {people.whom(session, subject)}."
+    if asking == AGE and flow.get("handed") and _NOT_FOR_A_CHILD.search(words(text)):
+        flow.update({"for": "you", "handed": False})  # "its for me", "i dont have kids":
+        session.data.pop("other", None)  # the writer's own check, their age given already
+        return step(ctx, session)
     if asking == AGE:
         age = parse_age(text)
         if age == "" and note:  # "it's for my son": now ask how old he is
@@ -263,11 +270,11 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
         if isinstance(age, list):  # "7 and 12" to "How old is your child?"
             people.for_children(session, age)
         elif subject == "you" and (entry := _for_children(ctx, flow)) is not None and \
-                isinstance(age, int) and age > (entry.max_age or 0):
+                isinstance(age, int) and age >= ADULT:
             # "can i get help with school uniform" from a parent of 34: the child's check
             people.record(session, subject, AGE, age)
             people.note_subject(session, "my child")
-            flow["for"] = "other"
+            flow.update({"for": "other", "handed": True})
             return [Outbound(_CHILDS.format(title=entry.title, ages=_ages(entry),
                                             whom=people.whom(session, "other"))),
                     *step(ctx, session)]
