@@ -108,6 +108,8 @@ _INCOME = re.compile(r"\b(?:uc|universal credit|income support|jsa|jobseekers?(?
                      r"on benefits|get benefits|claim benefits|on the dole)\b")
 _DISABILITY = re.compile(r"\b(?:pip|dla|attendance allowance|personal independence payment|"
                          r"disability living allowance|adp|adult disability payment)\b")
+_PENDING = re.compile(r"\b(?:applied|applying|apply|waiting|going to|gonna|will be|pending|"
+                      r"put in a claim|made a claim|claim in)\b")
 _CHILD_BENEFIT = re.compile(r"\bchild benefits?\b")
 _SOME_BENEFIT = re.compile(r"\b(?:gets?|getting|on|claims?|claiming|receives?) (?:some|a|one|"
                            r"a few|some kind of|some sort of)? ?benefits?\b")
@@ -423,6 +425,8 @@ def benefit_answer(text: str) -> tuple[bool | None, str] | None:
     said = words(text)
     if _NEGATED.search(said) and not re.search(r"\b(?:not sure|dunno|don'?t know)\b", said):
         return None
+    if _INCOME.search(said) and _PENDING.search(said):  # "ive applied for universal credit"
+        return None, "Until it is paid, I've put \"not sure\"."
     if _INCOME.search(said):
         return True, ""
     if _DISABILITY.search(said):

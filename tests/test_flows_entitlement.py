@@ -50,7 +50,8 @@ def test_a_new_question_at_the_offer_is_answered_not_taken_for_yes(talk: Talk) -
     shown = talk.say("where can i find things to do after school?")  # "i": not "for me"
     assert "Youth club" in shown or "Free evening sessions" in shown
     assert "How old are you?" not in shown
-    for about_it in ("can i get it?", "am i eligible?", "what if i work part time?"):
+    for about_it in ("can i get it?", "am i eligible?", "what if i work part time?",
+                     "i want to check", "i need to know if i qualify"):
         talk.say("council tax reduction")  # about the offer: the check
         assert "How old are you?" in talk.say(about_it), about_it
         talk.say("stop")
@@ -64,6 +65,7 @@ def test_a_new_question_at_the_offer_is_answered_not_taken_for_yes(talk: Talk) -
     ("only child benefit", "can't get Free school meals"),
     # the classifier alone leans towards danger on this one; as an answer it is none
     ("i think so mum gets some benefit", "may be able to get Free school meals"),
+    ("not yet but ive applied for universal credit", "may be able to get Free school meals"),
 ])
 def test_an_answer_in_a_few_words_is_read_not_searched(talk: Talk, answer: str,
                                                          verdict: str) -> None:

@@ -154,7 +154,8 @@ def test_my_data_however_asked(db: sqlite_utils.Database, said: str) -> None:
 
 
 @pytest.mark.parametrize("said", ["forget it", "delete my objection", "my data usage is high",
-                                  "remove me from the housing register", "what have you got"])
+                                  "remove me from the housing register", "what have you got",
+                                  "delete all", "remove all"])
 def test_words_near_the_commands_are_not_them(db: sqlite_utils.Database, said: str) -> None:
     reply = Talk(engine_for(db), db).say(said)
     assert "This cannot be undone" not in reply and "I hold" not in reply

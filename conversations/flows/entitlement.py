@@ -381,7 +381,9 @@ def _other_facts(ctx: Context, session: Session, text: str) -> list[Outbound] | 
 # how a request for something else begins (a question about the offer begins otherwise)
 _FINDS = re.compile(r"(?:where|is there|are there|any ?where|some ?where|i need|we need|need|"
                     r"i want|looking for|help with|can (?:i|we|you|u) (?:get|have|find) "
-                    r"(?:help|some|any)|how (?:do|can) (?:i|we) (?:find|get) (?:help|some|any))\b")
+                    r"(?:help|some|any)|how (?:do|can) (?:i|we) (?:find|get) (?:help|some|any))\b"
+                    # not "i want to check", "i need to know if i qualify": the offer's own
+                    r"(?!.*\b(?:check|qualify|eligible|entitled|apply|it)\b)")
 
 
 def _offered(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
