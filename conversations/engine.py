@@ -401,7 +401,7 @@ class Engine:
             return objection.list_plans(ctx, session)
         if (target := objection.wants_to_withdraw(text)) is not None:
             return objection.withdraw(ctx, session, target)
-        if (wanted := objection.wanted(text)) is not None:
+        if (wanted := objection.wanted(text) or objection.judged(ctx, text)) is not None:
             target, reason = wanted
             if last is not None and target in objection.PRONOUNS:
                 return objection.about(ctx, session, last, reason)
@@ -630,6 +630,8 @@ GIVING_WORDS = re.compile(r"\b(?:volunteer\w*|help out|helping out|give (?:my |s
                           r"timebank|offer|(?:i|we) (?:want|wanna|would like|'?d like) to help|"
                           r"(?:can|could|how can) (?:i|we) help)\b", re.IGNORECASE)
 ASKED_FOR = {"proposal": PLAN_WORDS, "volunteering": GIVING_WORDS}
+_PLAN_NAMED = re.compile(r"\b(?:plans?|planning|planned|proposals?|proposed|consultation|"
+                         r"object|objection|petition|have (?:my|your) say)\b", re.IGNORECASE)
 CLOSE_ENOUGH = 0.9
 # what a first message may ask of the entry it finds, answered beside its card in a text
 ASKED_AT_ONCE = frozenset({"when", "where", "cost", "phone", "email", "website", "documents"})
@@ -649,11 +651,12 @@ def services_first(result: SearchResult, text: str) -> SearchResult:
     words_for = ASKED_FOR.get(best.entry.kind) if best is not None else None
     if best is None or words_for is None:
         return result
-    # a plan named by nothing of its own ("they've cut my hours" is not "Plan to cut
-    # Northgate Youth Club hours") gives way to any service that answers
-    unnamed = best.entry.kind == "proposal" and not (
-        set(re.findall(r"[a-z0-9]+", words(text))) & (_content_words(best.entry.title)
-                                                        - _GENERIC_TITLE_WORDS))
+    # a plan named by nothing of its own, title or keywords, and asked for by no word but
+    # "cut" or "change" ("they've cut my hours" is not "Plan to cut Northgate Youth Club
+    # hours") gives way to any service that answers
+    own = _content_words(" ".join([best.entry.title, *best.entry.keywords]))
+    unnamed = best.entry.kind == "proposal" and not _PLAN_NAMED.search(text) and not (
+        set(re.findall(r"[a-z0-9]+", words(text))) & (own - _GENERIC_TITLE_WORDS))
     if words_for.search(text) and not unnamed:
         return result
     least = Matcher.ANSWER_AT if unnamed else max(best.score * CLOSE_ENOUGH, Matcher.ANSWER_AT)

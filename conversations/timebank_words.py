@@ -46,7 +46,7 @@ def numbers_as_digits(said: str) -> str:
 
 
 _ME_GAVE = re.compile(  # "i helped priya ...", and without the "i": "gave priya an hour ..."
-    r"^(?P<who>i(?:'ve| have)? |we |just )?(?:helped|gave|did|drove|taught|visited|walked|fixed|"
+    r"^(?P<who>i(?:'ve| have)? |we )?(?:helped|gave|did|drove|taught|visited|walked|fixed|"
     r"cleaned for|cooked for|shopped for|sat with|spent (?:.+?) (?:helping|with))\s+"
     r"(?P<name>[a-z][a-z'-]*)\b(?P<rest>.*)$")
 # "i did an hour of shopping for priya", "gave 2 hours to priya", "spent an hour on
@@ -100,6 +100,8 @@ class Said:
     i_gave: bool  # True: the sender helped the other member
     minutes: int | None  # None when no duration was given
     what: str
+    certain: bool = True  # False when told without "I" or time first ("did 2 hours for
+    # tesco"): an exchange only if the name is a member's (conversations/flows/timebank.py)
 
 
 def duration(text: str) -> int | None:
@@ -150,7 +152,7 @@ def exchange_said(text: str) -> Said | None:
     if timed is not None and timed.group("name") not in NOT_NAMES:
         what = " ".join(part for part in (timed.group("what"), what_of(timed.group("rest")))
                         if part)
-        return Said(timed.group("name").capitalize(), True, duration(said), what)
+        return Said(timed.group("name").capitalize(), True, duration(said), what, False)
     for pattern, i_gave in ((_ME_GAVE, True), (_GAVE_ME, False)):
         found = pattern.match(said)
         if found is None or found.group("name") in NOT_NAMES:
@@ -159,7 +161,7 @@ def exchange_said(text: str) -> Said | None:
         if i_gave and not found.group("who") and minutes is None:
             continue  # "visited nan in hospital": without "I" and a time, no exchange told
         return Said(found.group("name").capitalize(), i_gave, minutes,
-                    what_of(found.group("rest")))
+                    what_of(found.group("rest")), not i_gave or bool(found.group("who")))
     return None
 
 

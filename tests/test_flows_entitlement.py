@@ -128,7 +128,7 @@ def test_not_entitled_says_why_and_suggests_what_fits(talk: Talk) -> None:
     assert "You are likely to be able to get Single person discount" in result
     verdict = talk.say("council tax reduction")  # already decided: the verdict straight away
     assert "It looks like you can't get Council Tax Reduction, because" in verdict
-    assert 'you answered No to "Do you (or your parents) get Universal Credit' in verdict
+    assert 'you answered No to "Do you get Universal Credit' in verdict  # as it was put
     assert "You might try this." in verdict
     assert "a guide, not a decision" in verdict
     assert talk.choices == ("Single person discount",)

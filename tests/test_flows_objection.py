@@ -222,9 +222,14 @@ def test_an_objection_said_as_a_judgement_or_a_plea_keeps_its_reason(
     assert db.execute("SELECT reason FROM objections").fetchone()[0] == reason
 
 
-@pytest.mark.parametrize("said", ["you are a disgrace", "this is ridiculous"])
+@pytest.mark.parametrize("said", ["you are a disgrace", "this is ridiculous",
+                                  "the price of food is shocking, i cant afford to eat",
+                                  "my landlord is a disgrace, there is mould everywhere",
+                                  "please dont take away my kids"])
 def test_a_judgement_of_nothing_named_is_no_objection(talk: Talk, said: str) -> None:
-    assert "object to" not in talk.say(said)
+    """A judgement is an objection only when it names a council plan (review)."""
+    reply = talk.say(said)
+    assert "object to" not in reply and "couldn't find" not in reply
 
 
 def test_a_complaint_that_says_what_after_a_comma_finds_it(talk: Talk) -> None:
@@ -234,6 +239,9 @@ def test_a_complaint_that_says_what_after_a_comma_finds_it(talk: Talk) -> None:
                                            "always shut")
     talk.say("stop")
     assert "What would you like to object to?" in talk.say("i want to complain, you are rubbish")
+    talk.say("stop")
+    assert "What would you like to object to?" in talk.say(  # names nothing: asked what
+        "i want to complain, nobody answers the phone")
     assert talk.say("yes").startswith("What would you like to object to?")
 
 

@@ -344,6 +344,8 @@ def test_hours_cut_at_work_is_not_the_plan_to_cut_youth_club_hours(engine: Engin
     assert first_answer(engine, "my hours have been cut at work") == "benefits-advice"
     assert first_answer(engine, "why are they cutting the youth club hours") == \
         "proposal-youth-club-hours"
+    for plan in ("whats the plan for the bins", "are they changing bin collections"):
+        assert first_answer(engine, plan) == "proposal-three-weekly-bins", plan  # (review)
 
 
 def test_a_lonely_older_person_gets_company_and_is_offered_no_role_to_give(engine: Engine

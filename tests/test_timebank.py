@@ -334,8 +334,20 @@ def test_a_time_in_everyday_words_is_read_whole_and_left_out_of_the_note(
 
 
 @pytest.mark.parametrize("said", ["gave up smoking", "visited nan in hospital", "walked home",
-                                  "did my homework"])
+                                  "did my homework", "just visited nan"])
 def test_everyday_news_without_i_and_a_time_is_no_exchange(said: str) -> None:
     from conversations.timebank_words import exchange_said
 
     assert exchange_said(said) is None
+
+
+@pytest.mark.parametrize("said", ["spent 2 hours on the phone to universal credit",
+                                  "did 2 hours for tesco", "gave an hour to oxfam"])
+def test_an_hour_told_without_i_or_time_first_names_a_member_or_is_none(said: str) -> None:
+    """Told this way the name may be anyone's ("tesco"): the time bank takes it up only for a
+    member of that name (conversations/flows/timebank.py)."""
+    from conversations.timebank_words import exchange_said
+
+    found = exchange_said(said)
+    assert found is not None and not found.certain
+    assert exchange_said("I helped Priya for an hour").certain  # type: ignore[union-attr]

@@ -501,8 +501,12 @@ def result_one(ctx: Context, session: Session, entry_id: str) -> list[Outbound]:
         others = fitting(ctx.entries.values(), answers, ctx.questions, exclude=entry.id)[:3]
         if not others and _no_benefit_only(entry, answers):
             others = _benefits_advice(ctx)  # on a low wage, a benefit may be due after all
-        text = (f"It looks like {name} can't get {entry.title}, because "
-                + " and ".join(verdict.reasons) + ".")
+        reasons = " and ".join(verdict.reasons)
+        for criterion in entry.criteria:  # quoted as it was put: "Do you get ...?"
+            asked = question_for(criterion.code, ctx.questions)
+            reasons = reasons.replace(asked, people.question_about(asked, session, subject,
+                                                                   criterion.code))
+        text = f"It looks like {name} can't get {entry.title}, because {reasons}."
         if others:
             end_flow(session)
             text += (" You might try " + ("this" if len(others) == 1 else "one of these")

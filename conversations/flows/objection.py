@@ -46,13 +46,16 @@ _OBJECT = re.compile(
     r"|^(?:i )?(?:don'?t|do not|dont) want (?!to )(.+)$"
     r"|^(?:i )?(?:oppose|object to|am against|veto) (.+)$"
     r"|^(?:complaint|objection)(?: about| to)? ?(.*)$"
-    # "please dont shut the toilets at castle hill", "closing the library is a disgrace"
+    # "please dont shut the toilets at castle hill" (not "please dont take away my kids")
     r"|^(?:please )?(?:don'?t|do not|dont) (?:shut|close|cut|scrap|get rid of|take away|"
-    r"shut down|close down|sell off|sell) (.+)$"
-    r"|^(?!(?:you|u|ur|it|this|that|he|she|they|i|im|my life|life)\b)(.+?) (?:is|are|would be|"
-    r"will be|'?s) (?:a disgrace|disgraceful|an? (?:terrible|bad|stupid|awful|rubbish|crazy) "
-    r"idea|ridiculous|outrageous|shocking|unfair|madness)\b.*$"
+    r"shut down|close down|sell off|sell) (?!(?:my|me|our|us)\b)(.+)$"
 )
+# "closing the library is a disgrace, my nan uses it": an objection when it names a plan
+# (`judged`), not "my landlord is a disgrace" or "the price of food is shocking"
+_JUDGED = re.compile(
+    r"^(?!(?:you|u|ur|it|this|that|he|she|they|i|im|my)\b)(.+?) (?:is|are|would be|will be|"
+    r"'?s) (?:a disgrace|disgraceful|an? (?:terrible|bad|stupid|awful|rubbish|crazy) idea|"
+    r"ridiculous|outrageous|shocking|unfair|madness)\b")
 _WITHDRAW = re.compile(
     r"^(?:(?:actually|ok|okay|oh|um|hi|sorry|no|please|pls)[, ]+)*"
     r"(?:(?:can|could|may) (?:i|you|u) (?:please )?"
@@ -144,6 +147,20 @@ def wanted(text: str) -> tuple[str, str | None] | None:
     return target, None
 
 
+def judged(ctx: Context, text: str) -> tuple[str, str | None] | None:
+    """(the plan, the reason given with it) for a judgement of a council plan ("3 weekly bins
+    is a terrible idea, my bin is already overflowing"); None when it names no plan."""
+    found = _JUDGED.match(words(text))
+    if found is None:
+        return None
+    ranked_here = ranked(ctx, found.group(1))
+    if not ranked_here or ranked_here[0][1].kind != "proposal" or ranked_here[0][0] < SURE:
+        return None
+    _, *rest = _WITH_REASON.split(text.strip(), maxsplit=1)
+    reason = rest[0].strip(" .!") if rest else ""
+    return found.group(1), a_reason(reason) if len(reason.split()) >= 2 else None
+
+
 def wants_to_withdraw(text: str) -> str | None:
     found = _WITHDRAW.match(words(text))
     if found is None:
@@ -198,12 +215,22 @@ def start(ctx: Context, session: Session, target: str, reason: str | None = None
     session.data["flow"] = {"kind": "object"}
     if reason is not None:
         session.data["flow"]["reason"] = reason
-    if not target and reason and not _ABOUT_US.match(reason) and \
-            any(score >= MAYBE for score, _ in ranked(ctx, reason)):
+    if not target and reason and not _ABOUT_US.match(reason) and any(
+            score >= MAYBE and _names(reason, entry) for score, entry in ranked(ctx, reason)):
         target = reason  # "i want to complain, my bin has been missed 3 weeks in a row"
     if not target:
         return [ask(session, "objection:what", WHAT)]
     return find(ctx, session, target)
+
+
+def _names(text: str, entry: Entry) -> bool:
+    """Whether the words name the entry by a word of its title ("my bin": Bin collections)."""
+    title = {w.rstrip("s") for w in re.findall(r"[a-z]{3,}", entry.title.lower())} - _SMALL
+    return bool(title & {w.rstrip("s") for w in re.findall(r"[a-z]{3,}", words(text))})
+
+
+_SMALL = frozenset({"the", "and", "for", "with", "help", "free", "your", "you", "from", "about",
+                    "plan", "new", "our", "out", "all", "any", "get", "has", "can", "not"})
 
 
 def title_likeness(target: str, title: str, **_: object) -> float:

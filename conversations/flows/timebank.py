@@ -82,6 +82,9 @@ def route(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
     if (figures := figures_asked(ctx, me, text)) is not None:
         return [figures]
     said = timebank_words.exchange_said(text)
+    if said is not None and not said.certain and not timebank.named(
+            ctx.db, said.other, excluding=me.id if me is not None else None):
+        said = None  # "spent 2 hours on the phone to universal credit": nobody's hour
     if said is not None and me is not None:
         return record_said(ctx, session, me, said)
     if said is not None and said.minutes is not None and timebank.named(ctx.db, said.other):
