@@ -57,26 +57,6 @@ def test_a_new_question_at_the_offer_is_answered_not_taken_for_yes(talk: Talk) -
         talk.say("stop")
 
 
-@pytest.mark.parametrize(("answer", "verdict"), [
-    ("we used to but not anymore", "can't get Free school meals"),
-    ("not yet but starting next month", "can't get Free school meals"),
-    ("no but my husband gets uc", "likely to be able to get Free school meals"),
-    ("no, my partner does", "likely to be able to get Free school meals"),
-    ("only child benefit", "can't get Free school meals"),
-    # the classifier alone leans towards danger on this one; as an answer it is none
-    ("i think so mum gets some benefit", "may be able to get Free school meals"),
-    ("not yet but ive applied for universal credit", "may be able to get Free school meals"),
-])
-def test_an_answer_in_a_few_words_is_read_not_searched(talk: Talk, answer: str,
-                                                         verdict: str) -> None:
-    talk.say("free school meals")
-    talk.say("1")
-    assert "Universal Credit" in talk.say("I'm 12")
-    said = talk.say(answer)
-    assert verdict in said, said
-    assert "Childline" not in said and "Did you mean" not in said
-
-
 def test_an_adult_or_a_parent_is_not_asked_about_their_parents(talk: Talk) -> None:
     talk.say("council tax reduction")
     talk.say("check for me")
@@ -289,13 +269,24 @@ def test_its_for_my_son_to_how_old_are_you_asks_his_age(talk: Talk) -> None:
     ("no, my partner works though", "It looks like you can't get Free school meals"),
     ("ye, for years now", "You are likely to be able to get Free school meals."),
     ("ya since last year", "You are likely to be able to get Free school meals."),
+    # in a few words, read rather than searched
+    ("we used to but not anymore", "can't get Free school meals"),
+    ("not yet but starting next month", "can't get Free school meals"),
+    ("no but my husband gets uc", "likely to be able to get Free school meals"),
+    ("no, my partner does", "likely to be able to get Free school meals"),
+    ("only child benefit", "can't get Free school meals"),
+    # the classifier alone leans towards danger on this one; as an answer it is none
+    ("i think so mum gets some benefit", "may be able to get Free school meals"),
+    ("not yet but ive applied for universal credit", "may be able to get Free school meals"),
 ])
 def test_a_yes_or_no_with_more_said_answers_the_question(talk: Talk, said: str,
                                                          verdict: str) -> None:
     talk.say("free school meals")
     talk.say("1")
     assert "Universal Credit" in talk.say("12")
-    assert verdict in talk.say(said)
+    answered = talk.say(said)
+    assert verdict in answered, answered
+    assert "Childline" not in answered and "Did you mean" not in answered
 
 
 @pytest.mark.parametrize("said", ["one sec", "hang on let me check", "brb"])
