@@ -54,6 +54,7 @@ from conversations.flows.common import (
     leading_yes_no,
     looks_like_question,
     more,
+    named_by_title,
     offer,
     parse_yes_no,
     sms_sized,
@@ -471,7 +472,7 @@ class Engine:
         if result.answered and result.best is not None:
             passed = found.best.entry if found.best is not None else None
             if age is not None and passed is not None and passed != result.best.entry and \
-                    _too_old_or_young(passed, age) and _named(passed, text) and \
+                    _too_old_or_young(passed, age) and named_by_title(passed, text) and \
                     not _made_for_an_age(result.best.entry):
                 # "im 65 can i get a free bus pass": why not the one they asked for (the
                 # pension-age scheme for "council tax reduction" at 70 says it itself)
@@ -721,16 +722,6 @@ def fits_age(result: SearchResult, age: int | None) -> SearchResult:
     if lead is best:
         return result
     return replace(result, matches=(lead, *(m for m in result.matches if m is not lead)))
-
-
-_NOT_NAMING = frozenset({"for", "and", "the", "free", "help", "support", "people", "young",
-                         "older", "year", "years", "olds", "with", "your", "you"})
-
-
-def _named(entry: Entry, text: str) -> bool:
-    """Whether the message names the entry by a word of its title ("bus pass")."""
-    title = set(re.findall(r"[a-z]{3,}", entry.title.lower())) - _NOT_NAMING
-    return bool(title & set(re.findall(r"[a-z]{3,}", words(text))))
 
 
 def _for_age(entry: Entry, age: int) -> bool:

@@ -356,3 +356,21 @@ def how_to_apply(entry: Entry) -> str:
 def sentence(text: str) -> str:
     text = text.strip()
     return text if text.endswith((".", "!", "?")) else text + "."
+
+
+# words of a title that name nothing on their own ("Help for young people")
+_NOT_NAMING = frozenset({"the", "and", "for", "with", "help", "free", "your", "you", "from",
+                         "about", "plan", "new", "our", "out", "all", "any", "get", "has",
+                         "can", "not", "support", "people", "young", "older", "year", "old"})
+
+
+def _stems(text: str) -> set[str]:
+    return {w[:-1] if w.endswith("s") and not w.endswith("ss") else w
+            for w in re.findall(r"[a-z]{3,}", text.lower())}
+
+
+def named_by_title(entry: Entry, text: str) -> bool:
+    """Whether the message names the entry by a word of its title ("bus pass" for "Free bus
+    pass for older people", "my bin" for "Bin collections")."""
+    return bool((_stems(entry.title) - _NOT_NAMING) & _stems(words(text)))
+

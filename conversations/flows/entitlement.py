@@ -17,6 +17,7 @@ from catalogue.model import Entry
 from conversations import follow_up, people, smalltalk
 from conversations.eligibility import (
     AGE,
+    age_fails,
     age_range,
     and_list,
     assess,
@@ -298,12 +299,8 @@ def _no_benefit_only(entry: Entry, answers: dict[str, Any]) -> bool:
     """Refused only for getting no income-related benefit (the age fits)."""
     return answers.get(people.INCOME_BENEFIT) is False and all(
         c.code == people.INCOME_BENEFIT or answers.get(c.code) != c.negated
-        for c in entry.criteria) and not _outside_ages(entry, answers.get(AGE))
-
-
-def _outside_ages(entry: Entry, age: Any) -> bool:
-    return isinstance(age, int) and ((entry.min_age is not None and age < entry.min_age) or
-                                     (entry.max_age is not None and age > entry.max_age))
+        for c in entry.criteria) and not (isinstance(age := answers.get(AGE), int)
+                                          and age_fails(entry, age))
 
 
 def _benefits_advice(ctx: Context) -> list[Entry]:

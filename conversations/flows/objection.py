@@ -26,6 +26,7 @@ from conversations.flows.common import (
     is_skip,
     leading_yes_no,
     looks_like_question,
+    named_by_title,
     parse_yes_no,
     words,
 )
@@ -216,21 +217,12 @@ def start(ctx: Context, session: Session, target: str, reason: str | None = None
     if reason is not None:
         session.data["flow"]["reason"] = reason
     if not target and reason and not _ABOUT_US.match(reason) and any(
-            score >= MAYBE and _names(reason, entry) for score, entry in ranked(ctx, reason)):
+            score >= MAYBE and named_by_title(entry, reason)
+            for score, entry in ranked(ctx, reason)):
         target = reason  # "i want to complain, my bin has been missed 3 weeks in a row"
     if not target:
         return [ask(session, "objection:what", WHAT)]
     return find(ctx, session, target)
-
-
-def _names(text: str, entry: Entry) -> bool:
-    """Whether the words name the entry by a word of its title ("my bin": Bin collections)."""
-    title = {w.rstrip("s") for w in re.findall(r"[a-z]{3,}", entry.title.lower())} - _SMALL
-    return bool(title & {w.rstrip("s") for w in re.findall(r"[a-z]{3,}", words(text))})
-
-
-_SMALL = frozenset({"the", "and", "for", "with", "help", "free", "your", "you", "from", "about",
-                    "plan", "new", "our", "out", "all", "any", "get", "has", "can", "not"})
 
 
 def title_likeness(target: str, title: str, **_: object) -> float:
