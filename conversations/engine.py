@@ -504,6 +504,11 @@ class Engine:
                   and (e.kind != "volunteering" or best.kind == "volunteering"
                        or GIVING_WORDS.search(text))]  # time to someone asking for help
         others = others[:SMS_ALTERNATIVES if sms_sized(session) else None]
+        if best.kind == "volunteering" and not timebank_flow.is_time_bank(best) and \
+                volunteering_flow.signs_up_for(text):  # "sign me up to befriend ...": go on
+            session.data["last_entry"] = best.id
+            return [Outbound(best.summary, entry=best),
+                    *volunteering_flow.start(ctx, session, best)]
         shown = self.show(session, best, ctx, others, people.subject_of(text))
         topic = follow_up.topic_of(text, best)
         if topic is not None and topic.name in ASKED_AT_ONCE and sms_sized(session):

@@ -81,6 +81,14 @@ def test_a_sign_up_emails_the_organiser(talk: Talk, db) -> None:
     assert f"How to reach them: {reach}" in body
 
 
+def test_sign_me_up_with_the_role_named_starts_the_sign_up(talk: Talk) -> None:
+    """"sign me up to help at the homework club" asked "Would you like to sign up?" again,
+    and the name given next was searched."""
+    reply = talk.say("sign me up to help at the homework club")
+    assert "Homework club helper" in reply and "what's your first name?" in reply
+    assert "How old are you?" in talk.say("Margaret")
+
+
 def test_maybe_to_signing_up_leaves_the_door_open(talk: Talk, db) -> None:
     talk.say("friends of riverside park")
     assert talk.say("maybe") == ("No rush. Ask me about Friends of Riverside Park again "

@@ -39,6 +39,9 @@ MAX_ROLES = 4
 _SIGN_UP = re.compile(r"^(?:(?:can i|i want to|i'd like to|i would like to|how do i|how can i) )?"
                       r"(?:sign (?:me |us )?up|signup|volunteer|join|register|get involved|"
                       r"take part)(?: (?:for|to|with) (?:it|this|that|them))?(?: please)?\??$")
+_SIGN_ME_UP_FOR = re.compile(r"^(?:please )?(?:(?:can i|can you|i want to|i'd like to|i would "
+                             r"like to|i wanna) )?(?:sign (?:me |us )?up|register me|put me "
+                             r"down|put my name down) (?:to|for|as|at) \w")
 _FIND = re.compile(r"^(?:what|where|how) (?:can|could|do|might) i volunteer(?: for| at)?"
                    r"(?: near me)?\??$|"
                    # "what volunteering is there", "any volunteering jobs going?"
@@ -82,6 +85,11 @@ def route(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
 def wants_to_sign_up(text: str) -> bool:
     """"sign me up", "can I join?", "how do I get involved"."""
     return _SIGN_UP.match(words(text)) is not None
+
+
+def signs_up_for(text: str) -> bool:
+    """"sign me up to befriend an older person": signing up, with the role named."""
+    return _SIGN_ME_UP_FOR.match(words(text)) is not None
 
 
 # -- signing up ---------------------------------------------------------------------------------
