@@ -511,8 +511,10 @@ class Engine:
                     *volunteering_flow.start(ctx, session, best)]
         shown = self.show(session, best, ctx, others, people.subject_of(text))
         topic = follow_up.topic_of(text, best)
-        if topic is not None and topic.name in ASKED_AT_ONCE and sms_sized(session):
-            # "what time does the food bank open": a text's card has no opening times
+        if topic is not None and topic.name in ASKED_AT_ONCE and sms_sized(session) and any(
+                follow_up.field_value(best, say.field) for say in topic.says):
+            # "what time does the food bank open": a text's card has no opening times (and
+            # "when is my bin day" is not told "I don't have opening times")
             card = 1 if shown and shown[0].entry is not None else 0
             shown.insert(card, Outbound(follow_up.answer(topic, best, text)))
         return shown

@@ -168,3 +168,6 @@ def test_a_first_text_asking_where_gets_the_address_with_the_card(db) -> None:
     sms = Talk(engine_for(db), db, channel="sms")
     assert "Riverside library is at Mill Street." in sms.say("where is riverside library")
     assert "Riverside library is at" not in sms.say("riverside library")  # nothing asked
+    first = Talk(engine_for(db), db, channel="sms", address="+447700900333")
+    asked = first.say("when is riverside library open")  # no times known: the card, not
+    assert "I don't have opening times" not in asked  # "I don't have opening times"
