@@ -76,6 +76,8 @@ def test_a_child_is_asked_about_their_parents(talk: Talk) -> None:
 @pytest.mark.parametrize("said", [
     "no i dont, he took my bank card and says i cant leave",
     "no i dont, i just feel so alone and tired of everything",
+    "no I don't want to do this anymore",  # short, but more than an answer (second review)
+    "nah I don't want to do this anymore",
 ])
 def test_a_disclosure_that_starts_like_an_answer_still_gets_the_helplines(talk: Talk,
                                                                         said: str) -> None:

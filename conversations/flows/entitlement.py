@@ -466,8 +466,17 @@ def reads_as_answer(session: Session, text: str) -> bool:
         return False
     if asking == AGE:
         return _AGE_ALONE.fullmatch(said) is not None
-    return all(_circumstance(part, asking)[0] != "" for part in _ANSWER_CLAUSES.split(said)
-               if part)
+    return all(_pure_answer(part, asking) for part in _ANSWER_CLAUSES.split(said) if part)
+
+
+def _pure_answer(part: str, code: str) -> bool:
+    """A clause that is nothing but an answer: "no", "not really", "we do", "mum gets some
+    benefit", "my partner does"; not a yes or no with more after it ("no I don't want to do
+    this anymore")."""
+    if code == people.INCOME_BENEFIT and (people.benefit_answer(part) is not None
+                                          or _HOUSEHOLD_GETS.search(part)):
+        return True
+    return parse_yes_no(_FILLER.sub("", part)) is not None
 
 
 def _unsure_text(ctx: Context, codes: Sequence[str]) -> str:
