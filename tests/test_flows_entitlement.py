@@ -519,3 +519,33 @@ def test_a_young_persons_own_check_when_a_parent_is_named_for_the_benefit(talk: 
     answers the household question."""
     assert "How old are you?" in talk.say("can i get free school meals my mum is on uc")
     assert "You are likely to be able to get Free school meals" in talk.say("12")
+
+
+def test_no_real_danger_message_after_a_yes_or_no_is_read_as_a_check_answer() -> None:
+    """The classifier is set aside for a check answer (conversations/engine.py): every real
+    danger message it alone catches, sent whole or as its first sentence after an answer's
+    opening, must still not read as one (96 did before the second review)."""
+    import csv
+    from pathlib import Path
+
+    from conversations.flows.entitlement import reads_as_answer
+    from conversations.safeguarding import CLASSIFIER, assess
+    from conversations.types import Session
+
+    texts = [row["text"] for path in sorted(Path(__file__).parent.joinpath("data").glob(
+        "safeguarding-real-*.tsv")) for row in csv.DictReader(
+            path.read_text(encoding="utf-8").splitlines(), delimiter="\t")
+             if row["label"] == "danger"]
+    read = []
+    for text in texts:
+        for opening in ("no ", "yes ", "nah ", "i think so ", "not sure "):
+            said = opening + text.split(".")[0]
+            concern = assess(said)
+            if concern is None or concern.phrase != CLASSIFIER:
+                continue
+            for code in ("income_benefit", "disabled", "age"):
+                session = Session("sms", "+447700900001", state="entitlement:ask",
+                                  data={"flow": {"asking": code}})
+                if reads_as_answer(session, said):
+                    read.append(said)
+    assert len(texts) > 1000 and read == []
