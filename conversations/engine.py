@@ -505,7 +505,10 @@ class Engine:
                        or GIVING_WORDS.search(text))]  # time to someone asking for help
         others = others[:SMS_ALTERNATIVES if sms_sized(session) else None]
         if best.kind == "volunteering" and not timebank_flow.is_time_bank(best) and \
-                volunteering_flow.signs_up_for(text):  # "sign me up to befriend ...": go on
+                volunteering_flow.signs_up_for(text) and named_by_title(best, text, [
+                    e for e in self.entries.values() if e.kind != "volunteering"]):
+            # "sign me up to befriend an older person": go on; "sign me up for food bank"
+            # may be someone who needs it, so the sign-up is offered, not started
             session.data["last_entry"] = best.id
             return [Outbound(best.summary, entry=best),
                     *volunteering_flow.start(ctx, session, best)]

@@ -46,8 +46,8 @@ def numbers_as_digits(said: str) -> str:
 
 
 _ME_GAVE = re.compile(  # "i helped priya ...", and without the "i": "gave priya an hour ..."
-    r"^(?P<who>i(?:'ve| have)? |we )?(?:helped|gave|did|drove|taught|visited|walked|fixed|"
-    r"cleaned for|cooked for|shopped for|sat with|spent (?:.+?) (?:helping|with))\s+"
+    r"^(?P<who>i(?:'ve| have)? |we )?(?:just )?(?:helped|gave|did|drove|taught|visited|walked|"
+    r"fixed|cleaned for|cooked for|shopped for|sat with|spent (?:.+?) (?:helping|with))\s+"
     r"(?P<name>[a-z][a-z'-]*)\b(?P<rest>.*)$")
 # "i did an hour of shopping for priya", "gave 2 hours to priya", "spent an hour on
 # priya's garden" (the time first, then what, then whom)

@@ -50,6 +50,9 @@ def test_a_new_question_at_the_offer_is_answered_not_taken_for_yes(talk: Talk) -
     shown = talk.say("where can i find things to do after school?")  # "i": not "for me"
     assert "Youth club" in shown or "Free evening sessions" in shown
     assert "How old are you?" not in shown
+    talk.say("council tax reduction")
+    shown = talk.say("i need books and computers to apply for jobs")  # "apply": another
+    assert "Riverside library" in shown and "How old are you?" not in shown  # need still
     for about_it in ("can i get it?", "am i eligible?", "what if i work part time?",
                      "i want to check", "i need to know if i qualify"):
         talk.say("council tax reduction")  # about the offer: the check

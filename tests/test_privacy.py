@@ -136,7 +136,8 @@ def test_forget_me_erases_every_table_and_keeps_objection_totals(
 @pytest.mark.parametrize("said", ["please forget me", "forget me please",
                                   "Can you delete my data thanks", "I want to delete my details",
                                   "erase everything about me", "delete everything you have on me",
-                                  "remove my number from your system", "i want my data deleted"])
+                                  "remove my number from your system", "i want my data deleted",
+                                  "delete all of it"])
 def test_forget_me_however_politely_put_and_never_kept_as_a_need(
     db: sqlite_utils.Database, said: str
 ) -> None:

@@ -311,6 +311,9 @@ def test_a_parent_asking_for_a_childs_entitlement_is_checked_for_the_child(engin
     for own in ("its for me", "i dont have any kids"):  # no child to check for: their own
         mine = conversation(engine, "can i get free swimming", "34", own)[-1][0].text
         assert mine.startswith("It looks like you can't get Free swimming"), mine
+    theirs = conversation(engine, "can i get free swimming", "40",
+                          "hes 9 can you check for me")[-1][0].text  # "for me": the asking
+    assert theirs.startswith("Your child is likely to be able to get Free swimming"), theirs
     young = conversation(engine, "can i get free swimming", "17")[-1][0].text
     assert young.startswith("It looks like you can't get"), young  # 17: no parent assumed
     asked = conversation(engine, "can i get the school uniform grant im 14", "yes")
@@ -405,3 +408,12 @@ def test_an_entitlement_named_for_another_age_says_why_another_is_shown(engine: 
     assert conversation(engine, "im 80 and lonely")[0][0].entry is not None
     assert conversation(engine, "im 70 and struggling to pay council tax")[0][0].text.startswith(
         "You are likely")
+
+
+def test_sign_me_up_starts_only_for_a_role_named_by_its_own_words(engine: Engine) -> None:
+    """"sign me up for food bank" may be someone who needs food: the volunteering role is
+    offered, not started (second review)."""
+    started = conversation(engine, "sign me up to befriend an older person")[0]
+    assert "what's your first name?" in started[-1].text
+    offered = conversation(engine, "sign me up for food bank")[0]
+    assert offered[-1].text.startswith("Would you like to sign up for Volunteer at the food")

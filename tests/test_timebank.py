@@ -322,6 +322,7 @@ def test_the_other_member_is_told_when_a_member_leaves_with_an_exchange_waiting(
     ("gave priya an hour yesterday doing her shopping", 60, "doing her shopping"),
     ("i did an hour of shopping for priya", 60, "shopping"),
     ("gave 2 hours to priya", 120, ""),
+    ("just helped priya for an hour", 60, ""),
 ])
 def test_a_time_in_everyday_words_is_read_whole_and_left_out_of_the_note(
     said: str, minutes: int, what: str

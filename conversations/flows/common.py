@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -369,8 +369,11 @@ def _stems(text: str) -> set[str]:
             for w in re.findall(r"[a-z]{3,}", text.lower())}
 
 
-def named_by_title(entry: Entry, text: str) -> bool:
+def named_by_title(entry: Entry, text: str, others: Iterable[Entry] = ()) -> bool:
     """Whether the message names the entry by a word of its title ("bus pass" for "Free bus
-    pass for older people", "my bin" for "Bin collections")."""
-    return bool((_stems(entry.title) - _NOT_NAMING) & _stems(words(text)))
+    pass for older people", "my bin" for "Bin collections"), one that none of `others`'
+    titles has ("befriend" names "Befriend an older person"; "food bank" names the food
+    bank as well as the role of volunteering there)."""
+    shared = set().union(*(_stems(other.title) for other in others))
+    return bool((_stems(entry.title) - _NOT_NAMING - shared) & _stems(words(text)))
 

@@ -81,9 +81,9 @@ BENEFITS_ADVICE = "benefits advice to check what i can claim"
 ANSWER_WORDS = 8  # an answer longer than this may say more than the answer
 _AGE_ALONE = re.compile(r"(?:i'?m |im |i am |(?:s?he|they)'?s |(?:s?he|they) (?:is|are) )?\d{1,3}"
                         r"(?: (?:years? old|yrs?(?: old)?|yo))?")
-_NOT_FOR_A_CHILD = re.compile(r"\b(?:for me|for myself|(?:i )?(?:don'?t|dont|do not) have "
-                              r"(?:any )?(?:kids|children)|no (?:kids|children)|not for "
-                              r"(?:a|my) (?:child|kid))\b")
+_NOT_FOR_A_CHILD = re.compile(r"^(?:no,? )?(?:(?:it'?s|its|it is) )?(?:just )?for (?:me|myself)\b"
+                              r"|\b(?:(?:i )?(?:don'?t|dont|do not) have (?:any )?(?:kids|"
+                              r"children)|no (?:kids|children)|not for (?:a|my) (?:child|kid))\b")
 ADULT = 18  # an entry for ages up to this is a child's, even when a parent asks for it
 _FILLER = re.compile(r"^(?:i mean|well|erm+|um+|uh+|hmm+|so|oh)\b[,.\s]*", re.IGNORECASE)
 _ANSWER_CLAUSES = re.compile(r"\s*(?:[,;.!?]|\bbut\b|\bthough\b|\balthough\b)\s*")
@@ -254,7 +254,8 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
         people.note_subject(session, text)  # "she's 9" to "How old are you?": it is for her
         flow["for"] = subject = "other"
         note = f"OK, I'll check for {people.whom(session, subject)}."
-    if asking == AGE and flow.get("handed") and _NOT_FOR_A_CHILD.search(words(text)):
+    if asking == AGE and flow.get("handed") and parse_age(text) == "" and \
+            _NOT_FOR_A_CHILD.search(words(text)):
         flow.update({"for": "you", "handed": False})  # "its for me", "i dont have kids":
         session.data.pop("other", None)  # the writer's own check, their age given already
         return step(ctx, session)
@@ -376,11 +377,11 @@ def _other_facts(ctx: Context, session: Session, text: str) -> list[Outbound] | 
     return [Outbound("Thanks, I've noted that."), *step(ctx, session)]
 
 # how a request for something else begins (a question about the offer begins otherwise)
-_FINDS = re.compile(r"(?:where|is there|are there|any ?where|some ?where|i need|we need|need|"
-                    r"i want|looking for|help with|can (?:i|we|you|u) (?:get|have|find) "
-                    r"(?:help|some|any)|how (?:do|can) (?:i|we) (?:find|get) (?:help|some|any))\b"
+_FINDS = re.compile(r"(?:where|is there|are there|any ?where|some ?where|"
                     # not "i want to check", "i need to know if i qualify": the offer's own
-                    r"(?!.*\b(?:check|qualify|eligible|entitled|apply|it)\b)")
+                    r"(?:i|we)? ?(?:need|want)(?! to (?:check|know|see|find out|ask)\b)|"
+                    r"looking for|help with|can (?:i|we|you|u) (?:get|have|find) "
+                    r"(?:help|some|any)|how (?:do|can) (?:i|we) (?:find|get) (?:help|some|any))\b")
 
 
 def _offered(ctx: Context, session: Session, text: str) -> list[Outbound] | None:

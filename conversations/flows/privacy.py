@@ -67,6 +67,7 @@ _FORGET = re.compile(
     r"(?:data|details|info|information|messages|account|personal data|number)"
     r"(?: (?:from|off|out of) (?:your|the) (?:system|records|database|files))?"
     r"|(?:delete|erase|wipe|forget|remove) (?:everything|all(?= (?:you|of it|about)\b))"
+    r"(?: of it)?"
     r"(?: (?:you (?:know|hold|have|"
     r"have got|'?ve got|got|keep|store)|you'?ve got))?(?: (?:on|about) me)?"
     r"|(?:delete|erase) me"
