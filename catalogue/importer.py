@@ -31,6 +31,7 @@ from catalogue.model import Circumstance, Entry
 from catalogue.plurals import counted
 from catalogue.problems import CatalogueError, Log, Problem, report_lines
 from catalogue.schema import ORIGIN_CSV, ORIGIN_FEED, SAMPLE_SOURCE
+from catalogue.storage import reading
 from catalogue.storage import write as write_transaction
 from catalogue.store import (
     council_keywords,
@@ -240,25 +241,26 @@ def write_parsed(
     `origin` is recorded on the entries (default: `source`)."""
     origin = origin or source
     kind = origin_kind(parsed, origin)
-    known = load_circumstances(db)
     kept_keywords = 0
-    stored = load_entries(db) if parsed.kind != "circumstances" else []  # read once
-    if parsed.kind == "oruk":
-        parsed, kept_keywords = with_council_additions(
-            parsed, council_keywords(db), {e.id: e for e in stored})
-    if parsed.kind == "circumstances":
-        summary = compare_circumstances(parsed.circumstances, known, replace)
-        if replace:
-            check_codes_still_used(db, parsed.circumstances, source)
-    else:
-        sample = sample_entry_count(db) if origin != SAMPLE_SOURCE else 0
-        leaving = sample_ids(db) if sample else set()
-        existing = [e for e in stored if e.id not in leaving]
-        origins = entry_origins(db)
-        summary = compare_entries(parsed, existing, replace,
-                                  {e.id for e in existing if origins[e.id] == kind})
-        summary.circumstances, summary.sample_removed = len(known), sample
-        summary.kept_keywords = kept_keywords
+    with reading(db):  # one snapshot: an import by another process may run meanwhile
+        known = load_circumstances(db)
+        stored = load_entries(db) if parsed.kind != "circumstances" else []  # read once
+        if parsed.kind == "oruk":
+            parsed, kept_keywords = with_council_additions(
+                parsed, council_keywords(db), {e.id: e for e in stored})
+        if parsed.kind == "circumstances":
+            summary = compare_circumstances(parsed.circumstances, known, replace)
+            if replace:
+                check_codes_still_used(db, parsed.circumstances, source)
+        else:
+            sample = sample_entry_count(db) if origin != SAMPLE_SOURCE else 0
+            leaving = sample_ids(db) if sample else set()
+            existing = [e for e in stored if e.id not in leaving]
+            origins = entry_origins(db)
+            summary = compare_entries(parsed, existing, replace,
+                                      {e.id for e in existing if origins[e.id] == kind})
+            summary.circumstances, summary.sample_removed = len(known), sample
+            summary.kept_keywords = kept_keywords
     summary.source, summary.warnings = source, parsed.warnings
     feed = parsed.feed
     if feed is not None:

@@ -121,6 +121,23 @@ def snapshot(path: str | Path) -> sqlite_utils.Database:
 
 
 @contextmanager
+def reading(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """Reads that must agree with one another, from one snapshot of the database (BEGIN,
+    then ROLLBACK: nothing is written): another process's import between two of them
+    cannot make the second see entries the first did not. Inside a transaction, that one."""
+    conn = db.conn
+    if conn.in_transaction:
+        yield db
+        return
+    conn.execute("BEGIN")
+    try:
+        yield db
+    finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+
+
+@contextmanager
 def write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     """A write transaction that takes the write lock at once (BEGIN IMMEDIATE), so two
     writers queue on the busy timeout instead of one failing with "database is locked"

@@ -579,3 +579,20 @@ def test_entries_saved_before_origins_were_kept_get_theirs(
     rows = {r["id"]: (r["origin"], r["feed_keywords"]) for r in db.table("entries").rows}
     assert rows == {"fsm": ("csv", None), "spd": ("csv", None), "youth": ("csv", None),
                     FIRST: ("oruk", "Counselling")}
+
+
+def test_an_imports_reads_come_from_one_snapshot(db: sqlite_utils.Database,
+                                                 tmp_path: Path) -> None:
+    """An import compares the file with the stored entries and their origins, read one after
+    the other; another process's import between the two once left an entry without an
+    origin (KeyError in CI). `reading` holds one snapshot: a change committed meanwhile by
+    another connection is not seen until it ends."""
+    from catalogue.storage import reading
+
+    import_file(db, write(tmp_path, GOOD))
+    other = open_db(tmp_path / "catalogue.db")
+    with reading(db):
+        before = [e.id for e in load_entries(db)]
+        other.execute("DELETE FROM entries")  # another process, committed at once
+        assert [e.id for e in load_entries(db)] == before != []
+    assert load_entries(db) == []
