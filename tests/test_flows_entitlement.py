@@ -363,7 +363,7 @@ def test_what_to_check_comes_before_the_ages_it_is_not_for(talk: Talk) -> None:
     talk.say("can my kids get free school meals?")
     result = talk.say("not sure")
     assert result.startswith("Your children aged 7 and 12 may be able to get Free school "
-                             "meals. Check: Do you (or your parents) get Universal Credit")
+                             "meals. Check: Do you get Universal Credit")  # as it was put
     assert "Not for your children aged 3 and 17: it is for ages 4 to 16." in result
 
 

@@ -417,3 +417,13 @@ def test_sign_me_up_starts_only_for_a_role_named_by_its_own_words(engine: Engine
     assert "what's your first name?" in started[-1].text
     offered = conversation(engine, "sign me up for food bank")[0]
     assert offered[-1].text.startswith("Would you like to sign up for Volunteer at the food")
+
+
+def test_a_benefit_applied_for_is_not_sure_and_says_why(engine: Engine) -> None:
+    """The reason was lost inside a longer answer, and "Check:" quoted the question with
+    "(or your parents...)" though it had been put without it (second review)."""
+    asked = conversation(engine, "can i get the household support fund", "45",
+                         "not yet but ive applied for universal credit")
+    said = [r.text for r in asked[-1]]
+    assert said[0] == "Until it is paid, I've put \"not sure\"."
+    assert "Check: Do you get Universal Credit" in said[1]

@@ -92,6 +92,7 @@ _HOUSEHOLD_GETS = re.compile(r"(?:^|[,;]\s*|\bbut\s+)(?:my|our) (?:partner|husba
                              r"mum|mam|mom|dad|parents|boyfriend|girlfriend) (?:does|do|is|are)"
                              r"(?: on it| on them)?$")
 _READ_AS: dict[bool | None, YesNo] = {True: "yes", False: "no", None: "unknown"}
+_READ_AS_VALUE: dict[YesNo, bool | None] = {"yes": True, "no": False, "unknown": None}
 _DOUBT_FIRST = re.compile(r"^(?:i think so|think so|i believe so|probably|possibly|not sure|"
                           r"dunno|i don'?t know|idk)\b")
 _RESTATED = re.compile(r"\b(?:actually|any ?more|no longer|not now|these days)\b")
@@ -437,7 +438,10 @@ def _circumstance(text: str, code: str) -> tuple[bool | str | None, str]:
         or parse_yes_no(text) or leading_yes_no(text) or _in_clauses(text, code)
     if said is None:
         return "", ""
-    return {"yes": True, "no": False, "unknown": None}[said], ""
+    notes = [named[1] for part in _ANSWER_CLAUSES.split(words(text))
+             if code == people.INCOME_BENEFIT and (named := people.benefit_answer(part))
+             and named[1]]  # "not yet but ive applied for uc": why it is "not sure"
+    return _READ_AS_VALUE[said], notes[-1] if notes else ""
 
 
 def _in_clauses(text: str, code: str) -> YesNo | None:
@@ -480,9 +484,11 @@ def _pure_answer(part: str, code: str) -> bool:
     return parse_yes_no(_FILLER.sub("", part)) is not None
 
 
-def _unsure_text(ctx: Context, codes: Sequence[str]) -> str:
-    return " ".join(question_for(c, ctx.questions) if c != AGE else "Your age."
-                    for c in codes)
+def _unsure_text(ctx: Context, codes: Sequence[str], session: Session,
+                 subject: people.Subject) -> str:
+    """What to check, each question as it was put ("Do you get Universal Credit...?")."""
+    return " ".join(people.question_about(question_for(c, ctx.questions), session, subject, c)
+                    if c != AGE else "Your age." for c in codes)
 
 
 def result_one(ctx: Context, session: Session, entry_id: str) -> list[Outbound]:
@@ -502,7 +508,7 @@ def result_one(ctx: Context, session: Session, entry_id: str) -> list[Outbound]:
                 f"How to apply: {how_to_apply(entry)}.")
     elif verdict.status == "unknown":  # what to check first: an SMS may show no more
         text = (f"{people.capital(name)} may be able to get {entry.title}. Check: "
-                f"{_unsure_text(ctx, verdict.unsure)}{not_for} {GUIDE} "
+                f"{_unsure_text(ctx, verdict.unsure, session, subject)}{not_for} {GUIDE} "
                 f"How to apply: {how_to_apply(entry)}.")
     else:
         others = fitting(ctx.entries.values(), answers, ctx.questions, exclude=entry.id)[:3]
