@@ -39,7 +39,7 @@ from conversations.crisis import (
     help_for,
     next_step,
 )
-from conversations.eligibility import age_range, checkable
+from conversations.eligibility import age_fails, age_range, checkable
 from conversations.flows import entitlement, feedback, objection, privacy
 from conversations.flows import timebank as timebank_flow
 from conversations.flows import volunteering as volunteering_flow
@@ -193,7 +193,7 @@ class Engine:
             found += [m.entry for m in helps.matches if helps.answered
                       and m.entry.kind != "volunteering" and m.entry not in found][:1]
         if (age := people.own_age(text)) is not None:  # at 15, no service for 16 to 24
-            found = [entry for entry in found if not _too_old_or_young(entry, age)]
+            found = [entry for entry in found if not age_fails(entry, age)]
         for entry in found:
             session.data["last_entry"] = entry.id
             replies.append(Outbound(entry.summary, entry=entry))
@@ -472,7 +472,7 @@ class Engine:
         if result.answered and result.best is not None:
             passed = found.best.entry if found.best is not None else None
             if age is not None and passed is not None and passed != result.best.entry and \
-                    _too_old_or_young(passed, age) and named_by_title(passed, text) and \
+                    age_fails(passed, age) and named_by_title(passed, text) and \
                     not _made_for_an_age(result.best.entry):
                 # "im 65 can i get a free bus pass": why not the one they asked for (the
                 # pension-age scheme for "council tax reduction" at 70 says it itself)
@@ -500,7 +500,7 @@ class Engine:
         assert result.best is not None
         best = result.best.entry
         others = [e for e in alternatives(result)  # none for another age group, and
-                  if (age is None or not _too_old_or_young(e, age))  # no role to give
+                  if (age is None or not age_fails(e, age))  # no role to give
                   and (e.kind != "volunteering" or best.kind == "volunteering"
                        or GIVING_WORDS.search(text))]  # time to someone asking for help
         others = others[:SMS_ALTERNATIVES if sms_sized(session) else None]
@@ -665,9 +665,10 @@ def services_first(result: SearchResult, text: str) -> SearchResult:
     # a plan named by nothing of its own, title or keywords, and asked for by no word but
     # "cut" or "change" ("they've cut my hours" is not "Plan to cut Northgate Youth Club
     # hours") gives way to any service that answers
-    own = _content_words(" ".join([best.entry.title, *best.entry.keywords]))
     unnamed = best.entry.kind == "proposal" and not _PLAN_NAMED.search(text) and not (
-        set(re.findall(r"[a-z0-9]+", words(text))) & (own - _GENERIC_TITLE_WORDS))
+        set(re.findall(r"[a-z0-9]+", words(text)))
+        & (_content_words(" ".join([best.entry.title, *best.entry.keywords]))
+           - _GENERIC_TITLE_WORDS))
     if words_for.search(text) and not unnamed:
         return result
     least = Matcher.ANSWER_AT if unnamed else max(best.score * CLOSE_ENOUGH, Matcher.ANSWER_AT)
@@ -717,7 +718,7 @@ def fits_age(result: SearchResult, age: int | None) -> SearchResult:
     if best is None or age is None:
         return result
     lead: Match | None = best
-    if _too_old_or_young(best.entry, age):  # the closest for the age, of its kind first
+    if age_fails(best.entry, age):  # the closest for the age, of its kind first
         fitting = [m for m in result.matches[1:] if _for_age(m.entry, age)
                    and m.score >= max(Matcher.ANSWER_AT, best.score * AGE_FIT)]
         kin = [m for m in fitting if best.entry.category
@@ -735,18 +736,13 @@ def fits_age(result: SearchResult, age: int | None) -> SearchResult:
 
 
 def _for_age(entry: Entry, age: int) -> bool:
-    return not _too_old_or_young(entry, age) and entry.kind not in ASKED_FOR
+    return not age_fails(entry, age) and entry.kind not in ASKED_FOR
 
 
 def _made_for_an_age(entry: Entry) -> bool:
     """For older people or for young people, not for any adult."""
     return (entry.min_age is not None and entry.min_age >= OLDER) or (
         entry.max_age is not None and entry.max_age <= YOUNGER)
-
-
-def _too_old_or_young(entry: Entry, age: int) -> bool:
-    return (entry.min_age is not None and age < entry.min_age) or (
-        entry.max_age is not None and age > entry.max_age)
 
 
 def alternatives(result: SearchResult) -> list[Entry]:

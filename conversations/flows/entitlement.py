@@ -175,8 +175,7 @@ def start(ctx: Context, session: Session, target: str,
     own = (session.data.get("answers") or {}).get(AGE)
     if entry is not None and child.get("child") and not (isinstance(own, int) and own < ADULT):
         subject = "other"  # "Check for me" of 30 hours childcare, "my youngest is 3": theirs
-        note = [Outbound(_CHILDS.format(title=entry.title, ages=_ages(entry),
-                                        whom=people.whom(session, "other")))]
+        note = [_for_the_child(session, entry)]
     flow_data(session)["for"] = subject
     return [*note, *step(ctx, session)]
 
@@ -278,9 +277,7 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
             people.record(session, subject, AGE, age)
             people.note_subject(session, "my child")
             flow.update({"for": "other", "handed": True})
-            return [Outbound(_CHILDS.format(title=entry.title, ages=_ages(entry),
-                                            whom=people.whom(session, "other"))),
-                    *step(ctx, session)]
+            return [_for_the_child(session, entry), *step(ctx, session)]
         else:
             people.record(session, subject, AGE, age)
     else:
@@ -313,14 +310,13 @@ def _benefits_advice(ctx: Context) -> list[Entry]:
     return [best] if best is not None and best.kind == "service" else []
 
 
-_CHILDS = "{title} is for children aged {ages}, so I'll check for {whom}."
-
-
-def _ages(entry: Entry) -> str:
-    """"4 to 16", "15 or under": the ages of an entry for children."""
-    if entry.min_age is not None:
-        return f"{entry.min_age} to {entry.max_age}"
-    return f"{entry.max_age} or under"
+def _for_the_child(session: Session, entry: Entry) -> Outbound:
+    """Why the check is the child's: "School uniform grant is for children aged 4 to 16, so
+    I'll check for your child."."""
+    ages = f"{entry.min_age} to {entry.max_age}" if entry.min_age is not None else \
+        f"{entry.max_age} or under"
+    return Outbound(f"{entry.title} is for children aged {ages}, so I'll check for "
+                    f"{people.whom(session, 'other')}.")
 
 
 def _for_children(ctx: Context, flow: dict[str, Any]) -> Entry | None:
