@@ -9,9 +9,14 @@ How a search works (the index is built once, in `Matcher.__init__`; see index.py
    hardship, debt). Each written word, or matched phrase, is a *concept*; its importance
    is the IDF of its rarest term, lowered for everyday words ("mum", "keeps").
 3. The inverted index scores entries BM25F-style (title > keywords > summary >
-   description); only entries sharing a term with the query are touched.
+   description); only entries sharing a term with the query are touched. In a story
+   (more than SHORT_CONCEPTS concepts) each word of an n-word phrase the lexicon added
+   weighs 1 / n ** SPREAD, so that a long phrase for one detail ("lived on her own" =>
+   single person discount council tax) does not outweigh the need.
 4. The best CANDIDATES are re-ranked by how much of each concept they cover (in title or
-   keywords above all), by their BM25 score and by a rapidfuzz comparison with the title.
+   keywords above all; an added phrase that keeps a written word, "library open" =>
+   library facilities, covers it only with that word), by their BM25 score and by a
+   rapidfuzz comparison with the title.
    BM25 sums every word of the message, so in a story (more than STORY_CONCEPTS concepts,
    most of them its details) it counts less and the concepts covered decide more. The
    entry naming each of the LEADING_CONCEPTS joins the candidates; an entry naming every
@@ -55,6 +60,7 @@ from catalogue.questions import NOTHING, Likely, QuestionModel, default_model
 
 # Query term weights: written, typo-corrected, added by the lexicon, weak, a number.
 LITERAL, TYPO, EXPANDED, WEAK_WEIGHT, NUMBER_WEIGHT = 1.0, 0.85, 0.7, 0.2, 0.6
+SPREAD = 0.5  # in a story, an added phrase of n words weighs each 1 / n ** SPREAD
 EXPANDED_POSTINGS = 600  # an added term only looks at its best entries
 LONG_QUERY = 12  # terms beyond which every term does (bounds the work on long messages)
 NARROWER = 0.1  # rank lost by an entry that is another candidate plus words not asked
@@ -87,7 +93,9 @@ ALTERNATIVE = 0.6  # share of the first's score an entry needs to be offered bes
 # rank added per unit of residents' questions' probability (questions.py): less for a short
 # message (SHORT_CONCEPTS or fewer concepts), whose words the rules read well, more for a story
 LEARNED, LEARNED_SHORT, SHORT_CONCEPTS = 0.8, 0.3, 5
-Group = tuple[list[tuple[str, float]], float]  # (term, IDF weight) pairs and their total
+# (term, IDF weight) pairs, their total, and the written terms of which one must be found
+# for the group to count (a lexicon target holding a written word: see `_weigh`)
+Group = tuple[list[tuple[str, float]], float, frozenset[str]]
 
 
 @dataclass(frozen=True)
@@ -305,7 +313,8 @@ class Matcher:
                  if kinds is None or self.entries[d].kind in kinds]
         top = list(dict.fromkeys([*top, *self._leaders(concepts, kinds),
                                   *self._suggested(likely, kinds), *named]))
-        asked = list({term for _, groups in judged for parts, _ in groups for term, _ in parts})
+        asked = list({term for _, groups in judged for parts, _, _ in groups
+                      for term, _ in parts})
         ranked: list[Candidate] = []
         # BM25 sums every word of the message; in a story most words are not the need, so
         # there the share of the concepts covered (fit) decides more.
@@ -400,13 +409,17 @@ class Matcher:
         """A concept ready for scoring entries: its importance, then its written terms and
         each alternative set of added terms as (term, IDF weight) groups with their total.
         The same for every entry, so worked out once a search."""
-        def group(terms: Collection[str], weights: dict[str, float], scale: float) -> Group:
+        def group(terms: Collection[str], weights: dict[str, float], scale: float,
+                  needs: frozenset[str] = frozenset()) -> Group:
             parts = [(t, self.index.idf[t] * weights.get(t, 1.0)) for t in terms
                      if t in self.index.idf]
-            return parts, sum(value for _, value in parts) / scale
+            return parts, sum(value for _, value in parts) / scale, needs
 
-        return concept.importance, [group(concept.literal, concept.terms, 1.0),
-                                    *(group(t, {}, EXPANDED_SHARE) for t in concept.targets)]
+        # A target that keeps a written word ("library open" => library facilities) narrows
+        # it: its added words alone ("facilities", in "Disabled Facilities Grant") are not it.
+        return concept.importance, [
+            group(concept.literal, concept.terms, 1.0),
+            *(group(t, {}, EXPANDED_SHARE, t & concept.literal) for t in concept.targets)]
 
     def _coverage(
         self, judged: list[tuple[float, list[Group]]], concepts: list[Concept],
@@ -424,7 +437,9 @@ class Matcher:
         total = fit = covered = 0.0
         for importance, groups in judged:
             share = max((sum(value * where[term] for term, value in parts) / mass
-                         for parts, mass in groups if mass), default=0.0)
+                         for parts, mass, needs in groups
+                         if mass and (not needs or any(where.get(t) for t in needs))),
+                        default=0.0)
             total += importance
             fit += importance * share
             covered += importance * min(1.0, share / COVERED)
@@ -441,9 +456,16 @@ class Matcher:
 
 def _query(concepts: list[Concept]) -> dict[str, float]:
     """Each term of the concepts with its weight, scaled by how much its clause counts."""
+    story = sum(1 for c in concepts if not c.weak) > SHORT_CONCEPTS
     query: dict[str, float] = {}
     for concept in concepts:
+        spread: dict[str, float] = {}
+        if story:
+            for target in concept.targets:
+                for t in target - concept.literal:
+                    spread[t] = max(spread.get(t, 0.0), EXPANDED / len(target) ** SPREAD)
         for term, weight in concept.terms.items():
+            weight = spread.get(term, weight)
             query[term] = max(query.get(term, 0.0), weight * concept.clause ** RANK_CLAUSE)
     return query
 

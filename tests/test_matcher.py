@@ -245,3 +245,27 @@ def test_an_entry_whose_whole_title_the_message_names_comes_first(lgsl: Matcher)
     # "Household waste collection" through the lexicon (bins emptied -> waste collection)
     assert first(lgsl, "bins aint been emptied for 2 weeks its stinking") == "lgsl-524"
     assert first(lgsl, "support for kids in care") == "lgsl-840"  # not educational support
+
+
+def test_a_lexicon_phrase_that_narrows_a_written_word_needs_that_word() -> None:
+    """"library open => library facilities": "facilities" alone ("Disabled Facilities
+    Grant") is not the library."""
+    entries = [Entry("dfg", "entitlement", "Disabled Facilities Grant",
+                     "A grant to adapt your home if you are disabled."),
+               Entry("lib", "service", "Central Library", "Borrow books."),
+               Entry("branch", "service", "Millbrook Library", "Borrow books."),
+               Entry("parks", "service", "Open spaces", "Parks and commons."),
+               Entry("data", "service", "Open data", "The council's published data.")]
+    lexicon = Lexicon.from_texts(lexicon="library open => library facilities")
+    assert first(Matcher(entries, lexicon), "is the library open on sunday") in {"lib", "branch"}
+
+
+def test_in_a_story_a_long_phrase_the_lexicon_adds_does_not_outweigh_the_need(
+        lgsl: Matcher) -> None:
+    """Each added word of a long phrase counts for less in a story's BM25, so the entries
+    that phrase's words fill do not push out the need ("has lived on her own" adds "single
+    person discount council tax"; the need is a cleaner for mum: help at home)."""
+    text = ("My mum is 87 and has lived on her own since my dad died. She does not see "
+            "things that need to be cleaned. I would love to get her a cleaner to come in "
+            "every week, but when I suggested it, she wouldn't hear of it. What can I do?")
+    assert first(lgsl, text) in {"lgsl-242", "lgsl-209"}
