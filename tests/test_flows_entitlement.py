@@ -269,6 +269,12 @@ def test_its_for_my_son_to_how_old_are_you_asks_his_age(talk: Talk) -> None:
     assert "Your son is likely to be able to get Free school meals." in talk.say("yes")
 
 
+def test_an_age_then_whose_it_is_answers_how_old_are_you(talk: Talk) -> None:
+    talk.say("can i get free school meals")
+    assert "Universal Credit" in talk.say("9 - its for my son not for me")
+    assert "Your son is likely to be able to get Free school meals." in talk.say("yes")
+
+
 @pytest.mark.parametrize(("said", "verdict"), [
     ("yes but only some months", "You are likely to be able to get Free school meals."),
     ("no, my partner works though", "It looks like you can't get Free school meals"),

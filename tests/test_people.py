@@ -150,6 +150,8 @@ def test_questions_are_put_about_the_other_person() -> None:
     ("he 2 years behind at school", ""), ("she turned 3 weeks ago", ""),
     ("my son is 2 years behind", ""), ("im 2 years behind on rent", ""),
     ("im 17 am i allowed", 17), ("he is twenty one years older", ""),
+    ("9 - its for my son not for me", 9), ("7, for my daughter", 7),  # the age, then who
+    ("4 - 11", ""), ("12: she is in year 7", ""),  # a range, another number: not one age
 ])
 def test_ages_in_words_and_sentences(said: str, age: int | str | None) -> None:
     assert parse_age(said) == age

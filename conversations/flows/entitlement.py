@@ -52,6 +52,8 @@ from conversations.types import Outbound, Session
 
 ALL = "all"
 _AGE = re.compile(r"^(?:i'?m |i am |age |aged )?(\d{1,3})(?: ?(?:years?|yrs?|y/?o)(?: old)?)?$")
+# an age, then a part without numbers after a comma or dash: the age is the answer
+_AGE_FIRST = re.compile(r"^(\d{1,3})\s*(?:,|;|:|-|\u2013)\s*[^\d]+$")
 _WHO = r"(?:i|we|my \w+(?: and i)?|my \w+ \w+|he|she|they|our \w+)"
 # an age said after the question: "what can i get im 14", "what can my son get, he's 9"
 _AGE_AFTER = (r"(?:[,?.!]*\s*(?:and )?(?:i'?m|i am|he'?s|he is|she'?s|she is|they'?re|they are|"
@@ -226,7 +228,10 @@ def parse_age(text: str) -> int | list[int] | str | None:
         age = int(found.group(1))
         return age if age <= 120 else "bad"
     spelt = people.stated_age(said)
-    return spelt if spelt is not None else ""
+    if spelt is not None:
+        return spelt
+    first = _AGE_FIRST.match(said)  # "9 - its for my son", "7, for my daughter"
+    return parse_age(first.group(1)) if first is not None else ""
 
 
 def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
