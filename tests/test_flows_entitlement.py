@@ -558,3 +558,39 @@ def test_no_real_danger_message_after_a_yes_or_no_is_read_as_a_check_answer() ->
                 if reads_as_answer(session, said):
                     read.append(said)
     assert len(texts) > 1000 and read == []
+
+
+@pytest.mark.parametrize(("said", "note"), [
+    ("ok", "Please reply yes, no or not sure."),
+    ("does child tax credit count", "Yes, that counts."),
+    ("is that the same as child benefit?", "No: Child Benefit is not income-related."),
+    ("does pip count?", "No: PIP and DLA are not income-related on their own."),
+    ("what does income related mean", "Child Benefit, PIP and DLA are not."),
+    ("i work part time", "Many people in work get Universal Credit too."),
+])
+def test_a_reply_that_is_not_yet_an_answer_puts_the_question_again(
+        talk: Talk, said: str, note: str) -> None:
+    talk.say("can my kids get free school meals")
+    talk.say("7 and 12")
+    reply = talk.say(said)
+    assert note in reply and "Do you get Universal Credit" in reply
+    assert "get Free school meals" not in reply  # no verdict yet
+    assert "likely to be able to get Free school meals" in talk.say("yes")
+
+
+def test_hang_on_keeps_the_question_open(talk: Talk) -> None:
+    talk.say("can my kids get free school meals")
+    talk.say("7 and 12")
+    assert "No rush" in talk.say("hang on let me ask my partner")
+    assert "likely to be able to get Free school meals" in talk.say("yes")
+
+
+@pytest.mark.parametrize(("said", "verdict"), [
+    ("yes and no", "may be able to get Free school meals"),  # not sure
+    ("sort of", "may be able to get Free school meals"),
+    ("we used to", "can't get Free school meals"),
+])
+def test_a_doubt_or_a_past_benefit_is_read_as_such(talk: Talk, said: str, verdict: str) -> None:
+    talk.say("can my kids get free school meals")
+    talk.say("7 and 12")
+    assert verdict in talk.say(said)

@@ -383,11 +383,12 @@ def test_a_new_request_at_the_question_still_sets_the_objection_aside(
     assert objection_counts(db) == {}
 
 
+@pytest.mark.parametrize("said", ["not sure", "yes and no"])
 def test_not_sure_whether_to_object_records_nothing_and_asks_again(
-    talk: Talk, db: sqlite_utils.Database
+    talk: Talk, db: sqlite_utils.Database, said: str
 ) -> None:
     talk.say("object to the car park")
-    assert talk.say("not sure").startswith("That's fine: nothing is recorded unless you say "
+    assert talk.say(said).startswith("That's fine: nothing is recorded unless you say "
                                            "yes")
     assert objection_counts(db) == {}
     assert "postcode" in talk.say("yes")

@@ -28,13 +28,16 @@ _YES = {"y", "yes", "yeah", "yep", "yup", "ya", "yea", "yes please", "sure", "ok
         "for sure", "obviously", "obvs", "course", "of course", "100%", "yh", "yass", "yas"}
 _NO = {"n", "no", "nah", "nope", "no thanks", "no thank you", "not really", "i don't",
        "i dont", "i'm not", "im not", "false", "no i don't", "no i dont", "none",
-       "i don't think so", "i dont think so", "don't think so", "dont think so"}
+       "i don't think so", "i dont think so", "don't think so", "dont think so",
+       "used to", "i used to", "we used to", "he used to", "she used to", "they used to"}
 _UNKNOWN = {"dunno", "not sure", "don't know", "dont know", "idk", "unsure", "maybe",
             "no idea", "i don't know", "i dont know", "i'm not sure", "im not sure", "?",
             "unknown", "not certain", "dk", "rather not say", "skip", "pass",
             "i don't want to say", "i dont want to say", "prefer not to say",
             "i'd rather not say", "id rather not say", "i would rather not say", "not saying",
-            "idk tbh", "tbh idk", "dunno tbh", "idek", "no clue", "not a clue", "idk really"}
+            "idk tbh", "tbh idk", "dunno tbh", "idek", "no clue", "not a clue", "idk really",
+            "yes and no", "yes or no", "yes and no really", "kind of", "kinda", "sort of",
+            "sorta", "sometimes", "on and off", "some of the time"}
 _SKIP = {"skip", "no", "n", "nah", "nope", "no thanks", "none", "nothing", "no comment",
          "pass", "-", "nothing else", "that's all", "thats all"}
 _UNKNOWN_SIGN = re.compile(

@@ -286,6 +286,10 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
         else:
             people.record(session, subject, AGE, age)
     else:
+        if (held := _held(text, asking)) is not None:  # "ok", "hang on", "does ctc count?"
+            if held == _PAUSED:  # the question stays open, not put again
+                return [ask(session, "entitlement:ask", held, (YES, NO, NOT_SURE))]
+            return [Outbound(held), *step(ctx, session)]
         value, note = _circumstance(text, asking)
         if value == "":
             return _other_facts(ctx, session, text)
@@ -424,6 +428,49 @@ def _asks_for_another(ctx: Context, text: str, target: str) -> bool:
         return False
     result = ctx.matcher.search(text, limit=1)
     return result.answered and result.best is not None and result.best.entry.id != target
+
+
+_ACKNOWLEDGED = {"ok", "okay", "k", "kk", "okey", "okie", "alright", "right", "fine", "cool",
+                 "hmm", "oh", "ah", "oh ok", "ah ok", "i see", "ok then", "right ok"}
+_PAUSE = re.compile(r"^(?:hang on|hold on|wait|one (?:sec|second|min|minute|mo)|"
+                    r"give me a (?:sec|second|min|minute)|brb|let me (?:ask|check|find out)|"
+                    r"i(?:'ll| will| need to| have to|ll) (?:ask|check|find out))\b")
+_PAUSED = "No rush: reply yes, no or not sure when you know."
+_MEANING = re.compile(r"\b(?:what|wot|wat|which)(?:'s| is| are| does| do| counts?)? ?(?:an? |the )?"
+                      r"(?:income[- ]related|benefits? (?:count|counts|are|is|do)|counts?\b)")
+INCOME_RELATED = ("Income-related means paid because income is low, such as Universal "
+                  "Credit, Pension Credit, Child Tax Credit or Housing Benefit. Child Benefit, "
+                  "PIP and DLA are not.")
+_AT_WORK = re.compile(r"^(?:i|we|we both|me and my \w+|my \w+)(?: am| are|'m|m| is|s)? "
+                      r"(?:work|works|working)\b(?! (?:and|but) (?:get|gets|getting|on|claim))")
+
+
+def _held(text: str, code: str) -> str | None:
+    """What to say before the same yes/no question is put again, for a reply that is not
+    yet an answer: "ok" or "hang on" (`_PAUSED`: the question stays open), a question about
+    which benefits count ("does child tax credit count?", "what does income related
+    mean"), or, to the benefit question, "i work part time"; None for anything else."""
+    said = words(text)
+    if said in _ACKNOWLEDGED:
+        return "Please reply yes, no or not sure."
+    if _PAUSE.match(said) and parse_yes_no(text) is None:
+        return _PAUSED
+    if code != people.INCOME_BENEFIT:
+        return None
+    if looks_like_question(text) and (named := people.benefit_answer(text)) is not None:
+        counts, why = named
+        if counts:
+            return "Yes, that counts."
+        if why.startswith("Until"):  # "does uc count if ive applied"
+            return "It counts once it is paid."
+        if why.startswith("Which"):  # "does my benefit count"
+            return "It depends which benefit it is."
+        return "No: " + why.split(", so")[0] + "."  # "No: Child Benefit is not income-related."
+    if _MEANING.search(said):
+        return INCOME_RELATED
+    if _AT_WORK.match(said) and parse_yes_no(text) is None and leading_yes_no(text) is None:
+        return "Many people in work get Universal Credit too."
+    return None
 
 
 def _circumstance(text: str, code: str) -> tuple[bool | str | None, str]:

@@ -296,8 +296,10 @@ def reason_given(text: str, openers: bool = False) -> str | None:
 
 
 def said_yes(text: str) -> bool:
-    """A yes with words that are no reason ("yes go ahead", "yes i object"), not a question."""
-    return leading_yes_no(text) == "yes" and not looks_like_question(text)
+    """A yes with words that are no reason ("yes go ahead", "yes i object"), not a question
+    nor a doubt ("yes and no")."""
+    return (leading_yes_no(text) == "yes" and parse_yes_no(text) != "unknown"
+            and not looks_like_question(text))
 
 
 def a_reason(text: str) -> str | None:
