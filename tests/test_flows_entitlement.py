@@ -161,7 +161,13 @@ def test_skipping_the_age_is_an_unknown(talk: Talk) -> None:
     talk.say("skip")
     result = talk.say("yes")
     assert "You may be able to get Free school meals" in result
-    assert "Your age." in result
+    assert "Check: Your age: it is for ages 4 to 16." in result
+
+
+def test_a_childs_skipped_age_is_checked_as_the_childs(talk: Talk) -> None:
+    talk.say("can my son get free school meals")
+    talk.say("dunno")
+    assert "Check: Your son's age: it is for ages 4 to 16." in talk.say("yes")
 
 
 def test_an_impossible_age_is_asked_again(talk: Talk) -> None:
@@ -594,3 +600,17 @@ def test_a_doubt_or_a_past_benefit_is_read_as_such(talk: Talk, said: str, verdic
     talk.say("can my kids get free school meals")
     talk.say("7 and 12")
     assert verdict in talk.say(said)
+
+
+@pytest.mark.parametrize(("said", "then"), [("for my mum", "70"), ("its for my mum, she's 70", "")])
+def test_whose_check_it_is_said_at_a_question_moves_the_check_to_them(
+        talk: Talk, said: str, then: str) -> None:
+    talk.say("can i get single person discount")
+    assert "Are you the only adult" in talk.say("40")
+    reply = talk.say(said)
+    assert "OK, I'll check for your mum." in reply
+    if then:  # her age, not said yet, is asked first
+        assert "How old is your mum?" in reply
+        reply = talk.say(then)
+    assert "Is your mum the only adult living in her home?" in reply
+    assert "Your mum is likely to be able to get Single person discount." in talk.say("yes")

@@ -291,6 +291,13 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
                 return [ask(session, "entitlement:ask", held, (YES, NO, NOT_SURE))]
             return [Outbound(held), *step(ctx, session)]
         value, note = _circumstance(text, asking)
+        if value == "" and subject == "you" and _FOR_SOMEONE.match(words(text)) and \
+                people.subject_of(text) == "other":  # "its for my husband": his check
+            people.note_subject(session, text)
+            people.note_facts(session, text)
+            flow["for"] = "other"
+            return [Outbound(f"OK, I'll check for {people.whom(session, 'other')}."),
+                    *step(ctx, session)]
         if value == "":
             return _other_facts(ctx, session, text)
         people.record(session, subject, asking, value)
@@ -430,6 +437,10 @@ def _asks_for_another(ctx: Context, text: str, target: str) -> bool:
     return result.answered and result.best is not None and result.best.entry.id != target
 
 
+# whose the check is, said in answer to one of its questions: "for my husband", "its for my
+# mum, she's 80", "not for me, my son"
+_FOR_SOMEONE = re.compile(r"^(?:no,? |not for me,? )?(?:(?:it'?s|its|it is|this is|that'?s|"
+                          r"thats) )?(?:(?:for|about) )?(?:my|our) [\w', ]{2,40}$")
 _ACKNOWLEDGED = {"ok", "okay", "k", "kk", "okey", "okie", "alright", "right", "fine", "cool",
                  "hmm", "oh", "ah", "oh ok", "ah ok", "i see", "ok then", "right ok"}
 _PAUSE = re.compile(r"^(?:hang on|hold on|wait|one (?:sec|second|min|minute|mo)|"
@@ -532,11 +543,14 @@ def _pure_answer(part: str, code: str) -> bool:
     return parse_yes_no(_FILLER.sub("", part)) is not None
 
 
-def _unsure_text(ctx: Context, codes: Sequence[str], session: Session,
+def _unsure_text(ctx: Context, entry: Entry, codes: Sequence[str], session: Session,
                  subject: people.Subject) -> str:
-    """What to check, each question as it was put ("Do you get Universal Credit...?")."""
+    """What to check, each question as it was put ("Do you get Universal Credit...?"), the
+    age as whose it is ("Your son's age: it is for ages 4 to 18.")."""
+    whose = "Your" if subject == "you" else people.capital(people.who(session, subject)) + "'s"
+    age = f"{whose} age: it is for {age_range(entry)}."  # AGE is asked only with a limit
     return " ".join(people.question_about(question_for(c, ctx.questions), session, subject, c)
-                    if c != AGE else "Your age." for c in codes)
+                    if c != AGE else age for c in codes)
 
 
 def result_one(ctx: Context, session: Session, entry_id: str) -> list[Outbound]:
@@ -556,7 +570,7 @@ def result_one(ctx: Context, session: Session, entry_id: str) -> list[Outbound]:
                 f"How to apply: {how_to_apply(entry)}.")
     elif verdict.status == "unknown":  # what to check first: an SMS may show no more
         text = (f"{people.capital(name)} may be able to get {entry.title}. Check: "
-                f"{_unsure_text(ctx, verdict.unsure, session, subject)}{not_for} {GUIDE} "
+                f"{_unsure_text(ctx, entry, verdict.unsure, session, subject)}{not_for} {GUIDE} "
                 f"How to apply: {how_to_apply(entry)}.")
     else:
         others = fitting(ctx.entries.values(), answers, ctx.questions, exclude=entry.id)[:3]
