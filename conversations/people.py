@@ -86,6 +86,7 @@ _STATEMENT_OF_BENEFIT = re.compile(  # "I get UC", "we're on universal credit", 
     r"credit|housing benefit|tax credits?|child tax credit|working tax credit|benefits|the dole|"
     r"pip|dla|attendance allowance|personal independence|disability living|adp|adult disability)"
     r"\b")
+_SAID_OF_THEM = re.compile(r"^(?:he|she|they|he'?s|she'?s|they'?re|theyre)\b")
 _ASKING = re.compile(r"^(?:can|could|how|what|am i|do i|does|is|will|would|where|should|"
                      r"which|are)\b")
 _PRONOUN_AGE = re.compile(r"\b(she|he|they)(?:'s| is| are|s| turned| just turned"
@@ -287,10 +288,13 @@ def note_facts(session: Session, text: str) -> list[str]:
         if not clause or _ASKING.match(clause) or _NEGATED.search(clause):
             continue
         stated = _STATEMENT_OF_BENEFIT.search(clause)
+        # "he gets pip", said of the one the check is for: his
+        getter: Subject = "other" if session.data.get("other") and _SAID_OF_THEM.match(clause) \
+            else benefit_for
         for code, pattern in ((INCOME_BENEFIT, _INCOME), (DISABLED, _DISABILITY)):
             if stated and pattern.search(clause):
-                _store(session, benefit_for, code, True)
-                learned.append(f"{benefit_for}:{code}")
+                _store(session, getter, code, True)
+                learned.append(f"{getter}:{code}")
         if (named := _IS_DISABLED.search(clause)) is not None:  # whoever the clause names:
             who = named.group(1) or named.group(2)
             whose: Subject = "you" if who.startswith("i") else "other"  # "my son

@@ -322,3 +322,11 @@ def test_a_disability_is_whoever_the_clause_names() -> None:
 def test_what_can_he_get_is_about_someone_else() -> None:
     assert people.subject_of("what can he get?") == "other"
     assert people.subject_of("what can I get?") == "you"
+
+
+def test_a_benefit_said_of_the_one_being_checked_is_theirs() -> None:
+    session = fresh()
+    people.note_subject(session, "my son")
+    people.note_facts(session, "he gets pip")  # to "Does your son have a disability...?"
+    assert people.answers_for(session, "other").get(people.DISABLED) is True
+    assert people.DISABLED not in people.answers_for(session, "you")
