@@ -46,14 +46,18 @@ def numbers_as_digits(said: str) -> str:
 
 
 _ME_GAVE = re.compile(  # "i helped priya ...", and without the "i": "gave priya an hour ..."
-    r"^(?P<who>i(?:'ve| have)? |we )?(?:just )?(?:helped|gave|did|drove|taught|visited|walked|"
-    r"fixed|cleaned for|cooked for|shopped for|sat with|spent (?:.+?) (?:helping|with))\s+"
-    r"(?P<name>[a-z][a-z'-]*)\b(?P<rest>.*)$")
-# "i did an hour of shopping for priya", "gave 2 hours to priya", "spent an hour on
-# priya's garden" (the time first, then what, then whom)
+    r"^(?P<who>i(?:'ve| have)? |we )?(?:just )?(?P<verb>helped|gave|did|drove|taught|visited|"
+    r"walked|fixed|cleaned for|cooked for|shopped for|sat with|spent (?:.+?) (?:helping|with))"
+    r"\s+(?P<name>[a-z][a-z'-]*)\b(?P<rest>.*)$")
+# verbs more often of a thing than a person ("i did homework", "i taught maths"): a member
+# only if one has that name
+_THING_VERBS = frozenset({"did", "drove", "taught", "walked", "fixed"})
+# "i did an hour of shopping for priya", "i did 2hrs gardening for priya", "gave 2 hours to
+# priya", "spent an hour on priya's garden" (the time first, then what, then whom)
 _ME_GAVE_TIME = re.compile(
-    r"^(?:i(?:'ve| have)? |we )?(?:did|done|gave|spent|put in) (?P<time>(?:an?|half an?|\S+) "
-    r"(?:and a half )?(?:hours?|hrs?|minutes?|mins?))(?: (?:of|doing|on) (?P<what>.+?))? "
+    r"^(?:i(?:'ve| have)? |we )?(?:did|done|gave|spent|put in) (?P<time>(?:an? |half an? |\S+ "
+    r"|\d+(?:[.,]\d+)?)(?:and a half )?(?:hours?|hrs?|minutes?|mins?))"
+    r"(?: (?:(?:of|doing|on) )?(?P<what>.+?))? "
     r"(?:for|to|with|helping) (?P<name>[a-z][a-z'-]*)\b(?P<rest>.*)$")
 _GAVE_ME = re.compile(
     r"^(?P<name>[a-z][a-z'-]*) (?:has |have )?(?:helped|gave|did|drove|taught|visited|"
@@ -100,8 +104,9 @@ class Said:
     i_gave: bool  # True: the sender helped the other member
     minutes: int | None  # None when no duration was given
     what: str
-    certain: bool = True  # False when told without "I" or time first ("did 2 hours for
-    # tesco"): an exchange only if the name is a member's (conversations/flows/timebank.py)
+    certain: bool = True  # False when told without "I", time first ("did 2 hours for
+    # tesco") or with a verb of a thing ("i did homework"): an exchange only if the name is a
+    # member's (conversations/flows/timebank.py)
 
 
 def duration(text: str) -> int | None:
@@ -150,8 +155,8 @@ def exchange_said(text: str) -> Said | None:
     said = re.sub(r"\s+", " ", text.replace("\u2019", "'").lower()).strip().strip(".!")
     timed = _ME_GAVE_TIME.match(said)
     if timed is not None and timed.group("name") not in NOT_NAMES:
-        what = " ".join(part for part in (timed.group("what"), what_of(timed.group("rest")))
-                        if part)
+        what = " ".join(part for part in (what_of(timed.group("what") or ""),
+                                          what_of(timed.group("rest"))) if part)
         return Said(timed.group("name").capitalize(), True, duration(said), what, False)
     for pattern, i_gave in ((_ME_GAVE, True), (_GAVE_ME, False)):
         found = pattern.match(said)
@@ -160,9 +165,20 @@ def exchange_said(text: str) -> Said | None:
         minutes = duration(said)
         if i_gave and not found.group("who") and minutes is None:
             continue  # "visited nan in hospital": without "I" and a time, no exchange told
+        certain = not i_gave or (bool(found.group("who"))
+                                 and found.group("verb") not in _THING_VERBS)
         return Said(found.group("name").capitalize(), i_gave, minutes,
-                    what_of(found.group("rest")), not i_gave or bool(found.group("who")))
+                    what_of(found.group("rest")), certain)
     return None
+
+
+_POSSESSIVE = re.compile(r"^(.{2,}?)(?:'s|'|s)$")
+
+
+def owner_of(name: str) -> str | None:
+    """"Priya" for "Priyas" or "Priya's" ("did priyas garden 2 hours"), else None."""
+    found = _POSSESSIVE.match(name)
+    return found.group(1) if found else None
 
 
 _STATEMENT = re.compile(r"^(?:my )?(?:time ?bank )?statement(?: (?:for )?(\d{4}|all|all time))?$")

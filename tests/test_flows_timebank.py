@@ -882,3 +882,50 @@ def test_a_correction_with_two_exchanges_waiting_stays_a_correction(engine, db, 
     assert "the 3 hours won't count. I've told Jo it was 1 hour" in told
     [correction] = outbox(db, "timebank-declined:")
     assert "Priya says it was 1 hour, not 3 hours" in str(correction["body"])
+
+
+@pytest.mark.parametrize(("said", "minutes", "what"), [
+    ("i did 2 hours gardening for priya", 120, "gardening"),
+    ("i did 2hrs gardening for priya", 120, "gardening"),
+    ("did priyas garden 2 hours", 120, "their garden"),
+    ("i did priyas shopping for 1 hour", 60, "their shopping"),
+    ("I did Priya's shopping for 1 hour", 60, "their shopping"),
+])
+def test_hours_told_in_own_words_are_recorded(sam, priya, db, said: str, minutes: int,
+                                              what: str) -> None:
+    assert "I've asked Priya to confirm" in sam.say(said)
+    made = timebank.exchange(db, 1)
+    assert made is not None and (made.minutes, made.note) == (minutes, what)
+    asked = f"helped you with {what.replace('their', 'your')} for"
+    assert asked in str(outbox(db, "timebank-confirm:")[0]["body"])
+
+
+@pytest.mark.parametrize("said", ["can i get help with my garden", "garden waste charge",
+                                  "i did 2 hours of homework", "i did homework for 2 hours"])
+def test_everyday_words_about_time_are_no_exchange(sam, priya, db, said: str) -> None:
+    reply = sam.say(said)
+    assert "confirm" not in reply and "time bank member called" not in reply
+    assert db.execute("SELECT COUNT(*) FROM timebank_exchanges").fetchone() == (0,)
+
+
+def test_hours_told_by_someone_not_yet_a_member_say_how_to_join(engine, db) -> None:
+    stranger = person(engine, db, "sms", "+447700900077")
+    assert "JOIN TIME BANK" in stranger.say("I helped Tom with his garden for 2 hours")
+    for other in ("I helped Mum with her garden for 2 hours", "i did homework for 2 hours",
+                  "I helped Tom with his garden for 2 hours, can I get paid?",
+                  "I sat with Dave for 3 hours in A and E, how do i complain"):
+        assert "JOIN TIME BANK" not in stranger.say(other)
+
+
+@pytest.mark.parametrize("said", ["yes", "ok", "sure"])
+def test_a_yes_to_what_you_could_offer_or_need_asks_again(engine, db, said: str) -> None:
+    newcomer = person(engine, db, "sms", "+447700900013")
+    for text in ("join the time bank", "52", "Ade", "skip"):
+        newcomer.say(text)
+    assert "What could you offer?" in newcomer.say(said)
+    assert newcomer.state == "timebank:offers"
+    newcomer.say("lifts")
+    assert "what might you need help with?" in newcomer.say(said)  # and the next question
+    newcomer.say("shopping")
+    joined = timebank.member_for(db, "sms", "+447700900013")
+    assert joined is not None and (joined.offers, joined.needs) == ("lifts", "shopping")

@@ -348,3 +348,28 @@ def test_with_no_roles_listed_finding_one_says_so_at_once(tmp_path: Path) -> Non
     reply = talk.say("volunteering near me")
     assert reply.startswith("The council hasn't listed any volunteering roles yet")
     assert "How old" not in reply and talk.state != "volunteering:find_age"
+
+
+@pytest.mark.parametrize("channel", ["sms", "telegram"])
+def test_more_shows_every_role_that_fits(tmp_path: Path, channel: str) -> None:
+    from conversations.records import ensure_records
+
+    extra = [Entry(f"vol-{n}", "volunteering", f"Role number {n}", "Help out.")
+             for n in range(10, 17)]
+    made = open_db(tmp_path / "many.db")
+    save_catalogue(made, [*ENTRIES, *ROLES, *extra], CIRCUMSTANCES)
+    ensure_records(made)
+    talk = Talk(Engine(TitleMatcher([*ENTRIES, *ROLES, *extra]), made), made, channel=channel)
+    talk.say("what can I volunteer for?")
+    talk.say("40")
+    talk.say("any time")
+    shown: list[str] = []
+    while True:
+        shown += [c for c in talk.choices if c != "More"]
+        if channel == "sms":  # numbered, a few at a time
+            assert segments(render_sms(talk.replies[-1])) <= 2
+        if "More" not in talk.choices:
+            break
+        assert "That's all of them" not in talk.say("MORE")
+    assert sorted(shown) == sorted(e.title for e in [*ROLES, *extra])
+    assert "That's all of them" in talk.say("MORE")

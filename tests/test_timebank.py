@@ -321,6 +321,8 @@ def test_the_other_member_is_told_when_a_member_leaves_with_an_exchange_waiting(
     # told another way round: the time first, or without "I"
     ("gave priya an hour yesterday doing her shopping", 60, "doing her shopping"),
     ("i did an hour of shopping for priya", 60, "shopping"),
+    ("i did 2 hours gardening for priya", 120, "gardening"),
+    ("i did 2hrs gardening for priya", 120, "gardening"),
     ("gave 2 hours to priya", 120, ""),
     ("just helped priya for an hour", 60, ""),
 ])
@@ -343,12 +345,22 @@ def test_everyday_news_without_i_and_a_time_is_no_exchange(said: str) -> None:
 
 
 @pytest.mark.parametrize("said", ["spent 2 hours on the phone to universal credit",
-                                  "did 2 hours for tesco", "gave an hour to oxfam"])
+                                  "did 2 hours for tesco", "gave an hour to oxfam",
+                                  "i did homework for 2 hours", "i taught maths for an hour"])
 def test_an_hour_told_without_i_or_time_first_names_a_member_or_is_none(said: str) -> None:
-    """Told this way the name may be anyone's ("tesco"): the time bank takes it up only for a
-    member of that name (conversations/flows/timebank.py)."""
+    """Told this way, or with a verb more often of a thing ("did homework", "taught maths"),
+    the name may be anyone's ("tesco"): the time bank takes it up only for a member of that
+    name (conversations/flows/timebank.py)."""
     from conversations.timebank_words import exchange_said
 
     found = exchange_said(said)
     assert found is not None and not found.certain
     assert exchange_said("I helped Priya for an hour").certain  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("name", "owner"), [("Priyas", "Priya"), ("Priya's", "Priya"),
+                                             ("James'", "James"), ("Priya", None)])
+def test_the_owner_a_possessive_names(name: str, owner: str | None) -> None:
+    from conversations.timebank_words import owner_of
+
+    assert owner_of(name) == owner

@@ -12,6 +12,7 @@ for introductions).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from catalogue.model import Entry
@@ -43,7 +44,7 @@ from conversations.flows.timebank_matches import (
 )
 from conversations.flows.volunteering import read_age
 from conversations.outbox import replied_to
-from conversations.people import own_age
+from conversations.people import own_age, relation
 from conversations.timebank import Exchange, LedgerError, Member
 from conversations.timebank_words import Said
 from conversations.types import Outbound, Session
@@ -82,12 +83,15 @@ def route(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
     if (figures := figures_asked(ctx, me, text)) is not None:
         return [figures]
     said = timebank_words.exchange_said(text)
+    if said is not None:
+        said = _owner_named(ctx, said, me)
     if said is not None and not said.certain and not timebank.named(
             ctx.db, said.other, excluding=me.id if me is not None else None):
         said = None  # "spent 2 hours on the phone to universal credit": nobody's hour
     if said is not None and me is not None:
         return record_said(ctx, session, me, said)
-    if said is not None and said.minutes is not None and timebank.named(ctx.db, said.other):
+    if said is not None and said.minutes is not None and (
+            timebank.named(ctx.db, said.other) or _told_like_a_member(text, said)):
         return [Outbound(NOT_MEMBER)]  # else it may be a question ("I care for my nan ...")
     if me is None:
         return None
@@ -107,6 +111,31 @@ def route(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
             in_touch(ctx, me, loose[0]):
         return relay(ctx, me, loose[0], "", loose[1])
     return None
+
+
+def _owner_named(ctx: Context, said: Said, me: Member | None) -> Said:
+    """"did priyas garden 2 hours": the member Priya, and "their garden", when no member is
+    called Priyas."""
+    owner = timebank_words.owner_of(said.other)
+    excluding = me.id if me is not None else None
+    if owner is None or timebank.named(ctx.db, said.other, excluding=excluding) or \
+            not timebank.named(ctx.db, owner, excluding=excluding):
+        return said
+    return replace(said, other=owner, what=f"their {said.what}" if said.what else "")
+
+
+# a question anywhere in a message ("..., how do i complain")
+_ASKS = re.compile(r"\?|\b(?:can|could|do|does|should|will|would) (?:i|we|you)\b|"
+                   r"\b(?:how|what|where|why|who|is there|are there)\b", re.IGNORECASE)
+
+
+def _told_like_a_member(text: str, said: Said) -> bool:
+    """"I helped Tom with his garden for 2 hours": hours given to someone named as a name is
+    written (not "Mum"), and no question asked, from someone who is no member yet."""
+    named = re.search(rf"\b{re.escape(said.other)}\b", text) is not None
+    relative = relation(f"my {said.other}") is not None  # "Mum", "Grandma"
+    return said.certain and said.i_gave and named and not relative and \
+        _ASKS.search(text) is None
 
 
 def leaving_note(ctx: Context, me: Member) -> str:
@@ -302,12 +331,20 @@ def _ask_offers(session: Session, before: str = "") -> list[Outbound]:
 
 
 def _offers(ctx: Context, session: Session, text: str) -> list[Outbound]:
+    if yes_no(text) == "yes":  # "ok", "sure": no offer said yet
+        return _ask_offers(session, "Great! ")
     flow_data(session)["offers"] = "" if is_skip(text) else text.strip()[:200]
-    return [ask(session, "timebank:needs", "And what might you need help with? The same "
-                "kinds of thing, your own words, or SKIP.")]
+    return _ask_needs(session)
+
+
+def _ask_needs(session: Session, before: str = "") -> list[Outbound]:
+    return [ask(session, "timebank:needs", f"{before}And what might you need help with? The "
+                "same kinds of thing, your own words, or SKIP.")]
 
 
 def _needs(ctx: Context, session: Session, text: str) -> list[Outbound]:
+    if yes_no(text) == "yes":
+        return _ask_needs(session, "Great! ")
     flow = flow_data(session)
     needs = "" if is_skip(text) else text.strip()[:200]
     me = timebank.join(ctx.db, session.channel, session.address, flow["name"], flow.get("ward"),

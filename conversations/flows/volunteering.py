@@ -17,6 +17,7 @@ from conversations.flows.common import (
     YES,
     Context,
     ask,
+    ask_list,
     end_flow,
     entry_choices,
     first_name,
@@ -277,8 +278,8 @@ def list_roles(ctx: Context, session: Session, times: list[str]) -> list[Outboun
     if not roles:
         return [Outbound("I couldn't find a volunteering role that fits right now. Try other "
                          "times, or ask me about something else.")]
-    return [ask(session, "answered", "These could suit you. Pick one to read about it and "
-                "sign up:", entry_choices(roles[:MAX_ROLES]))]
+    return [ask_list(session, "These could suit you. Pick one to read about it and sign up:",
+                     entry_choices(roles))]
 
 
 def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
