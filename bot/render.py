@@ -9,7 +9,9 @@ Terminal and web chat show either of those, as the person chose.
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
 
 from catalogue.model import Entry
 from conversations.gsm7 import (
@@ -23,6 +25,7 @@ from conversations.gsm7 import (
     septets,
     to_gsm7,
 )
+from conversations.flows.common import GUIDE
 from conversations.telegram_html import escape
 from conversations.types import Outbound
 
@@ -41,6 +44,7 @@ __all__ = [  # the SMS alphabet's names come from conversations/gsm7.py
     "choice_prompt",
     "escape",
     "fit",
+    "fit_sentences",
     "render_plain",
     "render_sms",
     "render_sms_all",
@@ -74,6 +78,25 @@ BUDGET = MULTI_SEGMENT * SMS_MAX_SEGMENTS  # everything sent for one message: tw
 MIN_CARD = 60  # an entry's summary is never cut shorter than this to make room
 
 
+# where a sentence ends: ".", "!" or "?" (and a closing quote) before the next one starts;
+# '..."Do you get Universal Credit?". You might' ends at the full stop, not the "?"
+_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]*(?=\s+[\"'\u201c\u2018(]?[A-Z0-9])")
+
+
+def _heads(text: str) -> list[str]:
+    """`text` up to the end of each sentence but its last, shortest first."""
+    return [text[:end.end()] for end in _SENTENCE_END.finditer(text)]
+
+
+def fit_sentences(text: str, limit: int) -> str:
+    """`text` within `limit` septets as its leading whole sentences; cut at a word (fit)
+    only when its first sentence alone is longer."""
+    if septets(text) <= limit:
+        return text
+    whole = [head for head in _heads(text) if septets(head) <= limit]
+    return whole[-1] if whole else fit(text, limit)
+
+
 def choice_prompt(count: int, more: bool = False) -> str:
     if count == 1:
         prompt = "Reply 1"
@@ -104,45 +127,77 @@ def render_sms(reply: Outbound, room: int = BUDGET, label_limit: int = LABEL_LIM
         contact = to_gsm7(sms_contact(entry))
         head = to_gsm7(f"{entry.title}: ")
         space = room - fixed - septets(head) - (septets(contact) + 1 if contact else 0)
-        body = head + fit(to_gsm7(reply.text), max(space, 20))
+        body = head + fit_sentences(to_gsm7(reply.text), max(space, 20))
         text = fit(f"{body} {contact}" if contact else body, max(room - fixed, 20))
     else:
-        text = fit(to_gsm7(reply.text), max(room - fixed, 20))
+        text = fit_sentences(to_gsm7(reply.text), max(room - fixed, 20))
     return "\n".join([text, *tail]) if text else "\n".join(tail)
 
 
 def render_sms_all(replies: Sequence[Outbound]) -> list[str]:
     """All replies to one message as SMS bodies: crisis contacts first and whole; the rest
     as one body of at most two segments. When they do not fit, the longest texts are cut
-    (entry summaries last, never below MIN_CARD), never the choices."""
+    to whole sentences (entry summaries last, never below MIN_CARD), never the choices;
+    then whole sentences are left out (`_fewer_sentences`), and only when that is not
+    enough is a text cut inside a sentence."""
     urgent = [to_gsm7(r.text) for r in replies if r.urgent]
     rest = [r for r in replies if not r.urgent]
     if not rest:
         return urgent
-    for label_limit in LABEL_LIMITS:  # long choice labels are shortened before anything else
-        rooms = _rooms(rest, label_limit)
-        bodies = [render_sms(reply, room, label_limit)
-                  for reply, room in zip(rest, rooms, strict=True)]
-        joined = "\n".join(b for b in bodies if b)
-        if septets(joined) <= BUDGET:
-            return [*urgent, joined]
+    for texts in _fewer_sentences(rest):  # long choice labels are shortened before a
+        for label_limit in LABEL_LIMITS:  # sentence is left out
+            rooms = _rooms(texts, label_limit)
+            bodies = [render_sms(reply, room, label_limit)
+                      for reply, room in zip(texts, rooms, strict=True)]
+            joined = "\n".join(b for b in bodies if b)
+            if septets(joined) <= BUDGET:
+                return [*urgent, joined]
     # the floors themselves do not fit: the texts without choices share what the choices
     # leave, so "Reply 1 or 2" is never what is cut
-    asking = [n for n, reply in enumerate(rest) if reply.choices]
-    others = [n for n in range(len(rest)) if n not in asking]
+    asking = [n for n, reply in enumerate(texts) if reply.choices]
+    others = [n for n in range(len(texts)) if n not in asking]
     left = BUDGET - sum(septets(bodies[n]) for n in asking) - (len(bodies) - 1)
     if others and left >= 20 * len(others):
         share = left // len(others)  # a card keeps its title and contact (render_sms)
-        bodies = [render_sms(rest[n], share, label_limit) if n in others else body
+        bodies = [render_sms(texts[n], share, label_limit) if n in others else body
                   for n, body in enumerate(bodies)]
         joined = "\n".join(b for b in bodies if b)
     if septets(joined) > BUDGET and asking:  # a question's own text is too long: cut it,
         used = sum(septets(bodies[n]) for n in others) + len(bodies) - 1  # not its choices
         share = (BUDGET - used) // len(asking)
-        bodies = [render_sms(rest[n], share, label_limit) if n in asking else body
+        bodies = [render_sms(texts[n], share, label_limit) if n in asking else body
                   for n, body in enumerate(bodies)]
         joined = "\n".join(b for b in bodies if b)
     return [*urgent, fit(joined, BUDGET)]
+
+
+def _without_last(text: str) -> str | None:
+    """`text` without its last sentence but the first, and never without "This is a guide,
+    not a decision" (GUIDE, which every verdict keeps); None when none can go."""
+    bounds = [0, *(end.end() for end in _SENTENCE_END.finditer(text)), len(text)]
+    sentences = [text[start:end] for start, end in zip(bounds, bounds[1:], strict=False)]
+    going = [n for n, sentence in enumerate(sentences) if n and sentence.strip() != GUIDE]
+    if not going:
+        return None
+    return "".join(sentences[:going[-1]] + sentences[going[-1] + 1:])
+
+
+def _fewer_sentences(replies: Sequence[Outbound]) -> Iterator[list[Outbound]]:
+    """The replies, then again and again with one whole sentence fewer: the last sentence of
+    the longest text that can lose one (`_without_last`). Entry cards are cut by their room
+    instead, and a question keeps the sentence that asks it (its text ending "?" or ":")."""
+    texts = list(replies)
+    yield texts
+    while True:
+        shorter = {n: cut for n, reply in enumerate(texts) if reply.entry is None
+                   and not (reply.choices and reply.text.rstrip().endswith(("?", ":")))
+                   and (cut := _without_last(reply.text)) is not None}
+        if not shorter:
+            return
+        longest = max(shorter, key=lambda n: septets(texts[n].text))
+        texts = [replace(reply, text=shorter[n]) if n == longest else reply
+                 for n, reply in enumerate(texts)]
+        yield texts
 
 
 def _rooms(replies: Sequence[Outbound], label_limit: int) -> list[int]:

@@ -222,8 +222,8 @@ class Engine:
                 f" It ends your time bank membership ({timebank_flow.leaving_note(ctx, me)})."
             return privacy.ask_forget(session, member)
         if privacy.asks_who_sees(text):  # "can my parents see this?": a question stays open
-            return [Outbound(privacy.ABOUT_PRIVACY), *(self._ask_again(session)
-                                                      if session.state in WAITING else [])]
+            return privacy.who_sees(session, self._ask_again(session)
+                                    if session.state in WAITING else [])
         if privacy.wants_my_data(text):  # in the middle of a question, it stays open
             if session.state in WAITING:
                 return [privacy.summary(ctx, session), *self._ask_again(session)]

@@ -25,6 +25,9 @@ _SECTOR = re.compile(rf"{_OUTWARD} (?P<sector>\d)")
 _DISTRICT = re.compile(_OUTWARD)
 _LETTER_AFTER_DIGIT = re.compile(r"[A-Z]{1,2}\d[A-Z]")  # W1A, EC1V: a single digit first
 GIRO = "GIR0AA"  # the one postcode outside the rules
+# what may come before a postcode sent on its own: "my postcode is ZZ1 1AA", "its B1 1AA"
+_LEAD_IN = re.compile(r"^(?:(?:my |the )?post ?code(?: is|'?s)?:?|it'?s|it is|i'?m in|"
+                      r"i am in|i live (?:at|in))\s+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,12 @@ def parse_postcode(text: str) -> Postcode | None:
         return None
     return Postcode(match["area"] + match["rest"], match["sector"] + match["unit"],
                     match["area"])
+
+
+def postcode_alone(text: str) -> Postcode | None:
+    """The postcode of a message that says nothing else ("ZZ1 1AA", "my postcode is b1 1aa."),
+    or None."""
+    return parse_postcode(_LEAD_IN.sub("", text.strip().rstrip(".!?, ")))
 
 
 def parse_prefix(text: str) -> Postcode | None:

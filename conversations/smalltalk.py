@@ -1,5 +1,6 @@
-"""Small talk: "thanks", "ok", "bye", "lol", an emoji, "hello?". A short human reply; never
-a search, never an unmet need, and whatever question was being asked stays open."""
+"""Small talk: "thanks", "ok", "bye", "lol", an emoji, "hello?", a postcode sent on its own.
+A short human reply; never a search, never an unmet need, and whatever question was being
+asked stays open."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import re
 import unicodedata
 
 from conversations.flows.common import words
+from conversations.postcodes import postcode_alone
 
 THANKS = "You're welcome. Ask me anything else whenever you like."
 OK = "OK. Ask me anything else whenever you like, or send MENU."
@@ -17,6 +19,9 @@ SORRY = "Sorry about that. Tell me in your own words what you need and I'll try 
 CONFUSED = ("Sorry, I didn't make that clear. Tell me in your own words what you need help "
             "with and I'll try again, or send MENU to see what I can help with.")
 WAIT = "No rush, take your time."  # "one sec": never an answer ("one" is not an age)
+# a postcode sent on its own, no question open for it: never searched as words ("AA")
+POSTCODE = ("Thanks, but I don't need your postcode to help. What would you like help with? "
+            "Tell me in your own words, or send MENU.")
 UPSET = ("I'm sorry you're having a hard time. If you want to talk to someone now, "
          "Samaritans are on 116 123 or text SHOUT to 85258, free, any time. In danger? Call "
          "999. Or tell me what's happening and I'll find help.")
@@ -95,6 +100,8 @@ def reply_to(text: str) -> str | None:
         if marks & _UPSET_EMOJI:
             return UPSET
         return LAUGH if marks & _LAUGHING_EMOJI and not marks & _THANKFUL_EMOJI else THANKS
+    if postcode_alone(stripped) is not None:
+        return POSTCODE
     said = words(re.sub(r"[!.,]+", " ", stripped.lower()))
     said = re.sub(r"\s+", " ", said).strip()
     said = _FOND.sub("", said) or said  # "thank you dear", "ok love x": the same

@@ -214,3 +214,18 @@ def test_nothing_found_still_offers_somewhere_to_start(db: sqlite_utils.Database
     session = load_session(db, "telegram", "77")
     picked = engine.step(session, Inbound("telegram", "77", "What can I get?", 0), START)
     assert "How old are you?" in picked[-1].text
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_a_postcode_sent_on_its_own_is_not_searched_as_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    channel: str,
+) -> None:
+    db_path = tmp_path / "chat.db"
+    out = run_chat(monkeypatch, capsys, db_path, channel, "me", [
+        "ZZ1 1AA", "B1 1AA", "object to the plan to close millbrook library", "yes", "b1 1aa"])
+    assert "drinking" not in out  # "AA" is not Alcoholics Anonymous
+    assert out.count("I don't need your postcode to help") == 2
+    assert "Why do you object" in out  # asked for, the postcode is taken as before
+    db = sqlite_utils.Database(db_path)
+    assert db.execute("SELECT COUNT(*) FROM unmet_needs").fetchone()[0] == 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conversations.postcodes import parse_postcode, parse_prefix
+from conversations.postcodes import parse_postcode, parse_prefix, postcode_alone
 
 
 @pytest.mark.parametrize(("text", "outward", "inward", "area", "sector"), [
@@ -54,3 +54,18 @@ def test_a_sector_and_a_district_never_share_a_key(text: str, key: str, level: s
 @pytest.mark.parametrize("text", ["M1 4 A", "not a postcode", "M1 A", "W12A", "12", "M1 44"])
 def test_bad_prefixes(text: str) -> None:
     assert parse_prefix(text) is None
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ("ZZ1 1AA", "ZZ1 1AA"), ("b1 1aa.", "B1 1AA"), ("my postcode is B1 1AA", "B1 1AA"),
+    ("Postcode: zz11aa", "ZZ1 1AA"), ("its M1 4AE", "M1 4AE"),
+])
+def test_a_message_that_is_only_a_postcode(text: str, key: str) -> None:
+    code = postcode_alone(text)
+    assert code is not None and str(code) == key
+
+
+@pytest.mark.parametrize("text", ["ZZ1 1AA and i want to object to the car park", "AA meetings",
+                                  "M1", "is ZZ1 1AA in riverside", "07700 900123"])
+def test_a_message_with_more_than_a_postcode(text: str) -> None:
+    assert postcode_alone(text) is None

@@ -320,7 +320,8 @@ def test_who_sees_what_is_answered_plainly(talk: Talk, said: str) -> None:
     talk.say("free school meals")
     talk.say("Check for me", choice=0)
     asked = talk.say(said)  # in the middle of a check: answered, and the question stays
-    assert asked.startswith("I keep messages") and "How old are you?" in asked
+    assert asked.startswith("I keep messages")
+    assert ("How old are you?" in asked) == (talk.channel != "sms")  # a text has no room
     assert talk.state == "entitlement:ask"
     assert talk.say("what do u know about me").startswith("I hold")
 
@@ -329,7 +330,11 @@ def test_who_sees_what_is_answered_plainly(talk: Talk, said: str) -> None:
                                   "who can help me with rent", "do you keep bins",
                                   "can someone see me today", "is this safe to eat",
                                   "does my school know about free meals",
-                                  "can someone read my letter for me"])
+                                  "can someone read my letter for me",
+                                  "can the council read my meter",
+                                  "do you keep a list of landlords", "my landlord kept my deposit",
+                                  "will my landlord find out if i report the damp",
+                                  "are my bins collected on monday"])
 def test_a_question_about_something_else_is_not_about_privacy(said: str) -> None:
     from conversations.flows.privacy import asks_who_sees
 
@@ -352,3 +357,26 @@ def test_what_the_privacy_answer_says_is_kept_is_what_the_tables_declare(
         words = "a year" if kept == 365 else f"{kept} days"
         assert re.search(rf"\b{what}\b[^.]*?\b{words}\b", ABOUT_PRIVACY), (what, words)
     assert segments(ABOUT_PRIVACY) <= 2
+
+
+@pytest.mark.parametrize("said", ["do you share my messages with the council",
+                                  "does the council read these messages",
+                                  "will my landlord find out i contacted you",
+                                  "are my messages kept", "do you pass my details to anyone",
+                                  "will my partner know im texting you"])
+def test_who_sees_what_however_the_worry_is_put(talk: Talk, said: str) -> None:
+    assert talk.say(said).startswith("I keep messages 30 days")
+
+
+def test_by_sms_the_privacy_answer_comes_whole_and_the_question_stays_open(
+    db: sqlite_utils.Database,
+) -> None:
+    from conversations.flows.privacy import ABOUT_PRIVACY
+
+    talk = Talk(engine_for(db), db, channel="sms")
+    talk.say("free school meals")
+    talk.say("Check for me", choice=0)
+    talk.say("12")
+    assert talk.say("is this private?") == ABOUT_PRIVACY  # not cut to make room
+    assert talk.state == "entitlement:ask"  # the benefit question is still the one open
+    assert "likely to be able to get Free school meals" in talk.say("1")

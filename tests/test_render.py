@@ -192,3 +192,31 @@ def test_a_question_too_long_for_two_texts_is_cut_not_its_choices() -> None:
     assert lines[-4:-1] == ["1. Free school meals", "2. Free swimming for...",
                             "3. Holiday Activities..."] and lines[-1] == "Reply 1, 2 or 3"
     assert body.startswith("OK.\nIt looks like your son can't get")
+
+
+def test_a_text_too_long_to_go_whole_loses_its_last_sentences_not_half_of_one() -> None:
+    verdict = Outbound("Your son is likely to be able to get Free school meals. This is a guide, "
+                       "not a decision: the council decides when you apply. How to apply: Apply "
+                       "online at the council website or call the schools team. You need your "
+                       "National Insurance number.")
+    [body] = render_sms_all([Outbound("OK, I've changed that answer to Yes."), verdict,
+                             Outbound("Was this helpful?", choices=("Yes", "No"))])
+    assert segments(body) <= 2 and "..." not in body
+    assert "or call the schools team.\nWas this helpful?" in body
+    assert body.endswith("1. Yes\n2. No\nReply 1 or 2")
+
+
+def test_an_explanation_before_a_verdict_with_choices_is_never_cut_mid_sentence() -> None:
+    why = Outbound('Child Benefit is not income-related, so I\'ve put "no".')
+    verdict = Outbound('It looks like your children can\'t get Free school meals, because you '
+                       'answered No to "Do you get Universal Credit or another income-related '
+                       'benefit?". You might try this. This is a guide, not a decision: the '
+                       'council decides when you apply.', choices=("Free swimming for under 16s",))
+    [body] = render_sms_all([why, verdict])
+    text, _, choices = body.partition("\n1. ")
+    assert segments(body) <= 2 and "..." not in text
+    assert text.startswith(why.text + "\nIt looks like your children can't get Free school meals")
+    # every verdict keeps "This is a guide" (README.md): "You might try this." goes instead
+    assert text.endswith("benefit?\". This is a guide, not a decision: the council decides when "
+                         "you apply.")
+    assert choices.startswith("Free swimming") and choices.endswith("\nReply 1")

@@ -13,6 +13,7 @@ from conversations.flows.common import (
     end_flow,
     leading_yes_no,
     parse_yes_no,
+    sms_sized,
     words,
 )
 from conversations.people import person_answers
@@ -41,19 +42,33 @@ _MY_DATA = re.compile(
     r"|what (?:data |info |information |details |personal data |stuff )?(?:have|do) (?:you|u) "
     r"(?:got|hold|have|keep|store|know)(?: stored| saved| kept)? (?:on|about) me)$")
 # "who can see this?", "can my parents see what i send u", "do u save my messages", "is
-# this private": answered with who sees what, how long it is kept, MY DATA and FORGET ME
-_CHAT = (r"(?:this|these|it|this chat|my (?:messages|texts|chats?|data|details|answers)|"
-         r"what i (?:send|write|say|text|tell)(?: (?:you|u|here))?)")
+# this private", "do you share my messages with the council", "are my messages kept":
+# answered with who sees what, how long it is kept, MY DATA and FORGET ME
+_OWN = (r"(?:my (?:messages|texts|chats?|data|details|answers)|"
+        r"(?:these|the|our) (?:messages|texts|chats?|conversation))")
+_CHAT = (r"(?:this|these|it|this chat|" + _OWN +
+         r"|what i (?:send|write|say|text|tell)(?: (?:you|u|here))?)")
+_CAN = r"(?:can|could|will|do|does) (?:my )?"
+_FAMILY = (r"(?:parents?|mum|mom|dad|family|school|teachers?|anyone|anybody|someone|people|"
+           r"the council)")
+# people whose finding out is asked about only with this chat named ("will my landlord
+# find out i contacted you"; not "will my landlord find out if i report the damp")
+_OTHERS = (r"(?:landlord|partner|husband|wife|boyfriend|girlfriend|ex|boss|employer|"
+           r"neighbours?|social worker)")
+_TOLD = r" (?:find out|know|be told)"
+_ABOUT_CHAT = (r" (?:about (?:this|it)|(?:that )?i(?:'?m| am)? "
+               r"(?:messag|text|talk|writ|using|use|sent|wrote|contact)\w*\b.*)")
 _WHO_SEES = re.compile(
     r"^(?:who (?:else )?(?:can|will|could|is going to|gets to) (?:see|read)(?: " + _CHAT +
     r")?|who (?:else )?(?:sees|reads) " + _CHAT +
-    r"|(?:can|could|will|do|does) (?:my )?(?:parents?|mum|mom|dad|family|school|teachers?|"
-    r"anyone|anybody|someone|people|the council) (?:see|read) " + _CHAT +
-    r"|(?:can|could|will|do|does) (?:my )?(?:parents?|mum|mom|dad|family|school|teachers?|"
-    r"anyone|anybody|someone|people|the council) (?:find out|know|be told)(?: (?:about "
-    r"(?:this|it)|(?:that )?i(?:'?m| am)? (?:messag|text|talk|writ|using|use|sent|wrote)\w*\b.*))?"
-    r"|(?:do|will|does) (?:you|u|this) (?:save|keep|store|record|remember) (?:" + _CHAT[3:-1] +
-    r"|what i\b.*|everything|the (?:messages|texts|chats?|conversation))"
+    r"|" + _CAN + r"(?:" + _FAMILY + "|" + _OTHERS + r") (?:see|read) " + _CHAT +
+    r"|" + _CAN + _FAMILY + _TOLD + r"(?:" + _ABOUT_CHAT + r")?"
+    r"|" + _CAN + _OTHERS + _TOLD + _ABOUT_CHAT +
+    r"|(?:do|will|does) (?:you|u|this) (?:save|keep|store|record|remember|share|pass on|pass|"
+    r"give out|forward) (?:" + _CHAT[3:-1] + r"|what i\b.*|everything)"
+    r"(?: (?:with|to|on to|onto)\b.*)?"
+    r"|(?:are|is|will) " + _OWN + r" (?:be )?(?:kept|saved|stored|recorded|shared|passed on|"
+    r"private|confidential|safe|read|seen)\b.*"
     r"|is (?:this|this chat|it) (?:private|confidential|anonymous|secret)\b.*"
     r"|is (?:this|this chat) safe|is (?:this|it) safe to (?:talk|text|say|write|tell|use)"
     r"(?: (?:here|you|u|this)\b.*| (?:something|anything|stuff)\b.*)?)$")
@@ -99,6 +114,12 @@ def asks_who_sees(text: str) -> bool:
 def wants_forget(text: str) -> bool:
     said = _plain(text)
     return said in FORGET or _FORGET.match(said) is not None
+
+
+def who_sees(session: Session, question: list[Outbound]) -> list[Outbound]:
+    """Who sees what, then the question being asked (it stays open). By SMS the answer fills
+    a reply's two texts on its own, so the question, just sent, is not put again."""
+    return [Outbound(ABOUT_PRIVACY), *([] if sms_sized(session) else question)]
 
 
 def summary(ctx: Context, session: Session) -> Outbound:
