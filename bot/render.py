@@ -9,11 +9,13 @@ Terminal and web chat show either of those, as the person chose.
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 from catalogue.model import Entry
+from conversations.flows.common import GUIDE
 from conversations.gsm7 import (
     GSM7_BASIC,
     GSM7_EXTENDED,
@@ -25,7 +27,6 @@ from conversations.gsm7 import (
     septets,
     to_gsm7,
 )
-from conversations.flows.common import GUIDE
 from conversations.telegram_html import escape
 from conversations.types import Outbound
 
@@ -175,7 +176,7 @@ def _without_last(text: str) -> str | None:
     """`text` without its last sentence but the first, and never without "This is a guide,
     not a decision" (GUIDE, which every verdict keeps); None when none can go."""
     bounds = [0, *(end.end() for end in _SENTENCE_END.finditer(text)), len(text)]
-    sentences = [text[start:end] for start, end in zip(bounds, bounds[1:], strict=False)]
+    sentences = [text[start:end] for start, end in itertools.pairwise(bounds)]
     going = [n for n, sentence in enumerate(sentences) if n and sentence.strip() != GUIDE]
     if not going:
         return None
