@@ -570,10 +570,15 @@ class Engine:
                     return [Outbound(EARLIER_BUTTON), *self._ask_again(session)]  # 2nd tap
                 return None  # a button from an older message: read its label as text
         else:
+            typed = _label_typed(session, text)  # "For your son": the words shown, copied
+            if typed is not None and typed < len(choices):
+                return self.act(session, choices[typed], ctx)
             number = NUMBER.match(text)
             if number is None or not choices:
                 return None
             index = int(number.group(1)) - 1
+            if session.state == "entitlement:offer" and index >= max(len(choices), 9):
+                return None  # "72" to "Would you like to check?": an age (flows/entitlement.py)
         if not 0 <= index < len(choices):
             count = len(choices)
             listed = "1" if count == 1 else f"a number from 1 to {count}"
@@ -764,3 +769,12 @@ def normalise_command(text: str) -> str:
     """A message as a command word: lower case, no surrounding punctuation."""
     return re.sub(r"\s+", " ", text.strip().lower().strip(".!?,")).strip()
 
+
+def _label_typed(session: Session, text: str) -> int | None:
+    """The choice whose label of two or more words the message is, word for word ("For your
+    son", "Check for me" typed from an SMS); None otherwise ("yes" is read by the flows)."""
+    said = words(text).strip("?!. ")
+    labels: list[str] = session.data.get("labels") or []
+    found = [n for n, label in enumerate(labels)
+             if len(label.split()) > 1 and words(label) == said]
+    return found[0] if found else None

@@ -614,3 +614,19 @@ def test_whose_check_it_is_said_at_a_question_moves_the_check_to_them(
         reply = talk.say(then)
     assert "Is your mum the only adult living in her home?" in reply
     assert "Your mum is likely to be able to get Single person discount." in talk.say("yes")
+
+
+def test_a_choice_typed_as_shown_is_that_choice(talk: Talk) -> None:
+    talk.say("my son is 9, tell me about school dinners")
+    assert "For your son" in talk.choices
+    reply = talk.say("For your son")
+    assert "Do you get Universal Credit" in reply
+    assert "Your son is likely to be able to get Free school meals." in talk.say("yes")
+
+
+def test_a_bare_age_to_would_you_like_to_check_is_the_writers_age(talk: Talk) -> None:
+    talk.say("council tax help")
+    assert "Would you like to check" in talk.replies[-1].text
+    assert "Do you get Universal Credit" in talk.say("40")  # the age is not asked
+    talk.say("yes")
+    assert "You are likely to be able to get Council Tax Reduction." in talk.say("no")

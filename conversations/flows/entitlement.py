@@ -417,6 +417,9 @@ def _offered(ctx: Context, session: Session, text: str) -> list[Outbound] | None
         return start(ctx, session, target, subject)
     if said == "yes":  # whose it is, if the message that found it said so
         return start(ctx, session, target, flow.get("for"))
+    if (age := _AGE_OFFERED.fullmatch(words(text))) is not None:  # "72": the writer's age
+        people.record(session, "you", AGE, int(age.group(1)))
+        return start(ctx, session, target, "you")
     if said == "no" and target in ctx.entries:
         return [feedback.ask_helpful(session, ctx.entries[target], (), "OK.")]
     if said == "unknown" and target in ctx.entries and not flow.get("unsure"):
@@ -437,6 +440,8 @@ def _asks_for_another(ctx: Context, text: str, target: str) -> bool:
     return result.answered and result.best is not None and result.best.entry.id != target
 
 
+# a bare age in answer to "Would you like to check...?", more than any choice's number
+_AGE_OFFERED = re.compile(r"(1\d|[2-9]\d|1[01]\d)")
 # whose the check is, said in answer to one of its questions: "for my husband", "its for my
 # mum, she's 80", "not for me, my son"
 _FOR_SOMEONE = re.compile(r"^(?:no,? |not for me,? )?(?:(?:it'?s|its|it is|this is|that'?s|"
