@@ -465,8 +465,9 @@ class Engine:
     def answer(self, session: Session, text: str, ctx: Context) -> list[Outbound]:
         end_flow(session)
         age = said_age(session, text)  # with an age, more are looked at for one that fits
-        found = services_first(self.matcher.search(text, limit=(MAX_CHOICES + 1) *
-                                                    (2 if age else 1)), text)
+        found = services_first(self.matcher.search(follow_up.searched_words(text),
+                                                    limit=(MAX_CHOICES + 1) * (2 if age else 1)),
+                               text)
         result = fits_age(found, age)
         result = replace(result, matches=result.matches[:MAX_CHOICES + 1])
         if result.answered and result.best is not None:

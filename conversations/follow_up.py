@@ -148,6 +148,19 @@ def topic_of(text: str, entry: Entry) -> Topic | None:
     return topic if REFERENCE.search(said) and len(rest) <= 2 else None
 
 
+# how a message asks for a way to get in touch ("council tax phone number", "whats the number
+# for council tax"): not what it is about, so not searched for ("number" would find Tell Us
+# Once's "reference number")
+_CONTACT_ASKED = re.compile(r"\b(?:(?:phone|telephone|contact|tel) )?(?<!house )(?<!reference )"
+                            r"(?<!account )(?<!insurance )(?<!plate )number\b")
+
+
+def searched_words(text: str) -> str:
+    """`text` without how it asks for a phone number, when something else is left to search."""
+    rest = _CONTACT_ASKED.sub(" ", plain(text))
+    return " ".join(rest.split()) if leftover(rest) else text
+
+
 BACK = re.compile(r"\b(?:it|its|it's|that|them|they|there|their)\b")
 NEED_NAMING = {"sign_up", "apply", "where", "phone", "website", "email"}
 TOPIC_NAMED = {topic.name: topic for topic in TOPICS}

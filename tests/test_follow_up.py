@@ -171,3 +171,14 @@ def test_a_first_text_asking_where_gets_the_address_with_the_card(db) -> None:
     first = Talk(engine_for(db), db, channel="sms", address="+447700900333")
     asked = first.say("when is riverside library open")  # no times known: the card, not
     assert "I don't have opening times" not in asked  # "I don't have opening times"
+
+
+@pytest.mark.parametrize(("said", "searched"), [
+    ("council tax phone number", "council tax"),
+    ("whats the number for council tax", "what is the for council tax"),
+    ("phone number", "phone number"),  # nothing else to search: "Which service do you mean?"
+    ("my house number is wrong on my bill", "my house number is wrong on my bill"),
+    ("my phone is broken", "my phone is broken"),
+])
+def test_how_a_phone_number_is_asked_for_is_not_searched(said: str, searched: str) -> None:
+    assert follow_up.searched_words(said) == searched

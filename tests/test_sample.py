@@ -172,6 +172,9 @@ def first_answer(engine: Engine, said: str) -> str | None:
     ("how do i get a bus pass for college", "travel-16-19"),
     ("hw do i get free period products", "period-products"),  # was the pregnancy service
     ("cant afford tampons", "period-products"),
+    # "number" had found Tell Us Once's "reference number"
+    ("council tax phone number", "council-tax-reduction"),
+    ("whats the number for council tax", "council-tax-reduction"),
 ])
 def test_first_answers_for_older_residents_carers_and_teenagers(
     engine: Engine, said: str, expected: str
