@@ -84,9 +84,16 @@ MIN_CARD = 60  # an entry's summary is never cut shorter than this to make room
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]*(?=\s+[\"'\u201c\u2018(]?[A-Z0-9])")
 
 
+def _sentences(text: str) -> list[str]:
+    """`text` in its sentences, each with the space before it: joined, `text` again."""
+    bounds = [0, *(end.end() for end in _SENTENCE_END.finditer(text)), len(text)]
+    return [text[start:end] for start, end in itertools.pairwise(bounds)]
+
+
 def _heads(text: str) -> list[str]:
     """`text` up to the end of each sentence but its last, shortest first."""
-    return [text[:end.end()] for end in _SENTENCE_END.finditer(text)]
+    sentences = _sentences(text)
+    return ["".join(sentences[:n]) for n in range(1, len(sentences))]
 
 
 def fit_sentences(text: str, limit: int) -> str:
@@ -175,8 +182,7 @@ def render_sms_all(replies: Sequence[Outbound]) -> list[str]:
 def _without_last(text: str) -> str | None:
     """`text` without its last sentence but the first, and never without "This is a guide,
     not a decision" (GUIDE, which every verdict keeps); None when none can go."""
-    bounds = [0, *(end.end() for end in _SENTENCE_END.finditer(text)), len(text)]
-    sentences = [text[start:end] for start, end in itertools.pairwise(bounds)]
+    sentences = _sentences(text)
     going = [n for n, sentence in enumerate(sentences) if n and sentence.strip() != GUIDE]
     if not going:
         return None

@@ -320,7 +320,7 @@ class Matcher:
         # there the share of the concepts covered (fit) decides more.
         bm25_share = 0.3 * min(1.0, STORY_CONCEPTS / max(1, len(judged))) ** STORY_BM25
         fit_share = 0.85 - bm25_share
-        story = len(judged) > SHORT_CONCEPTS
+        story = _is_story(concepts)
         learned = LEARNED if story else LEARNED_SHORT
         for doc in top:
             places = self.index.places(doc, asked)
@@ -454,9 +454,15 @@ class Matcher:
         return fit / total, understood * evidence * off_topic
 
 
+def _is_story(concepts: list[Concept]) -> bool:
+    """More than SHORT_CONCEPTS concepts that are judged (not weak): a story, not a short
+    message."""
+    return sum(1 for c in concepts if not c.weak) > SHORT_CONCEPTS
+
+
 def _query(concepts: list[Concept]) -> dict[str, float]:
     """Each term of the concepts with its weight, scaled by how much its clause counts."""
-    story = sum(1 for c in concepts if not c.weak) > SHORT_CONCEPTS
+    story = _is_story(concepts)
     query: dict[str, float] = {}
     for concept in concepts:
         spread: dict[str, float] = {}

@@ -422,6 +422,13 @@ def _other_age(said: str) -> int | None:
     return _age(year_old.group(1)) if year_old else None
 
 
+# why a benefit named in answer was put as it was (benefit_answer)
+PENDING_NOTE = "Until it is paid, I've put \"not sure\"."
+DISABILITY_NOTE = "PIP and DLA are not income-related on their own, so I've put \"not sure\"."
+CHILD_BENEFIT_NOTE = "Child Benefit is not income-related, so I've put \"no\"."
+SOME_BENEFIT_NOTE = "Which benefit it is decides it, so I've put \"not sure\"."
+
+
 def benefit_answer(text: str) -> tuple[bool | None, str] | None:
     """A benefit named in answer to "do you get an income-related benefit?": (True, "") for
     Universal Credit and the like; (None, why) for PIP or DLA, which are not income-related
@@ -430,15 +437,15 @@ def benefit_answer(text: str) -> tuple[bool | None, str] | None:
     if _NEGATED.search(said) and not re.search(r"\b(?:not sure|dunno|don'?t know)\b", said):
         return None
     if _INCOME.search(said) and _PENDING.search(said):  # "ive applied for universal credit"
-        return None, "Until it is paid, I've put \"not sure\"."
+        return None, PENDING_NOTE
     if _INCOME.search(said):
         return True, ""
     if _DISABILITY.search(said):
-        return None, "PIP and DLA are not income-related on their own, so I've put \"not sure\"."
+        return None, DISABILITY_NOTE
     if _CHILD_BENEFIT.search(said):
-        return False, "Child Benefit is not income-related, so I've put \"no\"."
+        return False, CHILD_BENEFIT_NOTE
     if _SOME_BENEFIT.search(said):  # "mum gets some benefit": which one decides it
-        return None, "Which benefit it is decides it, so I've put \"not sure\"."
+        return None, SOME_BENEFIT_NOTE
     return None
 
 

@@ -457,6 +457,11 @@ _MEANING = re.compile(r"\b(?:what|wot|wat|which)(?:'s| is| are| does| do| counts
 INCOME_RELATED = ("Income-related means paid because income is low, such as Universal "
                   "Credit, Pension Credit, Child Tax Credit or Housing Benefit. Child Benefit, "
                   "PIP and DLA are not.")
+# whether a benefit asked about counts, by why benefit_answer would put it as it does
+_COUNTS = {"": "Yes, that counts.", people.PENDING_NOTE: "It counts once it is paid.",
+           people.SOME_BENEFIT_NOTE: "It depends which benefit it is.",
+           people.DISABILITY_NOTE: "No: PIP and DLA are not income-related on their own.",
+           people.CHILD_BENEFIT_NOTE: "No: Child Benefit is not income-related."}
 _AT_WORK = re.compile(r"^(?:i|we|we both|me and my \w+|my \w+)(?: am| are|'m|m| is|s)? "
                       r"(?:work|works|working)\b(?! (?:and|but) (?:get|gets|getting|on|claim))")
 
@@ -474,14 +479,7 @@ def _held(text: str, code: str) -> str | None:
     if code != people.INCOME_BENEFIT:
         return None
     if looks_like_question(text) and (named := people.benefit_answer(text)) is not None:
-        counts, why = named
-        if counts:
-            return "Yes, that counts."
-        if why.startswith("Until"):  # "does uc count if ive applied"
-            return "It counts once it is paid."
-        if why.startswith("Which"):  # "does my benefit count"
-            return "It depends which benefit it is."
-        return "No: " + why.split(", so")[0] + "."  # "No: Child Benefit is not income-related."
+        return _COUNTS[named[1]]  # "does child tax credit count?", "is pip the same?"
     if _MEANING.search(said):
         return INCOME_RELATED
     if _AT_WORK.match(said) and parse_yes_no(text) is None and leading_yes_no(text) is None:
