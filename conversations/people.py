@@ -50,6 +50,7 @@ CHILDREN = "your children"  # who a check is for when several children's ages we
 _THE_CHILDREN = frozenset({CHILDREN, "your child", "your grandchild"})  # "my kids", no ages
 _MANY_WORDS = r"(?:my|our)\s+(?:" + "|".join(sorted(_MANY)) + r")\b"
 _MANY_NAMED = re.compile(r"\b" + _MANY_WORDS)
+_PARTNERS = frozenset({"partner", "wife", "husband", "boyfriend", "girlfriend"})
 _RELATION = re.compile(r"\b(?:my|our)\s+(?:(?:\d{1,2}|\w+)[- ](?:year|yr)[- ]old\s+)?("
                        + "|".join(sorted({*_CHILDREN, *_ADULTS}, key=len, reverse=True))
                        + r")\b")
@@ -196,12 +197,17 @@ def relation(text: str) -> tuple[str, str, bool] | None:
 
 def _gone(said: str, word: str) -> bool:
     """"my husband passed away", "since my late wife", "I lost my mum": never a check (or
-    a "For your husband" choice) for someone who has died."""
+    a "For your husband" choice) for someone who has died, nor for a partner who has left
+    ("my partner left", "since i split up with my husband")."""
     w = re.escape(word)
     return re.search(
         rf"\bmy (?:late|dear late) {w}\b|\blost my {w}\b|\bmy {w}(?:s| has| have| is| was)? "
         rf"(?:just |recently |sadly )?(?:passed|died|dead|deceased)\b"
-        rf"|\bmy {w}s? (?:death|funeral|passing)\b", said) is not None
+        rf"|\bmy {w}s? (?:death|funeral|passing)\b", said) is not None or (
+        word in _PARTNERS and re.search(
+            rf"\bmy {w} (?:has |have |had |just |recently )*(?:left|walked out|moved out)\b"
+            rf"|\b(?:split|broke|broken) up with my {w}\b|\bmy {w} and i (?:split|broke)\b",
+            said) is not None)
 
 
 def subject_of(text: str) -> Subject | None:

@@ -287,6 +287,25 @@ def test_not_happy_with_that_and_a_reason_is_about_what_was_shown(
         ("car-park", "my kids play there every week"), ("youth", "they keep closing early")]
 
 
+def test_yes_or_no_to_object_or_wrong_answer_after_a_service(
+    talk: Talk, db: sqlite_utils.Database
+) -> None:
+    """"yes" to "Do you want to object to Youth club, or was it the wrong answer?" got
+    "OK. Ask me anything else" and recorded nothing; "no" left the question open."""
+    talk.say("youth club")
+    talk.say("i object to that")
+    assert "What is your postcode?" in talk.say("yes")
+    talk.say("RV1 1AA")
+    assert "is recorded" in talk.say("SKIP")
+    assert [r["entry_id"] for r in db.table("objections").rows] == ["youth"]
+    talk.say("library")
+    talk.say("not happy with that")
+    assert "nothing recorded" in talk.say("no")
+    assert talk.state == "answered"
+    talk.say("yes")
+    assert [r["entry_id"] for r in db.table("objections").rows] == ["youth"]
+
+
 @pytest.mark.parametrize("said", [
     "I'm not happy with that because of the kids homework club",
     "I object to it because of the kids homework club",

@@ -28,6 +28,11 @@ def fresh() -> Session:
     ("my husband passed away, can I get single person discount?", "you"),
     ("since my husband died i live alone", "you"),
     ("i lost my mum last year and my son is 9", "other"),  # the son
+    # nor a partner who has left
+    ("im a single parent and my partner left, can i get help with council tax", "you"),
+    ("my husband walked out last month and i cant pay the council tax", "you"),
+    ("since i split up with my boyfriend i live alone", "you"),
+    ("my son left school, can he get a bus pass", "other"),  # a child who left is there
     # a carer asking for themselves names whom they look after
     ("I look after my husband who has dementia, can I get any money for it", "you"),
     ("im a carer for my son can i get help", "you"),
@@ -123,6 +128,9 @@ def test_a_check_is_never_offered_for_someone_who_has_died() -> None:
     assert check_choices(session, "spd")[1][0] == "For someone else"
     people.note_subject(session, "I lost my mum and my son is 9")
     assert check_choices(session, "fsm")[1][0] == "For your son"
+    session = fresh()
+    people.note_subject(session, "im a single parent and my partner left")
+    assert check_choices(session, "spd")[1][0] == "For someone else"
 
 
 def test_questions_are_put_about_the_other_person() -> None:

@@ -172,6 +172,9 @@ def first_answer(engine: Engine, said: str) -> str | None:
     ("how do i get a bus pass for college", "travel-16-19"),
     ("hw do i get free period products", "period-products"),  # was the pregnancy service
     ("cant afford tampons", "period-products"),
+    # a partner who has left: council tax for one adult (it was the student discount)
+    ("my husband walked out last month and i cant pay the council tax", "single-person-discount"),
+    ("my partner left, council tax", "single-person-discount"),
     # "number" had found Tell Us Once's "reference number"
     ("council tax phone number", "council-tax-reduction"),
     ("whats the number for council tax", "council-tax-reduction"),
@@ -430,3 +433,23 @@ def test_a_benefit_applied_for_is_not_sure_and_says_why(engine: Engine) -> None:
     said = [r.text for r in asked[-1]]
     assert said[0] == "Until it is paid, I've put \"not sure\"."
     assert "Check: Do you get Universal Credit" in said[1]
+
+
+@pytest.mark.parametrize("said", [
+    "my 2 year old, we are on universal credit and i work 20 hours, what childcare can i get",
+    "what childcare can i get",
+    "which nursery hours could we get",
+])
+def test_what_named_thing_can_i_get_answers_that_thing(engine: Engine, said: str) -> None:
+    """"what childcare can i get" was heard as "what can I get?" and asked "How old are
+    you?", then about disability and caring, never naming childcare."""
+    first = conversation(engine, said)[0]
+    assert any(r.entry is not None and r.entry.id.startswith("childcare") for r in first) or \
+        "childcare" in first[0].text
+    assert not first[0].text.startswith("How old are you?")
+
+
+@pytest.mark.parametrize("said", ["what help can i get", "what else can we get",
+                                  "what benefits can i claim", "what financial help can i get"])
+def test_what_help_can_i_get_is_still_the_whole_check(engine: Engine, said: str) -> None:
+    assert conversation(engine, said)[0][-1].text.startswith("How old are you?")

@@ -58,8 +58,11 @@ _WHO = r"(?:i|we|my \w+(?: and i)?|my \w+ \w+|he|she|they|our \w+)"
 # an age said after the question: "what can i get im 14", "what can my son get, he's 9"
 _AGE_AFTER = (r"(?:[,?.!]*\s*(?:and )?(?:i'?m|i am|he'?s|he is|she'?s|she is|they'?re|they are|"
               r"(?:my|our) \w+ (?:is|are)|aged?) \d{1,2}(?: (?:years? old|yrs?(?: old)?|yo))?)?")
+# "what help can i get", not "what childcare can i get": that names what to look for
+_GENERAL = (r"(?: (?:else|other|extra|more|financial|money|help|support|benefits?|grants?|"
+            r"discounts?|entitlements?|things|stuff|sort of|kind of|kinds of|types? of))")
 _ALL_CHECK = re.compile(
-    rf"^(?:what|wat|wot|which)(?: \w+){{0,2}} (?:can|could|do|might) {_WHO} (?:get|claim|have|"
+    rf"^(?:what|wat|wot|which){_GENERAL}{{0,2}} (?:can|could|do|might) {_WHO} (?:get|claim|have|"
     rf"qualify for){_AGE_AFTER}$"
     rf"|^what (?:am i|are we|is my \w+|are my \w+) (?:entitled|eligible) (?:to|for){_AGE_AFTER}$"
     r"|^(?:am i|are we) (?:entitled|eligible) (?:to|for) anything$"

@@ -1,6 +1,7 @@
 """Veto complaints: object to a service or a council proposal, withdraw it, list proposals.
 
-States: `objection:offer` (a plan was shown: "yes" objects), `objection:what` (waiting for
+States: `objection:offer` (a plan was shown, or "not happy with that" came after a service:
+"yes" objects, "no" records nothing), `objection:what` (waiting for
 what it is about), `objection:confirm` ("Do you mean X?"), `objection:postcode`,
 `objection:reason`. See objection.md.
 """
@@ -205,7 +206,8 @@ def about(ctx: Context, session: Session, entry: Entry, reason: str | None = Non
     if entry.kind == "proposal":
         return [ask(session, "objection:confirm", f"Do you want to object to {entry.title}?",
                     [YES, NO])]
-    return [ask(session, "answered", f"Sorry to hear that. Do you want to object to "
+    # "yes" to it objects, as after a plan
+    return [ask(session, "objection:offer", f"Sorry to hear that. Do you want to object to "
                 f"{entry.title}, or was it the wrong answer?",
                 [(f"Object to {entry.title}", f"object:{entry.id}"),
                  ("Wrong answer", f"unhelpful:{entry.id}")])]
@@ -382,6 +384,10 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
     if session.state == "objection:offer":
         if parse_yes_no(text) == "yes":
             return confirmed(ctx, session, flow["entry"])
+        if parse_yes_no(text) == "no":
+            end_flow(session)
+            return [Outbound("OK, nothing recorded. Ask me anything else whenever you like, "
+                             "or send MENU.")]
         reason = reason_given(text)  # "yes, it will ruin the green", "because ..."
         if reason is None and said_yes(text):  # "yes please object"
             return confirmed(ctx, session, flow["entry"])
