@@ -96,7 +96,7 @@ _PRONOUN_AGE = re.compile(r"\b(she|he|they)(?:'s| is| are|s| turned| just turned
                           r"(\w+(?:[- ]\w+)?)(?:\b|$)")
 _SELF_AGE = re.compile(r"\b(?:i'?m|im|i am|i'm aged|i am aged)\s+(?:only |just |"
                        r"nearly |almost )?(\w+(?:[- ]\w+)?)(?=\s+(?:years?|yrs?|y/?o|and|but|so|"
-                       r"now|in|at|can|could|how|what|do|does|will|would|need|want|is|are|am|"
+                       r"now|in|next|soon|on|at|can|could|how|what|do|does|will|would|need|want|is|are|am|"
                        r"looking|living|with|,)\b|\s*[,.!?]|\s*$|\s+years? old)")
 _RELATION_AGE = re.compile(r"\bmy\s+(" + "|".join(sorted({*_CHILDREN, *_ADULTS}, key=len,
                            reverse=True))
@@ -403,16 +403,49 @@ _NOT_AN_AGE = re.compile(r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|
                          r"miles?|o'?clock|percent|quid|pounds?|stone|kg)\b|%)")
 
 
+# An age still to come is a year less now: "nearly 16", "im 16 next week", "he'll be 5 in
+# september", "turning 66 on my birthday".
+_MONTHS = (r"(?:january|february|march|april|may|june|july|august|september|october|november|"
+           r"december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)")
+_SOON_BEFORE = re.compile(r"\b(?:nearly|almost|about to turn|turning|turns|will be|ll be|"
+                          r"gonna be|going to be)\s+$")
+_SOON_AFTER = re.compile(
+    rf"\s+(?:next (?:week|month|year)|soon|in (?:a |an |\d+ |two |three |a few |few )?"
+    rf"(?:days?|weeks?|months?)\b|in {_MONTHS}\b|on (?:my|his|her|their) (?:next )?birthday)")
+_COMING = re.compile(r"(?<![\w-])(\w+)(?![\w-])")
+
+
 def _an_age(said: str, found: re.Match[str] | None) -> int | None:
-    """The age a pattern found (its last group), unless what follows makes it no age."""
+    """The age a pattern found (its last group), unless what follows makes it no age; a
+    year less for one still to come ("nearly 16")."""
     if found is None or _NOT_AN_AGE.match(said, found.start(found.lastindex or 0)):
         return None
-    return _age(found.group(found.lastindex or 0))
+    group = found.lastindex or 0
+    age = _age(found.group(group))
+    first = found.start(group) + len(found.group(group).split()[0])  # "5" of "5 in june"
+    if age and (_SOON_BEFORE.search(said[:found.start(group)])
+                or any(_SOON_AFTER.match(said, end) for end in {first, found.end(group)})):
+        return age - 1
+    return age
+
+
+def age_to_come(said: str) -> int | None:
+    """The age now from one still to come, alone or in a sentence ("nearly 16", "im 16 next
+    week": 15), None when no age to come is said."""
+    tokens = list(_COMING.finditer(said))
+    for i, found in enumerate(tokens):
+        spans = [(found.start(), tokens[i + 1].end())] if i + 1 < len(tokens) else []
+        for start, end in [*spans, (found.start(), found.end())]:  # "twenty one" first
+            age = number(said[start:end])
+            if age is not None and age <= 120 and not _NOT_AN_AGE.match(said, start) and (
+                    _SOON_BEFORE.search(said[:start]) or _SOON_AFTER.match(said, end)):
+                return max(age - 1, 0)
+    return None
 
 
 def _age_only(said: str) -> int | None:
     found = re.fullmatch(r"(?:age|aged|just|only|nearly)\s+(\w+(?:[- ]\w+)?)", said)
-    return _age(found.group(1)) if found else None
+    return _an_age(said, found) if found else None
 
 
 def _self_age(said: str) -> int | None:

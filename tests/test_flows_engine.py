@@ -229,3 +229,17 @@ def test_a_postcode_sent_on_its_own_is_not_searched_as_words(
     assert "Why do you object" in out  # asked for, the postcode is taken as before
     db = sqlite_utils.Database(db_path)
     assert db.execute("SELECT COUNT(*) FROM unmet_needs").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize(("count", "heading"), [(9, "The last of 9:"), (10, "9 to 10 of 10:")])
+def test_a_lists_later_page_says_where_it_is(count: int, heading: str) -> None:
+    """A Telegram list of 9 ended on a page headed "9 to 9 of 9"."""
+    from conversations.flows.common import ask_list, more
+    from conversations.types import Session
+
+    session = Session("telegram", "42")
+    first = ask_list(session, "Roles:", [(f"Role {n}", f"entry:r{n}") for n in range(count)])
+    assert first.text == "Roles:" and first.choices[-1] == "More"
+    page = more(session)
+    assert page is not None and page.text == heading
+    assert page.choices == tuple(f"Role {n}" for n in range(8, count))

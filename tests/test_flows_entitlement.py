@@ -9,6 +9,7 @@ import sqlite_utils
 from conversation_kit import Talk, engine_for
 
 from bot.render import render_sms_all, segments
+from conversations import people
 from conversations.store import load_session
 from conversations.types import Channel
 
@@ -630,3 +631,13 @@ def test_a_bare_age_to_would_you_like_to_check_is_the_writers_age(talk: Talk) ->
     assert "Do you get Universal Credit" in talk.say("40")  # the age is not asked
     talk.say("yes")
     assert "You are likely to be able to get Council Tax Reduction." in talk.say("no")
+
+
+def test_an_age_still_to_come_counts_as_a_year_less_and_says_so(talk: Talk) -> None:
+    """"im 18 next week" stopped the check and was searched as words; "nearly 18" was
+    taken as 18."""
+    talk.say("can i get single person discount")
+    said = talk.say("im 18 next week")
+    assert "I've counted your age as 17 for now: the answer may change on the birthday." in said
+    assert "you said you are 17" in said
+    assert people.own_age("im nearly 66 can i get a bus pass") == 65

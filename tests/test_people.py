@@ -154,7 +154,14 @@ def test_questions_are_put_about_the_other_person() -> None:
     ("twenty one", 21), ("thirty-eight", 38), ("he is 12", 12), ("skip", None),
     ("dunno", None), ("200", "bad"), ("the library", ""),
     ("he 8 year", 8), ("she turned 9 last month", 9), ("he just turned 6", 6),
-    ("he turns 12 in may", ""), ("he 5 times", ""),  # not yet 12; not an age
+    ("he 5 times", ""),  # not an age
+    # an age to come is a year less now (they had stopped the check)
+    ("he turns 12 in may", 11), ("im 16 next week", 15), ("nearly 16", 15),
+    ("I will be 66 next month", 65), ("twenty one next month", 20), ("almost sixteen", 15),
+    ("ill be 10 minutes", ""),
+    # how many children, then their ages (it had stopped the check)
+    ("2 kids, 4 and 11", [4, 11]), ("i have 3 children: 2, 5 and 13", [2, 5, 13]),
+    ("two kids aged 4 and 11", [4, 11]),
     ("he 2 years behind at school", ""), ("she turned 3 weeks ago", ""),
     ("my son is 2 years behind", ""), ("im 2 years behind on rent", ""),
     ("im 17 am i allowed", 17), ("he is twenty one years older", ""),

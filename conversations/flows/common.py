@@ -287,8 +287,9 @@ def list_page(session: Session, listing: dict[str, Any]) -> Outbound:
     page: list[Choice] = [(str(label), str(action)) for label, action in every[at:at + size]]
     if at + size < len(every):
         page.append(MORE)
+    last = min(at + size, len(every))
     text = listing["text"] if at == 0 else \
-        f"{at + 1} to {min(at + size, len(every))} of {len(every)}:"
+        f"{at + 1} to {last} of {len(every)}:" if last > at + 1 else f"The last of {len(every)}:"
     reply = ask(session, str(listing["state"]), text, page)
     session.data["list"] = listing
     session.data["last_list"] = [action.partition(":")[2] for label, action in every

@@ -54,6 +54,12 @@ ALL = "all"
 _AGE = re.compile(r"^(?:i'?m |i am |age |aged )?(\d{1,3})(?: ?(?:years?|yrs?|y/?o)(?: old)?)?$")
 # an age, then a part without numbers after a comma or dash: the age is the answer
 _AGE_FIRST = re.compile(r"^(\d{1,3})\s*(?:,|;|:|-|\u2013)\s*[^\d]+$")
+_TURNED = re.compile(r"^(?:i |he |she |they |ive |hes |shes |theyve )?(?:has |have )?"
+                     r"(?:just |only just |recently )?turned (\w+)$")
+# "2 kids, 4 and 11", "i have 3 children: 2, 5 and 13": the count, then their ages
+_COUNTED = re.compile(r"^(?:i have |ive got |i got |got |we have |weve got )?(?:\d|two|three|"
+                      r"four|five|six) (?:kids|children|boys|girls|sons|daughters|of them)"
+                      r"[\s,:;-]+(?:aged |ages |they are |theyre |who are )?(.+)$")
 _WHO = r"(?:i|we|my \w+(?: and i)?|my \w+ \w+|he|she|they|our \w+)"
 # an age said after the question: "what can i get im 14", "what can my son get, he's 9"
 _AGE_AFTER = (r"(?:[,?.!]*\s*(?:and )?(?:i'?m|i am|he'?s|he is|she'?s|she is|they'?re|they are|"
@@ -223,6 +229,13 @@ def parse_age(text: str) -> int | list[int] | str | None:
     said = words(text)
     if parse_yes_no(said) == "unknown":
         return None
+    if (counted := _COUNTED.match(said)) is not None:
+        said = counted.group(1)  # "2 kids, 4 and 11": their ages
+    if len(re.findall(r"\d+", said)) <= 1:
+        if (coming := people.age_to_come(said)) is not None:
+            return coming  # "im 16 next week": 15 until then
+        if (turned := _TURNED.match(said)) and (age := people.number(turned.group(1))):
+            return age
     several = people.several_ages(said, answer=True)
     if several is not None:
         return several if max(several) <= 120 else "bad"
@@ -288,6 +301,10 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
             return [_for_the_child(session, entry), *step(ctx, session)]
         else:
             people.record(session, subject, AGE, age)
+            if people.age_to_come(words(text)) is not None:  # "im 16 next week"
+                whose = "your" if subject == "you" else "the"
+                note = (f"I've counted {whose} age as {age} for now: the answer may change "
+                        "on the birthday.")
     else:
         if (held := _held(text, asking)) is not None:  # "ok", "hang on", "does ctc count?"
             if held == _PAUSED:  # the question stays open, not put again
