@@ -278,7 +278,7 @@ async def test_sms_welcome_menu_and_help_fit_and_long_lists_are_paged(texter: An
     assert page2.startswith("4 to 6 of 7:")
     assert "Plan to close Millbrook Library" in page2
     page3 = await person.say("more")
-    assert page3.startswith("7 to 7 of 7:") and page3.endswith("Reply 1")
+    assert page3.startswith("The last of 7:") and page3.endswith("Reply 1")
 
 
 async def test_what_can_i_get_numbers_every_item_it_names(texter: Any) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from conversation_kit import ENTRIES
 
+from catalogue.model import Criterion, Entry
 from conversations import people, smalltalk
 from conversations.flows.common import parse_yes_no
 from conversations.flows.entitlement import parse_age
@@ -123,14 +125,28 @@ def test_benefits_stated_not_asked_about() -> None:
 def test_a_check_is_never_offered_for_someone_who_has_died() -> None:
     from conversations.flows.entitlement import check_choices
 
+    spd, fsm = (next(e for e in ENTRIES if e.id == id) for id in ("spd", "fsm"))
     session = fresh()
     people.note_subject(session, "my husband passed away last year, can I get a discount")
-    assert check_choices(session, "spd")[1][0] == "For someone else"
+    assert check_choices(session, spd)[1][0] == "For someone else"
     people.note_subject(session, "I lost my mum and my son is 9")
-    assert check_choices(session, "fsm")[1][0] == "For your son"
+    assert check_choices(session, fsm)[1][0] == "For your son"
     session = fresh()
     people.note_subject(session, "im a single parent and my partner left")
-    assert check_choices(session, "spd")[1][0] == "For someone else"
+    assert check_choices(session, spd)[1][0] == "For someone else"
+
+
+def test_a_carers_check_is_not_offered_for_whom_they_look_after() -> None:
+    """"i look after my wife, can i get a carers assessment" offered "For your wife"."""
+    from conversations.flows.entitlement import check_choices
+
+    assessment = Entry("assess", "entitlement", "Carer's assessment", "Help for carers.",
+                       criteria=(Criterion(people.CARER),))
+    fsm = next(e for e in ENTRIES if e.id == "fsm")
+    session = fresh()
+    people.note_facts(session, "i look after my wife she has ms, can i get a carers assessment")
+    assert check_choices(session, assessment)[1][0] == "For someone else"
+    assert check_choices(session, fsm)[1][0] == "For your wife"  # another check may be hers
 
 
 def test_questions_are_put_about_the_other_person() -> None:

@@ -453,3 +453,13 @@ def test_what_named_thing_can_i_get_answers_that_thing(engine: Engine, said: str
                                   "what benefits can i claim", "what financial help can i get"])
 def test_what_help_can_i_get_is_still_the_whole_check(engine: Engine, said: str) -> None:
     assert conversation(engine, said)[0][-1].text.startswith("How old are you?")
+
+
+def test_check_for_me_of_childcare_for_under_fives_is_the_childs(engine: Engine) -> None:
+    """"Check for me" of 30 hours childcare asked "How old are you?" and took the child's
+    age, 2, as the writer's."""
+    asked = conversation(engine, "30 hours free childcare", "1", "2")
+    assert [r.text for r in asked[1]] == [
+        "30 hours free childcare for working parents is for children aged 0 to 4, so I'll "
+        "check for your child.", "How old is your child? Reply with the age in years, or SKIP."]
+    assert asked[2][0].text == "Are you in paid work?"

@@ -96,6 +96,7 @@ _NOT_FOR_A_CHILD = re.compile(r"^(?:no,? )?(?:(?:it'?s|its|it is) )?(?:just )?fo
                               r"|\b(?:(?:i )?(?:don'?t|dont|do not) have (?:any )?(?:kids|"
                               r"children)|no (?:kids|children)|not for (?:a|my) (?:child|kid))\b")
 ADULT = 18  # an entry for ages up to this is a child's, even when a parent asks for it
+YOUNGEST_WRITER = 10  # an entry only for children younger than this is never the writer's
 _FILLER = re.compile(r"^(?:i mean|well|erm+|um+|uh+|hmm+|so|oh)\b[,.\s]*", re.IGNORECASE)
 _ANSWER_CLAUSES = re.compile(r"\s*(?:[,;.!?]|\bbut\b|\bthough\b|\balthough\b)\s*")
 # "no, but my partner does": the household's benefit is the answer (not a disability's)
@@ -155,15 +156,20 @@ def offer(ctx: Context, session: Session, entry: Entry, others: Sequence[Entry],
     if sms_sized(session):
         others = others[:1]  # the card, the offer and its choices fit two texts
     text = OFFER + (" Or it might be one of these:" if others else " I'll ask a few questions.")
-    choices = [*check_choices(session, entry.id), ("No thanks", "answer:no")]
+    choices = [*check_choices(session, entry), ("No thanks", "answer:no")]
     return [ask(session, "entitlement:offer", text, choices + entry_choices(others))]
 
 
-def check_choices(session: Session, target: str) -> list[Choice]:
-    """"Check for me" and "For your son" (or "For someone else")."""
+def check_choices(session: Session, entry: Entry) -> list[Choice]:
+    """"Check for me" and "For your son" (or "For someone else": a carer's help is never
+    for the wife they said they look after)."""
     other = session.data.get("other") or {}
     named = str(other.get("who") or "")
-    label = f"For {named}" if named.startswith("your ") else "For someone else"
+    cared_for = (session.data.get("answers") or {}).get(people.CARER) is True and any(
+        c.code == people.CARER and not c.negated for c in entry.criteria)
+    label = f"For {named}" if named.startswith("your ") and not cared_for else \
+        "For someone else"
+    target = entry.id
     return [("Check for me", f"check:{target}"), (label, f"check-other:{target}")]
 
 
@@ -184,7 +190,12 @@ def start(ctx: Context, session: Session, target: str,
     child = session.data.get("other") or {}
     entry = _for_children(ctx, {"check": target}) if subject == "you" else None
     own = (session.data.get("answers") or {}).get(AGE)
-    if entry is not None and child.get("child") and not (isinstance(own, int) and own < ADULT):
+    if entry is not None and entry.max_age is not None and entry.max_age < YOUNGEST_WRITER \
+            and not child.get("child"):
+        people.note_subject(session, "my child")  # nobody of 4 writes: "Check for me" of 30
+        child = session.data["other"]  # hours childcare is for the child
+    if entry is not None and child.get("child") and not (
+            isinstance(own, int) and own < ADULT and (entry.max_age or 0) >= YOUNGEST_WRITER):
         subject = "other"  # "Check for me" of 30 hours childcare, "my youngest is 3": theirs
         note = [_for_the_child(session, entry)]
     flow_data(session)["for"] = subject
@@ -446,7 +457,7 @@ def _offered(ctx: Context, session: Session, text: str) -> list[Outbound] | None
         flow["unsure"] = True  # "maybe": what the check is, and the offer again
         return [ask(session, "entitlement:offer", "It's a few yes/no questions, a guide only, "
                     "and you can stop any time. " + OFFER,
-                    [*check_choices(session, target), ("No thanks", "answer:no")])]
+                    [*check_choices(session, ctx.entries[target]), ("No thanks", "answer:no")])]
     return None
 
 
