@@ -175,6 +175,11 @@ def first_answer(engine: Engine, said: str) -> str | None:
     # a partner who has left: council tax for one adult (it was the student discount)
     ("my husband walked out last month and i cant pay the council tax", "single-person-discount"),
     ("my partner left, council tax", "single-person-discount"),
+    # help at home, not the pantry or the single person discount; a misspelt pensioner
+    ("cant get to the shops since my hip", "adult-social-care"),
+    ("my mum is 82 and keeps falling, she lives alone", "adult-social-care"),
+    ("my mum lives alone can she get the council tax discount", "single-person-discount"),
+    ("im a pensoiner and cant pay my counsil tax", "council-tax-reduction-pension-age"),
     # "number" had found Tell Us Once's "reference number"
     ("council tax phone number", "council-tax-reduction"),
     ("whats the number for council tax", "council-tax-reduction"),
@@ -463,3 +468,7 @@ def test_check_for_me_of_childcare_for_under_fives_is_the_childs(engine: Engine)
         "30 hours free childcare for working parents is for children aged 0 to 4, so I'll "
         "check for your child.", "How old is your child? Reply with the age in years, or SKIP."]
     assert asked[2][0].text == "Are you in paid work?"
+
+
+def test_a_phone_that_died_is_no_bereavement(engine: Engine) -> None:
+    assert first_answer(engine, "my phone died") is None
