@@ -112,6 +112,7 @@ nightmare useless joke disgrace ridiculous shocking disgusting unacceptable
 town city centre center stuck door arrive arrived arriving winter summer christmas easter
 found find finding stop stops stopped stopping hold holding held part full rest end ended
 start started starting turned turn left right whole half side top bottom front
+struggle struggles struggling struggled
 """)
 
 # What the person wants done rather than what about ("how can we appeal", "who do I

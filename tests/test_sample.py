@@ -180,6 +180,9 @@ def first_answer(engine: Engine, said: str) -> str | None:
     ("my mum is 82 and keeps falling, she lives alone", "adult-social-care"),
     ("my mum lives alone can she get the council tax discount", "single-person-discount"),
     ("im a pensoiner and cant pay my counsil tax", "council-tax-reduction-pension-age"),
+    # a family in one bedroom needs rehousing, not repairs
+    ("i need a council house me and the kids are in 1 bedroom", "housing-register"),
+    ("my bedroom window is broken", "council-home-repairs"),
     # "number" had found Tell Us Once's "reference number"
     ("council tax phone number", "council-tax-reduction"),
     ("whats the number for council tax", "council-tax-reduction"),
