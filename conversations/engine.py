@@ -394,7 +394,7 @@ class Engine:
             return [Outbound(chat)]
         people.note_facts(session, text)
         if entitlement.wants_all(text):
-            subject = people.subject_of(text) or "you"
+            subject = "other" if entitlement.for_family(text) else people.subject_of(text) or "you"
             if subject == "other":
                 people.note_subject(session, text)
             return entitlement.start(ctx, session, entitlement.ALL, subject)

@@ -48,10 +48,12 @@ _SINGULAR = {"kids": "child", "children": "child", "grandkids": "grandchild",
 _MANY = frozenset(_SINGULAR) - {"youngest", "eldest", "oldest", "little one"}  # several
 CHILDREN = "your children"  # who a check is for when several children's ages were given
 _THE_CHILDREN = frozenset({CHILDREN, "your child", "your grandchild"})  # "my kids", no ages
-_MANY_WORDS = r"(?:my|our)\s+(?:" + "|".join(sorted(_MANY)) + r")\b"
+_COUNT = r"(?:(?:[2-9]|two|three|four|five|six|seven|eight|nine)\s+)?"  # "my 3 kids"
+_MANY_WORDS = r"(?:my|our)\s+" + _COUNT + "(?:" + "|".join(sorted(_MANY)) + r")\b"
 _MANY_NAMED = re.compile(r"\b" + _MANY_WORDS)
 _PARTNERS = frozenset({"partner", "wife", "husband", "boyfriend", "girlfriend"})
-_RELATION = re.compile(r"\b(?:my|our)\s+(?:(?:\d{1,2}|\w+)[- ](?:year|yr)[- ]old\s+)?("
+_RELATION = re.compile(r"\b(?:my|our)\s+" + _COUNT
+                       + r"(?:(?:\d{1,2}|\w+)[- ](?:year|yr)[- ]old\s+)?("
                        + "|".join(sorted({*_CHILDREN, *_ADULTS}, key=len, reverse=True))
                        + r")\b")
 _SOMEONE = re.compile(r"\b(?:someone else|somebody else|other person|for (?:him|her|them)|"

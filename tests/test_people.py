@@ -22,6 +22,7 @@ def fresh() -> Session:
     ("she's 9", "other"),
     ("for someone else", "other"),
     ("my 9 year old", "other"),
+    ("can my 2 kids get free school dinners?", "other"),
     ("can I get free school meals?", "you"),
     ("for me", "you"),
     ("free school meals", None),

@@ -475,3 +475,14 @@ def test_check_for_me_of_childcare_for_under_fives_is_the_childs(engine: Engine)
 
 def test_a_phone_that_died_is_no_bereavement(engine: Engine) -> None:
     assert first_answer(engine, "my phone died") is None
+
+
+def test_what_can_i_get_for_my_kids_is_their_check_with_their_ages(engine: Engine) -> None:
+    """It offered benefits advice and the C-Card; "my 3 kids" was no one named."""
+    asked = conversation(engine, "what can i get for my 3 kids theyre 2, 5 and 13 and we're on uc",
+                         "no", "no", "no")
+    assert asked[0][-1].text == "Are you in paid work?"  # ages and the benefit were said
+    assert asked[1][-1].text.startswith("Do any of your children have a disability")
+    listed = asked[-1][-1]
+    assert listed.text.startswith("Your children are likely to be able to get")
+    assert "Free childcare for 2 year olds" in listed.choices

@@ -67,9 +67,14 @@ _AGE_AFTER = (r"(?:[,?.!]*\s*(?:and )?(?:i'?m|i am|he'?s|he is|she'?s|she is|the
 # "what help can i get", not "what childcare can i get": that names what to look for
 _GENERAL = (r"(?: (?:else|other|extra|more|financial|money|help|support|benefits?|grants?|"
             r"discounts?|entitlements?|things|stuff|sort of|kind of|kinds of|types? of))")
+# "what can i get for my 3 kids, theyre 2, 5 and 13 and we're on uc": the facts follow
+_FOR_FAMILY = (r"(?: for (?:my|our) (?:\d |two |three |four |five )?(?:kids|children|child|"
+               r"sons?|daughters?|boys|girls|family|baby|grandchildren)"
+               r"(?:,? (?:they'?re|theyre|they are|aged|who are|he'?s|she'?s|he is|she is|and|"
+               r"we|we'?re|were|as|on)\b.*)?)?")
 _ALL_CHECK = re.compile(
     rf"^(?:what|wat|wot|which){_GENERAL}{{0,2}} (?:can|could|do|might) {_WHO} (?:get|claim|have|"
-    rf"qualify for){_AGE_AFTER}$"
+    rf"qualify for){_FOR_FAMILY}{_AGE_AFTER}$"
     rf"|^what (?:am i|are we|is my \w+|are my \w+) (?:entitled|eligible) (?:to|for){_AGE_AFTER}$"
     r"|^(?:am i|are we) (?:entitled|eligible) (?:to|for) anything$"
     r"|^check (?:what i can get|my entitlements?)$"
@@ -124,6 +129,11 @@ def wants_all(text: str) -> bool:
     said = words(text).rstrip("?").strip()
     starts = [0, *(found.start() for found in re.finditer(r"\b(?:what|which)\b", said))]
     return any(_ALL_CHECK.match(said[start:]) for start in starts)
+
+
+def for_family(text: str) -> bool:
+    """"what can i get for my kids": the check is theirs, though "i" asks."""
+    return re.search(r"\b(?:get|claim|have|qualify for) for (?:my|our)\b", words(text)) is not None
 
 
 def wants_one(text: str) -> str | None:
