@@ -34,6 +34,18 @@ CRISIS = {
         "Childline 0800 1111 (under 19s). Worried about a child? NSPCC 0808 800 5000. "
         "If you are in danger now, call 999. " + TEAM
     ),
+    # hurt at home with nothing saying by whom or how old: a partner or a parent
+    "hurt": (
+        "Nobody has the right to hurt you, and it is not your fault. Free, any time: "
+        "Domestic Abuse Helpline 0808 2000 247; under 19s, Childline 0800 1111. In danger "
+        "now? Call 999; if you can't speak, press 55 when asked. " + TEAM
+    ),
+    # raped or sexually assaulted, not said to be a child
+    "sexual": (
+        "It is not your fault. Hurt or in danger now? Call 999. Rape Crisis, free, any "
+        "time: 0808 500 2222. Under 19? Childline 0800 1111. A sexual assault centre can "
+        "help now, with or without the police: call 111 to find one. " + TEAM
+    ),
     "domestic abuse": (
         "You don't have to put up with this. National Domestic Abuse Helpline, free, "
         "day and night: 0808 2000 247 (Refuge). In danger now? Call 999; if you can't "
@@ -89,6 +101,16 @@ NEXT_STEP = {
         "You did the right thing telling someone. If you can, tell an adult you trust as "
         "well, like a teacher. When you're ready, tell me what help you're looking for."
     ),
+    "hurt": (
+        "You did the right thing telling someone. If you can, tell someone you trust too. "
+        "If you need somewhere safe to stay, ask me about \"homeless because of domestic "
+        "abuse\" when it's safe to."
+    ),
+    "sexual": (
+        "You did the right thing telling someone. In the first few days, a sexual assault "
+        "centre can help with emergency contraception and tests, and keep evidence in case "
+        "you want it later. Going to the police is your choice."
+    ),
     "domestic abuse": (
         "It isn't your fault. If you need somewhere safe to stay, the council's housing "
         "team must help: ask me about \"homeless because of domestic abuse\" when it's "
@@ -128,6 +150,7 @@ NEXT_STEP = {
 # what the catalogue is searched for, between the helplines and the next step, when the
 # message itself asks for nothing the catalogue answers
 HELP_FOR = {"hunger": "no food, need a free food parcel",
+            "sexual": "sexual health clinic, emergency contraception",
             "thrown out": "kicked out by parents, homeless, nowhere to stay",
             "adult": "safeguarding vulnerable adults, adult social care",
             "welfare": "safeguarding vulnerable adults, adult social care"}
@@ -252,6 +275,31 @@ def after_disclosure(said: str, group: str = "") -> str | None:
             plain[acknowledged.end():]))):
         return call_now or STILL_HERE  # after "999 now" a life may be at risk
     return None
+
+
+# Who is hurt, for the child helplines: a parent (or step-parent, a mum's boyfriend) doing
+# it, a child hurt, or school, say a child; nothing said may as well be a partner.
+_BY_A_PARENT = re.compile(
+    r"\b(?:my|me|our) (?:step ?|foster )?(?:mum|mam|mom|mummy|mother|dad|daddy|father|parents?|"
+    r"nan|nana|gran|grandad|grandma|uncle|auntie|aunt|carer|mums?|dads?) ?(?:bf|gf|boyfriend|"
+    r"girlfriend|partner|husband|wife)?\b"
+    r"|\b(?:my|our) (?:kids?|children|child|sons?|daughters?|baby|little (?:brother|sister))\b"
+    r"|\b(?:school|teachers?|year [1-9]|yr [1-9]|social worker)\b")
+_EITHER = frozenset({"abuse at home", "sexual abuse or exploitation", "child"})
+_SEXUAL = re.compile(r"\b(?:rape|raped|raping|raep|rapist|sexual|sexually|molested|"
+                     r"sexually assaulted)\b")
+
+
+def for_whom(group: str, category: str, said: str, age: int | None) -> str:
+    """The helplines for a concern, knowing whom it may be about: "child" (Childline, the
+    NSPCC) only when a parent, a child or school is spoken of or the writer is under 19;
+    otherwise "hurt" or "sexual", which name the adult helplines too (`said`: plain
+    lower-case words)."""
+    if group != "child" or category not in _EITHER:
+        return group
+    if (age is not None and age < 19) or (age is None and _BY_A_PARENT.search(said)):
+        return "child"
+    return "sexual" if _SEXUAL.search(said) else "hurt"
 
 
 def crisis_text(group: str) -> str:

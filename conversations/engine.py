@@ -36,6 +36,7 @@ from conversations.crisis import (
     STILL_HERE,
     after_disclosure,
     crisis_text,
+    for_whom,
     help_for,
     next_step,
 )
@@ -181,23 +182,28 @@ class Engine:
         """The helplines for the concern, the answer to anything else the message asked
         (the entry alone, no follow-up question), then a gentle next step: never "Was this
         helpful?" or "Did you mean" after a disclosure (conversations/crisis.py)."""
-        session.data["disclosed"] = concern.group  # the next message gets a gentle reply
+        age = people.own_age(text)
+        if age is None and isinstance(known := people.answers_for(session, "you").get("age"),
+                                      int):
+            age = known
+        group = for_whom(concern.group, concern.category, words(text).replace("'", ""), age)
+        session.data["disclosed"] = group  # the next message gets a gentle reply
         end_flow(session)
-        replies = [Outbound(crisis_text(concern.group), urgent=True)]
+        replies = [Outbound(crisis_text(group), urgent=True)]
         rest_text = people.without_own_age(remainder(text, concern))
         asks = _ASKS_FOR.search(rest_text) is not None  # not "im 13 and ...": no C-Card
         rest = self.matcher.search(rest_text, limit=1) if asks else None
         found = [rest.best.entry] if rest is not None and rest.answered and rest.best else []
-        if help_for(concern.group):  # "i got no food": the food bank too
-            helps = self.matcher.search(help_for(concern.group), limit=3)
+        if help_for(group):  # "i got no food": the food bank too
+            helps = self.matcher.search(help_for(group), limit=3)
             found += [m.entry for m in helps.matches if helps.answered
                       and m.entry.kind != "volunteering" and m.entry not in found][:1]
-        if (age := people.own_age(text)) is not None:  # at 15, no service for 16 to 24
+        if age is not None:  # at 15, no service for 16 to 24
             found = [entry for entry in found if not age_fails(entry, age)]
         for entry in found:
             session.data["last_entry"] = entry.id
             replies.append(Outbound(entry.summary, entry=entry))
-        return [*replies, Outbound(next_step(concern.group))]
+        return [*replies, Outbound(next_step(group))]
 
     def _step(self, session: Session, inbound: Inbound, ctx: Context) -> list[Outbound]:
         if session.updated_at is not None and ctx.now - session.updated_at > IDLE_RESET:

@@ -1025,3 +1025,30 @@ def test_round_17_tune_wordings_get_the_contacts(text: str) -> None:
 ])
 def test_round_17_look_alikes_stay_quiet(text: str) -> None:
     assert assess(text) is None
+
+
+@pytest.mark.parametrize(("said", "contacts", "not_told"), [
+    # an adult raped, or hurt at home by someone unnamed, was told to "tell a teacher"
+    ("i was raped last night what do i do", ("Rape Crisis", "0808 500 2222", "111", "999"),
+     "teacher"),
+    ("hes locked me in the house and taken my phone, im using my sisters",
+     ("0808 2000 247", "press 55", "Childline 0800 1111"), "teacher"),
+    ("i'm scared to go home, he gets angry when he drinks", ("0808 2000 247",), "teacher"),
+    ("im 34 and my dad hits me", ("0808 2000 247",), "teacher"),
+    # a parent, a child, school or an age under 19: the children's helplines
+    ("my step dad hits me", ("Childline 0800 1111", "NSPCC 0808 800 5000"), "Rape Crisis"),
+    ("im 14 and i was raped", ("Childline 0800 1111", "NSPCC"), "Domestic Abuse"),
+    ("my boyfriend hits my kids", ("NSPCC 0808 800 5000",), "Rape Crisis"),
+])
+def test_the_helplines_fit_whom_a_disclosure_is_about(said: str, contacts: tuple[str, ...],
+                                                      not_told: str) -> None:
+    from conversations.types import Inbound, Session
+
+    engine = Engine(Matcher([]))
+    session = Session("telegram", "7")
+    told = " ".join(r.text for r in engine.step(session, Inbound("telegram", "7", said),
+                                                datetime(2025, 3, 3, tzinfo=UTC)))
+    for contact in contacts:
+        assert contact in told
+    assert not_told not in told
+    assert "helpful" not in told
