@@ -738,13 +738,22 @@ def fits_age(result: SearchResult, age: int | None) -> SearchResult:
         lead = (kin or fitting)[0] if fitting else None
     if lead is None:
         return result
-    if not _made_for_an_age(lead.entry) and lead.entry.category:  # of the same kind only
+    if not _made_for_an_age(lead.entry) and lead.entry.category and \
+            not _keyword_written(lead.entry, result.query):  # of the same kind only; not
+        # the clinic's own "morning after pill" for the C-Card's condoms at 15
         lead = next((m for m in result.matches if m is not lead and _for_age(m.entry, age)
                      and _made_for_an_age(m.entry) and m.entry.category == lead.entry.category
                      and m.score >= max(Matcher.ANSWER_AT, best.score * NEAR_TIE)), lead)
     if lead is best:
         return result
     return replace(result, matches=(lead, *(m for m in result.matches if m is not lead)))
+
+
+def _keyword_written(entry: Entry, text: str) -> bool:
+    """Whether the message has one of the entry's keywords of two or more words, whole."""
+    said = f" {words(text)} "
+    return any(" " in keyword.strip() and f" {words(keyword)} " in said
+               for keyword in entry.keywords)
 
 
 def _for_age(entry: Entry, age: int) -> bool:

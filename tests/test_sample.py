@@ -227,6 +227,9 @@ def test_first_answers_that_were_right_stay_right(
     ("im 19 and cant afford food", "Free emergency food parcels"),
     ("my 15 year old son was kicked out where can he stay", "Free housing advice"),
     ("my 15 year old son was kicked out", "Free housing advice"),  # too young for 16-24
+    # not when the message names the other's own keyword: the C-Card's condoms came first
+    ("wheres the nearest place i can get the morning after pill im 15",
+     "Free, confidential STI tests"),
 ])
 def test_a_stated_age_prefers_the_entry_made_for_it(engine: Engine, said: str,
                                                     expected: str) -> None:
