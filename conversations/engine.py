@@ -709,6 +709,7 @@ def _content_words(title: str) -> set[str]:
 AGE_FIT = 0.6  # how close an alternative for the person's age must score to come first
 NEAR_TIE = 0.9  # how close one made for their age group must score to come before the best
 OLDER, YOUNGER = 50, 25  # an entry from this age up, or up to this one, is made for an age
+TEENS = 11  # an entry for young people from this age up is one they would ask for themselves
 
 
 def said_age(session: Session, text: str) -> int | None:
@@ -727,7 +728,9 @@ def fits_age(result: SearchResult, age: int | None) -> SearchResult:
     one for anyone ("Council Tax Reduction for pension age" for someone of 72, before the
     student discount; not a 16-19 bursary before the food bank for someone of 19)."""
     best = result.best
-    if best is None or age is None:
+    if age is None:
+        return _for_anyone_first(result)
+    if best is None:
         return result
     lead: Match | None = best
     if age_fails(best.entry, age):  # the closest for the age, of its kind first
@@ -749,10 +752,30 @@ def fits_age(result: SearchResult, age: int | None) -> SearchResult:
     return replace(result, matches=(lead, *(m for m in result.matches if m is not lead)))
 
 
-def _keyword_written(entry: Entry, text: str) -> bool:
-    """Whether the message has one of the entry's keywords of two or more words, whole."""
+def _for_anyone_first(result: SearchResult) -> SearchResult:
+    """With no age said, an entry for all ages of the same kind and category wins a near tie
+    with a best made for teenagers or young adults ("im homeless tonight with my 2 kids":
+    the council's housing options, not housing for 16 to 24 year olds), unless the message
+    names one of the best's own keywords ("young homeless", "free condoms")."""
+    best = result.best
+    if best is None or (best.entry.min_age or 0) < TEENS or best.entry.max_age is None or \
+            best.entry.max_age > YOUNGER or not best.entry.category or \
+            _keyword_written(best.entry, result.query, single=True):
+        return result  # only a teenager's or young adult's service gives way
+    lead = next((m for m in result.matches[1:] if not m.entry.min_age
+                 and m.entry.max_age is None and m.entry.kind == best.entry.kind
+                 and m.entry.category == best.entry.category
+                 and m.score >= max(Matcher.ANSWER_AT, best.score * NEAR_TIE)), None)
+    if lead is None:
+        return result
+    return replace(result, matches=(lead, *(m for m in result.matches if m is not lead)))
+
+
+def _keyword_written(entry: Entry, text: str, single: bool = False) -> bool:
+    """Whether the message has one of the entry's keywords whole (of two or more words
+    unless `single`)."""
     said = f" {words(text)} "
-    return any(" " in keyword.strip() and f" {words(keyword)} " in said
+    return any((single or " " in keyword.strip()) and f" {words(keyword)} " in said
                for keyword in entry.keywords)
 
 

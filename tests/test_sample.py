@@ -180,6 +180,11 @@ def first_answer(engine: Engine, said: str) -> str | None:
     ("my mum is 82 and keeps falling, she lives alone", "adult-social-care"),
     ("my mum lives alone can she get the council tax discount", "single-person-discount"),
     ("im a pensoiner and cant pay my counsil tax", "council-tax-reduction-pension-age"),
+    # with no age said, the council's own homeless service before the one for 16 to 24s
+    ("i'm homeless tonight and have my 2 kids with me", "housing-options"),
+    ("i've just been told i have to leave my flat by friday and i've got nowhere to go",
+     "housing-options"),
+    ("parents kicked me out where can i stay", "young-peoples-housing"),  # its own words
     # a family in one bedroom needs rehousing, not repairs
     ("i need a council house me and the kids are in 1 bedroom", "housing-register"),
     ("my bedroom window is broken", "council-home-repairs"),
