@@ -155,6 +155,59 @@ HELP_FOR = {"hunger": "no food, need a free food parcel",
             "adult": "safeguarding vulnerable adults, adult social care",
             "welfare": "safeguarding vulnerable adults, adult social care"}
 
+# what is looked up when, after the helplines, the person asks "what help is there?"
+MORE_HELP = {
+    "child": "worried about a child, childrens social care, young peoples counselling",
+    "hurt": "domestic abuse support, refuge", "domestic abuse": "domestic abuse support, refuge",
+    "sexual": "sexual health clinic, emergency contraception",
+    "suicide": "mental health support, counselling, talking therapy",
+    "online": "bullying and online safety support",
+    "unsafe": "domestic abuse support, worried about a child, young peoples counselling",
+    **HELP_FOR,
+}
+_WHAT_HELP = re.compile(
+    r"^(?:so |ok |okay )?(?:what|wat|wot) (?:help|support|services?) (?:is there|are there|"
+    r"can i get|can you give|is available|do you have)|^(?:is there|are there|where can i get|"
+    r"where do i get|can i get|can you get me) (?:any |some )?(?:help|support)")
+# an age given after the helplines ("im 13"): thanked, and the search will fit it
+AGE_NOTED = ("Thank you for telling me. The helplines above are free and there for you any "
+             "time. When you're ready, tell me what help you're looking for, and I'll find "
+             "what fits your age.")
+
+
+_MEANS_IT = re.compile(r"\b(?:not|no|nt) (?:really |actually )?(?:joking|jk|kidding|messing)\b"
+                       r"|\b(?:im|i am) (?:being )?(?:serious|deadly serious)\b|\bi mean it\b"
+                       r"|^(?:for real|fr|seriously|srsly)\b")
+
+
+_ANYONE_TO_TALK = re.compile(
+    r"^(?:hi |hello |hey )?(?:is there |are there |i need |i want |can i (?:get|have) )?"
+    r"(?:any ?one|some ?one|some ?body|any ?body|sum1|some1|a person|people|a counsell?or) "
+    r"(?:i can|to|i could|that i can|who i can|who will|who can|that will) "
+    r"(?:talk|speak|chat|listen)(?: to| with)?(?: me)?(?: (?:please|pls|about (?:it|things|stuff|"
+    r"how i feel|my feelings)))?$")
+
+
+def wants_someone_to_talk_to(said: str) -> bool:
+    """"is there anyone i can talk to?", alone: someone to talk to, whenever it is asked."""
+    return _ANYONE_TO_TALK.match(said.strip(" ?.!")) is not None
+
+
+def means_it(said: str) -> bool:
+    """"not really jk", "im serious": a disclosure said as a joke is meant."""
+    return _MEANS_IT.search(said) is not None
+
+
+def asks_what_help(said: str) -> bool:
+    """"what help is there?", "is there any help", after the helplines."""
+    return _WHAT_HELP.search(said.strip(" ?.!")) is not None
+
+
+def more_help(group: str) -> str:
+    """What to look up for "what help is there?" after the helplines ("" for nothing)."""
+    return MORE_HELP.get(group, "")
+
+
 # the message straight after a disclosure, when it is "ok", "what do i do" or "i can't call"
 CANT_TALK = (
     "If you can't talk, you can text SHOUT to 85258, free and any time, and under 19s can "
@@ -201,6 +254,12 @@ SOMEONE_TO_TALK_TO = (
     "confidential, any time: call 0800 1111 or chat online at childline.org.uk. 19 or "
     "over? Samaritans 116 123, or text SHOUT to 85258. A teacher or youth worker you "
     "trust can help too."
+)
+# "is there anyone i can talk to?" at any time
+ANYONE_TO_TALK_TO = (
+    "There are people who will listen, free and confidential, any time. Under 19? "
+    "Childline: call 0800 1111 or chat at childline.org.uk. 19 or over? Samaritans 116 123, "
+    "or text SHOUT to 85258. A teacher, GP or youth worker you trust can help too."
 )
 # "who is going to read this", "will u tell my mum": honest, and never a promise of secrecy
 WHO_READS = (

@@ -32,13 +32,19 @@ from conversations import follow_up, people, records, smalltalk
 from conversations.aside import OFFERS, forget_set_aside_if_taken_up, resume, set_aside
 from conversations.councillors.responses import add_reply, replied_response
 from conversations.crisis import (
+    AGE_NOTED,
+    ANYONE_TO_TALK_TO,
     CANT_TALK,
     STILL_HERE,
     after_disclosure,
+    asks_what_help,
     crisis_text,
     for_whom,
     help_for,
+    means_it,
+    more_help,
     next_step,
+    wants_someone_to_talk_to,
 )
 from conversations.eligibility import age_fails, age_range, checkable
 from conversations.flows import entitlement, feedback, objection, privacy
@@ -168,6 +174,11 @@ class Engine:
             session.data["disclosed"] = disclosed  # "ok", then "what do i say to them?"
             session.data["reassured"] = reassured or quiet == STILL_HERE
             return [Outbound(quiet)]
+        if disclosed and concern is None and (after := self._after_helplines(
+                session, said, disclosed)) is not None:
+            session.updated_at = now
+            session.data["disclosed"] = disclosed  # still gently, for the next message too
+            return after
         if concern is None:
             return self._step(session, inbound, ctx)
         session.updated_at = now
@@ -177,6 +188,30 @@ class Engine:
         if quiet == CANT_TALK:  # "i can't call, he will hear me": the helplines for what it
             replies[-1] = Outbound(CANT_TALK)  # tells, and the ways to reach them unheard
         return replies
+
+    def _after_helplines(self, session: Session, said: str, group: str
+                         ) -> list[Outbound] | None:
+        """Just after the helplines: "not really jk" gets them again, an age alone ("im 13")
+        is kept and thanked for, "what help is there?" finds the services for the concern
+        that fit the age; None for anything else (answered as usual)."""
+        if means_it(said):  # "i wanna die lol jk", then "not really jk"
+            return [Outbound(crisis_text(group), urgent=True), Outbound(next_step(group))]
+        age = entitlement.parse_age(said) if len(said.split()) <= 3 else ""
+        if isinstance(age, int) and not isinstance(age, bool):
+            people.record(session, "you", "age", age)
+            return [Outbound(AGE_NOTED)]
+        if not asks_what_help(said):
+            return None
+        known = people.answers_for(session, "you").get("age")
+        found = self.matcher.search(more_help(group), limit=4) if more_help(group) else None
+        shown = [m.entry for m in found.matches if found.answered and m.entry.kind == "service"
+                 and not (isinstance(known, int) and age_fails(m.entry, known))][:2] \
+            if found is not None else []
+        if not shown:
+            return [Outbound(next_step(group))]
+        session.data["last_entry"] = shown[0].id
+        return [*(Outbound(entry.summary, entry=entry) for entry in shown),
+                Outbound(next_step(group))]
 
     def disclosure(self, session: Session, text: str, concern: Concern) -> list[Outbound]:
         """The helplines for the concern, the answer to anything else the message asked
@@ -398,6 +433,8 @@ class Engine:
             return replies
         if (chat := smalltalk.reply_to(text)) is not None:
             return [Outbound(chat)]
+        if wants_someone_to_talk_to(words(text).replace("'", "")):
+            return [Outbound(ANYONE_TO_TALK_TO)]
         people.note_facts(session, text)
         if entitlement.wants_all(text):
             subject = "other" if entitlement.for_family(text) else people.subject_of(text) or "you"

@@ -15,6 +15,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 from conftest import Server
+from conversation_kit import Talk
 from test_sms import messages_of, post_sms, twilio_form
 
 from bot.cli import main as cli_main
@@ -24,6 +25,8 @@ from catalogue.matcher import Matcher
 from catalogue.model import Entry
 from catalogue.store import load_entries, open_db, save_catalogue
 from conversations.crisis import (
+    AGE_NOTED,
+    ANYONE_TO_TALK_TO,
     CALL_NOW,
     CALL_NOW_FALL,
     CALLED,
@@ -436,7 +439,8 @@ def test_the_crisis_text_fits_the_concern(text: str, contacts: tuple[str, ...]) 
 
 @pytest.mark.parametrize("text", [*CRISIS.values(), GENERAL, *NEXT_STEP.values(), CANT_TALK,
                                   STILL_HERE, CALL_NOW, CALLED, CALL_NOW_FALL, CALLED_FALL,
-                                  SOMEONE_TO_TALK_TO, WHO_READS, WHAT_TO_SAY,
+                                  SOMEONE_TO_TALK_TO, WHO_READS, WHAT_TO_SAY, AGE_NOTED,
+                                  ANYONE_TO_TALK_TO,
                                   HELPLINE_PRIVATE])
 def test_every_crisis_text_is_gsm7_and_fits_two_sms(text: str) -> None:
     assert to_gsm7(text) == text
@@ -1052,3 +1056,40 @@ def test_the_helplines_fit_whom_a_disclosure_is_about(said: str, contacts: tuple
         assert contact in told
     assert not_told not in told
     assert "helpful" not in told
+
+
+def _sample_talk(tmp_path: Path) -> Talk:
+    db = open_db(tmp_path / "sample.db")
+    load_sample(db)
+    return Talk(Engine(Matcher(load_entries(db)), db), db, channel="telegram")
+
+
+def test_after_the_helplines_an_age_and_what_help_is_there_are_answered(
+    tmp_path: Path
+) -> None:
+    """"im 13" and "what help is there" just after the helplines got "Sorry, I couldn't find
+    anything"; "is there anyone i can talk to" got "Which service do you mean?"."""
+    talk = _sample_talk(tmp_path)
+    talk.say("i dont feel safe at home")
+    assert talk.say("im 16") == AGE_NOTED
+    helped = talk.say("what help is there")
+    assert [r.entry.id for r in talk.replies if r.entry] == ["childrens-social-care",
+                                                            "domestic-abuse-support"]
+    assert "helpful" not in helped and "couldn't find" not in helped
+    assert "call 0800 1111" in talk.say("is there anyone i can talk to")
+
+
+def test_a_disclosure_said_as_a_joke_and_then_meant_gets_the_helplines_again(
+    tmp_path: Path
+) -> None:
+    talk = _sample_talk(tmp_path)
+    talk.say("i wanna die lol jk")
+    again = talk.say("not really jk")
+    assert talk.replies[0].urgent and "Samaritans 116 123" in again
+
+
+def test_someone_to_talk_to_is_offered_whenever_asked(tmp_path: Path) -> None:
+    talk = _sample_talk(tmp_path)
+    assert talk.say("is there anyone i can talk to?") == ANYONE_TO_TALK_TO
+    assert talk.say("i need someone to talk to") == ANYONE_TO_TALK_TO
+    assert talk.say("is there anyone i can talk to about my council tax") != ANYONE_TO_TALK_TO
