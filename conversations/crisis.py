@@ -46,6 +46,12 @@ CRISIS = {
         "time: 0808 500 2222. Under 19? Childline 0800 1111. A sexual assault centre can "
         "help now, with or without the police: call 111 to find one. " + TEAM
     ),
+    # suicide or self-harm, of someone the writer is worried about
+    "worried": (
+        "If they are in danger now or have taken something, call 999. Free, any time, for "
+        "them or for you: Samaritans 116 123, text SHOUT to 85258. A young person? Papyrus "
+        "HOPELINE247 0800 068 4141, Childline 0800 1111 (under 19s). " + TEAM
+    ),
     "domestic abuse": (
         "You don't have to put up with this. National Domestic Abuse Helpline, free, "
         "day and night: 0808 2000 247 (Refuge). In danger now? Call 999; if you can't "
@@ -111,6 +117,11 @@ NEXT_STEP = {
         "centre can help with emergency contraception and tests, and keep evidence in case "
         "you want it later. Going to the police is your choice."
     ),
+    "worried": (
+        "It's good that you're looking out for them. Ask gently how they are and listen: "
+        "asking about suicide does not put the idea in their head. When you're ready, tell "
+        "me what help you're looking for, for them or for you."
+    ),
     "domestic abuse": (
         "It isn't your fault. If you need somewhere safe to stay, the council's housing "
         "team must help: ask me about \"homeless because of domestic abuse\" when it's "
@@ -151,6 +162,7 @@ NEXT_STEP = {
 # message itself asks for nothing the catalogue answers
 HELP_FOR = {"hunger": "no food, need a free food parcel",
             "sexual": "sexual health clinic, emergency contraception",
+            "worried": "mental health support, counselling",
             "thrown out": "kicked out by parents, homeless, nowhere to stay",
             "adult": "safeguarding vulnerable adults, adult social care",
             "welfare": "safeguarding vulnerable adults, adult social care"}
@@ -349,11 +361,26 @@ _SEXUAL = re.compile(r"\b(?:rape|raped|raping|raep|rapist|sexual|sexually|molest
                      r"sexually assaulted)\b")
 
 
-def for_whom(group: str, category: str, said: str, age: int | None) -> str:
-    """The helplines for a concern, knowing whom it may be about: "child" (Childline, the
-    NSPCC) only when a parent, a child or school is spoken of or the writer is under 19;
-    otherwise "hurt" or "sexual", which name the adult helplines too (`said`: plain
-    lower-case words)."""
+_FIRST_PERSON = re.compile(r"\b(?:i|im|me|my|myself|we|us)\b")
+_SOMEONE_ELSE = re.compile(r"\b(?:he|she|they|hes|shes|theyre|him|her|them|himself|herself|"
+                           r"themselves|themself)\b|\b(?:my|our) (?:son|daughter|child|kid|"
+                           r"friend|mum|mam|mom|dad|brother|sister|partner|husband|wife|"
+                           r"boyfriend|girlfriend|teenager|nan|gran|grandad)s?\b")
+
+
+def for_whom(group: str, category: str, said: str, age: int | None, matched: str = "") -> str:
+    """The helplines for a concern, knowing whom it may be about (`said`: plain lower-case
+    words; `matched`: the words that raised it): "worried" for suicide or self-harm said of
+    someone else ("my daughter has been self harming"); "child" (Childline, the NSPCC)
+    only when a parent, a child or school is spoken of or the writer is under 19;
+    otherwise "hurt" or "sexual", which name the adult helplines too."""
+    if group == "suicide" and matched and not _FIRST_PERSON.search(matched) and \
+            _SOMEONE_ELSE.search(said) and not _FIRST_PERSON.search(
+                re.sub(r"\b(?:my|our) \w+|\bi (?:dont|do not) know\b|\bwhat (?:do|should|can) "
+                       r"i do\b|\bi (?:found out|think|am worried|worry|am scared|just found)\b"
+                       r"|\bim (?:worried|scared|concerned)\b", " ",
+                       said)):
+        return "worried"
     if group != "child" or category not in _EITHER:
         return group
     if (age is not None and age < 19) or (age is None and _BY_A_PARENT.search(said)):

@@ -221,7 +221,10 @@ class Engine:
         if age is None and isinstance(known := people.answers_for(session, "you").get("age"),
                                       int):
             age = known
-        group = for_whom(concern.group, concern.category, words(text).replace("'", ""), age)
+        group = for_whom(concern.group, concern.category, words(text).replace("'", ""), age,
+                         concern.words)
+        if group == "worried":  # the services that fit the one they are worried about
+            age = people.other_age(text)
         session.data["disclosed"] = group  # the next message gets a gentle reply
         end_flow(session)
         replies = [Outbound(crisis_text(group), urgent=True)]

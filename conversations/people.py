@@ -367,6 +367,11 @@ def children_known(session: Session) -> list[int] | None:
     return ages or None
 
 
+def other_age(text: str) -> int | None:
+    """The age of someone the message names ("my daughter is 14")."""
+    return _other_age(words(text))
+
+
 def own_age(text: str) -> int | None:
     """The writer's own age, when the message states it ("im 78 and ...")."""
     return _self_age(words(text))
