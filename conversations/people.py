@@ -81,6 +81,8 @@ _CARED_FOR = re.compile(  # an adult, or a child "who has" / "who is" (not "my k
 # a parent named only as who said it ("my mum says we cant afford my school trip")
 _REPORTED = re.compile(r"\b(?:my|our)\s+(?:mum|mam|mom|dad|parents?|mother|father|nan|gran)"
                        r"\s+(?:says?|said|thinks?|told me|reckons)\b")
+_ASKS_FOR_THEM = re.compile(r"\b(?:can|could|does|do|would|will|is|are) (?:he|she|they)\b"
+                            r"|\bfor (?:him|her|them)\b|\b(?:he|she) (?:needs|wants)\b")
 _ASKS_FOR_SELF = re.compile(r"\b(?:can|could|do|would|will|am) i\b|\bi(?:'m| am|m)? "
                             r"(?:get|qualify|eligible|entitled)\b")
 _STATEMENT_OF_BENEFIT = re.compile(  # "I get UC", "we're on universal credit", not "claim UC"
@@ -216,9 +218,11 @@ def subject_of(text: str) -> Subject | None:
     """"other" when the message names someone or says "someone else"/"he"/"she", "you" when
     it speaks only of the writer ("for me", "can I get"), None when it does not say."""
     said = words(text)
-    if relation(_CARED_FOR.sub(" ", _HOUSEHOLD_FACT.sub(" ", said))) is None and \
-            _ASKS_FOR_SELF.search(said):
+    unnamed = relation(_CARED_FOR.sub(" ", _HOUSEHOLD_FACT.sub(" ", said))) is None
+    if unnamed and _ASKS_FOR_SELF.search(said):
         return "you"  # "can i get free school meals my mum is on uc": the writer's check
+    if unnamed and _CARED_FOR.search(said) and not _ASKS_FOR_THEM.search(said):
+        return "you"  # "im 15 and i look after my mum shes got ms": the carer's
     if relation(said) and relation(unsaid := _REPORTED.sub(" ", said)) is None and \
             not _SOMEONE.search(unsaid) and _FOR_SELF.search(unsaid):
         return "you"  # "my mum says we cant afford my school trip": the writer's

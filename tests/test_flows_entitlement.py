@@ -641,3 +641,22 @@ def test_an_age_still_to_come_counts_as_a_year_less_and_says_so(talk: Talk) -> N
     assert "I've counted your age as 17 for now: the answer may change on the birthday." in said
     assert "you said you are 17" in said
     assert people.own_age("im nearly 66 can i get a bus pass") == 65
+
+
+def test_naming_the_someone_else_keeps_the_check_for_them(talk: Talk) -> None:
+    """"For someone else", then "my husband" at the first question, stopped the check and
+    searched "my husband"."""
+    talk.say("can i get single person discount")
+    talk.say("for someone else")
+    asked = talk.say("my husband")
+    assert asked.startswith("OK, I'll check for your husband.")
+    assert talk.state == "entitlement:ask"
+
+
+@pytest.mark.parametrize("said", ["my partner gets uc but i dont",
+                                  "my husband gets universal credit, i dont"])
+def test_a_partners_benefit_is_the_households(talk: Talk, said: str) -> None:
+    """"my partner gets uc but i dont" was read as No, and refused free school meals."""
+    talk.say("can my son get free school meals")
+    talk.say("he is 10")
+    assert "likely to be able to get Free school meals" in talk.say(said)

@@ -41,6 +41,8 @@ def fresh() -> Session:
     ("im a carer for my son can i get help", "you"),
     ("I am the main carer for my dad, am I entitled to anything", "you"),
     ("I look after my mum, can she get attendance allowance", "other"),
+    ("im 15 and i look after my mum shes got ms", "you"),  # the young carer's
+    ("i look after my mum she needs a blue badge", "other"),
     # a parent named only as who said it
     ("my mum says we cant afford my school trip", "you"),
     ("my mum says she cant afford her rent", "other"),

@@ -202,7 +202,6 @@ def test_first_answers_for_older_residents_carers_and_teenagers(
     ("Help with council tax", "council-tax-reduction"),
     ("cant pay council tax", "council-tax-reduction"),
     ("student council tax", "student-council-tax"),
-    ("i look after my mum im 14", "young-carers"),
     ("young carer", "young-carers"),
     ("sexual health", "sexual-health-clinic"),
     ("the pill", "sexual-health-clinic"),
@@ -494,3 +493,11 @@ def test_what_can_i_get_for_my_kids_is_their_check_with_their_ages(engine: Engin
     listed = asked[-1][-1]
     assert listed.text.startswith("Your children are likely to be able to get")
     assert "Free childcare for 2 year olds" in listed.choices
+
+
+def test_a_young_carer_who_says_their_age_gets_the_verdict_at_once(engine: Engine) -> None:
+    """"im 15 and i look after my mum shes got ms", then "yes", asked "How old is your
+    mum?": the carer's check was taken as the mum's."""
+    for said in ("i look after my mum im 14", "im 15 and i look after my mum shes got ms"):
+        assert conversation(engine, said)[0][0].text.startswith(
+            "You are likely to be able to get Young carers support (under 18s).")

@@ -108,6 +108,10 @@ _ANSWER_CLAUSES = re.compile(r"\s*(?:[,;.!?]|\bbut\b|\bthough\b|\balthough\b)\s*
 _HOUSEHOLD_GETS = re.compile(r"(?:^|[,;]\s*|\bbut\s+)(?:my|our) (?:partner|husband|wife|"
                              r"mum|mam|mom|dad|parents|boyfriend|girlfriend) (?:does|do|is|are)"
                              r"(?: on it| on them)?$")
+_HOUSEHOLD_MEMBER = re.compile(r"\b(?:my|our) (?:partner|husband|wife|mum|mam|mom|dad|parents|"
+                               r"boyfriend|girlfriend|other half|hubby)\b")
+_ONLY_NOT_ME = re.compile(r"^(?:but )?(?:i dont|i do not|i dont get (?:it|anything|any)|not me|"
+                          r"i dont claim|i am not|im not|i dont personally|not in my name)$")
 _READ_AS: dict[bool | None, YesNo] = {True: "yes", False: "no", None: "unknown"}
 _READ_AS_VALUE: dict[YesNo, bool | None] = {"yes": True, "no": False, "unknown": None}
 _DOUBT_FIRST = re.compile(r"^(?:i think so|think so|i believe so|probably|possibly|not sure|"
@@ -292,6 +296,13 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
         return [Outbound(WHY_ASKED), *step(ctx, session)]
     subject = subject_of(session)
     note = ""
+    if subject == "other" and not str((session.data.get("other") or {}).get("who") or ""
+                                      ).startswith("your ") and \
+            _FOR_SOMEONE.match(words(text)) and people.relation(text) is not None:
+        people.note_subject(session, text)  # "my husband" after "For someone else": him
+        people.note_facts(session, text)  # "my daughter is 8": her age too
+        return [Outbound(f"OK, I'll check for {people.whom(session, 'other')}."),
+                *step(ctx, session)]
     if asking == AGE and subject == "you" and people.subject_of(text) == "other":
         people.note_subject(session, text)  # "she's 9" to "How old are you?": it is for her
         flow["for"] = subject = "other"
@@ -536,8 +547,9 @@ def _circumstance(text: str, code: str) -> tuple[bool | str | None, str]:
         if named is not None:
             return named
     text = _FILLER.sub("", text.strip())  # "i mean no, we dont", "well yes"
-    # "yes but only 16 hours a week", "we used to but not anymore", "i think so, mum does"
-    said = (code == people.INCOME_BENEFIT and _HOUSEHOLD_GETS.search(words(text)) and "yes") \
+    # "yes but only 16 hours a week", "we used to but not anymore", "i think so, mum does",
+    # "my partner gets uc but i dont" (the household's)
+    said = (code == people.INCOME_BENEFIT and _household_has(words(text)) and "yes") \
         or parse_yes_no(text) or leading_yes_no(text) or _in_clauses(text, code)
     if said is None:
         return "", ""
@@ -560,6 +572,19 @@ def _in_clauses(text: str, code: str) -> YesNo | None:
         read.append(_READ_AS[named[0]] if named else parse_yes_no(part) or leading_yes_no(part))
     given = [answer for answer in read if answer is not None]
     return given[-1] if len(read) > 1 and given else None
+
+
+def _household_has(said: str) -> bool:
+    """"my partner gets uc but i dont", "no, but my husband does": a benefit of the
+    household, whoever's name it is in."""
+    if _HOUSEHOLD_GETS.search(said):
+        return True
+    parts = _ANSWER_CLAUSES.split(said)
+    return any(
+        _HOUSEHOLD_MEMBER.search(part) and "used to" not in part
+        and (named := people.benefit_answer(part)) is not None and named[0] is True
+        and all(_ONLY_NOT_ME.match(later.strip()) for later in parts[i + 1:] if later.strip())
+        for i, part in enumerate(parts))
 
 
 def reads_as_answer(session: Session, text: str) -> bool:
