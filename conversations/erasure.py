@@ -123,6 +123,8 @@ def describe_person(
     if person and person[0].get("postcode"):
         ward = person[0].get("ward")
         facts.append(f"postcode {person[0]['postcode']}" + (f" ({ward})" if ward else ""))
+    elif person and person[0].get("ward"):
+        facts.append(f"your ward, {person[0]['ward']} (no postcode)")
     elif person:
         facts.append("that you chose not to give a postcode")
     if answer := _answers_fact(answers):

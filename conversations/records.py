@@ -91,13 +91,19 @@ _IN_WARD = re.compile(
 
 def ward_named(db: sqlite_utils.Database, text: str) -> str | None:
     """A ward the person named instead of giving a postcode: "Millbrook", "i live in
-    millbrook", "Millbrook ward"."""
+    millbrook", "Millbrook ward", "near the park in millbrook" (one ward named in a short
+    message)."""
     said = text.strip().lower().replace("\u2019", "'")
     for name in dict.fromkeys((said, _IN_WARD.sub("", said.rstrip(".!")).strip())):
         row = db.execute("SELECT ward FROM wards WHERE lower(ward) = ? LIMIT 1",
                          [name]).fetchone()
         if row:
             return str(row[0])
+    if len(said.split()) <= 10:  # "i live near the park in riverside"
+        named = [str(row[0]) for row in db.execute("SELECT DISTINCT ward FROM wards")
+                 if re.search(rf"\b{re.escape(str(row[0]).lower())}\b", said)]
+        if len(named) == 1:
+            return named[0]
     return None
 
 

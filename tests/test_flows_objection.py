@@ -83,13 +83,38 @@ def test_a_ward_name_or_a_bad_postcode(talk: Talk, db: sqlite_utils.Database) ->
     assert objection_counts_by_ward(db, "car-park") == {"Hillside": 1}
 
 
-@pytest.mark.parametrize("said", ["i live in hillside", "Hillside ward", "its in Hillside."])
+@pytest.mark.parametrize("said", ["i live in hillside", "Hillside ward", "its in Hillside.",
+                                  "i live near the park in hillside"])
 def test_a_ward_named_in_a_sentence(talk: Talk, db: sqlite_utils.Database, said: str) -> None:
     talk.say("complain about the car park")
     talk.say("yes")
     assert "Why do you object" in talk.say(said)
     talk.say("skip")
     assert objection_counts_by_ward(db, "car-park") == {"Hillside": 1}
+
+
+def test_a_place_that_is_no_ward_asks_again_and_loses_nothing(
+    talk: Talk, db: sqlite_utils.Database
+) -> None:
+    """"Southfields" to "What is your postcode?" put the objection aside unrecorded."""
+    talk.say("complain about the car park")
+    talk.say("yes")
+    assert "couldn't match that to a ward" in talk.say("Southfields")
+    assert talk.state == "objection:postcode"
+    talk.say("skip")
+    assert "is recorded" in talk.say("it takes the green")
+    assert [(r["entry_id"], r["reason"]) for r in db.table("objections").rows] == [
+        ("car-park", "it takes the green")]
+
+
+def test_my_data_names_a_ward_given_without_a_postcode(talk: Talk) -> None:
+    talk.say("complain about the car park")
+    talk.say("yes")
+    talk.say("i live in hillside")
+    talk.say("skip")
+    said = talk.say("MY DATA")
+    assert "your ward, Hillside (no postcode)" in said
+    assert "chose not to give a postcode" not in said
 
 
 @pytest.mark.parametrize("said", [

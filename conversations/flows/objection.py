@@ -456,6 +456,12 @@ def _postcode(ctx: Context, session: Session, text: str) -> list[Outbound] | Non
     if "reason" not in flow and (reason := reason_given(text, openers=True)) is not None:
         flow["reason"] = reason  # the reason, given before the postcode
         return [ask_postcode(session, noted=True)]
+    if parse_yes_no(text) == "no":  # "no": not giving it
+        records.set_postcode(ctx.db, session.channel, session.address, None, None, ctx.now)
+        return reason_or_record(ctx, session, entry)
+    if len(text.split()) <= 4 and not looks_like_question(text):  # "Southfields": a place
+        return [ask(session, "objection:postcode", "I couldn't match that to a ward here. Send "
+                    "your postcode (like AB1 2CD), or SKIP to leave it out.")]
     return None
 
 
