@@ -26,6 +26,7 @@ HOUSEHOLD = frozenset({INCOME_BENEFIT, "lives_alone", "renting", "council_tenant
                        UNDER_FOUR})  # the sample council's codes (catalogue/sample/)
 DISABLED = "disabled"
 CARER = "carer"  # the sample council's code for looking after someone
+LOW_INCOME = "low_income"  # ... for a low income or Pension Credit (the pension-age scheme)
 
 _CHILDREN = {"son": "he", "daughter": "she", "boy": "he", "girl": "she", "lad": "he",
              "kid": "they", "kids": "they", "child": "they", "children": "they",
@@ -81,6 +82,9 @@ _CARED_FOR = re.compile(  # an adult, or a child "who has" / "who is" (not "my k
 # a parent named only as who said it ("my mum says we cant afford my school trip")
 _REPORTED = re.compile(r"\b(?:my|our)\s+(?:mum|mam|mom|dad|parents?|mother|father|nan|gran)"
                        r"\s+(?:says?|said|thinks?|told me|reckons)\b")
+_LOW_INCOME = re.compile(r"\b(?:cant|can not|cannot|struggling to|struggle to|unable to) "
+                         r"(?:pay|afford)\b|\blow income\b|\bpension credit\b|\bonly (?:have|get) "
+                         r"(?:my|the|a) (?:state )?pension\b|\bjust (?:my|the|a) (?:state )?pension\b")
 _ASKS_FOR_THEM = re.compile(r"\b(?:can|could|does|do|would|will|is|are) (?:he|she|they)\b"
                             r"|\bfor (?:him|her|them)\b|\b(?:he|she) (?:needs|wants)\b")
 _ASKS_FOR_SELF = re.compile(r"\b(?:can|could|do|would|will|am) i\b|\bi(?:'m| am|m)? "
@@ -100,7 +104,7 @@ _PRONOUN_AGE = re.compile(r"\b(she|he|they)(?:'s| is| are|s| turned| just turned
                           r"(\w+(?:[- ]\w+)?)(?:\b|$)")
 _SELF_AGE = re.compile(r"\b(?:i'?m|im|i am|i'm aged|i am aged)\s+(?:only |just |"
                        r"nearly |almost )?(\w+(?:[- ]\w+)?)(?=\s+(?:years?|yrs?|y/?o|and|but|so|"
-                       r"now|in|next|soon|on|at|can|could|how|what|do|does|will|would|need|want|is|are|am|"
+                       r"now|in|next|soon|on|at|i|can|could|how|what|do|does|will|would|need|want|is|are|am|"
                        r"looking|living|with|,)\b|\s*[,.!?]|\s*$|\s+years? old)")
 _RELATION_AGE = re.compile(r"\bmy\s+(" + "|".join(sorted({*_CHILDREN, *_ADULTS}, key=len,
                            reverse=True))
@@ -289,6 +293,9 @@ def note_facts(session: Session, text: str) -> list[str]:
         learned.append(f"you:{CARER}")
     benefit_for: Subject = "other" if found is not None and not _FOR_SELF.search(said) \
         else "you"
+    if _LOW_INCOME.search(said) and not _NEGATED.search(said):  # "cant pay council tax"
+        _store(session, benefit_for, LOW_INCOME, True)
+        learned.append(f"{benefit_for}:{LOW_INCOME}")
     # each clause that states, not asks: "can my son get free school meals? we are on uc"
     for clause in _CLAUSES.split(said):
         clause = clause.strip()

@@ -223,7 +223,8 @@ def test_first_answers_that_were_right_stay_right(
 
 
 @pytest.mark.parametrize(("said", "expected"), [
-    ("im 72 can i get help with my council tax", "Council Tax Reduction for pension age"),
+    ("im 72 and on pension credit, can i get help with my council tax",
+     "Council Tax Reduction for pension age"),
     ("im 70 and struggling to pay council tax", "Council Tax Reduction for pension age"),
     ("my mum is 85 and cant pay council tax", "Council Tax Reduction for pension age"),
     ("im 16 can i get help with bus fares", "Half-price bus pass for 16 to 19 year olds"),
@@ -278,7 +279,9 @@ def test_a_complaint_about_what_the_council_lets_you_report_shows_how(engine: En
 
 
 def test_a_pensioners_council_tax_check_ends_with_the_pension_age_scheme(engine: Engine) -> None:
-    asked = conversation(engine, "im a pensioner can i get council tax reduction", "1", "70")
+    asked = conversation(engine, "im a pensioner can i get council tax reduction", "1", "70",
+                         "yes i get pension credit")
+    assert asked[2][-1].text == "Do you get Pension Credit, or are your income and savings low?"
     verdict = " ".join(r.text for r in asked[-1])
     assert verdict.startswith("You are likely to be able to get Council Tax Reduction for "
                               "pension age.")
@@ -389,9 +392,13 @@ def test_a_named_entitlement_with_an_age_checks_the_scheme_for_that_age(engine: 
                                                                         ) -> None:
     """"can i get council tax reduction im 70" was refused the working-age scheme, its
     card and the way on squeezed into a text until neither could be read."""
-    replies = conversation(engine, "can i get council tax reduction im 70")[0]
+    replies = conversation(engine, "can i get council tax reduction im 70 i only have my "
+                                   "state pension")[0]
     assert replies[0].text.startswith("You are likely to be able to get Council Tax "
                                       "Reduction for pension age.")
+    asked = conversation(engine, "can i get council tax reduction im 70")[0]  # income asked
+    assert asked[0].entry is not None and asked[0].entry.id == "council-tax-reduction-pension-age"
+    assert asked[-1].text == "Do you get Pension Credit, or are your income and savings low?"
     asked = conversation(engine, "can i get council tax reduction im 40")[0]
     assert asked[0].entry is not None and asked[0].entry.id == "council-tax-reduction"
     assert "Universal Credit" in asked[1].text

@@ -643,6 +643,13 @@ def result_one(ctx: Context, session: Session, entry_id: str) -> list[Outbound]:
                 f"How to apply: {how_to_apply(entry)}.")
     else:
         others = fitting(ctx.entries.values(), answers, ctx.questions, exclude=entry.id)[:3]
+        if isinstance(age := answers.get(AGE), int) and age_fails(entry, age):
+            # "Help with council tax" at 70: the scheme of its kind for that age, still to
+            # be checked, before others that fit outright
+            kin = [e for e in ctx.entries.values() if e.id != entry.id and checkable(e)
+                   and e.category == entry.category and not age_fails(e, age)
+                   and assess(e, answers, ctx.questions).next_question is not None]
+            others = [*kin[:1], *(e for e in others if e not in kin)][:3]
         if not others and _no_benefit_only(entry, answers):
             others = _benefits_advice(ctx)  # on a low wage, a benefit may be due after all
         reasons = " and ".join(verdict.reasons)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from rapidfuzz import fuzz, process
 
 from catalogue.model import Entry
-from conversations import councillors, objections, records
+from conversations import councillors, objections, records, smalltalk
 from conversations.flows.common import (
     NO,
     YES,
@@ -459,7 +459,8 @@ def _postcode(ctx: Context, session: Session, text: str) -> list[Outbound] | Non
     if parse_yes_no(text) == "no":  # "no": not giving it
         records.set_postcode(ctx.db, session.channel, session.address, None, None, ctx.now)
         return reason_or_record(ctx, session, entry)
-    if len(text.split()) <= 4 and not looks_like_question(text):  # "Southfields": a place
+    if len(text.split()) <= 4 and not looks_like_question(text) and \
+            smalltalk.reply_to(text) is None:  # "Southfields": a place, not "thanks"
         return [ask(session, "objection:postcode", "I couldn't match that to a ward here. Send "
                     "your postcode (like AB1 2CD), or SKIP to leave it out.")]
     return None
