@@ -83,8 +83,9 @@ _CARED_FOR = re.compile(  # an adult, or a child "who has" / "who is" (not "my k
 _REPORTED = re.compile(r"\b(?:my|our)\s+(?:mum|mam|mom|dad|parents?|mother|father|nan|gran)"
                        r"\s+(?:says?|said|thinks?|told me|reckons)\b")
 _LOW_INCOME = re.compile(r"\b(?:cant|can not|cannot|struggling to|struggle to|unable to) "
-                         r"(?:pay|afford)\b|\blow income\b|\bpension credit\b|\bonly (?:have|get) "
-                         r"(?:my|the|a) (?:state )?pension\b|\bjust (?:my|the|a) (?:state )?pension\b")
+                         r"(?:pay|afford)\b|\blow income\b|\bpension credit\b"
+                         r"|\bonly (?:have|get) (?:my|the|a) (?:state )?pension\b"
+                         r"|\bjust (?:my|the|a) (?:state )?pension\b")
 _ASKS_FOR_THEM = re.compile(r"\b(?:can|could|does|do|would|will|is|are) (?:he|she|they)\b"
                             r"|\bfor (?:him|her|them)\b|\b(?:he|she) (?:needs|wants)\b")
 _ASKS_FOR_SELF = re.compile(r"\b(?:can|could|do|would|will|am) i\b|\bi(?:'m| am|m)? "
