@@ -357,8 +357,8 @@ _BY_A_PARENT = re.compile(
     r"|\b(?:my|our) (?:kids?|children|child|sons?|daughters?|baby|little (?:brother|sister))\b"
     r"|\b(?:school|teachers?|year [1-9]|yr [1-9]|social worker)\b")
 _EITHER = frozenset({"abuse at home", "sexual abuse or exploitation", "child"})
-_SEXUAL = re.compile(r"\b(?:rape|raped|raping|raep|rapist|sexual|sexually|molested|"
-                     r"sexually assaulted)\b")
+_SEXUAL = re.compile(r"\b(?:rape|raped|raping|raep|rapist|sexual|sexually|molested|molests|"
+                     r"touches|touched|touching|groped|gropes|fondled)\b")
 
 
 _FIRST_PERSON = re.compile(r"\b(?:i|im|me|my|myself|we|us)\b")

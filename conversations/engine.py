@@ -690,7 +690,8 @@ PLAN_WORDS = re.compile(r"\b(?:plans?|planning|planned|proposals?|proposed|consu
                         r"have (?:my|your) say|vote|petition|oppose|stop them)\b", re.IGNORECASE)
 GIVING_WORDS = re.compile(r"\b(?:volunteer\w*|help out|helping out|give (?:my |some )?time|"
                           r"sign (?:me )?up|join|get involved|donat\w*|spare time|time bank|"
-                          r"timebank|offer|(?:i|we) (?:want|wanna|would like|'?d like) to help|"
+                          r"timebank|offer|"
+                          r"(?:i|we)(?: want| wanna| would like|'?d like| d like) to help|"
                           r"(?:can|could|how can) (?:i|we) help)\b", re.IGNORECASE)
 ASKED_FOR = {"proposal": PLAN_WORDS, "volunteering": GIVING_WORDS}
 _PLAN_NAMED = re.compile(r"\b(?:plans?|planning|planned|proposals?|proposed|consultation|"
@@ -776,6 +777,10 @@ def fits_age(result: SearchResult, age: int | None) -> SearchResult:
     if age_fails(best.entry, age):  # the closest for the age, of its kind first
         fitting = [m for m in result.matches[1:] if _for_age(m.entry, age)
                    and m.score >= max(Matcher.ANSWER_AT, best.score * AGE_FIT)]
+        if best.entry.kind == "volunteering":  # a role too old for them: another role
+            fitting = [m for m in result.matches[1:] if m.entry.kind == "volunteering"
+                       and not age_fails(m.entry, age)
+                       and m.score >= max(Matcher.ANSWER_AT, best.score * AGE_FIT)] or fitting
         kin = [m for m in fitting if best.entry.category
                and m.entry.category == best.entry.category]
         lead = (kin or fitting)[0] if fitting else None

@@ -114,7 +114,7 @@ async def test_the_assistant_flags_and_queues_a_danger_message_in_one_transactio
     load_sample(db)
     assistant = Assistant(db, safeguarding_contact=CONTACT)
     replies = assistant.handle(Inbound("sms", "+447700900999", "he touches me"), WHEN)
-    assert replies[0].urgent and replies[0].text == crisis_text("child")
+    assert replies[0].urgent and replies[0].text == crisis_text("sexual")  # no age: 16+ too
     assistant.handle(Inbound("sms", "+447700900999", "domestic waste collection"), WHEN)
     [alert] = pending_alerts(db)
     assert (alert.channel, alert.address, alert.text) == ("sms", "+447700900999",

@@ -1042,6 +1042,7 @@ def test_round_17_look_alikes_stay_quiet(text: str) -> None:
     # a parent, a child, school or an age under 19: the children's helplines
     ("my step dad hits me", ("Childline 0800 1111", "NSPCC 0808 800 5000"), "Rape Crisis"),
     ("im 14 and i was raped", ("Childline 0800 1111", "NSPCC"), "Domestic Abuse"),
+    ("he touches me", ("Rape Crisis", "Childline 0800 1111"), "teacher"),
     ("my boyfriend hits my kids", ("NSPCC 0808 800 5000",), "Rape Crisis"),
     # suicide or self-harm of someone else: for them or for the writer, never "You matter"
     ("my daughter is 14 and shes been self harming, i dont know what to do",

@@ -508,3 +508,17 @@ def test_a_young_carer_who_says_their_age_gets_the_verdict_at_once(engine: Engin
     for said in ("i look after my mum im 14", "im 15 and i look after my mum shes got ms"):
         assert conversation(engine, said)[0][0].text.startswith(
             "You are likely to be able to get Young carers support (under 18s).")
+
+
+@pytest.mark.parametrize(("said", "expected"), [
+    # a 16-year-old wanting volunteering for a uni application got the student discount
+    ("i want to do some volunteering to put on my uni application im 16", "When could you help?"),
+    # "I'd like to help" was not heard as giving time: lunch clubs for the lonely
+    ("I'd like to help older people who are lonely, I'm retired and have time",
+     "Befriend an older person"),
+    # too young for youth mentor (18 or over): another role, not the youth club itself
+    ("i want to volunteer with young people, i'm 17", "Would you like to sign up for"),
+])
+def test_someone_offering_time_gets_volunteering(engine: Engine, said: str,
+                                                 expected: str) -> None:
+    assert expected in " ".join(r.text for r in conversation(engine, said)[0])

@@ -43,6 +43,12 @@ _SIGN_UP = re.compile(r"^(?:(?:can i|i want to|i'd like to|i would like to|how d
 _SIGN_ME_UP_FOR = re.compile(r"^(?:please )?(?:(?:can i|can you|i want to|i'd like to|i would "
                              r"like to|i wanna) )?(?:sign (?:me |us )?up|register me|put me "
                              r"down|put my name down) (?:to|for|as|at) \w")
+# why, which names no role: "to put on my uni application", "for my dofe", "for experience"
+_WHY_VOLUNTEER = (
+    r"(?: (?:to put on|for|on|to help with|to get|to gain|to meet|to build|in|during|over|"
+    r"to go on) (?:my |some |the |a |new )?(?:uni|university|college|ucas|cv|personal statement|"
+    r"application|dofe|duke of edinburgh|d of e|experience|work experience|skills|people|"
+    r"friends|confidence|summer|holidays|summer holidays|weekends|spare time)(?: \w+){0,2})*")
 _FIND = re.compile(r"^(?:what|where|how) (?:can|could|do|might) i volunteer(?: for| at)?"
                    r"(?: near me)?\??$|"
                    # "what volunteering is there", "any volunteering jobs going?"
@@ -54,8 +60,8 @@ _FIND = re.compile(r"^(?:what|where|how) (?:can|could|do|might) i volunteer(?: f
                    # "volunteering", "i want to volunteer", "can i volunteer? im 15"
                    r"|^(?:i (?:want|would like|wanna|d like) to |can i |i am looking to |"
                    r"im looking to |id like to )?(?:volunteer|volunteering|do some volunteering)"
-                   r"(?: (?:locally|somewhere|please))?\??(?:,? (?:but |and )?i(?:m| am) "
-                   r"(?:only |just )?\d{1,3})?\??$")
+                   r"(?: (?:locally|somewhere|please))?" + _WHY_VOLUNTEER +
+                   r"\??(?:,? (?:but |and )?i(?:m| am) (?:only |just )?\d{1,3})?\??$")
 _WITHDRAW = re.compile(r"^(?:i want to |please )?(?:withdraw|cancel|take back|remove|drop out "
                        r"of|pull out of)(?: my| the)? (?:volunteer(?:ing)? )?(?:sign ?-?ups?|"
                        r"volunteering)(?: (?:for|from) .+)?$|^i can'?t volunteer any ?more$")
