@@ -137,7 +137,10 @@ def test_forget_me_erases_every_table_and_keeps_objection_totals(
                                   "Can you delete my data thanks", "I want to delete my details",
                                   "erase everything about me", "delete everything you have on me",
                                   "remove my number from your system", "i want my data deleted",
-                                  "delete all of it"])
+                                  "delete all of it",
+                                  # it got the crisis helplines
+                                  "i dont want to be on your system anymore",
+                                  "i don't want you to have my details"])
 def test_forget_me_however_politely_put_and_never_kept_as_a_need(
     db: sqlite_utils.Database, said: str
 ) -> None:

@@ -90,7 +90,12 @@ _FORGET = re.compile(
     r"|i want my (?:data|details|info|information|messages|number) (?:deleted|erased|removed|"
     r"wiped)"
     r"|(?:remove|delete|take) (?:me|my (?:number|details|data)) (?:from|off|out of) (?:your|"
-    r"the) (?:system|records|database|files))$")
+    r"the) (?:system|records|database|files)"
+    # "i dont want to be on your system anymore", "i dont want you to have my details"
+    r"|i (?:don'?t|do not) want (?:to be|my (?:data|details|number|info) to be) (?:on|in) (?:your|"
+    r"the|this) (?:system|records|database|files|list)(?: any ?more)?"
+    r"|i (?:don'?t|do not) want you (?:to have|having|keeping) my (?:data|details|number|info|"
+    r"information)(?: any ?more)?)$")
 
 
 _GO_AHEAD = frozenset({"please", "go ahead", "do it", "delete it", "delete it all",
