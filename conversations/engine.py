@@ -259,7 +259,9 @@ class Engine:
         word = normalise_command(text)
         forget_set_aside_if_taken_up(session)
 
-        if privacy.wants_forget(text) and session.state != "privacy:forget":
+        data_shown = session.data.pop("data_shown", False)  # MY DATA was the last reply
+        if (privacy.wants_forget(text) or (data_shown and privacy.wants_it_deleted(text))) \
+                and session.state != "privacy:forget":
             set_aside(session)  # a No goes back to the question being asked
             me = timebank_flow.member_of(ctx, session)
             member = "" if me is None else \

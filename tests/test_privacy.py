@@ -383,3 +383,21 @@ def test_by_sms_the_privacy_answer_comes_whole_and_the_question_stays_open(
     assert talk.say("is this private?") == ABOUT_PRIVACY  # not cut to make room
     assert talk.state == "entitlement:ask"  # the benefit question is still the one open
     assert "likely to be able to get Free school meals" in talk.say("1")
+
+
+def test_delete_it_just_after_my_data_is_forget_me(db: sqlite_utils.Database) -> None:
+    """"can you delete it" after MY DATA got "Sorry, I couldn't find anything"."""
+    talk = Talk(engine_for(db), db)
+    talk.say("what data do you have on me")
+    assert "This cannot be undone" in talk.say("can you delete it")
+    assert "not deleted anything" in talk.say("no")
+    assert "This cannot be undone" not in talk.say("delete it")  # not straight after
+    talk.say("my data")
+    assert talk.state == "answered"  # no state in which a "yes" would erase anything
+    assert "I hold" not in talk.say("yes")
+
+
+@pytest.mark.parametrize("said", ["who can see this? i told you about my stepdad",
+                                  "is this private? can my ex see what i send"])
+def test_who_sees_followed_by_more_is_answered(db: sqlite_utils.Database, said: str) -> None:
+    assert "Nobody else sees them" in Talk(engine_for(db), db).say(said)

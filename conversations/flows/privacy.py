@@ -113,7 +113,10 @@ def wants_my_data(text: str) -> bool:
 
 
 def asks_who_sees(text: str) -> bool:
-    return _WHO_SEES.match(_plain(text)) is not None
+    """"who can see this?", also followed by more ("who can see this? i told you about my
+    stepdad")."""
+    first = re.split(r"[?.!]+\s", _plain(text), maxsplit=1)[0]
+    return _WHO_SEES.match(first.strip()) is not None
 
 
 def wants_forget(text: str) -> bool:
@@ -135,7 +138,18 @@ def summary(ctx: Context, session: Session) -> Outbound:
 
 def my_data(ctx: Context, session: Session) -> list[Outbound]:
     end_flow(session)
+    session.data["data_shown"] = True  # "can you delete it?" next is FORGET ME
     return [summary(ctx, session)]
+
+
+_DELETE_IT = re.compile(r"^(?:(?:can|could|will) (?:you|u) |please |pls )?(?:delete|erase|wipe|"
+                        r"remove|get rid of) (?:it|that|them|this|it all|all of it|all that|"
+                        r"everything)(?: please| pls)?$")
+
+
+def wants_it_deleted(text: str) -> bool:
+    """"can you delete it?" (FORGET ME when it comes just after MY DATA)."""
+    return _DELETE_IT.match(_plain(text)) is not None
 
 
 def ask_forget(session: Session, member: str = "") -> list[Outbound]:
