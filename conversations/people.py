@@ -27,6 +27,7 @@ HOUSEHOLD = frozenset({INCOME_BENEFIT, "lives_alone", "renting", "council_tenant
 DISABLED = "disabled"
 CARER = "carer"  # the sample council's code for looking after someone
 LOW_INCOME = "low_income"  # ... for a low income or Pension Credit (the pension-age scheme)
+PREGNANT = "pregnant_or_under_4"  # ... for being pregnant or having a child under 4
 
 _CHILDREN = {"son": "he", "daughter": "she", "boy": "he", "girl": "she", "lad": "he",
              "kid": "they", "kids": "they", "child": "they", "children": "they",
@@ -86,6 +87,11 @@ _LOW_INCOME = re.compile(r"\b(?:cant|can not|cannot|struggling to|struggle to|un
                          r"(?:pay|afford)\b|\blow income\b|\bpension credit\b"
                          r"|\bonly (?:have|get) (?:my|the|a) (?:state )?pension\b"
                          r"|\bjust (?:my|the|a) (?:state )?pension\b")
+_PREGNANT = re.compile(r"\b(?:im|i am|were|we are) (?:\d+ (?:weeks?|months?) |(?:nearly|almost|"
+                       r"just) |\d{1,2} and )?(?:pregnant|expecting)\b"
+                       r"|\bexpecting (?:a baby|twins)\b|\bbaby (?:is )?due\b"
+                       r"|\bmy (?:baby|toddler) is (?:[1-9] (?:weeks?|months?)|[0-3]|one|two|"
+                       r"three)\b")
 _ASKS_FOR_THEM = re.compile(r"\b(?:can|could|does|do|would|will|is|are) (?:he|she|they)\b"
                             r"|\bfor (?:him|her|them)\b|\b(?:he|she) (?:needs|wants)\b")
 _ASKS_FOR_SELF = re.compile(r"\b(?:can|could|do|would|will|am) i\b|\bi(?:'m| am|m)? "
@@ -294,6 +300,9 @@ def note_facts(session: Session, text: str) -> list[str]:
         learned.append(f"you:{CARER}")
     benefit_for: Subject = "other" if found is not None and not _FOR_SELF.search(said) \
         else "you"
+    if _PREGNANT.search(said) and not re.search(r"\b(?:not|never|if)\b[^.,]*\bpregnant", said):
+        _store(session, "you", PREGNANT, True)  # "im 12 weeks pregnant"
+        learned.append(f"you:{PREGNANT}")
     if _LOW_INCOME.search(said) and not _NEGATED.search(said):  # "cant pay council tax"
         _store(session, benefit_for, LOW_INCOME, True)
         learned.append(f"{benefit_for}:{LOW_INCOME}")
@@ -446,6 +455,23 @@ def _an_age(said: str, found: re.Match[str] | None) -> int | None:
                 or any(_SOON_AFTER.match(said, end) for end in {first, found.end(group)})):
         return age - 1
     return age
+
+
+# a school year for an age: the youngest in it, counted from 1 September (year 5 is 9)
+_SCHOOL_YEAR = re.compile(r"^(?:(?:he|she|they|hes|shes|theyre|he is|she is|they are|im|i am) )?"
+                          r"(?:in |starting |going into |just started |doing )?(?:(?:year|yr|y) "
+                          r"?(\d{1,2})|(reception)|(nursery))(?: (?:at|in|this|now|next)\b.*)?$")
+
+
+def school_year_age(said: str) -> tuple[int, str] | None:
+    """(age, the year as said) for "he is in year 5" (9), "reception" (4), "nursery" (3)."""
+    found = _SCHOOL_YEAR.match(said.strip(" .!?"))
+    if found is None:
+        return None
+    if found.group(1):
+        year = int(found.group(1))
+        return (year + 4, f"year {year}") if 1 <= year <= 13 else None
+    return (4, "reception") if found.group(2) else (3, "nursery")
 
 
 def age_to_come(said: str) -> int | None:

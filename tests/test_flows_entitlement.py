@@ -11,7 +11,7 @@ from conversation_kit import Talk, engine_for
 from bot.render import render_sms_all, segments
 from conversations import people
 from conversations.store import load_session
-from conversations.types import Channel
+from conversations.types import Channel, Session
 
 CHANNELS: tuple[Channel, ...] = ("sms", "telegram")
 
@@ -660,3 +660,33 @@ def test_a_partners_benefit_is_the_households(talk: Talk, said: str) -> None:
     talk.say("can my son get free school meals")
     talk.say("he is 10")
     assert "likely to be able to get Free school meals" in talk.say(said)
+
+
+def test_a_school_year_answers_how_old(talk: Talk) -> None:
+    """"he is in year 5" stopped the check and was searched as words."""
+    talk.say("can my son get free school meals")
+    said = talk.say("he is in year 5")
+    assert "I've counted year 5 as age 9, the youngest in it." in said
+    assert "Universal Credit" in said
+
+
+@pytest.mark.parametrize("later", [(), ("yes",)])
+def test_an_age_corrected_after_it_was_given(talk: Talk, later: tuple[str, ...]) -> None:
+    """"sorry i meant 15" after "she's 5" stopped the check (only yes/no answers could be
+    corrected)."""
+    talk.say("can my daughter get free school meals")
+    talk.say("she's 5")
+    for said in later:
+        talk.say(said)
+    changed = talk.say("sorry i meant 17")
+    assert "OK, I've changed the age to 17." in changed
+    if later:
+        assert "can't get Free school meals" in changed and "16" in changed
+
+
+def test_being_pregnant_said_in_words_answers_the_question() -> None:
+    session = Session("sms", "1")
+    assert people.note_facts(session, "im 12 weeks pregnant") == ["you:pregnant_or_under_4"]
+    assert people.note_facts(Session("sms", "2"), "im 17 and pregnant") == \
+        ["you:age", "you:pregnant_or_under_4"]
+    assert people.note_facts(Session("sms", "3"), "im not pregnant") == []

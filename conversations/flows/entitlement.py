@@ -256,6 +256,8 @@ def parse_age(text: str) -> int | list[int] | str | None:
         return None
     if (counted := _COUNTED.match(said)) is not None:
         said = counted.group(1)  # "2 kids, 4 and 11": their ages
+    if (in_year := people.school_year_age(said)) is not None:
+        return in_year[0]  # "he is in year 5": 9
     if len(re.findall(r"\d+", said)) <= 1:
         if (coming := people.age_to_come(said)) is not None:
             return coming  # "im 16 next week": 15 until then
@@ -333,10 +335,13 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
             return [_for_the_child(session, entry), *step(ctx, session)]
         else:
             people.record(session, subject, AGE, age)
+            flow["answered"] = AGE  # "sorry i meant 15" changes it
+            whose = "your" if subject == "you" else "the"
             if people.age_to_come(words(text)) is not None:  # "im 16 next week"
-                whose = "your" if subject == "you" else "the"
                 note = (f"I've counted {whose} age as {age} for now: the answer may change "
                         "on the birthday.")
+            elif (in_year := people.school_year_age(words(text))) is not None:
+                note = f"I've counted {in_year[1]} as age {age}, the youngest in it."
     else:
         if (held := _held(text, asking)) is not None:  # "ok", "hang on", "does ctc count?"
             if held == _PAUSED:  # the question stays open, not put again
@@ -410,6 +415,16 @@ def _corrected(ctx: Context, session: Session, text: str, flow: dict[str, Any]
         code, answer = people.INCOME_BENEFIT, said  # "we're not on uc actually"
     if not code or answer is None:
         return None
+    if code != AGE and AGE in people.answers_for(session, subject) and isinstance(
+            parse_age(answer), int) and _circumstance(answer, code)[0] == "":
+        code = AGE  # "she's 5", "yes", then "sorry i meant 17": the age
+    if code == AGE:  # "sorry i meant 15"
+        age = parse_age(answer)
+        if not isinstance(age, int) or isinstance(age, bool):
+            return None
+        session.data["flow"] = flow
+        people.record(session, subject, AGE, age)
+        return [Outbound(f"OK, I've changed the age to {age}."), *step(ctx, session)]
     value, _ = _circumstance(answer, code)
     if value == "":
         return None
