@@ -373,8 +373,9 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
         if said in ("no", "unknown"):
             others = [ctx.entries[i] for i in flow.get("others", []) if i in ctx.entries]
             if others and "entry" in flow:
-                flow.pop("others")
-                return [ask(session, "objection:confirm", "Is it one of these?",
+                flow.pop("others")  # "no": not objecting, or another one meant
+                return [ask(session, "objection:confirm", "OK, nothing is recorded. Or did "
+                            "you mean one of these?",
                             [*entry_choices(others, "object"), ("None of these", "answer:no")])]
             end_flow(session)
             return [Outbound("OK, nothing recorded. Tell me its name another way, or send MENU.")]
