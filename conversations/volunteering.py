@@ -219,4 +219,9 @@ def availability_said(text: str) -> list[str]:
         found.append("weekends")
     if re.search(r"\b(?:after school|after work|nights?)\b", said) and "evenings" not in found:
         found.append("evenings")
+    if re.search(r"\b(?:mon|mondays?|tue|tues|tuesdays?|wed|weds|wednesdays?|thu|thur|thurs|"
+                 r"thursdays?|fri|fridays?|daytimes?|during the day|mornings?|afternoons?|"
+                 r"school hours|(?:when|while) (?:the|my) (?:kids|children) (?:are|is) at school|"
+                 r"school time)\b", said) and "weekdays" not in found:
+        found.append("weekdays")  # "mondays only", "when the kids are at school"
     return [t for t in TIMES if t in found]

@@ -373,3 +373,22 @@ def test_more_shows_every_role_that_fits(tmp_path: Path, channel: str) -> None:
         assert "That's all of them" not in talk.say("MORE")
     assert sorted(shown) == sorted(e.title for e in [*ROLES, *extra])
     assert "That's all of them" in talk.say("MORE")
+
+
+@pytest.mark.parametrize(("when", "available"), [
+    ("mondays only", "Available: weekdays (mondays only)"),
+    ("when the kids are at school", "Available: weekdays (when the kids are at school)"),
+    ("evenings and weekends", "Available: evenings, weekends\n"),
+])
+def test_when_in_their_own_words_reaches_the_organiser(talk: Talk, db, when: str,
+                                                       available: str) -> None:
+    """"mondays only" was asked again and again: "Please say weekdays, evenings, ..."."""
+    sign_up(talk, "30", when=when)
+    assert available in emails(db)[0][3] + "\n"
+
+
+def test_what_happens_to_my_number_is_answered_at_the_consent_question(talk: Talk) -> None:
+    """It put the sign-up aside and searched the question."""
+    sign_up(talk, "30", consent="what will you do with my number")
+    assert talk.state == "volunteering:consent"
+    assert "Only the organiser of Friends of Riverside Park gets it" in talk.replies[-1].text

@@ -165,7 +165,11 @@ def _when(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
     if not times:
         return [ask(session, "volunteering:when", "Please say weekdays, evenings, weekends "
                     "or any time.", WHEN_CHOICES)]
-    flow_data(session)["when"] = ", ".join(times)
+    plain = words(text)
+    rest = re.sub(r"\b(?:and|or|any ?time|weekdays?|evenings?|weekends?|please)\b|[^\w ]", "",
+                  plain).strip()
+    # "mondays only", "when the kids are at school": the organiser gets their words too
+    flow_data(session)["when"] = ", ".join(times) + (f" ({plain[:40]})" if rest else "")
     return _ask_consent(ctx, session)
 
 
@@ -177,8 +181,17 @@ def _ask_consent(ctx: Context, session: Session) -> list[Outbound]:
                 "and when you're free.", [YES, NO])]
 
 
+_WHAT_WITH_IT = re.compile(r"\b(?:what|why|who|where)\b.{0,30}\b(?:number|details|email|phone|"
+                           r"contact|it)\b|\bwho (?:gets|sees|will see|can see)\b")
+
+
 def _consent(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
     said = parse_yes_no(text)
+    if said is None and _WHAT_WITH_IT.search(words(text)):  # "what will you do with my number"
+        entry = ctx.entries[flow_data(session)["entry"]]
+        return [ask(session, "volunteering:consent", f"Only the organiser of {entry.title} gets "
+                    "it, to contact you about volunteering; nobody else. FORGET ME deletes it "
+                    "here. May I give it to them?", [YES, NO])]
     if said is None:  # "my email is jo@example.org", "yes, ring me on 07700 900123"
         contact = contact_in(text)
         if contact is not None:
