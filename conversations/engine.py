@@ -417,6 +417,7 @@ class Engine:
 
     def route(self, session: Session, text: str, ctx: Context, first: bool = False
               ) -> list[Outbound]:
+        checked = (session.data.get("checked") or {}).get("check")
         for kept in ("checked", "objected"):  # a new request: "oops i meant no" or "because
             session.data.pop(kept, None)  # ..." no longer change a check or an objection
         word = normalise_command(text)
@@ -459,6 +460,8 @@ class Engine:
             return feedback.start_rating(ctx, session, *rating)
         if (thing := entitlement.wants_one(text)) is not None:
             return self._check_one(session, text, thing, ctx)
+        if checked in self.entries and entitlement.about_another(text):
+            return entitlement.check_another(ctx, session, text, checked)  # "what about my
         if session.data.get("last_list") and (which := self._about_list(session, text)):
             return [which]
         if (answer := self._follow_up(session, text, ctx)) is not None:

@@ -690,3 +690,24 @@ def test_being_pregnant_said_in_words_answers_the_question() -> None:
     assert people.note_facts(Session("sms", "2"), "im 17 and pregnant") == \
         ["you:age", "you:pregnant_or_under_4"]
     assert people.note_facts(Session("sms", "3"), "im not pregnant") == []
+
+
+@pytest.mark.parametrize("when", ["after", "during"])
+def test_what_about_my_daughter_checks_the_same_for_her(talk: Talk, when: str) -> None:
+    """"what about my daughter shes 15" after or during a check got "Sorry, I couldn't find
+    anything"; the household's Universal Credit answer is hers too."""
+    talk.say("can my son get free school meals")
+    talk.say("he is 9")
+    if when == "after":
+        assert "Your son is likely" in talk.say("yes")
+    said = talk.say("what about my daughter shes 15")
+    if when == "during":
+        said = talk.say("yes")
+    assert "Your daughter is likely to be able to get Free school meals" in said
+
+
+def test_ages_at_the_offer_start_the_childrens_check(talk: Talk) -> None:
+    """"theyre 6 and 9" to "Would you like to check?" found nothing."""
+    talk.say("free school meals for my kids")
+    assert talk.state == "entitlement:offer"
+    assert "Universal Credit" in talk.say("theyre 6 and 9")

@@ -277,8 +277,27 @@ def parse_age(text: str) -> int | list[int] | str | None:
     return parse_age(first.group(1)) if first is not None else ""
 
 
+_WHAT_ABOUT = re.compile(r"^(?:and |ok |okay |so )?(?:what|how) about (?:for )?(?:my|our) ")
+
+
+def about_another(text: str) -> bool:
+    """"what about my daughter shes 15": the same check, for someone else named."""
+    return _WHAT_ABOUT.match(words(text)) is not None and people.relation(text) is not None
+
+
+def check_another(ctx: Context, session: Session, text: str, target: str) -> list[Outbound]:
+    """The check of `target` again, for the one "what about my daughter" names (the
+    household's answers kept, as for a child)."""
+    people.note_subject(session, text)
+    people.note_facts(session, text)
+    return start(ctx, session, target, "other")
+
+
 def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
     flow = flow_data(session)
+    if session.state == "entitlement:ask" and about_another(text) and \
+            flow.get("check", ALL) != ALL:
+        return check_another(ctx, session, text, flow["check"])  # mid-check: for them now
     if session.state == "entitlement:offer":
         return _offered(ctx, session, text)
     if session.state == "entitlement:who":
@@ -487,6 +506,10 @@ def _offered(ctx: Context, session: Session, text: str) -> list[Outbound] | None
     if (age := _AGE_OFFERED.fullmatch(words(text))) is not None:  # "72": the writer's age
         people.record(session, "you", AGE, int(age.group(1)))
         return start(ctx, session, target, "you")
+    if (ages := people.several_ages(words(text), answer=True)) is not None and \
+            (session.data.get("other") or {}).get("child"):
+        people.for_children(session, ages, words(text))  # "theyre 6 and 9": the children's
+        return start(ctx, session, target, "other")
     if said == "no" and target in ctx.entries:
         return [feedback.ask_helpful(session, ctx.entries[target], (), "OK.")]
     if said == "unknown" and target in ctx.entries and not flow.get("unsure"):
