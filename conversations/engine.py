@@ -629,7 +629,8 @@ class Engine:
             if number is None or not choices:
                 return None
             index = int(number.group(1)) - 1
-            if session.state == "entitlement:offer" and index >= max(len(choices), 9):
+            if session.state in ("entitlement:offer", "entitlement:who") and \
+                    index >= max(len(choices), 9):
                 return None  # "72" to "Would you like to check?": an age (flows/entitlement.py)
         if not 0 <= index < len(choices):
             count = len(choices)

@@ -27,7 +27,6 @@ HOUSEHOLD = frozenset({INCOME_BENEFIT, "lives_alone", "renting", "council_tenant
 DISABLED = "disabled"
 CARER = "carer"  # the sample council's code for looking after someone
 LOW_INCOME = "low_income"  # ... for a low income or Pension Credit (the pension-age scheme)
-PREGNANT = "pregnant_or_under_4"  # ... for being pregnant or having a child under 4
 
 _CHILDREN = {"son": "he", "daughter": "she", "boy": "he", "girl": "she", "lad": "he",
              "kid": "they", "kids": "they", "child": "they", "children": "they",
@@ -92,6 +91,30 @@ _PREGNANT = re.compile(r"\b(?:im|i am|were|we are) (?:\d+ (?:weeks?|months?) |(?
                        r"|\bexpecting (?:a baby|twins)\b|\bbaby (?:is )?due\b"
                        r"|\bmy (?:baby|toddler) is (?:[1-9] (?:weeks?|months?)|[0-3]|one|two|"
                        r"three)\b")
+# what a writer says of themselves that answers a check's question (the sample council's
+# codes, catalogue/sample/sample-circumstances.csv)
+_OWN_FACTS: tuple[tuple[str, bool, re.Pattern[str]], ...] = tuple(
+    (code, value, re.compile(pattern)) for code, value, pattern in (
+        ("working", True, r"\b(?:i|we) (?:both )?work\b(?! for myself)|\bwe both work\b|"
+                          r"\b(?:im|i am) (?:in (?:paid )?work|working|employed|self employed)\b"
+                          r"|\bi (?:have|got) a job\b|\bi work (?:full|part) ?time\b"),
+        ("working", False, r"\b(?:im|i am) (?:not working|unemployed|out of work|on the dole)\b"
+                           r"|\bi (?:dont|do not) work\b|\b(?:lost|lose) my job\b"),
+        ("lives_alone", True, r"\b(?:i )?live (?:on my own|alone|by myself)\b|\bthe only adult\b"
+                              r"|\bjust me and my (?:\d+ year old|son|daughter|kids?|children|"
+                              r"baby|little one)\b"),
+        ("care_leaver", True, r"\bcare leaver\b|\bi (?:was|grew up) in (?:foster )?care\b"),
+        (INCOME_BENEFIT, False, r"\b(?:we|i) (?:dont|do not) (?:get|claim|receive) (?:any )?"
+                                r"(?:benefits?|uc|universal credit)\b|\bnot on (?:any )?"
+                                r"benefits\b|\bno benefits\b"),
+        ("renting", True, r"\b(?:i|we) rent\b|\brenting\b|\bmy landlord\b|\bprivate tenant\b"),
+        ("council_tenant", True, r"\b(?:live in|living in|my|our) (?:a )?(?:council|housing "
+                                 r"association) (?:house|flat|home|property)\b|\b(?:council|"
+                                 r"housing association) tenant\b|\brent(?:ing)? from (?:the "
+                                 r"council|a housing association|housing association)\b"),
+        (DISABLED, True, r"\b(?:im|i am) (?:registered )?(?:blind|deaf|partially sighted|a "
+                         r"wheelchair user|in a wheelchair)\b|\bi (?:use|need) a wheelchair\b"),
+    ))
 _ASKS_FOR_THEM = re.compile(r"\b(?:can|could|does|do|would|will|is|are) (?:he|she|they)\b"
                             r"|\bfor (?:him|her|them)\b|\b(?:he|she) (?:needs|wants)\b")
 _ASKS_FOR_SELF = re.compile(r"\b(?:can|could|do|would|will|am) i\b|\bi(?:'m| am|m)? "
@@ -229,6 +252,9 @@ def subject_of(text: str) -> Subject | None:
     """"other" when the message names someone or says "someone else"/"he"/"she", "you" when
     it speaks only of the writer ("for me", "can I get"), None when it does not say."""
     said = words(text)
+    if re.match(r"^(?:its |it is )?(?:just )?(?:me|myself|for me)(?: and my\b| on my own\b|$)",
+                said):
+        return "you"  # "just me and my 12 year old": the writer's (a child is no adult)
     unnamed = relation(_CARED_FOR.sub(" ", _HOUSEHOLD_FACT.sub(" ", said))) is None
     if unnamed and _ASKS_FOR_SELF.search(said):
         return "you"  # "can i get free school meals my mum is on uc": the writer's check
@@ -301,8 +327,17 @@ def note_facts(session: Session, text: str) -> list[str]:
     benefit_for: Subject = "other" if found is not None and not _FOR_SELF.search(said) \
         else "you"
     if _PREGNANT.search(said) and not re.search(r"\b(?:not|never|if)\b[^.,]*\bpregnant", said):
-        _store(session, "you", PREGNANT, True)  # "im 12 weeks pregnant"
-        learned.append(f"you:{PREGNANT}")
+        _store(session, "you", UNDER_FOUR, True)  # "im 12 weeks pregnant"
+        learned.append(f"you:{UNDER_FOUR}")
+    for code, value, pattern in _OWN_FACTS:  # "we both work", "i live on my own", "im a
+        if (fact := pattern.search(said)) is None:  # care leaver": not asked again
+            continue
+        starts = [0, *(b.end() for b in _CLAUSES.finditer(said) if b.end() <= fact.start())]
+        ends = [b.start() for b in _CLAUSES.finditer(said) if b.start() >= fact.end()]
+        clause = said[max(starts):min(ends, default=len(said))]  # its clause, for a "not"
+        if value is False or not _NEGATED.search(clause):
+            _store(session, "you", code, value)
+            learned.append(f"you:{code}")
     if _LOW_INCOME.search(said) and not _NEGATED.search(said):  # "cant pay council tax"
         _store(session, benefit_for, LOW_INCOME, True)
         learned.append(f"{benefit_for}:{LOW_INCOME}")
@@ -493,8 +528,16 @@ def _age_only(said: str) -> int | None:
     return _an_age(said, found) if found else None
 
 
+# "i'm a care leaver, 20", "im a single mum, 24, on uc": the age after what they are
+_NOT_WHAT = (r"(?!(?:year|yr|number|no|flat|floor|band|room|house|on|in|at|with|of|to|for|"
+             r"from|and|living|about|over|under|nearly|almost)\b)")
+_SELF_AGE_AFTER = re.compile(
+    rf"\b(?:i'?m|im|i am) (?:a |an )?{_NOT_WHAT}[a-z]+(?: {_NOT_WHAT}[a-z]+){{0,2}},? "
+    r"(?:aged |age )?(\d{1,2})(?=\s*(?:,|and\b|yo\b|years?\b|yrs?\b|$))")
+
+
 def _self_age(said: str) -> int | None:
-    return _an_age(said, _SELF_AGE.search(said))
+    return _an_age(said, _SELF_AGE.search(said)) or _an_age(said, _SELF_AGE_AFTER.search(said))
 
 
 def _other_age(said: str) -> int | None:

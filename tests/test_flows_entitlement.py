@@ -711,3 +711,11 @@ def test_ages_at_the_offer_start_the_childrens_check(talk: Talk) -> None:
     talk.say("free school meals for my kids")
     assert talk.state == "entitlement:offer"
     assert "Universal Credit" in talk.say("theyre 6 and 9")
+
+
+def test_an_age_or_yes_to_whose_check_is_the_writers(talk: Talk) -> None:
+    """"45" to "Is this for you or for someone else?" was told to reply 1 to 3, and
+    "yes" looped."""
+    talk.say("single person discount")
+    assert "Is this for you or for someone else?" in talk.say("yes")
+    assert "Are you the only adult" in talk.say("45")

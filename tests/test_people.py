@@ -365,3 +365,27 @@ def test_a_benefit_said_of_the_one_being_checked_is_theirs() -> None:
     people.note_facts(session, "he gets pip")  # to "Does your son have a disability...?"
     assert people.answers_for(session, "other").get(people.DISABLED) is True
     assert people.DISABLED not in people.answers_for(session, "you")
+
+
+@pytest.mark.parametrize(("said", "facts"), [
+    # each was asked again after it was said
+    ("can i get 30 hours free childcare, my son is 3 and we both work", {"working": True}),
+    ("what help is there with council tax, i live on my own", {"lives_alone": True}),
+    ("just me and my 12 year old", {"lives_alone": True}),
+    ("im registered blind can i get a free bus pass", {"disabled": True}),
+    ("i'm a care leaver, 20, what help can i get", {"care_leaver": True, "age": 20}),
+    ("he's 9 but we dont get benefits my partner works full time", {"income_benefit": False}),
+    ("renting from a housing association", {"renting": True, "council_tenant": True}),
+    ("im not working at the moment", {"working": False}),
+    # not facts: a need, a negation
+    ("i need a council house", {}),
+    ("i dont live on my own", {}),
+])
+def test_what_the_writer_says_of_themselves_answers_the_questions(
+    said: str, facts: dict[str, object]
+) -> None:
+    session = fresh()
+    people.note_facts(session, said)
+    mine = session.data.get("answers") or {}
+    assert {code: mine[code] for code in facts} == facts
+    assert not {"working", "lives_alone", "council_tenant"} - set(facts) & set(mine)

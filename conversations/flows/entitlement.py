@@ -302,6 +302,11 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
         return _offered(ctx, session, text)
     if session.state == "entitlement:who":
         subject = people.subject_of(text)
+        age = parse_age(text)
+        if subject is None and (parse_yes_no(text) == "yes" or isinstance(age, int)):
+            subject = "you"  # "yes" or "45" to "Is this for you or for someone else?"
+            if isinstance(age, int) and not isinstance(age, bool):
+                people.record(session, "you", AGE, age)
         if subject is None:
             return None
         if subject == "other":
