@@ -268,6 +268,13 @@ def subject_of(text: str) -> Subject | None:
     return "you" if _FOR_SELF.search(said) else None
 
 
+def household_fact(text: str) -> bool:
+    """"my mum gets uc", "my parents are on benefits": said of the household, whoever asks."""
+    said = words(text)
+    return _HOUSEHOLD_FACT.search(said) is not None and relation(
+        _HOUSEHOLD_FACT.sub(" ", said)) is None
+
+
 def note_subject(session: Session, text: str) -> None:
     """Remember who "someone else" is, from "my son", "my daughter is 9", "she's 9"."""
     found = relation(text)
@@ -318,6 +325,8 @@ def note_facts(session: Session, text: str) -> list[str]:
             other["child"] = True
             _household_children(session, [other_age])
     self_age = _self_age(said)
+    if self_age is None and (year := _IN_YEAR.search(said)) and 1 <= int(year.group(1)) <= 13:
+        self_age = int(year.group(1)) + 4  # "im in yr 9": 13, the youngest in it
     if self_age is not None:
         _store(session, "you", AGE, self_age)
         learned.append("you:age")
@@ -496,6 +505,9 @@ def _an_age(said: str, found: re.Match[str] | None) -> int | None:
 _SCHOOL_YEAR = re.compile(r"^(?:(?:he|she|they|hes|shes|theyre|he is|she is|they are|im|i am) )?"
                           r"(?:in |starting |going into |just started |doing )?(?:(?:year|yr|y) "
                           r"?(\d{1,2})|(reception)|(nursery))(?: (?:at|in|this|now|next)\b.*)?$")
+
+
+_IN_YEAR = re.compile(r"\b(?:i'?m|i am) in (?:year|yr|y) ?(\d{1,2})\b")
 
 
 def school_year_age(said: str) -> tuple[int, str] | None:

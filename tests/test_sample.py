@@ -522,3 +522,9 @@ def test_a_young_carer_who_says_their_age_gets_the_verdict_at_once(engine: Engin
 def test_someone_offering_time_gets_volunteering(engine: Engine, said: str,
                                                  expected: str) -> None:
     assert expected in " ".join(r.text for r in conversation(engine, said)[0])
+
+
+def test_a_pupil_saying_their_mum_gets_uc_is_checked_themselves(engine: Engine) -> None:
+    """"cn i get fsm im in yr 9", then "my mum gets uc", asked "How old is your mum?"."""
+    asked = conversation(engine, "cn i get fsm im in yr 9", "my mum gets uc")
+    assert asked[1][0].text.startswith("You are likely to be able to get Free school meals")

@@ -501,6 +501,13 @@ def _offered(ctx: Context, session: Session, text: str) -> list[Outbound] | None
     if said is None and _asks_for_another(ctx, text, target):
         return None  # "where can i get food": a new request, though it speaks of "i"
     subject = people.subject_of(text)
+    if subject == "other" and flow.get("for") in (None, "you") and \
+            people.household_fact(text) and not session.data.get("other"):
+        people.note_facts(session, text)  # "my mum gets uc", from a pupil: their check,
+        session.data.pop("other", None)  # with the household's benefit, not their mum's
+        if people.names_benefit(words(text)):
+            people.record(session, "you", people.INCOME_BENEFIT, True)
+        return start(ctx, session, target, "you")
     if subject is not None and said != "no":
         if subject == "other":
             people.note_subject(session, text)
