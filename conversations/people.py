@@ -245,7 +245,9 @@ def _gone(said: str, word: str) -> bool:
         word in _PARTNERS and re.search(
             rf"\bmy {w} (?:has |have |had |just |recently )*(?:left|walked out|moved out)\b"
             rf"|\b(?:split|broke|broken) up with my {w}\b|\bmy {w} and i (?:split|broke)\b",
-            said) is not None)
+            said) is not None) or re.search(  # "my mum doesnt know": not whom it is for
+        rf"\bmy {w} (?:doesnt|does not|dont|do not|wont|cant|mustnt|must not) (?:know|find out)\b",
+        said) is not None
 
 
 def subject_of(text: str) -> Subject | None:
