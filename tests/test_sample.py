@@ -185,6 +185,8 @@ def first_answer(engine: Engine, said: str) -> str | None:
     ("i've just been told i have to leave my flat by friday and i've got nowhere to go",
      "housing-options"),
     ("parents kicked me out where can i stay", "young-peoples-housing"),  # its own words
+    # a young person whose parents argue or split up: someone to talk to
+    ("my parents keep arguing and i cant sleep", "young-peoples-mental-health"),
     # a family in one bedroom needs rehousing, not repairs
     ("i need a council house me and the kids are in 1 bedroom", "housing-register"),
     ("my bedroom window is broken", "council-home-repairs"),
