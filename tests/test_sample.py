@@ -185,6 +185,9 @@ def first_answer(engine: Engine, said: str) -> str | None:
     ("i've just been told i have to leave my flat by friday and i've got nowhere to go",
      "housing-options"),
     ("parents kicked me out where can i stay", "young-peoples-housing"),  # its own words
+    # the council tax of a parent's home after their death: Tell Us Once, not care leavers
+    ("Good morning. My late mother's house is now empty and I need to stop the council tax, "
+     "what do I do?", "tell-us-once"),
     # a young person whose parents argue or split up: someone to talk to
     ("my parents keep arguing and i cant sleep", "young-peoples-mental-health"),
     # a family in one bedroom needs rehousing, not repairs
