@@ -188,6 +188,8 @@ def first_answer(engine: Engine, said: str) -> str | None:
     # the council tax of a parent's home after their death: Tell Us Once, not care leavers
     ("Good morning. My late mother's house is now empty and I need to stop the council tax, "
      "what do I do?", "tell-us-once"),
+    # not in education, employment or training: jobs help, not the college travel pass
+    ("im 19 and not in college or work, what help is there", "jobs-and-careers"),
     # a young person whose parents argue or split up: someone to talk to
     ("my parents keep arguing and i cant sleep", "young-peoples-mental-health"),
     # a family in one bedroom needs rehousing, not repairs
