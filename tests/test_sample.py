@@ -188,6 +188,9 @@ def first_answer(engine: Engine, said: str) -> str | None:
     # the council tax of a parent's home after their death: Tell Us Once, not care leavers
     ("Good morning. My late mother's house is now empty and I need to stop the council tax, "
      "what do I do?", "tell-us-once"),
+    # someone else sleeping rough: the outreach team, not warm spaces for the writer
+    ("theres a man sleeping in the bus shelter and its freezing tonight", "street-outreach"),
+    ("im sleeping in the park tonight", "housing-options"),
     # not in education, employment or training: jobs help, not the college travel pass
     ("im 19 and not in college or work, what help is there", "jobs-and-careers"),
     # a young person whose parents argue or split up: someone to talk to
