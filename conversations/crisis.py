@@ -180,7 +180,7 @@ MORE_HELP = {
 _WHAT_HELP = re.compile(
     r"^(?:so |ok |okay )?(?:what|wat|wot) (?:help|support|services?) (?:is there|are there|"
     r"can i get|can you give|is available|do you have)|^(?:is there|are there|where can i get|"
-    r"where do i get|can i get|can you get me) (?:any |some )?(?:help|support)")
+    r"where do i get|can i get|can you get me) (?:any |some )?(?:help|support)\b")
 # an age given after the helplines ("im 13"): thanked, and the search will fit it
 AGE_NOTED = ("Thank you for telling me. The helplines above are free and there for you any "
              "time. When you're ready, tell me what help you're looking for, and I'll find "
@@ -362,28 +362,44 @@ _SEXUAL = re.compile(r"\b(?:rape|raped|raping|raep|rapist|sexual|sexually|molest
 
 
 _FIRST_PERSON = re.compile(r"\b(?:i|im|me|my|myself|we|us)\b")
-_SOMEONE_ELSE = re.compile(r"\b(?:he|she|they|hes|shes|theyre|him|her|them|himself|herself|"
-                           r"themselves|themself)\b|\b(?:my|our) (?:son|daughter|child|kid|"
-                           r"friend|mum|mam|mom|dad|brother|sister|partner|husband|wife|"
-                           r"boyfriend|girlfriend|teenager|nan|gran|grandad)s?\b")
+_THIRD_PERSON = (r"(?:he|she|they|hes|shes|theyre|him|her|them|himself|herself|themselves|"
+                 r"themself|(?:my |our )?(?:son|daughter|child|kid|friend|mum|mam|mom|dad|brother|"
+                 r"sister|partner|husband|wife|boyfriend|girlfriend|teenager|nan|gran|grandad|"
+                 r"stepson|stepdaughter|grandson|granddaughter)s?)")
+_SOMEONE_ELSE = re.compile(rf"\b{_THIRD_PERSON}\b")
+# the one the harm is said of, just before the words that raised it ("my son has been
+# cutting", "shes been self harming")
+_SAID_OF = re.compile(rf"\b{_THIRD_PERSON}(?: \w+){{0,3}} $")
+# a child named only as whose the abuser is: "my kids dad", "my daughters dad", "baby daddy"
+_CO_PARENT = re.compile(r"\b(?:my|our) (?:kids?|childrens?|sons?|daughters?|babys?|baby) "
+                        r"(?:dad|daddy|father|mum|mother)\b|\bbaby (?:daddy|father|mama)\b")
+
+
+def _worried_about(said: str, matched: str) -> bool:
+    """Whether the words that raised a suicide or self-harm concern are said of someone
+    else ("wants to kill himself", "my son has been cutting"), not the writer ("feeling
+    suicidal since my dad died")."""
+    if not matched or _FIRST_PERSON.search(matched):
+        return False
+    if _SOMEONE_ELSE.search(matched):
+        return True
+    at = said.find(matched)
+    return at > 0 and _SAID_OF.search(said[:at]) is not None
 
 
 def for_whom(group: str, category: str, said: str, age: int | None, matched: str = "") -> str:
     """The helplines for a concern, knowing whom it may be about (`said`: plain lower-case
     words; `matched`: the words that raised it): "worried" for suicide or self-harm said of
     someone else ("my daughter has been self harming"); "child" (Childline, the NSPCC)
-    only when a parent, a child or school is spoken of or the writer is under 19;
-    otherwise "hurt" or "sexual", which name the adult helplines too."""
-    if group == "suicide" and matched and not _FIRST_PERSON.search(matched) and \
-            _SOMEONE_ELSE.search(said) and not _FIRST_PERSON.search(
-                re.sub(r"\b(?:my|our) \w+|\bi (?:dont|do not) know\b|\bwhat (?:do|should|can) "
-                       r"i do\b|\bi (?:found out|think|am worried|worry|am scared|just found)\b"
-                       r"|\bim (?:worried|scared|concerned)\b", " ",
-                       said)):
+    only when a parent, a child or school is spoken of or the writer is under 19, and the
+    child is not named only as the abuser's ("my kids dad hits me"); otherwise "hurt" or
+    "sexual", which name the adult helplines too."""
+    if group == "suicide" and _worried_about(said, matched):
         return "worried"
     if group != "child" or category not in _EITHER:
         return group
-    if (age is not None and age < 19) or (age is None and _BY_A_PARENT.search(said)):
+    by_a_parent = _BY_A_PARENT.search(_CO_PARENT.sub(" ", said))
+    if (age is not None and age < 19) or (age is None and by_a_parent):
         return "child"
     return "sexual" if _SEXUAL.search(said) else "hurt"
 

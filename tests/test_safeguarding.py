@@ -1047,6 +1047,13 @@ def test_round_17_look_alikes_stay_quiet(text: str) -> None:
     # suicide or self-harm of someone else: for them or for the writer, never "You matter"
     ("my daughter is 14 and shes been self harming, i dont know what to do",
      ("Papyrus HOPELINE247", "Samaritans 116 123", "999"), "You matter"),
+    ("my daughter is 14 and shes been self harming", ("Papyrus HOPELINE247",), "You matter"),
+    # the writer's own, though a relative is named (second review)
+    ("feeling suicidal since my dad died", ("You matter", "Samaritans 116 123"), "for them"),
+    ("cant stop thinking about ending it all since my wife died", ("You matter",), "for them"),
+    # a child named only as whose the abuser is: the writer's partner
+    ("my kids dad hits me", ("0808 2000 247", "press 55"), "teacher"),
+    ("my daughters dad raped me", ("Rape Crisis",), "teacher"),
     ("im worried my mum is suicidal", ("for them or for you",), "You matter"),
     ("my son said he wants to kill himself", ("for them or for you",), "You matter"),
     ("my daughter self harms and i want to kill myself", ("You matter",), "Papyrus"),
