@@ -180,7 +180,8 @@ MORE_HELP = {
 _WHAT_HELP = re.compile(
     r"^(?:so |ok |okay )?(?:what|wat|wot) (?:help|support|services?) (?:is there|are there|"
     r"can i get|can you give|is available|do you have)|^(?:is there|are there|where can i get|"
-    r"where do i get|can i get|can you get me) (?:any |some )?(?:help|support)\b")
+    r"where do i get|can i get|can you get me) (?:any |some )?(?:help|support)"
+    r"(?: please| pls| for me| at all| now)?$")  # not "can i get help with my rent"
 # an age given after the helplines ("im 13"): thanked, and the search will fit it
 AGE_NOTED = ("Thank you for telling me. The helplines above are free and there for you any "
              "time. When you're ready, tell me what help you're looking for, and I'll find "

@@ -196,9 +196,8 @@ class Engine:
         that fit the age; None for anything else (answered as usual)."""
         if means_it(said):  # "i wanna die lol jk", then "not really jk"
             return [Outbound(crisis_text(group), urgent=True), Outbound(next_step(group))]
-        age = entitlement.parse_age(said) if len(said.split()) <= 3 else ""
-        if isinstance(age, int) and not isinstance(age, bool):
-            people.record(session, "you", "age", age)
+        if (given := _AGE_GIVEN.fullmatch(said.strip(" .!?"))) and int(given.group(1)) >= 8:
+            people.record(session, "you", "age", int(given.group(1)))  # not "1 sec"
             return [Outbound(AGE_NOTED)]
         if not asks_what_help(said):
             return None
@@ -226,6 +225,7 @@ class Engine:
         if group == "worried":  # the services that fit the one they are worried about
             age = people.other_age(text)
         session.data["disclosed"] = group  # the next message gets a gentle reply
+        session.data.pop("data_shown", None)  # "can you delete it" is no longer FORGET ME
         end_flow(session)
         replies = [Outbound(crisis_text(group), urgent=True)]
         rest_text = people.without_own_age(remainder(text, concern))
@@ -439,8 +439,8 @@ class Engine:
             return replies
         if (chat := smalltalk.reply_to(text)) is not None:
             return [Outbound(chat)]
-        if wants_someone_to_talk_to(words(text).replace("'", "")):
-            return [Outbound(ANYONE_TO_TALK_TO)]
+        if last is None and wants_someone_to_talk_to(words(text).replace("'", "")):
+            return [Outbound(ANYONE_TO_TALK_TO)]  # after a bin answer, a person at the council
         people.note_facts(session, text)
         if entitlement.wants_all(text):
             subject = "other" if entitlement.for_family(text) else people.subject_of(text) or "you"
@@ -757,6 +757,9 @@ AGE_FIT = 0.6  # how close an alternative for the person's age must score to com
 NEAR_TIE = 0.9  # how close one made for their age group must score to come before the best
 OLDER, YOUNGER = 50, 25  # an entry from this age up, or up to this one, is made for an age
 TEENS = 11  # an entry for young people from this age up is one they would ask for themselves
+
+
+_AGE_GIVEN = re.compile(r"(?:i'?m |im |i am |age |aged )?(\d{1,2})(?: years? old| yo| yrs?)?")
 
 
 def said_age(session: Session, text: str) -> int | None:

@@ -87,8 +87,9 @@ _LOW_INCOME = re.compile(r"\b(?:cant|can not|cannot|struggling to|struggle to|un
                          r"|\bonly (?:have|get) (?:my|the|a) (?:state )?pension\b"
                          r"|\bjust (?:my|the|a) (?:state )?pension\b")
 _PREGNANT = re.compile(r"\b(?:im|i am|were|we are) (?:\d+ (?:weeks?|months?) |(?:nearly|almost|"
-                       r"just) |\d{1,2} and )?(?:pregnant|expecting)\b"
-                       r"|\bexpecting (?:a baby|twins)\b|\bbaby (?:is )?due\b"
+                       r"just) |\d{1,2} and )?pregnant\b"
+                       r"|\b(?:im|i am|were|we are) expecting (?:a baby|twins|my first|our first)\b"
+                       r"|\b(?:my|our) baby (?:is )?due\b"
                        r"|\bmy (?:baby|toddler) is (?:[1-9] (?:weeks?|months?)|[0-3]|one|two|"
                        r"three)\b")
 # what a writer says of themselves that answers a check's question (the sample council's
@@ -99,22 +100,31 @@ _OWN_FACTS: tuple[tuple[str, bool, re.Pattern[str]], ...] = tuple(
                           r"\b(?:im|i am) (?:in (?:paid )?work|working|employed|self employed)\b"
                           r"|\bi (?:have|got) a job\b|\bi work (?:full|part) ?time\b"),
         ("working", False, r"\b(?:im|i am) (?:not working|unemployed|out of work|on the dole)\b"
-                           r"|\bi (?:dont|do not) work\b|\b(?:lost|lose) my job\b"),
-        ("lives_alone", True, r"\b(?:i )?live (?:on my own|alone|by myself)\b|\bthe only adult\b"
-                              r"|\bjust me and my (?:\d+ year old|son|daughter|kids?|children|"
-                              r"baby|little one)\b"),
-        ("care_leaver", True, r"\bcare leaver\b|\bi (?:was|grew up) in (?:foster )?care\b"),
+                           r"|\bi (?:dont|do not) work\b(?! (?:on |at )?(?:mon|tue|wed|thu|fri|"
+                           r"sat|sun|weekend|evening|night|morning))|\blost my job\b"),
+        ("lives_alone", True, r"\bi (?:live|am living|m living|now live) (?:on my own|alone|by "
+                              r"myself)\b|\bim the only adult\b|\bjust me and my (?:\d+ year old|"
+                              r"son|daughter|kids?|children|baby|little one)\b"),
+        ("care_leaver", True, r"\b(?:i'?m|i am|i was) (?:a )?care leaver\b|\bas a care leaver\b"
+                              r"|\bi (?:was|grew up) in (?:foster )?care\b"),
         (INCOME_BENEFIT, False, r"\b(?:we|i) (?:dont|do not) (?:get|claim|receive) (?:any )?"
                                 r"(?:benefits?|uc|universal credit)\b|\bnot on (?:any )?"
                                 r"benefits\b|\bno benefits\b"),
-        ("renting", True, r"\b(?:i|we) rent\b|\brenting\b|\bmy landlord\b|\bprivate tenant\b"),
-        ("council_tenant", True, r"\b(?:live in|living in|my|our) (?:a )?(?:council|housing "
-                                 r"association) (?:house|flat|home|property)\b|\b(?:council|"
-                                 r"housing association) tenant\b|\brent(?:ing)? from (?:the "
-                                 r"council|a housing association|housing association)\b"),
+        ("renting", True, r"\b(?:i|we) rent\b|\b(?:im|i am|were|we are) renting\b|\bmy landlord\b"
+                          r"|\bprivate tenant\b|^rent(?:ing)? from\b"),
+        ("council_tenant", True, r"\b(?:i|we) (?:live|am living|are living) in (?:a |our |my )?"
+                                 r"(?:council|housing association) (?:house|flat|home|property)\b"
+                                 r"|\bmy council (?:house|flat|home)\b|\b(?:council|housing "
+                                 r"association) tenant\b|\brent(?:ing)? from (?:the council|a "
+                                 r"housing association|housing association)\b"),
         (DISABLED, True, r"\b(?:im|i am) (?:registered )?(?:blind|deaf|partially sighted|a "
-                         r"wheelchair user|in a wheelchair)\b|\bi (?:use|need) a wheelchair\b"),
+                         r"wheelchair user|in a wheelchair)\b|\bi use a wheelchair\b"),
     ))
+# a fact wished for, asked about or past is not the writer's now ("we want to live in a
+# council house", "can i work and still claim uc", "i used to live on my own")
+_NOT_NOW = re.compile(r"\b(?:if|can i|could i|can we|would|want|wants|wanna|need|needs|like to|"
+                      r"love to|hope|hoping|apply|applying|waiting|looking for|used to|"
+                      r"how (?:do|can) (?:i|we)|soon|going to|gonna|will)\b")
 _ASKS_FOR_THEM = re.compile(r"\b(?:can|could|does|do|would|will|is|are) (?:he|she|they)\b"
                             r"|\bfor (?:him|her|them)\b|\b(?:he|she) (?:needs|wants)\b")
 _ASKS_FOR_SELF = re.compile(r"\b(?:can|could|do|would|will|am) i\b|\bi(?:'m| am|m)? "
@@ -346,9 +356,13 @@ def note_facts(session: Session, text: str) -> list[str]:
         starts = [0, *(b.end() for b in _CLAUSES.finditer(said) if b.end() <= fact.start())]
         ends = [b.start() for b in _CLAUSES.finditer(said) if b.start() >= fact.end()]
         clause = said[max(starts):min(ends, default=len(said))]  # its clause, for a "not"
-        if value is False or not _NEGATED.search(clause):
-            _store(session, "you", code, value)
-            learned.append(f"you:{code}")
+        before = said[max(starts):fact.start()]  # "my son is renting": his; "can i work"
+        if _NOT_NOW.search(before + fact.group(0)) or relation(before) is not None or (
+                value is not False and _NEGATED.search(clause)) or (
+                code == INCOME_BENEFIT and _INCOME.search(said.replace(fact.group(0), " "))):
+            continue  # "we dont claim uc we get tax credits": an income-related one
+        _store(session, "you", code, value)
+        learned.append(f"you:{code}")
     if _LOW_INCOME.search(said) and not _NEGATED.search(said):  # "cant pay council tax"
         _store(session, benefit_for, LOW_INCOME, True)
         learned.append(f"{benefit_for}:{LOW_INCOME}")
@@ -504,12 +518,14 @@ def _an_age(said: str, found: re.Match[str] | None) -> int | None:
 
 
 # a school year for an age: the youngest in it, counted from 1 September (year 5 is 9)
+_NOT_SCHOOL = r"(?! (?:at|of|in) (?:uni|university|college|my degree|my course)\b)"
 _SCHOOL_YEAR = re.compile(r"^(?:(?:he|she|they|hes|shes|theyre|he is|she is|they are|im|i am) )?"
                           r"(?:in |starting |going into |just started |doing )?(?:(?:year|yr|y) "
-                          r"?(\d{1,2})|(reception)|(nursery))(?: (?:at|in|this|now|next)\b.*)?$")
+                          r"?(\d{1,2})|(reception)|(nursery))" + _NOT_SCHOOL +
+                          r"(?: (?:at|in|this|now|next)\b.*)?$")
 
 
-_IN_YEAR = re.compile(r"\b(?:i'?m|i am) in (?:year|yr|y) ?(\d{1,2})\b")
+_IN_YEAR = re.compile(rf"\b(?:i'?m|i am) in (?:year|yr|y) ?(\d{{1,2}})\b{_NOT_SCHOOL}")
 
 
 def school_year_age(said: str) -> tuple[int, str] | None:
@@ -545,8 +561,8 @@ def _age_only(said: str) -> int | None:
 # "i'm a care leaver, 20", "im a single mum, 24, on uc": the age after what they are
 _NOT_WHAT = (r"(?!(?:year|yr|number|no|flat|floor|band|room|house|on|in|at|with|of|to|for|"
              r"from|and|living|about|over|under|nearly|almost)\b)")
-_SELF_AGE_AFTER = re.compile(
-    rf"\b(?:i'?m|im|i am) (?:a |an )?{_NOT_WHAT}[a-z]+(?: {_NOT_WHAT}[a-z]+){{0,2}},? "
+_SELF_AGE_AFTER = re.compile(  # what they are, with "a": never "im paying 80"
+    rf"\b(?:i'?m|im|i am) (?:a|an) {_NOT_WHAT}[a-z]+(?: {_NOT_WHAT}[a-z]+){{0,2}},? "
     r"(?:aged |age )?(\d{1,2})(?=\s*(?:,|and\b|yo\b|years?\b|yrs?\b|$))")
 
 

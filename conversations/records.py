@@ -99,7 +99,9 @@ def ward_named(db: sqlite_utils.Database, text: str) -> str | None:
                          [name]).fetchone()
         if row:
             return str(row[0])
-    if len(said.split()) <= 10:  # "i live near the park in riverside"
+    # "i live near the park in riverside"; not "i dont live in riverside", "used to"
+    if len(said.split()) <= 10 and not re.search(
+            r"\b(?:not|dont|don't|do not|never|no longer|used to|moved)\b", said):
         named = [str(row[0]) for row in db.execute("SELECT DISTINCT ward FROM wards")
                  if re.search(rf"\b{re.escape(str(row[0]).lower())}\b", said)]
         if len(named) == 1:

@@ -222,6 +222,7 @@ def availability_said(text: str) -> list[str]:
     if re.search(r"\b(?:mon|mondays?|tue|tues|tuesdays?|wed|weds|wednesdays?|thu|thur|thurs|"
                  r"thursdays?|fri|fridays?|daytimes?|during the day|mornings?|afternoons?|"
                  r"school hours|(?:when|while) (?:the|my) (?:kids|children) (?:are|is) at school|"
-                 r"school time)\b", said) and "weekdays" not in found:
+                 r"school time)\b", said) and "weekdays" not in found and \
+            not re.search(r"\b(?:not|except|apart from|but not|no)\b", said):
         found.append("weekdays")  # "mondays only", "when the kids are at school"
     return [t for t in TIMES if t in found]

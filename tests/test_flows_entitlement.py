@@ -719,3 +719,10 @@ def test_an_age_or_yes_to_whose_check_is_the_writers(talk: Talk) -> None:
     talk.say("single person discount")
     assert "Is this for you or for someone else?" in talk.say("yes")
     assert "Are you the only adult" in talk.say("45")
+
+
+def test_what_about_my_partner_asking_what_counts_is_no_new_check(talk: Talk) -> None:
+    """"what about my partner, do his wages count?" restarted the check for the partner."""
+    talk.say("can i get council tax reduction")
+    talk.say("34")
+    assert "How old is your partner" not in talk.say("what about my partner, do his wages count?")

@@ -317,10 +317,17 @@ def test_yes_or_no_to_object_or_wrong_answer_after_a_service(
     talk: Talk, db: sqlite_utils.Database
 ) -> None:
     """"yes" to "Do you want to object to Youth club, or was it the wrong answer?" got
-    "OK. Ask me anything else" and recorded nothing; "no" left the question open."""
+    "OK. Ask me anything else" and recorded nothing; "no" left the question open. An
+    either/or question: "yes" asks which, "yes object" objects, "yes, it was wrong" is the
+    wrong answer (second review: with "no" at the postcode it had recorded an objection)."""
     talk.say("youth club")
     talk.say("i object to that")
-    assert "What is your postcode?" in talk.say("yes")
+    assert "Reply 1 to object to Youth club, or 2 if it was the wrong answer" in talk.say("yes")
+    assert "What were you looking for?" in talk.say("yes, it was wrong")
+    talk.say("skip")
+    talk.say("youth club")
+    talk.say("i object to that")
+    assert "What is your postcode?" in talk.say("yes object")
     talk.say("RV1 1AA")
     assert "is recorded" in talk.say("SKIP")
     assert [r["entry_id"] for r in db.table("objections").rows] == ["youth"]
@@ -573,3 +580,14 @@ def test_one_plan_is_this_plan_not_these_1(tmp_path: Path) -> None:
     talk = Talk(Engine(TitleMatcher(one), made), made)
     listed = talk.say("what is the council planning?")
     assert "The council is planning this. Pick it to read" in listed
+
+
+@pytest.mark.parametrize("said", ["i dont live in hillside", "not hillside",
+                                  "i used to live in hillside"])
+def test_a_ward_said_not_to_be_theirs_is_not_taken(talk: Talk, db: sqlite_utils.Database,
+                                                   said: str) -> None:
+    """"i dont live in riverside" was counted in Riverside (second review)."""
+    talk.say("complain about the car park")
+    talk.say("yes")
+    talk.say(said)
+    assert talk.state == "objection:postcode"

@@ -378,9 +378,19 @@ def test_a_benefit_said_of_the_one_being_checked_is_theirs() -> None:
     ("he's 9 but we dont get benefits my partner works full time", {"income_benefit": False}),
     ("renting from a housing association", {"renting": True, "council_tenant": True}),
     ("im not working at the moment", {"working": False}),
-    # not facts: a need, a negation
+    # not facts: a need, a negation, a wish, a question, the past, someone else's (second
+    # review)
     ("i need a council house", {}),
     ("i dont live on my own", {}),
+    ("we want to live in a council house", {}),
+    ("im expecting a call back from housing", {}),
+    ("my son is a care leaver, can he get help", {}),
+    ("my mum cant live alone anymore", {}),
+    ("i used to live on my own", {}),
+    ("my son is renting a flat", {}),
+    ("can i work and still claim uc", {}),
+    ("i dont work fridays", {}),
+    ("we dont claim universal credit we get tax credits", {}),
 ])
 def test_what_the_writer_says_of_themselves_answers_the_questions(
     said: str, facts: dict[str, object]
@@ -390,3 +400,19 @@ def test_what_the_writer_says_of_themselves_answers_the_questions(
     mine = session.data.get("answers") or {}
     assert {code: mine[code] for code in facts} == facts
     assert not {"working", "lives_alone", "council_tenant"} - set(facts) & set(mine)
+
+
+@pytest.mark.parametrize(("said", "age"), [
+    ("i'm a care leaver, 20, what help can i get", 20), ("im a single mum, 24, on uc", 24),
+    # not ages (second review)
+    ("im paying 80 and cant afford it", None), ("im owed 70, can i get help", None),
+])
+def test_an_age_after_what_the_writer_is(said: str, age: int | None) -> None:
+    assert people.own_age(said) == age
+
+
+def test_a_university_year_is_no_age() -> None:
+    assert parse_age("year 2 at uni") == "" and parse_age("year 5") == 9
+    session = fresh()
+    people.note_facts(session, "im in year 2 at uni")
+    assert "age" not in (session.data.get("answers") or {})

@@ -66,6 +66,7 @@ from conversations.safeguarding_model import (
     read_model,
     stem,
 )
+from conversations.store import load_session
 from conversations.types import Inbound, Outbound, Session
 
 DATA = Path(__file__).parent / "data"
@@ -1107,3 +1108,15 @@ def test_someone_to_talk_to_is_offered_whenever_asked(tmp_path: Path) -> None:
     assert talk.say("is there anyone i can talk to?") == ANYONE_TO_TALK_TO
     assert talk.say("i need someone to talk to") == ANYONE_TO_TALK_TO
     assert talk.say("is there anyone i can talk to about my council tax") != ANYONE_TO_TALK_TO
+
+
+def test_after_the_helplines_a_number_that_is_no_age_is_not_kept(tmp_path: Path) -> None:
+    """"1 sec" was thanked for and kept as the age 1 (second review)."""
+    talk = _sample_talk(tmp_path)
+    talk.say("i dont feel safe at home")
+    assert talk.say("1 sec") != AGE_NOTED
+    assert "age" not in (talk_answers := load_session(talk.db, talk.channel,
+                                                      talk.address).data.get("answers") or {}), \
+        talk_answers
+    talk.say("i dont feel safe at home")
+    assert "Domestic abuse support" in talk.say("is there any help")

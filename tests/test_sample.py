@@ -538,3 +538,9 @@ def test_a_pupil_saying_their_mum_gets_uc_is_checked_themselves(engine: Engine) 
     """"cn i get fsm im in yr 9", then "my mum gets uc", asked "How old is your mum?"."""
     asked = conversation(engine, "cn i get fsm im in yr 9", "my mum gets uc")
     assert asked[1][0].text.startswith("You are likely to be able to get Free school meals")
+
+
+def test_a_parent_said_to_be_disabled_at_the_offer_is_checked_for_them(engine: Engine) -> None:
+    """0441bfa made "my dad is disabled" the writer's Blue Badge check (second review)."""
+    asked = conversation(engine, "blue badge", "my dad is disabled")
+    assert asked[1][0].text.startswith("Your dad is likely to be able to get Blue Badge")

@@ -277,7 +277,12 @@ def parse_age(text: str) -> int | list[int] | str | None:
     return parse_age(first.group(1)) if first is not None else ""
 
 
-_WHAT_ABOUT = re.compile(r"^(?:and |ok |okay |so )?(?:what|how) about (?:for )?(?:my|our) ")
+# only the one named, with an age perhaps: not "what about my partner, do his wages count?"
+_WHAT_ABOUT = re.compile(r"^(?:and |ok |okay |so )?(?:what|how) about (?:for )?(?:my|our) "
+                         r"(?:\d{1,2} year old |little |eldest |youngest |other )?\w+"
+                         r"(?:,? (?:too|as well|then|hes \d{1,2}|shes \d{1,2}|he is \d{1,2}|"
+                         r"she is \d{1,2}|theyre \d{1,2}|who is \d{1,2}|aged \d{1,2}|"
+                         r"\d{1,2}))?\??$")
 
 
 def about_another(text: str) -> bool:
@@ -502,11 +507,11 @@ def _offered(ctx: Context, session: Session, text: str) -> list[Outbound] | None
         return None  # "where can i get food": a new request, though it speaks of "i"
     subject = people.subject_of(text)
     if subject == "other" and flow.get("for") in (None, "you") and \
-            people.household_fact(text) and not session.data.get("other"):
+            people.household_fact(text) and people.names_benefit(words(text)) and \
+            not session.data.get("other"):
         people.note_facts(session, text)  # "my mum gets uc", from a pupil: their check,
         session.data.pop("other", None)  # with the household's benefit, not their mum's
-        if people.names_benefit(words(text)):
-            people.record(session, "you", people.INCOME_BENEFIT, True)
+        people.record(session, "you", people.INCOME_BENEFIT, True)
         return start(ctx, session, target, "you")
     if subject is not None and said != "no":
         if subject == "other":

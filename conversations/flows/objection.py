@@ -15,6 +15,7 @@ from rapidfuzz import fuzz, process
 
 from catalogue.model import Entry
 from conversations import councillors, objections, records, smalltalk
+from conversations.flows import feedback
 from conversations.flows.common import (
     NO,
     YES,
@@ -350,6 +351,10 @@ def ask_reason(session: Session, entry: Entry) -> list[Outbound]:
                 "Reply with your reason, or SKIP.")]
 
 
+_WRONG_ONE = re.compile(r"\b(?:wrong|not what i|not it|not that one|different one|wasnt it)\b")
+_SAYS_OBJECT = re.compile(r"\bobject(?:ing|ion)?\b|\bcomplain\b")
+
+
 def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
     flow = flow_data(session)
     if session.state == "objection:what":
@@ -383,12 +388,22 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
     if flow.get("entry") not in ctx.entries:
         return None
     if session.state == "objection:offer":
-        if parse_yes_no(text) == "yes":
-            return confirmed(ctx, session, flow["entry"])
         if parse_yes_no(text) == "no":
             end_flow(session)
             return [Outbound("OK, nothing recorded. Ask me anything else whenever you like, "
                              "or send MENU.")]
+        entry = ctx.entries[flow["entry"]]
+        if entry.kind != "proposal":  # "object to X, or was it the wrong answer?": either
+            plain = words(text)
+            if _WRONG_ONE.search(plain):  # "yes, it was wrong"
+                return feedback.not_helpful(ctx, session, entry)
+            if not _SAYS_OBJECT.search(plain) and reason_given(text) is None:
+                return [ask(session, "objection:offer", f"Reply 1 to object to {entry.title}, "
+                            "or 2 if it was the wrong answer.",
+                            [(f"Object to {entry.title}", f"object:{entry.id}"),
+                             ("Wrong answer", f"unhelpful:{entry.id}")])]
+        if parse_yes_no(text) == "yes":
+            return confirmed(ctx, session, flow["entry"])
         reason = reason_given(text)  # "yes, it will ruin the green", "because ..."
         if reason is None and said_yes(text):  # "yes please object"
             return confirmed(ctx, session, flow["entry"])
@@ -460,8 +475,9 @@ def _postcode(ctx: Context, session: Session, text: str) -> list[Outbound] | Non
     if parse_yes_no(text) == "no":  # "no": not giving it
         records.set_postcode(ctx.db, session.channel, session.address, None, None, ctx.now)
         return reason_or_record(ctx, session, entry)
-    if len(text.split()) <= 4 and not looks_like_question(text) and \
-            smalltalk.reply_to(text) is None:  # "Southfields": a place, not "thanks"
+    where = len(text.split()) <= 10 and re.search(r"\b(?:live|living|ward|area)\b", words(text))
+    if (where or len(text.split()) <= 4) and not looks_like_question(text) and \
+            smalltalk.reply_to(text) is None:  # "Southfields", "i dont live in X": a place
         return [ask(session, "objection:postcode", "I couldn't match that to a ward here. Send "
                     "your postcode (like AB1 2CD), or SKIP to leave it out.")]
     return None

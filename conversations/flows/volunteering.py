@@ -182,12 +182,13 @@ def _ask_consent(ctx: Context, session: Session) -> list[Outbound]:
 
 
 _WHAT_WITH_IT = re.compile(r"\b(?:what|why|who|where)\b.{0,30}\b(?:number|details|email|phone|"
-                           r"contact|it)\b|\bwho (?:gets|sees|will see|can see)\b")
+                           r"contact)\b|\bwho (?:gets|sees|will see|can see) it\b")
 
 
 def _consent(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
     said = parse_yes_no(text)
-    if said is None and _WHAT_WITH_IT.search(words(text)):  # "what will you do with my number"
+    if said is None and contact_in(text) is None and _WHAT_WITH_IT.search(words(text)):
+        # "what will you do with my number"
         entry = ctx.entries[flow_data(session)["entry"]]
         return [ask(session, "volunteering:consent", f"Only the organiser of {entry.title} gets "
                     "it, to contact you about volunteering; nobody else. FORGET ME deletes it "
