@@ -211,6 +211,21 @@ def means_it(said: str) -> bool:
     return _MEANS_IT.search(said) is not None
 
 
+# "where can i go?" after the helplines: somewhere safe to stay
+SAFE_PLACE = {"hurt": "homeless because of domestic abuse, emergency accommodation tonight",
+              "domestic abuse": "homeless because of domestic abuse, emergency accommodation",
+              "child": "nowhere to stay tonight, young people housing, homeless",
+              "thrown out": "nowhere to stay tonight, young people housing, homeless",
+              "unsafe": "homeless, emergency accommodation tonight, nowhere safe to stay"}
+# "can you delete this?" after the helplines: what the chat can delete, and what it cannot
+DELETE_ON_PHONE = "Texts on your own phone stay there until you delete them in your messages app."
+
+
+def safe_place(group: str) -> str:
+    """What to look up for "where can i go?" after the helplines ("" for nothing)."""
+    return SAFE_PLACE.get(group, "")
+
+
 def asks_what_help(said: str) -> bool:
     """"what help is there?", "is there any help", after the helplines."""
     return _WHAT_HELP.search(said.strip(" ?.!")) is not None
@@ -358,6 +373,7 @@ _BY_A_PARENT = re.compile(
     r"|\b(?:my|our) (?:kids?|children|child|sons?|daughters?|baby|little (?:brother|sister))\b"
     r"|\b(?:school|teachers?|year [1-9]|yr [1-9]|social worker)\b")
 _EITHER = frozenset({"abuse at home", "sexual abuse or exploitation", "child"})
+_IMAGES = re.compile(r"\b(?:pics?|pictures?|photos?|nudes?|images?|videos?|vids?|snaps?)\b")
 _SEXUAL = re.compile(r"\b(?:rape|raped|raping|raep|rapist|sexual|sexually|molested|molests|"
                      r"touches|touched|touching|groped|gropes|fondled)\b")
 
@@ -380,8 +396,8 @@ def _worried_about(said: str, matched: str) -> bool:
     """Whether the words that raised a suicide or self-harm concern are said of someone
     else ("wants to kill himself", "my son has been cutting"), not the writer ("feeling
     suicidal since my dad died")."""
-    if not matched or _FIRST_PERSON.search(matched):
-        return False
+    if not matched or _FIRST_PERSON.search(re.sub(rf"\b{_THIRD_PERSON}\b", " ", matched)):
+        return False  # "kill myself"; not the "my" of "my son is self harming"
     if _SOMEONE_ELSE.search(matched):
         return True
     at = said.find(matched)
@@ -397,6 +413,8 @@ def for_whom(group: str, category: str, said: str, age: int | None, matched: str
     "sexual", which name the adult helplines too."""
     if group == "suicide" and _worried_about(said, matched):
         return "worried"
+    if group == "domestic abuse" and age is not None and age < 18 and _IMAGES.search(said):
+        return "online"  # "my boyfriend makes me send him pics, im 14": images taken down
     if group != "child" or category not in _EITHER:
         return group
     by_a_parent = _BY_A_PARENT.search(_CO_PARENT.sub(" ", said))

@@ -35,6 +35,7 @@ from conversations.crisis import (
     AGE_NOTED,
     ANYONE_TO_TALK_TO,
     CANT_TALK,
+    DELETE_ON_PHONE,
     STILL_HERE,
     after_disclosure,
     asks_what_help,
@@ -44,6 +45,7 @@ from conversations.crisis import (
     means_it,
     more_help,
     next_step,
+    safe_place,
     wants_someone_to_talk_to,
 )
 from conversations.eligibility import age_fails, age_range, checkable
@@ -180,7 +182,14 @@ class Engine:
             session.data["disclosed"] = disclosed  # still gently, for the next message too
             return after
         if concern is None:
-            return self._step(session, inbound, ctx)
+            replies = self._step(session, inbound, ctx)
+            if disclosed and replies and replies[0].text in (NOTHING, DID_YOU_MEAN, WHICH_ONE):
+                # "he's gone out now", just after the helplines: never "Sorry, I couldn't
+                # find anything"; the gentle step again, and the next message gently too
+                end_flow(session)
+                session.data["disclosed"] = disclosed
+                return [Outbound(next_step(disclosed))]
+            return replies
         session.updated_at = now
         if session.state == "timebank:confirm" and leading_yes_no(inbound.text) == "no":
             timebank_flow.decline_after_disclosure(ctx, session)  # "NO. hes my ex, he ..."
@@ -199,18 +208,26 @@ class Engine:
         if (given := _AGE_GIVEN.fullmatch(said.strip(" .!?"))) and int(given.group(1)) >= 8:
             people.record(session, "you", "age", int(given.group(1)))  # not "1 sec"
             return [Outbound(AGE_NOTED)]
+        if privacy.wants_it_deleted(said) or _DELETE_MESSAGES.search(said):
+            set_aside(session)  # "he reads my texts, can you delete this"
+            return [Outbound(DELETE_ON_PHONE), *privacy.ask_forget(session)]
+        if _WHERE_SAFE.search(said) and (places := self._services(session, safe_place(group))):
+            return places  # "where can i go": somewhere safe, tonight
         if not asks_what_help(said):
             return None
+        return [*self._services(session, more_help(group)), Outbound(next_step(group))]
+
+    def _services(self, session: Session, search: str) -> list[Outbound]:
+        """Up to two services the catalogue finds for `search` that fit the writer's age."""
+        found = self.matcher.search(search, limit=4) if search else None
+        if found is None or not found.answered:
+            return []
         known = people.answers_for(session, "you").get("age")
-        found = self.matcher.search(more_help(group), limit=4) if more_help(group) else None
-        shown = [m.entry for m in found.matches if found.answered and m.entry.kind == "service"
-                 and not (isinstance(known, int) and age_fails(m.entry, known))][:2] \
-            if found is not None else []
-        if not shown:
-            return [Outbound(next_step(group))]
-        session.data["last_entry"] = shown[0].id
-        return [*(Outbound(entry.summary, entry=entry) for entry in shown),
-                Outbound(next_step(group))]
+        shown = [m.entry for m in found.matches if m.entry.kind == "service"
+                 and not (isinstance(known, int) and age_fails(m.entry, known))][:2]
+        if shown:
+            session.data["last_entry"] = shown[0].id
+        return [Outbound(entry.summary, entry=entry) for entry in shown]
 
     def disclosure(self, session: Session, text: str, concern: Concern) -> list[Outbound]:
         """The helplines for the concern, the answer to anything else the message asked
@@ -759,6 +776,11 @@ OLDER, YOUNGER = 50, 25  # an entry from this age up, or up to this one, is made
 TEENS = 11  # an entry for young people from this age up is one they would ask for themselves
 
 
+_DELETE_MESSAGES = re.compile(r"\b(?:delete|erase|wipe|remove|get rid of) (?:this|these|that|my|"
+                              r"the|our) ?(?:messages?|texts?|chat|conversation|it)?\b")
+_WHERE_SAFE = re.compile(r"\bwhere (?:can|do|could|should|will) (?:i|we) (?:go|stay|sleep|live)\b"
+                         r"|\bsomewhere (?:safe|to stay|to go|to sleep)\b|\b(?:a|the) refuge\b"
+                         r"|\bsafe place\b")
 _AGE_GIVEN = re.compile(r"(?:i'?m |im |i am |age |aged )?(\d{1,2})(?: years? old| yo| yrs?)?")
 
 

@@ -1120,3 +1120,34 @@ def test_after_the_helplines_a_number_that_is_no_age_is_not_kept(tmp_path: Path)
         talk_answers
     talk.say("i dont feel safe at home")
     assert "Domestic abuse support" in talk.say("is there any help")
+
+
+def test_after_the_helplines_nothing_found_is_never_said(tmp_path: Path) -> None:
+    """"he's gone out now" just after the helplines got "Sorry, I couldn't find anything";
+    "where can i go" got "Which service do you mean?" (second exploratory test)."""
+    talk = _sample_talk(tmp_path)
+    talk.say("my stepdad hits me")
+    gentle = talk.say("he's gone out now")
+    assert "couldn't find" not in gentle and gentle == next_step("child")
+    talk = _sample_talk(tmp_path)
+    talk.say("my partner hits me")
+    talk.say("where can i go")
+    assert talk.replies[0].entry is not None and talk.replies[0].entry.id == "housing-options"
+
+
+def test_delete_this_after_a_disclosure_says_what_stays_on_the_phone(tmp_path: Path) -> None:
+    """"he reads my texts, can you delete this" was offered a volunteering role."""
+    talk = _sample_talk(tmp_path)
+    talk.say("my partner hits me")
+    said = talk.say("he reads my texts, can you delete this")
+    assert "delete them in your messages app" in said and talk.state == "privacy:forget"
+
+
+@pytest.mark.parametrize(("said", "expected"), [
+    ("my son is self harming hes 16 what do i do", "for them or for you"),
+    ("my boyfriend makes me send him pics, im 14", "Childline can get images taken down"),
+    ("my dad hasnt been out of bed for a week and there is no food in the house, im 12",
+     "Childline 0800 1111"),
+])
+def test_second_exploratory_tests_disclosures(tmp_path: Path, said: str, expected: str) -> None:
+    assert expected in _sample_talk(tmp_path).say(said)
