@@ -107,7 +107,9 @@ _OWN_FACTS: tuple[tuple[str, bool, re.Pattern[str]], ...] = tuple(
                               r"son|daughter|kids?|children|baby|little one)\b"),
         ("care_leaver", True, r"\b(?:i'?m|i am|i was) (?:a )?care leaver\b|\bas a care leaver\b"
                               r"|\bi (?:was|grew up) in (?:foster )?care\b"),
-        (INCOME_BENEFIT, False, r"\b(?:we|i) (?:dont|do not) (?:get|claim|receive) (?:any )?"
+        (INCOME_BENEFIT, False, r"\b(?:we|i) used to (?:get|be on|claim) (?:uc|universal credit|"
+                                r"benefits?)\b(?=.*\b(?:not|no longer|anymore|stopped)\b)|"
+                                r"\b(?:we|i) (?:dont|do not) (?:get|claim|receive) (?:any )?"
                                 r"(?:benefits?|uc|universal credit)\b|\bnot on (?:any )?"
                                 r"benefits\b|\bno benefits\b"),
         ("renting", True, r"\b(?:i|we) rent\b|\b(?:im|i am|were|we are) renting\b|\bmy landlord\b"
@@ -357,8 +359,9 @@ def note_facts(session: Session, text: str) -> list[str]:
         ends = [b.start() for b in _CLAUSES.finditer(said) if b.start() >= fact.end()]
         clause = said[max(starts):min(ends, default=len(said))]  # its clause, for a "not"
         before = said[max(starts):fact.start()]  # "my son is renting": his; "can i work"
-        if _NOT_NOW.search(before + fact.group(0)) or relation(before) is not None or (
-                value is not False and _NEGATED.search(clause)) or (
+        if (value is not False and (_NOT_NOW.search(before + fact.group(0))
+                                    or _NEGATED.search(clause))) or \
+                relation(before) is not None or (
                 code == INCOME_BENEFIT and _INCOME.search(said.replace(fact.group(0), " "))):
             continue  # "we dont claim uc we get tax credits": an income-related one
         _store(session, "you", code, value)
@@ -374,7 +377,8 @@ def note_facts(session: Session, text: str) -> list[str]:
         elif _ASKING.match(clause) and (cond := _IS_DISABLED.search(clause)) is not None \
                 and cond.start() > 0:
             clause = clause[cond.start():]  # "can i get a blue badge i have copd"
-        if not clause or _ASKING.match(clause) or _NEGATED.search(clause):
+        if not clause or _ASKING.match(clause) or _NEGATED.search(clause) or \
+                "used to" in clause:  # "we used to get uc": not now
             continue
         stated = _STATEMENT_OF_BENEFIT.search(clause)
         # "he gets pip", said of the one the check is for: his

@@ -378,6 +378,7 @@ def test_a_benefit_said_of_the_one_being_checked_is_theirs() -> None:
     ("he's 9 but we dont get benefits my partner works full time", {"income_benefit": False}),
     ("renting from a housing association", {"renting": True, "council_tenant": True}),
     ("im not working at the moment", {"working": False}),
+    ("we used to get uc but not anymore", {"income_benefit": False}),
     # not facts: a need, a negation, a wish, a question, the past, someone else's (second
     # review)
     ("i need a council house", {}),

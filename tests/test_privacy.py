@@ -140,7 +140,11 @@ def test_forget_me_erases_every_table_and_keeps_objection_totals(
                                   "delete all of it",
                                   # it got the crisis helplines
                                   "i dont want to be on your system anymore",
-                                  "i don't want you to have my details"])
+                                  "i don't want you to have my details",
+                                  # second exploratory test
+                                  "stop storing my info", "can u wipe everything u have on me",
+                                  "dont keep my messages",
+                                  "can you forget what i told you about my stepdad"])
 def test_forget_me_however_politely_put_and_never_kept_as_a_need(
     db: sqlite_utils.Database, said: str
 ) -> None:

@@ -83,7 +83,7 @@ _FORGET = re.compile(
     r"(?: (?:from|off|out of) (?:your|the) (?:system|records|database|files))?"
     r"|(?:delete|erase|wipe|forget|remove) (?:everything|all(?= (?:you|of it|about)\b))"
     r"(?: of it)?"
-    r"(?: (?:you (?:know|hold|have|"
+    r"(?: (?:(?:you|u) (?:know|hold|have|"
     r"have got|'?ve got|got|keep|store)|you'?ve got))?(?: (?:on|about) me)?"
     r"|(?:delete|erase) me"
     # "i want my data deleted", "remove my number from your system"
@@ -95,7 +95,18 @@ _FORGET = re.compile(
     r"|i (?:don'?t|do not) want (?:to be|my (?:data|details|number|info) to be) (?:on|in) (?:your|"
     r"the|this) (?:system|records|database|files|list)(?: any ?more)?"
     r"|i (?:don'?t|do not) want you (?:to have|having|keeping) my (?:data|details|number|info|"
-    r"information)(?: any ?more)?)$")
+    r"information)(?: any ?more)?"
+    # "stop storing my info", "can u wipe everything u have on me", "dont keep my messages",
+    # "can you forget what i told you"
+    r"|(?:please |pls )?stop (?:storing|keeping|saving|holding) my (?:data|details|info|"
+    r"information|messages|number)"
+    r"|(?:please |pls )?(?:don'?t|do not) (?:keep|store|save) my (?:data|details|info|"
+    r"information|messages|number)"
+    r"|(?:can|could) (?:you|u) (?:delete|erase|wipe|remove) (?:everything|all|my (?:data|details|"
+    r"info|information|messages))(?: (?:you|u) (?:have|hold|got|know|keep))?(?: (?:on|about) me)?"
+    r"|(?:(?:can|could) (?:you|u) |please )?forget (?:what|everything|all) i (?:told|said|sent)"
+    r"(?: (?:you|u))?(?: about .{1,40})?"
+    r"|unsubscribe me and (?:delete|remove|erase) my (?:data|details|info|number))$")
 
 
 _GO_AHEAD = frozenset({"please", "go ahead", "do it", "delete it", "delete it all",
