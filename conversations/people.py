@@ -258,7 +258,8 @@ def _gone(said: str, word: str) -> bool:
             rf"\bmy {w} (?:has |have |had |just |recently )*(?:left|walked out|moved out)\b"
             rf"|\b(?:split|broke|broken) up with my {w}\b|\bmy {w} and i (?:split|broke)\b",
             said) is not None) or re.search(  # "my mum doesnt know": not whom it is for
-        rf"\bmy {w} (?:doesnt|does not|dont|do not|wont|cant|mustnt|must not) (?:know|find out)\b",
+        rf"\bmy {w} (?:doesnt|does not|dont|do not|wont|mustnt|must not) (?:know(?: about| that| "
+        rf"im| i| yet|$)|find out)\b",
         said) is not None
 
 

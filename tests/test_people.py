@@ -37,6 +37,7 @@ def fresh() -> Session:
     ("since i split up with my boyfriend i live alone", "you"),
     ("my son left school, can he get a bus pass", "other"),  # a child who left is there
     ("im pregnant and 17 and my mum doesnt know", "you"),  # nor one who must not know
+    ("my mum doesnt know how to apply for a blue badge, can she get one", "other"),
     # a carer asking for themselves names whom they look after
     ("I look after my husband who has dementia, can I get any money for it", "you"),
     ("im a carer for my son can i get help", "you"),
