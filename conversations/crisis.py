@@ -373,6 +373,7 @@ _BY_A_PARENT = re.compile(
     r"|\b(?:my|our) (?:kids?|children|child|sons?|daughters?|baby|little (?:brother|sister))\b"
     r"|\b(?:school|teachers?|year [1-9]|yr [1-9]|social worker)\b")
 _EITHER = frozenset({"abuse at home", "sexual abuse or exploitation", "child"})
+_RAPED = re.compile(r"\b(?:rape|raped|raping|raep|sexually assaulted)\b")
 _IMAGES = re.compile(r"\b(?:pics?|pictures?|photos?|nudes?|images?|videos?|vids?|snaps?)\b")
 _SEXUAL = re.compile(r"\b(?:rape|raped|raping|raep|rapist|sexual|sexually|molested|molests|"
                      r"touches|touched|touching|groped|gropes|fondled)\b")
@@ -415,6 +416,8 @@ def for_whom(group: str, category: str, said: str, age: int | None, matched: str
         return "worried"
     if group == "domestic abuse" and age is not None and age < 18 and _IMAGES.search(said):
         return "online"  # "my boyfriend makes me send him pics, im 14": images taken down
+    if group == "domestic abuse" and _RAPED.search(said):
+        return "sexual"  # "i was raped by my boyfriend": Rape Crisis and a sexual assault centre
     if group != "child" or category not in _EITHER:
         return group
     by_a_parent = _BY_A_PARENT.search(_CO_PARENT.sub(" ", said))

@@ -1055,6 +1055,7 @@ def test_round_17_look_alikes_stay_quiet(text: str) -> None:
     # a child named only as whose the abuser is: the writer's partner
     ("my kids dad hits me", ("0808 2000 247", "press 55"), "teacher"),
     ("my daughters dad raped me", ("Rape Crisis",), "teacher"),
+    ("i was raped by my boyfriend 2 weeks ago", ("Rape Crisis", "111"), "teacher"),
     ("im worried my mum is suicidal", ("for them or for you",), "You matter"),
     ("my son said he wants to kill himself", ("for them or for you",), "You matter"),
     ("my daughter self harms and i want to kill myself", ("You matter",), "Papyrus"),
