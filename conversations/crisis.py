@@ -40,6 +40,11 @@ CRISIS = {
         "Domestic Abuse Helpline 0808 2000 247; under 19s, Childline 0800 1111. In danger "
         "now? Call 999; if you can't speak, press 55 when asked. " + TEAM
     ),
+    # raped or sexually assaulted long ago ("years ago", "when i was 12"): the same helplines
+    "past sexual": (
+        "It is not your fault, however long ago it was. Rape Crisis, free, any time: 0808 500 "
+        "2222. Under 19? Childline 0800 1111. In danger now? Call 999. " + TEAM
+    ),
     # raped or sexually assaulted, not said to be a child
     "sexual": (
         "It is not your fault. Hurt or in danger now? Call 999. Rape Crisis, free, any "
@@ -111,6 +116,11 @@ NEXT_STEP = {
         "You did the right thing telling someone. If you can, tell someone you trust too. "
         "If you need somewhere safe to stay, ask me about \"homeless because of domestic "
         "abuse\" when it's safe to."
+    ),
+    "past sexual": (
+        "You did the right thing telling someone. It still matters, and you can talk it "
+        "through with Rape Crisis. Counselling can help too: ask me about talking therapies "
+        "when you're ready."
     ),
     "sexual": (
         "You did the right thing telling someone. In the first few days, a sexual assault "
@@ -373,6 +383,10 @@ _BY_A_PARENT = re.compile(
     r"|\b(?:my|our) (?:kids?|children|child|sons?|daughters?|baby|little (?:brother|sister))\b"
     r"|\b(?:school|teachers?|year [1-9]|yr [1-9]|social worker)\b")
 _EITHER = frozenset({"abuse at home", "sexual abuse or exploitation", "child"})
+_WITNESSED = re.compile(r"\b(?:my|our) (?:mum|mam|mom|mother|mums|sister|brother|nan|gran)$"
+                        r"|\b(?:her|him|them)$")
+_LONG_AGO = re.compile(r"\b(?:years? ago|when i was (?:a child|little|young|\d{1,2})|as a (?:child|"
+                       r"kid)|growing up|in the past|months ago)\b")
 _RAPED = re.compile(r"\b(?:rape|raped|raping|raep|sexually assaulted)\b")
 _IMAGES = re.compile(r"\b(?:pics?|pictures?|photos?|nudes?|images?|videos?|vids?|snaps?)\b")
 _SEXUAL = re.compile(r"\b(?:rape|raped|raping|raep|rapist|sexual|sexually|molested|molests|"
@@ -418,12 +432,17 @@ def for_whom(group: str, category: str, said: str, age: int | None, matched: str
         return "online"  # "my boyfriend makes me send him pics, im 14": images taken down
     if group == "domestic abuse" and _RAPED.search(said):
         return "sexual"  # "i was raped by my boyfriend": Rape Crisis and a sexual assault centre
+    if group == "domestic abuse" and matched and not re.search(r"\b(?:me|us)$", matched) and \
+            _WITNESSED.search(matched):
+        return "unsafe"  # "my dad hits my mum": a witness, maybe a child; every helpline
     if group != "child" or category not in _EITHER:
         return group
     by_a_parent = _BY_A_PARENT.search(_CO_PARENT.sub(" ", said))
     if (age is not None and age < 19) or (age is None and by_a_parent):
         return "child"
-    return "sexual" if _SEXUAL.search(said) else "hurt"
+    if not _SEXUAL.search(said):
+        return "hurt"
+    return "past sexual" if _LONG_AGO.search(said) else "sexual"
 
 
 def crisis_text(group: str) -> str:

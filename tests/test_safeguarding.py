@@ -1056,6 +1056,11 @@ def test_round_17_look_alikes_stay_quiet(text: str) -> None:
     ("my kids dad hits me", ("0808 2000 247", "press 55"), "teacher"),
     ("my daughters dad raped me", ("Rape Crisis",), "teacher"),
     ("i was raped by my boyfriend 2 weeks ago", ("Rape Crisis", "111"), "teacher"),
+    # a witness, maybe a child; an assault long ago (second exploratory test)
+    ("my dad hits my mum", ("Childline 0800 1111", "0808 2000 247"), "put up with this"),
+    ("i was sexually assaulted years ago and still think about it", ("Rape Crisis",),
+     "first few days"),
+    ("im worried about my elderly mum, her carer shouts at her", ("Hourglass",), "teacher"),
     ("im worried my mum is suicidal", ("for them or for you",), "You matter"),
     ("my son said he wants to kill himself", ("for them or for you",), "You matter"),
     ("my daughter self harms and i want to kill myself", ("You matter",), "Papyrus"),
