@@ -212,8 +212,11 @@ def fits(entry: Entry, age: int | None, ward: str | None, times: Sequence[str]) 
 def availability_said(text: str) -> list[str]:
     """["evenings", "weekends"] for "evenings and weekends"; all three for "any time"."""
     said = text.lower()
+    refused = {t for t in TIMES  # "not weekends", "any time except evenings"
+               if re.search(rf"\b(?:not|no|except|apart from|but not) (?:on |at )?{t[:-1]}s?\b",
+                            said)}
     if re.search(r"\b(?:any ?time|anytime|all of them|whenever|flexible)\b", said):
-        return list(TIMES)
+        return [t for t in TIMES if t not in refused]
     found = [t for t in TIMES if re.search(rf"\b{t[:-1]}s?\b", said)]
     if re.search(r"\b(?:sat|sun|saturdays?|sundays?)\b", said) and "weekends" not in found:
         found.append("weekends")
@@ -225,4 +228,4 @@ def availability_said(text: str) -> list[str]:
                  r"school time)\b", said) and "weekdays" not in found and \
             not re.search(r"\b(?:not|except|apart from|but not|no)\b", said):
         found.append("weekdays")  # "mondays only", "when the kids are at school"
-    return [t for t in TIMES if t in found]
+    return [t for t in TIMES if t in found and t not in refused]

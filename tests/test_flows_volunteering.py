@@ -379,6 +379,7 @@ def test_more_shows_every_role_that_fits(tmp_path: Path, channel: str) -> None:
     ("mondays only", "Available: weekdays (mondays only)"),
     ("when the kids are at school", "Available: weekdays (when the kids are at school)"),
     ("evenings and weekends", "Available: evenings, weekends\n"),
+    ("any time except evenings", "Available: weekdays, weekends (any time except evenings)"),
 ])
 def test_when_in_their_own_words_reaches_the_organiser(talk: Talk, db, when: str,
                                                        available: str) -> None:
@@ -392,3 +393,12 @@ def test_what_happens_to_my_number_is_answered_at_the_consent_question(talk: Tal
     sign_up(talk, "30", consent="what will you do with my number")
     assert talk.state == "volunteering:consent"
     assert "Only the organiser of Friends of Riverside Park gets it" in talk.replies[-1].text
+
+
+def test_a_time_said_not_to_suit_is_not_filed_as_one(talk: Talk) -> None:
+    """"not weekends" reached the organiser as "weekends" (second exploratory test)."""
+    talk.say("friends of riverside park")
+    talk.say("1")
+    talk.say("Sam")
+    talk.say("30")
+    assert "Please say weekdays, evenings, weekends or any time" in talk.say("not weekends")
