@@ -182,7 +182,7 @@ _IS_DISABLED = re.compile(r"\b(i'?m|i am|im|he'?s|he is|hes|she'?s|she is|shes|t
                           r"partner|mum|dad|mother|father|nan|grandad|brother|sister)) "
                           r"(?:ha(?:ve|s)|ha(?:ve|s) got|got|suffers? (?:from|with)|lives? with|"
                           r"had(?= a stroke)) "
-                          r"(?:a |an )?(?:copd|emphysema|dementia|alzheimers|parkinsons|"
+                          r"(?:a |an )?(?:copd|emphysema|dementia|alzheimers|parkinsons|ms|mnd|"
                           r"multiple sclerosis|motor neurone disease|arthritis|epilepsy|"
                           r"cerebral palsy|autism|adhd|a learning disability|learning "
                           r"disabilities|a disability|a long term (?:health )?condition|heart "

@@ -726,3 +726,10 @@ def test_what_about_my_partner_asking_what_counts_is_no_new_check(talk: Talk) ->
     talk.say("can i get council tax reduction")
     talk.say("34")
     assert "How old is your partner" not in talk.say("what about my partner, do his wages count?")
+
+
+def test_a_condition_named_answers_the_disability_question() -> None:
+    """"she has ms" during a wife's Blue Badge check stopped it (second exploratory test)."""
+    session = Session("sms", "9")
+    people.note_subject(session, "my wife")
+    assert "other:disabled" in people.note_facts(session, "she has ms")
