@@ -1,7 +1,8 @@
 """Veto complaints: object to a service or a council proposal, withdraw it, list proposals.
 
-States: `objection:offer` (a plan was shown, or "not happy with that" came after a service:
-"yes" objects, "no" records nothing), `objection:what` (waiting for
+States: `objection:offer` (a plan was shown: "yes" objects; or "not happy with that" came
+after a service: object or the wrong answer, "yes" alone asks which; "no" records nothing),
+`objection:what` (waiting for
 what it is about), `objection:confirm` ("Do you mean X?"), `objection:postcode`,
 `objection:reason`. See objection.md.
 """
@@ -207,7 +208,6 @@ def about(ctx: Context, session: Session, entry: Entry, reason: str | None = Non
     if entry.kind == "proposal":
         return [ask(session, "objection:confirm", f"Do you want to object to {entry.title}?",
                     [YES, NO])]
-    # "yes" to it objects, as after a plan
     return [ask(session, "objection:offer", f"Sorry to hear that. Do you want to object to "
                 f"{entry.title}, or was it the wrong answer?",
                 [(f"Object to {entry.title}", f"object:{entry.id}"),
