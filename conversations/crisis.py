@@ -181,7 +181,6 @@ HELP_FOR = {"hunger": "no food, need a free food parcel",
 MORE_HELP = {
     "child": "worried about a child, childrens social care, young peoples counselling",
     "hurt": "domestic abuse support, refuge", "domestic abuse": "domestic abuse support, refuge",
-    "sexual": "sexual health clinic, emergency contraception",
     "suicide": "mental health support, counselling, talking therapy",
     "online": "bullying and online safety support",
     "unsafe": "domestic abuse support, worried about a child, young peoples counselling",
@@ -387,10 +386,11 @@ _WITNESSED = re.compile(r"\b(?:my|our) (?:mum|mam|mom|mother|mums|sister|brother
                         r"|\b(?:her|him|them)$")
 _LONG_AGO = re.compile(r"\b(?:years? ago|when i was (?:a child|little|young|\d{1,2})|as a (?:child|"
                        r"kid)|growing up|in the past|months ago)\b")
-_RAPED = re.compile(r"\b(?:rape|raped|raping|raep|sexually assaulted)\b")
+_RAPE_WORDS = "rape|raped|raping|raep"
+_RAPED = re.compile(rf"\b(?:{_RAPE_WORDS}|sexually assaulted)\b")
 _IMAGES = re.compile(r"\b(?:pics?|pictures?|photos?|nudes?|images?|videos?|vids?|snaps?)\b")
-_SEXUAL = re.compile(r"\b(?:rape|raped|raping|raep|rapist|sexual|sexually|molested|molests|"
-                     r"touches|touched|touching|groped|gropes|fondled)\b")
+_SEXUAL = re.compile(rf"\b(?:{_RAPE_WORDS}|rapist|sexual|sexually|molested|molests|touches|"
+                     r"touched|touching|groped|gropes|fondled)\b")
 
 
 _FIRST_PERSON = re.compile(r"\b(?:i|im|me|my|myself|we|us)\b")
@@ -432,8 +432,7 @@ def for_whom(group: str, category: str, said: str, age: int | None, matched: str
         return "online"  # "my boyfriend makes me send him pics, im 14": images taken down
     if group == "domestic abuse" and _RAPED.search(said):
         return "sexual"  # "i was raped by my boyfriend": Rape Crisis and a sexual assault centre
-    if group == "domestic abuse" and matched and not re.search(r"\b(?:me|us)$", matched) and \
-            _WITNESSED.search(matched):
+    if group == "domestic abuse" and _WITNESSED.search(matched):
         return "unsafe"  # "my dad hits my mum": a witness, maybe a child; every helpline
     if group != "child" or category not in _EITHER:
         return group

@@ -205,10 +205,10 @@ class Engine:
         that fit the age; None for anything else (answered as usual)."""
         if means_it(said):  # "i wanna die lol jk", then "not really jk"
             return [Outbound(crisis_text(group), urgent=True), Outbound(next_step(group))]
-        if (given := _AGE_GIVEN.fullmatch(said.strip(" .!?"))) and int(given.group(1)) >= 8:
-            people.record(session, "you", "age", int(given.group(1)))  # not "1 sec"
+        if (age := entitlement.age_alone(said.strip(" .!?"))) is not None and age >= 8:
+            people.record(session, "you", "age", age)  # "im 13"; not "1 sec"
             return [Outbound(AGE_NOTED)]
-        if privacy.wants_it_deleted(said) or _DELETE_MESSAGES.search(said):
+        if privacy.asks_to_delete(said):
             set_aside(session)  # "he reads my texts, can you delete this"
             return [Outbound(DELETE_ON_PHONE), *privacy.ask_forget(session)]
         if _WHERE_SAFE.search(said) and (places := self._services(session, safe_place(group))):
@@ -776,14 +776,9 @@ OLDER, YOUNGER = 50, 25  # an entry from this age up, or up to this one, is made
 TEENS = 11  # an entry for young people from this age up is one they would ask for themselves
 
 
-_DELETE_MESSAGES = re.compile(r"\b(?:delete|erase|wipe|remove|get rid of) (?:this|these|that|my|"
-                              r"the|our) ?(?:messages?|texts?|chat|conversation|it)?\b")
 _WHERE_SAFE = re.compile(r"\bwhere (?:can|do|could|should|will) (?:i|we) (?:go|stay|sleep|live)\b"
                          r"|\bsomewhere (?:safe|to stay|to go|to sleep)\b|\b(?:a|the) refuge\b"
                          r"|\bsafe place\b")
-_AGE_GIVEN = re.compile(r"(?:i'?m |im |i am |age |aged )?(\d{1,2})(?: years? old| yo| yrs?)?")
-
-
 def said_age(session: Session, text: str) -> int | None:
     """The age of whoever the message is about, when it was given ("my son is 3", "i am
     78"); a check's entitlements keep their own age questions (eligibility.py)."""

@@ -341,8 +341,8 @@ def note_facts(session: Session, text: str) -> list[str]:
             other["child"] = True
             _household_children(session, [other_age])
     self_age = _self_age(said)
-    if self_age is None and (year := _IN_YEAR.search(said)) and 1 <= int(year.group(1)) <= 13:
-        self_age = int(year.group(1)) + 4  # "im in yr 9": 13, the youngest in it
+    if self_age is None and (year := _IN_YEAR.search(said)):
+        self_age = _youngest_in(int(year.group(1)))  # "im in yr 9": 13
     if self_age is not None:
         _store(session, "you", AGE, self_age)
         learned.append("you:age")
@@ -534,6 +534,11 @@ _SCHOOL_YEAR = re.compile(r"^(?:(?:he|she|they|hes|shes|theyre|he is|she is|they
 _IN_YEAR = re.compile(rf"\b(?:i'?m|i am) in (?:year|yr|y) ?(\d{{1,2}})\b{_NOT_SCHOOL}")
 
 
+def _youngest_in(year: int) -> int | None:
+    """The age of the youngest in a school year (year 5: 9), None for no such year."""
+    return year + 4 if 1 <= year <= 13 else None
+
+
 def school_year_age(said: str) -> tuple[int, str] | None:
     """(age, the year as said) for "he is in year 5" (9), "reception" (4), "nursery" (3)."""
     found = _SCHOOL_YEAR.match(said.strip(" .!?"))
@@ -541,7 +546,8 @@ def school_year_age(said: str) -> tuple[int, str] | None:
         return None
     if found.group(1):
         year = int(found.group(1))
-        return (year + 4, f"year {year}") if 1 <= year <= 13 else None
+        age = _youngest_in(year)
+        return None if age is None else (age, f"year {year}")
     return (4, "reception") if found.group(2) else (3, "nursery")
 
 

@@ -209,12 +209,14 @@ def fits(entry: Entry, age: int | None, ward: str | None, times: Sequence[str]) 
     return not when or not times or bool(when & set(times))
 
 
+_NOT = "(?:not|no|except|apart from|but not)"  # a time that does not suit
+
+
 def availability_said(text: str) -> list[str]:
     """["evenings", "weekends"] for "evenings and weekends"; all three for "any time"."""
     said = text.lower()
     refused = {t for t in TIMES  # "not weekends", "any time except evenings"
-               if re.search(rf"\b(?:not|no|except|apart from|but not) (?:on |at )?{t[:-1]}s?\b",
-                            said)}
+               if re.search(rf"\b{_NOT} (?:on |at )?{t[:-1]}s?\b", said)}
     if re.search(r"\b(?:any ?time|anytime|all of them|whenever|flexible)\b", said):
         return [t for t in TIMES if t not in refused]
     found = [t for t in TIMES if re.search(rf"\b{t[:-1]}s?\b", said)]
@@ -226,6 +228,6 @@ def availability_said(text: str) -> list[str]:
                  r"thursdays?|fri|fridays?|daytimes?|during the day|mornings?|afternoons?|"
                  r"school hours|(?:when|while) (?:the|my) (?:kids|children) (?:are|is) at school|"
                  r"school time)\b", said) and "weekdays" not in found and \
-            not re.search(r"\b(?:not|except|apart from|but not|no)\b", said):
+            not re.search(rf"\b{_NOT}\b", said):
         found.append("weekdays")  # "mondays only", "when the kids are at school"
     return [t for t in TIMES if t in found and t not in refused]

@@ -68,8 +68,8 @@ _AGE_AFTER = (r"(?:[,?.!]*\s*(?:and )?(?:i'?m|i am|he'?s|he is|she'?s|she is|the
 _GENERAL = (r"(?: (?:else|other|extra|more|financial|money|help|support|benefits?|grants?|"
             r"discounts?|entitlements?|things|stuff|sort of|kind of|kinds of|types? of))")
 # "what can i get for my 3 kids, theyre 2, 5 and 13 and we're on uc": the facts follow
-_FOR_FAMILY = (r"(?: for (?:my|our) (?:\d |two |three |four |five )?(?:kids|children|child|"
-               r"sons?|daughters?|boys|girls|family|baby|grandchildren)"
+_FOR_FAMILY = (r"(?P<family> for (?:my|our) (?:\d |two |three |four |five )?(?:kids|children|"
+               r"child|sons?|daughters?|boys|girls|family|baby|grandchildren)"
                r"(?:,? (?:they'?re|theyre|they are|aged|who are|he'?s|she'?s|he is|she is|and|"
                r"we|we'?re|were|as|on)\b.*)?)?")
 _ALL_CHECK = re.compile(
@@ -105,11 +105,10 @@ YOUNGEST_WRITER = 10  # an entry only for children younger than this is never th
 _FILLER = re.compile(r"^(?:i mean|well|erm+|um+|uh+|hmm+|so|oh)\b[,.\s]*", re.IGNORECASE)
 _ANSWER_CLAUSES = re.compile(r"\s*(?:[,;.!?]|\bbut\b|\bthough\b|\balthough\b)\s*")
 # "no, but my partner does": the household's benefit is the answer (not a disability's)
-_HOUSEHOLD_GETS = re.compile(r"(?:^|[,;]\s*|\bbut\s+)(?:my|our) (?:partner|husband|wife|"
-                             r"mum|mam|mom|dad|parents|boyfriend|girlfriend) (?:does|do|is|are)"
-                             r"(?: on it| on them)?$")
-_HOUSEHOLD_MEMBER = re.compile(r"\b(?:my|our) (?:partner|husband|wife|mum|mam|mom|dad|parents|"
-                               r"boyfriend|girlfriend|other half|hubby)\b")
+_HOUSEHOLD_WHO = "partner|husband|wife|mum|mam|mom|dad|parents|boyfriend|girlfriend"
+_HOUSEHOLD_GETS = re.compile(rf"(?:^|[,;]\s*|\bbut\s+)(?:my|our) (?:{_HOUSEHOLD_WHO}) "
+                             r"(?:does|do|is|are)(?: on it| on them)?$")
+_HOUSEHOLD_MEMBER = re.compile(rf"\b(?:my|our) (?:{_HOUSEHOLD_WHO}|other half|hubby)\b")
 _ONLY_NOT_ME = re.compile(r"^(?:but )?(?:i dont|i do not|i dont get (?:it|anything|any)|not me|"
                           r"i dont claim|i am not|im not|i dont personally|not in my name)$")
 _READ_AS: dict[bool | None, YesNo] = {True: "yes", False: "no", None: "unknown"}
@@ -128,16 +127,20 @@ OFFER = "Would you like to check if you can get it?"
 WHO_QUESTION = "Is this for you or for someone else?"
 
 
-def wants_all(text: str) -> bool:
-    """"what can I get?", also after facts: "my son is 9, what can he get?"."""
+def _all_check(text: str) -> re.Match[str] | None:
     said = words(text).rstrip("?").strip()
     starts = [0, *(found.start() for found in re.finditer(r"\b(?:what|which)\b", said))]
-    return any(_ALL_CHECK.match(said[start:]) for start in starts)
+    return next((found for start in starts if (found := _ALL_CHECK.match(said[start:]))), None)
+
+
+def wants_all(text: str) -> bool:
+    """"what can I get?", also after facts: "my son is 9, what can he get?"."""
+    return _all_check(text) is not None
 
 
 def for_family(text: str) -> bool:
     """"what can i get for my kids": the check is theirs, though "i" asks."""
-    return re.search(r"\b(?:get|claim|have|qualify for) for (?:my|our)\b", words(text)) is not None
+    return (found := _all_check(text)) is not None and bool(found.group("family"))
 
 
 def wants_one(text: str) -> str | None:
@@ -183,8 +186,7 @@ def check_choices(session: Session, entry: Entry) -> list[Choice]:
         c.code == people.CARER and not c.negated for c in entry.criteria)
     label = f"For {named}" if named.startswith("your ") and not cared_for else \
         "For someone else"
-    target = entry.id
-    return [("Check for me", f"check:{target}"), (label, f"check-other:{target}")]
+    return [("Check for me", f"check:{entry.id}"), (label, f"check-other:{entry.id}")]
 
 
 def start(ctx: Context, session: Session, target: str,
@@ -246,6 +248,12 @@ def subject_of(session: Session) -> people.Subject:
 
 def _subject_in(flow: dict[str, Any]) -> people.Subject:
     return "other" if flow.get("for") == "other" else "you"
+
+
+def age_alone(said: str) -> int | None:
+    """An age said as nothing but an age ("13", "im 13", "13 years old"), within 0-120."""
+    found = _AGE.match(said)
+    return int(found.group(1)) if found is not None and int(found.group(1)) <= 120 else None
 
 
 def parse_age(text: str) -> int | list[int] | str | None:
@@ -310,7 +318,7 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
         age = parse_age(text)
         if subject is None and (parse_yes_no(text) == "yes" or isinstance(age, int)):
             subject = "you"  # "yes" or "45" to "Is this for you or for someone else?"
-            if isinstance(age, int) and not isinstance(age, bool):
+            if isinstance(age, int):
                 people.record(session, "you", AGE, age)
         if subject is None:
             return None
@@ -449,7 +457,7 @@ def _corrected(ctx: Context, session: Session, text: str, flow: dict[str, Any]
         code = AGE  # "she's 5", "yes", then "sorry i meant 17": the age
     if code == AGE:  # "sorry i meant 15"
         age = parse_age(answer)
-        if not isinstance(age, int) or isinstance(age, bool):
+        if not isinstance(age, int):
             return None
         session.data["flow"] = flow
         people.record(session, subject, AGE, age)

@@ -163,6 +163,16 @@ def wants_it_deleted(text: str) -> bool:
     return _DELETE_IT.match(_plain(text)) is not None
 
 
+_DELETE_MESSAGES = re.compile(r"\b(?:delete|erase|wipe|remove|get rid of) (?:this|these|that|my|"
+                              r"the|our) ?(?:messages?|texts?|chat|conversation|it)?\b")
+
+
+def asks_to_delete(text: str) -> bool:
+    """"can you delete it?", or a sentence that asks for messages to go ("he reads my texts,
+    can you delete this")."""
+    return wants_it_deleted(text) or _DELETE_MESSAGES.search(words(text)) is not None
+
+
 def ask_forget(session: Session, member: str = "") -> list[Outbound]:
     """The question before FORGET ME; `member` says what it does to a time-bank member."""
     end_flow(session)
