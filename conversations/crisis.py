@@ -57,6 +57,14 @@ CRISIS = {
         "them or for you: Samaritans 116 123, text SHOUT to 85258. A young person? Papyrus "
         "HOPELINE247 0800 068 4141, Childline 0800 1111 (under 19s). " + TEAM
     ),
+    # someone else hurt, away from the writer's home ("my mate's dad hits him", "my friend
+    # is being abused by her boyfriend", "my son is being groomed"): helplines for them,
+    # and for the one who worries
+    "another": (
+        "Thank you for telling me. If they are in danger now, call 999. Free, any time: "
+        "Childline 0800 1111 for under 19s; NSPCC 0808 800 5000 if you're worried about a "
+        "child; Domestic Abuse Helpline 0808 2000 247, for them or for you. " + TEAM
+    ),
     "domestic abuse": (
         "You don't have to put up with this. National Domestic Abuse Helpline, free, "
         "day and night: 0808 2000 247 (Refuge). In danger now? Call 999; if you can't "
@@ -132,6 +140,11 @@ NEXT_STEP = {
         "asking about suicide does not put the idea in their head. When you're ready, tell "
         "me what help you're looking for, for them or for you."
     ),
+    "another": (
+        "It's good that you're looking out for them. Don't confront the person hurting them. "
+        "If you can, let them know you're there and it isn't their fault. When you're ready, "
+        "tell me what help you're looking for, for them or for you."
+    ),
     "domestic abuse": (
         "It isn't your fault. If you need somewhere safe to stay, the council's housing "
         "team must help: ask me about \"homeless because of domestic abuse\" when it's "
@@ -183,6 +196,7 @@ MORE_HELP = {
     "hurt": "domestic abuse support, refuge", "domestic abuse": "domestic abuse support, refuge",
     "suicide": "mental health support, counselling, talking therapy",
     "online": "bullying and online safety support",
+    "another": "worried about a child, domestic abuse support",
     "unsafe": "domestic abuse support, worried about a child, young peoples counselling",
     **HELP_FOR,
 }
@@ -380,10 +394,14 @@ _BY_A_PARENT = re.compile(
     r"nan|nana|gran|grandad|grandma|uncle|auntie|aunt|carer|mums?|dads?) ?(?:bf|gf|boyfriend|"
     r"girlfriend|partner|husband|wife)?\b"
     r"|\b(?:my|our) (?:kids?|children|child|sons?|daughters?|baby|little (?:brother|sister))\b"
-    r"|\b(?:school|teachers?|year [1-9]|yr [1-9]|social worker)\b")
+    r"|\b(?:school|skool|skl|teachers?|year [1-9]|yr [1-9]|social worker)\b")
+# the writer's own parent, or a parent's partner, doing it: at the writer's home
+_HOME_ABUSER = re.compile(r"\b(?:my|me|our) (?:step ?|foster )?(?:mum|mam|mom|mummy|mother|dad|"
+                          r"daddy|father|parents?|mums|dads|moms)\b")
+_PASSIVE = re.compile(r"\b(?:is|are|was|were|being|been|gets|getting|got)\b")
 _EITHER = frozenset({"abuse at home", "sexual abuse or exploitation", "child"})
-_WITNESSED = re.compile(r"\b(?:my|our) (?:mum|mam|mom|mother|mums|sister|brother|nan|gran)$"
-                        r"|\b(?:her|him|them)$")
+_FAMILY_HURT = r"\b(?:my|our) (?:mum|mam|mom|mother|mums|sister|brother|nan|gran)$"
+_WITNESSED = re.compile(rf"{_FAMILY_HURT}|\b(?:her|him|them)$")
 _LONG_AGO = re.compile(r"\b(?:years? ago|when i was (?:a child|little|young|\d{1,2})|as a (?:child|"
                        r"kid)|growing up|in the past|months ago)\b")
 _RAPE_WORDS = "rape|raped|raping|raep"
@@ -419,6 +437,25 @@ def _worried_about(said: str, matched: str) -> bool:
     return at > 0 and _SAID_OF.search(said[:at]) is not None
 
 
+def _about_another(said: str, matched: str) -> bool:
+    """Whether the one hurt is someone away from the writer's home: the words that raised
+    the concern end with them ("my mates dad hits him", "neighbour hits his kids") or say
+    what is done to them ("my friend is being abused by her boyfriend", "my son is being
+    groomed"), with no first person among the words ("being abused by my boyfriend") and
+    no parent of the writer's doing it ("my mums boyfriend hits her")."""
+    if not matched or _HOME_ABUSER.search(said) or re.search(_FAMILY_HURT, matched):
+        return False
+    if _FIRST_PERSON.search(re.sub(rf"\b{_THIRD_PERSON}\b", " ", matched)):
+        return False
+    if re.search(rf"\b{_THIRD_PERSON}$", matched):
+        return True
+    if not _PASSIVE.search(matched):
+        return False
+    at = said.find(matched)
+    return re.match(rf"{_THIRD_PERSON}\b", matched) is not None or \
+        (at > 0 and _SAID_OF.search(said[:at]) is not None)
+
+
 def for_whom(group: str, category: str, said: str, age: int | None, matched: str = "") -> str:
     """The helplines for a concern, knowing whom it may be about (`said`: plain lower-case
     words; `matched`: the words that raised it): "worried" for suicide or self-harm said of
@@ -428,6 +465,8 @@ def for_whom(group: str, category: str, said: str, age: int | None, matched: str
     "sexual", which name the adult helplines too."""
     if group == "suicide" and _worried_about(said, matched):
         return "worried"
+    if group in ("child", "domestic abuse") and _about_another(said, matched):
+        return "another"
     if group == "domestic abuse" and age is not None and age < 18 and _IMAGES.search(said):
         return "online"  # "my boyfriend makes me send him pics, im 14": images taken down
     if group == "domestic abuse" and _RAPED.search(said):

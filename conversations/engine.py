@@ -239,7 +239,7 @@ class Engine:
             age = known
         group = for_whom(concern.group, concern.category, words(text).replace("'", ""), age,
                          concern.words)
-        if group == "worried":  # the services that fit the one they are worried about
+        if group in ("worried", "another"):  # services that fit the one they worry about
             age = people.other_age(text)
         session.data["disclosed"] = group  # the next message gets a gentle reply
         session.data.pop("data_shown", None)  # "can you delete it" is no longer FORGET ME

@@ -1064,6 +1064,17 @@ def test_round_17_look_alikes_stay_quiet(text: str) -> None:
     ("im worried my mum is suicidal", ("for them or for you",), "You matter"),
     ("my son said he wants to kill himself", ("for them or for you",), "You matter"),
     ("my daughter self harms and i want to kill myself", ("You matter",), "Papyrus"),
+    # someone else hurt, away from the writer's home: helplines for them and for the writer,
+    # not the victim's text (third exploratory test)
+    ("my mate's dad hits him, hes 14", ("NSPCC 0808 800 5000", "Childline 0800 1111",
+                                        "for them or for you"), "Nobody has the right"),
+    ("my friend is being abused by her boyfriend, what do i do",
+     ("0808 2000 247", "for them or for you"), "somewhere safe to stay"),
+    ("im scared my son is being groomed online", ("NSPCC 0808 800 5000",), "like a teacher"),
+    ("i am being abused by my boyfriend", ("0808 2000 247",), "for them or for you"),
+    ("my mums boyfriend hits her and im scared, im 12", ("Childline 0800 1111",),
+     "for them or for you"),
+    ("sum1 at skl keeps hittin me", ("Childline 0800 1111",), "Domestic Abuse"),
 ])
 def test_the_helplines_fit_whom_a_disclosure_is_about(said: str, contacts: tuple[str, ...],
                                                       not_told: str) -> None:
