@@ -188,13 +188,16 @@ HELP_FOR = {"hunger": "no food, need a free food parcel",
             "worried": "mental health support, counselling",
             "thrown out": "kicked out by parents, homeless, nowhere to stay",
             "adult": "safeguarding vulnerable adults, adult social care",
-            "welfare": "safeguarding vulnerable adults, adult social care"}
+            "welfare": "safeguarding vulnerable adults, adult social care",
+            "suicide": "mental health support, counselling, talking therapy"}
+# looked up only when the writer's age is known: the catalogue's mental health services are
+# each for an age group ("im 15 and i cut myself" gets the young people's)
+_BY_AGE = frozenset({"suicide"})
 
 # what is looked up when, after the helplines, the person asks "what help is there?"
 MORE_HELP = {
     "child": "worried about a child, childrens social care, young peoples counselling",
     "hurt": "domestic abuse support, refuge", "domestic abuse": "domestic abuse support, refuge",
-    "suicide": "mental health support, counselling, talking therapy",
     "online": "bullying and online safety support",
     "another": "worried about a child, domestic abuse support",
     "unsafe": "domestic abuse support, worried about a child, young peoples counselling",
@@ -488,9 +491,9 @@ def crisis_text(group: str) -> str:
     return CRISIS.get(group, GENERAL)
 
 
-def help_for(group: str) -> str:
+def help_for(group: str, age: int | None = None) -> str:
     """What to look up in the catalogue for this concern ("" for nothing)."""
-    return HELP_FOR.get(group, "")
+    return "" if group in _BY_AGE and age is None else HELP_FOR.get(group, "")
 
 
 def next_step(group: str) -> str:

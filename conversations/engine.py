@@ -249,10 +249,11 @@ class Engine:
         asks = _ASKS_FOR.search(rest_text) is not None  # not "im 13 and ...": no C-Card
         rest = self.matcher.search(rest_text, limit=1) if asks else None
         found = [rest.best.entry] if rest is not None and rest.answered and rest.best else []
-        if help_for(group):  # "i got no food": the food bank too
-            helps = self.matcher.search(help_for(group), limit=3)
+        if search := help_for(group, age):  # "i got no food": the food bank too
+            helps = self.matcher.search(search, limit=3)
             found += [m.entry for m in helps.matches if helps.answered
-                      and m.entry.kind != "volunteering" and m.entry not in found][:1]
+                      and m.entry.kind != "volunteering" and m.entry not in found
+                      and not (age is not None and age_fails(m.entry, age))][:1]
         if age is not None:  # at 15, no service for 16 to 24
             found = [entry for entry in found if not age_fails(entry, age)]
         for entry in found:

@@ -1168,3 +1168,20 @@ def test_delete_this_after_a_disclosure_says_what_stays_on_the_phone(tmp_path: P
 ])
 def test_second_exploratory_tests_disclosures(tmp_path: Path, said: str, expected: str) -> None:
     assert expected in _sample_talk(tmp_path).say(said)
+
+
+@pytest.mark.parametrize(("said", "shown"), [
+    ("im 15 and i cut myself last night", ["young-peoples-mental-health"]),
+    ("im 40 and i want to end it", ["adult-talking-therapies"]),
+    ("i want to kill myself", []),  # no age: each service is for an age group
+])
+def test_an_age_given_with_self_harm_brings_the_mental_health_service_for_it(
+    tmp_path: Path, said: str, shown: list[str]
+) -> None:
+    """A 15-year-old who cut herself got the helplines and nothing the council offers,
+    though a parent writing of her got Open Door (third exploratory test)."""
+    talk = _sample_talk(tmp_path)
+    told = talk.say(said)
+    assert talk.replies[0].urgent and "Samaritans 116 123" in told
+    assert [r.entry.id for r in talk.replies if r.entry] == shown
+    assert "helpful" not in told
