@@ -93,6 +93,12 @@ CRISIS = {
         "make you sign things. Hourglass, for abuse of older people, free and "
         "confidential: 0808 808 8141. In danger now? Call 999. " + TEAM
     ),
+    # the same, of someone the writer is worried about ("her carer shouts at her")
+    "adult other": (
+        "If they are in danger now, call 999. Hourglass, for anyone worried about an older "
+        "or vulnerable person, free and confidential: 0808 808 8141. It is not their fault, "
+        "and you can tell the council for them. " + TEAM
+    ),
     # a neighbour not seen for days
     "welfare": (
         "If you think they may be hurt or ill inside, call 999 now. If not, ask other "
@@ -166,6 +172,10 @@ NEXT_STEP = {
         "I'm glad you told me. The council's adult social care team can look into it and "
         "help keep you safe. When you're ready, tell me what else you need."
     ),
+    "adult other": (
+        "Thank you for looking out for them. The council's adult social care team can look "
+        "into it and help keep them safe. When you're ready, tell me what else you need."
+    ),
     "welfare": (
         "Thank you for looking out for them. If nobody can reach them or has a key, don't "
         "wait: call 101, or 999 if you think they are hurt."
@@ -188,6 +198,7 @@ HELP_FOR = {"hunger": "no food, need a free food parcel",
             "worried": "mental health support, counselling",
             "thrown out": "kicked out by parents, homeless, nowhere to stay",
             "adult": "safeguarding vulnerable adults, adult social care",
+            "adult other": "safeguarding vulnerable adults, adult social care",
             "welfare": "safeguarding vulnerable adults, adult social care",
             "suicide": "mental health support, counselling, talking therapy"}
 # looked up only when the writer's age is known: the catalogue's mental health services are
@@ -429,9 +440,9 @@ _CO_PARENT = re.compile(r"\b(?:my|our) (?:kids?|childrens?|sons?|daughters?|baby
 
 
 def _worried_about(said: str, matched: str) -> bool:
-    """Whether the words that raised a suicide or self-harm concern are said of someone
-    else ("wants to kill himself", "my son has been cutting"), not the writer ("feeling
-    suicidal since my dad died")."""
+    """Whether the words that raised a suicide, self-harm or adult-abuse concern are said of
+    someone else ("wants to kill himself", "my son has been cutting", "her carer shouts at
+    her"), not the writer ("feeling suicidal since my dad died", "takes my pension")."""
     if not matched or _FIRST_PERSON.search(re.sub(rf"\b{_THIRD_PERSON}\b", " ", matched)):
         return False  # "kill myself"; not the "my" of "my son is self harming"
     if _SOMEONE_ELSE.search(matched):
@@ -468,6 +479,8 @@ def for_whom(group: str, category: str, said: str, age: int | None, matched: str
     "sexual", which name the adult helplines too."""
     if group == "suicide" and _worried_about(said, matched):
         return "worried"
+    if group == "adult" and _worried_about(said, matched):
+        return "adult other"  # "my son's carer has been taking money from his bank card"
     if group in ("child", "domestic abuse") and _about_another(said, matched):
         return "another"
     if group == "domestic abuse" and age is not None and age < 18 and _IMAGES.search(said):

@@ -1061,6 +1061,13 @@ def test_round_17_look_alikes_stay_quiet(text: str) -> None:
     ("i was sexually assaulted years ago and still think about it", ("Rape Crisis",),
      "first few days"),
     ("im worried about my elderly mum, her carer shouts at her", ("Hourglass",), "teacher"),
+    # an adult's money taken: the text for the victim, or for the one who worries
+    ("im worried about my elderly mum, her carer shouts at her", ("for anyone worried",),
+     "your money"),
+    ("my son's carer has been taking money from his bank card", ("Hourglass", "999"),
+     "your money"),
+    ("my son takes my pension money and won't give it back", ("your money", "Hourglass"),
+     "for anyone worried"),
     ("im worried my mum is suicidal", ("for them or for you",), "You matter"),
     ("my son said he wants to kill himself", ("for them or for you",), "You matter"),
     ("my daughter self harms and i want to kill myself", ("You matter",), "Papyrus"),
