@@ -143,13 +143,13 @@ def render_sms(reply: Outbound, room: int = BUDGET, label_limit: int = LABEL_LIM
 
 
 def render_sms_all(replies: Sequence[Outbound]) -> list[str]:
-    """All replies to one message as SMS bodies: crisis contacts first and whole; the rest
-    as one body of at most two segments. When they do not fit, the longest texts are cut
-    to whole sentences (entry summaries last, never below MIN_CARD), never the choices;
-    then whole sentences are left out (`_fewer_sentences`), and only when that is not
-    enough is a text cut inside a sentence."""
-    urgent = [to_gsm7(r.text) for r in replies if r.urgent]
-    rest = [r for r in replies if not r.urgent]
+    """All replies to one message as SMS bodies: crisis contacts and safety steps first and
+    whole (`Outbound.whole`); the rest as one body of at most two segments. When they do not
+    fit, the longest texts are cut to whole sentences (entry summaries last, never below
+    MIN_CARD), never the choices; then whole sentences are left out (`_fewer_sentences`),
+    and only when that is not enough is a text cut inside a sentence."""
+    urgent = [to_gsm7(r.text) for r in replies if r.whole]
+    rest = [r for r in replies if not r.whole]
     if not rest:
         return urgent
     for texts in _fewer_sentences(rest):  # long choice labels are shortened before a
@@ -262,19 +262,19 @@ def render_telegram(reply: Outbound) -> str:
 def render_telegram_all(replies: Sequence[Outbound]) -> list[tuple[str, tuple[str, ...]]]:
     """All replies to one message as Telegram messages (HTML text, button labels). A reply
     without buttons is joined to the next, so an answer and its follow-up question arrive as
-    one message: fewer sends under Telegram's 30-a-second limit. Crisis contacts always
-    stand alone, first."""
+    one message: fewer sends under Telegram's 30-a-second limit. Crisis contacts and safety
+    steps always stand alone, first."""
     messages: list[tuple[str, tuple[str, ...]]] = []
     alone = True
     for reply in replies:
         text = render_telegram(reply)
-        if messages and not alone and not messages[-1][1] and not reply.urgent:
+        if messages and not alone and not messages[-1][1] and not reply.whole:
             joined = messages[-1][0] + "\n\n" + text
             if len(joined) <= TELEGRAM_LIMIT:
                 messages[-1] = (joined, reply.choices)
                 continue
         messages.append((text, reply.choices))
-        alone = reply.urgent
+        alone = reply.whole
     return messages
 
 

@@ -28,7 +28,7 @@ import sqlite_utils
 from catalogue.matcher import ALTERNATIVE, Match, Matcher, SearchResult
 from catalogue.model import Circumstance, Entry
 from catalogue.store import ensure_catalogue, load_circumstances
-from conversations import follow_up, people, records, smalltalk
+from conversations import follow_up, hazards, people, records, smalltalk
 from conversations.aside import OFFERS, forget_set_aside_if_taken_up, resume, set_aside
 from conversations.councillors.responses import add_reply, replied_response
 from conversations.crisis import (
@@ -532,6 +532,13 @@ class Engine:
     # -- answering ----------------------------------------------------------------------
 
     def answer(self, session: Session, text: str, ctx: Context) -> list[Outbound]:
+        """The answer to a question, after the safety step for a danger in the home it
+        tells of ("water is coming through the electrics": conversations/hazards.py)."""
+        replies = self._answer(session, text, ctx)
+        warning = hazards.warning(text)
+        return [Outbound(warning, safety=True), *replies] if warning else replies
+
+    def _answer(self, session: Session, text: str, ctx: Context) -> list[Outbound]:
         end_flow(session)
         age = said_age(session, text)  # with an age, more are looked at for one that fits
         found = services_first(self.matcher.search(follow_up.searched_words(text),

@@ -41,6 +41,13 @@ class Outbound:
     entry: Entry | None = None
     urgent: bool = False  # safeguarding replies: never trimmed, always sent first
     erased: bool = False  # FORGET ME done: channels must not log this exchange either
+    safety: bool = False  # a danger in the home (conversations/hazards.py): as `urgent`,
+    # never trimmed and sent first, but nobody has disclosed harm: no safeguarding alert
+
+    @property
+    def whole(self) -> bool:
+        """Sent first, alone and never trimmed: crisis contacts and safety steps."""
+        return self.urgent or self.safety
 
 
 @dataclass

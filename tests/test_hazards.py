@@ -1,0 +1,57 @@
+"""A danger in the home (conversations/hazards.py): the safety step first and whole, on SMS
+too, then the answer; no safeguarding alert, since nobody has disclosed harm."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.assistant import Assistant
+from bot.notify import pending_alerts
+from bot.render import render_sms_all
+from bot.store import open_store
+from catalogue.importer import load_sample
+from conversations.hazards import CARBON_MONOXIDE, ELECTRICS, GAS, SPARKS, warning
+from conversations.types import Inbound
+
+WHEN = datetime(2025, 3, 3, 16, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(("said", "step"), [
+    ("Help! My basement has flooded and water is coming through the electrics", ELECTRICS),
+    ("water is dripping from the light fitting in the bathroom", ELECTRICS),
+    ("my sockets are wet from the leak", ELECTRICS),
+    ("i can smell gas in the kitchen", GAS),
+    ("theres a gas leak in my flat", GAS),
+    ("my CO alarm keeps going off", CARBON_MONOXIDE),
+    ("the plug socket is sparking", SPARKS),
+    ("smoke coming out of the fuse box", SPARKS),
+])
+def test_a_danger_in_the_home_gets_its_safety_step(said: str, step: str) -> None:
+    assert warning(said) == step
+
+
+@pytest.mark.parametrize("said", [
+    "can i get help with my gas bill", "does my landlord have to fit a carbon monoxide alarm",
+    "the street lights are out", "water leaking through the ceiling", "my electric bill is huge",
+    "the lights in the park are broken", "i want to switch energy supplier",
+])
+def test_everyday_questions_about_gas_water_and_lights_get_none(said: str) -> None:
+    assert warning(said) is None
+
+
+def test_the_step_comes_first_and_whole_on_sms_without_a_safeguarding_alert(
+    tmp_path: Path
+) -> None:
+    db = open_store(tmp_path / "store.db")
+    load_sample(db)
+    said = "Help! My basement has flooded and water is coming through the electrics"
+    replies = Assistant(db).handle(Inbound("sms", "+447700900123", said), WHEN)
+    assert replies[0].text == ELECTRICS and not replies[0].urgent
+    assert [r.entry.id for r in replies if r.entry] == ["council-home-repairs"]
+    bodies = render_sms_all(replies)
+    assert bodies[0] == ELECTRICS  # its own text, never cut to fit the card
+    assert "Council home repairs" in bodies[1]
+    assert pending_alerts(db) == []
