@@ -199,11 +199,10 @@ HELP_FOR = {"hunger": "no food, need a free food parcel",
             "thrown out": "kicked out by parents, homeless, nowhere to stay",
             "adult": "safeguarding vulnerable adults, adult social care",
             "adult other": "safeguarding vulnerable adults, adult social care",
-            "welfare": "safeguarding vulnerable adults, adult social care",
-            "suicide": "mental health support, counselling, talking therapy"}
-# looked up only when the writer's age is known: the catalogue's mental health services are
-# each for an age group ("im 15 and i cut myself" gets the young people's)
-_BY_AGE = frozenset({"suicide"})
+            "welfare": "safeguarding vulnerable adults, adult social care"}
+# for suicide and self-harm, only when the writer's age is known: the catalogue's mental
+# health services are each for an age group ("im 15 and i cut myself" gets the young people's)
+_BY_AGE = {"suicide": ("young peoples mental health, counselling", "adult talking therapy")}
 
 # what is looked up when, after the helplines, the person asks "what help is there?"
 MORE_HELP = {
@@ -506,7 +505,9 @@ def crisis_text(group: str) -> str:
 
 def help_for(group: str, age: int | None = None) -> str:
     """What to look up in the catalogue for this concern ("" for nothing)."""
-    return "" if group in _BY_AGE and age is None else HELP_FOR.get(group, "")
+    if group in _BY_AGE:
+        return "" if age is None else _BY_AGE[group][age >= 18]
+    return HELP_FOR.get(group, "")
 
 
 def next_step(group: str) -> str:

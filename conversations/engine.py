@@ -252,8 +252,7 @@ class Engine:
         if search := help_for(group, age):  # "i got no food": the food bank too
             helps = self.matcher.search(search, limit=3)
             found += [m.entry for m in helps.matches if helps.answered
-                      and m.entry.kind != "volunteering" and m.entry not in found
-                      and not (age is not None and age_fails(m.entry, age))][:1]
+                      and m.entry.kind != "volunteering" and m.entry not in found][:1]
         if age is not None:  # at 15, no service for 16 to 24
             found = [entry for entry in found if not age_fails(entry, age)]
         for entry in found:
