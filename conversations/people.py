@@ -27,6 +27,9 @@ HOUSEHOLD = frozenset({INCOME_BENEFIT, "lives_alone", "renting", "council_tenant
 DISABLED = "disabled"
 CARER = "carer"  # the sample council's code for looking after someone
 LOW_INCOME = "low_income"  # ... for a low income or Pension Credit (the pension-age scheme)
+BENEFIT_OR_LOW_INCOME = "benefit_or_low_income"  # ... or either (the working-age scheme)
+# what an answer of yes answers too: an income-related benefit or a low income is either
+_ALSO = {INCOME_BENEFIT: BENEFIT_OR_LOW_INCOME, LOW_INCOME: BENEFIT_OR_LOW_INCOME}
 
 _CHILDREN = {"son": "he", "daughter": "she", "boy": "he", "girl": "she", "lad": "he",
              "kid": "they", "kids": "they", "child": "they", "children": "they",
@@ -357,10 +360,7 @@ def note_facts(session: Session, text: str) -> list[str]:
     for code, value, pattern in _OWN_FACTS:  # "we both work", "i live on my own", "im a
         if (fact := pattern.search(said)) is None:  # care leaver": not asked again
             continue
-        starts = [0, *(b.end() for b in _CLAUSES.finditer(said) if b.end() <= fact.start())]
-        ends = [b.start() for b in _CLAUSES.finditer(said) if b.start() >= fact.end()]
-        clause = said[max(starts):min(ends, default=len(said))]  # its clause, for a "not"
-        before = said[max(starts):fact.start()]  # "my son is renting": his; "can i work"
+        clause, before = _clause_of(said, fact)  # "my son is renting": his; "can i work"
         if (value is not False and (_NOT_NOW.search(before + fact.group(0))
                                     or _NEGATED.search(clause))) or \
                 relation(before) is not None or (
@@ -368,7 +368,8 @@ def note_facts(session: Session, text: str) -> list[str]:
             continue  # "we dont claim uc we get tax credits": an income-related one
         _store(session, "you", code, value)
         learned.append(f"you:{code}")
-    if _LOW_INCOME.search(said) and not _NEGATED.search(said):  # "cant pay council tax"
+    if (low := _LOW_INCOME.search(said)) and not _NEGATED.search(_clause_of(said, low)[0]):
+        # "cant pay council tax"; "we dont get benefits but were on a low income"
         _store(session, benefit_for, LOW_INCOME, True)
         learned.append(f"{benefit_for}:{LOW_INCOME}")
     # each clause that states, not asks: "can my son get free school meals? we are on uc"
@@ -620,7 +621,16 @@ def benefit_answer(text: str) -> tuple[bool | None, str] | None:
 
 # -- answers for each person --------------------------------------------------------------
 
+def _clause_of(said: str, found: re.Match[str]) -> tuple[str, str]:
+    """The clause `found` is in (for a "not" in it), and its words before `found`."""
+    starts = [0, *(b.end() for b in _CLAUSES.finditer(said) if b.end() <= found.start())]
+    ends = [b.start() for b in _CLAUSES.finditer(said) if b.start() >= found.end()]
+    return said[max(starts):min(ends, default=len(said))], said[max(starts):found.start()]
+
+
 def _store(session: Session, subject: Subject, code: str, value: Any) -> None:
+    if value is True and code in _ALSO:
+        _store(session, subject, _ALSO[code], True)
     if subject == "other" and not shared(session, code):
         other = session.data.setdefault("other", {"who": "they", "pronoun": "they",
                                                   "child": False, "answers": {}})

@@ -544,3 +544,17 @@ def test_a_parent_said_to_be_disabled_at_the_offer_is_checked_for_them(engine: E
     """0441bfa made "my dad is disabled" the writer's Blue Badge check (second review)."""
     asked = conversation(engine, "blue badge", "my dad is disabled")
     assert asked[1][0].text.startswith("Your dad is likely to be able to get Blue Badge")
+
+
+def test_a_low_income_without_benefits_can_get_council_tax_reduction(engine: Engine) -> None:
+    """Working-age Council Tax Reduction asked only about benefits, and "we dont get
+    benefits" hid the low income said with it: "you can't get" (second exploratory test)."""
+    asked = conversation(engine, "can i get council tax reduction we dont get benefits but "
+                                 "we're on a low income", "35")
+    assert asked[-1][0].text.startswith("You are likely to be able to get Council Tax "
+                                        "Reduction.")
+    on_uc = conversation(engine, "im on uc can i get council tax reduction", "1", "35")
+    assert on_uc[-1][0].text.startswith("You are likely to be able to get Council Tax "
+                                        "Reduction.")  # a benefit answers it: not asked
+    refused = conversation(engine, "can i get council tax reduction", "35", "no")
+    assert "can't get Council Tax Reduction" in refused[-1][0].text
