@@ -141,6 +141,10 @@ _STATEMENT_OF_BENEFIT = re.compile(  # "I get UC", "we're on universal credit", 
     r"pip|dla|attendance allowance|personal independence|disability living|adp|adult disability)"
     r"\b")
 _SAID_OF_THEM = re.compile(r"^(?:he|she|they|he'?s|she'?s|they'?re|theyre)\b")
+# someone who does not live with the writer: what they get is not the household's
+_ELSEWHERE = re.compile(r"\b(?:my |our |the )?(?:ex|exs|ex (?:partner|husband|wife|boyfriend|"
+                        r"girlfriend)|former (?:partner|husband|wife)|(?:kids|childrens|sons|"
+                        r"daughters) (?:dad|father|mum|mother)|baby (?:daddy|father))\b")
 _ASKING = re.compile(r"^(?:can|could|how|what|am i|do i|does|is|will|would|where|should|"
                      r"which|are)\b")
 _PRONOUN_AGE = re.compile(r"\b(she|he|they)(?:'s| is| are|s| turned| just turned"
@@ -291,7 +295,7 @@ def household_fact(text: str) -> bool:
     """"my mum gets uc", "my parents are on benefits": said of the household, whoever asks."""
     said = words(text)
     return _HOUSEHOLD_FACT.search(said) is not None and relation(
-        _HOUSEHOLD_FACT.sub(" ", said)) is None
+        _HOUSEHOLD_FACT.sub(" ", said)) is None and not _ELSEWHERE.search(said)
 
 
 def note_subject(session: Session, text: str) -> None:
@@ -383,7 +387,7 @@ def note_facts(session: Session, text: str) -> list[str]:
         if not clause or _ASKING.match(clause) or _NEGATED.search(clause) or \
                 "used to" in clause:  # "we used to get uc": not now
             continue
-        stated = _STATEMENT_OF_BENEFIT.search(clause)
+        stated = _STATEMENT_OF_BENEFIT.search(clause) and not _ELSEWHERE.match(clause)
         # "he gets pip", said of the one the check is for: his
         getter: Subject = "other" if session.data.get("other") and _SAID_OF_THEM.match(clause) \
             else benefit_for
@@ -597,6 +601,8 @@ PENDING_NOTE = "Until it is paid, I've put \"not sure\"."
 DISABILITY_NOTE = "PIP and DLA are not income-related on their own, so I've put \"not sure\"."
 CHILD_BENEFIT_NOTE = "Child Benefit is not income-related, so I've put \"no\"."
 SOME_BENEFIT_NOTE = "Which benefit it is decides it, so I've put \"not sure\"."
+ELSEWHERE_NOTE = ("What counts is a benefit of the home the check is about, so for someone "
+                  "who lives elsewhere I've put \"not sure\".")
 
 
 def benefit_answer(text: str) -> tuple[bool | None, str] | None:
@@ -606,6 +612,8 @@ def benefit_answer(text: str) -> tuple[bool | None, str] | None:
     said = words(text)
     if _NEGATED.search(said) and not re.search(r"\b(?:not sure|dunno|don'?t know)\b", said):
         return None
+    if _INCOME.search(said) and _ELSEWHERE.match(said):  # "my ex gets uc"
+        return None, ELSEWHERE_NOTE
     if _INCOME.search(said) and _PENDING.search(said):  # "ive applied for universal credit"
         return None, PENDING_NOTE
     if _INCOME.search(said):

@@ -662,6 +662,17 @@ def test_a_partners_benefit_is_the_households(talk: Talk, said: str) -> None:
     assert "likely to be able to get Free school meals" in talk.say(said)
 
 
+@pytest.mark.parametrize("said", ["my ex gets uc but i dont", "the kids dad gets uc",
+                                  "my ex husband is on universal credit"])
+def test_a_benefit_of_someone_who_lives_elsewhere_is_not_the_households(talk: Talk,
+                                                                       said: str) -> None:
+    """"my ex gets uc but i dont" was counted as the household's benefit: "likely"."""
+    talk.say("can my son get free school meals")
+    talk.say("he is 10")
+    answered = talk.say(said)
+    assert "likely" not in answered and "Universal Credit" in answered  # asked, not told
+
+
 def test_a_school_year_answers_how_old(talk: Talk) -> None:
     """"he is in year 5" stopped the check and was searched as words."""
     talk.say("can my son get free school meals")
