@@ -297,6 +297,24 @@ CALL_NOW = (
     "answers will tell you what to do. If it's a friend, stay with them. I'll be here "
     "afterwards."
 )
+# just after a disclosure, the one who hurts them is coming ("he's coming up the stairs")
+HERE_NOW = (
+    "Call 999 now. If you can't speak, stay on the line and press 55 when asked. If you "
+    "can, go to a room that locks or get out to a neighbour. I'll be here afterwards."
+)
+_HERE_NOW = re.compile(
+    r"\b(?:hes|shes|theyre|he is|she is|they are|he s|she s) (?:coming|back|here|outside|"
+    r"downstairs|upstairs|at the door|on (?:his|her|their) way|banging|shouting)\b"
+    r"|\b(?:coming|came) (?:up the stairs|upstairs|for me|to get me|in(?:to)? my room)\b"
+    r"|\b(?:banging|kicking|hammering) (?:on )?(?:my|the) door\b")
+
+
+def danger_now(said: str) -> bool:
+    """Whether a message just after a disclosure says the danger is here now (`said` in
+    plain lower-case words): 999 at once, not an answer to anything."""
+    return _HERE_NOW.search(said) is not None
+
+
 CALLED = (
     "Well done for calling. Stay with them until help comes, and tell the crew what was "
     "taken. I'm here afterwards, and so are Samaritans 116 123 and Childline 0800 1111."
@@ -411,6 +429,8 @@ _BY_A_PARENT = re.compile(
 # the writer's own parent, or a parent's partner, doing it: at the writer's home
 _HOME_ABUSER = re.compile(r"\b(?:my|me|our) (?:step ?|foster )?(?:mum|mam|mom|mummy|mother|dad|"
                           r"daddy|father|parents?|mums|dads|moms)\b")
+_PARTNER = re.compile(r"\b(?:ex|exs|boyfriend|girlfriend|bf|gf|partner|husband|wife|hubby|"
+                      r"fiance|fiancee)\b")
 _PASSIVE = re.compile(r"\b(?:is|are|was|were|being|been|gets|getting|got)\b")
 _EITHER = frozenset({"abuse at home", "sexual abuse or exploitation", "child"})
 _FAMILY_HURT = r"\b(?:my|our) (?:mum|mam|mom|mother|mums|sister|brother|nan|gran)$"
@@ -486,6 +506,8 @@ def for_whom(group: str, category: str, said: str, age: int | None, matched: str
         return "online"  # "my boyfriend makes me send him pics, im 14": images taken down
     if group == "domestic abuse" and _RAPED.search(said):
         return "sexual"  # "i was raped by my boyfriend": Rape Crisis and a sexual assault centre
+    if group == "domestic abuse" and "follow" in matched and not _PARTNER.search(said):
+        return "unsafe"  # "someone is following me home from school": not a partner
     if group == "domestic abuse" and _WITNESSED.search(matched):
         return "unsafe"  # "my dad hits my mum": a witness, maybe a child; every helpline
     if group != "child" or category not in _EITHER:
@@ -510,6 +532,19 @@ def help_for(group: str, age: int | None = None) -> str:
     return HELP_FOR.get(group, "")
 
 
-def next_step(group: str) -> str:
-    """What follows the helplines: a gentle step that fits the concern."""
+# the adults a child is told they could tell, when one of them is the one hurting them
+_TRUSTED = re.compile(r"\b(?:teachers?|sir|miss|coach|tutor|youth worker|leader|instructor|"
+                      r"social worker|carer|foster)\b")
+NOT_THAT_ADULT = (
+    "You did the right thing telling someone. It's not your fault, and you won't get in "
+    "trouble. If you can, tell another adult you trust, or talk to Childline. When you're "
+    "ready, tell me what help you're looking for."
+)
+
+
+def next_step(group: str, said: str = "") -> str:
+    """What follows the helplines: a gentle step that fits the concern (`said`, in plain
+    lower-case words: a child hurt by a teacher is not told to tell a teacher)."""
+    if group == "child" and _TRUSTED.search(said):
+        return NOT_THAT_ADULT
     return NEXT_STEP.get(group, NEXT_STEP["unsafe"])

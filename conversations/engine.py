@@ -36,10 +36,12 @@ from conversations.crisis import (
     ANYONE_TO_TALK_TO,
     CANT_TALK,
     DELETE_ON_PHONE,
+    HERE_NOW,
     STILL_HERE,
     after_disclosure,
     asks_what_help,
     crisis_text,
+    danger_now,
     for_whom,
     help_for,
     means_it,
@@ -168,6 +170,9 @@ class Engine:
                 entitlement.reads_as_answer(session, inbound.text):
             concern = None  # "i think so mum gets some benefit": an answer, not a disclosure
         said = words(inbound.text).replace("'", "")
+        if disclosed and concern is None and danger_now(said):  # "he's coming up the stairs"
+            session.updated_at, session.data["disclosed"] = now, disclosed
+            return [Outbound(HERE_NOW, urgent=True)]  # urgent: the council is told too
         quiet = after_disclosure(said, disclosed) if disclosed else None
         if quiet == STILL_HERE and reassured:
             quiet = None  # said once: a second "ok" is answered as usual
@@ -247,8 +252,9 @@ class Engine:
         replies = [Outbound(crisis_text(group), urgent=True)]
         rest_text = people.without_own_age(remainder(text, concern))
         asks = _ASKS_FOR.search(rest_text) is not None  # not "im 13 and ...": no C-Card
-        rest = self.matcher.search(rest_text, limit=1) if asks else None
-        found = [rest.best.entry] if rest is not None and rest.answered and rest.best else []
+        rest = self.matcher.search(rest_text, limit=3) if asks else None
+        found = [m.entry for m in rest.matches if m.entry.kind != "volunteering"][:1] \
+            if rest is not None and rest.answered else []  # food help, not its volunteers
         if search := help_for(group, age):  # "i got no food": the food bank too
             helps = self.matcher.search(search, limit=3)
             found += [m.entry for m in helps.matches if helps.answered
@@ -258,7 +264,7 @@ class Engine:
         for entry in found:
             session.data["last_entry"] = entry.id
             replies.append(Outbound(entry.summary, entry=entry))
-        return [*replies, Outbound(next_step(group))]
+        return [*replies, Outbound(next_step(group, words(text).replace("'", "")))]
 
     def _step(self, session: Session, inbound: Inbound, ctx: Context) -> list[Outbound]:
         if session.updated_at is not None and ctx.now - session.updated_at > IDLE_RESET:
@@ -533,8 +539,11 @@ class Engine:
     def answer(self, session: Session, text: str, ctx: Context) -> list[Outbound]:
         """The answer to a question, after the safety step for a danger in the home it
         tells of ("water is coming through the electrics": conversations/hazards.py)."""
-        replies = self._answer(session, text, ctx)
         warning = hazards.warning(text)
+        if warning in hazards.ALONE:  # "chest pains and cant breathe": 999, nothing else
+            end_flow(session)
+            return [Outbound(warning, safety=True)]
+        replies = self._answer(session, text, ctx)
         return [Outbound(warning, safety=True), *replies] if warning else replies
 
     def _answer(self, session: Session, text: str, ctx: Context) -> list[Outbound]:

@@ -28,6 +28,8 @@ DISABLED = "disabled"
 CARER = "carer"  # the sample council's code for looking after someone
 LOW_INCOME = "low_income"  # ... for a low income or Pension Credit (the pension-age scheme)
 BENEFIT_OR_LOW_INCOME = "benefit_or_low_income"  # ... or either (the working-age scheme)
+# the questions a benefit's name answers ("i get pip": not sure, and why)
+BENEFIT_QUESTIONS = frozenset({INCOME_BENEFIT, BENEFIT_OR_LOW_INCOME})
 # what an answer of yes answers too: an income-related benefit or a low income is either
 _ALSO = {INCOME_BENEFIT: BENEFIT_OR_LOW_INCOME, LOW_INCOME: BENEFIT_OR_LOW_INCOME}
 

@@ -13,7 +13,7 @@ from bot.notify import pending_alerts
 from bot.render import render_sms_all
 from bot.store import open_store
 from catalogue.importer import load_sample
-from conversations.hazards import CARBON_MONOXIDE, ELECTRICS, GAS, SPARKS, warning
+from conversations.hazards import CARBON_MONOXIDE, ELECTRICS, EMERGENCY, GAS, SPARKS, warning
 from conversations.types import Inbound
 
 WHEN = datetime(2025, 3, 3, 16, 30, tzinfo=UTC)
@@ -28,6 +28,9 @@ WHEN = datetime(2025, 3, 3, 16, 30, tzinfo=UTC)
     ("my CO alarm keeps going off", CARBON_MONOXIDE),
     ("the plug socket is sparking", SPARKS),
     ("smoke coming out of the fuse box", SPARKS),
+    ("im having chest pains and cant breathe", EMERGENCY),
+    ("my dad isnt breathing", EMERGENCY), ("i think shes having a stroke", EMERGENCY),
+    ("my nan wont wake up", EMERGENCY),
 ])
 def test_a_danger_in_the_home_gets_its_safety_step(said: str, step: str) -> None:
     assert warning(said) == step
@@ -37,6 +40,8 @@ def test_a_danger_in_the_home_gets_its_safety_step(said: str, step: str) -> None
     "can i get help with my gas bill", "does my landlord have to fit a carbon monoxide alarm",
     "the street lights are out", "water leaking through the ceiling", "my electric bill is huge",
     "the lights in the park are broken", "i want to switch energy supplier",
+    "he is breathing fine now", "since having a stroke i need a mobility scooter",
+    "i cant breathe with this council tax bill", "the mould means my son cant breathe at night",
 ])
 def test_everyday_questions_about_gas_water_and_lights_get_none(said: str) -> None:
     assert warning(said) is None
@@ -54,4 +59,14 @@ def test_the_step_comes_first_and_whole_on_sms_without_a_safeguarding_alert(
     bodies = render_sms_all(replies)
     assert bodies[0] == ELECTRICS  # its own text, never cut to fit the card
     assert "Council home repairs" in bodies[1]
+    assert pending_alerts(db) == []
+
+
+def test_a_medical_emergency_gets_999_and_nothing_else(tmp_path: Path) -> None:
+    """"im having chest pains and cant breathe" got "Did you mean: Free debt advice"."""
+    db = open_store(tmp_path / "store.db")
+    load_sample(db)
+    said = "im having chest pains and cant breathe"
+    replies = Assistant(db).handle(Inbound("sms", "+447700900124", said), WHEN)
+    assert [r.text for r in replies] == [EMERGENCY]
     assert pending_alerts(db) == []

@@ -35,6 +35,7 @@ from conversations.crisis import (
     CRISIS,
     GENERAL,
     HELPLINE_PRIVATE,
+    HERE_NOW,
     NEXT_STEP,
     SOMEONE_TO_TALK_TO,
     STILL_HERE,
@@ -1082,6 +1083,12 @@ def test_round_17_look_alikes_stay_quiet(text: str) -> None:
     ("my mums boyfriend hits her and im scared, im 12", ("Childline 0800 1111",),
      "for them or for you"),
     ("sum1 at skl keeps hittin me", ("Childline 0800 1111",), "Domestic Abuse"),
+    # hurt by a teacher: not told to tell a teacher; followed from school: not the
+    # domestic abuse text (round 21's exploratory test)
+    ("my teacher touched me", ("Childline 0800 1111", "another adult you trust"),
+     "like a teacher"),
+    ("someone is following me home from school", ("Childline 0800 1111", "999"),
+     "put up with this"),
 ])
 def test_the_helplines_fit_whom_a_disclosure_is_about(said: str, contacts: tuple[str, ...],
                                                       not_told: str) -> None:
@@ -1192,3 +1199,19 @@ def test_an_age_given_with_self_harm_brings_the_mental_health_service_for_it(
     assert talk.replies[0].urgent and "Samaritans 116 123" in told
     assert [r.entry.id for r in talk.replies if r.entry] == shown
     assert "helpful" not in told
+
+
+def test_the_danger_arriving_just_after_a_disclosure_gets_999_at_once(tmp_path: Path) -> None:
+    """"he's coming up the stairs" just after "my dad hits me" got the Disabled Facilities
+    Grant, for its stairlifts (round 21's exploratory test)."""
+    talk = _sample_talk(tmp_path)
+    talk.say("my dad hits me")
+    told = talk.say("he's coming up the stairs")
+    assert told == HERE_NOW and talk.replies[0].urgent  # urgent: the council is told too
+    assert "Disabled" not in told
+
+
+def test_a_child_hurt_and_hungry_gets_the_food_bank_not_its_volunteers(tmp_path: Path) -> None:
+    talk = _sample_talk(tmp_path)
+    talk.say("my stepdad hits me and i need help with food")
+    assert [r.entry.id for r in talk.replies if r.entry] == ["food-bank"]

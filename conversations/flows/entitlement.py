@@ -591,7 +591,7 @@ def _held(text: str, code: str) -> str | None:
         return "Please reply yes, no or not sure."
     if _PAUSE.match(said) and parse_yes_no(text) is None:
         return _PAUSED
-    if code != people.INCOME_BENEFIT:
+    if code not in people.BENEFIT_QUESTIONS:
         return None
     if looks_like_question(text) and (named := people.benefit_answer(text)) is not None:
         return _COUNTS[named[1]]  # "does child tax credit count?", "is pip the same?"
@@ -605,19 +605,19 @@ def _held(text: str, code: str) -> str | None:
 def _circumstance(text: str, code: str) -> tuple[bool | str | None, str]:
     """(True/False/None, a note to say) for an answer to a yes/no circumstance; ("", "")
     when the text is not an answer. A benefit's name answers the benefit question."""
-    if code == people.INCOME_BENEFIT:
+    if code in people.BENEFIT_QUESTIONS:
         named = people.benefit_answer(text)
         if named is not None:
             return named
     text = _FILLER.sub("", text.strip())  # "i mean no, we dont", "well yes"
     # "yes but only 16 hours a week", "we used to but not anymore", "i think so, mum does",
     # "my partner gets uc but i dont" (the household's)
-    said = (code == people.INCOME_BENEFIT and _household_has(words(text)) and "yes") \
+    said = (code in people.BENEFIT_QUESTIONS and _household_has(words(text)) and "yes") \
         or parse_yes_no(text) or leading_yes_no(text) or _in_clauses(text, code)
     if said is None:
         return "", ""
     notes = [named[1] for part in _ANSWER_CLAUSES.split(words(text))
-             if code == people.INCOME_BENEFIT and (named := people.benefit_answer(part))
+             if code in people.BENEFIT_QUESTIONS and (named := people.benefit_answer(part))
              and named[1]]  # "not yet but ive applied for uc": why it is "not sure"
     return _READ_AS_VALUE[said], notes[-1] if notes else ""
 
@@ -631,7 +631,7 @@ def _in_clauses(text: str, code: str) -> YesNo | None:
         return "unknown"
     read: list[YesNo | None] = []
     for part in _ANSWER_CLAUSES.split(said):
-        named = people.benefit_answer(part) if code == people.INCOME_BENEFIT else None
+        named = people.benefit_answer(part) if code in people.BENEFIT_QUESTIONS else None
         read.append(_READ_AS[named[0]] if named else parse_yes_no(part) or leading_yes_no(part))
     given = [answer for answer in read if answer is not None]
     return given[-1] if len(read) > 1 and given else None
@@ -669,7 +669,7 @@ def _pure_answer(part: str, code: str) -> bool:
     """A clause that is nothing but an answer: "no", "not really", "we do", "mum gets some
     benefit", "my partner does"; not a yes or no with more after it ("no I don't want to do
     this anymore")."""
-    if code == people.INCOME_BENEFIT and (people.benefit_answer(part) is not None
+    if code in people.BENEFIT_QUESTIONS and (people.benefit_answer(part) is not None
                                           or _HOUSEHOLD_GETS.search(part)):
         return True
     return parse_yes_no(_FILLER.sub("", part)) is not None
