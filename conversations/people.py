@@ -19,15 +19,39 @@ from conversations.types import Session
 
 Subject = Literal["you", "other"]
 INCOME_BENEFIT = "income_benefit"
+LIVES_ALONE = "lives_alone"  # being the only adult at home
 CHILD_AGED_TWO = "child_aged_two"
 UNDER_FOUR = "pregnant_or_under_4"
-HOUSEHOLD = frozenset({INCOME_BENEFIT, "lives_alone", "renting", "council_tenant",
+HOUSEHOLD = frozenset({INCOME_BENEFIT, LIVES_ALONE, "renting", "council_tenant",
                        "has_children", CHILD_AGED_TWO, "at_risk_homeless", "working",
                        UNDER_FOUR})  # the sample council's codes (catalogue/sample/)
 DISABLED = "disabled"
 CARER = "carer"  # the sample council's code for looking after someone
 LOW_INCOME = "low_income"  # ... for a low income or Pension Credit (the pension-age scheme)
 BENEFIT_OR_LOW_INCOME = "benefit_or_low_income"  # ... or either (the working-age scheme)
+# someone else living with the writer ("yes but my 20 year old son lives with me")
+_LIVES_WITH_ME = re.compile(
+    r"\b(?:my|our) (?:(\d{1,2}) ?(?:year old|yr old|yo) |grown up |adult )?(son|daughter|"
+    r"partner|husband|wife|boyfriend|girlfriend|mum|mam|mom|dad|brother|sister|lodger|friend|"
+    r"nan|gran|grandad|grandson|granddaughter|kids|children)s? (?:(?:still |also )?(?:lives?|"
+    r"living|stays?|staying) (?:with (?:me|us)|here|at home)|is (?:still )?(?:living|staying) "
+    r"(?:with (?:me|us)|here)|(?:has )?moved (?:back )?in)\b")
+_MAYBE_A_CHILD = frozenset({"son", "daughter", "grandson", "granddaughter", "kids", "children",
+                            "brother", "sister"})
+
+
+def another_adult_at_home(text: str) -> bool:
+    """Whether the message says an adult lives with the writer ("yes but my 20 year old son
+    lives with me", "my partner moved in"); not a child ("my 12 year old lives with me") nor
+    a son or daughter of no age said."""
+    found = _LIVES_WITH_ME.search(words(text))
+    if found is None:
+        return False
+    if found.group(1):
+        return int(found.group(1)) >= 18
+    return found.group(2) not in _MAYBE_A_CHILD
+
+
 # the questions a benefit's name answers ("i get pip": not sure, and why)
 BENEFIT_QUESTIONS = frozenset({INCOME_BENEFIT, BENEFIT_OR_LOW_INCOME})
 # what an answer of yes answers too: an income-related benefit or a low income is either
@@ -107,7 +131,7 @@ _OWN_FACTS: tuple[tuple[str, bool, re.Pattern[str]], ...] = tuple(
         ("working", False, r"\b(?:im|i am) (?:not working|unemployed|out of work|on the dole)\b"
                            r"|\bi (?:dont|do not) work\b(?! (?:on |at )?(?:mon|tue|wed|thu|fri|"
                            r"sat|sun|weekend|evening|night|morning))|\blost my job\b"),
-        ("lives_alone", True, r"\bi (?:live|am living|m living|now live) (?:on my own|alone|by "
+        (LIVES_ALONE, True, r"\bi (?:live|am living|m living|now live) (?:on my own|alone|by "
                               r"myself)\b|\bim the only adult\b|\bjust me and my (?:\d+ year old|"
                               r"son|daughter|kids?|children|baby|little one)\b"),
         ("care_leaver", True, r"\b(?:i'?m|i am|i was) (?:a )?care leaver\b|\bas a care leaver\b"
@@ -602,6 +626,7 @@ def _other_age(said: str) -> int | None:
 PENDING_NOTE = "Until it is paid, I've put \"not sure\"."
 DISABILITY_NOTE = "PIP and DLA are not income-related on their own, so I've put \"not sure\"."
 CHILD_BENEFIT_NOTE = "Child Benefit is not income-related, so I've put \"no\"."
+ANOTHER_ADULT_NOTE = "Another adult living with you counts, so I've put \"no\"."
 SOME_BENEFIT_NOTE = "Which benefit it is decides it, so I've put \"not sure\"."
 ELSEWHERE_NOTE = ("What counts is a benefit of the home the check is about, so for someone "
                   "who lives elsewhere I've put \"not sure\".")

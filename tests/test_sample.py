@@ -18,6 +18,7 @@ from catalogue.importer import load_sample
 from catalogue.matcher import Matcher
 from catalogue.model import KINDS, Entry
 from catalogue.store import load_circumstances, load_entries, open_db
+from conversations import people
 from conversations.engine import Engine
 from conversations.types import Inbound, Outbound, Session
 
@@ -558,3 +559,28 @@ def test_a_low_income_without_benefits_can_get_council_tax_reduction(engine: Eng
                                         "Reduction.")  # a benefit answers it: not asked
     refused = conversation(engine, "can i get council tax reduction", "35", "no")
     assert "can't get Council Tax Reduction" in refused[-1][0].text
+
+
+def test_a_menu_number_to_how_old_are_you_is_asked_again(engine: Engine) -> None:
+    """"1" to "How old are you?" was taken as the age ("you said you are 1"), and the real
+    age sent next was read as a choice (round 21's exploratory test)."""
+    asked = conversation(engine, "can i get a bus pass", "1", "66")
+    assert asked[1][0].text.startswith("Please reply with your age in years")
+    assert asked[2][0].text.startswith("You are likely to be able to get Free bus pass")
+
+
+@pytest.mark.parametrize(("said", "likely"), [
+    ("yes but my 20 year old son lives with me", False),
+    ("yes, my partner moved in last month though", False),
+    ("yes but my 12 year old lives with me", True),  # a child does not count
+])
+def test_another_adult_at_home_answers_the_single_person_question(
+    engine: Engine, said: str, likely: bool
+) -> None:
+    """"yes but my 20 year old son lives with me" was a yes: "likely", and a penalty to
+    come (round 21's exploratory test)."""
+    verdict = " ".join(r.text for r in conversation(engine, "single person discount", "1",
+                                                    "45", said)[-1])
+    assert ("You are likely to be able to get Council tax single person discount" in verdict) \
+        == likely
+    assert (people.ANOTHER_ADULT_NOTE in verdict) != likely

@@ -102,6 +102,8 @@ _NOT_FOR_A_CHILD = re.compile(r"^(?:no,? )?(?:(?:it'?s|its|it is) )?(?:just )?fo
                               r"children)|no (?:kids|children)|not for (?:a|my) (?:child|kid))\b")
 ADULT = 18  # an entry for ages up to this is a child's, even when a parent asks for it
 YOUNGEST_WRITER = 10  # an entry only for children younger than this is never the writer's
+# "1" or "2" to "How old are you?" is a menu's number typed by habit, not the writer's age
+YOUNGEST_TEXTING = 5
 _FILLER = re.compile(r"^(?:i mean|well|erm+|um+|uh+|hmm+|so|oh)\b[,.\s]*", re.IGNORECASE)
 _ANSWER_CLAUSES = re.compile(r"\s*(?:[,;.!?]|\bbut\b|\bthough\b|\balthough\b)\s*")
 # "no, but my partner does": the household's benefit is the answer (not a disability's)
@@ -357,7 +359,8 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
             return [Outbound(note), *step(ctx, session)]
         if age == "":
             return _other_facts(ctx, session, text)
-        if age == "bad" or (isinstance(age, list) and subject == "you"):  # or "34 and 36"
+        if age == "bad" or (isinstance(age, list) and subject == "you") or (  # or "34 and 36"
+                subject == "you" and isinstance(age, int) and age < YOUNGEST_TEXTING):
             whose = "your age" if subject == "you" else "the age"
             return [ask(session, "entitlement:ask", f"Please reply with {whose} in years, "
                         "for example 15, or SKIP.")]
@@ -609,6 +612,8 @@ def _circumstance(text: str, code: str) -> tuple[bool | str | None, str]:
         named = people.benefit_answer(text)
         if named is not None:
             return named
+    if code == people.LIVES_ALONE and people.another_adult_at_home(text):
+        return False, people.ANOTHER_ADULT_NOTE  # "yes but my 20 year old son lives with me"
     text = _FILLER.sub("", text.strip())  # "i mean no, we dont", "well yes"
     # "yes but only 16 hours a week", "we used to but not anymore", "i think so, mum does",
     # "my partner gets uc but i dont" (the household's)
