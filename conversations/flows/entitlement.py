@@ -709,6 +709,11 @@ def result_one(ctx: Context, session: Session, entry_id: str) -> list[Outbound]:
         text = (f"{people.capital(name)} may be able to get {entry.title}. Check: "
                 f"{_unsure_text(ctx, entry, verdict.unsure, session, subject)}{not_for} {GUIDE} "
                 f"How to apply: {how_to_apply(entry)}.")
+    elif (twin := _twin_for_age(ctx, entry, answers)) is not None:
+        # "help with council tax" at 70: not refused, the pension-age scheme checked instead
+        flow_data(session)["check"] = twin.id
+        return [Outbound(f"{entry.title} is for {age_range(entry)}, so I'll check "
+                         f"{twin.title}."), *step(ctx, session)]
     else:
         others = fitting(ctx.entries.values(), answers, ctx.questions, exclude=entry.id)[:3]
         if isinstance(age := answers.get(AGE), int) and age_fails(entry, age):
@@ -734,6 +739,17 @@ def result_one(ctx: Context, session: Session, entry_id: str) -> list[Outbound]:
         text += " " + GUIDE
     end_flow(session)
     return [Outbound(text), feedback.ask_helpful(session, entry, ())]
+
+
+def _twin_for_age(ctx: Context, entry: Entry, answers: dict[str, Any]) -> Entry | None:
+    """The same scheme for the age given, when `entry` is not for it: an entitlement of its
+    category whose title begins with its title ("Council Tax Reduction for pension age")."""
+    age = answers.get(AGE)
+    if not isinstance(age, int) or isinstance(age, bool) or not age_fails(entry, age):
+        return None
+    return next((e for e in ctx.entries.values() if e.id != entry.id and checkable(e)
+                 and e.category == entry.category and e.title.startswith(entry.title)
+                 and not age_fails(e, age)), None)
 
 
 def _children_aged(ages: Sequence[int]) -> str:
