@@ -587,3 +587,16 @@ def test_another_adult_at_home_answers_the_single_person_question(
     assert ("You are likely to be able to get Council tax single person discount" in verdict) \
         == likely
     assert (people.ANOTHER_ADULT_NOTE in verdict) != likely
+
+
+def test_children_named_in_a_housing_letter_do_not_take_the_writers_check(engine: Engine
+                                                                         ) -> None:
+    """"It looks like your children can't get Join the housing register, because it is for
+    people aged 16 or over" (round 21's exploratory test)."""
+    replies = conversation(engine, "I currently live in a one-bedroom flat with my two "
+                                   "children, aged 3 and 7, and my partner. The flat is "
+                                   "overcrowded. What can I do?")[0]
+    told = " ".join(r.text for r in replies)
+    assert replies[0].entry is not None and replies[0].entry.id == "housing-register"
+    assert "can't get" not in told and "Check for me" in [c for r in replies
+                                                          for c in r.choices]

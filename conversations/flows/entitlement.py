@@ -101,6 +101,7 @@ _NOT_FOR_A_CHILD = re.compile(r"^(?:no,? )?(?:(?:it'?s|its|it is) )?(?:just )?fo
                               r"|\b(?:(?:i )?(?:don'?t|dont|do not) have (?:any )?(?:kids|"
                               r"children)|no (?:kids|children)|not for (?:a|my) (?:child|kid))\b")
 ADULT = 18  # an entry for ages up to this is a child's, even when a parent asks for it
+SCHOOL_LEAVER = 16  # an entry from this age on is no young child's, whoever is spoken of
 YOUNGEST_WRITER = 10  # an entry only for children younger than this is never the writer's
 # "1" or "2" to "How old are you?" is a menu's number typed by habit, not the writer's age
 YOUNGEST_TEXTING = 5
@@ -160,6 +161,8 @@ def offer(ctx: Context, session: Session, entry: Entry, others: Sequence[Entry],
     """After showing a checkable entitlement: offer the check (for the writer or someone
     else, and the alternatives), or the verdict straight away when the message said whose
     it is and earlier answers already decide it."""
+    if subject == "other" and _children_too_young(ctx, entry.id, session):
+        subject = "you"  # the housing register from 16, "with my two children, aged 3 and 7"
     known = subject
     checked = session.data.get("checked") or {}
     if known is None and checked.get("check") == ALL:
@@ -206,6 +209,8 @@ def start(ctx: Context, session: Session, target: str,
                                  "answers": {}}
     note: list[Outbound] = []
     child = session.data.get("other") or {}
+    if subject == "other" and _children_too_young(ctx, target, session):
+        subject = "you"  # the housing register from 16: the writer's check, not the children's
     entry = _for_children(ctx, {"check": target}) if subject == "you" else None
     own = (session.data.get("answers") or {}).get(AGE)
     if entry is not None and entry.max_age is not None and entry.max_age < YOUNGEST_WRITER \
@@ -218,6 +223,19 @@ def start(ctx: Context, session: Session, target: str,
         note = [_for_the_child(session, entry)]
     flow_data(session)["for"] = subject
     return [*note, *step(ctx, session)]
+
+
+def _children_too_young(ctx: Context, target: str, session: Session) -> bool:
+    """Whether the children spoken of are all younger than the entry checked is for, when
+    it is for school leavers and older ("a one-bedroom flat with my two children, aged 3
+    and 7": the housing register is the writer's check, not theirs)."""
+    if not (session.data.get("other") or {}).get("child"):
+        return False
+    entry = ctx.entries.get(target)
+    ages = people.answers_for(session, "other").get(AGE)
+    ages = [ages] if isinstance(ages, int) and not isinstance(ages, bool) else ages
+    return entry is not None and entry.min_age is not None and entry.min_age >= SCHOOL_LEAVER and \
+        isinstance(ages, list) and bool(ages) and max(ages) < entry.min_age
 
 
 def candidates(ctx: Context, target: str) -> list[Entry]:
