@@ -664,8 +664,6 @@ def _clause_of(said: str, found: re.Match[str]) -> tuple[str, str]:
 
 
 def _store(session: Session, subject: Subject, code: str, value: Any) -> None:
-    if value is True and code in _ALSO:
-        _store(session, subject, _ALSO[code], True)
     if subject == "other" and not shared(session, code):
         other = session.data.setdefault("other", {"who": "they", "pronoun": "they",
                                                   "child": False, "answers": {}})
@@ -692,10 +690,19 @@ def answers_for(session: Session, subject: Subject) -> dict[str, Any]:
     household's, never the writer's own age or circumstances."""
     mine: dict[str, Any] = session.data.get("answers") or {}
     if subject == "you":
-        return dict(mine)
+        return _with_implied(dict(mine))
     theirs: dict[str, Any] = (session.data.get("other") or {}).get("answers") or {}
     household = {code: value for code, value in mine.items() if shared(session, code)}
-    return {**household, **theirs}
+    return _with_implied({**household, **theirs})
+
+
+def _with_implied(answers: dict[str, Any]) -> dict[str, Any]:
+    """`answers` with what a yes answers too (`_ALSO`), never stored: MY DATA counts only
+    what the person said."""
+    for code, also in _ALSO.items():
+        if answers.get(code) is True and also not in answers:
+            answers[also] = True
+    return answers
 
 
 def who(session: Session, subject: Subject) -> str:

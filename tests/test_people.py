@@ -113,8 +113,7 @@ def test_household_answers_are_shared_with_a_child_but_not_with_an_adult() -> No
     adult = fresh()
     people.note_facts(adult, "my mum is 80 and gets pension credit")
     assert adult.data["other"]["answers"] == {"age": 80, "income_benefit": True,
-                                              "low_income": True,
-                                              "benefit_or_low_income": True}
+                                              "low_income": True}
     assert "income_benefit" not in adult.data.get("answers", {})
 
 

@@ -600,3 +600,11 @@ def test_children_named_in_a_housing_letter_do_not_take_the_writers_check(engine
     assert replies[0].entry is not None and replies[0].entry.id == "housing-register"
     assert "can't get" not in told and "Check for me" in [c for r in replies
                                                           for c in r.choices]
+
+
+@pytest.mark.parametrize(("said", "expected"), [
+    ("helo i ned help with my gass bil", "energy-advice"),  # a pensioner typing: bins
+    ("im trans and my parents dont accept me", "young-peoples-mental-health"),  # Family Hubs
+])
+def test_round_21_wordings_find_their_service(engine: Engine, said: str, expected: str) -> None:
+    assert first_answer(engine, said) == expected
