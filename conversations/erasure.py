@@ -19,7 +19,8 @@ from catalogue.storage import Personal, people_tables, personal_rules
 from conversations import timebank, timebank_notices, volunteering
 from conversations.councillors.forget import forget_reasons
 
-_DESCRIBED = {"sessions", "people", "feedback", "objections", "unmet_needs"}
+_DESCRIBED = {"sessions", "people", "feedback", "objections", "unmet_needs",
+              "volunteering_signups"}
 
 
 def person_tables(db: sqlite_utils.Database) -> list[str]:
@@ -139,6 +140,9 @@ def describe_person(
                          + (f" and {len(ids) - 3} more" if len(ids) > 3 else ""))
     if "unmet_needs" in tables and (n := len(_rows(db, "unmet_needs", channel, address))):
         facts.append(_count(n, "message") + " I had no answer for")
+    if "volunteering_signups" in tables and (
+            signups := volunteering.described(db, channel, address)):
+        facts.append(signups)  # standing and withdrawn apart
     for table, rule in people_tables(db).items():
         if table not in _DESCRIBED and (n := len(_rows(db, table, channel, address))):
             label = rule.label or f"in {table.replace('_', ' ')}"

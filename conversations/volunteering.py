@@ -92,19 +92,25 @@ def organiser_email(entry: Entry, made: SignUp) -> str:
 
 
 def withdraw(db: sqlite_utils.Database, channel: str, address: str, signup_id: int,
-             entries: dict[str, Entry], now: datetime) -> SignUp | None:
+             entries: dict[str, Entry], now: datetime) -> tuple[SignUp, bool] | None:
+    """Withdraw one of the person's sign-ups; (it, whether its organiser is told). An email
+    about them not sent yet is called back (`_call_back`): the organiser never gets their
+    details, nor a withdrawal notice for a sign-up they never heard of; an organiser who
+    was sent it is told. None when it is not one of theirs still standing."""
     mine = [s for s in signed_up(db, channel, address) if s.id == signup_id]
     if not mine:
         return None
     db.execute("UPDATE volunteering_signups SET withdrawn_at = ? WHERE id = ?",
                [iso(now), signup_id])
+    told = _call_back(db, mine[0], erase=False)
     entry = entries.get(mine[0].entry_id)
-    if entry is not None and entry.email:
-        enqueue(db, Message(f"signup:{signup_id}:withdrawn", KIND, "email", entry.email,
-                            f"{mine[0].first_name} (sign-up {signup_id}) has withdrawn from "
-                            f"{entry.title}. No need to contact them.",
-                            subject=f"Volunteer withdrawn: {entry.title}"), now)
-    return mine[0]
+    if entry is None or not entry.email or not told:
+        return mine[0], False
+    enqueue(db, Message(f"signup:{signup_id}:withdrawn", KIND, "email", entry.email,
+                        f"{mine[0].first_name} (sign-up {signup_id}) has withdrawn from "
+                        f"{entry.title}. No need to contact them.",
+                        subject=f"Volunteer withdrawn: {entry.title}"), now)
+    return mine[0], True
 
 
 def iso_week(moment: datetime) -> str:
@@ -139,6 +145,36 @@ def _list_line(made: SignUp) -> str:
             f"{made.contact or 'contact not shared'}")
 
 
+UNSENT = ("queued", "failed")  # not delivered: a failed one could still be sent again
+
+
+def _call_back(db: sqlite_utils.Database, made: SignUp, erase: bool) -> set[str]:
+    """The organisers' emails about a sign-up that are not sent yet are cancelled (a weekly
+    list still waiting loses its line, and is cancelled when no line is left); with `erase`
+    (FORGET ME), the copies the outbox keeps of those sent lose their details too. Returns
+    the addresses that were already sent (or are being sent) something about them."""
+    told: set[str] = set()
+    line = _list_line(made)
+    for key, to, body, state in db.execute(
+            "SELECT key, address, body, state FROM outbox WHERE key IN (?, ?) OR "
+            "key LIKE ?", [f"signup:{made.id}:organiser", f"signup:{made.id}:withdrawn",
+                           f"signup-week:{made.entry_id}:%"]).fetchall():
+        kept = ""  # the sign-up's own emails are all about them; a weekly list, a line
+        if key.startswith("signup-week:"):
+            if line not in body:
+                continue
+            kept = body.replace(line + "\n", "").replace(line, "")
+        gone = state in ("sent", "sending")  # sending: it may have gone already
+        if gone:
+            told.add(to)
+        elif state in UNSENT and "\n- " not in kept:
+            state = "cancelled"
+        if erase or not gone:  # what was sent stays as it was sent, unless erased
+            db.execute("UPDATE outbox SET body = ?, state = ? WHERE key = ?",
+                       [kept, state, key])
+    return told
+
+
 def forget(db: sqlite_utils.Database, channel: str, address: str, now: datetime) -> None:
     """Before FORGET ME deletes a person's sign-ups: no email about them still waiting goes
     out, the organisers' emails the outbox keeps lose their details, and an organiser who
@@ -146,30 +182,31 @@ def forget(db: sqlite_utils.Database, channel: str, address: str, now: datetime)
     rows = db.execute(_SIGNUP + " WHERE channel = ? AND address = ? ORDER BY id",
                       [channel, address]).fetchall()
     for made in map(signup_of, rows):
-        told: set[str] = set()
-        line = _list_line(made)
-        for key, to, body, state in db.execute(
-                "SELECT key, address, body, state FROM outbox WHERE key IN (?, ?) OR "
-                "key LIKE ?", [f"signup:{made.id}:organiser", f"signup:{made.id}:withdrawn",
-                               f"signup-week:{made.entry_id}:%"]).fetchall():
-            kept = ""  # the sign-up's own emails are all about them; a weekly list, a line
-            if key.startswith("signup-week:"):
-                if line not in body:
-                    continue
-                kept = body.replace(line + "\n", "").replace(line, "")
-            if state == "sent":
-                told.add(to)
-            if state == "queued" and "\n- " not in kept:
-                state = "cancelled"
-            db.execute("UPDATE outbox SET body = ?, state = ? WHERE key = ?",
-                       [kept, state, key])
-        for to in sorted(told):
+        for to in sorted(_call_back(db, made, erase=True)):
             enqueue(db, Message(
                 f"signup:{made.id}:erased:{to}", KIND, "email", to,
                 f"The volunteer of sign-up reference {made.id} has asked Local Support to "
                 "delete their details. Please delete what we sent you about them. There is "
                 "no need to contact them.",
                 subject=f"Volunteer sign-up {made.id}: please delete their details"), now)
+
+
+def described(db: sqlite_utils.Database, channel: str, address: str) -> str:
+    """MY DATA's words for the person's sign-ups: "your volunteering sign-up for X;
+    withdrawn: Y (kept a year)"; "" when there are none."""
+    rows = db.execute(
+        "SELECT coalesce(e.title, s.entry_id), s.withdrawn_at IS NOT NULL "
+        "FROM volunteering_signups s LEFT JOIN entries e ON e.id = s.entry_id "
+        "WHERE s.channel = ? AND s.address = ? ORDER BY s.id", [channel, address]).fetchall()
+    standing = [str(title) for title, gone in rows if not gone]
+    withdrawn = [str(title) for title, gone in rows if gone]
+    parts = []
+    if standing:
+        parts.append("your volunteering sign-up for " + ", ".join(standing))
+    if withdrawn:
+        parts.append(("your " if not standing else "") + "withdrawn sign-up for "
+                     + ", ".join(withdrawn) + " (kept a year)")
+    return "; ".join(parts)
 
 
 def queue_weekly_lists(db: sqlite_utils.Database, now: datetime) -> int:

@@ -196,6 +196,15 @@ def test_a_crying_or_broken_heart_emoji_is_never_youre_welcome(talk: Talk, said:
     assert "You're welcome" in talk.say("\U0001f64f")
 
 
+@pytest.mark.parametrize("said", ["u a real person?", "is this a real person", "are you a bot",
+                                  "am i talking to a real person"])
+def test_asked_if_it_is_a_person_it_says_plainly_it_is_automated(talk: Talk, said: str) -> None:
+    """"are you a bot" got "Yes, I'm here."; "is this a real person" got "couldn't find
+    anything" (round 21's exploratory test)."""
+    assert talk.say(said).startswith("I'm an automated assistant, not a person.")
+    assert talk.say("hello?").startswith("Yes, I'm here.")
+
+
 def test_nothing_found_still_offers_somewhere_to_start(db: sqlite_utils.Database) -> None:
     from conversation_kit import ENTRIES
 

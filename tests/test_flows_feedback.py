@@ -198,3 +198,24 @@ def test_a_disclosure_given_as_the_comment_is_not_kept_as_feedback(
     [row] = feedback_rows(db)  # the yes stays; the comment, read by staff, does not
     assert row["comment"] is None
     assert talk.state != "feedback:comment"
+
+
+@pytest.mark.parametrize("said", ["BALANCE", "STATEMENT", "statement 2026", "MATCHES",
+                                  "my offers", "close 1", "withdraw my sign up"])
+def test_a_command_at_anything_to_add_is_answered_not_kept(talk: Talk, db: sqlite_utils.Database,
+                                                            said: str) -> None:
+    """findings6 #12: BALANCE and MATCHES at "Anything you'd like to add?" were saved as
+    comments, and the member got no balance."""
+    from conversation_kit import START
+
+    from conversations.timebank import Policy, join
+
+    join(db, talk.channel, talk.address, "Sam", None, "gardening", "lifts", START, Policy())
+    talk.say("youth club")
+    talk.say("yes")
+    assert talk.state == "feedback:comment"
+    reply = talk.say(said)
+    assert "Thank you for your feedback" not in reply
+    [row] = feedback_rows(db)
+    assert (row["helpful"], row["comment"]) == (1, None)  # the answer stays, no comment
+    assert talk.state != "feedback:comment"

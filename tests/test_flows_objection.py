@@ -591,3 +591,58 @@ def test_a_ward_said_not_to_be_theirs_is_not_taken(talk: Talk, db: sqlite_utils.
     talk.say("yes")
     talk.say(said)
     assert talk.state == "objection:postcode"
+
+
+def test_forget_me_says_the_objection_stays_counted(talk: Talk, db: sqlite_utils.Database
+                                                    ) -> None:
+    """findings6 #18: objecting again after FORGET ME counted the person twice; nothing
+    left can tell it is them, so the goodbye says there is no need to object again."""
+    object_to_library(talk)
+    talk.say("FORGET ME")
+    done = talk.say("yes")
+    assert "I have deleted what I held about you" in done
+    assert ("Your objection to Close Riverside library on Saturdays stays counted, without "
+            "your details, so there's no need to object again.") in done
+    assert objection_counts(db) == {"close-library": 1}
+    assert objectors(db, "close-library") == []  # nobody left to recognise
+
+
+def test_forget_me_without_objections_says_nothing_of_them(talk: Talk) -> None:
+    talk.say("youth club")
+    talk.say("FORGET ME")
+    assert "objection" not in talk.say("yes").lower()
+
+
+def test_a_reason_after_you_already_objected_is_added(talk: Talk, db: sqlite_utils.Database
+                                                      ) -> None:
+    """findings6 #19: the reason after "You already objected" went to a service card."""
+    object_to_library(talk)
+    talk.say("object to closing riverside library on saturdays")
+    again = talk.say("yes")
+    assert "You already objected" in again and "To add your reason" in again
+    added = talk.say("because its the only library near me")
+    assert "added your reason" in added
+    [row] = db.table("objections").rows
+    assert row["reason"] == "because its the only library near me"
+    assert objection_counts(db) == {"close-library": 1}
+
+
+def test_a_reason_with_the_yes_to_an_objection_already_made_is_added(
+        talk: Talk, db: sqlite_utils.Database) -> None:
+    object_to_library(talk)
+    talk.say("object to closing riverside library on saturdays")
+    again = talk.say("yes, its the only library near me")
+    assert "You already objected" in again and "added your reason" in again
+    [row] = db.table("objections").rows
+    assert row["reason"] == "its the only library near me"
+
+
+def test_an_objection_with_a_reason_is_not_offered_another(talk: Talk,
+                                                           db: sqlite_utils.Database) -> None:
+    object_to_library(talk, reason="We use it every Saturday")
+    talk.say("object to closing riverside library on saturdays")
+    again = talk.say("yes")
+    assert "You already objected" in again and "reason" not in again
+    talk.say("because its my local one")
+    [row] = db.table("objections").rows
+    assert row["reason"] == "We use it every Saturday"  # the reason given stays

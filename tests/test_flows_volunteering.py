@@ -218,6 +218,8 @@ def test_a_role_with_an_older_minimum_says_so(talk: Talk, db) -> None:
 
 def test_withdrawing_tells_the_organiser(talk: Talk, db) -> None:
     sign_up(talk, "20")
+    with db.conn:
+        db.execute("UPDATE outbox SET state = 'sent'")  # the organiser has their details
     talk.say("friends of riverside park")
     assert "already signed up" in talk.say("1")
     assert "no longer signed up for Friends of Riverside Park" in talk.say(
@@ -225,6 +227,30 @@ def test_withdrawing_tells_the_organiser(talk: Talk, db) -> None:
     withdrawn = emails(db)[-1]
     assert withdrawn[0].endswith(":withdrawn") and "has withdrawn" in withdrawn[3]
     assert "no volunteering sign-ups" in talk.say("withdraw my sign up")
+
+
+def test_withdrawing_before_the_organiser_is_emailed_calls_the_email_back(talk: Talk, db
+                                                                          ) -> None:
+    sign_up(talk, "30")
+    other = Talk(talk.engine, db, channel="sms", address="+447700900888")
+    sign_up(other, "40")
+    with db.conn:  # a weekly list with both of them, still waiting to go
+        volunteering.weekly_lists(db, ROLES, START + timedelta(days=7))
+    reply = talk.say("withdraw my sign up")
+    assert "no longer signed up" in reply and "hadn't gone to the organiser" in reply
+    assert "told the organiser" not in reply
+    mine = "07700 900555" if talk.channel != "sms" else talk.address
+    assert held(db, mine) == []  # neither the sign-up's email nor the list has it
+    states = dict(db.execute("SELECT key, state FROM outbox").fetchall())
+    assert [state for key, state in states.items() if key.endswith(":organiser")] == [
+        "cancelled", "queued"]  # theirs called back, the other volunteer's still goes
+    assert not any(key.endswith(":withdrawn") for key in states)  # never heard of it
+    [week] = [key for key in states if key.startswith("signup-week:")]
+    assert states[week] == "queued" and held(db, "+447700900888") == [
+        k for k in states if k.endswith(":organiser") and states[k] == "queued"] + [week]
+    shown = talk.say("MY DATA")
+    assert "withdrawn sign-up for Friends of Riverside Park" in shown
+    assert "volunteering sign-up(s)" not in shown
 
 
 def test_what_can_i_volunteer_for_fits_age_ward_and_time(talk: Talk, db) -> None:
@@ -269,7 +295,7 @@ def test_the_weekly_list_goes_once_a_week(talk: Talk, db) -> None:
 
 def test_forget_me_deletes_sign_ups(talk: Talk, db) -> None:
     sign_up(talk, "25")
-    assert "1 volunteering sign-up(s)" in talk.say("my data")
+    assert "your volunteering sign-up for Friends of Riverside Park" in talk.say("my data")
     talk.say("forget me")
     talk.say("yes")
     assert db.execute("SELECT count(*) FROM volunteering_signups").fetchone()[0] == 0
@@ -402,3 +428,63 @@ def test_a_time_said_not_to_suit_is_not_filed_as_one(talk: Talk) -> None:
     talk.say("Sam")
     talk.say("30")
     assert "Please say weekdays, evenings, weekends or any time" in talk.say("not weekends")
+
+
+def test_no_thanks_then_actually_yes_sign_me_up_signs_up(talk: Talk) -> None:
+    """findings6 #26: "actually yes sign me up" after "No thanks" got a pothole card."""
+    talk.say("friends of riverside park")
+    assert "Ask me anything else" in talk.say("no thanks")
+    assert "what's your first name?" in talk.say("actually yes sign me up")
+
+
+def test_maybe_at_the_consent_question_asks_again(talk: Talk, db) -> None:
+    """findings6 #32: "maybe" was taken as No and she was signed up without contact."""
+    talk.say("friends of riverside park")
+    talk.say("1")
+    talk.say("Sam")
+    talk.say("30")
+    talk.say("weekends")
+    assert talk.state == "volunteering:consent"
+    again = talk.say("maybe")
+    assert "Only the organiser of Friends of Riverside Park" in again and "YES" in again
+    assert talk.state == "volunteering:consent"
+    assert db.execute("SELECT count(*) FROM volunteering_signups").fetchone()[0] == 0
+    talk.say("no")
+    assert db.execute("SELECT consent FROM volunteering_signups").fetchall() == [(0,)]
+
+
+def test_when_do_i_start_after_signing_up_says_the_organiser_will_be_in_touch(
+        talk: Talk) -> None:
+    """findings6 #26: "when do i start" got the Healthy Start card."""
+    sign_up(talk, "30")
+    reply = talk.say("when do i start")
+    assert "The organiser of Friends of Riverside Park has your details and will be in touch" \
+        in reply
+
+
+@pytest.mark.parametrize("said", [
+    "im retired and have lots of free time, id like to give something back",
+    "i want to give back to the community"])
+def test_giving_something_back_finds_roles(talk: Talk, said: str) -> None:
+    assert "I'll find roles that fit you. How old are you?" in talk.say(said)
+    talk.say("70")
+    assert "Befriend an older person" in talk.say("weekdays")
+
+
+def test_giving_something_back_to_a_shop_is_not_volunteering() -> None:
+    from conversations.flows.volunteering import _GIVE_BACK
+
+    assert _GIVE_BACK.search("i need to give something back to argos") is None
+
+
+def test_forget_me_after_withdrawing_an_unsent_sign_up_asks_nobody_to_delete(talk: Talk, db
+                                                                            ) -> None:
+    """The organiser never heard of a sign-up called back: FORGET ME later sends them no
+    "please delete their details"."""
+    sign_up(talk, "30")
+    talk.say("withdraw my sign up")
+    talk.say("forget me")
+    talk.say("yes")
+    assert [key for key, *_ in emails(db)] == [
+        key for key, *_ in emails(db) if key.endswith(":organiser")]
+    assert held(db, "Sam", "900555", "Age: 30") == []

@@ -352,18 +352,22 @@ def test_what_the_privacy_answer_says_is_kept_is_what_the_tables_declare(
     db: sqlite_utils.Database,
 ) -> None:
     from bot.retention import policy
-    from conversations.flows.privacy import ABOUT_PRIVACY
+    from conversations.flows.privacy import ABOUT_PRIVACY, about_privacy
     from conversations.gsm7 import segments
+    from conversations.types import Session
 
     days = {table: rule.retain_days for table, rule in policy(db).items()}
     said = {"messages": days["inbound_messages"], "unanswered questions": days["unmet_needs"],
             "feedback": days["feedback"], "postcode": days["people"],
             "objection": days["objections"]}
+    texts = [about_privacy(Session(channel, "x")) for channel in ("sms", "web", "telegram")]
+    assert texts[2] == ABOUT_PRIVACY
     for what, kept in said.items():
         assert kept is not None
         words = "a year" if kept == 365 else f"{kept} days"
-        assert re.search(rf"\b{what}\b[^.]*?\b{words}\b", ABOUT_PRIVACY), (what, words)
-    assert segments(ABOUT_PRIVACY) <= 2
+        for text in texts:
+            assert re.search(rf"\b{what}\b[^.]*?\b{words}\b", text), (what, words)
+    assert segments(texts[0]) <= 2 and segments(texts[1]) <= 2  # the web chat is SMS-sized
 
 
 @pytest.mark.parametrize("said", ["do you share my messages with the council",
@@ -378,13 +382,16 @@ def test_who_sees_what_however_the_worry_is_put(talk: Talk, said: str) -> None:
 def test_by_sms_the_privacy_answer_comes_whole_and_the_question_stays_open(
     db: sqlite_utils.Database,
 ) -> None:
-    from conversations.flows.privacy import ABOUT_PRIVACY
+    from conversations.flows.privacy import ABOUT_PRIVACY_SMS, about_privacy
+    from conversations.types import Session
 
     talk = Talk(engine_for(db), db, channel="sms")
     talk.say("free school meals")
     talk.say("Check for me", choice=0)
     talk.say("12")
-    assert talk.say("is this private?") == ABOUT_PRIVACY  # not cut to make room
+    said = talk.say("is this private?")
+    assert said == about_privacy(Session("sms", talk.address))  # not cut to make room
+    assert said.startswith(ABOUT_PRIVACY_SMS.partition("{")[0])
     assert talk.state == "entitlement:ask"  # the benefit question is still the one open
     assert "likely to be able to get Free school meals" in talk.say("1")
 
@@ -405,3 +412,37 @@ def test_delete_it_just_after_my_data_is_forget_me(db: sqlite_utils.Database) ->
                                   "is this private? can my ex see what i send"])
 def test_who_sees_followed_by_more_is_answered(db: sqlite_utils.Database, said: str) -> None:
     assert "Nobody else sees them" in Talk(engine_for(db), db).say(said)
+
+
+@pytest.mark.parametrize("said", ["will my mum find out", "can my parents see this",
+                                  "who can see this"])
+def test_who_sees_says_messages_stay_on_the_phone(talk: Talk, said: str) -> None:
+    """findings6 #11: a 14-year-old asking "will my mum find out" was told "Nobody else
+    sees them", but the texts stay on the phone (or in Telegram), out of FORGET ME's reach."""
+    reply = talk.say(said)
+    assert "Nobody else sees them" in reply
+    if talk.channel == "sms":
+        assert "Your phone keeps them till you delete the chat" in reply
+    else:
+        assert "they stay in the app on your phone until you delete the chat there" in reply
+
+
+def test_the_web_chat_says_the_page_shows_them(db: sqlite_utils.Database) -> None:
+    reply = Talk(engine_for(db), db, channel="web").say("can my parents see this")
+    assert "This page shows them till you close it" in reply
+
+
+@pytest.mark.parametrize("said", ["how long do you keep my messages",
+                                  "how long are my messages kept for?",
+                                  "what happens to my data if i say forget me"])
+def test_how_long_and_what_forget_me_does_are_privacy_questions(talk: Talk, said: str) -> None:
+    """findings6 #31: these got "Help at home for adults" and "Dementia support"."""
+    reply = talk.say(said)
+    assert reply.startswith("I keep messages 30 days") and "FORGET ME deletes" in reply
+
+
+@pytest.mark.parametrize("said", ["can u tell me what info u have on me",
+                                  "tell me what data you hold about me",
+                                  "what info u got on me"])
+def test_what_do_you_have_on_me_in_other_words_is_my_data(talk: Talk, said: str) -> None:
+    assert talk.say(said).startswith("I hold")

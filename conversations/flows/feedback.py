@@ -10,7 +10,8 @@ import re
 from collections.abc import Sequence
 
 from catalogue.model import Entry
-from conversations import records, smalltalk
+from conversations import records, smalltalk, timebank_words
+from conversations.flows import volunteering as volunteering_flow
 from conversations.flows.common import (
     NO,
     YES,
@@ -189,7 +190,21 @@ _MOSTLY = re.compile(r"^(?:mostly|mainly|largely)\s+(?=(?:yes|yeah|yep|no|nope)\
 _LEADING_WORD = re.compile(r"^\S+\s*(?:(?:and|but|although|though)\b)?", re.IGNORECASE)
 
 
+def is_command(text: str) -> bool:
+    """A word that works on any channel or a time-bank member's command (BALANCE,
+    STATEMENT 2026, MATCHES, MY OFFERS, CLOSE 2, WITHDRAW MY SIGN UP): never a comment, so
+    the engine answers it. MENU, MY DATA and FORGET ME are answered before any flow."""
+    statement, _ = timebank_words.wants_statement(text)
+    return (statement or timebank_words.wants_balance(text)
+            or timebank_words.wants_matches(text) or timebank_words.wants_listings(text)
+            or timebank_words.close_said(text) is not None
+            or timebank_words.wants_join(text) or timebank_words.wants_leave(text)
+            or volunteering_flow.wants_to_withdraw(text))
+
+
 def _comment(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
+    if is_command(text):
+        return None  # the feedback stays, without a comment
     if is_skip(text) or smalltalk.reply_to(text) in (smalltalk.THANKS, smalltalk.BYE):
         # "thanks", "ok bye": no comment to keep
         end_flow(session)

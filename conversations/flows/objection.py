@@ -322,16 +322,32 @@ def confirmed(ctx: Context, session: Session, entry_id: str, reason: str | None 
     kept = session.data.get("flow") or {}
     if reason is None and kept.get("kind") == "object":
         reason = kept.get("reason")  # given with "I'm not happy with that, ..."
-    if objections.find_objection(ctx.db, session.channel, session.address, entry_id):
-        end_flow(session)
-        return [Outbound(f"You already objected to {entry.title}. Send WITHDRAW MY OBJECTION "
-                         "to take it back.")]
+    if (standing := objections.find_objection(ctx.db, session.channel, session.address,
+                                              entry_id)) is not None:
+        return already_objected(ctx, session, entry, standing.get("reason"), reason)
     session.data["flow"] = {"kind": "object", "entry": entry_id}
     if reason is not None:
         session.data["flow"]["reason"] = reason
     if records.get_person(ctx.db, session.channel, session.address) is None:
         return [ask_postcode(session, noted=reason is not None)]
     return reason_or_record(ctx, session, entry)
+
+
+def already_objected(ctx: Context, session: Session, entry: Entry, kept: str | None,
+                     reason: str | None) -> list[Outbound]:
+    """Objecting again: nothing is counted twice, but a reason given now is added to an
+    objection that has none ("yes, because it's the only library near me"), and one without
+    a reason can have it added next ("because ...", as just after recording it)."""
+    end_flow(session)
+    done = f"You already objected to {entry.title}"
+    if not kept and reason:
+        return _add_reason(ctx, session, entry, reason, f"{done}, so I've added your reason "
+                           "to it.")
+    if not kept:
+        session.data["objected"] = entry.id  # "because ..." next adds the reason
+        return [Outbound(f"{done}. To add your reason, send it now (\"because ...\"). Send "
+                         "WITHDRAW MY OBJECTION to take it back.")]
+    return [Outbound(f"{done}. Send WITHDRAW MY OBJECTION to take it back.")]
 
 
 def ask_postcode(session: Session, noted: bool = False) -> Outbound:
@@ -441,12 +457,13 @@ def later_reason(ctx: Context, session: Session, text: str) -> list[Outbound] | 
                        else reason)
 
 
-def _add_reason(ctx: Context, session: Session, entry: Entry, reason: str
-                ) -> list[Outbound]:
+def _add_reason(ctx: Context, session: Session, entry: Entry, reason: str,
+                added: str = "") -> list[Outbound]:
     if not objections.add_reason(ctx.db, session.channel, session.address, entry.id,
                                  reason[:REASON_LIMIT]):
         return [Outbound(f"I couldn't find your objection to {entry.title} without a reason.")]
-    return [Outbound(f"Thank you, I've added your reason to your objection to {entry.title}.")]
+    return [Outbound(added or f"Thank you, I've added your reason to your objection to "
+                     f"{entry.title}.")]
 
 
 def _postcode(ctx: Context, session: Session, text: str) -> list[Outbound] | None:

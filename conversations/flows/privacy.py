@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from conversations import objections
 from conversations.aside import resume
 from conversations.erasure import describe_person, erase_person
 from conversations.flows.common import (
@@ -33,9 +34,10 @@ _POLITE = re.compile(
     r"i would like to|can i|could i|how do i|how can i|how to|i need to|hi|hello|hey)\b[ ,]*)+"
     r"|(?:[ ,]+(?:please|pls|plz|thanks|thank you|thx|now|asap))+$")
 _MY_DATA = re.compile(
-    r"^(?:(?:show|see|send|give|get)(?: me)? (?:all )?my (?:data|details|info|information)"
+    r"^(?:(?:tell|show) me |let me (?:see|know) )?"  # "can u tell me what info u have on me"
+    r"(?:(?:show|see|send|give|get)(?: me)? (?:all )?my (?:data|details|info|information)"
     r"|what (?:data|info|information|details|personal data) (?:do you (?:hold|have|keep|store)|"
-    r"have you got)(?: (?:on|about) me)?"
+    r"have you got|(?:you|u) (?:hold|have|keep|store|have got|'?ve got|got))(?: (?:on|about) me)?"
     r"|what do (?:you|u|ya) (?:know|hold|have|keep|store) (?:on|about) me"
     r"|what (?:have|do) (?:you|u) got on me"
     # "what info have u got about me", "what have you got stored on me"
@@ -70,13 +72,36 @@ _WHO_SEES = re.compile(
     r"|(?:are|is|will) " + _OWN + r" (?:be )?(?:kept|saved|stored|recorded|shared|passed on|"
     r"private|confidential|safe|read|seen)\b.*"
     r"|is (?:this|this chat|it) (?:private|confidential|anonymous|secret)\b.*"
+    # "how long do you keep my messages", "what happens to my data if i say forget me"
+    r"|how long (?:do|will|would|can) (?:you|u) (?:keep|store|hold|save) (?:" + _CHAT[3:-1] +
+    r"|my (?:info|information|postcode|objections?))(?: for)?"
+    r"|how long (?:are|is) " + _OWN + r" (?:kept|stored|saved|held)(?: for)?"
+    r"|what happens (?:to|with) (?:my (?:data|details|info|information|messages|objections?)|"
+    r"it)(?: if| when| after)? (?:i (?:say|send|text|use|type)|saying|sending) forget me"
     r"|is (?:this|this chat) safe|is (?:this|it) safe to (?:talk|text|say|write|tell|use)"
     r"(?: (?:here|you|u|this)\b.*| (?:something|anything|stuff)\b.*)?)$")
-ABOUT_PRIVACY = ("I keep messages 30 days, feedback and unanswered questions 90 days, a "
-                 "postcode or objection a year. Councillors see counts and comments, never "
-                 "names "
-                 "or numbers. If someone may be in danger, the council's safeguarding team may "
-                 "read a message. Nobody else sees them. MY DATA shows it; FORGET ME deletes it.")
+_KEPT = ("I keep messages 30 days, feedback and unanswered questions 90 days, a postcode or "
+         "objection a year.")
+ABOUT_PRIVACY = (_KEPT + " Councillors see counts and comments, never names or numbers. If "
+                 "someone may be in danger, the council's safeguarding team may read a "
+                 "message. Nobody else sees them here, but they stay in the app on your phone "
+                 "until you delete the chat there. MY DATA shows it; FORGET ME deletes it.")
+# By SMS (and the web chat, sized as SMS) the answer fills two texts: what stays on the
+# phone (or the page) where someone else may read it, and that FORGET ME cannot reach it
+ABOUT_PRIVACY_SMS = (_KEPT + " Councillors see no names or numbers. If someone may be in "
+                     "danger, the safeguarding team may read a message. Nobody else sees "
+                     "them. {where}; FORGET ME deletes mine.")
+_ON_DEVICE = {"sms": "Your phone keeps them till you delete the chat",
+              "web": "This page shows them till you close it"}
+
+
+def about_privacy(session: Session) -> str:
+    """Who sees what, sized for the person's channel."""
+    if not sms_sized(session):
+        return ABOUT_PRIVACY
+    return ABOUT_PRIVACY_SMS.format(where=_ON_DEVICE.get(session.channel, _ON_DEVICE["sms"]))
+
+
 _FORGET = re.compile(
     r"^(?:forget (?:about )?me|(?:delete|erase|remove|wipe|clear)(?: all)?(?: of)? my "
     r"(?:data|details|info|information|messages|account|personal data|number)"
@@ -138,7 +163,7 @@ def wants_forget(text: str) -> bool:
 def who_sees(session: Session, question: list[Outbound]) -> list[Outbound]:
     """Who sees what, then the question being asked (it stays open). By SMS the answer fills
     a reply's two texts on its own, so the question, just sent, is not put again."""
-    return [Outbound(ABOUT_PRIVACY), *([] if sms_sized(session) else question)]
+    return [Outbound(about_privacy(session)), *([] if sms_sized(session) else question)]
 
 
 def summary(ctx: Context, session: Session) -> Outbound:
@@ -183,6 +208,21 @@ def ask_forget(session: Session, member: str = "") -> list[Outbound]:
                 [("Yes, forget me", "answer:yes"), NO])]
 
 
+def _objections_kept(ctx: Context, session: Session) -> str:
+    """What FORGET ME's goodbye says of the person's objections: they stay counted without
+    who made them, so nothing can tell a new objection from the same person afterwards
+    (erased means gone); they are asked not to object again, which would count twice."""
+    mine = objections.person_objections(ctx.db, session.channel, session.address)
+    if not mine:
+        return ""
+    first = ctx.entries.get(str(mine[0]["entry_id"]))
+    what = (f"Your objection to {first.title}" if len(mine) == 1 and first is not None
+            else "Your objections")
+    verb = "stays" if len(mine) == 1 else "stay"
+    return (f" {what} {verb} counted, without your details, so there's no need to object "
+            "again.")
+
+
 def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
     said = parse_yes_no(text)
     if said is None and leading_yes_no(text) == "yes":  # "Yes, forget me", the button typed;
@@ -193,10 +233,11 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
                         [("Yes, forget me", "answer:yes"), NO])]
         said = "yes"
     if said == "yes" or wants_forget(text):
+        counted = _objections_kept(ctx, session)
         erase_person(ctx.db, session.channel, session.address, ctx.now)
         session.state, session.data = ERASED, {}
         return [Outbound("Done: I have deleted what I held about you. If you message again, "
-                         "I start afresh.", erased=True)]
+                         f"I start afresh.{counted}", erased=True)]
     if said in ("no", "unknown"):
         end_flow(session)
         kept = [] if session.data.get("set_aside") is None else resume(session)

@@ -37,7 +37,9 @@ WAITING = frozenset({"volunteering:name", "volunteering:age", "volunteering:when
 WHEN_CHOICES = [("Weekdays", "answer:weekdays"), ("Evenings", "answer:evenings"),
                 ("Weekends", "answer:weekends"), ("Any time", "answer:any time")]
 MAX_ROLES = 4
-_SIGN_UP = re.compile(r"^(?:(?:can i|i want to|i'd like to|i would like to|how do i|how can i) )?"
+_SIGN_UP = re.compile(r"^(?:(?:actually|ok|okay|oh|yes|yeah|go on|on second thoughts?|i've "
+                      r"changed my mind|ive changed my mind|changed my mind)[,!. ]+)*"
+                      r"(?:(?:can i|i want to|i'd like to|i would like to|how do i|how can i) )?"
                       r"(?:sign (?:me |us )?up|signup|volunteer|join|register|get involved|"
                       r"take part)(?: (?:for|to|with) (?:it|this|that|them))?(?: please)?\??$")
 _SIGN_ME_UP_FOR = re.compile(r"^(?:please )?(?:(?:can i|can you|i want to|i'd like to|i would "
@@ -65,6 +67,18 @@ _FIND = re.compile(r"^(?:what|where|how) (?:can|could|do|might) i volunteer(?: f
 _WITHDRAW = re.compile(r"^(?:i want to |please )?(?:withdraw|cancel|take back|remove|drop out "
                        r"of|pull out of)(?: my| the)? (?:volunteer(?:ing)? )?(?:sign ?-?ups?|"
                        r"volunteering)(?: (?:for|from) .+)?$|^i can'?t volunteer any ?more$")
+# giving time without naming a role: "im retired and have lots of free time, id like to give
+# something back" (the roles that fit, as "what can I volunteer for?")
+_COMMUNITY = r"(?:(?:the|my|our) (?:community|area|town)|society|others|people)"
+_GIVE_BACK = re.compile(rf"\b(?:give (?:something|a bit|some time) back(?! to (?!{_COMMUNITY}))|"
+                        rf"give back to {_COMMUNITY}|put my (?:free |spare )?time to "
+                        rf"(?:good )?use|make a difference (?:in|to) {_COMMUNITY})\b")
+# after signing up: "when do i start", "what happens now", "when will they contact me"
+_WHAT_NEXT = re.compile(r"^(?:so )?(?:when (?:do|can|will|shall) i (?:start|begin|hear)|what "
+                        r"(?:happens|do i do) (?:now|next)|what now|whats next|what's next|"
+                        r"when will (?:they|someone|the organiser|i) (?:contact|call|ring|text|"
+                        r"email|get in touch with|hear from)(?: me| them| you)?|"
+                        r"how (?:long|soon) (?:until|till|before) (?:they|someone|i)\b.*)\??$")
 _AGE = re.compile(r"^(?:i'?m |i am |im )?(\d{1,3})(?: years? old| yrs?| yo)?$")
 
 def offer(session: Session, entry: Entry) -> Outbound:
@@ -81,12 +95,36 @@ def route(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
         if (age := people.own_age(text)) is not None:  # "i want to volunteer, im 14"
             session.data.setdefault("answers", {})["age"] = age
         return start_finding(ctx, session)
-    if _WITHDRAW.match(said):
+    if wants_to_withdraw(text):
         return withdraw(ctx, session)
     last = ctx.entries.get(session.data.get("last_entry") or "")
     if last is not None and last.kind == "volunteering" and _SIGN_UP.match(said):
         return start(ctx, session, last)
+    if last is not None and last.kind == "volunteering" and _WHAT_NEXT.match(said) and \
+            (next_step := what_next(ctx, session, last)) is not None:
+        return [next_step]
+    if _GIVE_BACK.search(said) and not _FIND.match(said):
+        return start_finding(ctx, session)
     return None
+
+
+def what_next(ctx: Context, session: Session, entry: Entry) -> Outbound | None:
+    """"When do I start?" just after signing up: who gets in touch, or how to arrange it;
+    None when they are not signed up for it (a question about the role, answered as one)."""
+    mine = [s for s in volunteering.signed_up(ctx.db, session.channel, session.address)
+            if s.entry_id == entry.id]
+    if not mine:
+        return None
+    if mine[0].contact and entry.email:
+        return Outbound(f"The organiser of {entry.title} has your details and will be in "
+                        "touch to arrange when you start. Send WITHDRAW MY SIGN UP to cancel.")
+    return Outbound(f"You're signed up for {entry.title}. To arrange when you start: "
+                    f"{how_to_apply(entry)}.")
+
+
+def wants_to_withdraw(text: str) -> bool:
+    """"withdraw my sign up", "I can't volunteer any more"."""
+    return _WITHDRAW.match(words(text)) is not None
 
 
 def wants_to_sign_up(text: str) -> bool:
@@ -187,6 +225,12 @@ _WHAT_WITH_IT = re.compile(r"\b(?:what|why|who|where)\b.{0,30}\b(?:number|detail
 
 def _consent(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
     said = parse_yes_no(text)
+    if said == "unknown":  # "maybe", "not sure": never taken for a No
+        entry = ctx.entries[flow_data(session)["entry"]]
+        return [ask(session, "volunteering:consent", f"That's fine. Only the organiser of "
+                    f"{entry.title} would get it, to arrange your volunteering. Reply YES to "
+                    "share it, or NO and they get only your first name and when you're free.",
+                    [YES, NO])]
     if said is None and contact_in(text) is None and _WHAT_WITH_IT.search(words(text)):
         # "what will you do with my number"
         entry = ctx.entries[flow_data(session)["entry"]]
@@ -265,8 +309,16 @@ def withdraw(ctx: Context, session: Session, signup_id: int | None = None) -> li
                                  dict(ctx.entries), ctx.now)
     if gone is None:
         return [Outbound("That sign-up was already withdrawn.")]
-    title = ctx.entries[gone.entry_id].title if gone.entry_id in ctx.entries else gone.entry_id
-    return [Outbound(f"Done: you're no longer signed up for {title}. I've told the organiser.")]
+    made, told = gone
+    entry = ctx.entries.get(made.entry_id)
+    done = f"Done: you're no longer signed up for {entry.title if entry else made.entry_id}. "
+    if told:
+        return [Outbound(done + "I've told the organiser.")]
+    if entry is not None and entry.email:  # their email was still waiting: never sent
+        return [Outbound(done + "Your details hadn't gone to the organiser yet, and now "
+                         "they won't.")]
+    return [Outbound(done + "If you've been in touch with the organiser, please let them "
+                     "know.")]
 
 
 # -- finding roles that fit -----------------------------------------------------------------------
