@@ -295,6 +295,31 @@ def decline(db: sqlite_utils.Database, exchange_id: int, by: str, now: datetime)
         return "declined" if decide(db, exchange_id, "declined", by, now) else "already"
 
 
+def take_back(db: sqlite_utils.Database, exchange_id: int, by: str, now: datetime) -> Outcome:
+    """The member who recorded an exchange cancels it before the other member answers: it
+    is declined by them (an exchange is never deleted). Only its recorder may."""
+    with write(db):
+        found = exchange(db, exchange_id)
+        if found is None or found.recorded_by != by:
+            return "unknown"
+        if found.state != "pending":
+            return "already"
+        return "declined" if decide(db, exchange_id, "declined", by, now) else "already"
+
+
+def correct(db: sqlite_utils.Database, exchange_id: int, minutes: int, by: str, now: datetime,
+            policy: Policy) -> Exchange:
+    """The recorder's right time for an exchange nobody has answered yet: it is declined
+    and a new one, the same but for the time, recorded in its place; both or neither.
+    Raises LedgerError when either cannot be done."""
+    with write(db):
+        found = exchange(db, exchange_id)
+        if found is None or found.recorded_by != by or found.state != "pending":
+            raise LedgerError("That exchange has already been answered.")
+        decide(db, exchange_id, "declined", by, now)  # first: its hours are no longer owed
+        return record(db, found.giver, found.receiver, minutes, found.note, by, now, policy)
+
+
 def reverse(db: sqlite_utils.Database, exchange_id: int, by: str, now: datetime) -> Exchange:
     """A correction: a confirmed exchange the other way round, confirmed at once."""
     found = exchange(db, exchange_id)
@@ -317,6 +342,13 @@ def awaiting(db: sqlite_utils.Database, member_id: int) -> list[Exchange]:
         "AND e.recorded_by = 'member:' || (CASE WHEN e.giver = ? THEN e.receiver "
         "ELSE e.giver END) ORDER BY e.id", [member_id, member_id, member_id]).fetchall()
     return [Exchange(*row) for row in rows]
+
+
+def intro_asker(db: sqlite_utils.Database, intro_id: int) -> Member | None:
+    """The member who asked for an introduction."""
+    row = db.execute("SELECT asker FROM timebank_introductions WHERE id = ?",
+                     [intro_id]).fetchone()
+    return member(db, int(row[0])) if row else None
 
 
 def contacts(db: sqlite_utils.Database, member_id: int) -> list[tuple[int, int]]:

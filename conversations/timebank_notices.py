@@ -59,10 +59,11 @@ PASSING = ("feedback:helpful", "volunteering:offer", "timebank:confirm", "timeba
 
 
 def expect_answer(db: sqlite_utils.Database, member: Member, state: str, flow: dict[str, int],
-                  now: datetime) -> None:
+                  now: datetime, asked: str = "") -> None:
     """The member's next YES or NO answers this question (their session waits for it),
     unless they are half-way through something else: then a YES or NO sent once that is
-    done still answers it (conversations/flows/timebank.py `route`)."""
+    done still answers it (conversations/flows/timebank.py `route`). `asked` is the
+    question, put again after small talk or a question of theirs ("who is Sam?")."""
     if member.channel not in CHANNELS or not member.address:
         return
     session = load_session(db, member.channel, member.address)
@@ -71,6 +72,24 @@ def expect_answer(db: sqlite_utils.Database, member: Member, state: str, flow: d
     session.state, session.updated_at = state, now
     session.data["flow"] = dict(flow)
     session.data["choices"], session.data["labels"] = ["answer:yes", "answer:no"], ["Yes", "No"]
+    if asked:
+        session.data["asked"] = asked
+    save_session(db, session)
+
+
+def stop_expecting(db: sqlite_utils.Database, member: Member, exchange_id: int,
+                   now: datetime) -> None:
+    """The member's session no longer waits for a YES to an exchange taken back by the
+    member who recorded it: their next "yes" is read afresh."""
+    if member.channel not in CHANNELS or not member.address:
+        return
+    session = load_session(db, member.channel, member.address)
+    if session.state != "timebank:confirm" or \
+            (session.data.get("flow") or {}).get("exchange") != exchange_id:
+        return
+    session.state, session.updated_at = "answered", now
+    for kept in ("flow", "choices", "labels", "asked"):
+        session.data.pop(kept, None)
     save_session(db, session)
 
 
@@ -91,17 +110,55 @@ _DOING = frozenset({"set", "fix", "move", "clean", "paint", "put", "build", "tak
                     "carry", "collect", "tidy", "wash", "learn", "use", "find", "change"})
 
 
-def ask_to_confirm(db: sqlite_utils.Database, exchange: Exchange, recorder: Member,
-                   other: Member, now: datetime) -> bool:
+def confirm_text(db: sqlite_utils.Database, exchange: Exchange, recorder: Member,
+                 instead_of: Exchange | None = None) -> str:
+    """"Sam says they helped you with your garden for 2 hours. Is that right? ..."; with
+    `instead_of`, the exchange this one corrects, which the other member was asked about."""
     hours = timebank.hours_text(exchange.minutes)
     name = called(db, recorder)[0]
-    if exchange.giver == recorder.id:
-        said = f"{name} says they helped you{what_of(exchange, True)} for {hours}."
-    else:
-        said = f"{name} says you helped them{what_of(exchange, True)} for {hours}."
-    text = f"Time bank: {said} Is that right? Reply YES to confirm or NO if not."
-    expect_answer(db, other, "timebank:confirm", {"exchange": exchange.id}, now)
-    return tell(db, other, f"{CONFIRM_KEY}:{exchange.id}", text, now, ("Yes", "No"))
+    told = "they helped you" if exchange.giver == recorder.id else "you helped them"
+    said = f"{told}{what_of(exchange, True)} for {hours}"
+    if instead_of is None:
+        return f"{name} says {said}. Is that right? Reply YES to confirm or NO if not."
+    was = timebank.hours_text(instead_of.minutes)
+    return (f"{name} has corrected the time: {said}, not {was}. Is that right? Reply YES to "
+            "confirm or NO if not.")
+
+
+def ask_to_confirm(db: sqlite_utils.Database, exchange: Exchange, recorder: Member,
+                   other: Member, now: datetime, instead_of: Exchange | None = None) -> bool:
+    """Ask the other member to confirm; with `instead_of` (an exchange the recorder has
+    just corrected), its question is called back if it has not gone yet, else this one
+    says what changed."""
+    heard = instead_of is not None and not call_back_question(db, instead_of)
+    text = confirm_text(db, exchange, recorder, instead_of if heard else None)
+    expect_answer(db, other, "timebank:confirm", {"exchange": exchange.id}, now, text)
+    return tell(db, other, f"{CONFIRM_KEY}:{exchange.id}", f"Time bank: {text}", now,
+                ("Yes", "No"))
+
+
+def call_back_question(db: sqlite_utils.Database, exchange: Exchange) -> bool:
+    """Cancel the other member's "Is that right?" about an exchange its recorder has taken
+    back, when it has not been sent yet (as FORGET ME does, timebank_schema.py
+    CANCEL_ON_FORGET): True when it was still waiting, so they never heard of it."""
+    return bool(db.execute(
+        "UPDATE outbox SET state = 'cancelled', body = '', choices = NULL WHERE key = ? AND "
+        "state IN ('queued', 'failed')", [f"{CONFIRM_KEY}:{exchange.id}"]).rowcount)
+
+
+def taken_back(db: sqlite_utils.Database, exchange: Exchange, recorder: Member,
+               other: Member, now: datetime) -> bool:
+    """The recorder cancelled an exchange before the other member answered: an unsent
+    question is called back, else they are told there is nothing to answer. True when
+    they were told."""
+    stop_expecting(db, other, exchange.id, now)
+    if call_back_question(db, exchange):
+        return False
+    hours = timebank.hours_text(exchange.minutes)
+    # under the declined key, so FORGET ME cancels it unsent (timebank_schema.py)
+    return tell(db, other, f"timebank-declined:{exchange.id}", f"Time bank: "
+                f"{called(db, recorder)[0]} has cancelled the {hours}{what_of(exchange, True)} "
+                "they asked you to confirm, so there is nothing to answer.", now)
 
 
 def answered(db: sqlite_utils.Database, exchange: Exchange, answerer: Member, yes: bool,
@@ -206,7 +263,8 @@ def introduce(db: sqlite_utils.Database, intro_id: int, asker: Member, asked: Me
     stop = "" if wants.endswith("...") else "."
     text = (f"Time bank: {asker.described} would like to be put in touch with you{wants}{stop} "
             "Your number stays private: I pass messages on. Reply YES to agree or NO.")
-    expect_answer(db, asked, "timebank:intro", {"intro": intro_id}, now)
+    expect_answer(db, asked, "timebank:intro", {"intro": intro_id}, now,
+                  text.removeprefix("Time bank: "))
     return tell(db, asked, f"timebank-intro:{intro_id}", text, now, ("Yes", "No"))
 
 

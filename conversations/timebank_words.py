@@ -56,7 +56,8 @@ _THING_VERBS = frozenset({"did", "drove", "taught", "walked", "fixed"})
 # priya", "spent an hour on priya's garden" (the time first, then what, then whom)
 _ME_GAVE_TIME = re.compile(
     r"^(?:i(?:'ve| have)? |we )?(?:did|done|gave|spent|put in) (?P<time>(?:an? |half an? |\S+ "
-    r"|\d+(?:[.,]\d+)?)(?:and a half )?(?:hours?|hrs?|minutes?|mins?))"
+    r"|\d+(?:[.,]\d+)?)(?:and a half )?(?:hours?|hrs?|minutes?|mins?)"
+    r"|(?:an? |\S+ )?quarters? of an? (?:hour|hr))"  # "a quarter of an hour of shopping"
     r"(?: (?:(?:of|doing|on) )?(?P<what>.+?))? "
     r"(?:for|to|with|helping) (?P<name>[a-z][a-z'-]*)\b(?P<rest>.*)$")
 _GAVE_ME = re.compile(
@@ -113,7 +114,7 @@ def duration(text: str) -> int | None:
     """Minutes in "2 hours", "1.5 hrs", "an hour and a half", "90 minutes", "half an hour",
     "1 1/2 hours", "3/4 hour", "forty five minutes", "a quarter of an hour", "an hour and a
     quarter", "1hr 30"; None when the text gives no time."""
-    said = numbers_as_digits(text.lower())
+    said = _ISH.sub(r"\1", numbers_as_digits(text.lower()))  # "2ish hours": 2 hours
     if (whole := _N_AND_A_HALF.search(said)) is not None:  # "2 and a half hours"
         return round(_amount(whole.group(1)) * 60) + 30
     if _HALF_HOUR.search(said):
@@ -133,6 +134,9 @@ def duration(text: str) -> int | None:
     if (more := _AND_QUARTERS.search(said)) is not None:
         minutes += 15 * int(more.group(1) or 1)
     return round(minutes)
+
+
+_ISH = re.compile(r"\b(\d+(?:[.,]\d+)?)-?ish\b")
 
 
 _PIECES = re.compile(r",|;|\bnot\b|\bbut\b|\bit was\b|\bwas\b|\bjust\b|\binstead of\b|"
@@ -183,11 +187,24 @@ def owner_of(name: str) -> str | None:
 
 _STATEMENT = re.compile(r"^(?:my )?(?:time ?bank )?statement(?: (?:for )?(\d{4}|all|all time))?$")
 _BALANCE = re.compile(r"^(?:my |what'?s my |what is my )?(?:time ?bank )?balance$")
+# The same asked in more words, from a member ("statement please", "how many hours have i
+# got"): for anyone else these may be about a council tax statement or childcare hours.
+_PLEASE = r"(?:[,!.]? ?(?:please|pls|plz|thanks|thank you|ta))?"
+_CAN_I_HAVE = (r"(?:(?:can|could|may) i (?:have|see|get) |(?:can|could) you (?:send|show) "
+               r"(?:me )?|(?:please )?(?:send|show) (?:me )?|i'?d like |id like |i want )?")
+_STATEMENT_ASKED = re.compile(r"^" + _CAN_I_HAVE + r"(?:my |a )?(?:time ?bank )?statement"
+                              r"(?: (?:for )?(\d{4}|all|all time))?" + _PLEASE + r"$")
+_BALANCE_ASKED = re.compile(
+    r"^(?:" + _CAN_I_HAVE + r"(?:my |what'?s my |whats my |what is my |check my )?"
+    r"(?:time ?bank )?balance|how many (?:time ?bank )?hours (?:have i got|have i|do i have|"
+    r"am i on|i got|i have|have i earned)(?: left| now| so far| saved| in the time ?bank)?)"
+    + _PLEASE + r"$")
 _JOIN = re.compile(r"^(?:(?:hi|hello|hey|hiya|good morning|good afternoon|yes|ok|okay|please)"
                    r"[,!. ]+)*(?:i want to |i wanna |i'd like to |id like to |i would like to |"
                    r"can i |could i |may i |how do i |how can i |how to |please )?(?:please )?"
                    r"(?:join|sign up (?:to|for)|sign me up (?:to|for)|become a member of|"
-                   r"register (?:with|for))(?: the| a| your)? time ?bank(?: please)?[?.!]*$"
+                   r"register (?:with|for))(?: the| a| your)? time ?bank"
+                   r"(?: please| pls| plz)?[?.!]*$"
                    r"|^time ?bank$")
 _OFFER = re.compile(r"^(?:post an? )?(offer|request)[:\s]+(.{3,})$"
                     r"|^i can offer (.{3,})$|^i(?:'d| would) like help with (.{3,})$")
@@ -219,6 +236,20 @@ def wants_statement(text: str) -> tuple[bool, int | None]:
 
 def wants_balance(text: str) -> bool:
     return _BALANCE.match(plain(text).rstrip("?")) is not None
+
+
+def asks_statement(text: str) -> tuple[bool, int | None]:
+    """STATEMENT in more words: "statement please", "can i have my statement"."""
+    found = _STATEMENT_ASKED.match(plain(text).rstrip("?"))
+    if found is None:
+        return False, None
+    year = found.group(1)
+    return True, int(year) if year and year.isdigit() else None
+
+
+def asks_balance(text: str) -> bool:
+    """BALANCE in more words: "how many hours have i got", "what's my balance please"."""
+    return _BALANCE_ASKED.match(plain(text).rstrip("?")) is not None
 
 
 # An age said first: "im 13 can i join the time bank", "hi, i'm 45 and i'd like to join"
@@ -292,3 +323,111 @@ def loose_relay_said(text: str) -> tuple[str, str] | None:
         return None
     start = len(text.strip()) - len(found.group(2))
     return found.group(1), text.strip()[start:].strip()
+
+
+_HOW_TO_RECORD = re.compile(
+    r"^(?:how (?:do|can|should|would) (?:i|we) |how to |(?:can|could) (?:i|you) |where do i |"
+    r"i (?:want|need|would like|'d like) to |id like to |i wanna |i'd like to |help me )"
+    r"(?:log|record|add|put in|enter|claim|report|register|note|tell you about|write down|"
+    r"count)(?: (?:my|some|the|our|an?|more))? ?(?:time ?bank )?(?:hours?|time|exchanges?|"
+    r"help i (?:gave|did))\b(?: (?:i (?:did|gave|spent)|i'?ve (?:done|given)|for \w+))?"
+    r"(?: please| pls)?$")
+
+
+def wants_how_to_record(text: str) -> bool:
+    """"how do i log my hours", "i want to record some hours": how to tell me of help."""
+    return _HOW_TO_RECORD.match(plain(text).rstrip("?")) is not None
+
+
+# The member who recorded an exchange takes it back ("sorry that was wrong, cancel it") or
+# gives the right time ("oops i meant 3 hours"), just after recording it
+_TAKE_BACK = re.compile(r"\b(?:cancel|delete|remove|scrap|undo|ignore|withdraw|take back|"
+                        r"bin)(?: (?:it|that|this|that one|this one|the last one|my last one|"
+                        r"what i (?:said|sent|put)|those hours|the hours|that exchange))?"
+                        r"(?: (?:please|pls|thanks|thx))?$")
+_MEANT = re.compile(r"^(?:(?:oops|whoops|sorry|oh|ah|no|wait|actually|my mistake|my bad)"
+                    r"[ ,!.]+)*(?:i meant|i mean|meant|i should have said|should have said|"
+                    r"(?:it )?should (?:be|have been|say)|make (?:that|it)|change (?:that|it) "
+                    r"to|correction)\b")
+_WRONG = re.compile(r"^(?:(?:oops|whoops|sorry|oh|ah|wait)[ ,!.]+)*(?:that was wrong|that'?s "
+                    r"wrong|that is wrong|i got that wrong|my mistake|my bad|i made a "
+                    r"mistake|wrong)$")
+
+
+def correction_said(text: str) -> tuple[str, int | None] | None:
+    """("cancel", None) for "cancel that"; ("time", 180) for "oops i meant 3 hours";
+    ("unclear", None) for "sorry that was wrong" or "i meant Tuesday"; None otherwise."""
+    said = plain(text)
+    if _TAKE_BACK.search(said):
+        return "cancel", None
+    if _MEANT.match(said):
+        times = durations(said)
+        return ("time", times[0]) if times else ("unclear", None)
+    return ("unclear", None) if _WRONG.match(said) else None
+
+
+_WHO = re.compile(r"^(?:(?:sorry|um+|er+|oh|hmm+|hi)[ ,!.]+)*(?:who(?:'?s| is| was| are)? ?"
+                  r"(?P<name>[a-z][a-z'-]*)?(?: again)?|(?:do|should) i know (?P<known>[a-z]"
+                  r"[a-z'-]*)|i don'?t know (?:a |any |who )?(?P<unknown>[a-z][a-z'-]*)"
+                  r"(?: is)?|what(?:'?s| is) (?:this|that)(?: about)?)$")
+# pronouns (or nothing) in "who is he?": the member the question is about
+WHO_PRONOUNS = frozenset({"", "he", "she", "they", "that", "this", "it", "him", "her",
+                          "them"})
+
+
+def asks_who(text: str) -> str | None:
+    """The name (or pronoun, or "") in "who is sam?", "who's that", "do i know sam?",
+    "what is this?"; None when the message asks nothing of the kind."""
+    found = _WHO.match(plain(text).rstrip("?").strip())
+    if found is None:
+        return None
+    name = found.group("name") or found.group("known") or found.group("unknown") or ""
+    return "" if name in ("this", "that") else name
+
+
+_YES_WORD = re.compile(r"^(?:(?:oh|ah|aha|ahh?|ooh?|wait|right|ok|okay|sorry|um+|er+|hmm+|"
+                       r"oh wait|oh right|of course|ha|haha|lol)[ ,!.]+){0,3}"
+                       r"(?:yes|yeah|yep|yup|yea|ye|aye|yh|correct|that'?s right|that is right|"
+                       r"right|sure|indeed|he did|she did|they did)\b")
+_NOT_YES = re.compile(r"\b(?:no|not|nope|nah|never|didn'?t|did not|wasn'?t|wrong|but|only|"
+                      r"wait no|isn'?t)\b|\?")
+THUMBS_UP = ("\U0001f44d", "\U0001f44d\U0001f3fb", "\U0001f44d\U0001f3fc", "\U0001f44d\U0001f3fd",
+             "\U0001f44d\U0001f3fe", "\U0001f44d\U0001f3ff", "\u2705", "\u2714\ufe0f", "\u2714")
+
+
+def yes_in_words(text: str) -> bool:
+    """A yes said with more ("oh wait yes", "oh yes the man with the hedge trimmer") or a
+    thumbs up, read only where YES was asked for: nothing in it takes it back or asks."""
+    said = plain(text)
+    if said.replace("\ufe0f", "") in THUMBS_UP or said in THUMBS_UP:
+        return True
+    found = _YES_WORD.match(said)
+    return len(said.split()) <= 12 and found is not None and _NOT_YES.search(said) is None \
+        and _HELD.search(said, found.end()) is None and \
+        _ASKS_NEXT.match(said[found.end():].strip(" ,.!")) is None
+
+
+# a request after the yes: "yes can i get help with council tax" is no answer
+_ASKS_NEXT = re.compile(r"(?:and |but |also |so )?(?:can|could|would|will|what|where|when|how|"
+                        r"who|which|why|is there|are there|do you|does|i need|i want|i'?d like|"
+                        r"id like|help|find|looking for|please|pls|tell me)\b")
+# a yes held back by what follows it: "yes wait", "yeah hang on, let me check"
+_HELD = re.compile(r"\b(?:wait|hang on|hold on|actually|i mean|let me|one sec|a sec|hmm+|"
+                   r"maybe|think|not sure|dunno|idk)\b")
+
+
+_DECLINE = re.compile(r"^(?:(?:oh|ah|sorry|um+|er+|hmm+|i'?m afraid|afraid)[ ,!.]+)*"
+                      r"(?:no|nope|nah|naw|not (?:right )?now|not at the moment|not this time|"
+                      r"not today|not really|i can'?t|i cannot|can'?t|cannot|i'?m (?:too )?"
+                      r"busy|im (?:too )?busy|too busy|i'?d rather not|id rather not|rather "
+                      r"not|better not|i'?ll pass|pass)\b")
+_NOT_DECLINE = re.compile(r"^(?:no|nope|nah)\b[ ,!.]*(?:problem|probs?|worries|bother|"
+                          r"trouble|doubt)\b|\byes\b|\bhappy to\b|\bof course\b|\?")
+
+
+def declines(text: str) -> bool:
+    """A no in more words ("no sorry too busy", "not right now", "no thanks im busy"),
+    read only where a member was asked to be put in touch."""
+    said = plain(text)
+    return len(said.split()) <= 15 and _DECLINE.match(said) is not None and \
+        _NOT_DECLINE.search(said) is None

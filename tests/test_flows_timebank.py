@@ -929,3 +929,229 @@ def test_a_yes_to_what_you_could_offer_or_need_asks_again(engine, db, said: str)
     newcomer.say("shopping")
     joined = timebank.member_for(db, "sms", "+447700900013")
     assert joined is not None and (joined.offers, joined.needs) == ("lifts", "shopping")
+
+
+# -- answers in people's own words (exploratory findings 6: 13, 14, 15, 16, 27, 32) ---------
+
+def two_from_sam(sam: Talk, priya: Talk) -> str:
+    """Sam records two exchanges with Priya; her bare YES asks which one."""
+    sam.say("I helped Priya with her garden for 2 hours")
+    sam.say("I helped Priya with the shopping for 1 hour")
+    return priya.say("yes")
+
+
+@pytest.mark.parametrize(("said", "picked"), [
+    ("the garden one", 1), ("the shopping one", 2), ("the first one", 1), ("sams garden", 1),
+    ("the one for 1 hour", 2), ("the last one", 2)])
+def test_an_exchange_is_picked_in_words(sam, priya, db, said: str, picked: int) -> None:
+    asked = two_from_sam(sam, priya)
+    assert "1. Sam, 2 hours, her garden" in asked or "Sam, 2 hours, her garden" in asked
+    reply = priya.say(said)
+    assert reply.startswith("Thank you, confirmed")
+    assert timebank.exchange(db, picked).state == "confirmed"
+    assert timebank.exchange(db, 3 - picked).state == "pending"
+    # the one left is asked about next, so the next "yes" is plainly for it
+    left = "the shopping for 1 hour" if picked == 1 else "your garden for 2 hours"
+    assert f"Sam says they helped you with {left}. Is that right?" in reply
+    assert priya.state == "timebank:confirm"
+    assert "confirmed" in priya.say("yes")
+    assert timebank.exchange(db, 3 - picked).state == "confirmed"
+
+
+def test_the_next_question_after_a_pick_fits_two_sms_segments(engine, db, sam) -> None:
+    jo = person(engine, db, "sms", "+447700900004")
+    join(jo, "Jo")
+    sam.say("I helped Jo with her garden for 2 hours")
+    sam.say("I helped Jo with the shopping for 1 hour")
+    jo.say("yes")
+    reply = jo.say("the garden one")
+    assert "Is that right?" in reply and segments(reply) <= 2
+
+
+@pytest.mark.parametrize("asked", ["who is sam?", "whos sam", "who?", "who is he?",
+                                   "what is this?"])
+def test_who_is_asked_at_the_confirmation_says_and_keeps_it_open(sam, priya, db,
+                                                                  asked: str) -> None:
+    sam.say("I helped Priya with her garden for 2 hours")
+    reply = priya.say(asked)
+    assert reply.startswith("Sam is a time bank member in Riverside.")
+    assert "+447700900001" not in reply and "07700" not in reply
+    assert "Sam says they helped you with your garden for 2 hours. Is that right?" in reply
+    assert priya.state == "timebank:confirm"
+    assert "confirmed" in priya.say("oh yes the man with the hedge trimmer")
+    assert timebank.exchange(db, 1).state == "confirmed"
+    assert "balance is 2 hours" in sam.say("BALANCE")
+
+
+def test_who_is_asked_later_names_the_member_of_a_waiting_exchange(sam, priya, db) -> None:
+    sam.say("I helped Priya with her garden for 2 hours")
+    priya.say("menu")  # the question set aside
+    reply = priya.say("who is sam?")
+    assert reply.startswith("Sam is a time bank member in Riverside.")
+    assert "Is that right?" in reply
+    assert "confirmed" in priya.say("yes thats right")
+
+
+@pytest.mark.parametrize("said", ["oh wait yes", "yes thats right", "yeah he did",
+                                  "\U0001f44d", "oh yes lovely thanks"])
+def test_a_yes_in_more_words_confirms_after_not_sure(sam, priya, db, said: str) -> None:
+    sam.say("I helped Priya with her garden for 2 hours")
+    assert priya.say("not sure") == timebank_flow.UNSURE
+    assert priya.state == "timebank:confirm"
+    assert "confirmed" in priya.say(said)
+    assert timebank.exchange(db, 1).state == "confirmed"
+
+
+@pytest.mark.parametrize("said", ["yes can i get help with council tax", "yes i think so",
+                                  "oh yes but it was less"])
+def test_a_yes_with_a_request_or_a_doubt_confirms_nothing(sam, priya, db, said: str) -> None:
+    sam.say("I helped Priya with her garden for 2 hours")
+    priya.say(said)
+    assert timebank.exchange(db, 1).state == "pending"
+
+
+def test_the_recorder_corrects_the_time_before_it_is_confirmed(sam, priya, db) -> None:
+    sam.say("I helped Priya with her garden for 2 hours")
+    reply = sam.say("oops i meant 3 hours")
+    assert reply == ("OK, changed to 3 hours: the 2 hours won't count. I've asked Priya to "
+                     "confirm 3 hours instead.")
+    assert timebank.exchange(db, 1).state == "declined"
+    made = timebank.exchange(db, 2)
+    assert made is not None and (made.minutes, made.note, made.state) == (
+        180, "her garden", "pending")
+    # the first question had not gone: it is called back, and only the right one goes
+    state = db.execute("SELECT state FROM outbox WHERE key = 'timebank-confirm:1'").fetchone()
+    assert state == ("cancelled",)
+    asked = outbox(db, "timebank-confirm:2")
+    assert asked[0]["address"] == "5550001" and asked[0]["body"] == (
+        "Time bank: Sam says they helped you with your garden for 3 hours. Is that right? "
+        "Reply YES to confirm or NO if not.")
+    assert outbox(db, "timebank-declined:") == []  # no coordinator is troubled
+    assert "confirmed" in priya.say("yes")
+    assert timebank.exchange(db, 2).state == "confirmed"
+    assert "has already confirmed the 3 hours" in sam.say("cancel that")
+    assert "balance is 3 hours" in sam.say("BALANCE")
+
+
+def test_a_correction_after_the_question_went_says_what_changed(sam, priya, db) -> None:
+    sam.say("I helped Priya with her garden for 2 hours")
+    db.execute("UPDATE outbox SET state = 'sent', provider_id = '601' "
+               "WHERE key = 'timebank-confirm:1'")
+    sam.say("sorry i meant 1 hour")
+    assert str(outbox(db, "timebank-confirm:2")[0]["body"]).startswith(
+        "Time bank: Sam has corrected the time: they helped you with your garden for 1 hour, "
+        "not 2 hours. Is that right?")
+    # a YES to the first question's message never confirms the wrong time
+    assert "already been answered" in priya.say("yes", reply_to="601")
+    assert timebank.exchange(db, 1).state == "declined"
+    assert "confirmed" in priya.say("yes")
+    assert timebank.exchange(db, 2).state == "confirmed"
+
+
+@pytest.mark.parametrize("said", ["sorry that was wrong, cancel it", "cancel that",
+                                  "please delete that"])
+def test_the_recorder_cancels_an_exchange_not_yet_confirmed(sam, priya, db, said: str) -> None:
+    sam.say("I helped Priya with her garden for 2 hours")
+    assert sam.say(said) == ("OK, I've cancelled the 2 hours with Priya: it won't count, and "
+                             "they won't be asked about it.")
+    assert timebank.exchange(db, 1).state == "declined"
+    assert db.execute("SELECT state FROM outbox WHERE key = 'timebank-confirm:1'"
+                      ).fetchone() == ("cancelled",)
+    assert priya.state != "timebank:confirm"
+    assert "confirmed" not in priya.say("yes")
+    assert outbox(db, "timebank-confirmed:") == outbox(db, "timebank-declined:") == []
+
+
+def test_a_cancel_after_the_question_went_tells_the_other_member_once(sam, priya, db) -> None:
+    sam.say("I helped Priya with her garden for 2 hours")
+    db.execute("UPDATE outbox SET state = 'sent' WHERE key = 'timebank-confirm:1'")
+    assert "and I've told them" in sam.say("sorry that was wrong, cancel it")
+    told = outbox(db, "timebank-declined:")
+    assert [(t["address"], t["body"]) for t in told] == [(
+        "5550001", "Time bank: Sam has cancelled the 2 hours with your garden they asked you "
+        "to confirm, so there is nothing to answer.")]
+    assert "nothing to change" in sam.say("cancel that")  # said again: nothing more queued
+    assert len(outbox(db, "timebank-declined:")) == 1
+    assert "confirmed" not in priya.say("yes")
+
+
+def test_a_correction_is_only_for_what_was_just_recorded(sam, priya, db) -> None:
+    sam.say("I helped Priya with her garden for 2 hours")
+    sam.say("what is the council planning?")
+    sam.say("cancel that")
+    assert timebank.exchange(db, 1).state == "pending"
+
+
+@pytest.mark.parametrize("said", ["no sorry too busy", "not right now", "no thanks im busy"])
+def test_a_no_in_more_words_to_an_introduction_tells_the_asker(sam, priya, db,
+                                                               said: str) -> None:
+    priya.say("matches")
+    priya.say("1")
+    assert sam.state == "timebank:intro"
+    assert sam.say(said) == "OK, I'll tell Priya you can't this time."
+    told = outbox(db, "timebank-intro-answer:")
+    assert told[0]["address"] == "5550001" and "Sam can't help this time" in str(
+        told[0]["body"])
+    assert db.execute("SELECT state FROM timebank_introductions").fetchone() == ("declined",)
+
+
+def test_who_is_asked_at_an_introduction_keeps_it_open(sam, priya, db) -> None:
+    priya.say("matches")
+    priya.say("1")
+    reply = sam.say("who is she?")
+    assert reply.startswith("Priya is a time bank member in Hillside.")
+    assert "5550001" not in reply and "put in touch with Priya?" in reply
+    assert sam.state == "timebank:intro"
+    assert "to Priya: your message" in sam.say("yes")
+
+
+@pytest.mark.parametrize(("said", "reply"), [
+    ("how do i log my hours", timebank_flow.HOW_TO_RECORD),
+    ("i want to record some hours", timebank_flow.HOW_TO_RECORD),
+    ("statement please", "Your statement so far"),
+    ("can i have my statement", "Your statement so far"),
+    ("how many hours have i got", "Your time bank balance is 0 hours."),
+])
+def test_a_members_own_questions_are_answered(sam, said: str, reply: str) -> None:
+    assert sam.say(said).startswith(reply)
+
+
+@pytest.mark.parametrize("said", ["statement please", "how many hours have i got"])
+def test_the_looser_questions_are_not_the_time_banks_for_anyone_else(engine, db,
+                                                                      said: str) -> None:
+    stranger = person(engine, db, "sms", "+447700900078")
+    assert timebank_flow.NOT_MEMBER not in stranger.say(said)
+
+
+def test_joining_by_timebank_pls_and_hours_in_looser_words(engine, db, sam, priya) -> None:
+    newcomer = person(engine, db, "sms", "+447700900079")
+    assert "How old are you?" in newcomer.say("join the timebank pls")
+    assert "asked Priya to confirm 15 minutes" in sam.say(
+        "i did a quarter of an hour of shopping for priya")
+    assert "How long was it?" in sam.say("i helped priya today")
+    assert "asked Priya to confirm 2 hours" in sam.say("idk about 2ish hours?")
+
+
+def test_a_refused_exchange_reads_as_a_sentence_and_notes_say_who_wrote_them(sam, priya
+                                                                            ) -> None:
+    assert sam.say("I helped Priya with her garden for 200 hours") == (
+        "I couldn't record that. An exchange is between 1 minute and 24 hours.")
+    sam.say("I helped Priya with her garden for 2 hours")
+    priya.say("yes")
+    assert "got from Sam 2 hours (Sam wrote: her garden)." in priya.say("STATEMENT")
+    assert "gave Priya 2 hours (her garden)." in sam.say("STATEMENT")
+
+
+def test_a_member_who_said_no_to_an_introduction_is_offered_last(
+    engine: Engine, db: sqlite_utils.Database, sam: Talk, priya: Talk
+) -> None:
+    """After Sam's "no sorry too busy", MATCHES offered Priya Sam first again (round 21's
+    exploratory test)."""
+    jo = person(engine, db, "sms", "+447700900003")
+    join(jo, "Jo")  # offers gardening too, like Sam
+    first = priya.say("matches")
+    assert first.index("Sam") < first.index("Jo")
+    priya.say("1")
+    sam.say("no sorry too busy")
+    again = priya.say("matches")
+    assert again.index("Jo") < again.index("Sam")

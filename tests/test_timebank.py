@@ -364,3 +364,28 @@ def test_the_owner_a_possessive_names(name: str, owner: str | None) -> None:
     from conversations.timebank_words import owner_of
 
     assert owner_of(name) == owner
+
+
+def test_only_its_recorder_takes_back_an_exchange_and_only_while_it_waits(store) -> None:
+    sam, priya = join(store, "Sam", 1), join(store, "Priya", 2)
+    exchange = timebank.record(store, sam, priya, 60, "", f"member:{sam}", NOW, POLICY)
+    assert timebank.take_back(store, exchange.id, f"member:{priya}", NOW) == "unknown"
+    assert timebank.take_back(store, exchange.id, f"member:{sam}", NOW) == "declined"
+    assert timebank.take_back(store, exchange.id, f"member:{sam}", NOW) == "already"
+    assert timebank.awaiting(store, priya) == [] and timebank.pending_count(store, sam) == 0
+
+
+def test_a_correction_replaces_a_waiting_exchange_both_or_neither(store) -> None:
+    sam, priya = join(store, "Sam", 1), join(store, "Priya", 2)
+    first = timebank.record(store, sam, priya, 120, "garden", f"member:{sam}", NOW, POLICY)
+    with pytest.raises(LedgerError, match="between 1 minute and 24 hours"):
+        timebank.correct(store, first.id, 25 * 60, f"member:{sam}", NOW, POLICY)
+    assert timebank.exchange(store, first.id).state == "pending"  # nothing half-written
+    made = timebank.correct(store, first.id, 180, f"member:{sam}", NOW, POLICY)
+    assert (made.giver, made.receiver, made.minutes, made.note) == (sam, priya, 180, "garden")
+    assert timebank.exchange(store, first.id).state == "declined"
+    assert [e.id for e in timebank.awaiting(store, priya)] == [made.id]
+    with pytest.raises(LedgerError, match="already been answered"):
+        timebank.correct(store, first.id, 60, f"member:{sam}", NOW, POLICY)
+    assert timebank.confirm(store, made.id, f"member:{priya}", NOW, POLICY) == "confirmed"
+    assert (timebank.balance(store, sam), timebank.total(store)) == (180, 0)

@@ -28,6 +28,7 @@ from conversations.flows.common import (
     is_skip,
     leading_yes_no,
     looks_like_question,
+    words,
 )
 from conversations.flows.common import parse_yes_no as yes_no
 from conversations.flows.objection import postcode_in
@@ -56,6 +57,9 @@ WAITING = frozenset({"timebank:age", "timebank:name", "timebank:ward", "timebank
                      "timebank:intro"})
 REACHABLE = ("sms", "telegram")  # channels the outbox can start a message on
 SKILLS = "gardening, shopping, lifts, company, DIY, tech help, cooking"
+HOW_TO_RECORD = ("Just tell me in your own words, e.g. \"I helped Priya with her garden for 2 "
+                 "hours\" or \"Priya gave me a lift, 1 hour\". I'll ask them to confirm, and "
+                 "it counts once they say YES.")
 NOT_MEMBER = ("That's for time bank members. Send JOIN TIME BANK to join: it's free, and "
               "you can ask for help before you have given any.")
 
@@ -64,14 +68,23 @@ def member_of(ctx: Context, session: Session) -> Member | None:
 
 
 def by(member: Member) -> str:
-    return f"member:{member.id}"
+    return by_id(member.id)
+
+
+def by_id(member_id: int) -> str:
+    """Who recorded or decided an exchange, as the ledger keeps it."""
+    return f"member:{member_id}"
 
 
 def route(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
     """A new message the time bank answers, or None when it is something else."""
+    recorded = session.data.pop("recorded", None)  # only the next message may correct it
     if timebank_words.wants_join(text):
         return start_join(ctx, session, own_age(text))
     me = member_of(ctx, session)
+    if me is not None and recorded and (
+            fixed := correct_recorded(ctx, session, me, int(recorded), text)) is not None:
+        return fixed
     if timebank_words.wants_leave(text):
         return [Outbound(NOT_MEMBER if me is None else "To leave the time bank, send FORGET "
                          "ME. It deletes what I hold about you and ends your membership ("
@@ -82,6 +95,8 @@ def route(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
         return approve(ctx, number)
     if (figures := figures_asked(ctx, me, text)) is not None:
         return [figures]
+    if me is not None and timebank_words.wants_how_to_record(text):
+        return [Outbound(HOW_TO_RECORD)]
     said = timebank_words.exchange_said(text)
     if said is not None:
         said = _owner_named(ctx, said, me)
@@ -150,7 +165,7 @@ def answer_waiting(ctx: Context, session: Session, text: str) -> list[Outbound] 
     """A YES or NO from a member with exchanges waiting for them: it answers those (the
     engine asks this before reading a lone "yes" as small talk)."""
     if (answer := member_answering(ctx, session, text)) is None:
-        return _unsure_or_another_time(ctx, session, text)
+        return _who_waiting(ctx, session, text) or _unsure_or_another_time(ctx, session, text)
     me, yes, replied, times = answer
     if timebank.awaiting(ctx.db, me.id) and not yes:  # "no it was 1 hour not 3": a correction
         return answer_pending(ctx, session, me, False, replied,
@@ -409,17 +424,73 @@ def _ready(ctx: Context, session: Session, me: Member) -> list[Outbound]:
         made = timebank.record(ctx.db, giver.id, receiver.id, int(flow["minutes"]),
                                flow.get("what", ""), by(me), ctx.now, ctx.timebank)
     except LedgerError as error:
-        return [Outbound(f"I couldn't record that: {error}")]
+        return [Outbound(f"I couldn't record that. {error}")]
+    session.data["recorded"] = made.id  # "oops i meant 3 hours" next: `correct_recorded`
     hours = timebank.hours_text(made.minutes)
-    if not notices.ask_to_confirm(ctx.db, made, me, other, ctx.now):
-        notices.tell_coordinators(ctx.db, ctx.timebank, f"timebank-unreachable:{made.id}",
-                                  f"Time bank: exchange {made.id} ({hours}) needs "
-                                  f"{other.name} #{other.id} to confirm; they have no phone "
-                                  "or have asked for no messages.", ctx.now)
+    if not _ask_other(ctx, made, me, other):
         return [Outbound(f"Recorded {hours} with {other.name}. {other.name} can't get "
                          "messages, so a coordinator will confirm it.")]
     return [Outbound(f"Thanks! I've asked {other.name} to confirm {hours}. It counts once "
                      "they say yes; I'll let you know.")]
+
+
+def _ask_other(ctx: Context, made: Exchange, me: Member, other: Member,
+               instead_of: Exchange | None = None) -> bool:
+    """Ask the other member to confirm (True), or, when they can't get messages, tell the
+    coordinators, who confirm it for them (False)."""
+    if notices.ask_to_confirm(ctx.db, made, me, other, ctx.now, instead_of):
+        return True
+    replaces = f" It replaces exchange {instead_of.id}, which won't count." if instead_of \
+        else ""
+    notices.tell_coordinators(ctx.db, ctx.timebank, f"timebank-unreachable:{made.id}",
+                              f"Time bank: exchange {made.id} "
+                              f"({timebank.hours_text(made.minutes)}) needs {other.name} "
+                              f"#{other.id} to confirm; they have no phone or have asked for "
+                              f"no messages.{replaces}", ctx.now)
+    return False
+
+
+def correct_recorded(ctx: Context, session: Session, me: Member, exchange_id: int, text: str
+                     ) -> list[Outbound] | None:
+    """"oops i meant 3 hours", "sorry that was wrong, cancel it", just after recording an
+    exchange: put right before the other member confirms the wrong one. None for any
+    other message."""
+    if (said := timebank_words.correction_said(text)) is None:
+        return None
+    found = timebank.exchange(ctx.db, exchange_id)
+    other = timebank.member(ctx.db, found.other(me.id)) if found else None
+    if found is None or other is None or found.recorded_by != by(me):
+        return None
+    hours = timebank.hours_text(found.minutes)
+    if found.state != "pending":
+        return [Outbound(f"{other.name} has already confirmed the {hours}, so I can't change "
+                         "it here: a coordinator can put it right." if found.state ==
+                         "confirmed" else f"The {hours} with {other.name} doesn't count "
+                         "already: there's nothing to change.")]
+    kind, minutes = said
+    session.data["recorded"] = exchange_id  # still open to a correction
+    if minutes == found.minutes:
+        return [Outbound(f"That's what I recorded: {hours} with {other.name}, waiting for "
+                         "their YES.")]
+    if kind == "unclear":
+        return [Outbound(f"Do you want to cancel the {hours} with {other.name}? Reply CANCEL "
+                         "IT, or send the right time, e.g. \"I meant 90 minutes\".")]
+    if kind == "cancel" or minutes is None:  # the id kept: said twice, "nothing to change"
+        timebank.take_back(ctx.db, exchange_id, by(me), ctx.now)
+        told = notices.taken_back(ctx.db, found, me, other, ctx.now)
+        return [Outbound(f"OK, I've cancelled the {hours} with {other.name}: it won't count"
+                         + (", and I've told them." if told else ", and they won't be asked "
+                            "about it."))]
+    try:
+        made = timebank.correct(ctx.db, exchange_id, minutes, by(me), ctx.now, ctx.timebank)
+    except LedgerError as error:
+        return [Outbound(f"I couldn't change that. {error} The {hours} still waits for "
+                         f"{other.name}'s YES.")]
+    session.data["recorded"] = made.id
+    new = timebank.hours_text(made.minutes)
+    asked = f"I've asked {other.name} to confirm {new} instead." if _ask_other(
+        ctx, made, me, other, found) else "A coordinator will confirm it."
+    return [Outbound(f"OK, changed to {new}: the {hours} won't count. {asked}")]
 
 
 def _which(ctx: Context, session: Session, me: Member, text: str) -> list[Outbound] | None:
@@ -554,13 +625,121 @@ def ask_which_exchange(ctx: Context, session: Session, me: Member, waiting: list
                 f"Which one do you want to {word}?", choices)]
 
 
+_NOT_PICKING = re.compile(r"\b(?:the|one|ones|please|pls|yes|yeah|yep|no|nope|that|this|for|"
+                          r"with|i|mean|meant|it|its|it's|was|a|an|of|about|ok|okay|confirm|"
+                          r"is|one's)\b")
+
+
+def _exchange_picked(session: Session, text: str) -> int | None:
+    """The exchange a pick names: its button or number, or in words ("the garden one",
+    "sams garden", "the first one", "the last one"), read without the words every answer
+    has ("the", "one"), which would pick "the shopping" for "the garden one"."""
+    if text.startswith("exchange:") and text[9:].isdigit():
+        return int(text[9:])
+    said = re.sub(r"\s+", " ", _NOT_PICKING.sub(" ", words(text))).strip()
+    actions: list[str] = session.data.get("choices") or []
+    if said in ("last", "latest", "newest", "other") and actions:
+        picked: str | None = actions[-1]
+    else:
+        picked = choice_named(session, said) if said else None
+    if picked is None or not picked.startswith("answer:exchange:"):
+        return None
+    number = picked.removeprefix("answer:exchange:")
+    return int(number) if number.isdigit() else None
+
+
+def _answer_picked(ctx: Context, session: Session, me: Member, exchange_id: int,
+                   flow: dict[str, Any]) -> list[Outbound]:
+    """The YES or NO said before the pick, for the exchange picked; when one other waits,
+    its question is put next, so a "yes" after it is plainly for that one."""
+    times = tuple(flow.get("times") or ())
+    replies = answer_pending(ctx, session, me, bool(flow.get("yes")), exchange_id,
+                             times=times, why=flow.get("why", ""),
+                             vague=bool(flow.get("vague")))  # "no it was 1 hour not 3"
+    left = timebank.awaiting(ctx.db, me.id)
+    if times or flow.get("vague") or len(left) != 1:
+        return replies
+    return [*replies, confirm_again(ctx, session, me, left[0])]
+
+
+def confirm_again(ctx: Context, session: Session, me: Member, exchange: Exchange) -> Outbound:
+    """"Sam says they helped you ... Is that right?" put (again): the session waits for the
+    YES or NO to that exchange."""
+    recorder = timebank.member(ctx.db, exchange.other(me.id))
+    text = notices.confirm_text(ctx.db, exchange, recorder) if recorder is not None else \
+        f"Reply YES to confirm {timebank.hours_text(exchange.minutes)}, or NO if not."
+    asked = ask(session, "timebank:confirm", text, [("Yes", "answer:yes"), ("No", "answer:no")])
+    session.data["flow"] = {"exchange": exchange.id}
+    return asked
+
+
+def _asked_back(ctx: Context, session: Session, me: Member, text: str
+                ) -> list[Outbound] | None:
+    """"who is sam?", "who's that?", "what is this?" at "Is that right?" or at "would like
+    to be put in touch": who the other member is (first name and ward, as members see each
+    other), and the question again; None for any other question."""
+    who = timebank_words.asks_who(text)
+    if who is None:
+        return None
+    flow = flow_data(session)
+    if session.state == "timebank:intro":
+        other = timebank.intro_asker(ctx.db, int(flow.get("intro") or 0))
+        if other is None or not _names(who, other):
+            return None
+        return [Outbound(who_is(other)), ask(
+            session, "timebank:intro", f"Would you like to be put in touch with {other.name}? "
+            "Your number stays private. Reply YES or NO.", [("Yes", "answer:yes"),
+                                                            ("No", "answer:no")])]
+    waiting = timebank.awaiting(ctx.db, me.id)
+    asked = next((e for e in waiting if e.id == flow.get("exchange")),
+                 waiting[0] if len(waiting) == 1 else None)
+    other = timebank.member(ctx.db, asked.other(me.id)) if asked is not None else None
+    if asked is None or other is None or not _names(who, other):
+        return None
+    return [Outbound(who_is(other)), confirm_again(ctx, session, me, asked)]
+
+
+def _names(who: str, member: Member) -> bool:
+    """Whether "who is X?" asks about this member: their name ("sam", "sams") or a
+    pronoun, at a question about them."""
+    name = member.name.lower()
+    return who in timebank_words.WHO_PRONOUNS or who == name or \
+        timebank_words.owner_of(who) == name
+
+
+def who_is(member: Member) -> str:
+    where = f" in {member.ward}" if member.ward else ""
+    return (f"{member.name} is a time bank member{where}. Members see each other's first name "
+            "and ward, never a phone number.")
+
+
+def _who_waiting(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
+    """"who is sam?" later, from a member with Sam's exchange waiting for them: who Sam is,
+    and that exchange's question again."""
+    who = timebank_words.asks_who(text)
+    busy = ":" in session.state and not session.state.startswith(notices.PASSING)
+    named = who is not None and who not in timebank_words.WHO_PRONOUNS  # "who is he?": who?
+    me = member_of(ctx, session) if named and not busy else None  # not mid-way in a check
+    if me is None or who is None:
+        return None
+    for waiting in timebank.awaiting(ctx.db, me.id):
+        other = timebank.member(ctx.db, waiting.other(me.id))
+        if other is not None and other.first_name and _names(who, other):
+            return [Outbound(who_is(other)), confirm_again(ctx, session, me, waiting)]
+    return None
+
+
 # -- BALANCE and STATEMENT ----------------------------------------------------------------------
 
 def figures_asked(ctx: Context, me: Member | None, text: str) -> Outbound | None:
     """The reply to BALANCE or STATEMENT (NOT_MEMBER for someone who is none); None for any
     other message."""
     wants_statement, year = timebank_words.wants_statement(text)
-    if not (wants_statement or timebank_words.wants_balance(text)):
+    wants_balance = timebank_words.wants_balance(text)
+    if not (wants_statement or wants_balance) and me is not None:  # "statement please"
+        wants_statement, year = timebank_words.asks_statement(text)
+        wants_balance = timebank_words.asks_balance(text)
+    if not (wants_statement or wants_balance):
         return None
     if me is None:
         return Outbound(NOT_MEMBER)
@@ -588,7 +767,7 @@ def statement_text(ctx: Context, me: Member, year: int | None) -> str:
         note = line.exchange.note
         if len(note) > STATEMENT_NOTE:  # cut at a word, and say so
             note = note[:STATEMENT_NOTE].rsplit(" ", 1)[0] + "..."
-        what = f" ({note})" if note else ""
+        what = f" ({_note_as_read(line, me, note)})" if note else ""
         piece = (f" {timebank.uk_day(line.exchange.decided_at):%d/%m}: {way} "
                  f"{line.other} {timebank.hours_text(abs(line.minutes))}{what}.")
         if len(text) + len(piece) > 230:
@@ -603,6 +782,16 @@ def statement_text(ctx: Context, me: Member, year: int | None) -> str:
 
 
 STATEMENT_NOTE = 30  # characters of an exchange's note in an SMS statement
+# words that are the writer's point of view: "her garden" was Sam's word for Priya's
+_POINT_OF_VIEW = re.compile(r"\b(?:my|me|mine|i|i'm|im|her|his|their|him|them|she|he|they|"
+                            r"our|us)\b", re.IGNORECASE)
+
+
+def _note_as_read(line: timebank.Line, me: Member, note: str) -> str:
+    """The note as written; "Sam wrote: her garden" when the other member wrote it in
+    words of their own point of view, which read wrongly in this member's statement."""
+    theirs = line.exchange.recorded_by == by_id(line.exchange.other(me.id))
+    return f"{line.other} wrote: {note}" if theirs and _POINT_OF_VIEW.search(note) else note
 
 
 # -- the flow's states ---------------------------------------------------------------------------
@@ -631,15 +820,21 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
         return _which(ctx, session, me, text)
     if state == "hours":
         return _hours(ctx, session, me, text)
-    if state == "pick" and text.startswith("exchange:") and text[9:].isdigit():
-        return answer_pending(ctx, session, me, bool(flow.get("yes")), int(text[9:]),
-                              times=tuple(flow.get("times") or ()), why=flow.get("why", ""),
-                              vague=bool(flow.get("vague")))  # "no it was 1 hour not 3"
+    if state == "pick" and (picked := _exchange_picked(session, text)) is not None:
+        return _answer_picked(ctx, session, me, picked, flow)
     said, times = said_yes_no(text)
     said_times = timebank_words.durations(text)  # "no it was 1 hour not 3": the exchange's
     if state == "intro" and said != "yes" and said_times and _DONE.search(text.lower()) \
             and timebank.awaiting(ctx.db, me.id):  # answer, not the introduction's
         state = "confirm"
+    if state in ("confirm", "intro") and said not in ("yes", "no") and not said_times and \
+            (asked := _asked_back(ctx, session, me, text)) is not None:
+        return asked  # "who is sam?": answered, and the question put again
+    if state == "confirm" and said not in ("yes", "no") and not said_times and \
+            timebank_words.yes_in_words(text):
+        said = "yes"  # "oh wait yes", "oh yes the man with the hedge trimmer", a thumbs up
+    if state == "intro" and said not in ("yes", "no") and timebank_words.declines(text):
+        said = "no"  # "no sorry too busy", "not right now"
     if state == "confirm" and (said in ("yes", "no") or said_times):
         # with several waiting, a YES means the one whose message it answers (Telegram's
         # reply or button); a bare YES could be any of them: ask

@@ -108,7 +108,8 @@ def _fits(wanted: list[str], offered: list[str]) -> tuple[str, str] | None:
 
 
 def matches(ctx: Context, session: Session, me: Member) -> list[Outbound]:
-    """Members who offer what I need (then who need what I offer), my ward first."""
+    """Members who offer what I need (then who need what I offer), my ward first, and
+    those who said no to an introduction last."""
     needs, offers = wishes(ctx, me, "request"), wishes(ctx, me, "offer")
     found: list[tuple[bool, Member, str, str, str]] = []  # ..., shown, verb, what it's about
     for other in timebank.members(ctx.db):
@@ -118,7 +119,11 @@ def matches(ctx: Context, session: Session, me: Member) -> list[Outbound]:
             found.append((other.ward != me.ward, other, pair[1], "offers", pair[0]))
         elif pair := _fits(offers, wishes(ctx, other, "request")):  # about what they need
             found.append((other.ward != me.ward, other, pair[1], "needs", pair[1]))
-    found.sort(key=lambda item: (item[3] != "offers", item[0], item[1].id))
+    declined = {row[0] for row in ctx.db.execute(  # "no sorry too busy": offered last
+        "SELECT asked FROM timebank_introductions WHERE asker = ? AND state = 'declined'",
+        [me.id])}
+    found.sort(key=lambda item: (item[1].id in declined, item[3] != "offers", item[0],
+                                 item[1].id))
     if not found:
         end_flow(session)
         return [Outbound("No matches yet. Post what you need with \"request ...\" (or what you "
