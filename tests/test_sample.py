@@ -605,6 +605,9 @@ def test_children_named_in_a_housing_letter_do_not_take_the_writers_check(engine
 @pytest.mark.parametrize(("said", "expected"), [
     ("helo i ned help with my gass bil", "energy-advice"),  # a pensioner typing: bins
     ("im trans and my parents dont accept me", "young-peoples-mental-health"),  # Family Hubs
+    ("im a single dad and struggling", "family-hubs"),  # the Carers Centre (findings5)
+    ("my tooth is killing me", None),  # the youth club ("kill time"): no dentist here
 ])
-def test_round_21_wordings_find_their_service(engine: Engine, said: str, expected: str) -> None:
+def test_round_21_wordings_find_their_service(engine: Engine, said: str,
+                                              expected: str | None) -> None:
     assert first_answer(engine, said) == expected
