@@ -611,3 +611,15 @@ def test_children_named_in_a_housing_letter_do_not_take_the_writers_check(engine
 def test_round_21_wordings_find_their_service(engine: Engine, said: str,
                                               expected: str | None) -> None:
     assert first_answer(engine, said) == expected
+
+
+@pytest.mark.parametrize(("said", "plan"), [
+    ("I dont want my bins collected every 3 weeks",
+     "Plan to collect general waste every 3 weeks"),  # was Bin collections (findings5 N25)
+    ("im not happy about the garden waste charge going up",
+     "Plan to raise the garden waste charge"),
+])
+def test_an_objection_naming_the_change_is_to_the_plan(engine: Engine, said: str,
+                                                      plan: str) -> None:
+    asked = conversation(engine, said)[0]
+    assert asked[-1].text == f"Do you want to object to {plan}?"

@@ -83,7 +83,8 @@ _ADD_REASON = re.compile(  # after an objection without a reason: "because ...",
 _A_CHANGE = re.compile(r"\b(?:clos(?:e|ed|es|ing|ure)|shut(?:ting|s)?|cut(?:s|ting)?|"
                        r"build(?:ing)?|built|scrap(?:ped|ping)?|sell(?:ing)?|sold|demolish\w*|"
                        r"knock(?:ing)? down|charg(?:e|es|ing)|mov(?:e|ing)|merg(?:e|ing)|"
-                       r"replac\w+|plan(?:s|ned)?|proposal|going)\b")
+                       r"replac\w+|plan(?:s|ned)?|proposal|going|every \w+ weeks?|\w+[ -]weekly|"
+                       r"fortnightly|rais(?:e|ed|ing)|increas\w*|reduc\w*|fewer|less often)\b")
 PLAN_BOOST = 15.0  # a plan named by the change it makes wins over the place it changes
 _ASKS = re.compile(r"\?|[,;]\s*(?:can|could|how|what|where|when|is|are|do|does|will|who)\b",
                    re.IGNORECASE)
