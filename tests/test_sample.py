@@ -618,6 +618,8 @@ def test_round_21_wordings_find_their_service(engine: Engine, said: str,
      "Plan to collect general waste every 3 weeks"),  # was Bin collections (findings5 N25)
     ("im not happy about the garden waste charge going up",
      "Plan to raise the garden waste charge"),
+    ("the parking charges at riverside park are a joke",  # a list, then "yes": nothing
+     "Plan for parking charges at Riverside Park"),
 ])
 def test_an_objection_naming_the_change_is_to_the_plan(engine: Engine, said: str,
                                                       plan: str) -> None:

@@ -59,7 +59,8 @@ _OBJECT = re.compile(
 _JUDGED = re.compile(
     r"^(?!(?:you|u|ur|it|this|that|he|she|they|i|im|my)\b)(.+?) (?:is|are|would be|will be|"
     r"'?s) (?:a disgrace|disgraceful|an? (?:terrible|bad|stupid|awful|rubbish|crazy) idea|"
-    r"ridiculous|outrageous|shocking|unfair|madness)\b")
+    r"ridiculous|outrageous|shocking|unfair|madness|a joke|a rip ?off|daylight robbery|a "
+    r"scandal|scandalous|a con|a scam|a waste of money)\b")
 _WITHDRAW = re.compile(
     r"^(?:(?:actually|ok|okay|oh|um|hi|sorry|no|please|pls)[, ]+)*"
     r"(?:(?:can|could|may) (?:i|you|u) (?:please )?"
