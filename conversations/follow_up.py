@@ -61,6 +61,17 @@ TOPICS: tuple[Topic, ...] = (
     _topic("documents", r"\b(?:documents?|bring|proof|evidence|paperwork|what do i need)\b",
            (Say("required_documents", "For {title} you will need: {value}"),),
            "I don't know what {title} asks you to bring."),
+    # "i cant afford it" after a card: not its price, but help with the cost
+    _topic("afford", r"\b(?:cant|can not|cannot|couldnt|could not|struggl\w* to|unable to) "
+           r"(?:afford|pay)\b",
+           (Say("cost_help", "{title} is there to help with that. {value}"),),
+           "If the cost is the problem, ask {title} about help with it when you get in touch, "
+           "or tell me what you need to pay for and I'll look for help with money."),
+    # "how long will it take": the time the card gives ("within 24 hours", "within 6 weeks")
+    _topic("how_long", r"\b(?:how long (?:will|does|would|do|is|till|until|before|for)|"
+           r"how soon|how quick(?:ly)?|waiting (?:time|list))\b",
+           (Say("time_sentences", "{value}"),),
+           "I don't know how long {title} takes: ask them when you get in touch."),
     _topic("cost", r"\b(?:cost|costs|price|how much|is (?:it|that|this) free|free\b.*\?|"
            r"pay|charge|fee|fees|afford)\b",
            (Say("fees", "{title}: {value}"), Say("cost_sentences", "{value}")),
@@ -235,12 +246,33 @@ def cost_sentences(entry: Entry) -> str:
     return " ".join(found[:2])
 
 
+_TIME_WORDS = re.compile(r"\b(?:within|same day|days?|weeks?|months?|hours?|minutes?|"
+                         r"working days?)\b", re.I)
+_HELPS_PAY = re.compile(r"\b(?:help (?:with|to pay|paying)|grant|fund|payment|money off|"
+                        r"discount|reduction)\b", re.I)
+
+
+def time_sentences(entry: Entry) -> str:
+    """What the summary and description say about how long it takes (not opening hours)."""
+    found = [s for s in _sentences(entry.summary + " " + entry.description)
+             if _TIME_WORDS.search(s)]
+    return " ".join(found[:2])
+
+
+def cost_help(entry: Entry) -> str:
+    """How to apply, when the entry is itself help with a cost ("Help with funeral costs")."""
+    if not _HELPS_PAY.search(entry.title + " " + entry.summary):
+        return ""
+    return f"How to apply: {entry.how_to_apply}" if entry.how_to_apply else ""
+
+
 def _sentences(text: str) -> list[str]:
     return [s.strip() for s in re.split(r"(?<=[.!?])\s+", text) if s.strip()]
 
 
 DERIVED: dict[str, Callable[[Entry], str]] = {
     "age_text": age_text, "wards_text": wards_text, "cost_sentences": cost_sentences,
+    "time_sentences": time_sentences, "cost_help": cost_help,
 }
 
 

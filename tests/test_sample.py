@@ -625,3 +625,17 @@ def test_an_objection_naming_the_change_is_to_the_plan(engine: Engine, said: str
                                                       plan: str) -> None:
     asked = conversation(engine, said)[0]
     assert asked[-1].text == f"Do you want to object to {plan}?"
+
+
+def test_cant_afford_it_and_how_long_after_a_card_are_answered_about_it(engine: Engine
+                                                                       ) -> None:
+    """"i cant afford it" after the funeral card got "I don't know what Help with funeral
+    costs costs."; "how long will it take" after repairs got Bereavement support (round 21's
+    exploratory test)."""
+    said = conversation(engine, "my husband died last week, what do i need to do",
+                        "how much does a funeral cost", "i cant afford it")[-1]
+    assert said[0].text.startswith("Help with funeral costs is there to help with that. "
+                                   "How to apply:")
+    said = conversation(engine, "damp in my council flat", "how long will it take")[-1]
+    assert said[0].text == ("Emergency repairs like a gas leak, flood or no heating in winter "
+                            "are done within 24 hours.")
