@@ -613,13 +613,23 @@ def _self_age(said: str) -> int | None:
     return _an_age(said, _SELF_AGE.search(said)) or _an_age(said, _SELF_AGE_AFTER.search(said))
 
 
+# a child named with their school year in a sentence ("my daughter is in reception")
+_IN_SCHOOL_YEAR = re.compile(r"\b(?:son|daughter|child|kid|boy|girl|he|she|hes|shes)(?: is|s)? "
+                             r"(?:in|starting|just started) ((?:year|yr) ?\d{1,2}|reception|"
+                             r"nursery)\b")
+
+
 def _other_age(said: str) -> int | None:
     for pattern in (_RELATION_AGE, _PRONOUN_AGE):
         for found in pattern.finditer(said):
             if (age := _an_age(said, found)) is not None:
                 return age
-    year_old = _YEAR_OLD.search(said)
-    return _age(year_old.group(1)) if year_old else None
+    if (year_old := _YEAR_OLD.search(said)) is not None:
+        return _age(year_old.group(1))
+    in_year = _IN_SCHOOL_YEAR.search(said)  # not with another number ("12: she is in year 7")
+    counted = school_year_age(in_year.group(1)) if in_year and len(
+        re.findall(r"\d+", said)) <= len(re.findall(r"\d+", in_year.group(1))) else None
+    return counted[0] if counted else None
 
 
 # why a benefit named in answer was put as it was (benefit_answer)

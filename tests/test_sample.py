@@ -639,3 +639,14 @@ def test_cant_afford_it_and_how_long_after_a_card_are_answered_about_it(engine: 
     said = conversation(engine, "damp in my council flat", "how long will it take")[-1]
     assert said[0].text == ("Emergency repairs like a gas leak, flood or no heating in winter "
                             "are done within 24 hours.")
+
+
+def test_a_school_year_in_the_first_message_is_the_childs_age(engine: Engine) -> None:
+    """"my daughter is in reception can she get fsm" got School places, and "we get uc"
+    then Benefits advice (findings5)."""
+    asked = conversation(engine, "my daughter is in reception can she get fsm", "we get uc")
+    assert asked[0][0].entry is not None and asked[0][0].entry.id == "free-school-meals"
+    assert "Your daughter is likely to be able to get Free school meals." in " ".join(
+        r.text for r in asked[1])
+    swim = conversation(engine, "my son is in year 8, can he get free swimming")[0]
+    assert swim[0].text.startswith("Your son is likely to be able to get Free swimming")
