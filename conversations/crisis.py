@@ -303,8 +303,9 @@ HERE_NOW = (
     "can, go to a room that locks or get out to a neighbour. I'll be here afterwards."
 )
 _HERE_NOW = re.compile(
-    r"\b(?:hes|shes|theyre|he is|she is|they are|he s|she s) (?:coming|back|here|outside|"
-    r"downstairs|upstairs|at the door|on (?:his|her|their) way|banging|shouting)\b"
+    r"\b(?:hes|shes|theyre|he is|she is|they are|he s|she s) (?:coming(?! home (?:at|later|"
+    r"tonight|tomorrow|on|in|after|from))|back|here|outside|downstairs|upstairs|at the door|on "
+    r"(?:his|her|their) way|banging|shouting)\b"
     r"|\b(?:coming|came) (?:up the stairs|upstairs|for me|to get me|in(?:to)? my room)\b"
     r"|\b(?:banging|kicking|hammering) (?:on )?(?:my|the) door\b")
 
@@ -425,7 +426,8 @@ _BY_A_PARENT = re.compile(
     r"nan|nana|gran|grandad|grandma|uncle|auntie|aunt|carer|mums?|dads?) ?(?:bf|gf|boyfriend|"
     r"girlfriend|partner|husband|wife)?\b"
     r"|\b(?:my|our) (?:kids?|children|child|sons?|daughters?|baby|little (?:brother|sister))\b"
-    r"|\b(?:school|skool|skl|teachers?|year [1-9]|yr [1-9]|social worker)\b")
+    r"|\b(?:school|skool|skl|teachers?|year [1-9]|yr [1-9]|social worker|coach|youth (?:worker|"
+    r"club|leader)|caretaker|tutor|scout leader)\b")
 # the writer's own parent, or a parent's partner, doing it: at the writer's home
 _HOME_ABUSER = re.compile(r"\b(?:my|me|our) (?:step ?|foster )?(?:mum|mam|mom|mummy|mother|dad|"
                           r"daddy|father|parents?|mums|dads|moms)\b")

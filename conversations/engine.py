@@ -170,7 +170,7 @@ class Engine:
                 entitlement.reads_as_answer(session, inbound.text):
             concern = None  # "i think so mum gets some benefit": an answer, not a disclosure
         said = words(inbound.text).replace("'", "")
-        if disclosed and concern is None and danger_now(said):  # "he's coming up the stairs"
+        if disclosed and danger_now(said):  # "he's coming up the stairs", "hes outside my door"
             session.updated_at, session.data["disclosed"] = now, disclosed
             return [Outbound(HERE_NOW, urgent=True)]  # urgent: the council is told too
         quiet = after_disclosure(said, disclosed) if disclosed else None
@@ -540,7 +540,7 @@ class Engine:
         """The answer to a question, after the safety step for a danger in the home it
         tells of ("water is coming through the electrics": conversations/hazards.py)."""
         warning = hazards.warning(text)
-        if warning in hazards.ALONE:  # "chest pains and cant breathe": 999, nothing else
+        if warning and hazards.stands_alone(text, warning):  # "chest pains": 999 alone
             end_flow(session)
             return [Outbound(warning, safety=True)]
         replies = self._answer(session, text, ctx)

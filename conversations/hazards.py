@@ -23,24 +23,43 @@ ELECTRICS = ("Water in the electrics? Don't touch switches or sockets, and keep 
              "near them. Turn the power off at the fuse box only if you can reach it without "
              "touching water. Sparks, smoke or anyone hurt? Call 999.")
 
-EMERGENCY = ("Chest pain, can't breathe, or someone collapsed, not waking or with a drooping "
-             "face? Call 999 now. Not sure it's an emergency? NHS 111 can advise, any time.")
+EMERGENCY = ("Badly hurt, can't breathe, collapsed, not waking, or swallowed something "
+             "harmful? Call 999 now. Not sure it's an emergency? NHS 111 can advise, any time.")
+FIRE = ("Fire? Get everyone out, close the doors behind you and call 999 from outside. Don't "
+        "go back in for anything.")
 
-# said alone, with no search after it: nothing the council offers comes before 999
-ALONE = frozenset({EMERGENCY})
-
-_ELECTRIC = r"(?:electrics?|electricity|electrical|sockets?|plug sockets?|fuse ?box|wiring|" \
-            r"light fittings?|lights?|consumer unit|switch(?:es)?)"
+# said alone when the message asks for nothing else: nothing the council offers comes first
+ALONE = frozenset({EMERGENCY, FIRE})
+_ASKS = re.compile(r"\b(?:can|could|please|pls|help|what|how|where|fix|who|when|need|want|"
+                   r"is there|do i|should i)\b")
+_WHO = (r"(?:he|she|they|hes|shes|theyre|baby|toddler|mum|mam|mom|dad|nan|gran|grandad|"
+        r"grandma|husband|wife|son|daughter|partner|friend|mate|brother|sister|neighbour|child|"
+        r"kid|boy|girl)")
+_HARMFUL = (r"(?:bleach|batter(?:y|ies)|button batter(?:y|ies)|magnets?|poison|weedkiller|"
+            r"antifreeze|detergent|washing (?:capsules?|pods?|tablets?)|pods?|tablets|pills|"
+            r"medicine|paracetamol|cleaning stuff|cleaner)")
+_ELECTRIC = r"(?:electrics?|electricity|electrical|sockets?|plugs?|plug sockets?|fuse ?box|" \
+            r"wiring|light fittings?|lights?|consumer unit|switch(?:es)?)"
 _WATER = r"(?:water|leak(?:s|ing)?|flood(?:s|ed|ing)?|drip(?:s|ping)?|pouring|wet)"
 _HAZARDS = (
-    (re.compile(r"\b(?:chest pains?|pains? in (?:my|his|her) chest|tight chest|chest "
-                r"(?:is |feels )?tight|(?:isnt|is not|not|stopped|wasnt) breathing|(?:im|i am|"
-                r"is|hes|shes|he is|she is|s) having a (?:stroke|heart attack|seizure|fit)|face "
-                r"(?:is )?drooping|(?:he|she|they|baby|mum|dad|nan|gran|grandad|husband|wife|son|"
-                r"daughter|partner) (?:wont|will not|cant|doesnt) wake (?:up)?|(?:is|hes|shes|"
-                r"theyre) unconscious)\b"), EMERGENCY),
+    (re.compile(r"\b(?:chest pains?|pains? in (?:my|his|her) chest|(?:isnt|is not|not|"
+                r"stopped|wasnt) breathing(?! a word| well| properly through)|(?:im|i am|is|hes|"
+                r"shes|he is|she is|s) having an? (?:stroke|heart attack|seizure|fit|asthma "
+                r"attack|allergic reaction)(?! (?:because|about|looking|over|at|when|if|every|"
+                r"whenever))|face (?:is )?drooping|throat is swelling|(?:is |isnt |not )"
+                r"responding|unresponsive|(?:is|hes|shes|theyre) unconscious|(?:been|was|got|is|"
+                r"s|hes|shes) (?:stabbed|shot)|wont stop bleeding"
+                rf"|{_WHO} (?:wont|will not|cant|doesnt) wake(?! up (?:for|in the|on time|early|"
+                rf"before|at))(?! (?:for|in the|on time|early|before|at))"
+                rf"|{_WHO} (?:cant|can not|cannot|struggling to) breathe(?! (?:at night|properly|"
+                rf"well|through|because|with|in|when))"
+                rf"|(?:drank|drunk|swallowed|ate|eaten|taken) (?:some |a |the |of |all |loads of |"
+                rf"my |his |her |mums |dads |nans )*{_HARMFUL})\b"), EMERGENCY),
+    (re.compile(r"\b(?:fire in (?:my|the|our) (?:flat|house|home|kitchen|building|block|room)|"
+                r"(?:house|flat|kitchen|building|room|home) (?:is |s )?on fire|on fire (?:in|at) "
+                r"(?:my|the|our))\b"), FIRE),
     (re.compile(r"\b(?:smell(?:s|ing)? (?:of )?gas|gas (?:leak|leaking|smell)|leaking gas|"
-                r"smells? like gas)\b"), GAS),
+                r"smells? like gas|(?:smell|smells|smelling) (?:of |like )?rotten eggs?)\b"), GAS),
     (re.compile(r"\b(?:carbon monoxide|co2?) (?:alarm|detector) (?:is |has |keeps |just )?"
                 r"(?:going off|gone off|went off|goes off|beeping|sounding|bleeping)"),
      CARBON_MONOXIDE),
@@ -49,9 +68,17 @@ _HAZARDS = (
                 rf"|\b{_ELECTRIC} (?:are |is |got |have got |keep )?(?:wet|soaked|flooded)\b"),
      ELECTRICS),
     (re.compile(rf"\b{_ELECTRIC} (?:are |is |keeps? |started |keep on )?(?:sparking|smoking|"
-                rf"burning|melting|melted)\b|\b(?:sparks?|smoke|burning smell) (?:from|coming "
-                rf"(?:out of|from)) (?:the |a |my )?{_ELECTRIC}"), SPARKS),
+                rf"burning|melting|melted)\b|\b(?:sparks?|smoke|burning smell|smell (?:of )?"
+                rf"burning) (?:from|coming (?:out of|from)|near) (?:the |a |my )?{_ELECTRIC}"),
+     SPARKS),
 )
+
+
+def stands_alone(text: str, told: str) -> bool:
+    """Whether the safety step is all the reply: 999 (or a fire), and the message asks for
+    nothing else ("my boiler has broken ... my chest is tight, can someone fix it" is
+    answered too)."""
+    return told in ALONE and not _ASKS.search(words(text).replace("'", ""))
 
 
 def warning(text: str) -> str | None:

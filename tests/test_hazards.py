@@ -13,7 +13,16 @@ from bot.notify import pending_alerts
 from bot.render import render_sms_all
 from bot.store import open_store
 from catalogue.importer import load_sample
-from conversations.hazards import CARBON_MONOXIDE, ELECTRICS, EMERGENCY, GAS, SPARKS, warning
+from conversations.hazards import (
+    CARBON_MONOXIDE,
+    ELECTRICS,
+    EMERGENCY,
+    FIRE,
+    GAS,
+    SPARKS,
+    stands_alone,
+    warning,
+)
 from conversations.types import Inbound
 
 WHEN = datetime(2025, 3, 3, 16, 30, tzinfo=UTC)
@@ -31,6 +40,13 @@ WHEN = datetime(2025, 3, 3, 16, 30, tzinfo=UTC)
     ("im having chest pains and cant breathe", EMERGENCY),
     ("my dad isnt breathing", EMERGENCY), ("i think shes having a stroke", EMERGENCY),
     ("my nan wont wake up", EMERGENCY),
+    # someone else, and other words (round 21's second exploratory test)
+    ("my toddler drank bleach", EMERGENCY), ("my son has swallowed a battery", EMERGENCY),
+    ("my little brother swallowed some of mums tablets", EMERGENCY),
+    ("my son cant breathe hes having an asthma attack", EMERGENCY),
+    ("my nan fell and is not responding", EMERGENCY), ("hes been stabbed", EMERGENCY),
+    ("theres a fire in my flat", FIRE), ("i can smell burning from the plug", SPARKS),
+    ("smells like rotten eggs in my kitchen", GAS),
 ])
 def test_a_danger_in_the_home_gets_its_safety_step(said: str, step: str) -> None:
     assert warning(said) == step
@@ -42,6 +58,12 @@ def test_a_danger_in_the_home_gets_its_safety_step(said: str, step: str) -> None
     "the lights in the park are broken", "i want to switch energy supplier",
     "he is breathing fine now", "since having a stroke i need a mobility scooter",
     "i cant breathe with this council tax bill", "the mould means my son cant breathe at night",
+    "my son wont wake up for school in the mornings, hes always late",
+    "my mum is having a fit because i spent all the money",
+    "im having a heart attack looking at this council tax bill",
+    "hes not breathing a word to anyone about the surprise party",
+    "my chest is tight from the damp in the flat",
+    "my baby isnt breathing properly through her nose, shes got a cold",
 ])
 def test_everyday_questions_about_gas_water_and_lights_get_none(said: str) -> None:
     assert warning(said) is None
@@ -70,3 +92,14 @@ def test_a_medical_emergency_gets_999_and_nothing_else(tmp_path: Path) -> None:
     replies = Assistant(db).handle(Inbound("sms", "+447700900124", said), WHEN)
     assert [r.text for r in replies] == [EMERGENCY]
     assert pending_alerts(db) == []
+
+
+@pytest.mark.parametrize(("said", "alone"), [
+    ("im having chest pains and cant breathe", True), ("theres a fire in my flat", True),
+    ("my dad is having a stroke, can you help", False),  # asks: answered too
+])
+def test_999_is_said_alone_unless_the_message_asks_for_more(said: str, alone: bool) -> None:
+    """An 80-year-old's letter about a broken boiler, "my chest is tight", got "Call 999
+    now" and no repairs number."""
+    told = warning(said)
+    assert told is not None and stands_alone(said, told) == alone

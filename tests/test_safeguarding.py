@@ -1089,6 +1089,10 @@ def test_round_17_look_alikes_stay_quiet(text: str) -> None:
      "like a teacher"),
     ("someone is following me home from school", ("Childline 0800 1111", "999"),
      "put up with this"),
+    # a coach or youth worker: the child's helplines, not the adult's (second test)
+    ("a youth worker touched me", ("Childline 0800 1111", "NSPCC"), "Rape Crisis"),
+    ("my coach says i'm special and sends me messages at night, im 13",
+     ("Childline 0800 1111",), "Domestic Abuse"),
 ])
 def test_the_helplines_fit_whom_a_disclosure_is_about(said: str, contacts: tuple[str, ...],
                                                       not_told: str) -> None:
@@ -1209,6 +1213,14 @@ def test_the_danger_arriving_just_after_a_disclosure_gets_999_at_once(tmp_path: 
     told = talk.say("he's coming up the stairs")
     assert told == HERE_NOW and talk.replies[0].urgent  # urgent: the council is told too
     assert "Disabled" not in told
+
+
+@pytest.mark.parametrize(("later", "now"), [("hes outside my door", True),
+                                            ("hes coming home at 6", False)])
+def test_only_a_danger_here_now_gets_999_at_once(tmp_path: Path, later: str, now: bool) -> None:
+    talk = _sample_talk(tmp_path)
+    talk.say("my dad hits me")
+    assert (talk.say(later) == HERE_NOW) == now
 
 
 def test_a_child_hurt_and_hungry_gets_the_food_bank_not_its_volunteers(tmp_path: Path) -> None:
