@@ -54,6 +54,10 @@ def tell_coordinators(db: sqlite_utils.Database, policy: Policy, key: str, text:
 
 
 # Questions a member may be left in without losing anything they were typing in
+# questions whose YES gives something away or deletes it (FORGET ME, consent to pass a
+# number on): dropped when this question comes after them, so a YES meant for it never
+# answers them (round 21's second exploratory test: Priya's number went to an organiser)
+GIVES_AWAY = frozenset({"privacy:forget", "volunteering:consent", "volunteering:withdraw"})
 PASSING = ("feedback:helpful", "volunteering:offer", "timebank:confirm", "timebank:intro",
            "timebank:matches")
 
@@ -67,7 +71,8 @@ def expect_answer(db: sqlite_utils.Database, member: Member, state: str, flow: d
     if member.channel not in CHANNELS or not member.address:
         return
     session = load_session(db, member.channel, member.address)
-    if ":" in session.state and not session.state.startswith(PASSING):
+    if ":" in session.state and not session.state.startswith(PASSING) and \
+            session.state not in GIVES_AWAY:
         return
     session.state, session.updated_at = state, now
     session.data["flow"] = dict(flow)

@@ -1155,3 +1155,17 @@ def test_a_member_who_said_no_to_an_introduction_is_offered_last(
     sam.say("no sorry too busy")
     again = priya.say("matches")
     assert again.index("Jo") < again.index("Sam")
+
+
+@pytest.mark.parametrize("open_question", ["FORGET ME"])
+def test_a_yes_to_the_confirmation_never_answers_an_older_forget_me(
+    sam: Talk, priya: Talk, db: sqlite_utils.Database, open_question: str
+) -> None:
+    """Priya asked FORGET ME, then Sam's exchange was put to her: her "yes" deleted her and
+    ended her membership (round 21's second exploratory test)."""
+    priya.say(open_question)
+    assert priya.state == "privacy:forget"
+    sam.say("I helped Priya with her garden for 2 hours")
+    assert priya.say("yes").startswith("Thank you, confirmed.")
+    assert db.execute("SELECT count(*) FROM timebank_members WHERE first_name = 'Priya'"
+                      ).fetchone() == (1,)
