@@ -86,6 +86,12 @@ CRISIS = {
         "try to lift them on your own: keep them warm and stay with them. Not hurt and up "
         "again? NHS 111 can advise, any time. " + TEAM
     ),
+    # the writer has fallen ("im 80 and i fell over and cant get up")
+    "fallen": (
+        "Please call 999 now if you can't get up or are hurt. If you have a pendant alarm, "
+        "press it. Pull something warm over you, move as little as you can and keep "
+        "calling out or knocking for help. " + TEAM
+    ),
     # an older or disabled adult's money taken, things signed under pressure, locked in;
     # the council's own adult social care follows from the catalogue (HELP_FOR)
     "adult": (
@@ -167,6 +173,10 @@ NEXT_STEP = {
     "fall": (
         "Please call 999 first if they can't get up. I'll be here afterwards, and can find "
         "help such as a falls alarm when you're ready."
+    ),
+    "fallen": (
+        "Please call 999 first if you can't get up. I'll be here afterwards, and can find help "
+        "such as a falls alarm when you're ready."
     ),
     "adult": (
         "I'm glad you told me. The council's adult social care team can look into it and "
@@ -433,6 +443,8 @@ _HOME_ABUSER = re.compile(r"\b(?:my|me|our) (?:step ?|foster )?(?:mum|mam|mom|mu
                           r"daddy|father|parents?|mums|dads|moms)\b")
 _PARTNER = re.compile(r"\b(?:ex|exs|boyfriend|girlfriend|bf|gf|partner|husband|wife|hubby|"
                       r"fiance|fiancee)\b")
+_FELL_MYSELF = re.compile(r"\b(?:i|ive|i have|i had|im|i am) (?:just |had a |have )?(?:fell|"
+                         r"fallen|fall|had a fall|on the floor)\b")
 _PASSIVE = re.compile(r"\b(?:is|are|was|were|being|been|gets|getting|got)\b")
 _EITHER = frozenset({"abuse at home", "sexual abuse or exploitation", "child"})
 _FAMILY_HURT = r"\b(?:my|our) (?:mum|mam|mom|mother|mums|sister|brother|nan|gran)$"
@@ -500,6 +512,8 @@ def for_whom(group: str, category: str, said: str, age: int | None, matched: str
     "sexual", which name the adult helplines too."""
     if group == "suicide" and _worried_about(said, matched):
         return "worried"
+    if group == "fall" and _FELL_MYSELF.search(said):
+        return "fallen"  # the writer is the one on the floor, not "they"
     if group == "adult" and _worried_about(said, matched):
         return "adult other"  # "my son's carer has been taking money from his bank card"
     if group in ("child", "domestic abuse") and _about_another(said, matched):

@@ -39,7 +39,7 @@ _HARMFUL = (r"(?:bleach|batter(?:y|ies)|button batter(?:y|ies)|magnets?|poison|w
             r"antifreeze|detergent|washing (?:capsules?|pods?|tablets?)|pods?|tablets|pills|"
             r"medicine|paracetamol|cleaning stuff|cleaner)")
 _ELECTRIC = r"(?:electrics?|electricity|electrical|sockets?|plugs?|plug sockets?|fuse ?box|" \
-            r"wiring|light fittings?|lights?|consumer unit|switch(?:es)?)"
+            r"wiring|light fittings?|ceiling lights?|consumer unit|switch(?:es)?)"
 _WATER = r"(?:water|leak(?:s|ing)?|flood(?:s|ed|ing)?|drip(?:s|ping)?|pouring|wet)"
 _HAZARDS = (
     (re.compile(r"\b(?:chest pains?|pains? in (?:my|his|her) chest|(?:isnt|is not|not|"
@@ -84,4 +84,13 @@ def stands_alone(text: str, told: str) -> bool:
 def warning(text: str) -> str | None:
     """The safety step for a danger in the home the message tells of, or None."""
     said = words(text).replace("'", "")
-    return next((told for pattern, told in _HAZARDS if pattern.search(said)), None)
+    for pattern, told in _HAZARDS:
+        found = pattern.search(said)
+        if found is not None and not _DENIED.search(said[:found.start()]):
+            return told
+    return None
+
+
+# "i cant smell gas but the boiler wont work": the danger is denied just before it
+_DENIED = re.compile(r"\b(?:cant|can not|cannot|dont|do not|doesnt|does not|no|not|never)"
+                     r"(?: \w+)?\s*$")

@@ -15,8 +15,8 @@ OK = "OK. Ask me anything else whenever you like, or send MENU."
 BYE = "Bye for now. Message me any time."
 LAUGH = "Glad to cheer you up! Ask me anything whenever you like."
 HERE = "Yes, I'm here. Tell me what help you are looking for, or send MENU."
-BOT = ("I'm an automated assistant, not a person. Tell me what help you're looking for, or "
-       "send MENU.")
+BOT = ("I'm an automated assistant, not a person. Tell me what you need and I'll give you the "
+       "number of people who can help, or send MENU.")
 SORRY = "Sorry about that. Tell me in your own words what you need and I'll try again."
 CONFUSED = ("Sorry, I didn't make that clear. Tell me in your own words what you need help "
             "with and I'll try again, or send MENU to see what I can help with.")
@@ -59,7 +59,12 @@ _REPLIES: dict[str, tuple[str, ...]] = {
           "are you a real person", "are u a real person", "u a real person", "r u a real person",
           "is this a real person", "am i talking to a real person", "are you human",
           "are u human", "is this a bot", "is this automated", "is this a person",
-          "am i talking to a bot", "r u real", "are u real", "is this a robot"),
+          "am i talking to a bot", "r u real", "are u real", "is this a robot", "are you ai",
+          "are u ai", "r u ai", "is this ai", "is this chatgpt", "is this chat gpt",
+          "are you chatgpt", "who are you", "who r u", "what are you",
+          "can i talk to a real person",
+          "can i speak to a real person", "can i talk to a human", "can i speak to a human",
+          "can i talk to a person", "can i speak to someone real"),
     WAIT: ("one sec", "1 sec", "one second", "a sec", "sec", "just a sec", "just a second",
            "wait", "wait a sec", "wait a second", "wait a minute", "wait a min", "hang on",
            "hold on", "hang on a sec", "hold on a sec", "hang on a minute", "hold on a minute",

@@ -197,7 +197,8 @@ def test_a_crying_or_broken_heart_emoji_is_never_youre_welcome(talk: Talk, said:
 
 
 @pytest.mark.parametrize("said", ["u a real person?", "is this a real person", "are you a bot",
-                                  "am i talking to a real person"])
+                                  "am i talking to a real person", "are you ai", "who are you",
+                                  "can i talk to a real person"])
 def test_asked_if_it_is_a_person_it_says_plainly_it_is_automated(talk: Talk, said: str) -> None:
     """"are you a bot" got "Yes, I'm here."; "is this a real person" got "couldn't find
     anything" (round 21's exploratory test)."""

@@ -446,3 +446,13 @@ def test_how_long_and_what_forget_me_does_are_privacy_questions(talk: Talk, said
                                   "what info u got on me"])
 def test_what_do_you_have_on_me_in_other_words_is_my_data(talk: Talk, said: str) -> None:
     assert talk.say(said).startswith("I hold")
+
+
+@pytest.mark.parametrize("said", ["do you share my number with anyone",
+                                  "can the police see my messages", "does my school get told",
+                                  "will social services see this", "do you keep my phone number",
+                                  "are my messages encrypted"])
+def test_more_who_sees_questions_get_the_privacy_answer(talk: Talk, said: str) -> None:
+    """Round 21's second exploratory test: these got a pantry, School places or "Worried
+    about a child"."""
+    assert talk.say(said).startswith("I keep messages 30 days")

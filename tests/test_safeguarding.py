@@ -1090,6 +1090,7 @@ def test_round_17_look_alikes_stay_quiet(text: str) -> None:
     ("someone is following me home from school", ("Childline 0800 1111", "999"),
      "put up with this"),
     # a coach or youth worker: the child's helplines, not the adult's (second test)
+    ("im 80 and i fell over and cant get up", ("pendant alarm", "999"), "they"),
     ("a youth worker touched me", ("Childline 0800 1111", "NSPCC"), "Rape Crisis"),
     ("my coach says i'm special and sends me messages at night, im 13",
      ("Childline 0800 1111",), "Domestic Abuse"),

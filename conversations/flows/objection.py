@@ -468,10 +468,17 @@ def _add_reason(ctx: Context, session: Session, entry: Entry, reason: str,
                      f"{entry.title}.")]
 
 
+# "i dont know my postcode": a SKIP, not a new question ("what is my postcode")
+_NO_POSTCODE = re.compile(r"^(?:sorry |um |erm )?(?:i )?(?:dont|do not|don'?t) (?:know|remember|"
+                          r"have|want to (?:give|say)) (?:my|the|a|our) (?:post ?code|address)"
+                          r"(?: sorry)?$|^(?:not sure|no idea|dunno|idk) (?:of |what )?(?:my|the) "
+                          r"post ?code(?: is)?$")
+
+
 def _postcode(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
     flow = flow_data(session)
     entry = ctx.entries[flow["entry"]]
-    if is_skip(text) or parse_yes_no(text) == "unknown":
+    if is_skip(text) or parse_yes_no(text) == "unknown" or _NO_POSTCODE.match(words(text)):
         records.set_postcode(ctx.db, session.channel, session.address, None, None, ctx.now)
         return reason_or_record(ctx, session, entry)
     if (postcode := postcode_in(text)) is not None:

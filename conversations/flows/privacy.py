@@ -52,12 +52,12 @@ _CHAT = (r"(?:this|these|it|this chat|" + _OWN +
          r"|what i (?:send|write|say|text|tell)(?: (?:you|u|here))?)")
 _CAN = r"(?:can|could|will|do|does) (?:my )?"
 _FAMILY = (r"(?:parents?|mum|mom|dad|family|school|teachers?|anyone|anybody|someone|people|"
-           r"the council)")
+           r"the council|the police|police|social services|social workers?)")
 # people whose finding out is asked about only with this chat named ("will my landlord
 # find out i contacted you"; not "will my landlord find out if i report the damp")
 _OTHERS = (r"(?:landlord|partner|husband|wife|boyfriend|girlfriend|ex|boss|employer|"
            r"neighbours?|social worker)")
-_TOLD = r" (?:find out|know|be told)"
+_TOLD = r" (?:find out|know|be told|get told|get to know|hear about it)"
 _ABOUT_CHAT = (r" (?:about (?:this|it)|(?:that )?i(?:'?m| am)? "
                r"(?:messag|text|talk|writ|using|use|sent|wrote|contact)\w*\b.*)")
 _WHO_SEES = re.compile(
@@ -67,11 +67,14 @@ _WHO_SEES = re.compile(
     r"|" + _CAN + _FAMILY + _TOLD + r"(?:" + _ABOUT_CHAT + r")?"
     r"|" + _CAN + _OTHERS + _TOLD + _ABOUT_CHAT +
     r"|(?:do|will|does) (?:you|u|this) (?:save|keep|store|record|remember|share|pass on|pass|"
-    r"give out|forward) (?:" + _CHAT[3:-1] + r"|what i\b.*|everything)"
+    r"give out|forward) (?:" + _CHAT[3:-1] + r"|what i\b.*|everything|my (?:phone )?number|"
+    r"my name|my comments?)"
     r"(?: (?:with|to|on to|onto)\b.*)?"
     r"|(?:are|is|will) " + _OWN + r" (?:be )?(?:kept|saved|stored|recorded|shared|passed on|"
     r"private|confidential|safe|read|seen)\b.*"
-    r"|is (?:this|this chat|it) (?:private|confidential|anonymous|secret)\b.*"
+    r"|is (?:this|this chat|it) (?:private|confidential|anonymous|secret|encrypted)\b.*"
+    r"|(?:are|is) " + _OWN + r" encrypted\b.*|who (?:will|can|gets to) (?:read|see) my "
+    r"(?:comments?|feedback|objections?|reasons?)"
     # "how long do you keep my messages", "what happens to my data if i say forget me"
     r"|how long (?:do|will|would|can) (?:you|u) (?:keep|store|hold|save) (?:" + _CHAT[3:-1] +
     r"|my (?:info|information|postcode|objections?))(?: for)?"
