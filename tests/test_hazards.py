@@ -64,6 +64,8 @@ def test_a_danger_in_the_home_gets_its_safety_step(said: str, step: str) -> None
     "hes not breathing a word to anyone about the surprise party",
     "my chest is tight from the damp in the flat",
     "my baby isnt breathing properly through her nose, shes got a cold",
+    "i cant smell gas but the boiler wont work",
+    "the street lights are burning all day outside my house",
 ])
 def test_everyday_questions_about_gas_water_and_lights_get_none(said: str) -> None:
     assert warning(said) is None
