@@ -487,6 +487,9 @@ class Engine:
             return entitlement.check_another(ctx, session, text, checked)  # "what about my
         if session.data.get("last_list") and (which := self._about_list(session, text)):
             return [which]
+        if last is not None and (age := entitlement.age_alone(words(text).strip(" .!?"))) \
+                is not None and age >= entitlement.YOUNGEST_TEXTING:
+            return self._age_after(ctx, session, last, age)  # "is there a lunch club|im 80"
         if (answer := self._follow_up(session, text, ctx)) is not None:
             end_flow(session)
             if last is not None and checkable(last) and "check" in answer.text:
@@ -497,6 +500,25 @@ class Engine:
             end_flow(session)
             return [Outbound(WHICH_ONE)]
         return self.answer(session, text, ctx)
+
+    def _age_after(self, ctx: Context, session: Session, last: Entry, age: int
+                   ) -> list[Outbound]:
+        """An age sent alone just after a card (kept by `people.note_facts`): the check, or
+        whether the service is for that age."""
+        end_flow(session)
+        if checkable(last):
+            return entitlement.offer(ctx, session, last, (), "you")
+        if last.min_age is None and last.max_age is None:
+            return [Outbound(f"{last.title} has no age limit, so it's open to you.")]
+        if age_fails(last, age):
+            return [Outbound(f"{last.title} is for {age_range(last)}, so it isn't for you at "
+                             f"{age}. Tell me what you need and I'll look for something that "
+                             "fits your age.")]
+        fits = Outbound(f"Yes: {last.title} is for {age_range(last)}, so at {age} it's open to "
+                        "you.")
+        if last.kind == "volunteering" and not timebank_flow.is_time_bank(last):
+            return [fits, volunteering_flow.offer(session, last)]  # the sign-up still offered
+        return [fits]
 
     def _check_one(self, session: Session, text: str, thing: str, ctx: Context
                    ) -> list[Outbound]:

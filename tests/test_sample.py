@@ -658,3 +658,15 @@ def test_not_knowing_the_postcode_skips_it_and_keeps_the_objection(engine: Engin
     asked = conversation(engine, "object to closing millbrook library", "yes",
                          "i dont know my postcode")
     assert asked[-1][-1].text.startswith("Why do you object to Plan to close Millbrook Library?")
+
+
+@pytest.mark.parametrize(("said", "age", "told"), [
+    ("is there a lunch club near me", "im 80", "so at 80 it's open to you."),
+    ("youth club", "im 25", "so it isn't for you at 25."),
+])
+def test_an_age_sent_just_after_a_card_says_whether_it_fits(engine: Engine, said: str,
+                                                            age: str, told: str) -> None:
+    """"im 80" just after the lunch club got "Sorry, I couldn't find anything" (round 21's
+    second exploratory test)."""
+    replies = conversation(engine, said, age)[-1]
+    assert replies[0].text.endswith(told)
