@@ -669,4 +669,4 @@ def test_an_age_sent_just_after_a_card_says_whether_it_fits(engine: Engine, said
     """"im 80" just after the lunch club got "Sorry, I couldn't find anything" (round 21's
     second exploratory test)."""
     replies = conversation(engine, said, age)[-1]
-    assert replies[0].text.endswith(told)
+    assert told in replies[0].text
