@@ -287,6 +287,7 @@ def test_an_age_then_whose_it_is_answers_how_old_are_you(talk: Talk) -> None:
     ("no, my partner works though", "It looks like you can't get Free school meals"),
     ("ye, for years now", "You are likely to be able to get Free school meals."),
     ("ya since last year", "You are likely to be able to get Free school meals."),
+    ("yeh", "You are likely to be able to get Free school meals."),  # round 21's 2nd test
     # in a few words, read rather than searched
     ("we used to but not anymore", "can't get Free school meals"),
     ("not yet but starting next month", "can't get Free school meals"),

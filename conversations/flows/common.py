@@ -25,7 +25,8 @@ GUIDE = "This is a guide, not a decision: the council decides when you apply."
 _YES = {"y", "yes", "yeah", "yep", "yup", "ya", "yea", "yes please", "sure", "ok", "okay",
         "correct", "i do", "i am", "true", "aye", "yes i do", "yes i am", "check", "go on",
         "deffo", "defo", "def", "definitely", "ye innit", "yeah innit", "yes innit", "ya innit",
-        "for sure", "obviously", "obvs", "course", "of course", "100%", "yh", "yass", "yas"}
+        "for sure", "obviously", "obvs", "course", "of course", "100%", "yh", "yass", "yas",
+        "yeh", "yeh please", "yea please", "go on then", "yes go on", "yep please"}
 _NO = {"n", "no", "nah", "nope", "no thanks", "no thank you", "not really", "i don't",
        "i dont", "i'm not", "im not", "false", "no i don't", "no i dont", "none",
        "i don't think so", "i dont think so", "don't think so", "dont think so",
