@@ -344,6 +344,14 @@ def awaiting(db: sqlite_utils.Database, member_id: int) -> list[Exchange]:
     return [Exchange(*row) for row in rows]
 
 
+def declined_by(db: sqlite_utils.Database, member_id: int, since: datetime) -> Exchange | None:
+    """The last exchange this member said NO to since `since`, if any."""
+    row = db.execute(_EXCHANGE + " WHERE d.state = 'declined' AND d.decided_by = ? AND "
+                     "d.decided_at >= ? ORDER BY d.decided_at DESC, e.id DESC LIMIT 1",
+                     [f"member:{member_id}", iso(since)]).fetchone()
+    return Exchange(*row) if row else None
+
+
 def intro_asker(db: sqlite_utils.Database, intro_id: int) -> Member | None:
     """The member who asked for an introduction."""
     row = db.execute("SELECT asker FROM timebank_introductions WHERE id = ?",

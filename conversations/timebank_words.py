@@ -431,3 +431,34 @@ def declines(text: str) -> bool:
     said = plain(text)
     return len(said.split()) <= 15 and _DECLINE.match(said) is not None and \
         _NOT_DECLINE.search(said) is None
+
+
+# help recorded, denied in words with no yes or no: "he didnt turn up", "never heard of
+# him", "sam never came", "that didnt happen", "wrong person", "she cancelled"
+_DENIES = re.compile(
+    r"^(?:(?:oh|um+|er+|hmm+|sorry|erm|wait|but|no+|nope|nah)[ ,!.]+){0,2}"
+    r"(?:(?:(?:he|she|they|it|that|this|[a-z]+) )?(?:did ?n'?t|did not|never|has ?n'?t|"
+    r"have ?n'?t|has not|never actually) (?:turn(?:ed)? up|show(?:ed)? up|come|came|happen(?:ed)?|"
+    r"help(?:ed)?(?: me)?|do(?:ne)? (?:it|that|anything)|(?:come|came) round)|"
+    r"(?:i'?ve |i have |i )?never (?:heard of|met|seen) (?:him|her|them|[a-z]+)|"
+    r"(?:wrong|not the right) (?:person|name|member|one)|no idea who|"
+    r"(?:i )?do ?n'?t know (?:him|her|them|who)|(?:he|she|they) cancell?ed|"
+    r"(?:it )?was ?n'?t (?:me|him|her|them|[a-z]+ it was))\b")
+
+
+def denies(text: str) -> bool:
+    """Help recorded denied in a few words ("he didnt turn up", "never heard of him",
+    "wrong person"): read only from a member an exchange waits for, who is then asked for
+    the NO that would tell the other member."""
+    said = plain(text)
+    return len(said.split()) <= 10 and "?" not in said and _DENIES.match(said) is not None
+
+
+_MEANT_ANSWER = re.compile(r"^(?:(?:sorry|soz|oops|whoops|my bad|oh)[ ,!.]+){0,2}"
+                    r"(?:i )?(?:meant|mean|meant to say|mean to say|wanted to say) (yes|no)\b")
+
+
+def meant(text: str) -> str | None:
+    """"yes" or "no" for "sorry i meant yes", "oops meant no"; None for anything else."""
+    found = _MEANT_ANSWER.match(plain(text))
+    return found.group(1) if found else None

@@ -142,6 +142,51 @@ def test_a_no_that_is_no_answer_declines_nothing(sam, priya, db) -> None:
     assert "confirmed" in priya.say("yeah thanks, see you in 2 mins")  # a time, no correction
 
 
+@pytest.mark.parametrize("said", ["he didnt turn up", "never heard of him", "sam never came",
+                                  "that didnt happen", "wrong person", "she cancelled",
+                                  "oh no he didn't show up"])
+def test_help_denied_in_words_asks_for_the_no_and_decides_nothing(sam, priya, db,
+                                                                  said: str) -> None:
+    """Round 22's exploratory test: "he didnt turn up" at an exchange got "I'm not sure I
+    found a council service for that"."""
+    sam.say("I helped Priya with her garden for 2 hours")
+    assert priya.say(said) == ("It sounds as if that didn't happen. Reply NO and the 2 hours "
+                               "won't count (I'll tell Sam), or YES to confirm.")
+    assert outbox(db, "timebank-declined:") == outbox(db, "timebank-confirmed:") == []
+    assert "it won't count" in priya.say("no")
+    assert len(outbox(db, "timebank-declined:1")) == 2  # Sam, and the coordinator
+
+
+def test_help_denied_at_the_question_put_again(sam, priya, db) -> None:
+    sam.say("I helped Priya with her garden for 2 hours")
+    assert "Is that right?" in priya.say("who is sam?")  # the session now waits for it
+    assert "Reply NO and the 2 hours won't count" in priya.say("he never came")
+    assert outbox(db, "timebank-declined:") == []
+
+
+@pytest.mark.parametrize("said", ["the bus never came, can i get help with the fare?",
+                                  "my son didnt come home and im worried, what do i do"])
+def test_other_things_that_did_not_happen_are_not_read_as_a_denial(sam, priya, said) -> None:
+    sam.say("I helped Priya with her garden for 2 hours")
+    assert "Reply NO and the 2 hours" not in priya.say(said)
+
+
+def test_nope_sorry_is_a_no(sam, priya, db) -> None:
+    sam.say("I helped Priya with her garden for 2 hours")
+    assert "it won't count" in priya.say("nope sorry")
+
+
+def test_a_yes_meant_after_a_no_says_how_to_put_it_right(sam, priya, db) -> None:
+    sam.say("I helped Priya with her garden for 2 hours")
+    priya.say("no")
+    assert priya.say("sorry i meant yes") == (
+        "Your NO to 2 hours with Sam has already been passed on, so it can't be changed "
+        "here. If it did happen, ask Sam to record it again and reply YES when I ask you.")
+    assert outbox(db, "timebank-confirmed:") == []
+    sam.say("I helped Priya with her garden for 2 hours")
+    assert "confirmed" in priya.say("oops i meant yes")
+
+
 def test_a_yes_with_another_time_confirms_nothing_and_says_how_to_put_it_right(
     sam, priya, db
 ) -> None:

@@ -131,7 +131,7 @@ _LEADING = re.compile(r"^(?:(yes|yeah|yea|ye|ya|yep|yup|yh|aye)|(no|nope|nah|naw
 
 
 _NOT_A_NO = re.compile(r"^(?:no|nope|nah|naw)\b[ ,.!;:-]*(?:problem|probs?|worries|worry|"
-                       r"bother|trouble|doubt|need|rush|but|wait|i mean|sorry)\b")
+                       r"bother|trouble|doubt|need|rush|but|wait|i mean)\b")
 # A yes taken back: "ye nah never happened", "yes wait no" are a no; "yes wait", "yeah
 # actually" are neither
 _NOT_A_YES = re.compile(r"^(?:yes|yeah|yea|ye|ya|yep|yup|yh|aye)\b[ ,.!;:-]*"

@@ -5,6 +5,7 @@ question, whose answers timebank_matches.py keeps. See timebank.md."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 from conversations import timebank, timebank_words
@@ -32,7 +33,8 @@ def answer_waiting(ctx: Context, session: Session, text: str) -> list[Outbound] 
     """A YES or NO from a member with exchanges waiting for them: it answers those (the
     engine asks this before reading a lone "yes" as small talk)."""
     if (answer := member_answering(ctx, session, text)) is None:
-        return _who_waiting(ctx, session, text) or _unsure_or_another_time(ctx, session, text)
+        return _who_waiting(ctx, session, text) or _denied(ctx, session, text) or \
+            _unsure_or_another_time(ctx, session, text)
     me, yes, replied, times = answer
     if timebank.awaiting(ctx.db, me.id) and not yes:  # "no it was 1 hour not 3": a correction
         return answer_pending(ctx, session, me, False, replied,
@@ -41,7 +43,7 @@ def answer_waiting(ctx: Context, session: Session, text: str) -> list[Outbound] 
         return answer_pending(ctx, session, me, yes, replied, times=times)
     if replied is not None:
         return [Outbound(ALREADY_ANSWERED)]
-    return answer_intros(ctx, session, me, yes)
+    return answer_intros(ctx, session, me, yes) or _meant_too_late(ctx, me, yes, text)
 
 
 _UNSURE = re.compile(r"\b(?:not sure|unsure|dunno|dont know|don'?t know|idk|no idea|maybe|"
@@ -72,6 +74,44 @@ def _unsure_or_another_time(ctx: Context, session: Session, text: str
                           times=times, vague=True)
 
 
+def _denied(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
+    """"he didnt turn up", "never heard of him", from a member an exchange waits for: the
+    NO asked for (it tells the other member, so it is the member's to say), nothing
+    decided."""
+    me = member_of(ctx, session) if timebank_words.denies(text) else None
+    waiting = timebank.awaiting(ctx.db, me.id) if me is not None else []
+    if me is None or not waiting:
+        return None
+    return [Outbound(denied_text(ctx, me, waiting))]
+
+
+def denied_text(ctx: Context, me: Member, waiting: list[Exchange]) -> str:
+    if len(waiting) > 1:
+        return ("It sounds as if one of the exchanges waiting for you didn't happen. Reply NO "
+                "and I'll ask which one, so it won't count.")
+    other = timebank.member(ctx.db, waiting[0].other(me.id))
+    name = other.name if other else "them"
+    return (f"It sounds as if that didn't happen. Reply NO and the "
+            f"{timebank.hours_text(waiting[0].minutes)} won't count (I'll tell {name}), or "
+            "YES to confirm.")
+
+
+def _meant_too_late(ctx: Context, me: Member, yes: bool, text: str
+                    ) -> list[Outbound] | None:
+    """"sorry i meant yes" after a NO that already declined an exchange: a NO cannot be
+    taken back here (the other member was told), so how to put it right."""
+    if not yes or timebank_words.meant(text) != "yes":
+        return None
+    declined = timebank.declined_by(ctx.db, me.id, ctx.now - timedelta(days=1))
+    if declined is None:
+        return None
+    other = timebank.member(ctx.db, declined.other(me.id))
+    name = other.name if other else "the other member"
+    return [Outbound(f"Your NO to {timebank.hours_text(declined.minutes)} with {name} has "
+                     f"already been passed on, so it can't be changed here. If it did happen, "
+                     f"ask {name} to record it again and reply YES when I ask you.")]
+
+
 def answer_replied(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
     """A YES or NO replying to an exchange's message (or pressed on its button) answers
     that exchange whatever else the session waits for; that question stays open (the
@@ -89,7 +129,7 @@ def said_yes_no(text: str) -> tuple[str | None, tuple[int, ...]]:
     said = yes_no(text)
     if said is not None:
         return said, ()
-    led = leading_yes_no(text)
+    led: str | None = leading_yes_no(text) or timebank_words.meant(text)  # "oops i meant no"
     corrects = led == "yes" and _CORRECTION.search(text.lower()) is not None
     return led, timebank_words.durations(text) if corrects else ()
 
@@ -343,6 +383,9 @@ def answer_asked(ctx: Context, session: Session, me: Member, state: str, text: s
     if state == "confirm" and said not in ("yes", "no") and not said_times and \
             timebank_words.yes_in_words(text):
         said = "yes"  # "oh wait yes", "oh yes the man with the hedge trimmer", a thumbs up
+    if state == "confirm" and said not in ("yes", "no") and not said_times and \
+            timebank_words.denies(text) and (waiting := timebank.awaiting(ctx.db, me.id)):
+        return [Outbound(denied_text(ctx, me, waiting))]  # "he didnt turn up": NO asked for
     if state == "intro" and said not in ("yes", "no") and timebank_words.declines(text):
         said = "no"  # "no sorry too busy", "not right now"
     if state == "confirm" and (said in ("yes", "no") or said_times):
