@@ -25,6 +25,9 @@ ELECTRICS = ("Water in the electrics? Don't touch switches or sockets, and keep 
 
 EMERGENCY = ("Badly hurt, can't breathe, collapsed, not waking, or swallowed something "
              "harmful? Call 999 now. Not sure it's an emergency? NHS 111 can advise, any time.")
+COLD = ("Very cold and can't stop shivering, or drowsy, confused or slurring? That can be "
+        "hypothermia: call 999. Otherwise get somewhere warm, wrap up in dry layers and have a "
+        "warm drink. NHS 111 can advise, any time.")
 FIRE = ("Fire? Get everyone out, close the doors behind you and call 999 from outside. Don't "
         "go back in for anything.")
 
@@ -71,6 +74,8 @@ _HAZARDS = (
                 rf"burning|melting|melted)\b|\b(?:sparks?|smoke|burning smell|smell (?:of )?"
                 rf"burning) (?:from|coming (?:out of|from)|near) (?:the |a |my )?{_ELECTRIC}"),
      SPARKS),
+    (re.compile(r"\b(?:hypotherm(?:ia|ic)|(?:cant|can not|cannot|wont|will not) stop shivering|"
+                r"(?:has |have |s )?stopped shivering|(?:blue|grey) (?:lips|with cold))\b"), COLD),
 )
 
 

@@ -15,6 +15,7 @@ from bot.store import open_store
 from catalogue.importer import load_sample
 from conversations.hazards import (
     CARBON_MONOXIDE,
+    COLD,
     ELECTRICS,
     EMERGENCY,
     FIRE,
@@ -47,6 +48,9 @@ WHEN = datetime(2025, 3, 3, 16, 30, tzinfo=UTC)
     ("my nan fell and is not responding", EMERGENCY), ("hes been stabbed", EMERGENCY),
     ("theres a fire in my flat", FIRE), ("i can smell burning from the plug", SPARKS),
     ("smells like rotten eggs in my kitchen", GAS),
+    # the cold (round 21's exploratory test: warm spaces alone for hypothermia)
+    ("im so cold i think i have hypothermia", COLD),
+    ("no heating and my nan cant stop shivering", COLD),
 ])
 def test_a_danger_in_the_home_gets_its_safety_step(said: str, step: str) -> None:
     assert warning(said) == step
@@ -66,6 +70,7 @@ def test_a_danger_in_the_home_gets_its_safety_step(said: str, step: str) -> None
     "my baby isnt breathing properly through her nose, shes got a cold",
     "i cant smell gas but the boiler wont work",
     "the street lights are burning all day outside my house",
+    "how do i stop my pipes freezing", "our house is freezing, can i get help with heating",
 ])
 def test_everyday_questions_about_gas_water_and_lights_get_none(said: str) -> None:
     assert warning(said) is None
