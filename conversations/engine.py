@@ -28,7 +28,7 @@ import sqlite_utils
 from catalogue.matcher import ALTERNATIVE, Match, Matcher, SearchResult
 from catalogue.model import Circumstance, Entry
 from catalogue.store import ensure_catalogue, load_circumstances
-from conversations import follow_up, hazards, people, records, smalltalk
+from conversations import follow_up, hazards, people, records, smalltalk, timebank_words
 from conversations.aside import OFFERS, forget_set_aside_if_taken_up, resume, set_aside
 from conversations.councillors.responses import add_reply, replied_response
 from conversations.crisis import (
@@ -337,9 +337,9 @@ class Engine:
         if flow is not None and text:
             replies = flow(ctx, session, text)
             if replies is not None:
-                return replies
+                return self._and_asked(session, text, ctx, replies, state)
         if (answered := timebank_flow.answer_waiting(ctx, session, text)) is not None:
-            return answered  # a YES for an exchange, not small talk
+            return self._and_asked(session, text, ctx, answered)  # a YES, not small talk
         if (chat := smalltalk.reply_to(text)) is not None:
             return self._small_talk(session, chat)
         if state in WAITING and (answer := self._follow_up(session, text, ctx)) is not None:
@@ -393,6 +393,15 @@ class Engine:
         thanked = "You're welcome. " if chat else "Thank you. "
         return [Outbound(f"{thanked}I've passed your reply{title} to the councillors: they "
                          "read it in their next weekly digest.")]
+
+    def _and_asked(self, session: Session, text: str, ctx: Context, answered: list[Outbound],
+                   state: str = "timebank:confirm") -> list[Outbound]:
+        """The replies to a YES for an exchange, and to what was asked after it ("yes and
+        can someone fix my tap") once the exchange's question is done."""
+        asked = timebank_words.request_after_yes(text) if state == "timebank:confirm" else None
+        if asked is None or session.state in WAITING:
+            return answered
+        return [*answered, *self.route(session, asked, ctx)]
 
     @staticmethod
     def _asks_something(text: str) -> bool:

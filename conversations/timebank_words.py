@@ -462,3 +462,18 @@ def meant(text: str) -> str | None:
     """"yes" or "no" for "sorry i meant yes", "oops meant no"; None for anything else."""
     found = _MEANT_ANSWER.match(plain(text))
     return found.group(1) if found else None
+
+
+# a yes to an exchange with a request of its own after it: "yes and can someone fix my tap"
+_YES_THEN_ASKS = re.compile(
+    r"^(?:yes|yeah|yep|yup|yea|ye|aye|yh)\b[ ,.!]*(?:(?:thanks|thank you|cheers|ta)\b[ ,.!]*)?"
+    r"(?:and|also|plus|oh and|btw|by the way)\b[ ,]+(?P<rest>(?:can|could|would|will|what|where|"
+    r"when|how|who|which|is there|are there|do you|does|i need|i want|i'?d like|id like|"
+    r"i'?m looking for|im looking for|looking for|please|pls)\b.{6,})$")
+
+
+def request_after_yes(text: str) -> str | None:
+    """"can someone fix my tap" from "yes and can someone fix my tap": answered after the
+    YES is; None when the yes has nothing of the kind after it."""
+    found = _YES_THEN_ASKS.match(plain(text))
+    return found.group("rest") if found else None

@@ -187,6 +187,21 @@ def test_a_yes_meant_after_a_no_says_how_to_put_it_right(sam, priya, db) -> None
     assert "confirmed" in priya.say("oops i meant yes")
 
 
+@pytest.mark.parametrize("asked_first", [False, True])
+def test_a_yes_with_a_question_after_it_confirms_and_answers_it(sam, priya, db,
+                                                                asked_first: bool) -> None:
+    """Round 21's exploratory test: "yes and can someone ..." confirmed and dropped the
+    question."""
+    sam.say("I helped Priya with her garden for 2 hours")
+    if asked_first:  # the session waits at "Is that right?"
+        assert "Is that right?" in priya.say("who is sam?")
+    reply = priya.say("yeah thanks, also where is the library")
+    assert reply.startswith("Thank you, confirmed.")
+    assert "Riverside library" in reply
+    assert timebank.exchange(db, 1).state == "confirmed"
+    assert "Riverside library" not in priya.say("I helped Sam with his shopping for 1 hour")
+
+
 def test_a_yes_with_another_time_confirms_nothing_and_says_how_to_put_it_right(
     sam, priya, db
 ) -> None:
