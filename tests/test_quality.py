@@ -27,9 +27,10 @@ CATALOGUE = DATA / "lgsl-catalogue.csv"
 
 # Floors a point under what was measured when the matcher was last changed, so that a drop
 # fails. The residents' questions classifier (catalogue/questions.py) is trained on every
-# set here but blind-c and real-check14, so on the other sets the figures are largely what
-# the classifier memorised: those floors guard against a broken model or index rather than
-# measure quality. The measures, with the classifier retrained with real-tune12: blind-c
+# set here but blind-c, real-check14 and real-check15, so on the other sets the figures are
+# largely what the classifier memorised: those floors guard against a broken model or index
+# rather than measure quality. The measures, with the classifier retrained with real-tune12
+# (real-tune13's changes below): blind-c
 # (written blind in other voices, totals only ever read) 88.1% / 96.8% / 20 of 21 (96.2%
 # top-3 before a story's long lexicon phrases weighed less, round 19; 87.6% before "30
 # hours" stopped reading as the 2-year-olds' funding; 84.9% / 95.1% / 20 of 21 without the
@@ -41,9 +42,13 @@ CATALOGUE = DATA / "lgsl-catalogue.csv"
 # on, read once after round 19's matcher change): 65.1% / 83.5% / 12 of 17 (50.0% / 71.0% /
 # 6 of 17 without the classifier).
 # real-tune12 (110 + 13 NONE, collected last) read once before it was trained on: 73.6% /
-# 84.5% / 8 of 13 (52.7% / 76.4% / 4 of 13 without the classifier). Each real set scored by
-# a classifier trained without it: `python -m bench.train_questions --report` and the
-# README's "Quality and speed"; tests/data/README.md says how each set was collected and used.
+# 84.5% / 8 of 13 (52.7% / 76.4% / 4 of 13 without the classifier).
+# real-tune13 (139 + 11 NONE, collected in round 22) read once before it was trained on:
+# 46.8% / 59.7% / 9 of 11 (30.2% / 51.1% / 5 of 11 without the classifier); trained on, it
+# moved real-check15 to 67.8% / 84.9% / 12 of 17 and real-check14 to 60.9% / 71.0% / 3 of 8.
+# Each real set scored by a classifier trained without it: `python -m bench.train_questions
+# --report` and the README's "Quality and speed"; tests/data/README.md says how each set was
+# collected and used.
 FLOORS = {
     "dev": {"top1": 0.97, "top3": 0.99, "declined": 1.00},
     "extra": {"top1": 0.98, "top3": 0.99, "declined": 0.95},
@@ -75,9 +80,10 @@ FLOORS = {
     "real-tune10": {"top1": 0.96, "top3": 0.99, "declined": 1.00},
     "real-check13": {"top1": 0.91, "top3": 0.97, "declined": 1.00},
     "real-tune11": {"top1": 0.97, "top3": 0.99, "declined": 1.00},
-    "real-check14": {"top1": 0.60, "top3": 0.71, "declined": 0.24},
+    "real-check14": {"top1": 0.60, "top3": 0.70, "declined": 0.37},
     "real-tune12": {"top1": 0.97, "top3": 0.99, "declined": 1.00},
-    "real-check15": {"top1": 0.64, "top3": 0.82, "declined": 0.70},
+    "real-check15": {"top1": 0.66, "top3": 0.83, "declined": 0.70},
+    "real-tune13": {"top1": 0.94, "top3": 0.99, "declined": 1.00},
 }
 FILES = {"dev": "dev-queries.tsv", "extra": "extra-queries.tsv",
          "blind-a": "blind-a.tsv", "blind-b": "blind-b.tsv",
@@ -94,7 +100,8 @@ FILES = {"dev": "dev-queries.tsv", "extra": "extra-queries.tsv",
          "real-tune9": "real-tune9.tsv", "real-check12": "real-check12.tsv",
          "real-tune10": "real-tune10.tsv", "real-check13": "real-check13.tsv",
          "real-tune11": "real-tune11.tsv", "real-check14": "real-check14.tsv",
-         "real-tune12": "real-tune12.tsv", "real-check15": "real-check15.tsv"}
+         "real-tune12": "real-tune12.tsv", "real-check15": "real-check15.tsv",
+         "real-tune13": "real-tune13.tsv"}
 
 
 @dataclass(frozen=True)
