@@ -193,13 +193,18 @@ _INCOME = re.compile(r"\b(?:uc|universal credit|income support|jsa|jobseekers?(?
                      r"on benefits|get benefits|claim benefits|on the dole)\b")
 _DISABILITY = re.compile(r"\b(?:pip|dla|attendance allowance|personal independence payment|"
                          r"disability living allowance|adp|adult disability payment)\b")
-_PENDING = re.compile(r"\b(?:applied|applying|apply|waiting|going to|gonna|will be|pending|"
-                      r"put in a claim|made a claim|claim in)\b")
+_PENDING = re.compile(r"\b(?:applied|applying|apply|reapplied|re-applied|reapplying|waiting|"
+                      r"going to|gonna|will be|pending|put in a claim|made a claim|claim in)\b")
 _CHILD_BENEFIT = re.compile(r"\bchild benefits?\b")
 _SOME_BENEFIT = re.compile(r"\b(?:gets?|getting|on|claims?|claiming|receives?) (?:some|a|one|"
                            r"a few|some kind of|some sort of)? ?benefits?\b")
 _NEGATED = re.compile(r"\b(?:not|don'?t|dont|doesn'?t|no longer|never|stopped|isn'?t|aren'?t|"
                       r"haven'?t|no)\b")
+# a benefit that has ended: "we stopped getting uc", "came off universal credit"
+_ENDED = re.compile(r"\b(?:stopped (?:getting|receiving|claiming|being on)|(?:came|come|coming|"
+                    r"got taken|been taken) off|no longer (?:get|on|receive|claim)|(?:uc|credit|"
+                    r"benefits?|it) (?:has |have |was |got |were )?(?:stopped|ended|been stopped|"
+                    r"cut off))\b")
 _NOT_OWN_WORDS = re.compile(r"\b(?:grand\w*|nephews?|nieces?)\b")
 _NOT_OWN = frozenset({"your grandson", "your granddaughter", "your grandchild",
                       "your nephew", "your niece"})
@@ -647,6 +652,8 @@ def benefit_answer(text: str) -> tuple[bool | None, str] | None:
     Universal Credit and the like; (None, why) for PIP or DLA, which are not income-related
     on their own; None when no benefit is named."""
     said = words(text)
+    if _INCOME.search(said) and _ENDED.search(said) and not _PENDING.search(said):
+        return False, ""  # "we came off universal credit", "our uc stopped last month"
     if _NEGATED.search(said) and not re.search(r"\b(?:not sure|dunno|don'?t know)\b", said):
         return None
     if _INCOME.search(said) and _ELSEWHERE.match(said):  # "my ex gets uc"

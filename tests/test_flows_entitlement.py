@@ -476,7 +476,10 @@ def test_naming_a_partner_in_a_household_answer_keeps_the_check_for_the_child(
     assert "husband" not in result
 
 
-@pytest.mark.parametrize("said", ["we're not on uc actually", "actually we dont get uc anymore"])
+@pytest.mark.parametrize("said", ["we're not on uc actually", "actually we dont get uc anymore",
+                                  # round 22: searched as a new question ("Benefits advice")
+                                  "oh wait we stopped getting uc last month",
+                                  "we came off universal credit", "wait we dont get uc"])
 def test_a_benefit_said_again_after_the_verdict_corrects_it(talk: Talk, said: str) -> None:
     likely_to_get_free_school_meals(talk)
     again = talk.say(said)

@@ -128,6 +128,16 @@ def test_benefits_stated_not_asked_about() -> None:
     assert people.benefit_answer("no") is None
 
 
+@pytest.mark.parametrize("said", ["we came off universal credit", "our uc stopped last week",
+                                  "we stopped getting uc", "i no longer get pension credit"])
+def test_a_benefit_that_has_ended_is_a_no(said: str) -> None:
+    assert people.benefit_answer(said) == (False, "")  # "came off" read as a yes before
+
+
+def test_a_benefit_ended_and_claimed_again_waits_for_the_claim() -> None:
+    assert people.benefit_answer("our uc stopped but ive reapplied") != (False, "")
+
+
 def test_a_check_is_never_offered_for_someone_who_has_died() -> None:
     from conversations.flows.entitlement import check_choices
 

@@ -105,7 +105,8 @@ SCHOOL_LEAVER = 16  # an entry from this age on is no young child's, whoever is 
 YOUNGEST_WRITER = 10  # an entry only for children younger than this is never the writer's
 # "1" or "2" to "How old are you?" is a menu's number typed by habit, not the writer's age
 YOUNGEST_TEXTING = 5
-_FILLER = re.compile(r"^(?:i mean|well|erm+|um+|uh+|hmm+|so|oh)\b[,.\s]*", re.IGNORECASE)
+_FILLER = re.compile(r"^(?:(?:i mean|well|erm+|um+|uh+|hmm+|so|oh|wait|hang on|sorry|actually)"
+                     r"\b[,.!\s]*)+", re.IGNORECASE)
 _ANSWER_CLAUSES = re.compile(r"\s*(?:[,;.!?]|\bbut\b|\bthough\b|\balthough\b)\s*")
 # "no, but my partner does": the household's benefit is the answer (not a disability's)
 _HOUSEHOLD_WHO = "partner|husband|wife|mum|mam|mom|dad|parents|boyfriend|girlfriend"
@@ -118,7 +119,8 @@ _READ_AS: dict[bool | None, YesNo] = {True: "yes", False: "no", None: "unknown"}
 _READ_AS_VALUE: dict[YesNo, bool | None] = {"yes": True, "no": False, "unknown": None}
 _DOUBT_FIRST = re.compile(r"^(?:i think so|think so|i believe so|probably|possibly|not sure|"
                           r"dunno|i don'?t know|idk)\b")
-_RESTATED = re.compile(r"\b(?:actually|any ?more|no longer|not now|these days)\b")
+_RESTATED = re.compile(r"\b(?:actually|any ?more|no longer|not now|these days|stopped|"
+                       r"(?:came|come) off|oh wait|wait)\b")
 _ABOUT_THE_QUESTION = re.compile(
     r"^(?:why|how come|(?:whats?|wots?) (?:that|it|this) for"
     r"|(?:what|wot|wat) does (?:that|it|this) mean|(?:what|wot|wat) do (?:you|u) mean"
