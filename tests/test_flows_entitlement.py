@@ -288,6 +288,8 @@ def test_an_age_then_whose_it_is_answers_how_old_are_you(talk: Talk) -> None:
     ("ye, for years now", "You are likely to be able to get Free school meals."),
     ("ya since last year", "You are likely to be able to get Free school meals."),
     ("yeh", "You are likely to be able to get Free school meals."),  # round 21's 2nd test
+    ("definitely not", "can't get Free school meals"),  # round 22: "likely"
+    ("hell no", "can't get Free school meals"),
     # in a few words, read rather than searched
     ("we used to but not anymore", "can't get Free school meals"),
     ("not yet but starting next month", "can't get Free school meals"),

@@ -171,6 +171,13 @@ def test_other_things_that_did_not_happen_are_not_read_as_a_denial(sam, priya, s
     assert "Reply NO and the 2 hours" not in priya.say(said)
 
 
+@pytest.mark.parametrize("said", ["absolutely not", "definitely not", "of course not"])
+def test_an_emphatic_no_declines(sam, priya, db, said: str) -> None:
+    sam.say("I helped Priya with her garden for 2 hours")
+    assert "it won't count" in priya.say(said)  # round 22: it confirmed the hours
+    assert outbox(db, "timebank-confirmed:") == []
+
+
 def test_nope_sorry_is_a_no(sam, priya, db) -> None:
     sam.say("I helped Priya with her garden for 2 hours")
     assert "it won't count" in priya.say("nope sorry")

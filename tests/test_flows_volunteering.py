@@ -155,6 +155,14 @@ def test_without_consent_no_contact_goes_to_the_organiser(talk: Talk, db) -> Non
     assert "did not agree to share contact details" in body and talk.address not in body
 
 
+@pytest.mark.parametrize("said", ["certainly not", "absolutely not", "of course not"])
+def test_an_emphatic_no_at_the_consent_question_shares_nothing(talk: Talk, db, said: str
+                                                              ) -> None:
+    sign_up(talk, "30", "any time", consent=said)  # round 22: it stored the number
+    body = emails(db)[0][3]
+    assert "did not agree to share contact details" in body and talk.address not in body
+
+
 def test_under_16_hears_what_the_organiser_needs_from_a_parent(talk: Talk, db) -> None:
     reply = sign_up(talk, "14")
     assert "under 16, the organiser needs a parent or carer's OK" in reply

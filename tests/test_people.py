@@ -211,6 +211,11 @@ def test_ages_in_words_and_sentences(said: str, age: int | str | None) -> None:
     ("dunno i think so", "unknown"), ("probably not", "unknown"), ("no idea mate", "unknown"),
     ("yes where is the food bank?", None), ("I'm not happy with that", None),
     ("help with rent", None), ("thanks", None),
+    # emphatic (round 22: "absolutely not" deleted a person's data at FORGET ME)
+    ("absolutely not", "no"), ("definitely not", "no"), ("certainly not", "no"),
+    ("of course not", "no"), ("no definitely not", "no"), ("hell no", "no"),
+    ("not at all", "no"), ("absolutely", "yes"), ("of course", "yes"),
+    ("definitely not sure", "unknown"),
 ])
 def test_yes_no_and_dont_know_in_many_forms(said: str, meaning: str | None) -> None:
     assert parse_yes_no(said) == meaning

@@ -108,6 +108,18 @@ def test_forget_me_asks_first_and_no_keeps_everything(
     assert held(db, channel, "person-1") == before
 
 
+@pytest.mark.parametrize("said", ["absolutely not", "definitely not", "of course not",
+                                  "hell no", "no definitely not"])
+def test_an_emphatic_no_to_forget_me_deletes_nothing(db: sqlite_utils.Database, said: str
+                                                     ) -> None:
+    """Round 22's exploratory test: "absolutely not" deleted everything."""
+    talk = busy_person(db, "sms", "person-1")
+    before = held(db, "sms", "person-1")
+    talk.say("forget me")
+    assert "I have not deleted anything" in talk.say(said)
+    assert held(db, "sms", "person-1") == before
+
+
 @pytest.mark.parametrize("channel", CHANNELS)
 def test_forget_me_erases_every_table_and_keeps_objection_totals(
     db: sqlite_utils.Database, channel: Channel

@@ -102,6 +102,8 @@ def parse_yes_no(text: str) -> YesNo | None:
     said = words(text)
     if said in _UNKNOWN:
         return "unknown"
+    if len(said.split()) <= 8 and _EMPHATIC_NO.match(said):
+        return "no"  # "absolutely not": its "absolutely" is no yes
     if said in _YES:
         return "yes"
     if said in _NO:
@@ -124,6 +126,15 @@ def parse_yes_no(text: str) -> YesNo | None:
     if yes:
         return "yes"
     return None
+
+
+# a no said emphatically: "absolutely not", "definitely not", "of course not", "hell no"
+_EMPHATIC_NO = re.compile(
+    r"^(?:(?:no|nope|nah|oh)[ ,!.]+)?(?:absolutely|definitely|def|defo|deffo|defiantly|"
+    r"certainly|most certainly|of course|course|obviously|obvs|totally|surely) "
+    r"(?:not|no|nope|nah)\b(?! sure| certain)"
+    r"|^(?:oh )?(?:hell|god|heck|lord) no\b|^no (?:way|chance)\b"
+    r"|^(?:not at all|not a chance|not likely|not in a million years|nope nope|no no no)\b")
 
 
 _LEADING = re.compile(r"^(?:(yes|yeah|yea|ye|ya|yep|yup|yh|aye)|(no|nope|nah|naw))\b[ ,.!;:-]+"
