@@ -558,9 +558,20 @@ NOT_THAT_ADULT = (
 )
 
 
-def next_step(group: str, said: str = "") -> str:
+# a child going without food ("im 9 and home alone and hungry"): not asked about "your
+# children going without"
+HUNGRY_CHILD = (
+    "You did the right thing telling someone. If you can, tell an adult you trust, like a "
+    "teacher, or talk to Childline. When you're ready, tell me what help you're looking for."
+)
+
+
+def next_step(group: str, said: str = "", age: int | None = None) -> str:
     """What follows the helplines: a gentle step that fits the concern (`said`, in plain
-    lower-case words: a child hurt by a teacher is not told to tell a teacher)."""
+    lower-case words: a child hurt by a teacher is not told to tell a teacher) and the
+    writer's `age` when known."""
     if group == "child" and _TRUSTED.search(said):
         return NOT_THAT_ADULT
+    if group == "hunger" and age is not None and age < 18:
+        return HUNGRY_CHILD
     return NEXT_STEP.get(group, NEXT_STEP["unsafe"])

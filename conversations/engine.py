@@ -264,7 +264,7 @@ class Engine:
         for entry in found:
             session.data["last_entry"] = entry.id
             replies.append(Outbound(entry.summary, entry=entry))
-        return [*replies, Outbound(next_step(group, words(text).replace("'", "")))]
+        return [*replies, Outbound(next_step(group, words(text).replace("'", ""), age))]
 
     def _step(self, session: Session, inbound: Inbound, ctx: Context) -> list[Outbound]:
         if session.updated_at is not None and ctx.now - session.updated_at > IDLE_RESET:

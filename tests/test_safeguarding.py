@@ -36,6 +36,7 @@ from conversations.crisis import (
     GENERAL,
     HELPLINE_PRIVATE,
     HERE_NOW,
+    HUNGRY_CHILD,
     NEXT_STEP,
     SOMEONE_TO_TALK_TO,
     STILL_HERE,
@@ -684,6 +685,17 @@ def test_going_without_food_gets_helplines_that_fit_and_the_food_bank(text: str)
     assert "Nobody has the right to hurt you" not in replies[0].text
     assert [r.entry for r in replies[1:]] == [FOOD_BANK, None]
     assert replies[-1].text == next_step("hunger")
+
+
+def test_a_child_going_without_food_is_not_asked_about_their_children() -> None:
+    """Round 22's exploratory test: "im 9 and home alone and hungry" got the bereavement
+    card; then the food helplines with "If it's your children going without"."""
+    engine = Engine(Matcher([*ENTRIES, FOOD_BANK]))
+    session = Session("sms", "+447700900129")
+    replies = engine.step(session, Inbound("sms", session.address,
+                                           "im 9 and home alone and hungry"), NOW)
+    assert replies[0].urgent and replies[0].text == crisis_text("hunger")
+    assert replies[-1].text == HUNGRY_CHILD != next_step("hunger")
 
 
 def test_going_without_food_and_asking_for_more_gets_both_answers() -> None:
