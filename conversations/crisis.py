@@ -277,8 +277,12 @@ def asks_what_help(said: str) -> bool:
     return _WHAT_HELP.search(said.strip(" ?.!")) is not None
 
 
-def more_help(group: str) -> str:
-    """What to look up for "what help is there?" after the helplines ("" for nothing)."""
+def more_help(group: str, age: int | None = None) -> str:
+    """What to look up for "what help is there?" after the helplines ("" for nothing): for
+    suicide and self-harm the mental health services for the writer's age, or any of them
+    when it is not known (the services shown are then those that fit it)."""
+    if group in _BY_AGE:
+        return HELP_FOR["worried"] if age is None else _BY_AGE[group][age >= 18]
     return MORE_HELP.get(group, "")
 
 
@@ -391,7 +395,36 @@ _CALLED = ("called 999", "rang 999", "phoned 999", "called an ambulance", "rang 
            "ambulance is coming", "ambulance is on", "ambulance is here", "on their way")
 _NOT = re.compile(r"\b(?:not|no|havent|hasnt|didnt|dont|wont|cant|never)\b")
 _CANT_TALK = ("cant call", "cant talk", "cant speak", "cant phone", "can not call",
-              "cannot call", "cannot talk", "will hear", "hear me", "no credit", "no signal")
+              "cannot call", "cannot talk", "will hear", "hear me", "no credit", "no signal",
+              "dont want to call", "dont want to phone", "dont want to ring",
+              "dont want to talk to anyone", "dont want to speak to anyone")
+# round 22's exploratory test: laughing it off, taking it back, the number again, a helpline
+# that did not answer, just after the helplines
+LAUGHED = (
+    "It's OK if you laughed it off. If any part of it was real, the helplines above are free, "
+    "any time, and you don't have to be sure to call or text: Samaritans 116 123, SHOUT 85258.")
+_LAUGHS = frozenset({"lol", "lool", "haha", "hahaha", "ha", "lmao", "lmfao", "rofl", "hehe",
+                     "xd", "jk lol", "lol jk", "only joking lol", "\U0001f602", "\U0001f923"})
+NEVER_MIND = (
+    "That's OK, you don't have to talk about it now. The helplines above are free and there "
+    "any time, and so am I: message me whenever you like.")
+_NEVER_MIND = re.compile(r"^(?:(?:its|it is) (?:fine|ok|okay|nothing)|(?:just )?forget (?:it|that|"
+                         r"about it|i said (?:it|that|anything))|never ?mind|doesnt matter|"
+                         r"dont worry(?: about it| about me)?|leave it|nothing|im (?:fine|ok|"
+                         r"okay|alright)(?: now)?)(?: (?:its|it is) (?:fine|ok|nothing)| "
+                         r"forget it| honestly| really| now| then)*$")
+_NUMBER_AGAIN = re.compile(r"\b(?:what(?:s| is| was)?|wat|wot|send|give|can i have|again) (?:me )?"
+                           r"(?:the |that |their |those |)?(?:samaritans |childline |shout |"
+                           r"helpline )?(?:number|numbers|no)\b|^(?:samaritans|childline|shout|"
+                           r"helpline|the) (?:number|no)\b|\bnumber again\b")
+NO_ANSWER = (
+    "I'm sorry they didn't answer. Lines can be busy: please try again in a few minutes. Or "
+    "text SHOUT to 85258, free and any time, and under 19s can chat online at "
+    "childline.org.uk. In danger now? Call 999.")
+_NO_ANSWER = re.compile(r"\b(?:didnt|did not|doesnt|does not|wont|will not|not|nobody|no one|"
+                        r"noone) (?:answer|answered|answering|pick up|picking up|picked up)\b|"
+                        r"\b(?:was|is|were|its|it was) (?:busy|engaged)\b|\b(?:couldnt|cant|can "
+                        r"not|could not) get through\b")
 _STILL = ("what do i do", "what do i do now", "what happens now", "what should i do now",
           "what now", "what should i do", "what can i do", "idk",
           "i dont know", "dunno", "help", "what do i say", "now what", "and then")
@@ -407,6 +440,15 @@ def after_disclosure(said: str, group: str = "") -> str | None:
     lower-case words): who reads this or will they tell my parents (honestly), someone to
     talk to, "i can't call", what to say to a helpline, or an acknowledgement ("ok yes") or
     what now (after "999 first" or a fall, call now); None for anything else."""
+    plain = said.strip(" ?.!")
+    if plain in _LAUGHS:  # "i want to die" then "lol": never "Glad to cheer you up!"
+        return LAUGHED
+    if _NEVER_MIND.match(plain):  # "its fine forget it": not a search for "forget"
+        return NEVER_MIND
+    if _NO_ANSWER.search(said):  # "i called samaritans they didnt answer"
+        return NO_ANSWER
+    if _NUMBER_AGAIN.search(plain) and group:  # "whats the number again"
+        return crisis_text(group)
     if _HELPLINE_TELLS.search(said):
         return HELPLINE_PRIVATE
     if _WHO_READS.search(said):
@@ -416,7 +458,6 @@ def after_disclosure(said: str, group: str = "") -> str | None:
         return SOMEONE_TO_TALK_TO  # not "i cant talk to anyone, he will hear me"
     if any(phrase in said for phrase in _CANT_TALK):
         return CANT_TALK
-    plain = said.strip(" ?.!")
     call_now, called = _CALL_NOW.get(group, ("", ""))
     if _WHAT_TO_SAY.search(plain):  # after "999 now", calling comes first
         return call_now or WHAT_TO_SAY

@@ -220,7 +220,9 @@ class Engine:
             return places  # "where can i go": somewhere safe, tonight
         if not asks_what_help(said):
             return None
-        return [*self._services(session, more_help(group)), Outbound(next_step(group))]
+        known = people.answers_for(session, "you").get("age")
+        return [*self._services(session, more_help(group, known if isinstance(known, int)
+                                                    else None)), Outbound(next_step(group))]
 
     def _services(self, session: Session, search: str) -> list[Outbound]:
         """Up to two services the catalogue finds for `search` that fit the writer's age."""

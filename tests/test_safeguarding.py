@@ -37,7 +37,10 @@ from conversations.crisis import (
     HELPLINE_PRIVATE,
     HERE_NOW,
     HUNGRY_CHILD,
+    LAUGHED,
+    NEVER_MIND,
     NEXT_STEP,
+    NO_ANSWER,
     SOMEONE_TO_TALK_TO,
     STILL_HERE,
     WHAT_TO_SAY,
@@ -1140,6 +1143,41 @@ def test_after_the_helplines_an_age_and_what_help_is_there_are_answered(
                                                             "domestic-abuse-support"]
     assert "helpful" not in helped and "couldn't find" not in helped
     assert "call 0800 1111" in talk.say("is there anyone i can talk to")
+
+
+@pytest.mark.parametrize(("then", "said"), [
+    ("lol", LAUGHED), ("haha", LAUGHED), ("\U0001f602", LAUGHED),
+    ("its fine forget it", NEVER_MIND), ("never mind", NEVER_MIND), ("im fine", NEVER_MIND),
+    ("i already called samaritans they didnt answer", NO_ANSWER),
+    ("whats the number again", crisis_text("suicide")),
+    ("samaritans number?", crisis_text("suicide")),
+    ("i dont want to call anyone", CANT_TALK),
+])
+def test_right_after_wanting_to_die_laughing_it_off_or_asking_again_is_met_gently(
+    tmp_path: Path, then: str, said: str
+) -> None:
+    """Round 22's exploratory test: "lol" got "Glad to cheer you up!", "its fine forget it"
+    the dementia card, "whats the number again" no number."""
+    talk = _sample_talk(tmp_path)
+    talk.say("i dont want to be here anymore")
+    assert talk.say(then).endswith(said)  # after the helplines again, if it raised them
+    assert not any(r.choices for r in talk.replies)
+
+
+def test_what_help_is_there_after_wanting_to_die_finds_the_mental_health_services(
+    tmp_path: Path
+) -> None:
+    talk = _sample_talk(tmp_path)
+    talk.say("i want to kill myself")
+    talk.say("what help is there")  # round 22: nothing was found for suicide
+    assert "young-peoples-mental-health" in [r.entry.id for r in talk.replies if r.entry]
+    (tmp_path / "adult").mkdir()
+    talk = _sample_talk(tmp_path / "adult")
+    talk.say("i want to kill myself")
+    assert talk.say("im 45") == AGE_NOTED
+    talk.say("what help is there")
+    found = [r.entry.id for r in talk.replies if r.entry]
+    assert found and "young-peoples-mental-health" not in found  # 11 to 25, not at 45
 
 
 def test_a_disclosure_said_as_a_joke_and_then_meant_gets_the_helplines_again(
