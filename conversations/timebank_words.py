@@ -443,7 +443,9 @@ _DENIES = re.compile(
     r"(?:i'?ve |i have |i )?never (?:heard of|met|seen) (?:him|her|them|[a-z]+)|"
     r"(?:wrong|not the right) (?:person|name|member|one)|no idea who|"
     r"(?:i )?do ?n'?t know (?:him|her|them|who)|(?:he|she|they) cancell?ed|"
-    r"(?:it )?was ?n'?t (?:me|him|her|them|[a-z]+ it was))\b")
+    r"(?:it )?was ?n'?t (?:me|him|her|them|[a-z]+ it was)|(?:he|she|they) (?:is|are|s|re)? ?lying|"
+    r"(?:he'?s|she'?s|they'?re|that'?s|that is|it'?s|it is) (?:a lie|lying|not true|lies)|"
+    r"not true|(?:never|not) happened)\b")
 
 
 def denies(text: str) -> bool:
@@ -477,3 +479,24 @@ def request_after_yes(text: str) -> str | None:
     YES is; None when the yes has nothing of the kind after it."""
     found = _YES_THEN_ASKS.match(plain(text))
     return found.group("rest") if found else None
+
+
+# help not given yet: "not yet, hes coming next week"
+_NOT_YET = re.compile(r"^(?:not yet|(?:it )?(?:hasnt|has not) happened yet|(?:he|she|they) "
+                      r"(?:hasnt|has not|havent|have not) (?:been|come|done it) yet|(?:hes|shes|"
+                      r"theyre|he is|she is|they are) coming (?:next|on|tomorrow|later))\b")
+
+
+def not_yet(text: str) -> bool:
+    """Help recorded before it was given ("not yet, hes coming next week")."""
+    return _NOT_YET.match(plain(text)) is not None
+
+
+# a yes said last, after thanks: "cheers sam yes", "thanks, yes"; or the word "confirmed"
+_THANKS_YES = re.compile(r"^(?:(?:cheers|thanks|thank you|ta|lovely)\b[ ,!.]*(?:[a-z]+[ ,!.]*)?"
+                         r"(?:yes|yeah|yep)|confirmed|i confirm|confirm|thats correct|that is "
+                         r"correct)[ !.x]*$")
+
+
+def thanks_yes(text: str) -> bool:
+    return _THANKS_YES.match(plain(text)) is not None

@@ -144,7 +144,7 @@ def test_a_no_that_is_no_answer_declines_nothing(sam, priya, db) -> None:
 
 @pytest.mark.parametrize("said", ["he didnt turn up", "never heard of him", "sam never came",
                                   "that didnt happen", "wrong person", "she cancelled",
-                                  "oh no he didn't show up"])
+                                  "oh no he didn't show up", "hes lying", "that's not true"])
 def test_help_denied_in_words_asks_for_the_no_and_decides_nothing(sam, priya, db,
                                                                   said: str) -> None:
     """Round 22's exploratory test: "he didnt turn up" at an exchange got "I'm not sure I
@@ -176,6 +176,36 @@ def test_an_emphatic_no_declines(sam, priya, db, said: str) -> None:
     sam.say("I helped Priya with her garden for 2 hours")
     assert "it won't count" in priya.say(said)  # round 22: it confirmed the hours
     assert outbox(db, "timebank-confirmed:") == []
+
+
+@pytest.mark.parametrize("said", ["yes but it was jo not sam", "yeah it was jo",
+                                  "it was my neighbour who helped not sam"])
+def test_a_yes_naming_another_helper_confirms_nothing(engine, db, sam, priya, said: str
+                                                      ) -> None:
+    """Round 22's exploratory test: "yes but it was sam not tom" confirmed Tom's hour."""
+    join(person(engine, db, "sms", "+447700900003"), "Jo")
+    sam.say("I helped Priya with her garden for 2 hours")
+    assert priya.say(said) == ("Sam recorded this, so a YES would count it as help from Sam. "
+                               "If someone else helped you, reply NO, and they can record it "
+                               "themselves.")
+    assert outbox(db, "timebank-confirmed:") == []
+    assert "it won't count" in priya.say("no")
+
+
+@pytest.mark.parametrize("said", ["confirmed", "cheers sam yes", "thanks, yes"])
+def test_a_yes_after_thanks_or_the_word_confirmed_confirms(sam, priya, db, said: str) -> None:
+    sam.say("I helped Priya with her garden for 2 hours")  # round 22: searched as a service
+    assert priya.say(said).startswith("Thank you, confirmed.")
+
+
+@pytest.mark.parametrize(("said", "told"), [
+    ("i think so", timebank_flow.UNSURE), ("i dont remember", timebank_flow.UNSURE),
+    ("not yet, hes coming next week", timebank_flow.NOT_YET)])
+def test_doubt_or_help_not_given_yet_decides_nothing(sam, priya, db, said: str, told: str
+                                                     ) -> None:
+    sam.say("I helped Priya with her garden for 2 hours")
+    assert priya.say(said) == told
+    assert outbox(db, "timebank-confirmed:") == outbox(db, "timebank-declined:") == []
 
 
 def test_nope_sorry_is_a_no(sam, priya, db) -> None:

@@ -23,6 +23,7 @@ from typing import Any
 from conversations import timebank, timebank_words
 from conversations.flows.common import Context, flow_data
 from conversations.flows.timebank_confirm import (
+    NOT_YET,
     UNSURE,
     answer_asked,
     answer_replied,
@@ -62,6 +63,7 @@ from conversations.types import Outbound, Session
 __all__ = [
     "HOW_TO_RECORD",
     "NOT_MEMBER",
+    "NOT_YET",
     "UNSURE",
     "WAITING",
     "answer_replied",

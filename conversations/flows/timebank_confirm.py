@@ -36,6 +36,8 @@ def answer_waiting(ctx: Context, session: Session, text: str) -> list[Outbound] 
         return _who_waiting(ctx, session, text) or _denied(ctx, session, text) or \
             _unsure_or_another_time(ctx, session, text)
     me, yes, replied, times = answer
+    if yes and (other_helper := someone_else(ctx, me, text)) is not None:
+        return other_helper  # "yes but it was sam not tom": not Tom's hour
     if timebank.awaiting(ctx.db, me.id) and not yes:  # "no it was 1 hour not 3": a correction
         return answer_pending(ctx, session, me, False, replied,
                               times=timebank_words.durations(text), why=_reason_of_no(text))
@@ -47,7 +49,8 @@ def answer_waiting(ctx: Context, session: Session, text: str) -> list[Outbound] 
 
 
 _UNSURE = re.compile(r"\b(?:not sure|unsure|dunno|dont know|don'?t know|idk|no idea|maybe|"
-                     r"can'?t remember|cant remember)\b")
+                     r"can'?t remember|cant remember|don'?t remember|do not remember|can'?t "
+                     r"recall|think so)\b")
 UNSURE = ("No problem: nothing counts until you say YES. If it isn't right, reply NO, or NO "
           "and the right time, e.g. \"NO, 1 hour\".")
 
@@ -74,15 +77,41 @@ def _unsure_or_another_time(ctx: Context, session: Session, text: str
                           times=times, vague=True)
 
 
+def someone_else(ctx: Context, me: Member, text: str) -> list[Outbound] | None:
+    """"yes but it was sam not tom", "it was my neighbour who helped not tom", to Tom's one
+    exchange waiting: a YES would count it as Tom's help, so the NO is asked for."""
+    waiting = timebank.awaiting(ctx.db, me.id)
+    recorder = timebank.member(ctx.db, waiting[0].other(me.id)) if len(waiting) == 1 else None
+    if recorder is None or not recorder.first_name:
+        return None
+    name, said = recorder.first_name.lower(), words(text).replace("'", "")
+    denied = re.search(rf"\b(?:not|wasnt|was not|isnt|is not|never) {re.escape(name)}\b", said)
+    others = (found.group(1) for found in re.finditer(r"\bit was ([a-z]+)\b", said))
+    if denied is None and not any(other != name and timebank.named(ctx.db, other, me.id)
+                                  for other in others):
+        return None
+    return [Outbound(f"{recorder.name} recorded this, so a YES would count it as help from "
+                     f"{recorder.name}. If someone else helped you, reply NO, and they can "
+                     "record it themselves.")]
+
+
 def _denied(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
     """"he didnt turn up", "never heard of him", from a member an exchange waits for: the
     NO asked for (it tells the other member, so it is the member's to say), nothing
     decided."""
-    me = member_of(ctx, session) if timebank_words.denies(text) else None
+    me = member_of(ctx, session)
     waiting = timebank.awaiting(ctx.db, me.id) if me is not None else []
     if me is None or not waiting:
         return None
+    if timebank_words.not_yet(text):
+        return [Outbound(NOT_YET)]
+    if not timebank_words.denies(text):  # "it was my neighbour who helped not sam"
+        return someone_else(ctx, me, text) if len(text.split()) <= 12 else None
     return [Outbound(denied_text(ctx, me, waiting))]
+
+
+NOT_YET = ("Nothing counts until you say YES. If the help hasn't happened yet, reply NO, "
+           "and it can be recorded again once it has.")
 
 
 def denied_text(ctx: Context, me: Member, waiting: list[Exchange]) -> str:
@@ -130,6 +159,8 @@ def said_yes_no(text: str) -> tuple[str | None, tuple[int, ...]]:
     if said is not None:
         return said, ()
     led: str | None = leading_yes_no(text) or timebank_words.meant(text)  # "oops i meant no"
+    if led is None and timebank_words.thanks_yes(text):
+        return "yes", ()  # "cheers sam yes", "confirmed"
     corrects = led == "yes" and _CORRECTION.search(text.lower()) is not None
     return led, timebank_words.durations(text) if corrects else ()
 
@@ -388,6 +419,9 @@ def answer_asked(ctx: Context, session: Session, me: Member, state: str, text: s
         return [Outbound(denied_text(ctx, me, waiting))]  # "he didnt turn up": NO asked for
     if state == "intro" and said not in ("yes", "no") and timebank_words.declines(text):
         said = "no"  # "no sorry too busy", "not right now"
+    if state == "confirm" and said == "yes" and \
+            (other_helper := someone_else(ctx, me, text)) is not None:
+        return other_helper
     if state == "confirm" and (said in ("yes", "no") or said_times):
         # with several waiting, a YES means the one whose message it answers (Telegram's
         # reply or button); a bare YES could be any of them: ask
