@@ -99,6 +99,7 @@ from conversations.wording import (
     WHICH_ONE,
 )
 
+ADULT_AGE = 19  # Childline is for under 19s: from here the adult helplines (crisis.py for_whom)
 IDLE_RESET = timedelta(days=1)
 MAX_CHOICES = 3
 SMS_ALTERNATIVES = 2  # an answer, its question and its choices fit two texts
@@ -183,8 +184,8 @@ class Engine:
             return [Outbound(quiet)]
         if disclosed and concern is None and (after := self._after_helplines(
                 session, said, disclosed)) is not None:
-            session.updated_at = now
-            session.data["disclosed"] = disclosed  # still gently, for the next message too
+            session.updated_at = now  # still gently, for the next message too
+            session.data["disclosed"] = session.data.pop("regroup", disclosed)
             return after
         if concern is None:
             replies = self._step(session, inbound, ctx)
@@ -212,6 +213,10 @@ class Engine:
             return [Outbound(crisis_text(group), urgent=True), Outbound(next_step(group))]
         if (age := entitlement.age_alone(said.strip(" .!?"))) is not None and age >= 8:
             people.record(session, "you", "age", age)  # "im 13"; not "1 sec"
+            adult = session.data.pop("if_adult", None) if age >= ADULT_AGE else None
+            if group == "child" and adult not in (None, "child"):
+                session.data["regroup"] = adult  # the helplines for an adult hurt at home
+                return [Outbound(crisis_text(adult), urgent=True), Outbound(AGE_NOTED)]
             return [Outbound(AGE_NOTED)]
         if privacy.asks_to_delete(said):
             set_aside(session)  # "he reads my texts, can you delete this"
@@ -249,6 +254,10 @@ class Engine:
         if group in ("worried", "another"):  # services that fit the one they worry about
             age = people.other_age(text)
         session.data["disclosed"] = group  # the next message gets a gentle reply
+        session.data.pop("if_adult", None)
+        if group == "child" and age is None:  # "my mum hits me", then "im 20": an adult's
+            session.data["if_adult"] = for_whom(concern.group, concern.category, words(
+                text).replace("'", ""), ADULT_AGE, concern.words)
         session.data.pop("data_shown", None)  # "can you delete it" is no longer FORGET ME
         end_flow(session)
         replies = [Outbound(crisis_text(group), urgent=True)]

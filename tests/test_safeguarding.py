@@ -1180,6 +1180,21 @@ def test_what_help_is_there_after_wanting_to_die_finds_the_mental_health_service
     assert found and "young-peoples-mental-health" not in found  # 11 to 25, not at 45
 
 
+def test_an_adult_age_after_a_childs_helplines_gets_the_adults(tmp_path: Path) -> None:
+    """Round 22's exploratory test: "my mum hits me", then "im 20", got only Childline."""
+    talk = _sample_talk(tmp_path)
+    assert "Childline 0800 1111 (under 19s)" in talk.say("my mum hits me")
+    again = talk.say("im 20")
+    assert talk.replies[0].urgent and again.startswith(crisis_text("hurt"))
+    assert again.endswith(AGE_NOTED)
+    talk.say("what help is there")
+    assert "domestic-abuse-support" in [r.entry.id for r in talk.replies if r.entry]
+    (tmp_path / "child").mkdir()
+    talk = _sample_talk(tmp_path / "child")
+    talk.say("my mum hits me")
+    assert talk.say("im 14") == AGE_NOTED  # a child's helplines were the right ones
+
+
 def test_a_disclosure_said_as_a_joke_and_then_meant_gets_the_helplines_again(
     tmp_path: Path
 ) -> None:
