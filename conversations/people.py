@@ -290,8 +290,9 @@ def _gone(said: str, word: str) -> bool:
     ("my partner left", "since i split up with my husband")."""
     w = re.escape(word)
     return re.search(
-        rf"\bmy (?:late|dear late) {w}\b|\blost my {w}\b|\bmy {w}(?:s| has| have| is| was)? "
-        rf"(?:just |recently |sadly )?(?:passed|died|dead|deceased)\b"
+        rf"\bmy (?:late|dear late) {w}\b|\blost my {w}\b|\bmy {w}(?: [A-Za-z]+)?(?:s| has| have| "
+        rf"is| was)? (?:just |recently |sadly )?(?:passed(?! (?:his|her|their|the|an?|my|me|us|it)"
+        rf"\b)|died|dead(?! (?:tired|set|keen|beat|good|right|easy|on|against)\b)|deceased)\b"
         rf"|\bmy {w}s? (?:death|funeral|passing)\b", said) is not None or (
         word in _PARTNERS and re.search(
             rf"\bmy {w} (?:has |have |had |just |recently )*(?:left|walked out|moved out)\b"

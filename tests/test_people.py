@@ -150,6 +150,15 @@ def test_a_check_is_never_offered_for_someone_who_has_died() -> None:
     session = fresh()
     people.note_subject(session, "im a single parent and my partner left")
     assert check_choices(session, spd)[1][0] == "For someone else"
+    for said in ("i live alone since my husband Harold died in 2019",  # round 22: named
+                 "my husband passed last year and the bill has come"):
+        session = fresh()
+        people.note_subject(session, said)
+        assert check_choices(session, spd)[1][0] == "For someone else"
+    for said in ("my husband is dead tired after work", "my husband passed his driving test"):
+        session = fresh()
+        people.note_subject(session, said)
+        assert check_choices(session, spd)[1][0] == "For your husband"
 
 
 def test_a_carers_check_is_not_offered_for_whom_they_look_after() -> None:
