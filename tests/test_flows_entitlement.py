@@ -469,6 +469,25 @@ def test_a_correction_after_the_verdict_gives_the_verdict_again(talk: Talk, said
     assert "changed that answer" not in talk.say("oops i meant yes")
 
 
+def test_an_age_or_a_household_put_right_in_words_after_the_verdict(talk: Talk) -> None:
+    """Round 22's exploratory test: "sorry im 67 not 45" got "Sorry, I couldn't find
+    anything"; "oh my son moved back in last month" left "likely" standing."""
+    talk.say("can i get single person discount")
+    talk.say("40")
+    assert "likely to be able to get Single person discount" in talk.say("yes")
+    moved = talk.say("oh my son moved back in last month")
+    assert moved.startswith("OK, I've changed that answer to No.")
+    assert "It looks like you can't get Single person discount" in moved
+
+
+
+def test_an_age_put_right_in_words_after_the_verdict(talk: Talk) -> None:
+    likely_to_get_free_school_meals(talk)
+    again = talk.say("sorry im 17 not 12")
+    assert again.startswith("OK, I've changed the age to 17.")
+    assert "can't get Free school meals" in again  # for ages 4 to 16
+
+
 def test_naming_a_partner_in_a_household_answer_keeps_the_check_for_the_child(
     talk: Talk
 ) -> None:

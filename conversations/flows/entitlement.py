@@ -119,6 +119,14 @@ _READ_AS: dict[bool | None, YesNo] = {True: "yes", False: "no", None: "unknown"}
 _READ_AS_VALUE: dict[YesNo, bool | None] = {"yes": True, "no": False, "unknown": None}
 _DOUBT_FIRST = re.compile(r"^(?:i think so|think so|i believe so|probably|possibly|not sure|"
                           r"dunno|i don'?t know|idk)\b")
+# an age put right in words ("sorry im 67 not 45", "shes 9 not 8")
+_AGE_NOT = re.compile(r"^(?:(?:sorry|soz|oops|wait|no|actually|oh)\W+)*(?:i'?m|i am|she'?s|she is|"
+                      r"he'?s|he is|they'?re|they are) (?P<answer>\d{1,3})(?: years old)? not "
+                      r"\d{1,3}\b")
+# an adult come to live with the person ("my son moved back in", "my partner moved in")
+_MOVED_IN = re.compile(r"\b(?:son|daughter|partner|boyfriend|girlfriend|husband|wife|brother|"
+                       r"sister|mum|dad|mother|father|friend|lodger|he|she|they)s? (?:has |have |"
+                       r"just |now )*(?:moved|come|came) (?:back )?(?:in|home|back)\b")
 _RESTATED = re.compile(r"\b(?:actually|any ?more|no longer|not now|these days|stopped|"
                        r"(?:came|come) off|oh wait|wait)\b")
 _ABOUT_THE_QUESTION = re.compile(
@@ -473,6 +481,12 @@ def _corrected(ctx: Context, session: Session, text: str, flow: dict[str, Any]
     if answer is None and _RESTATED.search(said) and people.names_benefit(said) and \
             people.INCOME_BENEFIT in people.answers_for(session, subject):
         code, answer = people.INCOME_BENEFIT, said  # "we're not on uc actually"
+    if answer is None and (age_said := _AGE_NOT.match(said)) is not None and \
+            AGE in people.answers_for(session, subject):
+        code, answer = AGE, age_said.group("answer")  # "sorry im 67 not 45"
+    if answer is None and people.LIVES_ALONE in people.answers_for(session, subject) and \
+            (people.another_adult_at_home(said) or _MOVED_IN.search(said)):
+        code, answer = people.LIVES_ALONE, "no"  # "oh my son moved back in last month"
     if not code or answer is None:
         return None
     if code != AGE and AGE in people.answers_for(session, subject) and isinstance(
