@@ -278,6 +278,13 @@ def test_wanting_to_volunteer_finds_roles_that_fit(talk: Talk, said: str) -> Non
     assert "How old are you?" in talk.say(said)  # not the first role found shown alone
 
 
+@pytest.mark.parametrize("age", ["forty", "im forty", "twenty-one years old"])
+def test_an_age_in_words_is_read(talk: Talk, db, age: str) -> None:
+    reply = sign_up(talk, age, "any time")  # round 22: "Please send your age as a number"
+    assert "you're signed up" in reply
+    assert "Please send your age" not in " ".join(r.text for r in talk.replies)
+
+
 def test_an_age_said_with_it_is_not_asked_again(talk: Talk) -> None:
     assert "When could you help?" in talk.say("i want to volunteer but im only 17")
     assert talk.state == "volunteering:find_when"

@@ -79,7 +79,8 @@ _WHAT_NEXT = re.compile(r"^(?:so )?(?:when (?:do|can|will|shall) i (?:start|begi
                         r"when will (?:they|someone|the organiser|i) (?:contact|call|ring|text|"
                         r"email|get in touch with|hear from)(?: me| them| you)?|"
                         r"how (?:long|soon) (?:until|till|before) (?:they|someone|i)\b.*)\??$")
-_AGE = re.compile(r"^(?:i'?m |i am |im )?(\d{1,3})(?: years? old| yrs?| yo)?$")
+_AGE = re.compile(r"^(?:i'?m |i am |im |my age is )?(\d{1,3}|[a-z]+(?:[ -][a-z]+)?)"
+                  r"(?: years? old| yrs?(?: old)?| yo)?$")
 
 def offer(session: Session, entry: Entry) -> Outbound:
     """After showing a volunteering role: "Sign up?"."""
@@ -168,8 +169,10 @@ def _name(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
 
 
 def read_age(text: str) -> int | None:
+    """An age in digits or words ("15", "im forty", "twenty-one years old")."""
     found = _AGE.match(words(text))
-    return int(found.group(1)) if found and 5 <= int(found.group(1)) <= 110 else None
+    age = people.number(found.group(1)) if found else None
+    return age if age is not None and 5 <= age <= 110 else None
 
 
 def too_young() -> Outbound:
