@@ -413,6 +413,14 @@ _NEVER_MIND = re.compile(r"^(?:(?:its|it is) (?:fine|ok|okay|nothing)|(?:just )?
                          r"dont worry(?: about it| about me)?|leave it|nothing|im (?:fine|ok|"
                          r"okay|alright)(?: now)?)(?: (?:its|it is) (?:fine|ok|nothing)| "
                          r"forget it| honestly| really| now| then)*$")
+# "can i talk to a real person", "is this a bot", just after the helplines: the real people
+REAL_PEOPLE = (
+    "I'm an automated assistant, not a person, but real people are there for you now, free "
+    "and any time: Samaritans 116 123, text SHOUT to 85258, and under 19s Childline 0800 1111 "
+    "or chat at childline.org.uk.")
+_REAL_PERSON = re.compile(r"\b(?:(?:a |an )?real (?:person|human)|a human|is this a (?:bot|robot|"
+                          r"person)|are (?:you|u) (?:a )?(?:bot|robot|real|human|ai)|r u (?:a )?"
+                          r"(?:bot|real))\b")
 _NUMBER_AGAIN = re.compile(r"\b(?:what(?:s| is| was)?|wat|wot|send|give|can i have|again) (?:me )?"
                            r"(?:the |that |their |those |)?(?:samaritans |childline |shout |"
                            r"helpline )?(?:number|numbers|no)\b|^(?:samaritans|childline|shout|"
@@ -447,6 +455,8 @@ def after_disclosure(said: str, group: str = "") -> str | None:
         return NEVER_MIND
     if _NO_ANSWER.search(said):  # "i called samaritans they didnt answer"
         return NO_ANSWER
+    if _REAL_PERSON.search(plain):  # never "Tell me what you need" after a disclosure
+        return REAL_PEOPLE
     if _NUMBER_AGAIN.search(plain) and group:  # "whats the number again"
         return crisis_text(group)
     if _HELPLINE_TELLS.search(said):

@@ -13,6 +13,7 @@ import sqlite_utils
 from conversation_kit import START, Talk
 
 from bot.cli import main
+from conversations import smalltalk
 from conversations.crisis import crisis_text
 from conversations.objections import objection_counts
 from conversations.types import Channel
@@ -253,3 +254,10 @@ def test_a_lists_later_page_says_where_it_is(count: int, heading: str) -> None:
     page = more(session)
     assert page is not None and page.text == heading
     assert page.choices == tuple(f"Role {n}" for n in range(8, count))
+
+
+@pytest.mark.parametrize("said", ["can you call me back", "i want to speak to someone",
+                                  "Can I speak to an advisor?"])
+def test_asking_for_a_person_or_a_call_back_is_told_what_this_is(said: str) -> None:
+    """Round 22's exploratory test: "Sorry, I couldn't find anything that fits that"."""
+    assert smalltalk.reply_to(said) == smalltalk.BOT

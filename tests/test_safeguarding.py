@@ -41,6 +41,7 @@ from conversations.crisis import (
     NEVER_MIND,
     NEXT_STEP,
     NO_ANSWER,
+    REAL_PEOPLE,
     SOMEONE_TO_TALK_TO,
     STILL_HERE,
     WHAT_TO_SAY,
@@ -1152,6 +1153,7 @@ def test_after_the_helplines_an_age_and_what_help_is_there_are_answered(
     ("whats the number again", crisis_text("suicide")),
     ("samaritans number?", crisis_text("suicide")),
     ("i dont want to call anyone", CANT_TALK),
+    ("can i talk to a real person", REAL_PEOPLE), ("is this a bot", REAL_PEOPLE),
 ])
 def test_right_after_wanting_to_die_laughing_it_off_or_asking_again_is_met_gently(
     tmp_path: Path, then: str, said: str
