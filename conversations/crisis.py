@@ -258,8 +258,8 @@ def means_it(said: str) -> bool:
 
 
 # "where can i go?" after the helplines: somewhere safe to stay
-SAFE_PLACE = {"hurt": "homeless because of domestic abuse, emergency accommodation tonight",
-              "domestic abuse": "homeless because of domestic abuse, emergency accommodation",
+SAFE_PLACE = {"hurt": "refuge, domestic abuse support, homeless, emergency accommodation tonight",
+              "domestic abuse": "refuge, domestic abuse support, homeless, emergency accommodation",
               "child": "nowhere to stay tonight, young people housing, homeless",
               "thrown out": "nowhere to stay tonight, young people housing, homeless",
               "unsafe": "homeless, emergency accommodation tonight, nowhere safe to stay"}
@@ -413,6 +413,17 @@ _NEVER_MIND = re.compile(r"^(?:(?:its|it is) (?:fine|ok|okay|nothing)|(?:just )?
                          r"dont worry(?: about it| about me)?|leave it|nothing|im (?:fine|ok|"
                          r"okay|alright)(?: now)?)(?: (?:its|it is) (?:fine|ok|nothing)| "
                          r"forget it| honestly| really| now| then)*$")
+# "please dont tell anyone": the honest answer (WHO_READS); "will you call the police?"
+_KEEP_SECRET = re.compile(r"\b(?:do not|dont|please dont|pls dont) tell (?:any ?one|any ?body|"
+                          r"my|the|them|him|her)\b|\bkeep (?:it|this) (?:a )?secret\b|"
+                          r"\bpromise (?:you )?(?:wont|will not|not to) tell\b")
+POLICE = (
+    "I can't call anyone: I'm an automated chat. The council's safeguarding team may read your "
+    "message, and their job is to keep you safe. If you are in danger now, call 999 yourself; "
+    "if you can't speak, press 55 when asked.")
+_POLICE = re.compile(r"\b(?:will|would|are|can|do|did) (?:you|u|they|the council) (?:going to |"
+                     r"gonna )?(?:call|phone|ring|tell|get|contact|send) (?:the )?(?:police|cops|"
+                     r"999|social services|social workers?|an ambulance)\b")
 # "can i talk to a real person", "is this a bot", just after the helplines: the real people
 REAL_PEOPLE = (
     "I'm an automated assistant, not a person, but real people are there for you now, free "
@@ -455,6 +466,10 @@ def after_disclosure(said: str, group: str = "") -> str | None:
         return NEVER_MIND
     if _NO_ANSWER.search(said):  # "i called samaritans they didnt answer"
         return NO_ANSWER
+    if _POLICE.search(plain):  # "will you call the police": not about parents
+        return POLICE
+    if _KEEP_SECRET.search(plain):  # "please dont tell anyone": no promise of secrecy
+        return WHO_READS
     if _REAL_PERSON.search(plain):  # never "Tell me what you need" after a disclosure
         return REAL_PEOPLE
     if _NUMBER_AGAIN.search(plain) and group:  # "whats the number again"

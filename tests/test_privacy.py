@@ -108,6 +108,18 @@ def test_forget_me_asks_first_and_no_keeps_everything(
     assert held(db, channel, "person-1") == before
 
 
+def test_a_question_at_forget_me_is_answered_and_the_question_put_again(
+    db: sqlite_utils.Database
+) -> None:
+    """Round 22's exploratory test: "wait what does that delete" cancelled it."""
+    talk = busy_person(db, "sms", "person-1")
+    before = held(db, "sms", "person-1")
+    talk.say("forget me")
+    assert talk.say("wait what does that delete").startswith("FORGET ME deletes everything")
+    assert talk.choices == ("Yes, forget me", "No") and held(db, "sms", "person-1") == before
+    assert "Done: I have deleted" in talk.say("yes")
+
+
 @pytest.mark.parametrize("said", ["absolutely not", "definitely not", "of course not",
                                   "hell no", "no definitely not"])
 def test_an_emphatic_no_to_forget_me_deletes_nothing(db: sqlite_utils.Database, said: str

@@ -41,6 +41,7 @@ from conversations.crisis import (
     NEVER_MIND,
     NEXT_STEP,
     NO_ANSWER,
+    POLICE,
     REAL_PEOPLE,
     SOMEONE_TO_TALK_TO,
     STILL_HERE,
@@ -1154,6 +1155,7 @@ def test_after_the_helplines_an_age_and_what_help_is_there_are_answered(
     ("samaritans number?", crisis_text("suicide")),
     ("i dont want to call anyone", CANT_TALK),
     ("can i talk to a real person", REAL_PEOPLE), ("is this a bot", REAL_PEOPLE),
+    ("please dont tell anyone", WHO_READS), ("will you call the police", POLICE),
 ])
 def test_right_after_wanting_to_die_laughing_it_off_or_asking_again_is_met_gently(
     tmp_path: Path, then: str, said: str
@@ -1180,6 +1182,15 @@ def test_what_help_is_there_after_wanting_to_die_finds_the_mental_health_service
     talk.say("what help is there")
     found = [r.entry.id for r in talk.replies if r.entry]
     assert found and "young-peoples-mental-health" not in found  # 11 to 25, not at 45
+
+
+def test_where_can_i_stay_tonight_after_a_partners_violence_finds_domestic_abuse_support(
+    tmp_path: Path
+) -> None:
+    talk = _sample_talk(tmp_path)
+    talk.say("my husband hit me again last night")
+    talk.say("where can i stay tonight")  # round 22: homelessness and 16-24 housing only
+    assert next(r.entry.id for r in talk.replies if r.entry) == "domestic-abuse-support"
 
 
 def test_an_adult_age_after_a_childs_helplines_gets_the_adults(tmp_path: Path) -> None:
@@ -1234,8 +1245,9 @@ def test_after_the_helplines_nothing_found_is_never_said(tmp_path: Path) -> None
     assert "couldn't find" not in gentle and gentle == next_step("child")
     talk = _sample_talk(tmp_path)
     talk.say("my partner hits me")
-    talk.say("where can i go")
-    assert talk.replies[0].entry is not None and talk.replies[0].entry.id == "housing-options"
+    talk.say("where can i go")  # round 22: domestic abuse support (a refuge) first
+    assert [r.entry.id for r in talk.replies if r.entry] == ["domestic-abuse-support",
+                                                            "housing-options"]
 
 
 def test_delete_this_after_a_disclosure_says_what_stays_on_the_phone(tmp_path: Path) -> None:

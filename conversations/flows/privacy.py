@@ -13,6 +13,7 @@ from conversations.flows.common import (
     ask,
     end_flow,
     leading_yes_no,
+    looks_like_question,
     parse_yes_no,
     sms_sized,
     words,
@@ -245,4 +246,15 @@ def handle(ctx: Context, session: Session, text: str) -> list[Outbound] | None:
         end_flow(session)
         kept = [] if session.data.get("set_aside") is None else resume(session)
         return [Outbound("OK, I have not deleted anything."), *kept]
+    if looks_like_question(re.sub(r"^(?:wait|hang on|sorry|um+|erm|so|ok|okay)\W+", "",
+                                  words(text))):  # "wait what does that delete": answered
+        return [ask(session, "privacy:forget", FORGET_EXPLAINED,
+                    [("Yes, forget me", "answer:yes"), NO])]
     return None
+
+
+FORGET_EXPLAINED = (
+    "FORGET ME deletes everything I hold about you: your messages, answers, postcode, "
+    "feedback and sign-ups, and a time bank membership too. Objections stay counted, without "
+    "your details. Nothing is deleted until you say YES. Reply YES to delete it all, or NO to "
+    "keep it.")
