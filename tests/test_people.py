@@ -202,6 +202,7 @@ def test_questions_are_put_about_the_other_person() -> None:
     ("ill be 10 minutes", ""),
     # how many children, then their ages (it had stopped the check)
     ("2 kids, 4 and 11", [4, 11]), ("i have 3 children: 2, 5 and 13", [2, 5, 13]),
+    ("kids are 6 and 12", [6, 12]), ("the children are 4 and 9", [4, 9]),  # round 22
     ("two kids aged 4 and 11", [4, 11]),
     ("he 2 years behind at school", ""), ("she turned 3 weeks ago", ""),
     ("my son is 2 years behind", ""), ("im 2 years behind on rent", ""),
