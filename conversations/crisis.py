@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from conversations import smalltalk
+
 TEAM = "Someone from the council's safeguarding team may read this message."
 
 GENERAL = (
@@ -429,9 +431,6 @@ REAL_PEOPLE = (
     "I'm an automated assistant, not a person, but real people are there for you now, free "
     "and any time: Samaritans 116 123, text SHOUT to 85258, and under 19s Childline 0800 1111 "
     "or chat at childline.org.uk.")
-_REAL_PERSON = re.compile(r"\b(?:(?:a |an )?real (?:person|human)|a human|is this a (?:bot|robot|"
-                          r"person)|are (?:you|u) (?:a )?(?:bot|robot|real|human|ai)|r u (?:a )?"
-                          r"(?:bot|real))\b")
 _NUMBER_AGAIN = re.compile(r"\b(?:what(?:s| is| was)?|wat|wot|send|give|can i have|again) (?:me )?"
                            r"(?:the |that |their |those |)?(?:samaritans |childline |shout |"
                            r"helpline )?(?:number|numbers|no)\b|^(?:samaritans|childline|shout|"
@@ -470,7 +469,7 @@ def after_disclosure(said: str, group: str = "") -> str | None:
         return POLICE
     if _KEEP_SECRET.search(plain):  # "please dont tell anyone": no promise of secrecy
         return WHO_READS
-    if _REAL_PERSON.search(plain):  # never "Tell me what you need" after a disclosure
+    if smalltalk.reply_to(plain) == smalltalk.BOT:  # "is this a bot": not "Tell me what you need"
         return REAL_PEOPLE
     if _NUMBER_AGAIN.search(plain) and group:  # "whats the number again"
         return crisis_text(group)

@@ -185,7 +185,7 @@ class Engine:
         if disclosed and concern is None and (after := self._after_helplines(
                 session, said, disclosed)) is not None:
             session.updated_at = now  # still gently, for the next message too
-            session.data["disclosed"] = session.data.pop("regroup", disclosed)
+            session.data.setdefault("disclosed", disclosed)  # or an adult's, after "im 20"
             return after
         if concern is None:
             replies = self._step(session, inbound, ctx)
@@ -215,7 +215,7 @@ class Engine:
             people.record(session, "you", "age", age)  # "im 13"; not "1 sec"
             adult = session.data.pop("if_adult", None) if age >= ADULT_AGE else None
             if group == "child" and adult not in (None, "child"):
-                session.data["regroup"] = adult  # the helplines for an adult hurt at home
+                session.data["disclosed"] = adult  # the helplines for an adult hurt at home
                 return [Outbound(crisis_text(adult), urgent=True), Outbound(AGE_NOTED)]
             return [Outbound(AGE_NOTED)]
         if privacy.asks_to_delete(said):
@@ -348,7 +348,8 @@ class Engine:
         if flow is not None and text:
             replies = flow(ctx, session, text)
             if replies is not None:
-                return self._and_asked(session, text, ctx, replies, state)
+                return self._and_asked(session, text, ctx, replies) \
+                    if state == "timebank:confirm" else replies
         if (answered := timebank_flow.answer_waiting(ctx, session, text)) is not None:
             return self._and_asked(session, text, ctx, answered)  # a YES, not small talk
         if (chat := smalltalk.reply_to(text)) is not None:
@@ -405,11 +406,11 @@ class Engine:
         return [Outbound(f"{thanked}I've passed your reply{title} to the councillors: they "
                          "read it in their next weekly digest.")]
 
-    def _and_asked(self, session: Session, text: str, ctx: Context, answered: list[Outbound],
-                   state: str = "timebank:confirm") -> list[Outbound]:
+    def _and_asked(self, session: Session, text: str, ctx: Context, answered: list[Outbound]
+                   ) -> list[Outbound]:
         """The replies to a YES for an exchange, and to what was asked after it ("yes and
         can someone fix my tap") once the exchange's question is done."""
-        asked = timebank_words.request_after_yes(text) if state == "timebank:confirm" else None
+        asked = timebank_words.request_after_yes(text)
         if asked is None or session.state in WAITING:
             return answered
         return [*answered, *self.route(session, asked, ctx)]

@@ -245,6 +245,7 @@ _SEVERAL_AGES = re.compile(  # "my kids are ...", and nobody else named on the w
     rf"\b{_MANY_WORDS}(?:(?!\b(?:my|our|and)\b)[^.?!]){{0,40}}?\b(?:are|aged|ages|r)"
     rf"\s+(?:aged\s+|only\s+|just\s+)?({_AGE_LIST})")
 _THEY_AGES = re.compile(rf"\b{_THEY_ARE}\s+(?:aged\s+|only\s+|just\s+)?({_AGE_LIST})")
+# the children named before their ages in an answer ("kids are 6 and 12")
 _CHILDREN_ARE = re.compile(r"^(?:the |both )?(?:kids|children|boys|girls|twins|little ones|"
                            r"grandkids|grandchildren) (?:are|r|is)\s+")
 _ONLY_AGES = re.compile(rf"(?:{_THEY_ARE}\s+|aged?\s+)?({_AGE_LIST})"
@@ -442,8 +443,8 @@ def several_ages(said: str, *, answer: bool = False) -> list[int] | None:
     """The ages of several children, from "my kids are 7 and 12" or "can my kids get it?
     they're 3, 7 and 12" (or, as the whole `answer` to "How old ...?", "7 and 12"); None
     for fewer than two."""
-    plain = _CHILDREN_ARE.sub("", said.strip(" .!?")) if answer else ""  # "kids are 6 and 12"
-    found = (_ONLY_AGES.fullmatch(plain) if answer else None) or \
+    only = _ONLY_AGES.fullmatch(_CHILDREN_ARE.sub("", said.strip(" .!?"))) if answer else None
+    found = only or \
         _SEVERAL_AGES.search(said) or (_MANY_NAMED.search(said) and _THEY_AGES.search(said))
     if not found:
         return None

@@ -457,7 +457,8 @@ def denies(text: str) -> bool:
 
 
 _MEANT_ANSWER = re.compile(r"^(?:(?:sorry|soz|oops|whoops|my bad|oh)[ ,!.]+){0,2}"
-                    r"(?:i )?(?:meant|mean|meant to say|mean to say|wanted to say) (yes|no)\b")
+                           r"(?:i )?(?:meant|mean|meant to say|mean to say|wanted to say) "
+                           r"(yes|no)\b")
 
 
 def meant(text: str) -> str | None:
